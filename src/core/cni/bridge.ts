@@ -1,0 +1,153 @@
+/**
+ * The CNI `bridge` plugin's ADD and DEL, step for step as bridge.go does them (spec/cni.md §6):
+ * ensure the bridge, create the veth with `eth0` in the pod, attach the host end, run
+ * host-local, add the gateway to the bridge, configure the pod, set up masquerading.
+ * kubenet (cbr0) and flannel (delegating to bridge) reuse it with their own settings.
+ */
+import type { ClusterModel, Netns } from '../model/types';
+import type { CniArgs, CniContext, CniError, CniResult, CniRoute } from './types';
+import type { HostLocalState } from './host-local';
+import { createHostLocal, hostLocalAllocate, hostLocalRelease } from './host-local';
+import { attachToBridge, createBridge } from '../model/devices/bridge';
+import { createVethPair } from '../model/devices/veth';
+import { addAddress, getDevice, removeDevice } from '../model/netns';
+import { addConnectedRoute, addRoute } from '../model/routes';
+import { parseCidr } from '../util/ip';
+import { hexId, macFor } from '../util/rng';
+import { sha512Hex } from '../util/hash';
+import { restore } from '../netfilter/restore';
+
+/** The bridge plugin's config keys that the model honours. */
+export interface BridgeConf {
+  cniVersion: string;
+  /** Network name (host-local's state directory). */
+  name: string;
+  bridge: string;
+  isGateway: boolean;
+  isDefaultGateway: boolean;
+  ipMasq: boolean;
+  hairpinMode: boolean;
+  mtu: number;
+  subnet: string;
+  /** Extra routes from IPAM (flannel adds the cluster network). */
+  routes: CniRoute[];
+}
+
+function ipamState(model: ClusterModel, node: string, conf: BridgeConf): HostLocalState | null {
+  const key = `host-local:${node}:${conf.name}`;
+  let s = model.pluginState.get(key) as HostLocalState | undefined;
+  if (!s) {
+    const subnet = parseCidr(conf.subnet);
+    if (!subnet) return null;
+    s = createHostLocal(conf.name, subnet);
+    model.pluginState.set(key, s);
+  }
+  return s;
+}
+
+/** The host-side veth name: `veth` + 8 hex (random in the real plugin; seeded here). */
+export function hostVethName(seed: number, containerId: string): string {
+  return `veth${hexId(seed, 8, 'veth', containerId)}`;
+}
+
+/** bridge.go cmdAdd. */
+export function bridgeAdd(ctx: CniContext, args: CniArgs, conf: BridgeConf): CniResult | CniError {
+  const { hostNetns: host, podNetns: pod, node } = args;
+  const seed = ctx.cluster.seed;
+  if (getDevice(pod, args.ifname)) {
+    return { cniVersion: conf.cniVersion, code: 100, msg: `container veth name provided (${args.ifname}) already exists` };
+  }
+  // 1. Ensure the bridge (created lazily with the first pod), MAC pinned.
+  const br = createBridge(host, conf.bridge, macFor(seed, node.name, conf.bridge), conf.mtu);
+  // 4 (IPAM runs before addresses are configured; on failure the veth is undone).
+  const ipam = ipamState(ctx.model, node.name, conf);
+  if (!ipam) return { cniVersion: conf.cniVersion, code: 7, msg: 'Invalid Configuration', details: `invalid subnet ${conf.subnet}` };
+  const lease = hostLocalAllocate(ipam, args.containerId, args.ifname, args.k8sArgs.ip);
+  if ('code' in lease) return { ...lease, cniVersion: conf.cniVersion };
+  // 2–3. veth with eth0 in the pod and the host end on the bridge.
+  const hostName = hostVethName(seed, args.containerId);
+  const podKey = `${args.k8sArgs.namespace}/${args.k8sArgs.name}`;
+  const [eth0, hostEnd] = createVethPair(
+    { ns: pod, name: args.ifname, mac: macFor(seed, 'pod', podKey, args.ifname), mtu: conf.mtu },
+    { ns: host, name: hostName, mac: macFor(seed, 'veth', args.containerId), mtu: conf.mtu },
+  );
+  attachToBridge(host, hostEnd, br, conf.hairpinMode);
+  // 5. Gateway and default route.
+  const routes: CniRoute[] = [...conf.routes];
+  if (conf.isDefaultGateway && !routes.some((r) => r.dst === '0.0.0.0/0')) routes.push({ dst: '0.0.0.0/0', gw: lease.gateway });
+  // 6. Container side: address, connected route, routes (gw defaults to the IP's gateway).
+  addAddress(pod, eth0, lease.ip, lease.prefix);
+  addConnectedRoute(pod, eth0, lease.ip, lease.prefix);
+  for (const r of routes) addRoute(pod, { dst: r.dst === '0.0.0.0/0' ? 'default' : r.dst, via: r.gw ?? lease.gateway, dev: eth0.name });
+  // 7. Host side: the gateway lives on the bridge; the node now forwards.
+  if (conf.isGateway && !br.addresses.some((a) => a.ip === lease.gateway)) {
+    addAddress(host, br, lease.gateway, lease.prefix);
+    addConnectedRoute(host, br, lease.gateway, lease.prefix);
+  }
+  if (conf.isGateway) host.sysctls.ipForward = true;
+  // 8. Per-container masquerade chain.
+  if (conf.ipMasq) installIpMasq(host, conf, args.containerId, lease.ip);
+  return {
+    cniVersion: conf.cniVersion,
+    interfaces: [
+      { name: br.name, mac: br.mac },
+      { name: hostEnd.name, mac: hostEnd.mac },
+      { name: eth0.name, mac: eth0.mac, sandbox: args.netnsPath },
+    ],
+    ips: [{ ...(conf.cniVersion.startsWith('0.') ? { version: '4' as const } : {}), interface: 2, address: `${lease.ip}/${lease.prefix}`, gateway: lease.gateway }],
+    routes,
+    dns: {},
+  };
+}
+
+/** `CNI-` + the first 24 hex digits of SHA-512(name + containerID) (utils.FormatChainName). */
+export function masqChainName(network: string, containerId: string): string {
+  return `CNI-${sha512Hex(network + containerId).slice(0, 24)}`;
+}
+
+function installIpMasq(host: Netns, conf: BridgeConf, containerId: string, ip: string): void {
+  const chain = masqChainName(conf.name, containerId);
+  const comment = `"name: \\"${conf.name}\\" id: \\"${containerId}\\""`;
+  restore(
+    host.netfilter,
+    [
+      '*nat',
+      `:${chain} - [0:0]`,
+      `-A ${chain} -d ${conf.subnet} -m comment --comment ${comment} -j ACCEPT`,
+      `-A ${chain} ! -d 224.0.0.0/4 -m comment --comment ${comment} -j MASQUERADE`,
+      `-A POSTROUTING -s ${ip}/32 -m comment --comment ${comment} -j ${chain}`,
+      'COMMIT',
+      '',
+    ].join('\n'),
+    { noflush: true },
+  );
+}
+
+/** bridge.go cmdDel: IPAM first, then the veth (which takes the host end with it); the bridge stays. */
+export function bridgeDel(ctx: CniContext, args: CniArgs, conf: BridgeConf): void {
+  const ipam = ipamState(ctx.model, args.node.name, conf);
+  if (ipam) hostLocalRelease(ipam, args.containerId, args.ifname);
+  const eth0 = getDevice(args.podNetns, args.ifname);
+  if (eth0 && eth0.kind === 'veth') removeDevice(args.hostNetns, eth0.peer.name);
+  removeDevice(args.podNetns, args.ifname);
+  if (conf.ipMasq) {
+    const chain = masqChainName(conf.name, args.containerId);
+    const nat = args.hostNetns.netfilter.tables.get('nat');
+    if (nat) {
+      nat.chains.delete(chain);
+      const post = nat.chains.get('POSTROUTING');
+      if (post) post.rules = post.rules.filter((r) => r.target?.name !== chain);
+    }
+  }
+}
+
+/** bridge.go cmdCheck: eth0 exists in the pod with the address of the previous result. */
+export function bridgeCheck(args: CniArgs, prev: CniResult): CniError | null {
+  const eth0 = getDevice(args.podNetns, args.ifname);
+  if (!eth0) return { cniVersion: prev.cniVersion, code: 3, msg: `Error: Link not found: ${args.ifname}` };
+  for (const ip of prev.ips) {
+    const [addr] = ip.address.split('/');
+    if (!eth0.addresses.some((a) => a.ip === addr)) return { cniVersion: prev.cniVersion, code: 100, msg: `Failed to match addr ${ip.address} on interface ${args.ifname}` };
+  }
+  return null;
+}

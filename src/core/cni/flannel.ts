@@ -1,0 +1,139 @@
+/**
+ * flannel: flanneld (the node agent) takes the node's podCIDR as its lease, writes
+ * /run/flannel/subnet.env, masquerades traffic leaving the cluster network, and connects
+ * nodes with a backend: `vxlan` (flannel.1, VNI 1, UDP 8472, one route + one PERMANENT
+ * neighbour + one FDB entry per remote node) or `host-gw` (one plain route per node).
+ * The CNI binary delegates each pod to the `bridge` plugin.
+ * Read first: flannel pkg/backend/vxlan, pkg/backend/hostgw, pkg/trafficmngr/iptables.
+ */
+import type { ModelNode, Netns } from '../model/types';
+import type { CniContext, NetworkPlugin } from './types';
+import type { BridgeConf } from './bridge';
+import { bridgeAdd, bridgeCheck, bridgeDel } from './bridge';
+import { addDirectPeerRoutes } from './peer-routes';
+import { addVxlanFdb, createVxlan } from '../model/devices/vxlan';
+import { addAddress, getDevice } from '../model/netns';
+import { addRoute } from '../model/routes';
+import { setNeighbour } from '../model/neighbours';
+import { restore } from '../netfilter/restore';
+import { parseCidr, nthAddress } from '../util/ip';
+import { macFor } from '../util/rng';
+
+const VXLAN_OVERHEAD = 50;
+
+/** The VTEP MAC a node publishes in its `flannel.alpha.coreos.com/backend-data` annotation. */
+export function flannelVtepMac(ctx: CniContext, node: string): string {
+  return macFor(ctx.cluster.seed, node, 'flannel.1');
+}
+
+function backend(ctx: CniContext): 'vxlan' | 'host-gw' {
+  return ctx.cluster.cni.backend === 'host-gw' ? 'host-gw' : 'vxlan';
+}
+
+/** What the flannel CNI plugin hands its `bridge` delegate (spec/cni.md §9). */
+function delegateConf(ctx: CniContext, node: ModelNode, mtu: number): BridgeConf {
+  return {
+    cniVersion: '0.3.1',
+    name: 'cbr0',
+    bridge: 'cni0',
+    isGateway: true,
+    isDefaultGateway: true,
+    hairpinMode: true,
+    ipMasq: false, // flanneld masquerades itself (FLANNEL_IPMASQ=true)
+    mtu,
+    subnet: node.podCIDR ?? '',
+    routes: [{ dst: ctx.cluster.podCIDR.text }],
+  };
+}
+
+function masqRules(ctx: CniContext, node: ModelNode): string {
+  const cluster = ctx.cluster.podCIDR.text;
+  const lease = node.podCIDR ?? '';
+  const c = '-m comment --comment "flanneld masq"';
+  const f = '-m comment --comment "flanneld forward"';
+  return [
+    '*nat',
+    ':FLANNEL-POSTRTG - [0:0]',
+    `-A POSTROUTING ${c} -j FLANNEL-POSTRTG`,
+    `-A FLANNEL-POSTRTG -m mark --mark 0x4000/0x4000 ${c} -j RETURN`,
+    `-A FLANNEL-POSTRTG -s ${cluster} -d ${cluster} ${c} -j RETURN`,
+    `-A FLANNEL-POSTRTG -s ${cluster} ! -d 224.0.0.0/4 ${c} -j MASQUERADE --random-fully`,
+    `-A FLANNEL-POSTRTG ! -s ${cluster} -d ${lease} ${c} -j RETURN`,
+    `-A FLANNEL-POSTRTG ! -s ${cluster} -d ${cluster} ${c} -j MASQUERADE --random-fully`,
+    'COMMIT',
+    '*filter',
+    ':FLANNEL-FWD - [0:0]',
+    `-A FORWARD ${f} -j FLANNEL-FWD`,
+    `-A FLANNEL-FWD -s ${cluster} ${f} -j ACCEPT`,
+    `-A FLANNEL-FWD -d ${cluster} ${f} -j ACCEPT`,
+    'COMMIT',
+    '',
+  ].join('\n');
+}
+
+export const flannelPlugin: NetworkPlugin = {
+  name: 'flannel',
+  mtu(ctx) {
+    return ctx.cluster.cni.mtu ?? ctx.cluster.underlay.mtu - (backend(ctx) === 'vxlan' ? VXLAN_OVERHEAD : 0);
+  },
+  netConf() {
+    return {
+      name: 'cbr0',
+      cniVersion: '0.3.1',
+      plugins: [
+        { type: 'flannel', delegate: { hairpinMode: true, isDefaultGateway: true } },
+        { type: 'portmap', capabilities: { portMappings: true } },
+      ],
+    };
+  },
+  setupNode(ctx, node, ns) {
+    ns.sysctls.ipForward = true;
+    ctx.model.pluginState.set(`flannel:subnet.env:${node.name}`, {
+      FLANNEL_NETWORK: ctx.cluster.podCIDR.text,
+      FLANNEL_SUBNET: `${nthAddress(parseCidr(node.podCIDR ?? '0.0.0.0/32')!, 1)}/${parseCidr(node.podCIDR ?? '0.0.0.0/32')!.prefix}`,
+      FLANNEL_MTU: this.mtu(ctx),
+      FLANNEL_IPMASQ: true,
+    });
+    if (backend(ctx) === 'vxlan' && node.podCIDR) {
+      const vtep = createVxlan(ns, {
+        name: 'flannel.1',
+        mac: flannelVtepMac(ctx, node.name),
+        mtu: this.mtu(ctx),
+        vni: 1,
+        dstport: 8472,
+        local: node.ip,
+        underlay: 'eth0',
+      });
+      // The lease's network address as /32: the source a host uses towards remote pods.
+      addAddress(ns, vtep, parseCidr(node.podCIDR)!.text.split('/')[0]!, 32);
+    }
+    restore(ns.netfilter, masqRules(ctx, node), { noflush: true });
+  },
+  learnPeers(ctx, node, ns, peers) {
+    if (backend(ctx) === 'host-gw') {
+      addDirectPeerRoutes(ctx, node, ns, peers, 'flannel host-gw');
+      return;
+    }
+    for (const peer of peers) addVxlanPeer(ctx, ns, peer);
+  },
+  add(ctx, args) {
+    if (!args.node.podCIDR) {
+      return { cniVersion: '0.3.1', code: 100, msg: "failed to load flannel 'subnet.env' file: open /run/flannel/subnet.env: no such file or directory. Check the flannel pod log for this node." };
+    }
+    return bridgeAdd(ctx, args, delegateConf(ctx, args.node, this.mtu(ctx)));
+  },
+  del(ctx, args) {
+    bridgeDel(ctx, args, delegateConf(ctx, args.node, this.mtu(ctx)));
+  },
+  check: (_ctx, args, prev) => bridgeCheck(args, prev),
+};
+
+/** The three entries flanneld installs per remote lease (no L2/L3-miss handling). */
+function addVxlanPeer(ctx: CniContext, ns: Netns, peer: ModelNode): void {
+  if (!peer.podCIDR || !getDevice(ns, 'flannel.1')) return;
+  const gw = peer.podCIDR.split('/')[0]!;
+  const mac = flannelVtepMac(ctx, peer.name);
+  addRoute(ns, { dst: peer.podCIDR, via: gw, dev: 'flannel.1', onlink: true });
+  setNeighbour(ns, 'flannel.1', gw, mac, 'PERMANENT');
+  addVxlanFdb(ns, 'flannel.1', mac, peer.ip);
+}

@@ -1,0 +1,106 @@
+/**
+ * A packet as the datapath sees it: a stack of headers, outermost first, plus a payload
+ * summary. Headers are plain immutable objects; every rewrite makes a new header object and a
+ * new stack, so a snapshot taken at a hop never changes afterwards (structural sharing keeps
+ * that cheap). Byte-level encoding lives in `core/wire`, never here.
+ */
+
+export type MacAddress = string; // "aa:bb:cc:dd:ee:ff"
+export type Ipv4Address = string; // dotted quad
+
+export interface EthernetHeader {
+  kind: 'eth';
+  src: MacAddress;
+  dst: MacAddress;
+  /** 0x0800 IPv4, 0x0806 ARP. */
+  ethertype: number;
+}
+
+export interface ArpHeader {
+  kind: 'arp';
+  op: 'request' | 'reply';
+  senderMac: MacAddress;
+  senderIp: Ipv4Address;
+  targetMac: MacAddress;
+  targetIp: Ipv4Address;
+}
+
+export type IpProtocol = 'tcp' | 'udp' | 'icmp' | 'ipip';
+
+export interface Ipv4Header {
+  kind: 'ipv4';
+  src: Ipv4Address;
+  dst: Ipv4Address;
+  ttl: number;
+  protocol: IpProtocol;
+  /** Identification field; deterministic per flow. */
+  id: number;
+  /** Don't Fragment. */
+  df: boolean;
+}
+
+export interface TcpHeader {
+  kind: 'tcp';
+  sport: number;
+  dport: number;
+  /** tcpdump-style flag string: "S", "S.", ".", "P.", "F.", "R." */
+  flags: string;
+  seq: number;
+  ack: number;
+  window: number;
+  /** MSS option on SYN segments. */
+  mss?: number;
+}
+
+export interface UdpHeader {
+  kind: 'udp';
+  sport: number;
+  dport: number;
+}
+
+export interface IcmpHeader {
+  kind: 'icmp';
+  /** 8 echo request, 0 echo reply, 3 unreachable, 11 time exceeded. */
+  type: number;
+  code: number;
+  id: number;
+  seq: number;
+}
+
+export interface VxlanHeader {
+  kind: 'vxlan';
+  vni: number;
+}
+
+export type Header = EthernetHeader | ArpHeader | Ipv4Header | TcpHeader | UdpHeader | IcmpHeader | VxlanHeader;
+
+export interface Payload {
+  /** Application bytes carried (0 for a bare SYN). */
+  length: number;
+  /** What the bytes are, e.g. "HTTP GET /" or "DNS A? kubernetes.default". */
+  summary: string;
+}
+
+export interface Packet {
+  /** Outermost first. An L3 packet inside a host stack has no Ethernet header on top. */
+  headers: readonly Header[];
+  payload: Payload;
+}
+
+/** Sizes on the wire, for encapsulation overhead and MTU arithmetic. */
+export const HEADER_BYTES: Record<Header['kind'], number> = {
+  eth: 14,
+  arp: 28,
+  ipv4: 20,
+  tcp: 20,
+  udp: 8,
+  icmp: 8,
+  vxlan: 8,
+};
+
+/** Total bytes of the packet from header `from` inward. */
+export function packetLength(p: Packet, from = 0): number {
+  let n = p.payload.length;
+  for (let i = from; i < p.headers.length; i++) n += HEADER_BYTES[p.headers[i]!.kind];
+  return n;
+}

@@ -1,0 +1,41 @@
+/**
+ * VXLAN device: wraps each Ethernet frame in UDP/IP to a remote VTEP chosen by the inner
+ * destination MAC's `self` FDB entry (`bridge fdb show dev flannel.1`). Read first:
+ * drivers/net/vxlan/vxlan_core.c (vxlan_xmit, vxlan_rcv).
+ */
+import type { Netns, VxlanDevice } from '../types';
+import { addDevice, nextIfindex } from '../netns';
+
+export interface VxlanSpec {
+  name: string;
+  mac: string;
+  mtu: number;
+  vni: number;
+  dstport: number;
+  local: string;
+  underlay: string;
+}
+
+/** `ip link add NAME type vxlan id VNI local IP dev UNDERLAY dstport PORT nolearning`. */
+export function createVxlan(ns: Netns, s: VxlanSpec): VxlanDevice {
+  const dev: VxlanDevice = { ifindex: nextIfindex(ns), kind: 'vxlan', up: true, addresses: [], learning: false, ...s };
+  return addDevice(ns, dev);
+}
+
+/** `bridge fdb append MAC dev VXLAN dst REMOTE self permanent`. */
+export function addVxlanFdb(ns: Netns, dev: string, mac: string, remote: string): void {
+  ns.fdb = ns.fdb.filter((e) => !(e.dev === dev && e.mac === mac && e.self));
+  ns.fdb.push({ mac, dev, dst: remote, permanent: true, self: true });
+}
+
+/** The remote VTEP for an inner destination MAC, or undefined (no FDB entry: the frame is dropped, flannel programs no default). */
+export function lookupVtep(ns: Netns, dev: string, mac: string): string | undefined {
+  for (const e of ns.fdb) if (e.dev === dev && e.self && e.mac === mac) return e.dst;
+  return undefined;
+}
+
+/** The VXLAN device listening on UDP `port`, if any (the kernel's VXLAN socket). */
+export function vxlanForPort(ns: Netns, port: number): VxlanDevice | undefined {
+  for (const d of ns.devices) if (d.kind === 'vxlan' && d.up && d.dstport === port) return d;
+  return undefined;
+}

@@ -1,0 +1,90 @@
+/**
+ * Network namespaces: creation, devices, addresses. A netns starts as the kernel makes it:
+ * only `lo` (ifindex 1, down until someone brings it up), empty tables, forwarding off.
+ */
+import type { Device, InterfaceAddress, Netns, NetnsKind } from './types';
+import { createNetfilter } from '../netfilter/state';
+import { createConntrack } from '../netfilter/conntrack';
+import { ipv4ToInt } from '../util/ip';
+
+/** Creates an empty namespace holding only a down loopback device. */
+export function createNetns(id: string, kind: NetnsKind, node: string, name: string): Netns {
+  const ns: Netns = {
+    id,
+    kind,
+    node,
+    name,
+    devices: [],
+    routes: [],
+    neighbours: [],
+    fdb: [],
+    sysctls: { ipForward: false, bridgeNfCallIptables: false, routeLocalnet: false },
+    netfilter: createNetfilter(),
+    conntrack: createConntrack(),
+    sockets: [],
+    decrementTtl: true,
+  };
+  ns.devices.push({ ifindex: 1, name: 'lo', kind: 'loopback', mac: '00:00:00:00:00:00', mtu: 65536, up: false, addresses: [] });
+  return ns;
+}
+
+/** The next free ifindex: Linux hands them out in increasing order per namespace. */
+export function nextIfindex(ns: Netns): number {
+  let max = 0;
+  for (const d of ns.devices) if (d.ifindex > max) max = d.ifindex;
+  return max + 1;
+}
+
+/** Adds a device; the caller has built it with `nextIfindex`. */
+export function addDevice<D extends Device>(ns: Netns, dev: D): D {
+  ns.devices.push(dev);
+  return dev;
+}
+
+export function getDevice(ns: Netns, name: string): Device | undefined {
+  for (const d of ns.devices) if (d.name === name) return d;
+  return undefined;
+}
+
+export function getDeviceByIndex(ns: Netns, ifindex: number): Device | undefined {
+  for (const d of ns.devices) if (d.ifindex === ifindex) return d;
+  return undefined;
+}
+
+/** Removes a device and everything that referred to it (routes, neighbours, FDB), as the kernel does. */
+export function removeDevice(ns: Netns, name: string): void {
+  ns.devices = ns.devices.filter((d) => d.name !== name);
+  ns.routes = ns.routes.filter((r) => r.dev !== name);
+  ns.neighbours = ns.neighbours.filter((n) => n.dev !== name);
+  ns.fdb = ns.fdb.filter((f) => f.dev !== name && f.master !== name);
+}
+
+/** `ip addr add IP/PREFIX dev DEV`; also adds the connected-subnet route (`proto kernel scope link`) unless /32. */
+export function addAddress(ns: Netns, dev: Device, ip: string, prefix: number, scope: InterfaceAddress['scope'] = 'global'): void {
+  dev.addresses.push({ ip, prefix, ipInt: ipv4ToInt(ip), scope });
+}
+
+/** The first global address of a device (what MASQUERADE and `src` selection use). */
+export function primaryAddress(dev: Device): string | undefined {
+  for (const a of dev.addresses) if (a.scope !== 'host') return a.ip;
+  return dev.addresses[0]?.ip;
+}
+
+/** The device holding `ip`, if the address is local to this namespace (the kernel's `local` table). */
+export function findLocalAddress(ns: Netns, ip: number): Device | undefined {
+  for (const d of ns.devices) {
+    for (const a of d.addresses) {
+      if (a.ipInt === ip) return d;
+    }
+    // 127.0.0.0/8 is all local on a loopback that is up.
+    if (d.kind === 'loopback' && d.up && ip >>> 24 === 127) return d;
+  }
+  return undefined;
+}
+
+/** Every address of the namespace, for `-m addrtype --dst-type LOCAL`. */
+export function localAddresses(ns: Netns): string[] {
+  const out: string[] = [];
+  for (const d of ns.devices) for (const a of d.addresses) out.push(a.ip);
+  return out;
+}

@@ -1,0 +1,111 @@
+/**
+ * Routing tables and the lookup the kernel does for every routed packet: the `local`
+ * table first (addresses of this namespace), then `main` by longest prefix, ties broken by
+ * the lower metric. Read first: `ip-route(8)`, net/ipv4/fib_trie.c (semantics only).
+ */
+import type { Device, Netns, Route } from './types';
+import { cidrContains, ipv4ToInt, parseCidr, prefixMask } from '../util/ip';
+import { findLocalAddress } from './netns';
+
+export interface RouteSpec {
+  dst: string;
+  via?: string;
+  dev?: string;
+  onlink?: boolean;
+  scope?: Route['scope'];
+  proto?: string;
+  src?: string;
+  metric?: number;
+  type?: Route['type'];
+}
+
+/** `ip route add …` into table main. Returns the route or null if `dst` is not a CIDR. */
+export function addRoute(ns: Netns, spec: RouteSpec): Route | null {
+  const dst = spec.dst === 'default' ? parseCidr('0.0.0.0/0') : parseCidr(spec.dst);
+  if (!dst) return null;
+  const route: Route = { type: spec.type ?? 'unicast', dst, table: 254 };
+  if (spec.via !== undefined) route.via = spec.via;
+  if (spec.dev !== undefined) route.dev = spec.dev;
+  if (spec.onlink) route.onlink = true;
+  if (spec.scope !== undefined) route.scope = spec.scope;
+  if (spec.proto !== undefined) route.proto = spec.proto;
+  if (spec.src !== undefined) route.src = spec.src;
+  if (spec.metric !== undefined) route.metric = spec.metric;
+  ns.routes = ns.routes.filter((r) => !(r.dst.text === dst.text && (r.metric ?? 0) === (route.metric ?? 0)));
+  ns.routes.push(route);
+  return route;
+}
+
+/** Adds the connected route the kernel creates with an address (`proto kernel scope link src …`). */
+export function addConnectedRoute(ns: Netns, dev: Device, ip: string, prefix: number): void {
+  if (prefix >= 32) return;
+  const net = parseCidr(`${ip}/${prefix}`);
+  if (!net) return;
+  addRoute(ns, { dst: net.text, dev: dev.name, proto: 'kernel', scope: 'link', src: ip });
+}
+
+export function removeRoute(ns: Netns, dst: string): void {
+  ns.routes = ns.routes.filter((r) => r.dst.text !== dst);
+}
+
+export type RouteDecision =
+  | { kind: 'local'; dev: Device }
+  | { kind: 'unicast'; route: Route }
+  | { kind: 'blackhole'; route: Route }
+  | { kind: 'unreachable'; route?: Route };
+
+/** The kernel's FIB lookup for destination `dst`. */
+export function lookupRoute(ns: Netns, dst: string): RouteDecision {
+  const ip = ipv4ToInt(dst);
+  const local = findLocalAddress(ns, ip);
+  if (local) return { kind: 'local', dev: local };
+  let best: Route | undefined;
+  for (const r of ns.routes) {
+    if (!cidrContains(r.dst, ip)) continue;
+    if (r.dev) {
+      const dev = ns.devices.find((d) => d.name === r.dev);
+      if (!dev || !dev.up) continue; // routes over a down link are not used
+    }
+    if (!best || r.dst.prefix > best.dst.prefix || (r.dst.prefix === best.dst.prefix && (r.metric ?? 0) < (best.metric ?? 0))) best = r;
+  }
+  if (!best) return { kind: 'unreachable' };
+  if (best.type === 'blackhole') return { kind: 'blackhole', route: best };
+  if (best.type === 'unreachable') return { kind: 'unreachable', route: best };
+  return { kind: 'unicast', route: best };
+}
+
+/** Source address the kernel picks for traffic leaving by `route` (its `src`, else the device's address). */
+export function sourceAddressFor(ns: Netns, route: Route): string | undefined {
+  if (route.src) return route.src;
+  const dev = ns.devices.find((d) => d.name === route.dev);
+  if (!dev) return undefined;
+  // Prefer an address on the same subnet as the gateway, as fib_select_addr does.
+  if (route.via) {
+    const gw = ipv4ToInt(route.via);
+    for (const a of dev.addresses) {
+      const mask = prefixMask(a.prefix);
+      if (((a.ipInt & mask) >>> 0) === ((gw & mask) >>> 0)) return a.ip;
+    }
+  }
+  const own = dev.addresses.find((a) => a.scope === 'global');
+  if (own) return own.ip;
+  // A device without an address (a veth, Calico's cali*): the kernel borrows another device's.
+  for (const d of ns.devices) for (const a of d.addresses) if (a.scope === 'global' && d.kind === 'nic') return a.ip;
+  for (const d of ns.devices) for (const a of d.addresses) if (a.scope === 'global') return a.ip;
+  return undefined;
+}
+
+/** `ip route` text of one route, exactly as iproute2 prints it. */
+export function formatRoute(r: Route): string {
+  const parts: string[] = [];
+  if (r.type !== 'unicast') parts.push(r.type);
+  parts.push(r.dst.prefix === 0 ? 'default' : r.dst.prefix === 32 ? r.dst.text.slice(0, -3) : r.dst.text);
+  if (r.via) parts.push('via', r.via);
+  if (r.dev) parts.push('dev', r.dev);
+  if (r.proto) parts.push('proto', r.proto);
+  if (r.scope && r.scope !== 'global') parts.push('scope', r.scope);
+  if (r.src) parts.push('src', r.src);
+  if (r.metric) parts.push('metric', String(r.metric));
+  if (r.onlink) parts.push('onlink');
+  return parts.join(' ');
+}

@@ -1,0 +1,238 @@
+/**
+ * The cluster model: Linux objects one to one (DESIGN §3). Every view — the canvas,
+ * `ip route`, `iptables-save`, the datapath — reads this same data. CNI plugins and
+ * kube-proxy modes only create and change these objects, as the real ones configure the kernel.
+ *
+ * Read first: iproute2's object model (link, addr, route, neigh, fdb), one netns each.
+ */
+import type { Cidr } from '../util/ip';
+import type { NetfilterState } from '../netfilter/types';
+import type { ConntrackTable } from '../netfilter/conntrack';
+
+export type DeviceKind = 'loopback' | 'veth' | 'bridge' | 'vxlan' | 'ipip' | 'dummy' | 'nic';
+
+export interface InterfaceAddress {
+  ip: string;
+  prefix: number;
+  /** Parsed once for the datapath. */
+  ipInt: number;
+  scope: 'host' | 'link' | 'global';
+}
+
+interface DeviceBase {
+  ifindex: number;
+  name: string;
+  kind: DeviceKind;
+  mac: string;
+  mtu: number;
+  up: boolean;
+  addresses: InterfaceAddress[];
+  /** The bridge this device is a port of (`master cni0`). */
+  master?: string;
+  /** `net.ipv4.conf.<dev>.proxy_arp`: answer ARP for any address the host can route. */
+  proxyArp?: boolean;
+  /** Bridge port hairpin mode: a frame may leave by the port it came in on. */
+  hairpin?: boolean;
+}
+
+export interface LoopbackDevice extends DeviceBase {
+  kind: 'loopback';
+}
+
+export interface VethDevice extends DeviceBase {
+  kind: 'veth';
+  /** The other end: its netns id and ifindex there (`eth0@if7`). */
+  peer: { netns: string; ifindex: number; name: string };
+}
+
+export interface BridgeDevice extends DeviceBase {
+  kind: 'bridge';
+  /** Ageing time of learned FDB entries in seconds. */
+  ageing: number;
+}
+
+export interface VxlanDevice extends DeviceBase {
+  kind: 'vxlan';
+  vni: number;
+  /** UDP destination port (8472 flannel, 4789 IANA/Calico). */
+  dstport: number;
+  /** Local VTEP address. */
+  local: string;
+  /** Underlay device the encapsulated packets leave by. */
+  underlay: string;
+  learning: boolean;
+}
+
+export interface IpipDevice extends DeviceBase {
+  kind: 'ipip';
+  /** `ttl inherit`: the outer TTL copies the inner one. */
+  ttlInherit: boolean;
+}
+
+export interface DummyDevice extends DeviceBase {
+  kind: 'dummy';
+}
+
+export interface NicDevice extends DeviceBase {
+  kind: 'nic';
+  /** The underlay segment (switch) this NIC is cabled to. */
+  segment: string;
+}
+
+export type Device = LoopbackDevice | VethDevice | BridgeDevice | VxlanDevice | IpipDevice | DummyDevice | NicDevice;
+
+export type RouteType = 'unicast' | 'blackhole' | 'unreachable' | 'local';
+
+export interface Route {
+  type: RouteType;
+  dst: Cidr;
+  via?: string;
+  dev?: string;
+  onlink?: boolean;
+  scope?: 'link' | 'host' | 'global';
+  /** `kernel`, `static`, `bird`, `boot`, or a number (Felix uses 80). */
+  proto?: string;
+  src?: string;
+  metric?: number;
+  /** Table id; 254 main, 255 local. */
+  table: number;
+}
+
+export type NeighState = 'PERMANENT' | 'REACHABLE' | 'STALE' | 'DELAY' | 'PROBE' | 'INCOMPLETE' | 'FAILED' | 'NOARP';
+
+export interface Neighbour {
+  ip: string;
+  dev: string;
+  mac?: string;
+  state: NeighState;
+}
+
+/** A bridge or VXLAN forwarding entry (`bridge fdb show`). */
+export interface FdbEntry {
+  mac: string;
+  /** The port (bridge entries) or the vxlan device (vxlan entries). */
+  dev: string;
+  /** The bridge this entry belongs to; absent for `self` entries on a vxlan device. */
+  master?: string;
+  /** VXLAN: the remote VTEP's underlay address. */
+  dst?: string;
+  permanent: boolean;
+  /** `self`: an entry in the device's own table (vxlan). */
+  self?: boolean;
+}
+
+export interface Sysctls {
+  ipForward: boolean;
+  /** net.bridge.bridge-nf-call-iptables: bridged IPv4 frames traverse iptables. */
+  bridgeNfCallIptables: boolean;
+  /** net.ipv4.conf.all.route_localnet (kube-proxy sets it for localhost NodePorts). */
+  routeLocalnet: boolean;
+}
+
+/** A listening socket (a container port, sshd, kubelet, a proxy port). */
+export interface Socket {
+  protocol: 'tcp' | 'udp';
+  port: number;
+  /** Bound address; undefined = all (0.0.0.0). */
+  address?: string;
+  /** Who listens: a container name, "kubelet", "kube-proxy" … */
+  owner: string;
+}
+
+export type NetnsKind = 'node' | 'pod' | 'router' | 'host';
+
+export interface Netns {
+  id: string;
+  kind: NetnsKind;
+  /** The Kubernetes node it runs on, or "underlay"/"external". */
+  node: string;
+  /** How `ip netns list` would name it (`cni-…` for pods). */
+  name: string;
+  devices: Device[];
+  routes: Route[];
+  neighbours: Neighbour[];
+  fdb: FdbEntry[];
+  sysctls: Sysctls;
+  netfilter: NetfilterState;
+  conntrack: ConntrackTable;
+  sockets: Socket[];
+  /** For routers standing for a cloud fabric: whether forwarding decrements TTL. */
+  decrementTtl: boolean;
+  /** The pod this netns belongs to (NS/NAME). */
+  pod?: string;
+}
+
+/** An L2 broadcast domain: the switch that underlay NICs are cabled to. */
+export interface Segment {
+  id: string;
+  cidr: string;
+  /** Every NIC on the segment, as netns id + device name. */
+  ports: { netns: string; dev: string }[];
+}
+
+/** The ADD/DEL/CHECK calls a runtime made, for the "pod sandbox creation" view. */
+export interface CniInvocation {
+  command: 'ADD' | 'DEL' | 'CHECK' | 'VERSION';
+  pod: string;
+  containerId: string;
+  ifname: string;
+  netnsPath: string;
+  /** The network config on stdin, as the plugin received it. */
+  config: unknown;
+  /** The result JSON on stdout (or an error object). */
+  result: unknown;
+  ok: boolean;
+}
+
+export interface ModelNode {
+  name: string;
+  ip: string;
+  /** node.spec.podCIDR (bridge/kubenet/flannel) — Calico uses blocks instead. */
+  podCIDR?: string;
+  /** Calico IPAM blocks affine to this node. */
+  blocks: string[];
+  labels: Record<string, string>;
+  netns: string;
+  ready: boolean;
+  /** The subnet index (routed underlay). */
+  subnet: number;
+}
+
+export interface ModelContainer {
+  name: string;
+  image: string;
+  ports: { name?: string; containerPort: number; protocol: 'TCP' | 'UDP' | 'SCTP' }[];
+}
+
+export interface ModelPod {
+  namespace: string;
+  name: string;
+  node: string;
+  ip: string;
+  netns: string;
+  labels: Record<string, string>;
+  containers: ModelContainer[];
+  hostNetwork: boolean;
+  ready: boolean;
+  /** The sandbox (pause container) id the runtime gave CNI. */
+  containerId: string;
+  /** Controller that created it, e.g. "ReplicaSet/web-6ffd9ddbbf". */
+  owner?: string;
+}
+
+export interface ClusterModel {
+  name: string;
+  seed: number;
+  clusterDomain: string;
+  podCIDR: string;
+  serviceCIDR: string;
+  cni: { plugin: string; backend?: string; mtu: number };
+  proxyMode: string;
+  nodes: ModelNode[];
+  pods: ModelPod[];
+  netns: Map<string, Netns>;
+  segments: Map<string, Segment>;
+  cniLog: CniInvocation[];
+  /** Per-host plugin state (host-local leases, Calico blocks, flannel subnet.env), keyed by plugin and node. */
+  pluginState: Map<string, unknown>;
+}

@@ -1,0 +1,134 @@
+/**
+ * Netfilter as the kernel holds it (iptables-legacy semantics, which the nf_tables backend
+ * preserves): tables of chains of rules, traversed at five hooks in kernel order, with
+ * conntrack deciding NAT once per connection.
+ *
+ * Read first: net/netfilter/core.c (hook order), iptables(8), iptables-extensions(8).
+ *
+ * This file is the contract between the datapath walker and the netfilter layer.
+ */
+import type { IpProtocol } from '../datapath/packet';
+import type { Rng } from '../util/rng';
+
+export type TableName = 'raw' | 'mangle' | 'nat' | 'filter';
+export type HookName = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
+
+/** A match such as `-m comment --comment "…"`, `-m statistic …`, `-d 10.0.0.0/8`. */
+export interface Match {
+  /** The module name (`comment`, `statistic`, `tcp`, `addrtype`, `mark`, …). */
+  module: string;
+  /** Options exactly as written, in order, e.g. [["--mode","random"],["--probability","0.5"]]. */
+  options: [string, ...string[]][];
+  /** Negations are part of option tokens ("!" before the option). */
+}
+
+export interface Target {
+  /** `ACCEPT`, `DROP`, `RETURN`, `REJECT`, `DNAT`, `SNAT`, `MASQUERADE`, `MARK`, `REDIRECT`, or a user chain. */
+  name: string;
+  options: [string, ...string[]][];
+}
+
+/** One rule as parsed from iptables-restore text; rendered back by `render/iptables-save`. */
+export interface Rule {
+  chain: string;
+  /** Generic L3/L4 selectors: `-s`, `-d`, `-i`, `-o`, `-p` with their negation flags. */
+  src?: { cidr: string; negate: boolean };
+  dst?: { cidr: string; negate: boolean };
+  inIface?: { name: string; negate: boolean };
+  outIface?: { name: string; negate: boolean };
+  protocol?: { name: string; negate: boolean };
+  matches: Match[];
+  /** Absent for a rule with no `-j` (it only counts). */
+  target?: Target;
+  /** `-g` (goto) instead of `-j`. */
+  goto?: boolean;
+  /** Packet and byte counters (for `iptables -L -v` and `iptables-save -c`). */
+  packets: number;
+  bytes: number;
+}
+
+export interface Chain {
+  name: string;
+  /** Built-in chains have a policy; user chains have none (`-`). */
+  policy?: 'ACCEPT' | 'DROP';
+  rules: Rule[];
+  packets: number;
+  bytes: number;
+}
+
+export interface Table {
+  name: TableName;
+  /** In creation order; built-in chains first. */
+  chains: Map<string, Chain>;
+}
+
+export interface NetfilterState {
+  tables: Map<TableName, Table>;
+}
+
+/** The fields of a packet netfilter can see and rewrite. */
+export interface NfPacket {
+  src: string;
+  dst: string;
+  protocol: IpProtocol;
+  sport?: number;
+  dport?: number;
+  icmpType?: number;
+  tcpFlags?: string;
+  /** skb->mark */
+  mark: number;
+  length: number;
+}
+
+/** What a hook needs to know about the host it runs in. */
+export interface HookEnv {
+  /** `-m addrtype --dst-type LOCAL`: is this an address of this netns? */
+  isLocal(ip: string): boolean;
+  /** Primary address of an interface, for MASQUERADE (out) and REDIRECT (in). */
+  primaryAddress(ifname: string): string | undefined;
+  rng: Rng;
+  /** Simulated time in seconds (for `-m recent` and conntrack timeouts). */
+  now: number;
+}
+
+export interface HookInput {
+  hook: HookName;
+  packet: NfPacket;
+  inIface?: string;
+  outIface?: string;
+  /** True while a bridge is forwarding the frame (br_netfilter): nat OUTPUT/INPUT never apply. */
+  bridged?: boolean;
+}
+
+export interface EvaluatedRule {
+  table: TableName;
+  chain: string;
+  /** 0-based index in the chain. */
+  index: number;
+  /** The rule as `iptables-save` prints it. */
+  text: string;
+  matched: boolean;
+}
+
+export type CtState = 'NEW' | 'ESTABLISHED' | 'RELATED' | 'INVALID' | 'UNTRACKED';
+
+export interface NatChange {
+  kind: 'DNAT' | 'SNAT' | 'MASQUERADE' | 'REDIRECT' | 'un-DNAT' | 'un-SNAT';
+  field: 'src' | 'dst';
+  before: { ip: string; port?: number };
+  after: { ip: string; port?: number };
+}
+
+export interface HookResult {
+  verdict: 'ACCEPT' | 'DROP' | 'REJECT';
+  /** The packet after this hook (NAT and MARK applied). */
+  packet: NfPacket;
+  ctState: CtState;
+  /** Every rule evaluated, in order, across the tables of this hook. */
+  evaluated: EvaluatedRule[];
+  /** The rule that decided a verdict or NAT (the last terminating rule that matched). */
+  decided?: EvaluatedRule;
+  nat?: NatChange;
+  /** `--reject-with` for REJECT (e.g. `icmp-port-unreachable`). */
+  rejectWith?: string;
+}

@@ -1,0 +1,98 @@
+/**
+ * IPv4 address and CIDR math. Parsing, validation and subnetting go through `ip-num`; the
+ * datapath's hot path (route lookup, rule matching) compares precomputed 32-bit integers,
+ * because ip-num works in BigInt and a trace does hundreds of comparisons.
+ */
+import { IPv4, IPv4CidrRange, IPv4Prefix, Validator } from 'ip-num';
+
+export interface Cidr {
+  /** Canonical text, e.g. "10.244.1.0/24". */
+  text: string;
+  /** Network address as an unsigned 32-bit integer. */
+  network: number;
+  prefix: number;
+  /** Mask as an unsigned 32-bit integer. */
+  mask: number;
+}
+
+/** True if `s` is a dotted-quad IPv4 address without leading zeros. */
+export function isIPv4(s: string): boolean {
+  return Validator.isValidIPv4String(s)[0] && !/(^|\.)0\d/.test(s);
+}
+
+/** Dotted quad → unsigned 32-bit integer. No validation: call `isIPv4` on untrusted input. */
+export function ipv4ToInt(s: string): number {
+  let n = 0;
+  let octet = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      n = n * 256 + octet;
+      octet = 0;
+    } else octet = octet * 10 + (c - 48);
+  }
+  return n * 256 + octet;
+}
+
+export function intToIpv4(n: number): string {
+  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+export function prefixMask(prefix: number): number {
+  return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+}
+
+/**
+ * Parses "a.b.c.d/n" (or a bare address as /32). Returns null when invalid. With `strict`,
+ * host bits must be zero (as Kubernetes requires of CIDR fields).
+ */
+export function parseCidr(s: string, strict = false): Cidr | null {
+  const text = s.trim();
+  const [addr, len] = text.includes('/') ? text.split('/') : [text, '32'];
+  if (!addr || !len || !isIPv4(addr) || !/^\d{1,2}$/.test(len)) return null;
+  const prefix = Number(len);
+  if (prefix > 32) return null;
+  if (strict && !Validator.isValidIPv4CidrNotation(text)[0]) return null;
+  const mask = prefixMask(prefix);
+  const network = (ipv4ToInt(addr) & mask) >>> 0;
+  if (strict && network !== ipv4ToInt(addr)) return null;
+  return { text: `${intToIpv4(network)}/${prefix}`, network, prefix, mask };
+}
+
+export function cidrContains(c: Cidr, ip: number): boolean {
+  return ((ip & c.mask) >>> 0) === c.network;
+}
+
+export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+  const m = a.prefix < b.prefix ? a.mask : b.mask;
+  return ((a.network & m) >>> 0) === ((b.network & m) >>> 0);
+}
+
+/** Number of addresses in the CIDR. */
+export function cidrSize(c: Cidr): number {
+  return 2 ** (32 - c.prefix);
+}
+
+/** The `n`-th address of the CIDR (0 = network address). */
+export function nthAddress(c: Cidr, n: number): string {
+  return intToIpv4((c.network + n) >>> 0);
+}
+
+/**
+ * The `index`-th sub-block of size /`newPrefix` inside `c`, via ip-num's splitting;
+ * null when `c` has fewer blocks than that.
+ */
+export function subnetAt(c: Cidr, newPrefix: number, index: number): Cidr | null {
+  if (newPrefix < c.prefix || newPrefix > 32) return null;
+  const count = 2 ** (newPrefix - c.prefix);
+  if (index < 0 || index >= count) return null;
+  const range = IPv4CidrRange.fromCidr(c.text);
+  const first = range.getFirst().getValue() + BigInt(index) * 2n ** BigInt(32 - newPrefix);
+  const block = new IPv4CidrRange(new IPv4(first), new IPv4Prefix(BigInt(newPrefix)));
+  return parseCidr(block.toCidrString());
+}
+
+/** How many /`newPrefix` blocks fit in `c`. */
+export function subnetCount(c: Cidr, newPrefix: number): number {
+  return newPrefix < c.prefix ? 0 : 2 ** (newPrefix - c.prefix);
+}
