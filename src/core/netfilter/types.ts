@@ -62,8 +62,19 @@ export interface Table {
   chains: Map<string, Chain>;
 }
 
+/** An ipset (`ipset list`), referenced by `-m set --match-set NAME src|dst[,dst]`. */
+export interface IpSet {
+  name: string;
+  /** `hash:ip`, `hash:net`, `hash:ip,port`, `hash:ip,port,ip`, `bitmap:port` … */
+  type: string;
+  /** Members as `ipset list` prints them, e.g. `10.244.0.0/16` or `10.96.0.10,udp:53`. */
+  entries: Set<string>;
+}
+
 export interface NetfilterState {
   tables: Map<TableName, Table>;
+  /** ipsets live beside netfilter in the kernel; IPVS mode and Calico use them. */
+  ipsets: Map<string, IpSet>;
 }
 
 /** The fields of a packet netfilter can see and rewrite. */
