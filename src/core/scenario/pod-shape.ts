@@ -1,0 +1,92 @@
+/**
+ * Shapes for Pod and the pod template (k8s.io/api core/v1 PodSpec and Container). The fields we
+ * model are checked; every other real PodSpec or Container field is listed in `known` so a
+ * manifest from a real cluster reads without warnings, while a typo still gets one.
+ */
+import { IPV4, metadataShape, PORT, STRING_LIST, STRING_MAP } from './common-shapes';
+import type { ObjectShape } from './shape';
+
+const PROTOCOL = { type: 'string', enum: ['TCP', 'UDP', 'SCTP'] } as const;
+
+const CONTAINER_PORT: ObjectShape = {
+  type: 'object',
+  fields: {
+    name: { type: 'string' },
+    containerPort: PORT,
+    protocol: PROTOCOL,
+    hostPort: PORT,
+    hostIP: IPV4,
+  },
+  required: ['containerPort'],
+};
+
+const CONTAINER_KNOWN = [
+  'workingDir', 'envFrom', 'env', 'resources', 'resizePolicy', 'restartPolicy', 'restartPolicyRules',
+  'volumeMounts', 'volumeDevices', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle',
+  'terminationMessagePath', 'terminationMessagePolicy', 'imagePullPolicy', 'securityContext', 'stdin',
+  'stdinOnce', 'tty',
+] as const;
+
+const CONTAINER: ObjectShape = {
+  type: 'object',
+  fields: {
+    name: { type: 'string' },
+    image: { type: 'string' },
+    ports: { type: 'list', items: CONTAINER_PORT },
+    command: STRING_LIST,
+    args: STRING_LIST,
+  },
+  required: ['name'],
+  known: CONTAINER_KNOWN,
+};
+
+const POD_SPEC_KNOWN = [
+  'volumes', 'ephemeralContainers', 'restartPolicy', 'terminationGracePeriodSeconds', 'activeDeadlineSeconds',
+  'serviceAccountName', 'serviceAccount', 'automountServiceAccountToken', 'hostPID', 'hostIPC',
+  'shareProcessNamespace', 'securityContext', 'imagePullSecrets', 'affinity', 'schedulerName', 'tolerations',
+  'hostAliases', 'priorityClassName', 'priority', 'readinessGates', 'runtimeClassName', 'enableServiceLinks',
+  'preemptionPolicy', 'overhead', 'topologySpreadConstraints', 'setHostnameAsFQDN', 'os', 'hostUsers',
+  'schedulingGates', 'resourceClaims', 'resources', 'hostnameOverride',
+] as const;
+
+/** PodSpec: containers are required and need at least one entry. */
+export const POD_SPEC: ObjectShape = {
+  type: 'object',
+  fields: {
+    nodeName: { type: 'string' },
+    nodeSelector: STRING_MAP,
+    hostNetwork: { type: 'boolean' },
+    containers: { type: 'list', items: CONTAINER, minItems: 1 },
+    initContainers: { type: 'list', items: CONTAINER },
+    dnsPolicy: { type: 'string', enum: ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'] },
+    dnsConfig: {
+      type: 'object',
+      fields: {
+        nameservers: { type: 'list', items: IPV4 },
+        searches: STRING_LIST,
+        options: { type: 'list', items: { type: 'object', fields: { name: { type: 'string' }, value: { type: 'string' } } } },
+      },
+    },
+    hostname: { type: 'string' },
+    subdomain: { type: 'string' },
+  },
+  required: ['containers'],
+  known: POD_SPEC_KNOWN,
+};
+
+/** Status is usually absent; when pasted from `kubectl get -o yaml` it is passed through. */
+const POD_STATUS: ObjectShape = { type: 'object', fields: { podIP: IPV4, hostIP: IPV4 }, open: true };
+
+/** A whole Pod object. */
+export const POD: ObjectShape = {
+  type: 'object',
+  fields: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: metadataShape(), spec: POD_SPEC, status: POD_STATUS },
+  required: ['metadata', 'spec'],
+};
+
+/** The pod template of a workload (Deployment, ReplicaSet, DaemonSet). */
+export const POD_TEMPLATE: ObjectShape = {
+  type: 'object',
+  fields: { metadata: metadataShape(), spec: POD_SPEC },
+  required: ['spec'],
+};

@@ -1,0 +1,102 @@
+/**
+ * Text → YAML documents with plain values and positions, applying the resource limits.
+ * Every problem becomes a diagnostic; a broken document is skipped and the others still read.
+ *
+ * This does what `yaml`'s `parseAllDocuments` does (Parser → Composer, positions from a
+ * LineCounter), one token at a time, so that it can stop after `maxDocuments` and refuse a
+ * too-deep document before the recursive composer sees it.
+ */
+import { Composer, LineCounter, Parser } from 'yaml';
+import type { CST, Document, YAMLError } from 'yaml';
+import { measureTokens } from './cst-guard';
+import type { Reporter } from './diagnostics';
+import type { ParseLimits } from './limits';
+import { toSourcePos } from './positions';
+
+/** One composed document whose value could be built. */
+export interface YamlDocument {
+  doc: Document;
+  /** The document as plain JSON-like data (`toJS`). */
+  value: unknown;
+}
+
+/** Documents and the line table that turns their offsets into positions. */
+export interface ReadResult {
+  docs: YamlDocument[];
+  lines: LineCounter;
+}
+
+function reportYamlError(e: YAMLError, lines: LineCounter, out: Reporter, severity: 'error' | 'warning'): void {
+  const code = e.code === 'RESOURCE_EXHAUSTION' ? 'yaml-too-deep' : severity === 'error' ? 'yaml-syntax' : 'yaml-warning';
+  const message = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
+  out.report(severity, code, message, toSourcePos(lines, e.pos[0], e.pos[1]));
+}
+
+/** Builds the plain value of a document, turning `yaml`'s alias-bomb refusal into a diagnostic. */
+function toValue(doc: Document, lines: LineCounter, limits: ParseLimits, out: Reporter): YamlDocument | null {
+  const pos = toSourcePos(lines, doc.range?.[0] ?? 0, doc.range?.[1] ?? 0);
+  try {
+    return { doc, value: doc.toJS({ maxAliasCount: limits.maxAliasCount }) };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (/Excessive alias count/.test(message)) {
+      out.error('yaml-alias-limit', `document expands aliases too many times (more than ${limits.maxAliasCount}); refused as a possible alias bomb`, pos);
+    } else if (e instanceof RangeError) {
+      out.error('yaml-too-deep', 'document nests too deeply (through aliases) to read', pos);
+    } else {
+      out.error('yaml-syntax', message, pos);
+    }
+    return null;
+  }
+}
+
+function acceptDocument(doc: Document, lines: LineCounter, limits: ParseLimits, out: Reporter, docs: YamlDocument[]): void {
+  for (const e of doc.errors) reportYamlError(e, lines, out, 'error');
+  for (const w of doc.warnings) reportYamlError(w, lines, out, 'warning');
+  // A document with syntax errors would only add confusing follow-on diagnostics.
+  if (doc.errors.length > 0 || doc.contents === null) return;
+  const read = toValue(doc, lines, limits, out);
+  if (read) docs.push(read);
+}
+
+/** Refuses a document token that is too deep or has too many anchors; returns true to keep it. */
+function guardToken(token: CST.Token, lines: LineCounter, limits: ParseLimits, out: Reporter): boolean {
+  if (token.type !== 'document') return true;
+  const stats = measureTokens(token, limits.maxDepth);
+  if (stats.tooDeepAt >= 0) {
+    const pos = toSourcePos(lines, stats.tooDeepAt, stats.tooDeepAt);
+    out.error('yaml-too-deep', `document nests more than ${limits.maxDepth} levels deep; refused`, pos);
+    return false;
+  }
+  if (stats.anchors > limits.maxAnchors) {
+    const pos = toSourcePos(lines, token.offset, token.offset);
+    out.error('yaml-alias-limit', `document has ${stats.anchors} anchors and aliases (limit ${limits.maxAnchors}); refused`, pos);
+    return false;
+  }
+  return true;
+}
+
+/**
+ * Reads every document of `text`. Does not throw for any string; stops reading (with a
+ * `too-many-documents` error) after `limits.maxDocuments` documents.
+ */
+export function readYaml(text: string, limits: ParseLimits, out: Reporter): ReadResult {
+  const lines = new LineCounter();
+  const parser = new Parser(lines.addNewLine);
+  // Kubernetes reads YAML with merge keys (`<<: *base`), so accept them too.
+  const composer = new Composer({ merge: true, uniqueKeys: true });
+  const docs: YamlDocument[] = [];
+  let seen = 0;
+  for (const token of parser.parse(text)) {
+    if (token.type === 'document' && ++seen > limits.maxDocuments) {
+      const pos = toSourcePos(lines, token.offset, token.offset);
+      out.error('too-many-documents', `more than ${limits.maxDocuments} documents; the rest are not read`, pos);
+      break;
+    }
+    if (!guardToken(token, lines, limits, out)) continue;
+    for (const doc of composer.next(token)) acceptDocument(doc, lines, limits, out, docs);
+  }
+  for (const doc of composer.end()) acceptDocument(doc, lines, limits, out, docs);
+  for (const e of composer.streamInfo().errors) reportYamlError(e, lines, out, 'error');
+  return { docs, lines };
+}

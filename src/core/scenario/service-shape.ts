@@ -1,0 +1,77 @@
+/**
+ * The Service shape (core/v1 ServiceSpec and ServicePort), with the API server's own rules that
+ * matter for networking: port ranges, the NodePort range, names on multi-port Services, and
+ * clusterIP being an address, "None" (headless) or empty.
+ */
+import { isIPv4 } from '../util/ip';
+import { IPV4, metadataShape, PORT, STRING_LIST, STRING_MAP } from './common-shapes';
+import type { FieldAt, ObjectShape } from './shape';
+
+const SERVICE_PORT: ObjectShape = {
+  type: 'object',
+  fields: {
+    name: { type: 'string' },
+    protocol: { type: 'string', enum: ['TCP', 'UDP', 'SCTP'] },
+    port: PORT,
+    targetPort: { type: 'union', options: [PORT, { type: 'string' }], expected: 'a port number or a named container port' },
+    // The default --service-node-port-range of the API server.
+    nodePort: { type: 'number', integer: true, min: 30000, max: 32767 },
+    appProtocol: { type: 'string' },
+  },
+  required: ['port'],
+};
+
+/** Kubernetes requires a name on every port once a Service has more than one. */
+function checkPortNames(ports: unknown[], at: FieldAt): void {
+  if (ports.length < 2) return;
+  ports.forEach((p, i) => {
+    if (p && typeof p === 'object' && !(p as { name?: unknown }).name) {
+      at.error('missing-field', `${at.name}.${i}.name is required when a Service has more than one port`, [i]);
+    }
+  });
+}
+
+const CLUSTER_IP = {
+  type: 'string',
+  check: (s: string, at: FieldAt) => {
+    if (s !== 'None' && s !== '' && !isIPv4(s)) at.error('invalid-ip', `${at.name} must be an IPv4 address, "None" or empty (got "${s}")`);
+  },
+} as const;
+
+const SERVICE_SPEC_KNOWN = [
+  'ipFamilyPolicy', 'allocateLoadBalancerNodePorts', 'loadBalancerClass', 'trafficDistribution',
+] as const;
+
+/** A whole Service object. */
+export const SERVICE: ObjectShape = {
+  type: 'object',
+  fields: {
+    apiVersion: { type: 'string' },
+    kind: { type: 'string' },
+    metadata: metadataShape(true),
+    spec: {
+      type: 'object',
+      fields: {
+        type: { type: 'string', enum: ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'] },
+        selector: STRING_MAP,
+        clusterIP: CLUSTER_IP,
+        clusterIPs: { type: 'list', items: CLUSTER_IP },
+        ports: { type: 'list', items: SERVICE_PORT, check: checkPortNames },
+        externalIPs: { type: 'list', items: IPV4 },
+        externalName: { type: 'string' },
+        externalTrafficPolicy: { type: 'string', enum: ['Cluster', 'Local'] },
+        internalTrafficPolicy: { type: 'string', enum: ['Cluster', 'Local'] },
+        healthCheckNodePort: PORT,
+        loadBalancerIP: IPV4,
+        loadBalancerSourceRanges: STRING_LIST,
+        sessionAffinity: { type: 'string', enum: ['None', 'ClientIP'] },
+        sessionAffinityConfig: { type: 'object', fields: {}, open: true },
+        ipFamilies: { type: 'list', items: { type: 'string', enum: ['IPv4', 'IPv6'] } },
+        publishNotReadyAddresses: { type: 'boolean' },
+      },
+      known: SERVICE_SPEC_KNOWN,
+    },
+    status: { type: 'any' },
+  },
+  required: ['metadata'],
+};
