@@ -10,13 +10,17 @@ import type { FieldAt, ListShape, NumberShape, ObjectShape, Shape } from './shap
 
 /** Creates the `FieldAt` for `path` in an object of `kind`. */
 export function fieldAt(kind: string, locator: Locator, out: Reporter, path: readonly PathSegment[] = []): FieldAt {
-  const posOf = (sub?: readonly PathSegment[]) => locator.valuePos(sub ? [...path, ...sub] : path);
+  const posOf = (sub: readonly PathSegment[] | undefined, where: 'key' | 'value' = 'value') => {
+    const full = sub ? [...path, ...sub] : path;
+    if (where === 'value') return locator.valuePos(full);
+    return full.length === 0 ? locator.pos : locator.keyPos(full);
+  };
   return {
     path,
     name: path.join('.'),
     kind,
-    error: (code, message, sub) => out.error(code, message, posOf(sub)),
-    warning: (code, message, sub) => out.warning(code, message, posOf(sub)),
+    error: (code, message, sub, where) => out.error(code, message, posOf(sub, where)),
+    warning: (code, message, sub, where) => out.warning(code, message, posOf(sub, where)),
     child: (segment) => fieldAt(kind, locator, out, [...path, segment]),
   };
 }
@@ -75,7 +79,7 @@ function checkNumber(shape: NumberShape, value: number, at: FieldAt): void {
 function checkObject(shape: ObjectShape, value: Record<string, unknown>, at: FieldAt): void {
   for (const name of shape.required ?? []) {
     if (value[name] === undefined || value[name] === null) {
-      at.error('missing-field', `${at.name === '' ? name : `${at.name}.${name}`} is required in ${at.kind}`);
+      at.error('missing-field', `${at.name === '' ? name : `${at.name}.${name}`} is required in ${at.kind}`, [], 'key');
     }
   }
   for (const [name, v] of Object.entries(value)) {
@@ -85,7 +89,7 @@ function checkObject(shape: ObjectShape, value: Record<string, unknown>, at: Fie
     } else if (!shape.open && !shape.known?.includes(name)) {
       const full = at.name === '' ? name : `${at.name}.${name}`;
       const known = [...Object.keys(shape.fields), ...(shape.known ?? [])];
-      at.child(name).warning('unknown-field', `unknown field ${full} in ${at.kind}${didYouMean(name, known)}`);
+      at.warning('unknown-field', `unknown field ${full} in ${at.kind}${didYouMean(name, known)}`, [name], 'key');
     }
   }
   shape.check?.(value, at);

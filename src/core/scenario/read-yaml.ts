@@ -56,7 +56,8 @@ function acceptDocument(doc: Document, lines: LineCounter, limits: ParseLimits, 
   // A document with syntax errors would only add confusing follow-on diagnostics.
   if (doc.errors.length > 0 || doc.contents === null) return;
   const read = toValue(doc, lines, limits, out);
-  if (read) docs.push(read);
+  // `---` followed by nothing (or only comments) is an empty document, which kubectl skips too.
+  if (read && read.value !== null && read.value !== undefined) docs.push(read);
 }
 
 /** Refuses a document token that is too deep or has too many anchors; returns true to keep it. */

@@ -18,9 +18,12 @@ export interface FieldAt {
   readonly name: string;
   /** The kind of the object being checked, for messages ("… in Cluster"). */
   readonly kind: string;
-  /** Reports an error at this field's value, or at `sub` below it when given. */
-  error(code: string, message: string, sub?: readonly PathSegment[]): void;
-  warning(code: string, message: string, sub?: readonly PathSegment[]): void;
+  /**
+   * Reports an error at this field's value, or at `sub` below it when given; with `where: 'key'`
+   * at the field's key instead (for "unknown field" and "missing field" on the parent).
+   */
+  error(code: string, message: string, sub?: readonly PathSegment[], where?: 'key' | 'value'): void;
+  warning(code: string, message: string, sub?: readonly PathSegment[], where?: 'key' | 'value'): void;
   /** The position-aware handle for a child field. */
   child(segment: PathSegment): FieldAt;
 }

@@ -1,0 +1,297 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { formatDiagnostic } from './format';
+import { parseScenario } from './parse';
+
+const fixture = (name: string) => readFileSync(join(__dirname, '../../../fixtures/scenarios', name), 'utf8');
+
+/** Diagnostics as `line:col severity code: message`, the shape most assertions read best in. */
+function diags(text: string): string[] {
+  return parseScenario(text).diagnostics.map((d) => `${d.pos.line}:${d.pos.col} ${d.severity} ${d.code}: ${d.message}`);
+}
+
+const yaml = (lines: string[]) => `${lines.join('\n')}\n`;
+
+describe('contract scenarios', () => {
+  it('two-node.yaml parses clean', () => {
+    const { scenario, diagnostics } = parseScenario(fixture('two-node.yaml'));
+    expect(diagnostics).toEqual([]);
+    expect(scenario.cluster?.value.spec?.nodes).toBe(2);
+    expect(scenario.pods.map((p) => p.value.metadata.name)).toEqual(['a', 'b']);
+  });
+
+  it('broken.yaml: error at line 5 col 10 for `nodes: two`', () => {
+    const { diagnostics } = parseScenario(fixture('broken.yaml'));
+    expect(diagnostics.map((d) => formatDiagnostic(d, 'broken.yaml'))).toEqual([
+      'broken.yaml:5:10: error: spec.nodes must be a number or a list of nodes',
+    ]);
+    expect(diagnostics[0]?.code).toBe('wrong-type');
+  });
+});
+
+describe('YAML syntax', () => {
+  it('reports a syntax error at its position and still reads the other documents', () => {
+    const text = yaml([
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: {name: a}',
+      'spec: {containers: [{name: c}]}',
+      '---',
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: {name: b',
+      '---',
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: {name: c}',
+      'spec: {containers: [{name: c}]}',
+    ]);
+    const { scenario, diagnostics } = parseScenario(text);
+    expect(diagnostics.length).toBeGreaterThan(0);
+    expect(diagnostics.every((d) => d.code === 'yaml-syntax' && d.severity === 'error')).toBe(true);
+    // The unclosed flow mapping is noticed where the document ends.
+    expect(diagnostics[0]?.pos.line).toBeGreaterThanOrEqual(8);
+    expect(diagnostics[0]?.pos.line).toBeLessThanOrEqual(9);
+    expect(scenario.pods.map((p) => p.value.metadata.name)).toEqual(['a', 'c']);
+  });
+
+  it('reports a bad indentation with a line and column', () => {
+    const d = parseScenario('kind: Cluster\nspec:\n  nodes: 2\n   dns: true\n').diagnostics;
+    expect(d[0]?.code).toBe('yaml-syntax');
+    expect(d[0]?.pos.line).toBeGreaterThanOrEqual(3);
+    expect(d[0]?.pos.col).toBeGreaterThanOrEqual(1);
+  });
+
+  it('reports duplicate keys', () => {
+    const d = parseScenario('apiVersion: hopscope/v1alpha1\nkind: Cluster\nkind: Cluster\n').diagnostics;
+    expect(d.map((x) => [x.code, x.pos.line])).toEqual([['yaml-syntax', 3]]);
+  });
+
+  it('skips empty documents and comment-only documents silently', () => {
+    expect(diags('---\n# nothing here\n---\n---\n')).toEqual([]);
+    expect(diags('')).toEqual([]);
+  });
+
+  it('reports a document that is not a mapping', () => {
+    expect(diags('- a\n- b\n')).toEqual([
+      '1:1 error not-an-object: a document must be a Kubernetes or Hopscope object (a mapping with apiVersion and kind)',
+    ]);
+    expect(diags('just text\n')[0]).toContain('not-an-object');
+  });
+
+  it('accepts merge keys as Kubernetes does', () => {
+    const text = yaml([
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: {name: a}',
+      'spec:',
+      '  containers:',
+      '    - &base {name: c, image: busybox}',
+      '    - <<: *base',
+      '      name: d',
+    ]);
+    const { scenario, diagnostics } = parseScenario(text);
+    expect(diagnostics).toEqual([]);
+    expect(scenario.pods[0]?.value.spec.containers[1]).toEqual({ name: 'd', image: 'busybox' });
+  });
+});
+
+describe('kinds', () => {
+  it('accepts real manifests of every supported kind without diagnostics', () => {
+    const { scenario, diagnostics } = parseScenario(fixture('all-kinds.yaml'));
+    expect(diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    expect(scenario.cluster).not.toBeNull();
+    expect(scenario.kubeProxyConfig?.value.mode).toBe('ipvs');
+    expect(scenario.traffic).toHaveLength(1);
+    expect(scenario.deployments).toHaveLength(1);
+    expect(scenario.replicaSets).toHaveLength(1);
+    expect(scenario.daemonSets).toHaveLength(1);
+    expect(scenario.services).toHaveLength(2);
+    expect(scenario.endpointSlices).toHaveLength(1);
+    expect(scenario.namespaces).toHaveLength(1);
+    expect(scenario.nodes).toHaveLength(1);
+    expect(scenario.others.map((o) => o.value.kind).sort()).toEqual(
+      ['ConfigMap', 'Endpoints', 'Ingress', 'IngressClass', 'NetworkPolicy', 'Secret', 'ServiceAccount'].sort(),
+    );
+    // ConfigMap, Secret and ServiceAccount carry a note saying they are ignored.
+    expect(diagnostics.filter((d) => d.severity === 'info').map((d) => d.code)).toEqual(['ignored-kind', 'ignored-kind', 'ignored-kind']);
+  });
+
+  it('unpacks a List from kubectl get -o yaml with positions pointing into the items', () => {
+    const text = yaml([
+      'apiVersion: v1',
+      'kind: List',
+      'items:',
+      '  - apiVersion: v1',
+      '    kind: Pod',
+      '    metadata: {name: a, namespace: web}',
+      '    spec: {containers: [{name: c}]}',
+      '  - apiVersion: v1',
+      '    kind: Service',
+      '    metadata: {name: s}',
+      '    spec:',
+      '      ports: [{port: 99999}]',
+      'metadata: {resourceVersion: ""}',
+    ]);
+    const { scenario, diagnostics } = parseScenario(text);
+    expect(scenario.pods[0]?.pos.line).toBe(4);
+    expect(scenario.pods[0]?.fieldPos('metadata.namespace')).toMatchObject({ line: 6, col: 36 });
+    expect(diagnostics.map((d) => `${d.pos.line}:${d.pos.col} ${d.message}`)).toEqual([
+      '12:22 spec.ports.0.port must be between 1 and 65535 (got 99999)',
+    ]);
+  });
+
+  it('warns about an unknown kind with its position and a suggestion', () => {
+    expect(diags('apiVersion: v1\nkind: Pdo\nmetadata: {name: a}\n')).toEqual([
+      '2:7 warning unknown-kind: unknown kind Pdo; the document is ignored; did you mean Pod?',
+    ]);
+    expect(diags('apiVersion: example.com/v1\nkind: Widget\n')[0]).toMatch(/^2:7 warning unknown-kind: unknown kind Widget; the document is ignored$/);
+  });
+
+  it('reports a missing kind and warns about a missing apiVersion', () => {
+    expect(diags('metadata: {name: a}\n')).toEqual(['1:1 error missing-kind: kind is missing; every document needs apiVersion and kind']);
+    expect(diags('kind: Cluster\n')).toEqual(['1:1 warning missing-api-version: apiVersion is missing in Cluster; expected hopscope/v1alpha1']);
+  });
+
+  it('refuses an unsupported hopscope apiVersion and warns about old Kubernetes ones', () => {
+    expect(diags('apiVersion: hopscope/v9\nkind: Cluster\n')).toEqual([
+      '1:13 error unsupported-api-version: Cluster apiVersion hopscope/v9 is not supported; use hopscope/v1alpha1',
+    ]);
+    const old = diags(yaml([
+      'apiVersion: extensions/v1beta1',
+      'kind: Deployment',
+      'metadata: {name: d}',
+      'spec: {template: {spec: {containers: [{name: c}]}}}',
+    ]));
+    expect(old).toEqual(['1:13 warning deprecated-api-version: Deployment apiVersion extensions/v1beta1 is deprecated; reading it as apps/v1']);
+  });
+});
+
+describe('namespaces and names', () => {
+  it('fills the default namespace in a copy and leaves cluster-scoped kinds alone', () => {
+    const text = yaml([
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: {name: a, labels: {app: web}}',
+      'spec: {containers: [{name: c}]}',
+      '---',
+      'apiVersion: v1',
+      'kind: Node',
+      'metadata: {name: node-9}',
+    ]);
+    const { scenario } = parseScenario(text);
+    expect(scenario.pods[0]?.value.metadata).toEqual({ name: 'a', namespace: 'default', labels: { app: 'web' } });
+    expect(scenario.nodes[0]?.value.metadata).toEqual({ name: 'node-9' });
+  });
+
+  it('requires metadata.name on Kubernetes objects (generateName is enough)', () => {
+    expect(diags('apiVersion: v1\nkind: Pod\nmetadata: {}\nspec: {containers: [{name: c}]}\n')).toEqual([
+      '3:1 error missing-field: metadata.name is required in Pod',
+    ]);
+    expect(diags('apiVersion: v1\nkind: Pod\nmetadata: {generateName: a-}\nspec: {containers: [{name: c}]}\n')).toEqual([]);
+  });
+
+  it('refuses names that are not DNS-1123', () => {
+    const d = diags('apiVersion: v1\nkind: Pod\nmetadata: {name: My_Pod}\nspec: {containers: [{name: c}]}\n');
+    expect(d).toEqual([
+      '3:18 error invalid-name: metadata.name "My_Pod" must be a DNS-1123 name: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit',
+    ]);
+    expect(diags('apiVersion: v1\nkind: Service\nmetadata: {name: a.b}\n')[0]).toContain('must be a DNS-1123 label');
+  });
+
+  it('reports the second of two objects with the same kind, namespace and name', () => {
+    const pod = (name: string, ns?: string) =>
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}${ns ? `, namespace: ${ns}` : ''}}\nspec: {containers: [{name: c}]}\n`;
+    const text = [pod('a'), pod('a', 'other'), pod('a', 'default'), pod('b')].join('---\n');
+    const { scenario, diagnostics } = parseScenario(text);
+    expect(diagnostics.map((d) => `${d.pos.line}:${d.pos.col} ${d.code}: ${d.message}`)).toEqual([
+      '13:18 duplicate-name: duplicate Pod default/a; first defined at line 1',
+    ]);
+    expect(scenario.pods.map((p) => `${p.value.metadata.namespace}/${p.value.metadata.name}`)).toEqual(['default/a', 'other/a', 'default/b']);
+    // The same name in another kind is fine.
+    expect(diags(`${pod('a')}---\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n`)).toEqual([]);
+  });
+
+  it('refuses a second Cluster document', () => {
+    const text = 'apiVersion: hopscope/v1alpha1\nkind: Cluster\n---\napiVersion: hopscope/v1alpha1\nkind: Cluster\nspec: {nodes: 3}\n';
+    const { scenario, diagnostics } = parseScenario(text);
+    expect(diagnostics.map((d) => `${d.pos.line}:${d.pos.col} ${d.code}: ${d.message}`)).toEqual([
+      '5:7 duplicate-singleton: more than one Cluster document; first defined at line 1',
+    ]);
+    expect(scenario.cluster?.value.spec).toBeUndefined();
+  });
+});
+
+describe('Kubernetes fields we model', () => {
+  const pod = (spec: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n${spec}`;
+
+  it('requires containers, container names and port numbers', () => {
+    expect(diags(pod('  nodeName: node-1\n'))).toEqual(['4:1 error missing-field: spec.containers is required in Pod']);
+    expect(diags(pod('  containers: []\n'))).toEqual(['5:15 error missing-field: spec.containers needs at least 1 item']);
+    expect(diags(pod('  containers:\n    - image: nginx\n'))).toEqual(['6:7 error missing-field: spec.containers.0.name is required in Pod']);
+    expect(diags(pod('  containers:\n    - name: c\n      ports: [{name: http}]\n'))).toEqual([
+      '7:15 error missing-field: spec.containers.0.ports.0.containerPort is required in Pod',
+    ]);
+    expect(diags('apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports:\n    - targetPort: 80\n')).toEqual([
+      '6:7 error missing-field: spec.ports.0.port is required in Service',
+    ]);
+  });
+
+  it('reports wrong types and ranges at the value', () => {
+    expect(diags(pod('  containers:\n    - name: c\n      ports:\n        - containerPort: "80"\n'))).toEqual([
+      '8:26 error wrong-type: spec.containers.0.ports.0.containerPort must be a port number',
+    ]);
+    expect(diags(pod('  containers:\n    - name: c\n      ports:\n        - containerPort: 0\n'))[0]).toBe(
+      '8:26 error out-of-range: spec.containers.0.ports.0.containerPort must be between 1 and 65535 (got 0)',
+    );
+    expect(diags(pod('  hostNetwork: yes\n  containers: [{name: c}]\n'))).toEqual(['5:16 error wrong-type: spec.hostNetwork must be true or false']);
+    expect(diags('apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {port: 80}}\nspec: {containers: [{name: c}]}\n')[0]).toContain(
+      'metadata.labels.port must be a string',
+    );
+  });
+
+  it('checks enums, addresses and the NodePort range of Services', () => {
+    const svc = (spec: string) => diags(`apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n${spec}`);
+    expect(svc('  type: NodePrt\n')).toEqual([
+      '5:9 error invalid-value: spec.type must be one of ClusterIP, NodePort, LoadBalancer, ExternalName (got "NodePrt"); did you mean NodePort?',
+    ]);
+    expect(svc('  clusterIP: 10.96.0.300\n')[0]).toContain('invalid-ip: spec.clusterIP must be an IPv4 address, "None" or empty');
+    expect(svc('  clusterIP: None\n')).toEqual([]);
+    expect(svc('  type: NodePort\n  ports: [{port: 80, nodePort: 80}]\n')[0]).toContain('spec.ports.0.nodePort must be between 30000 and 32767');
+    expect(svc('  ports: [{port: 80}, {port: 443}]\n')).toEqual([
+      '5:11 error missing-field: spec.ports.0.name is required when a Service has more than one port',
+      '5:23 error missing-field: spec.ports.1.name is required when a Service has more than one port',
+    ]);
+  });
+
+  it('warns about a misspelled field but not about real fields we do not model', () => {
+    expect(diags(pod('  containres: [{name: c}]\n'))).toEqual([
+      '4:1 error missing-field: spec.containers is required in Pod',
+      '5:3 warning unknown-field: unknown field spec.containres in Pod; did you mean containers?',
+    ]);
+    const real = pod('  restartPolicy: Always\n  tolerations: []\n  containers:\n    - name: c\n      resources: {limits: {cpu: 1}}\n      env: [{name: A, value: b}]\n');
+    expect(diags(real)).toEqual([]);
+  });
+
+  it('refuses a Deployment whose selector does not match its template', () => {
+    const text = yaml([
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata: {name: d}',
+      'spec:',
+      '  selector: {matchLabels: {app: web}}',
+      '  template:',
+      '    metadata: {labels: {app: api}}',
+      '    spec: {containers: [{name: c}]}',
+    ]);
+    expect(diags(text)).toEqual(['5:33 error selector-mismatch: spec.selector.matchLabels app=web does not match the template\'s labels']);
+  });
+
+  it('leaves objects with errors out of the scenario and keeps the valid ones', () => {
+    const text = `${pod('  containers: [{name: c}]\n')}---\n${pod('  containers: [{image: x}]\n').replace('name: p', 'name: q')}`;
+    const { scenario, diagnostics } = parseScenario(text);
+    expect(diagnostics).toHaveLength(1);
+    expect(scenario.pods.map((p) => p.value.metadata.name)).toEqual(['p']);
+  });
+});
