@@ -20,20 +20,31 @@ export interface Match {
   /** Options exactly as written, in order, e.g. [["--mode","random"],["--probability","0.5"]]. */
   options: [string, ...string[]][];
   /** Negations are part of option tokens ("!" before the option). */
+  /**
+   * What the module's parser made of `options` (numbers, flags), filled by `restore` or lazily by
+   * the evaluator, so matching never re-parses strings. Opaque outside the module.
+   */
+  parsed?: unknown;
+  /** True when no module models this match: it is rendered as written and evaluates as "matches". */
+  unmodelled?: boolean;
 }
 
 export interface Target {
   /** `ACCEPT`, `DROP`, `RETURN`, `REJECT`, `DNAT`, `SNAT`, `MASQUERADE`, `MARK`, `REDIRECT`, or a user chain. */
   name: string;
   options: [string, ...string[]][];
+  /** The target module's parse of `options` (see `Match.parsed`). */
+  parsed?: unknown;
+  /** True when no module models this target: it is rendered as written and does nothing. */
+  unmodelled?: boolean;
 }
 
 /** One rule as parsed from iptables-restore text; rendered back by `render/iptables-save`. */
 export interface Rule {
   chain: string;
   /** Generic L3/L4 selectors: `-s`, `-d`, `-i`, `-o`, `-p` with their negation flags. */
-  src?: { cidr: string; negate: boolean };
-  dst?: { cidr: string; negate: boolean };
+  src?: AddressSelector;
+  dst?: AddressSelector;
   inIface?: { name: string; negate: boolean };
   outIface?: { name: string; negate: boolean };
   protocol?: { name: string; negate: boolean };
@@ -45,7 +56,22 @@ export interface Rule {
   /** Packet and byte counters (for `iptables -L -v` and `iptables-save -c`). */
   packets: number;
   bytes: number;
+  /** The rule as `iptables-save` prints it (without counters), cached on first render. */
+  text?: string;
 }
+
+/** `-s`/`-d`: the CIDR text as iptables stores it plus its numbers, so matching never re-parses. */
+export interface AddressSelector {
+  cidr: string;
+  negate: boolean;
+  /** Network address as an unsigned 32-bit integer (filled by `restore`, or lazily). */
+  network?: number;
+  /** Netmask as an unsigned 32-bit integer. */
+  mask?: number;
+}
+
+/** One `-m recent` list: address → the times (seconds) it was seen, oldest first. */
+export type RecentList = Map<string, number[]>;
 
 export interface Chain {
   name: string;
@@ -75,6 +101,8 @@ export interface NetfilterState {
   tables: Map<TableName, Table>;
   /** ipsets live beside netfilter in the kernel; IPVS mode and Calico use them. */
   ipsets: Map<string, IpSet>;
+  /** `-m recent` lists by `--name` (the kernel's /proc/net/xt_recent/NAME); created on first use. */
+  recent?: Map<string, RecentList>;
 }
 
 /** The fields of a packet netfilter can see and rewrite. */
@@ -85,6 +113,10 @@ export interface NfPacket {
   sport?: number;
   dport?: number;
   icmpType?: number;
+  /** ICMP code (0 for echo). */
+  icmpCode?: number;
+  /** ICMP echo identifier: conntrack keys ICMP flows by it. */
+  icmpId?: number;
   tcpFlags?: string;
   /** skb->mark */
   mark: number;
@@ -109,6 +141,9 @@ export interface HookInput {
   outIface?: string;
   /** True while a bridge is forwarding the frame (br_netfilter): nat OUTPUT/INPUT never apply. */
   bridged?: boolean;
+  /** Bridge ports the frame entered/leaves by, for `-m physdev` (br_netfilter only). */
+  physInIface?: string;
+  physOutIface?: string;
 }
 
 export interface EvaluatedRule {
@@ -142,4 +177,14 @@ export interface HookResult {
   nat?: NatChange;
   /** `--reject-with` for REJECT (e.g. `icmp-port-unreachable`). */
   rejectWith?: string;
+  /** Set when a built-in chain's policy gave the verdict (no rule decided it). */
+  policy?: { table: TableName; chain: string; policy: 'ACCEPT' | 'DROP' };
+  /** Every NAT manip applied in this hook, in order (`nat` is the last of them). */
+  nats?: NatChange[];
+  /** Direction of the packet relative to its conntrack entry (absent when untracked). */
+  ctDirection?: 'original' | 'reply';
+  /** Matches and targets evaluated that the model does not implement (they matched / did nothing). */
+  unmodelled?: string[];
+  /** `LOG` target lines, as the kernel log would show their prefix. */
+  logs?: string[];
 }

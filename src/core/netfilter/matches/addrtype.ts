@@ -1,0 +1,72 @@
+/**
+ * `-m addrtype [!] --src-type T[,T] [!] --dst-type T[,T] [--limit-iface-in|--limit-iface-out]`.
+ * Types are kept as the kernel's RTN_* bits and printed in bit order (verified:
+ * `LOCAL,UNICAST` is saved as `UNICAST,LOCAL`). LOCAL asks `env.isLocal`; the limit-iface
+ * flags narrow LOCAL to the interface in the kernel, which we approximate by the whole netns.
+ */
+import type { MatchModule, ParseResult } from '../module';
+import { ipv4ToInt } from '../../util/ip';
+
+const TYPES = ['UNSPEC', 'UNICAST', 'LOCAL', 'BROADCAST', 'ANYCAST', 'MULTICAST', 'BLACKHOLE', 'UNREACHABLE', 'PROHIBIT', 'THROW', 'NAT', 'XRESOLVE'];
+
+/** Parsed `-m addrtype`: bit sets over TYPES. */
+export interface AddrtypeMatch {
+  src?: { bits: number; negate: boolean };
+  dst?: { bits: number; negate: boolean };
+  limit?: 'in' | 'out';
+}
+
+function parseTypes(s: string): number | undefined {
+  let bits = 0;
+  for (const t of s.split(',')) {
+    const i = TYPES.indexOf(t);
+    if (i < 0) return undefined;
+    bits |= 1 << i;
+  }
+  return bits;
+}
+
+function renderTypes(bits: number): string {
+  return TYPES.filter((_, i) => bits & (1 << i)).join(',');
+}
+
+/** The address type of `ip` in this netns, as a TYPES bit. */
+function typeBit(ip: string, isLocal: (ip: string) => boolean): number {
+  if (isLocal(ip)) return 1 << 2;
+  const n = ipv4ToInt(ip);
+  if (n === 0xffffffff) return 1 << 3;
+  if (n >>> 28 === 0xe) return 1 << 5;
+  return 1 << 1;
+}
+
+/** The `addrtype` match module. */
+export const addrtypeMatch: MatchModule<AddrtypeMatch> = {
+  name: 'addrtype',
+  options: { '--src-type': 1, '--dst-type': 1, '--limit-iface-in': 0, '--limit-iface-out': 0 },
+  parse(options): ParseResult<AddrtypeMatch> {
+    const m: AddrtypeMatch = {};
+    for (const o of options) {
+      if (o.name === '--limit-iface-in') m.limit = 'in';
+      else if (o.name === '--limit-iface-out') m.limit = 'out';
+      else {
+        const bits = parseTypes(o.args[0] ?? '');
+        if (bits === undefined) return { ok: false, error: `addrtype: bad type "${o.args[0] ?? ''}"` };
+        m[o.name === '--src-type' ? 'src' : 'dst'] = { bits, negate: o.negate };
+      }
+    }
+    return { ok: true, parsed: m };
+  },
+  render(m) {
+    let s = '';
+    if (m.src) s += `${m.src.negate ? ' !' : ''} --src-type ${renderTypes(m.src.bits)}`;
+    if (m.dst) s += `${m.dst.negate ? ' !' : ''} --dst-type ${renderTypes(m.dst.bits)}`;
+    if (m.limit) s += ` --limit-iface-${m.limit}`;
+    return s;
+  },
+  evaluate(m, ctx) {
+    const isLocal = (ip: string) => ctx.env.isLocal(ip);
+    if (m.src && ((typeBit(ctx.packet.src, isLocal) & m.src.bits) !== 0) === m.src.negate) return false;
+    if (m.dst && ((typeBit(ctx.packet.dst, isLocal) & m.dst.bits) !== 0) === m.dst.negate) return false;
+    return true;
+  },
+};

@@ -1,0 +1,80 @@
+/**
+ * Netfilter state of one netns: the four iptables tables with their built-in chains, as
+ * iptables-nft creates them (every built-in chain of a table exists once the table does).
+ */
+import type { Chain, NetfilterState, Table, TableName } from './types';
+
+/** Built-in chains per table, in the order the kernel registers (and iptables-save prints) them. */
+export const BUILTIN_CHAINS: Readonly<Record<TableName, readonly string[]>> = {
+  raw: ['PREROUTING', 'OUTPUT'],
+  mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
+  nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
+  filter: ['INPUT', 'FORWARD', 'OUTPUT'],
+};
+
+/** The order iptables-save (v1.8.9, nf_tables) prints tables in when all four exist. */
+export const TABLE_ORDER: readonly TableName[] = ['mangle', 'raw', 'filter', 'nat'];
+
+/** True for the names `*table` accepts. */
+export function isTableName(s: string): s is TableName {
+  return s === 'raw' || s === 'mangle' || s === 'nat' || s === 'filter';
+}
+
+/** True if `name` is a built-in chain of `table` (it has a policy and cannot be deleted). */
+export function isBuiltinChain(table: TableName, name: string): boolean {
+  return BUILTIN_CHAINS[table].includes(name);
+}
+
+/** A table holding only its built-in chains, policies ACCEPT, counters zero. */
+export function createTable(name: TableName): Table {
+  const chains = new Map<string, Chain>();
+  for (const c of BUILTIN_CHAINS[name]) chains.set(c, { name: c, policy: 'ACCEPT', rules: [], packets: 0, bytes: 0 });
+  return { name, chains };
+}
+
+/** A fresh netns's netfilter: raw, mangle, nat and filter with empty built-in chains, no ipsets. */
+export function createNetfilter(): NetfilterState {
+  const tables = new Map<TableName, Table>();
+  for (const t of ['raw', 'mangle', 'nat', 'filter'] as const) tables.set(t, createTable(t));
+  return { tables, ipsets: new Map(), recent: new Map() };
+}
+
+/** The table `name` (always present: createNetfilter makes all four). */
+export function getTable(nf: NetfilterState, name: TableName): Table {
+  let t = nf.tables.get(name);
+  if (!t) {
+    // A state built by hand may lack a table; behave as the kernel does when a module loads.
+    t = createTable(name);
+    nf.tables.set(name, t);
+  }
+  return t;
+}
+
+/** A chain of a table, or undefined if it does not exist. */
+export function getChain(nf: NetfilterState, table: TableName, chain: string): Chain | undefined {
+  return getTable(nf, table).chains.get(chain);
+}
+
+/** `iptables -t TABLE -N CHAIN`, except that an existing chain is returned unchanged. */
+export function ensureChain(nf: NetfilterState, table: TableName, chain: string): Chain {
+  const t = getTable(nf, table);
+  let c = t.chains.get(chain);
+  if (!c) {
+    c = { name: chain, rules: [], packets: 0, bytes: 0 };
+    t.chains.set(chain, c);
+  }
+  return c;
+}
+
+/** Zeroes every rule and chain counter (`iptables -Z` on all tables). */
+export function zeroCounters(nf: NetfilterState): void {
+  for (const t of nf.tables.values())
+    for (const c of t.chains.values()) {
+      c.packets = 0;
+      c.bytes = 0;
+      for (const r of c.rules) {
+        r.packets = 0;
+        r.bytes = 0;
+      }
+    }
+}
