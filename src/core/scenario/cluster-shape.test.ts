@@ -83,7 +83,7 @@ describe('kind: Cluster', () => {
       '5:35 error invalid-value: spec.cni.backend "bgp" is not valid: plugin flannel offers vxlan, host-gw',
     ]);
     expect(cluster('  cni: {plugin: calico, backend: host-gw}\n')[0]).toContain('plugin calico offers bgp, ipip, vxlan');
-    expect(cluster('  cni: {backend: vxlan}\n')).toEqual(['5:19 error invalid-value: spec.cni.backend "vxlan" is not valid: plugin bridge has no backends']);
+    expect(cluster('  cni: {backend: vxlan}\n')).toEqual(['5:18 error invalid-value: spec.cni.backend "vxlan" is not valid: plugin bridge has no backends']);
     expect(cluster('  cni: {plugin: calico, backend: ipip, crossSubnet: true}\n')).toEqual([]);
     expect(cluster('  cni: {plugin: flannel, crossSubnet: true}\n')[0]).toContain('warning ignored-field: spec.cni.crossSubnet only applies to plugin calico');
     expect(cluster('  kubeProxy: {mode: ebpf}\n')[0]).toContain('spec.kubeProxy.mode must be one of iptables, ipvs, nftables, userspace (got "ebpf")');
