@@ -17,6 +17,9 @@ export const ICMP_HEADER_LEN = 8;
 /** ICMP type numbers the model uses. */
 export const ICMP_TYPES = { echoReply: 0, unreachable: 3, echoRequest: 8, timeExceeded: 11 } as const;
 
+/** Error types (RFC 1122 §3.2.2): unreachable, source quench, redirect, time exceeded, parameter problem. */
+export const ICMP_ERROR_TYPES: readonly number[] = [3, 4, 5, 11, 12];
+
 /** Writes the 8-byte header (checksum over header and payload computed) followed by `payload`. */
 export function emitIcmp(h: IcmpHeader, payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(ICMP_HEADER_LEN + payload.length);

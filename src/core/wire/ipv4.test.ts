@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { IpProtocol, Ipv4Header } from '../datapath/packet';
 import { bytesToIpv4, fromHex } from './bytes';
-import { emitIpv4, formatIpv4, parseIpv4 } from './ipv4';
+import { TOS_INTERNETCONTROL, emitIpv4, formatIpv4, parseIpv4 } from './ipv4';
 
 function frame(name: string): Uint8Array {
   return fromHex(readFileSync(new URL(`../../../fixtures/frames/${name}.hex`, import.meta.url), 'utf8'))!;
@@ -36,6 +36,14 @@ describe('ipv4', () => {
     if (!r.ok) return;
     expect(r.rest.length).toBe(64);
     expect(emitIpv4(r.header, r.rest)).toEqual(bytes);
+  });
+
+  it('re-emits a real ICMP error with the TOS Linux gives it (0xc0, which the model does not hold)', () => {
+    const bytes = frame('icmp-port-unreachable').subarray(14);
+    const r = parseIpv4(bytes);
+    if (!r.ok) throw new Error(r.error.reason);
+    expect(emitIpv4(r.header, r.rest, { tos: TOS_INTERNETCONTROL })).toEqual(bytes);
+    expect(emitIpv4(r.header, r.rest)[1]).toBe(0);
   });
 
   it('parses a real echo reply without DF (Linux clears it on ICMP replies)', () => {

@@ -1,7 +1,8 @@
 /**
- * IPv4 headers (RFC 791) without options, as Linux sends them: TOS 0, never fragmented. The
- * model's `Ipv4Header` is the repr; TOS/DSCP, options and fragment fields are not held, so
- * `parseIpv4` drops TOS and options and rejects fragments (the model cannot reassemble).
+ * IPv4 headers (RFC 791) without options, as Linux sends them unfragmented. The model's
+ * `Ipv4Header` is the repr; TOS/DSCP, options and fragment fields are not held, so `parseIpv4`
+ * drops TOS and options and rejects fragments (the model cannot reassemble), and `emitIpv4`
+ * writes TOS 0 unless the context says otherwise (Linux marks its own ICMP errors 0xc0).
  */
 import type { IpProtocol, Ipv4Header } from '../datapath/packet';
 import { bytesToIpv4, ipv4ToBytes, viewOf } from './bytes';
@@ -24,15 +25,27 @@ export function ipProtocolFromNumber(n: number): IpProtocol | undefined {
   return PROTOCOL_BY_NUMBER.get(n);
 }
 
+/** What the IPv4 emitter may be told beyond the header. */
+export interface Ipv4EmitContext {
+  /** The TOS byte, which the model does not hold. Default 0. */
+  tos?: number;
+}
+
+/**
+ * TOS Linux writes on ICMP errors it originates: IPTOS_PREC_INTERNETCONTROL (net/ipv4/icmp.c,
+ * `icmp_send`). Real unreachable and time-exceeded captures carry it.
+ */
+export const TOS_INTERNETCONTROL = 0xc0;
+
 /**
  * Writes a 20-byte header (total length from `payload`, header checksum computed) followed by
  * `payload`. WARNING: payloads over 65515 bytes are not representable; the length field wraps.
  */
-export function emitIpv4(h: Ipv4Header, payload: Uint8Array): Uint8Array {
+export function emitIpv4(h: Ipv4Header, payload: Uint8Array, ctx: Ipv4EmitContext = {}): Uint8Array {
   const out = new Uint8Array(IPV4_HEADER_LEN + payload.length);
   const v = viewOf(out);
   out[0] = 0x45;
-  out[1] = 0; // TOS: the model holds none
+  out[1] = (ctx.tos ?? 0) & 0xff;
   v.setUint16(2, out.length & 0xffff);
   v.setUint16(4, h.id & 0xffff);
   v.setUint16(6, h.df ? 0x4000 : 0);
