@@ -1,0 +1,143 @@
+/**
+ * The one netfilter evaluator: runs a hook's tables in kernel priority order with conntrack
+ * and NAT in between.
+ *
+ * Read first: include/uapi/linux/netfilter_ipv4.h (hook priorities), net/netfilter/core.c,
+ * nf_conntrack_core.c, nf_nat_core.c (nf_nat_inet_fn). Per hook:
+ *
+ * - PREROUTING:  raw → conntrack (find or create) → mangle → nat (DNAT; first packet only)
+ * - INPUT:       mangle → filter → nat (SNAT side; first packet only) → conntrack confirm
+ * - FORWARD:     mangle → filter
+ * - OUTPUT:      raw → conntrack (find or create) → mangle → nat (DNAT; first packet only) → filter
+ * - POSTROUTING: mangle → nat (SNAT; first packet only) → conntrack confirm
+ *
+ * The nat table is consulted once per connection and manip type (`natInit`); afterwards, and
+ * for replies, the NAT recorded in conntrack is applied (un-DNAT / un-SNAT for replies).
+ * A hook whose chains are all empty with policy ACCEPT costs a conntrack lookup and nothing else.
+ */
+import type { ConntrackEntry, ConntrackTable } from './conntrack';
+import { confirmEntry, createEntry, lookupConntrack, removeConntrack, touchEntry } from './conntrack';
+import type { PacketContext } from './module';
+import type { ManipType } from './nat';
+import { applyNat, setupNat } from './nat';
+import { getTable } from './state';
+import type { TraverseLog } from './traverse';
+import { traverseTable } from './traverse';
+import type { EvaluatedRule, HookEnv, HookInput, HookName, HookResult, NatChange, NetfilterState, TableName } from './types';
+
+type Step = { table: TableName } | { nat: ManipType } | { ct: 'create' | 'find' } | { confirm: true };
+
+const PLANS: Readonly<Record<HookName, readonly Step[]>> = {
+  PREROUTING: [{ table: 'raw' }, { ct: 'create' }, { table: 'mangle' }, { nat: 'dst' }],
+  INPUT: [{ ct: 'find' }, { table: 'mangle' }, { table: 'filter' }, { nat: 'src' }, { confirm: true }],
+  FORWARD: [{ ct: 'find' }, { table: 'mangle' }, { table: 'filter' }],
+  OUTPUT: [{ table: 'raw' }, { ct: 'create' }, { table: 'mangle' }, { nat: 'dst' }, { table: 'filter' }],
+  POSTROUTING: [{ ct: 'find' }, { table: 'mangle' }, { nat: 'src' }, { confirm: true }],
+};
+
+interface HookState {
+  ctx: PacketContext;
+  log: TraverseLog;
+  nats: NatChange[];
+  decided?: EvaluatedRule;
+  policy?: HookResult['policy'];
+  entry?: ConntrackEntry;
+  /** Set when a table gave DROP or REJECT. */
+  stop?: { verdict: 'DROP' | 'REJECT'; rejectWith?: string };
+}
+
+/** Attaches the packet to its connection (or a new one), as nf_conntrack_in does. */
+function trackPacket(st: HookState, ct: ConntrackTable, create: boolean): void {
+  const { ctx } = st;
+  if (ctx.untracked) {
+    ctx.ctState = 'UNTRACKED';
+    return;
+  }
+  const now = ctx.env.now;
+  let hit = lookupConntrack(ct, ctx.packet, now);
+  // An unconfirmed entry met at a creation point belongs to an earlier packet that never made
+  // it out (it was dropped after PREROUTING): the kernel would have freed it with that packet.
+  if (hit && create && !hit.entry.confirmed) {
+    removeConntrack(ct, hit.entry);
+    hit = undefined;
+  }
+  if (!hit) {
+    st.entry = createEntry(ct, ctx.packet, now);
+    ctx.ct = st.entry;
+    ctx.ctDirection = 'original';
+    ctx.ctState = 'NEW';
+    return;
+  }
+  st.entry = hit.entry;
+  ctx.ct = hit.entry;
+  ctx.ctDirection = hit.dir;
+  // Only the creation points see each packet first; later hooks must not count it twice.
+  if (create) touchEntry(hit.entry, hit.dir, ctx.packet, now);
+  ctx.ctState = hit.dir === 'reply' || hit.entry.seenReply ? 'ESTABLISHED' : 'NEW';
+}
+
+function runTable(st: HookState, nf: NetfilterState, table: TableName, hook: HookName): ReturnType<typeof traverseTable> | undefined {
+  const chain = getTable(nf, table).chains.get(hook);
+  // Fast path: an empty built-in chain with policy ACCEPT does nothing.
+  if (!chain || (chain.rules.length === 0 && chain.policy !== 'DROP')) return undefined;
+  const r = traverseTable(getTable(nf, table), hook, st.ctx, st.log);
+  if (r.decided) st.decided = r.decided;
+  if (r.byPolicy) st.policy = { table, chain: hook, policy: r.verdict === 'DROP' ? 'DROP' : 'ACCEPT' };
+  if (r.verdict !== 'ACCEPT') {
+    st.stop = { verdict: r.verdict, ...(r.rejectWith ? { rejectWith: r.rejectWith } : {}) };
+    if (r.byPolicy) delete st.decided;
+  }
+  return r;
+}
+
+/** The nat step of a hook: consult the nat table for a new connection, then apply conntrack's NAT. */
+function natStep(st: HookState, nf: NetfilterState, ct: ConntrackTable, manip: ManipType, hook: HookName): void {
+  const { ctx, entry } = st;
+  if (!entry) return;
+  // br_netfilter never runs nat INPUT/OUTPUT for bridged frames.
+  if (ctx.input.bridged && (hook === 'INPUT' || hook === 'OUTPUT')) return;
+  if (ctx.ctDirection === 'original' && !entry.natInit[manip]) {
+    entry.natInit[manip] = true;
+    const r = runTable(st, nf, 'nat', hook);
+    if (st.stop) return;
+    if (r?.nat) setupNat(ct, entry, manip, r.nat, ctx.env.rng);
+  }
+  const change = applyNat(entry, ctx.ctDirection ?? 'original', manip, ctx.packet);
+  if (change) st.nats.push(change);
+}
+
+/**
+ * Runs hook `input.hook` on `input.packet`: returns the verdict, the packet after NAT and MARK,
+ * the conntrack state, and every rule evaluated in order. Never throws; counters, conntrack and
+ * `-m recent` lists in `nf`/`ct` are updated as the kernel would update them.
+ */
+export function runHook(nf: NetfilterState, ct: ConntrackTable, input: HookInput, env: HookEnv): HookResult {
+  const ctx: PacketContext = { packet: { ...input.packet }, input, env, nf, ctState: 'NEW', logs: [], untracked: false };
+  const st: HookState = { ctx, log: { evaluated: [], unmodelled: new Set() }, nats: [] };
+  for (const step of PLANS[input.hook]) {
+    if ('table' in step) runTable(st, nf, step.table, input.hook);
+    else if ('ct' in step) trackPacket(st, ct, step.ct === 'create');
+    else if ('nat' in step) natStep(st, nf, ct, step.nat, input.hook);
+    else if (st.entry && !st.entry.confirmed) confirmEntry(st.entry);
+    if (st.stop) break;
+  }
+  // A packet dropped before confirmation takes its new conntrack entry with it.
+  if (st.stop && st.entry && !st.entry.confirmed) removeConntrack(ct, st.entry);
+  const result: HookResult = {
+    verdict: st.stop?.verdict ?? 'ACCEPT',
+    packet: ctx.packet,
+    ctState: ctx.ctState,
+    evaluated: st.log.evaluated,
+  };
+  if (st.decided) result.decided = st.decided;
+  if (st.nats.length) {
+    result.nat = st.nats[st.nats.length - 1]!;
+    result.nats = st.nats;
+  }
+  if (st.stop?.rejectWith) result.rejectWith = st.stop.rejectWith;
+  if (st.policy && !st.decided) result.policy = st.policy;
+  if (ctx.ctDirection) result.ctDirection = ctx.ctDirection;
+  if (st.log.unmodelled.size) result.unmodelled = [...st.log.unmodelled];
+  if (ctx.logs.length) result.logs = ctx.logs;
+  return result;
+}

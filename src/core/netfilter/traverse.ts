@@ -1,0 +1,118 @@
+/**
+ * Walks one table's built-in chain for a packet, as ipt_do_table does: rules in order, a
+ * matching rule's counters go up, `-j CHAIN` pushes a return point, `-g CHAIN` does not,
+ * RETURN pops (at the built-in level it means the policy), the end of a user chain returns,
+ * the end of a built-in chain applies its policy. Every rule looked at is recorded, matched or
+ * not: that list is how the UI shows that iptables is a linear scan.
+ */
+import { addressContains } from './address';
+import { ifaceMatches } from './iface';
+import { getMatchModule } from './matches/registry';
+import type { NatRequest, PacketContext } from './module';
+import { packetProtocolNumber, protocolNumber } from './protocols';
+import { renderRule } from './render-rule';
+import { getTargetModule } from './targets/registry';
+import type { Chain, EvaluatedRule, Rule, Table } from './types';
+import { ipv4ToInt } from '../util/ip';
+
+/** How a table traversal ended. */
+export interface TraverseResult {
+  verdict: 'ACCEPT' | 'DROP' | 'REJECT';
+  rejectWith?: string;
+  /** A NAT target matched (nat table): the request, to be set up by the caller. */
+  nat?: NatRequest;
+  /** The rule that ended the traversal, if a rule did. */
+  decided?: EvaluatedRule;
+  /** True when the built-in chain's policy ended it. */
+  byPolicy: boolean;
+}
+
+/** Where the evaluator collects what it saw. */
+export interface TraverseLog {
+  evaluated: EvaluatedRule[];
+  unmodelled: Set<string>;
+}
+
+/** Deeper than the kernel allows (it refuses loops at load time); guards hand-built loops. */
+const MAX_DEPTH = 64;
+const MAX_STEPS = 100_000;
+
+function ruleMatches(rule: Rule, ctx: PacketContext, src: number, dst: number, log: TraverseLog): boolean {
+  if (rule.src && addressContains(rule.src, src) === rule.src.negate) return false;
+  if (rule.dst && addressContains(rule.dst, dst) === rule.dst.negate) return false;
+  if (rule.inIface && ifaceMatches(rule.inIface.name, ctx.input.inIface) === rule.inIface.negate) return false;
+  if (rule.outIface && ifaceMatches(rule.outIface.name, ctx.input.outIface) === rule.outIface.negate) return false;
+  if (rule.protocol && (protocolNumber(rule.protocol.name) === packetProtocolNumber(ctx.packet.protocol)) === rule.protocol.negate) return false;
+  for (const m of rule.matches) {
+    const module = m.unmodelled ? undefined : getMatchModule(m.module);
+    if (!module) {
+      log.unmodelled.add(`-m ${m.module}`);
+      continue;
+    }
+    if (!module.evaluate(m.parsed, ctx)) return false;
+  }
+  return true;
+}
+
+function policyOf(chain: Chain): TraverseResult {
+  return { verdict: chain.policy ?? 'ACCEPT', byPolicy: true };
+}
+
+/** Traverses `table`'s built-in chain `hook` (which must exist) for the packet in `ctx`. */
+export function traverseTable(table: Table, hook: string, ctx: PacketContext, log: TraverseLog): TraverseResult {
+  const base = table.chains.get(hook);
+  if (!base) return { verdict: 'ACCEPT', byPolicy: true };
+  const len = ctx.packet.length;
+  const src = ipv4ToInt(ctx.packet.src);
+  const dst = ipv4ToInt(ctx.packet.dst);
+  const stack: { chain: Chain; index: number }[] = [];
+  let frame = { chain: base, index: 0 };
+  for (let steps = 0; steps < MAX_STEPS; steps++) {
+    if (frame.index >= frame.chain.rules.length) {
+      const back = stack.pop();
+      if (!back) break;
+      frame = back;
+      continue;
+    }
+    const index = frame.index++;
+    const rule = frame.chain.rules[index]!;
+    const text = renderRule(rule);
+    const matched = ruleMatches(rule, ctx, src, dst, log);
+    const ev: EvaluatedRule = { table: table.name, chain: frame.chain.name, index, text, matched };
+    log.evaluated.push(ev);
+    if (!matched) continue;
+    rule.packets++;
+    rule.bytes += len;
+    const t = rule.target;
+    if (!t) continue;
+    if (t.unmodelled) {
+      log.unmodelled.add(`-j ${t.name}`);
+      continue;
+    }
+    const module = t.parsed === undefined ? undefined : getTargetModule(t.name);
+    if (!module) {
+      const next = table.chains.get(t.name);
+      if (!next) {
+        log.unmodelled.add(`-j ${t.name}`);
+        continue;
+      }
+      if (!rule.goto) stack.push(frame);
+      if (stack.length > MAX_DEPTH) return { verdict: 'DROP', decided: ev, byPolicy: false };
+      frame = { chain: next, index: 0 };
+      continue;
+    }
+    const out = module.apply(t.parsed, ctx);
+    if (out.kind === 'continue') continue;
+    if (out.kind === 'return') {
+      const back = stack.pop();
+      if (!back) break;
+      frame = back;
+      continue;
+    }
+    if (out.kind === 'nat') return { verdict: 'ACCEPT', nat: out.request, decided: ev, byPolicy: false };
+    return { verdict: out.verdict, ...(out.rejectWith ? { rejectWith: out.rejectWith } : {}), decided: ev, byPolicy: false };
+  }
+  base.packets++;
+  base.bytes += len;
+  return policyOf(base);
+}
