@@ -85,6 +85,8 @@ export interface Packet {
   /** Outermost first. An L3 packet inside a host stack has no Ethernet header on top. */
   headers: readonly Header[];
   payload: Payload;
+  /** skb->mark while the packet is inside one namespace (kube-proxy's 0x4000 masquerade mark). */
+  mark?: number;
 }
 
 /** Sizes on the wire, for encapsulation overhead and MTU arithmetic. */

@@ -1,0 +1,122 @@
+/**
+ * The CLI commands of DESIGN §5, each a function of parsed arguments → output text and exit
+ * code. They only call the core; formatting of the tools' text lives in core/render.
+ */
+import type { ClusterModel, Flow, Hop, LoadResult } from '../core/index';
+import { formatDiagnostic, loadScenario, renderBridgeFdb, renderGetNodes, renderGetPods, renderIpAddr, renderIpLink, renderIpNeigh, renderIpRoute, traceFlow } from '../core/index';
+import { renderIptablesSave } from '../core/render/iptables-save';
+import { readScenario, UsageError } from './io';
+import { formatPacket } from './format-trace';
+
+export interface CommandOutput {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+export interface Args {
+  positionals: string[];
+  values: Record<string, string | boolean | undefined>;
+}
+
+const ok = (stdout: string): CommandOutput => ({ stdout, stderr: '', code: 0 });
+const fail = (stderr: string, code = 1): CommandOutput => ({ stdout: '', stderr: stderr.endsWith('\n') ? stderr : stderr + '\n', code });
+
+function load(file: string | undefined): { r: LoadResult; model: ClusterModel; file: string } | CommandOutput {
+  const text = readScenario(file);
+  const r = loadScenario(text, file);
+  const errors = r.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length || !r.model) return fail(errors.map((d) => formatDiagnostic(d, file!)).join('\n') || `${file}: cannot build the cluster`);
+  return { r, model: r.model, file: file! };
+}
+
+export function check(a: Args): CommandOutput {
+  const file = a.positionals[0];
+  const r = loadScenario(readScenario(file), file);
+  const lines = r.diagnostics.map((d) => formatDiagnostic(d, file!));
+  const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = r.diagnostics.filter((d) => d.severity === 'warning').length;
+  const summary = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+  return { stdout: errors ? '' : [...lines, summary].join('\n') + '\n', stderr: errors ? [...lines, summary].join('\n') + '\n' : '', code: errors ? 1 : 0 };
+}
+
+function hopLine(h: Hop): string {
+  const where = `${h.netns}${h.device ? ` ${h.device}` : ''}`;
+  return `${String(h.seq).padStart(3)}  ${h.stage.padEnd(26)} ${where}\n       ${formatPacket(h.packet)}\n       ${h.explain}\n`;
+}
+
+function flowText(f: Flow): string {
+  let out = `${f.from} → ${f.to}: ${f.verdict}${f.reason ? ` (${f.reason})` : ''}${f.endpoint ? `, answered by ${f.endpoint}` : ''}\n\nrequest:\n`;
+  out += f.hops.map(hopLine).join('');
+  if (f.reply) out += `\nreply: ${f.reply.verdict}${f.reply.reason ? ` (${f.reply.reason})` : ''}\n` + f.reply.hops.map(hopLine).join('');
+  return out;
+}
+
+export function trace(a: Args): CommandOutput {
+  const from = a.values.from;
+  const to = a.values.to;
+  if (typeof from !== 'string' || typeof to !== 'string') throw new UsageError('trace needs --from REF and --to TARGET');
+  const l = load(a.positionals[0]);
+  if ('code' in l) return l;
+  const seed = a.values.seed !== undefined ? Number(a.values.seed) : undefined;
+  if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError('--seed takes an integer');
+  const proto = typeof a.values.protocol === 'string' ? (a.values.protocol.toUpperCase() as 'TCP' | 'UDP' | 'ICMP') : undefined;
+  const r = traceFlow(l.model, { from, to, ...(proto ? { protocol: proto } : {}) }, seed !== undefined ? { seed } : {});
+  if (!r.ok) return fail(`hopscope: ${r.error}`);
+  if (a.values.json) {
+    const { verdict, reason, hops, reply } = r.flow;
+    return ok(JSON.stringify({ verdict, ...(reason ? { reason } : {}), hops, ...(reply ? { reply } : {}) }, null, 2) + '\n');
+  }
+  return ok(flowText(r.flow));
+}
+
+const SHOW: Record<string, (m: ClusterModel, ns: NonNullable<ReturnType<ClusterModel['netns']['get']>>) => string> = {
+  'ip-route': (_m, ns) => renderIpRoute(ns),
+  'ip-addr': (m, ns) => renderIpAddr(m, ns),
+  'ip-link': (m, ns) => renderIpLink(m, ns),
+  'ip-neigh': (_m, ns) => renderIpNeigh(ns),
+  'bridge-fdb': (_m, ns) => renderBridgeFdb(ns),
+  'iptables-save': (_m, ns) => renderIptablesSave(ns.netfilter, { tables: ['nat', 'filter'] }),
+};
+
+export function show(a: Args): CommandOutput {
+  const [file, what] = a.positionals;
+  if (!what || !SHOW[what]) throw new UsageError(`show needs WHAT: one of ${Object.keys(SHOW).join(', ')}`);
+  const l = load(file);
+  if ('code' in l) return l;
+  const nodeName = a.values.node;
+  const podRef = a.values.pod;
+  let ns;
+  if (typeof podRef === 'string') {
+    const [pns, pname] = podRef.includes('/') ? podRef.split('/') : ['default', podRef];
+    const pod = l.model.pods.find((p) => p.namespace === pns && p.name === pname);
+    if (!pod) return fail(`hopscope: no pod ${pns}/${pname}`);
+    ns = l.model.netns.get(pod.netns);
+  } else if (typeof nodeName === 'string') {
+    const node = l.model.nodes.find((n) => n.name === nodeName);
+    if (!node) return fail(`hopscope: no node ${nodeName} (nodes: ${l.model.nodes.map((n) => n.name).join(', ')})`);
+    ns = l.model.netns.get(node.netns);
+  } else throw new UsageError('show needs --node NAME (or --pod NS/NAME)');
+  return ok(SHOW[what](l.model, ns!));
+}
+
+export function kubectl(a: Args): CommandOutput {
+  const [file, verb, resource] = a.positionals;
+  if (verb !== 'get' || !resource) throw new UsageError('kubectl FILE get pods|nodes [-o wide] [-n NS|-A]');
+  const l = load(file);
+  if ('code' in l) return l;
+  const o = { wide: a.values.output === 'wide', allNamespaces: a.values['all-namespaces'] === true, ...(typeof a.values.namespace === 'string' ? { namespace: a.values.namespace } : {}) };
+  if (a.values.output !== undefined && a.values.output !== 'wide') throw new UsageError(`unsupported output format "${String(a.values.output)}" (use -o wide)`);
+  switch (resource) {
+    case 'pods':
+    case 'pod':
+    case 'po':
+      return ok(renderGetPods(l.model, o));
+    case 'nodes':
+    case 'node':
+    case 'no':
+      return ok(renderGetNodes(l.model, o));
+    default:
+      return fail(`error: the server doesn't have a resource type "${resource}"`);
+  }
+}

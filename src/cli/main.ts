@@ -1,0 +1,64 @@
+/**
+ * `hopscope` — the command line over the same core as the web app (DESIGN §5).
+ * Errors go to stderr with a non-zero exit; never a stack trace for bad input.
+ */
+import { parseArgs } from 'node:util';
+import type { Args, CommandOutput } from './commands';
+import { check, kubectl, show, trace } from './commands';
+import { UsageError } from './io';
+
+const USAGE = `usage: hopscope COMMAND FILE [options]
+
+commands:
+  check FILE                                  diagnostics as file:line:col: severity: message (exit 1 on errors)
+  trace FILE --from REF --to TARGET [--seed N] [--protocol tcp|udp|icmp] [--json]
+  show FILE --node NAME WHAT                  WHAT: ip-route, ip-addr, ip-link, ip-neigh, bridge-fdb, iptables-save
+  show FILE --pod NS/NAME WHAT                the same inside a pod's network namespace
+  kubectl FILE get pods|nodes [-o wide] [-n NS | -A]
+`;
+
+const COMMANDS: Record<string, (a: Args) => CommandOutput> = { check, trace, show, kubectl };
+
+function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    process.stderr.write(`hopscope: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const { positionals, values } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        seed: { type: 'string' },
+        protocol: { type: 'string' },
+        json: { type: 'boolean' },
+        node: { type: 'string' },
+        pod: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        namespace: { type: 'string', short: 'n' },
+        'all-namespaces': { type: 'boolean', short: 'A' },
+      },
+    });
+    const out = run({ positionals, values });
+    process.stdout.write(out.stdout);
+    process.stderr.write(out.stderr);
+    return out.code;
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`hopscope ${command}: ${(e as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    process.stderr.write(`hopscope: internal error: ${(e as Error).message}\n`);
+    return 3;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

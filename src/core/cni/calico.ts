@@ -1,0 +1,170 @@
+/**
+ * Calico: pure L3, no bridge. The CNI plugin gives each pod a /32 on `eth0`, a default route
+ * via the dummy gateway 169.254.1.1 and a host-side `cali…` veth with MAC ee:ee:ee:ee:ee:ee
+ * and proxy ARP, so the host answers every ARP. Felix adds a /32 route per local pod and a
+ * blackhole per local block; BIRD learns the other nodes' blocks over BGP (`proto bird`),
+ * through `tunl0` (IPIP), `vxlan.calico` (VNI 4096, UDP 4789) or directly (no encapsulation).
+ * Read first: calico cni-plugin dataplane_linux.go, felix route/vxlan managers, confd BIRD templates.
+ */
+import type { ModelNode, Netns } from '../model/types';
+import type { CniContext, CniResult, NetworkPlugin } from './types';
+import type { CalicoIpamState } from './calico-ipam';
+import { calicoAssign, calicoRelease, claimBlock, createCalicoIpam, nodeBlocks } from './calico-ipam';
+import { sameSubnet } from './peer-routes';
+import { createVethPair } from '../model/devices/veth';
+import { createIpip } from '../model/devices/ipip';
+import { addVxlanFdb, createVxlan } from '../model/devices/vxlan';
+import { addAddress, getDevice, removeDevice } from '../model/netns';
+import { addRoute, removeRoute } from '../model/routes';
+import { setNeighbour } from '../model/neighbours';
+import { restore } from '../netfilter/restore';
+import { setIpset } from '../netfilter/ipset';
+import { macFor } from '../util/rng';
+import { sha1Hex } from '../util/hash';
+
+export const CALICO_GATEWAY = '169.254.1.1';
+export const CALICO_HOST_MAC = 'ee:ee:ee:ee:ee:ee';
+
+type Encap = 'none' | 'ipip' | 'vxlan';
+
+function encap(ctx: CniContext): Encap {
+  const b = ctx.cluster.cni.backend;
+  return b === 'vxlan' ? 'vxlan' : b === 'bgp' ? 'none' : 'ipip';
+}
+
+/** Host-side veth name: `cali` + the first 11 hex digits of SHA-1("<namespace>.<pod>"). */
+export function calicoVethName(namespace: string, pod: string): string {
+  return `cali${sha1Hex(`${namespace}.${pod}`).slice(0, 11)}`;
+}
+
+export function calicoIpam(ctx: CniContext): CalicoIpamState {
+  let s = ctx.model.pluginState.get('calico-ipam') as CalicoIpamState | undefined;
+  if (!s) {
+    s = createCalicoIpam(ctx.cluster.podCIDR, ctx.cluster.seed);
+    ctx.model.pluginState.set('calico-ipam', s);
+  }
+  return s;
+}
+
+function vtepMac(ctx: CniContext, node: string): string {
+  return macFor(ctx.cluster.seed, node, 'vxlan.calico');
+}
+
+function refreshBlocks(ctx: CniContext, node: ModelNode, ns: Netns): void {
+  node.blocks = nodeBlocks(calicoIpam(ctx), node.name);
+  for (const b of node.blocks) addRoute(ns, { type: 'blackhole', dst: b, proto: 'bird' });
+}
+
+const NAT_OUTGOING = [
+  '*nat',
+  ':cali-POSTROUTING - [0:0]',
+  ':cali-nat-outgoing - [0:0]',
+  '-A POSTROUTING -m comment --comment "cali:O3lYWMrLQYEMJtB5" -j cali-POSTROUTING',
+  '-A cali-POSTROUTING -m comment --comment "cali:Z-c7XtVd2Bq7s_hA" -j cali-nat-outgoing',
+  '-A cali-nat-outgoing -m comment --comment "cali:flqWnvo8yq4ULQLa" -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully',
+  'COMMIT',
+  '',
+].join('\n');
+
+export const calicoPlugin: NetworkPlugin = {
+  name: 'calico',
+  mtu(ctx) {
+    const e = encap(ctx);
+    return ctx.cluster.cni.mtu ?? ctx.cluster.underlay.mtu - (e === 'ipip' ? 20 : e === 'vxlan' ? 50 : 0);
+  },
+  netConf(ctx) {
+    return {
+      name: 'k8s-pod-network',
+      cniVersion: '0.3.1',
+      plugins: [
+        { type: 'calico', log_level: 'info', datastore_type: 'kubernetes', mtu: this.mtu(ctx), ipam: { type: 'calico-ipam' }, policy: { type: 'k8s' }, kubernetes: { kubeconfig: '/etc/cni/net.d/calico-kubeconfig' } },
+        { type: 'portmap', snat: true, capabilities: { portMappings: true } },
+        { type: 'bandwidth', capabilities: { bandwidth: true } },
+      ],
+    };
+  },
+  setupNode(ctx, node, ns) {
+    ns.sysctls.ipForward = true;
+    const ipam = calicoIpam(ctx);
+    if (!nodeBlocks(ipam, node.name).length && !claimBlock(ipam, node.name)) {
+      ctx.report('error', `calico-ipam: pool ${ctx.cluster.podCIDR.text} has no free /${ipam.blockSize} block for ${node.name}`, 'pool-exhausted');
+    }
+    refreshBlocks(ctx, node, ns);
+    const e = encap(ctx);
+    if (e !== 'none') {
+      const tunnel = calicoAssign(ipam, node.name, `tunnel:${node.name}`);
+      const dev = e === 'ipip' ? createIpip(ns, this.mtu(ctx)) : createVxlan(ns, { name: 'vxlan.calico', mac: vtepMac(ctx, node.name), mtu: this.mtu(ctx), vni: 4096, dstport: 4789, local: node.ip, underlay: 'eth0' });
+      if ('ip' in tunnel) addAddress(ns, dev, tunnel.ip, 32);
+    }
+    setIpset(ns.netfilter, 'cali40masq-ipam-pools', 'hash:net', [ctx.cluster.podCIDR.text]);
+    setIpset(ns.netfilter, 'cali40all-ipam-pools', 'hash:net', [ctx.cluster.podCIDR.text]);
+    restore(ns.netfilter, NAT_OUTGOING, { noflush: true });
+  },
+  learnPeers(ctx, node, ns, peers) {
+    refreshBlocks(ctx, node, ns);
+    const e = encap(ctx);
+    const ipam = calicoIpam(ctx);
+    for (const peer of peers) {
+      peer.blocks = nodeBlocks(ipam, peer.name);
+      const borrowed = [...ipam.borrowed].filter(([, n]) => n === peer.name).map(([ip]) => `${ip}/32`);
+      const direct = e === 'none' || (ctx.cluster.cni.crossSubnet && sameSubnet(node, peer));
+      for (const dst of [...peer.blocks, ...borrowed]) {
+        if (direct) {
+          if (!sameSubnet(node, peer)) {
+            ctx.report('warning', `calico bgp: ${node.name} learns ${dst} via ${peer.ip}, which is not on a connected subnet; without encapsulation the route is unusable`, 'no-l2-adjacency');
+            continue;
+          }
+          addRoute(ns, { dst, via: peer.ip, dev: 'eth0', proto: 'bird' });
+        } else if (e === 'ipip') addRoute(ns, { dst, via: peer.ip, dev: 'tunl0', proto: 'bird', onlink: true });
+        else addVxlanRoute(ctx, ns, peer, dst);
+      }
+    }
+  },
+  add(ctx, args) {
+    const { hostNetns: host, podNetns: pod, node } = args;
+    const ipam = calicoIpam(ctx);
+    const lease = calicoAssign(ipam, node.name, args.containerId, args.k8sArgs.ip);
+    if ('error' in lease) return { cniVersion: '0.3.1', code: 100, msg: lease.error };
+    refreshBlocks(ctx, node, host);
+    const hostName = calicoVethName(args.k8sArgs.namespace, args.k8sArgs.name);
+    const mtu = this.mtu(ctx);
+    const [eth0, cali] = createVethPair(
+      { ns: pod, name: args.ifname, mac: macFor(ctx.cluster.seed, 'pod', `${args.k8sArgs.namespace}/${args.k8sArgs.name}`, args.ifname), mtu },
+      { ns: host, name: hostName, mac: CALICO_HOST_MAC, mtu },
+    );
+    cali.proxyArp = true;
+    addAddress(pod, eth0, lease.ip, 32);
+    addRoute(pod, { dst: `${CALICO_GATEWAY}/32`, dev: 'eth0', scope: 'link' });
+    addRoute(pod, { dst: 'default', via: CALICO_GATEWAY, dev: 'eth0' });
+    addRoute(host, { dst: `${lease.ip}/32`, dev: hostName, scope: 'link' });
+    const result: CniResult = { cniVersion: '0.3.1', interfaces: [{ name: hostName, mac: CALICO_HOST_MAC }, { name: 'eth0', mac: eth0.mac, sandbox: args.netnsPath }], ips: [{ version: '4', address: `${lease.ip}/32`, interface: 1 }], dns: {} };
+    return result;
+  },
+  del(ctx, args) {
+    calicoRelease(calicoIpam(ctx), args.containerId);
+    const eth0 = getDevice(args.podNetns, args.ifname);
+    if (eth0?.kind === 'veth') {
+      for (const a of eth0.addresses) removeRoute(args.hostNetns, `${a.ip}/32`);
+      removeDevice(args.hostNetns, eth0.peer.name);
+    }
+    removeDevice(args.podNetns, args.ifname);
+  },
+  check(_ctx, args, prev) {
+    const eth0 = getDevice(args.podNetns, args.ifname);
+    if (!eth0) return { cniVersion: prev.cniVersion, code: 3, msg: `Error: Link not found: ${args.ifname}` };
+    const want = prev.ips[0]?.address.split('/')[0];
+    if (want && !eth0.addresses.some((a) => a.ip === want)) return { cniVersion: prev.cniVersion, code: 100, msg: `address ${want} missing on ${args.ifname}` };
+    return null;
+  },
+};
+
+/** Felix's VXLAN programming: the same route + PERMANENT neighbour + FDB pattern as flannel. */
+function addVxlanRoute(ctx: CniContext, ns: Netns, peer: ModelNode, dst: string): void {
+  const ipam = calicoIpam(ctx);
+  const tunnelIp = [...ipam.allocated].find(([, h]) => h === `tunnel:${peer.name}`)?.[0];
+  if (!tunnelIp) return;
+  const mac = vtepMac(ctx, peer.name);
+  addRoute(ns, { dst, via: tunnelIp, dev: 'vxlan.calico', onlink: true, proto: '80' });
+  setNeighbour(ns, 'vxlan.calico', tunnelIp, mac, 'PERMANENT');
+  addVxlanFdb(ns, 'vxlan.calico', mac, peer.ip);
+}

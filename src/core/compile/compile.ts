@@ -1,0 +1,178 @@
+/**
+ * compile: Scenario → ClusterModel (DESIGN §1). Runs what a real cluster runs, in order:
+ * the underlay and the nodes, the node IPAM controller (podCIDRs), the network plugin's node
+ * agent, the workload controllers and the scheduler, the runtime creating each pod sandbox
+ * through CNI, then the plugin learning its peers. Every problem is a diagnostic with a
+ * position; nothing here throws on bad input.
+ */
+import type { ClusterModel, ModelNode, ModelPod } from '../model/types';
+import type { Diagnostic, Scenario, Severity, SourcePos } from '../scenario/types';
+import type { CniContext } from '../cni/types';
+import type { DesiredPod } from '../controllers/workloads';
+import type { ResolvedCluster } from './resolved';
+import { resolveCluster } from './resolved';
+import { addCloudRoute, buildNodeNetns, buildUnderlay } from './underlay';
+import { allocateNodeCIDRs } from '../controllers/node-cidrs';
+import { expandDaemonSet, expandDeployment, expandReplicaSet } from '../controllers/workloads';
+import { schedule } from '../controllers/scheduler';
+import { runPodSandbox } from '../controllers/runtime';
+import { getNetworkPlugin } from '../cni/registry';
+import { nodesFromObjects } from './nodes-from-objects';
+import { podAnnotatedIp } from './pod-ip';
+import { cidrContains, ipv4ToInt } from '../util/ip';
+
+export interface CompileResult {
+  /** Null only when the scenario is too broken to build anything. */
+  model: ClusterModel | null;
+  diagnostics: Diagnostic[];
+  cluster: ResolvedCluster;
+}
+
+const ORIGIN: SourcePos = { line: 1, col: 1, offset: 0, end: 0 };
+
+/** Builds the cluster model for a parsed scenario. */
+export function compile(scenario: Scenario): CompileResult {
+  const diagnostics: Diagnostic[] = [];
+  const at = (pos: SourcePos) => (severity: Severity, message: string, code: string, p?: SourcePos) => diagnostics.push({ severity, message, code, pos: p ?? pos });
+  const clusterPos = scenario.cluster?.pos ?? ORIGIN;
+  const cluster = resolveCluster(scenario.cluster?.value ?? null, at(clusterPos));
+  if (!scenario.cluster?.value.spec?.nodes && scenario.nodes.length) cluster.nodes = nodesFromObjects(scenario, cluster);
+
+  const model: ClusterModel = {
+    name: cluster.name,
+    seed: cluster.seed,
+    clusterDomain: cluster.clusterDomain,
+    podCIDR: cluster.podCIDR.text,
+    serviceCIDR: cluster.serviceCIDR.text,
+    cni: { plugin: cluster.cni.plugin, mtu: 0, ...(cluster.cni.backend ? { backend: cluster.cni.backend } : {}) },
+    proxyMode: cluster.kubeProxy.mode,
+    nodes: [],
+    pods: [],
+    netns: new Map(),
+    segments: new Map(),
+    cniLog: [],
+    pluginState: new Map(),
+  };
+  let current = clusterPos;
+  const ctx: CniContext = { model, cluster, report: (s, m, c) => diagnostics.push({ severity: s, message: m, code: c, pos: current }) };
+  const plugin = getNetworkPlugin(cluster.cni.plugin);
+  model.cni.mtu = plugin.mtu(ctx);
+
+  const router = buildUnderlay(model, cluster);
+  const cidrs = allocateNodeCIDRs(cluster, scenario, at(clusterPos));
+  for (const n of cluster.nodes) {
+    const ns = buildNodeNetns(model, cluster, n.name, n.ip, n.subnet);
+    const node: ModelNode = { name: n.name, ip: n.ip, labels: n.labels, netns: ns.id, ready: true, subnet: n.subnet, blocks: [] };
+    const podCIDR = cidrs.get(n.name);
+    if (podCIDR && cluster.cni.plugin !== 'calico') node.podCIDR = podCIDR;
+    model.nodes.push(node);
+    plugin.setupNode(ctx, node, ns);
+  }
+
+  createPods(ctx, scenario, diagnostics, (p) => (current = p));
+  current = clusterPos;
+  for (const node of model.nodes) {
+    const ns = model.netns.get(node.netns)!;
+    plugin.learnPeers(ctx, node, ns, model.nodes.filter((n) => n !== node));
+    if (cluster.underlay.type === 'cloud' && node.podCIDR) addCloudRoute(router, node.podCIDR, node.ip);
+  }
+  return { model, diagnostics, cluster };
+}
+
+function desiredPods(scenario: Scenario, seed: number, nodeNames: string[]): DesiredPod[] {
+  const out: DesiredPod[] = scenario.pods.map((p) => ({ pod: p.value, pos: p.pos }));
+  for (const d of scenario.deployments) out.push(...expandDeployment(seed, d));
+  for (const r of scenario.replicaSets) out.push(...expandReplicaSet(seed, r));
+  for (const ds of scenario.daemonSets) out.push(...expandDaemonSet(seed, ds, nodeNames));
+  return out;
+}
+
+function createPods(ctx: CniContext, scenario: Scenario, diagnostics: Diagnostic[], setPos: (p: SourcePos) => void): void {
+  const { model, cluster } = ctx;
+  const plugin = getNetworkPlugin(cluster.cni.plugin);
+  const load = new Map<string, number>();
+  const seen = new Map<string, SourcePos>();
+  const usedIps = new Map<string, string>();
+  for (const want of desiredPods(scenario, cluster.seed, model.nodes.map((n) => n.name))) {
+    setPos(want.pos);
+    const report = (severity: Severity, message: string, code: string) => diagnostics.push({ severity, message, code, pos: want.pos });
+    const ns = want.pod.metadata?.namespace ?? 'default';
+    const name = want.pod.metadata?.name;
+    if (!name || !want.pod.spec || !Array.isArray(want.pod.spec.containers)) continue; // the parser reported it
+    const key = `${ns}/${name}`;
+    if (seen.has(key)) continue; // duplicate: reported by the parser
+    seen.set(key, want.pos);
+    const requested = podAnnotatedIp(want.pod, cluster, report);
+    if (requested && usedIps.has(requested)) {
+      report('error', `pod ${key} asks for IP ${requested}, already taken by ${usedIps.get(requested)}`, 'duplicate-ip');
+      continue;
+    }
+    const prefer = requested && cluster.cni.plugin !== 'calico' ? model.nodes.find((n) => n.podCIDR && cidrContains(parseRange(n.podCIDR), ipv4ToInt(requested)))?.name : undefined;
+    const spec = want.pod.spec;
+    const placed = schedule(model.nodes, load, {
+      ...(want.boundNode ? { nodeName: want.boundNode } : spec.nodeName ? { nodeName: spec.nodeName } : {}),
+      ...(spec.nodeSelector ? { nodeSelector: spec.nodeSelector } : {}),
+      ...(prefer ? { preferNode: prefer } : {}),
+    });
+    if ('error' in placed) {
+      report('error', `pod ${key}: ${placed.error}`, spec.nodeName ? 'missing-node' : 'unschedulable');
+      continue;
+    }
+    const node = placed.node;
+    if (requested && prefer && prefer !== node.name) report('warning', `pod ${key} pins ${requested}, which is in ${prefer}'s range, but runs on ${node.name}: host-local on ${node.name} cannot assign it`, 'pinned-ip-node');
+    load.set(node.name, (load.get(node.name) ?? 0) + 1);
+    const pod = spec.hostNetwork ? hostNetworkPod(model, node, want, ns, name) : sandboxPod(ctx, plugin, node, want, ns, name, requested, report);
+    if (!pod) continue;
+    usedIps.set(pod.ip, key);
+    model.pods.push(pod);
+  }
+}
+
+function parseRange(text: string) {
+  const [a, p] = text.split('/');
+  const prefix = Number(p);
+  return { text, network: ipv4ToInt(a!), prefix, mask: prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0 };
+}
+
+function containersOf(want: DesiredPod): ModelPod['containers'] {
+  return want.pod.spec.containers.map((c) => ({
+    name: c.name,
+    image: c.image ?? '',
+    ports: (c.ports ?? []).map((p) => ({ containerPort: p.containerPort, protocol: p.protocol ?? 'TCP', ...(p.name ? { name: p.name } : {}) })),
+  }));
+}
+
+function isReady(want: DesiredPod): boolean {
+  const cond = want.pod.status?.conditions?.find((c) => c.type === 'Ready');
+  return cond ? cond.status === 'True' : true;
+}
+
+function sandboxPod(ctx: CniContext, plugin: ReturnType<typeof getNetworkPlugin>, node: ModelNode, want: DesiredPod, ns: string, name: string, requested: string | undefined, report: (s: Severity, m: string, c: string) => void): ModelPod | null {
+  const sb = runPodSandbox(ctx, plugin, node, { namespace: ns, name, ...(requested ? { requestedIp: requested } : {}) });
+  if ('error' in sb) {
+    report('error', `pod ${ns}/${name} on ${node.name}: ${sb.error}`, 'sandbox-failed');
+    return null;
+  }
+  const containers = containersOf(want);
+  const bound = new Map<string, string>();
+  for (const c of containers)
+    for (const p of c.ports) {
+      if (p.protocol === 'SCTP') continue;
+      const k = `${p.protocol}/${p.containerPort}`;
+      if (bound.has(k)) {
+        report('warning', `pod ${ns}/${name}: container ${c.name} cannot listen on ${p.containerPort}/${p.protocol}: bind: address already in use (container ${bound.get(k)} holds it; containers of a pod share one network namespace)`, 'port-in-use');
+        continue;
+      }
+      bound.set(k, c.name);
+      sb.netns.sockets.push({ protocol: p.protocol === 'UDP' ? 'udp' : 'tcp', port: p.containerPort, owner: c.name });
+    }
+  return { namespace: ns, name, node: node.name, ip: sb.ip, netns: sb.netns.id, labels: { ...(want.pod.metadata.labels ?? {}) }, containers, hostNetwork: false, ready: isReady(want), containerId: sb.containerId, ...(want.owner ? { owner: want.owner } : {}) };
+}
+
+function hostNetworkPod(model: ClusterModel, node: ModelNode, want: DesiredPod, ns: string, name: string): ModelPod {
+  const host = model.netns.get(node.netns)!;
+  const containers = containersOf(want);
+  for (const c of containers) for (const p of c.ports) if (p.protocol !== 'SCTP') host.sockets.push({ protocol: p.protocol === 'UDP' ? 'udp' : 'tcp', port: p.containerPort, owner: `${ns}/${name}/${c.name}` });
+  return { namespace: ns, name, node: node.name, ip: node.ip, netns: node.netns, labels: { ...(want.pod.metadata.labels ?? {}) }, containers, hostNetwork: true, ready: isReady(want), containerId: '', ...(want.owner ? { owner: want.owner } : {}) };
+}
+

@@ -1,0 +1,77 @@
+/**
+ * The container runtime's part in pod networking (CRI RunPodSandbox, spec/cni.md §8): create
+ * the pod's netns `cni-<uuid>`, CNI ADD `lo` with the loopback plugin, CNI ADD `eth0` with the
+ * node's network plugin, start the pause container that holds the netns. App containers then
+ * join that netns: one IP and one port space per pod, localhost shared.
+ */
+import type { ClusterModel, CniInvocation, ModelNode, ModelPod, Netns } from '../model/types';
+import type { CniArgs, CniContext, CniResult, NetworkPlugin } from '../cni/types';
+import { isCniError } from '../cni/types';
+import { LOOPBACK_CONF, loopbackAdd } from '../cni/loopback';
+import { createNetns } from '../model/netns';
+import { createIpip } from '../model/devices/ipip';
+import { hexId } from '../util/rng';
+
+/** `cni-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, as containerd names pod namespaces. */
+export function netnsName(seed: number, podKey: string): string {
+  const h = hexId(seed, 32, 'netns', podKey);
+  return `cni-${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+export interface SandboxRequest {
+  namespace: string;
+  name: string;
+  requestedIp?: string;
+}
+
+export type SandboxResult = { netns: Netns; ip: string; containerId: string } | { error: string };
+
+function record(model: ClusterModel, inv: CniInvocation): void {
+  model.cniLog.push(inv);
+}
+
+/** RunPodSandbox: returns the pod netns and its IP, or the error the kubelet would report as an event. */
+export function runPodSandbox(ctx: CniContext, plugin: NetworkPlugin, node: ModelNode, req: SandboxRequest): SandboxResult {
+  const { model } = ctx;
+  const key = `${req.namespace}/${req.name}`;
+  const seed = ctx.cluster.seed;
+  const containerId = hexId(seed, 64, 'sandbox', key);
+  const name = netnsName(seed, key);
+  const pod = createNetns(`pod:${key}`, 'pod', node.name, name);
+  pod.pod = key;
+  // With the ipip module loaded (Calico IPIP) every new namespace gets a down tunl0 at index 2.
+  if (ctx.cluster.cni.plugin === 'calico' && (ctx.cluster.cni.backend ?? 'ipip') === 'ipip') createIpip(pod, 1480).up = false;
+  const host = model.netns.get(node.netns)!;
+  const netnsPath = `/var/run/netns/${name}`;
+  const base: Omit<CniArgs, 'ifname'> = { command: 'ADD', containerId, netnsPath, k8sArgs: { namespace: req.namespace, name: req.name }, podNetns: pod, hostNetns: host, node };
+  const lo = loopbackAdd({ ...base, ifname: 'lo' });
+  record(model, { command: 'ADD', pod: key, containerId, ifname: 'lo', netnsPath, config: { ...LOOPBACK_CONF.plugins[0], cniVersion: LOOPBACK_CONF.cniVersion, name: LOOPBACK_CONF.name }, result: lo, ok: true });
+  const args: CniArgs = { ...base, ifname: 'eth0', k8sArgs: { ...base.k8sArgs, ...(req.requestedIp ? { ip: req.requestedIp } : {}) } };
+  const result = plugin.add(ctx, args);
+  record(model, { command: 'ADD', pod: key, containerId, ifname: 'eth0', netnsPath, config: plugin.netConf(ctx, node), result, ok: !isCniError(result) });
+  if (isCniError(result)) {
+    return { error: `Failed to create pod sandbox: plugin type="${ctx.cluster.cni.plugin}" failed (add): ${result.msg}${result.details ? `: ${result.details}` : ''}` };
+  }
+  const ip = podIpFrom(result);
+  if (!ip) return { error: 'Failed to create pod sandbox: the CNI result has no IP' };
+  model.netns.set(pod.id, pod);
+  return { netns: pod, ip, containerId };
+}
+
+function podIpFrom(r: CniResult): string | undefined {
+  return r.ips[0]?.address.split('/')[0];
+}
+
+/** StopPodSandbox: CNI DEL eth0 then lo, and the netns goes away. */
+export function stopPodSandbox(ctx: CniContext, plugin: NetworkPlugin, pod: ModelPod): void {
+  const { model } = ctx;
+  const podNs = model.netns.get(pod.netns);
+  const node = model.nodes.find((n) => n.name === pod.node);
+  if (!podNs || !node) return;
+  const host = model.netns.get(node.netns)!;
+  const netnsPath = `/var/run/netns/${podNs.name}`;
+  plugin.del(ctx, { command: 'DEL', containerId: pod.containerId, netnsPath, ifname: 'eth0', k8sArgs: { namespace: pod.namespace, name: pod.name }, podNetns: podNs, hostNetns: host, node });
+  record(model, { command: 'DEL', pod: `${pod.namespace}/${pod.name}`, containerId: pod.containerId, ifname: 'eth0', netnsPath, config: plugin.netConf(ctx, node), result: {}, ok: true });
+  record(model, { command: 'DEL', pod: `${pod.namespace}/${pod.name}`, containerId: pod.containerId, ifname: 'lo', netnsPath, config: LOOPBACK_CONF, result: {}, ok: true });
+  model.netns.delete(pod.netns);
+}

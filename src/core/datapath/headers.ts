@@ -1,0 +1,77 @@
+/**
+ * Small, allocation-conscious helpers to read and rewrite a packet's header stack. Every
+ * rewrite returns a new Packet sharing the untouched header objects, so hop snapshots stay
+ * valid forever.
+ */
+import type { EthernetHeader, Header, Ipv4Header, Packet } from './packet';
+
+export const BROADCAST = 'ff:ff:ff:ff:ff:ff';
+
+/** Index of the outermost IPv4 header, or -1. */
+export function outerIpIndex(p: Packet): number {
+  for (let i = 0; i < p.headers.length; i++) if (p.headers[i]!.kind === 'ipv4') return i;
+  return -1;
+}
+
+/** The outermost IPv4 header (the one routing looks at). */
+export function outerIp(p: Packet): Ipv4Header {
+  return p.headers[outerIpIndex(p)] as Ipv4Header;
+}
+
+/** The header right after the outermost IPv4 header (TCP/UDP/ICMP or an encapsulated IPv4). */
+export function l4Of(p: Packet): Header | undefined {
+  return p.headers[outerIpIndex(p) + 1];
+}
+
+export function replaceHeader(p: Packet, index: number, h: Header): Packet {
+  const headers = p.headers.slice();
+  headers[index] = h;
+  return { ...p, headers };
+}
+
+export function withOuterIp(p: Packet, patch: Partial<Ipv4Header>): Packet {
+  const i = outerIpIndex(p);
+  return replaceHeader(p, i, { ...(p.headers[i] as Ipv4Header), ...patch });
+}
+
+/** Sets the L4 ports of the outermost IP packet. */
+export function withPorts(p: Packet, sport: number | undefined, dport: number | undefined): Packet {
+  const i = outerIpIndex(p) + 1;
+  const l4 = p.headers[i];
+  if (!l4 || (l4.kind !== 'tcp' && l4.kind !== 'udp')) return p;
+  return replaceHeader(p, i, { ...l4, sport: sport ?? l4.sport, dport: dport ?? l4.dport });
+}
+
+export function pushEthernet(p: Packet, src: string, dst: string): Packet {
+  const eth: EthernetHeader = { kind: 'eth', src, dst, ethertype: 0x0800 };
+  return { ...p, headers: [eth, ...p.headers] };
+}
+
+/** Removes the outer Ethernet header, if any. */
+export function stripEthernet(p: Packet): Packet {
+  return p.headers[0]?.kind === 'eth' ? { ...p, headers: p.headers.slice(1) } : p;
+}
+
+export function topEthernet(p: Packet): EthernetHeader | undefined {
+  const h = p.headers[0];
+  return h?.kind === 'eth' ? h : undefined;
+}
+
+/** Removes the first `n` headers (decapsulation). */
+export function dropHeaders(p: Packet, n: number): Packet {
+  return { ...p, headers: p.headers.slice(n) };
+}
+
+/** Ports of the outermost transport header. */
+export function portsOf(p: Packet): { sport?: number; dport?: number } {
+  const l4 = l4Of(p);
+  if (l4 && (l4.kind === 'tcp' || l4.kind === 'udp')) return { sport: l4.sport, dport: l4.dport };
+  return {};
+}
+
+/** "10.244.1.2:43210 → 10.244.2.2:80" for explanations. */
+export function describeFlow(p: Packet): string {
+  const ip = outerIp(p);
+  const { sport, dport } = portsOf(p);
+  return `${ip.src}${sport !== undefined ? `:${sport}` : ''} → ${ip.dst}${dport !== undefined ? `:${dport}` : ''}`;
+}

@@ -1,0 +1,139 @@
+/**
+ * Link layer: resolving the next hop's MAC (`neigh`), transmitting a frame on a device
+ * (`xmit`: veth → its peer, NIC → the segment, bridge → a port, vxlan → encapsulate,
+ * tunl0 → IPIP) and receiving one (`rx`: a bridge port hands it to the bridge; otherwise the
+ * frame must be addressed to the device). Read first: net/core/dev.c, net/bridge/br_input.c.
+ */
+import type { BridgeDevice, Device, Netns } from '../model/types';
+import type { Packet } from './packet';
+import type { HopDraft, WalkContext } from './context';
+import type { StageResult } from './step';
+import { getDevice } from '../model/netns';
+import { learn, lookupFdb } from '../model/devices/bridge';
+import { lookupVtep } from '../model/devices/vxlan';
+import { devHop, hop } from './context';
+import { BROADCAST, describeFlow, outerIp, pushEthernet, stripEthernet, topEthernet } from './headers';
+import { dropped } from './step';
+import { resolveNeighbour } from './arp';
+import { explainVxlanEncap, ipipEncap, vxlanEncap } from './tunnels';
+import { l2Endpoints } from './l2-domain';
+import { nfHook } from './netfilter-hook';
+
+/** Next hop → MAC (or IPIP encapsulation for tunl0), then transmit. */
+export function neighbour(ctx: WalkContext, ns: Netns, dev: Device, nexthop: string, p: Packet): StageResult {
+  if (dev.kind === 'ipip') {
+    const outer = ipipEncap(ns, dev, p, nexthop, ctx.rng.int(1, 65535));
+    if (!outer) return dropped([], 'no-route', devHop(ns, dev, 'drop', p, `${dev.name} cannot reach the tunnel endpoint ${nexthop}.`));
+    const o = outerIp(outer);
+    const d = devHop(ns, dev, 'encap', outer, `${dev.name} wraps the packet in IPIP: a 20-byte outer header ${o.src} → ${o.dst} (protocol 4) with the inner TTL ${o.ttl} copied (ttl inherit).`, { changed: ['outer'] });
+    return { hops: [d], next: { kind: 'output', ns, pkt: outer, tunnel: true } };
+  }
+  if (dev.kind === 'loopback') return { hops: [], next: { kind: 'ip-rcv', ns, dev, pkt: p } };
+  const arp = resolveNeighbour(ctx, ns, dev, nexthop, outerIp(p).src);
+  if ('failed' in arp) return dropped([], 'arp-failed', arp.failed);
+  const frame = pushEthernet(p, dev.mac, arp.mac);
+  return { hops: arp.hop ? [arp.hop] : [], next: { kind: 'xmit', ns, dev, pkt: frame } };
+}
+
+export function transmit(ctx: WalkContext, ns: Netns, dev: Device, frame: Packet): StageResult {
+  switch (dev.kind) {
+    case 'veth':
+      return vethXmit(ctx, ns, dev, frame);
+    case 'nic':
+      return nicXmit(ctx, ns, dev, frame);
+    case 'bridge':
+      return bridgeForward(ctx, ns, dev, undefined, frame);
+    case 'vxlan': {
+      const eth = topEthernet(frame)!;
+      const remote = lookupVtep(ns, dev.name, eth.dst);
+      if (!remote) return dropped([], 'no-route', devHop(ns, dev, 'drop', frame, `${dev.name} has no FDB entry for ${eth.dst}: it does not know which VTEP to send to, so the frame is dropped.`));
+      const outer = vxlanEncap(dev, frame, remote, ctx.rng.int(1, 65535));
+      return { hops: [devHop(ns, dev, 'encap', outer, explainVxlanEncap(ns, dev, outer, remote), { changed: ['outer'], rule: { kind: 'fdb', text: `${eth.dst} dev ${dev.name} dst ${remote} self permanent` } })], next: { kind: 'output', ns, pkt: outer, tunnel: true } };
+    }
+    case 'loopback':
+      return { hops: [], next: { kind: 'ip-rcv', ns, dev, pkt: stripEthernet(frame) } };
+    default:
+      return dropped([], 'unreachable', devHop(ns, dev, 'drop', frame, `${dev.name} is a ${dev.kind} device: what is sent to it goes nowhere.`));
+  }
+}
+
+function vethXmit(ctx: WalkContext, ns: Netns, dev: Extract<Device, { kind: 'veth' }>, frame: Packet): StageResult {
+  const pns = ctx.model.netns.get(dev.peer.netns);
+  const peer = pns ? getDevice(pns, dev.peer.name) : undefined;
+  if (!pns || !peer) return dropped([], 'unreachable', devHop(ns, dev, 'drop', frame, `${dev.name}'s peer is gone.`));
+  // Crossing into another namespace scrubs skb->mark (skb_scrub_packet).
+  const moved = { ...frame, mark: 0 };
+  const where = pns.kind === 'pod' ? `into ${pns.id}` : `into ${pns.id}'s root namespace`;
+  return { hops: [devHop(pns, peer, 'veth', moved, `The frame leaves ${ns.id} by ${dev.name} and comes out of its veth peer ${peer.name} ${where}.`)], next: { kind: 'rx', ns: pns, dev: peer, pkt: moved } };
+}
+
+function nicXmit(ctx: WalkContext, ns: Netns, dev: Extract<Device, { kind: 'nic' }>, frame: Packet): StageResult {
+  const seg = ctx.model.segments.get(dev.segment);
+  const eth = topEthernet(frame)!;
+  if (seg) {
+    for (const port of seg.ports) {
+      const pns = ctx.model.netns.get(port.netns);
+      const pdev = pns ? getDevice(pns, port.dev) : undefined;
+      if (pns && pdev && pdev.mac === eth.dst && pdev.up) {
+        const h = hop({ id: seg.id, node: 'underlay' }, 'wire', { ...frame, mark: 0 }, `On the wire of segment ${seg.cidr}: ${ns.id} ${dev.name} (${dev.mac}) → ${pns.id} ${pdev.name} (${pdev.mac}), ${describeFlow(frame)}.`, { device: `${ns.id}>${pns.id}` });
+        return { hops: [h], next: { kind: 'rx', ns: pns, dev: pdev, pkt: { ...frame, mark: 0 } } };
+      }
+    }
+  }
+  return dropped([], 'unreachable', devHop(ns, dev, 'drop', frame, `No NIC with MAC ${eth.dst} is on ${dev.name}'s segment: the frame is lost.`));
+}
+
+/** A frame arriving on a device. */
+export function receive(ctx: WalkContext, ns: Netns, dev: Device, frame: Packet): StageResult {
+  if (dev.master) {
+    const br = getDevice(ns, dev.master);
+    if (br?.kind === 'bridge') return bridgeForward(ctx, ns, br, dev, frame);
+  }
+  const eth = topEthernet(frame);
+  if (!eth) return { hops: [], next: { kind: 'ip-rcv', ns, dev, pkt: frame } };
+  if (eth.dst !== dev.mac && eth.dst !== BROADCAST) {
+    return dropped([], 'not-for-us', devHop(ns, dev, 'drop', frame, `${dev.name} (${dev.mac}) receives a frame for ${eth.dst}: not addressed to it, discarded.`));
+  }
+  return { hops: [], next: { kind: 'ip-rcv', ns, dev, pkt: stripEthernet(frame) } };
+}
+
+/**
+ * The bridge: learn the source MAC on the ingress port, then deliver up to the host stack
+ * (frame for the bridge's own MAC) or forward to the port the FDB names. With br_netfilter
+ * (bridge-nf-call-iptables=1), bridged IPv4 frames also cross PREROUTING/FORWARD/POSTROUTING.
+ */
+function bridgeForward(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: Device | undefined, frame: Packet): StageResult {
+  const eth = topEthernet(frame)!;
+  const hops: HopDraft[] = [];
+  if (inPort) learn(ns, br.name, eth.src, inPort.name);
+  if (inPort && eth.dst === br.mac) {
+    hops.push(devHop(ns, br, 'bridge', frame, `${br.name} learns ${eth.src} on port ${inPort.name}; the frame is addressed to ${br.name}'s own MAC, so it goes up to ${ns.id}'s IP stack to be routed.`, { rule: { kind: 'fdb', text: `${br.mac} dev ${br.name} vlan 1 master ${br.name} permanent` } }));
+    return { hops, next: { kind: 'ip-rcv', ns, dev: br, pkt: stripEthernet(frame) } };
+  }
+  let outName = lookupFdb(ns, br.name, eth.dst);
+  let how = 'its FDB says';
+  if (!outName) {
+    // Unknown unicast floods; follow the copy that reaches the owner of the MAC.
+    const owner = l2Endpoints(ctx.model, ns, br).find((e) => e.dev.mac === eth.dst);
+    outName = owner?.path.find((s) => s.ns === ns && s.bridge === br.name)?.outPort;
+    how = 'the MAC is unknown, so the frame is flooded; the copy that matters leaves by';
+  }
+  const out = outName ? getDevice(ns, outName) : undefined;
+  if (!out) return dropped(hops, 'unreachable', devHop(ns, br, 'drop', frame, `${br.name} cannot find ${eth.dst} on any port.`));
+  if (inPort && out.name === inPort.name && !out.hairpin) {
+    return dropped(hops, 'filtered', devHop(ns, br, 'drop', frame, `${br.name} would send the frame back out of ${out.name}, the port it came in on; without hairpin mode a bridge never does that.`));
+  }
+  let p = frame;
+  if (inPort && ns.sysctls.bridgeNfCallIptables && outerIp(stripEthernet(p))) {
+    for (const hook of ['PREROUTING', 'FORWARD', 'POSTROUTING'] as const) {
+      const r = nfHook(ctx, ns, hook, stripEthernet(p), { in: inPort.name, out: out.name, bridged: true });
+      if (r.hop) hops.push(r.hop);
+      if (r.verdict !== 'ACCEPT') return dropped(hops, r.verdict === 'REJECT' ? 'reject' : 'filtered', devHop(ns, br, 'drop', p, `${ns.id} ${hook} (bridged) ${r.verdict === 'REJECT' ? 'rejected' : 'dropped'} the frame.`));
+      p = { ...r.packet, headers: [p.headers[0]!, ...r.packet.headers] };
+    }
+  }
+  const from = inPort ? `from port ${inPort.name} ` : `from ${ns.id}'s IP stack `;
+  hops.push(devHop(ns, br, 'bridge', p, `${br.name} switches the frame ${from}to port ${out.name}: ${how} ${eth.dst} is behind it. Bridging does not touch the IP header (no TTL change).`, { rule: { kind: 'fdb', text: `${eth.dst} dev ${out.name} master ${br.name}` } }));
+  return { hops, next: { kind: 'xmit', ns, dev: out, pkt: p } };
+}
+

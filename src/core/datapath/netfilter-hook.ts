@@ -1,0 +1,121 @@
+/**
+ * The datapath's door into netfilter: converts the packet to what netfilter sees, runs one
+ * hook through `runHook`, applies the NAT and mark it decided, and drafts a hop when rules were
+ * evaluated. A namespace with no rules at all skips netfilter (the kernel registers conntrack
+ * hooks in a namespace only when rules there need them), which keeps pod namespaces free.
+ * Read first: net/netfilter/core.c (nf_hook_slow), net/netfilter/nf_nat_core.c.
+ */
+import type { Netns } from '../model/types';
+import type { HookName, HookResult, NfPacket, TableName } from '../netfilter/types';
+import type { Packet } from './packet';
+import type { HopDraft, WalkContext } from './context';
+import type { RuleRef } from '../trace/types';
+import { runHook } from '../netfilter/evaluate';
+import { getDevice, primaryAddress, findLocalAddress } from '../model/netns';
+import { ipv4ToInt } from '../util/ip';
+import { l4Of, outerIp, outerIpIndex, replaceHeader, withPorts } from './headers';
+import { packetLength } from './packet';
+import { hop } from './context';
+
+/** True when any chain of any table holds a rule. */
+export function hasRules(ns: Netns): boolean {
+  for (const t of ns.netfilter.tables.values()) for (const c of t.chains.values()) if (c.rules.length) return true;
+  return false;
+}
+
+function toNf(p: Packet): NfPacket {
+  const ip = outerIp(p);
+  const l4 = l4Of(p);
+  const nf: NfPacket = { src: ip.src, dst: ip.dst, protocol: ip.protocol, mark: p.mark ?? 0, length: packetLength(p, outerIpIndex(p)) };
+  if (l4?.kind === 'tcp') {
+    nf.sport = l4.sport;
+    nf.dport = l4.dport;
+    nf.tcpFlags = l4.flags;
+  } else if (l4?.kind === 'udp') {
+    nf.sport = l4.sport;
+    nf.dport = l4.dport;
+  } else if (l4?.kind === 'icmp') nf.icmpType = l4.type;
+  return nf;
+}
+
+function applyNf(p: Packet, before: NfPacket, after: NfPacket): { packet: Packet; changed: string[] } {
+  const changed: string[] = [];
+  let out = p;
+  if (after.src !== before.src || after.dst !== before.dst) {
+    const i = outerIpIndex(out);
+    const ip = outerIp(out);
+    out = replaceHeader(out, i, { ...ip, src: after.src, dst: after.dst });
+    if (after.src !== before.src) changed.push('ipv4.src');
+    if (after.dst !== before.dst) changed.push('ipv4.dst');
+  }
+  if (after.sport !== before.sport || after.dport !== before.dport) {
+    out = withPorts(out, after.sport, after.dport);
+    const proto = outerIp(out).protocol;
+    if (after.sport !== before.sport) changed.push(`${proto}.sport`);
+    if (after.dport !== before.dport) changed.push(`${proto}.dport`);
+  }
+  if (after.mark !== before.mark) {
+    out = { ...out, mark: after.mark };
+    changed.push('mark');
+  }
+  return { packet: out, changed };
+}
+
+export interface HookOutcome {
+  packet: Packet;
+  verdict: HookResult['verdict'];
+  result?: HookResult;
+  hop?: HopDraft;
+}
+
+function ruleRef(r: HookResult): RuleRef | undefined {
+  const d = r.decided;
+  if (!d) return undefined;
+  return {
+    kind: 'iptables',
+    text: d.text,
+    table: d.table,
+    chain: d.chain,
+    index: d.index,
+    evaluated: r.evaluated.map((e) => ({ table: e.table, chain: e.chain, index: e.index, text: e.text })),
+  };
+}
+
+function explainHook(ns: Netns, hook: HookName, r: HookResult): string {
+  const n = r.evaluated.length;
+  const walked = `${n} rule${n === 1 ? '' : 's'} evaluated`;
+  const nat = r.nat;
+  if (r.verdict === 'DROP') return `${ns.id} ${hook}: dropped by ${r.decided?.text ?? 'the chain policy'} (${walked}).`;
+  if (r.verdict === 'REJECT') return `${ns.id} ${hook}: rejected (${r.rejectWith ?? 'icmp-port-unreachable'}) by ${r.decided?.text ?? 'a rule'} (${walked}).`;
+  if (nat) {
+    const what = nat.kind === 'un-DNAT' || nat.kind === 'un-SNAT' ? `conntrack reverses the earlier ${nat.kind.slice(3)} of this connection` : `${nat.kind} rewrites the ${nat.field === 'dst' ? 'destination' : 'source'}`;
+    return `${ns.id} ${hook}: ${what}: ${nat.before.ip}${nat.before.port ? `:${nat.before.port}` : ''} → ${nat.after.ip}${nat.after.port ? `:${nat.after.port}` : ''} (${walked}).`;
+  }
+  if (r.ctState === 'ESTABLISHED' && n === 0) return `${ns.id} ${hook}: conntrack knows this connection (ESTABLISHED); no NAT rules are consulted.`;
+  return `${ns.id} ${hook}: ${walked}, none changed the packet; accepted.`;
+}
+
+/** Runs `hook` in `ns` on `p`. */
+export function nfHook(ctx: WalkContext, ns: Netns, hook: HookName, p: Packet, io: { in?: string; out?: string; bridged?: boolean }): HookOutcome {
+  if (!hasRules(ns)) return { packet: p, verdict: 'ACCEPT' };
+  const before = toNf(p);
+  const result = runHook(ns.netfilter, ns.conntrack, { hook, packet: before, ...(io.in ? { inIface: io.in } : {}), ...(io.out ? { outIface: io.out } : {}), ...(io.bridged ? { bridged: true } : {}) }, {
+    isLocal: (ip) => findLocalAddress(ns, ipv4ToInt(ip)) !== undefined,
+    primaryAddress: (name) => {
+      const d = getDevice(ns, name);
+      return d ? primaryAddress(d) : undefined;
+    },
+    rng: ctx.rng,
+    now: ctx.now,
+  });
+  const { packet, changed } = applyNf(p, before, result.packet);
+  if (!result.evaluated.length && !result.nat && result.verdict === 'ACCEPT') return { packet, verdict: 'ACCEPT', result };
+  const table: TableName = result.decided?.table ?? (result.nat ? 'nat' : (result.evaluated[0]?.table ?? 'filter'));
+  const rule = ruleRef(result);
+  const draft = hop(ns, `netfilter:${table}/${hook}`, packet, explainHook(ns, hook, result), {
+    ...((hook === 'PREROUTING' || hook === 'INPUT' ? io.in : io.out ?? io.in) !== undefined ? { device: (hook === 'PREROUTING' || hook === 'INPUT' ? io.in : io.out ?? io.in)! } : {}),
+    ...(changed.length ? { changed } : {}),
+    ...(rule ? { rule } : {}),
+  });
+  return { packet, verdict: result.verdict, result, hop: draft };
+}

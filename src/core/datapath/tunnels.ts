@@ -1,0 +1,43 @@
+/**
+ * Encapsulation and decapsulation: VXLAN (outer IPv4 + UDP + VXLAN header around the whole
+ * inner Ethernet frame, 50 bytes on the wire) and IPIP (an outer IPv4 header only, 20 bytes).
+ * Read first: drivers/net/vxlan/vxlan_core.c, net/ipv4/ipip.c, spec/cross-node-datapaths.md §2, §4.
+ */
+import type { IpipDevice, Netns, VxlanDevice } from '../model/types';
+import type { Ipv4Header, Packet, UdpHeader, VxlanHeader } from './packet';
+import { hashString } from '../util/rng';
+import { describeFlow, outerIp, portsOf } from './headers';
+import { sourceAddressFor, lookupRoute } from '../model/routes';
+
+/**
+ * The outer UDP source port: a hash of the inner flow (vxlan_src_port), so one flow keeps one
+ * path through ECMP while different flows spread; range 32768–61000 as Linux defaults.
+ */
+export function vxlanSourcePort(inner: Packet): number {
+  const ip = outerIp(inner);
+  const { sport, dport } = portsOf(inner);
+  return 32768 + (hashString(`${ip.src}|${ip.dst}|${ip.protocol}|${sport ?? 0}|${dport ?? 0}`) % (61000 - 32768));
+}
+
+/** Wraps an Ethernet frame for the remote VTEP `remote`. */
+export function vxlanEncap(dev: VxlanDevice, frame: Packet, remote: string, id: number): Packet {
+  const outerIpH: Ipv4Header = { kind: 'ipv4', src: dev.local, dst: remote, ttl: 64, protocol: 'udp', id, df: false };
+  const udp: UdpHeader = { kind: 'udp', sport: vxlanSourcePort(frame), dport: dev.dstport };
+  const vx: VxlanHeader = { kind: 'vxlan', vni: dev.vni };
+  return { ...frame, headers: [outerIpH, udp, vx, ...frame.headers], mark: 0 };
+}
+
+/** Wraps an IP packet in IPIP towards `remote` (the route's onlink gateway). */
+export function ipipEncap(ns: Netns, dev: IpipDevice, inner: Packet, remote: string, id: number): Packet | null {
+  const r = lookupRoute(ns, remote);
+  if (r.kind !== 'unicast') return null;
+  const src = sourceAddressFor(ns, r.route);
+  if (!src) return null;
+  const ttl = dev.ttlInherit ? outerIp(inner).ttl : 64;
+  const outer: Ipv4Header = { kind: 'ipv4', src, dst: remote, ttl, protocol: 'ipip', id, df: false };
+  return { ...inner, headers: [outer, ...inner.headers], mark: 0 };
+}
+
+export function explainVxlanEncap(ns: Netns, dev: VxlanDevice, p: Packet, remote: string): string {
+  return `${dev.name} (VNI ${dev.vni}) finds the inner destination MAC in its FDB at VTEP ${remote} and wraps the whole frame in VXLAN / UDP ${(p.headers[1] as UdpHeader).sport}→${dev.dstport} / IP ${dev.local} → ${remote}: +50 bytes, inner packet ${describeFlow({ ...p, headers: p.headers.slice(4) })} unchanged.`;
+}

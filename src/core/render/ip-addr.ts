@@ -1,0 +1,69 @@
+/**
+ * `ip addr` and `ip link`, as iproute2 prints them: flags, MTU, qdisc, state, master,
+ * `link/ether … brd …`, `link-netns`/`link-netnsid` for veths, one `inet` block per address.
+ */
+import type { ClusterModel, Device, Netns } from '../model/types';
+import { intToIpv4, ipv4ToInt, prefixMask } from '../util/ip';
+
+function flags(d: Device): string {
+  if (d.kind === 'loopback') return d.up ? 'LOOPBACK,UP,LOWER_UP' : 'LOOPBACK';
+  if (d.kind === 'ipip') return d.up ? 'NOARP,UP,LOWER_UP' : 'NOARP';
+  if (d.kind === 'dummy') return d.up ? 'BROADCAST,NOARP,UP,LOWER_UP' : 'BROADCAST,NOARP';
+  return d.up ? 'BROADCAST,MULTICAST,UP,LOWER_UP' : 'BROADCAST,MULTICAST';
+}
+
+function state(d: Device): string {
+  if (!d.up) return 'DOWN';
+  // Devices without carrier detection report UNKNOWN.
+  return d.kind === 'loopback' || d.kind === 'vxlan' || d.kind === 'ipip' || d.kind === 'dummy' ? 'UNKNOWN' : 'UP';
+}
+
+function qdisc(d: Device): string {
+  if (!d.up) return 'noop';
+  return d.kind === 'nic' ? 'fq_codel' : 'noqueue';
+}
+
+function nameWithPeer(d: Device): string {
+  if (d.kind === 'veth') return `${d.name}@if${d.peer.ifindex}`;
+  if (d.kind === 'ipip') return `${d.name}@NONE`;
+  return d.name;
+}
+
+function qlen(d: Device): string {
+  return d.kind === 'loopback' || d.kind === 'nic' || d.kind === 'bridge' || d.kind === 'ipip' ? ' qlen 1000' : '';
+}
+
+function linkLine(model: ClusterModel, ns: Netns, d: Device): string {
+  if (d.kind === 'loopback') return '    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00';
+  if (d.kind === 'ipip') return '    link/ipip 0.0.0.0 brd 0.0.0.0';
+  let line = `    link/ether ${d.mac} brd ff:ff:ff:ff:ff:ff`;
+  if (d.kind === 'veth') {
+    const peer = model.netns.get(d.peer.netns);
+    // From a pod the host is netnsid 0; from the host a named netns is shown by name.
+    line += ns.kind === 'pod' ? ' link-netnsid 0' : ` link-netns ${peer?.name ?? d.peer.netns}`;
+  }
+  return line;
+}
+
+function header(model: ClusterModel, ns: Netns, d: Device, mode: 'addr' | 'link'): string {
+  const master = d.master ? ` master ${d.master}` : '';
+  const mdefault = mode === 'link' ? ' mode DEFAULT' : '';
+  return `${d.ifindex}: ${nameWithPeer(d)}: <${flags(d)}> mtu ${d.mtu} qdisc ${qdisc(d)}${master} state ${state(d)}${mdefault} group default${qlen(d)}\n${linkLine(model, ns, d)}\n`;
+}
+
+function inetLines(d: Device): string {
+  let out = '';
+  for (const a of d.addresses) {
+    const brd = a.prefix < 31 ? ` brd ${intToIpv4((ipv4ToInt(a.ip) | ~prefixMask(a.prefix)) >>> 0)}` : '';
+    out += `    inet ${a.ip}/${a.prefix}${brd} scope ${a.scope} ${d.name}\n       valid_lft forever preferred_lft forever\n`;
+  }
+  return out;
+}
+
+export function renderIpAddr(model: ClusterModel, ns: Netns): string {
+  return [...ns.devices].sort((a, b) => a.ifindex - b.ifindex).map((d) => header(model, ns, d, 'addr') + inetLines(d)).join('');
+}
+
+export function renderIpLink(model: ClusterModel, ns: Netns): string {
+  return [...ns.devices].sort((a, b) => a.ifindex - b.ifindex).map((d) => header(model, ns, d, 'link')).join('');
+}

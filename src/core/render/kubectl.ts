@@ -1,0 +1,36 @@
+/**
+ * `kubectl get` tables for the objects the core models, in kubectl's column layout. AGE is
+ * `<unknown>`, as kubectl prints it for objects without a creation timestamp: the simulation
+ * has no wall clock.
+ */
+import type { ClusterModel, ModelPod } from '../model/types';
+import { renderTable } from './table';
+
+export const KUBELET_VERSION = 'v1.33.1';
+
+export interface GetOptions {
+  namespace?: string;
+  allNamespaces?: boolean;
+  wide?: boolean;
+}
+
+function podRow(p: ModelPod, o: GetOptions): string[] {
+  const ready = `${p.ready ? p.containers.length : 0}/${p.containers.length}`;
+  const row = [p.name, ready, 'Running', '0', '<unknown>'];
+  if (o.wide) row.push(p.ip, p.node, '<none>', '<none>');
+  return o.allNamespaces ? [p.namespace, ...row] : row;
+}
+
+export function renderGetPods(model: ClusterModel, o: GetOptions = {}): string {
+  const ns = o.namespace ?? 'default';
+  const pods = model.pods.filter((p) => o.allNamespaces || p.namespace === ns).sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  if (!pods.length) return o.allNamespaces ? 'No resources found\n' : `No resources found in ${ns} namespace.\n`;
+  const header = ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', ...(o.wide ? ['IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES'] : [])];
+  return renderTable(o.allNamespaces ? ['NAMESPACE', ...header] : header, pods.map((p) => podRow(p, o)));
+}
+
+export function renderGetNodes(model: ClusterModel, o: GetOptions = {}): string {
+  const header = ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION', ...(o.wide ? ['INTERNAL-IP', 'EXTERNAL-IP', 'OS-IMAGE', 'KERNEL-VERSION', 'CONTAINER-RUNTIME'] : [])];
+  const rows = model.nodes.map((n) => [n.name, n.ready ? 'Ready' : 'NotReady', '<none>', '<unknown>', KUBELET_VERSION, ...(o.wide ? [n.ip, '<none>', 'Debian GNU/Linux 12 (bookworm)', '6.1.0-hopscope', 'containerd://1.7.24'] : [])]);
+  return renderTable(header, rows);
+}

@@ -1,0 +1,107 @@
+/**
+ * The `from` and `to` forms of DESIGN §2: `pod/NAME`, `pod/NS/NAME`, `pod/NS/NAME/CONTAINER`,
+ * `node/NAME`, `external/NAME` as sources; an IP, `IP:port`, `pod/NS/NAME:PORT`,
+ * `node/NAME:PORT` or a URL as targets. Resolving a name to an address is DNS's job and
+ * happens elsewhere; here a target must come down to an IP.
+ */
+import type { ClusterModel, Netns } from '../model/types';
+import { buildExternalHost } from '../compile/underlay';
+import { isIPv4 } from '../util/ip';
+
+export interface Source {
+  netns: Netns;
+  /** For display: "pod/default/client", "node/node-1" … */
+  label: string;
+  container?: string;
+}
+
+export interface Target {
+  host: string;
+  ip?: string;
+  port?: number;
+  protocol: 'tcp' | 'udp' | 'icmp';
+  /** Text of the URL path etc., for payload summaries. */
+  scheme?: string;
+  path?: string;
+}
+
+export type Resolved<T> = { ok: true; value: T } | { ok: false; error: string };
+
+function externalAddress(model: ClusterModel): string {
+  const used = new Set<string>();
+  for (const ns of model.netns.values()) if (ns.kind === 'host') for (const d of ns.devices) for (const a of d.addresses) used.add(a.ip);
+  for (let i = 10; i < 250; i++) if (!used.has(`203.0.113.${i}`)) return `203.0.113.${i}`;
+  return '203.0.113.250';
+}
+
+export function resolveSource(model: ClusterModel, ref: string): Resolved<Source> {
+  const parts = ref.split('/');
+  const kind = parts[0];
+  if (kind === 'pod' && parts.length >= 2 && parts.length <= 4) {
+    const [ns, name, container] = parts.length === 2 ? ['default', parts[1]!, undefined] : [parts[1]!, parts[2]!, parts[3]];
+    const pod = model.pods.find((p) => p.namespace === ns && p.name === name);
+    if (!pod) return { ok: false, error: `no pod ${ns}/${name} (pods: ${model.pods.map((p) => `${p.namespace}/${p.name}`).join(', ') || 'none'})` };
+    if (container && !pod.containers.some((c) => c.name === container)) return { ok: false, error: `pod ${ns}/${name} has no container "${container}" (containers: ${pod.containers.map((c) => c.name).join(', ')})` };
+    return { ok: true, value: { netns: model.netns.get(pod.netns)!, label: `pod/${ns}/${name}${container ? `/${container}` : ''}`, ...(container ? { container } : {}) } };
+  }
+  if (kind === 'node' && parts.length === 2) {
+    const node = model.nodes.find((n) => n.name === parts[1]);
+    if (!node) return { ok: false, error: `no node ${parts[1]} (nodes: ${model.nodes.map((n) => n.name).join(', ')})` };
+    return { ok: true, value: { netns: model.netns.get(node.netns)!, label: `node/${node.name}` } };
+  }
+  if (kind === 'external' && parts.length === 2 && parts[1]) {
+    const ns = model.netns.get(`external:${parts[1]}`) ?? buildExternalHost(model, model.seed, parts[1], externalAddress(model));
+    return { ok: true, value: { netns: ns, label: `external/${parts[1]}` } };
+  }
+  return { ok: false, error: `"${ref}" is not a source: use pod/NAME, pod/NS/NAME, pod/NS/NAME/CONTAINER, node/NAME or external/NAME` };
+}
+
+const SCHEMES: Record<string, { protocol: Target['protocol']; port?: number }> = {
+  http: { protocol: 'tcp', port: 80 },
+  https: { protocol: 'tcp', port: 443 },
+  tcp: { protocol: 'tcp' },
+  udp: { protocol: 'udp' },
+  icmp: { protocol: 'icmp' },
+};
+
+function splitHostPort(s: string): { host: string; port?: number } | null {
+  const m = /^(.*?)(?::(\d+))?$/.exec(s);
+  if (!m || !m[1]) return null;
+  return m[2] !== undefined ? { host: m[1], port: Number(m[2]) } : { host: m[1] };
+}
+
+/** Parses a target; `ip` is set when the host is an address or a pod/node reference. */
+export function parseTarget(model: ClusterModel, ref: string, protocol?: 'TCP' | 'UDP' | 'ICMP'): Resolved<Target> {
+  let rest = ref.trim();
+  let scheme: string | undefined;
+  let path: string | undefined;
+  const url = /^([a-z]+):\/\/([^/]*)(\/.*)?$/i.exec(rest);
+  if (url) {
+    scheme = url[1]!.toLowerCase();
+    if (!SCHEMES[scheme]) return { ok: false, error: `unsupported scheme "${scheme}" (use http, https, tcp, udp or icmp)` };
+    rest = url[2]!;
+    path = url[3] ?? '/';
+  }
+  const hp = splitHostPort(rest);
+  if (!hp) return { ok: false, error: `"${ref}" is not a target` };
+  let port = hp.port ?? (scheme ? SCHEMES[scheme]!.port : undefined);
+  if (port !== undefined && (port < 1 || port > 65535)) return { ok: false, error: `port ${port} is out of range` };
+  const proto = protocol ? (protocol.toLowerCase() as Target['protocol']) : scheme ? SCHEMES[scheme]!.protocol : port !== undefined ? 'tcp' : 'icmp';
+  if (proto !== 'icmp' && port === undefined) return { ok: false, error: `${proto.toUpperCase()} to "${ref}" needs a port` };
+  if (proto === 'icmp') port = undefined;
+  const t: Target = { host: hp.host, protocol: proto, ...(port !== undefined ? { port } : {}), ...(scheme ? { scheme } : {}), ...(path ? { path } : {}) };
+  if (isIPv4(hp.host)) return { ok: true, value: { ...t, ip: hp.host } };
+  const parts = hp.host.split('/');
+  if (parts[0] === 'pod' && (parts.length === 2 || parts.length === 3)) {
+    const [ns, name] = parts.length === 2 ? ['default', parts[1]!] : [parts[1]!, parts[2]!];
+    const pod = model.pods.find((p) => p.namespace === ns && p.name === name);
+    if (!pod) return { ok: false, error: `no pod ${ns}/${name}` };
+    return { ok: true, value: { ...t, ip: pod.ip } };
+  }
+  if (parts[0] === 'node' && parts.length === 2) {
+    const node = model.nodes.find((n) => n.name === parts[1]);
+    if (!node) return { ok: false, error: `no node ${parts[1]}` };
+    return { ok: true, value: { ...t, ip: node.ip } };
+  }
+  return { ok: true, value: t };
+}
