@@ -63,9 +63,10 @@ function addSlicePort(
   family: IpFamily,
   nodeName: string,
 ): void {
-  for (const ep of slice.endpoints ?? []) {
+  for (const ep of Array.isArray(slice.endpoints) ? slice.endpoints : []) {
     // Only the first address counts; the API guarantees there is exactly one anyway.
-    const ip = parseIp(ep.addresses?.[0] ?? '');
+    const first: unknown = ep?.addresses?.[0];
+    const ip = typeof first === 'string' ? parseIp(first) : null;
     if (!ip || ip.family !== family) continue;
     const c = ep.conditions ?? {};
     const info: EndpointInfo = {
@@ -94,10 +95,10 @@ export function endpointsByServicePort(
 ): Map<string, EndpointInfo[]> {
   const sets = new Map<string, Map<string, EndpointInfo>>();
   for (const slice of slices) {
-    const service = slice.metadata.labels?.[LABEL_SERVICE_NAME];
+    const service = slice?.metadata?.labels?.[LABEL_SERVICE_NAME];
     if (!service || slice.metadata.labels?.[LABEL_HEADLESS] !== undefined) continue;
-    const ports = (slice.ports ?? []).filter(
-      (p) => p.name !== undefined && p.name !== null && (p.port ?? 0) !== 0,
+    const ports = (Array.isArray(slice.ports) ? slice.ports : []).filter(
+      (p) => p && typeof p.name === 'string' && typeof p.port === 'number' && p.port !== 0,
     );
     ports.sort((a, b) => (a.port ?? 0) - (b.port ?? 0));
     for (const p of ports) {

@@ -154,7 +154,8 @@ export function servicePortsFrom(services: Service[], family: IpFamily): Service
       continue;
     const facts = serviceFacts(svc, family);
     if (!facts.clusterIP) continue;
-    for (const p of svc.spec.ports ?? []) {
+    for (const p of Array.isArray(svc.spec.ports) ? svc.spec.ports : []) {
+      if (!p || typeof p.port !== 'number') continue;
       const portName = p.name ?? '';
       const servicePortName = `${facts.namespace}/${facts.name}${portName ? `:${portName}` : ''}`;
       const protocol = p.protocol ?? 'TCP';
