@@ -1,0 +1,65 @@
+/**
+ * The simulator behind the worker protocol: a handler table over the core that keeps the last
+ * good model (DESIGN §1). Runs inside the Web Worker, or in-thread when `Worker` is missing.
+ */
+import { loadScenario, renderGetPods, summarizeModel, traceFlow } from '../core/index';
+import type { ClusterModel, Scenario } from '../core/index';
+import type { FlowEntry, HandlerTable, LoadResponse, TraceRequest, TraceResponse } from './protocol';
+import { PROTOCOL_VERSION } from './protocol';
+import { renderAll } from './renderings';
+
+/** Repetitions traced per Traffic request, and flows per trace in total (payload bound). */
+const MAX_PER_REQUEST = 5;
+const MAX_FLOWS = 24;
+
+interface Good {
+  model: ClusterModel;
+  scenario: Scenario;
+  view: Pick<LoadResponse, 'summary' | 'renderings' | 'pods'>;
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : 0;
+}
+
+function traceScenario(good: Good, seed?: number): FlowEntry[] {
+  const out: FlowEntry[] = [];
+  for (const doc of good.scenario.traffic) {
+    for (const r of doc.value.spec?.requests ?? []) {
+      const n = Math.max(1, Math.min(r.count ?? 1, MAX_PER_REQUEST));
+      for (let i = 0; i < n && out.length < MAX_FLOWS; i++) {
+        const res = traceFlow(good.model, { from: r.from, to: r.to, ...(r.protocol ? { protocol: r.protocol } : {}) }, { index: out.length, ...(seed !== undefined ? { seed } : {}) });
+        out.push(res.ok ? { from: r.from, to: r.to, index: i, flow: res.flow } : { from: r.from, to: r.to, index: i, error: res.error });
+      }
+    }
+  }
+  return out;
+}
+
+/** A fresh simulator: its own last good model, its own handler table. */
+export function createSimulator(): HandlerTable {
+  let good: Good | null = null;
+  return {
+    hello: () => ({ version: PROTOCOL_VERSION }),
+    load: ({ text }) => {
+      const t0 = now();
+      const r = loadScenario(text);
+      if (!r.hasErrors && r.model) {
+        // Traces mutate conntrack and external hosts: render before anything walks the model.
+        const view = { summary: summarizeModel(r.model), renderings: renderAll(r.model), pods: renderGetPods(r.model) };
+        good = { model: r.model, scenario: r.scenario, view };
+        return { ...view, diagnostics: r.diagnostics, hasErrors: false, stale: false, compileMs: now() - t0 };
+      }
+      const view = good?.view ?? { summary: null, renderings: {}, pods: '' };
+      return { ...view, diagnostics: r.diagnostics, hasErrors: r.hasErrors, stale: good !== null, compileMs: now() - t0 };
+    },
+    trace: (req: TraceRequest): TraceResponse => {
+      if (!good) return { flows: [] };
+      if (req.from && req.to) {
+        const res = traceFlow(good.model, { from: req.from, to: req.to, ...(req.protocol ? { protocol: req.protocol } : {}) }, req.seed !== undefined ? { seed: req.seed } : {});
+        return { flows: [res.ok ? { from: req.from, to: req.to, index: 0, flow: res.flow } : { from: req.from, to: req.to, index: 0, error: res.error }] };
+      }
+      return { flows: traceScenario(good, req.seed) };
+    },
+  };
+}
