@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { cluster, delivered, innerIp, stages } from '../testing/cluster';
+import { outerIp } from './headers';
+import { packetLength } from './packet';
+
+const twoPods = (plugin: string, backend?: string) =>
+  cluster()
+    .nodes(2)
+    .cni(plugin, backend ? { backend } : {})
+    .pod('a', { node: 'node-1' })
+    .pod('b', { node: 'node-2', ports: [80] })
+    .pod('c', { node: 'node-1', ports: [80] });
+
+describe('pod to pod on one node (bridge)', () => {
+  const c = twoPods('flannel', 'vxlan').build();
+  const f = c.trace('pod/a', 'pod/default/c:80');
+
+  it('is switched by cni0 without routing: TTL unchanged, no NAT', () => {
+    expect(f.verdict).toBe('delivered');
+    expect(stages(f)).not.toContain('forward');
+    expect(stages(f)).toContain('bridge');
+    const ip = innerIp(delivered(f));
+    expect(ip.ttl).toBe(64);
+    expect(ip.src).toBe(c.model.pods.find((p) => p.name === 'a')!.ip);
+  });
+
+  it('resolves the peer by ARP first, then uses the neighbour entry', () => {
+    expect(stages(f)[1]).toBe('arp');
+    const again = c.trace('pod/a', 'pod/default/c:80', { index: 1 });
+    expect(stages(again)).not.toContain('arp');
+  });
+
+  it('the reply comes back the same way', () => {
+    expect(f.reply?.verdict).toBe('delivered');
+    expect(innerIp(delivered(f.reply!)).dst).toBe(c.model.pods.find((p) => p.name === 'a')!.ip);
+  });
+});
+
+describe('flannel VXLAN across nodes', () => {
+  const c = twoPods('flannel', 'vxlan').build();
+  const f = c.trace('pod/a', 'pod/default/b:80');
+
+  it('encapsulates in VXLAN VNI 1 on UDP 8472 between the node IPs, adding 50 bytes', () => {
+    const encap = f.hops.find((h) => h.stage === 'encap')!;
+    expect(encap.device).toBe('flannel.1');
+    const [outer, udp, vx] = encap.packet.headers;
+    expect(outer).toMatchObject({ kind: 'ipv4', src: '192.168.0.11', dst: '192.168.0.12', protocol: 'udp', ttl: 64 });
+    expect(udp).toMatchObject({ kind: 'udp', dport: 8472 });
+    expect(vx).toMatchObject({ kind: 'vxlan', vni: 1 });
+    expect(packetLength(encap.packet) - packetLength(encap.packet, 3)).toBe(36);
+    const wire = f.hops.find((h) => h.stage === 'wire')!;
+    // On the wire: outer Ethernet + IP + UDP + VXLAN = 50 bytes around the inner IP packet.
+    const innerIpIndex = wire.packet.headers.findIndex((h, i) => i > 1 && h.kind === 'ipv4');
+    expect(packetLength(wire.packet) - packetLength(wire.packet, innerIpIndex)).toBe(14 + 20 + 8 + 8 + 14);
+  });
+
+  it('decrements TTL once per routing node, never in the tunnel or a bridge', () => {
+    expect(innerIp(delivered(f)).ttl).toBe(62);
+    expect(f.hops.find((h) => h.stage === 'decap')?.netns).toBe('node-2');
+  });
+
+  it('keeps pod addresses end to end (no NAT on the pod network)', () => {
+    const a = c.model.pods.find((p) => p.name === 'a')!;
+    const b = c.model.pods.find((p) => p.name === 'b')!;
+    expect(innerIp(delivered(f))).toMatchObject({ src: a.ip, dst: b.ip });
+    expect(f.reply?.verdict).toBe('delivered');
+  });
+});
+
+describe('calico', () => {
+  it('IPIP: a 20-byte outer header whose TTL inherits the inner one', () => {
+    const c = twoPods('calico', 'ipip').build();
+    const f = c.trace('pod/a', 'pod/default/b:80');
+    const encap = f.hops.find((h) => h.stage === 'encap')!;
+    expect(encap.device).toBe('tunl0');
+    expect(encap.packet.headers[0]).toMatchObject({ kind: 'ipv4', protocol: 'ipip', ttl: 63, src: '192.168.0.11', dst: '192.168.0.12' });
+    expect(f.verdict).toBe('delivered');
+    expect(innerIp(delivered(f)).ttl).toBe(62);
+  });
+
+  it('BGP: pure L3, the gateway 169.254.1.1 answered by proxy ARP with ee:ee:ee:ee:ee:ee', () => {
+    const c = twoPods('calico', 'bgp').build();
+    const f = c.trace('pod/a', 'pod/default/b:80');
+    const arp = f.hops.find((h) => h.stage === 'arp')!;
+    expect(arp.explain).toMatch(/proxy ARP/);
+    expect(arp.packet.headers[1]).toMatchObject({ kind: 'arp', senderMac: 'ee:ee:ee:ee:ee:ee', senderIp: '169.254.1.1' });
+    expect(stages(f)).not.toContain('bridge');
+    expect(stages(f)).not.toContain('encap');
+    expect(f.verdict).toBe('delivered');
+  });
+
+  it('VXLAN: vxlan.calico, VNI 4096, UDP 4789', () => {
+    const c = twoPods('calico', 'vxlan').build();
+    const f = c.trace('pod/a', 'pod/default/b:80');
+    const encap = f.hops.find((h) => h.stage === 'encap')!;
+    expect(encap.device).toBe('vxlan.calico');
+    expect(encap.packet.headers[1]).toMatchObject({ kind: 'udp', dport: 4789 });
+    expect(encap.packet.headers[2]).toMatchObject({ kind: 'vxlan', vni: 4096 });
+    expect(f.verdict).toBe('delivered');
+  });
+});
+
+describe('plain routes: host-gw, bridge with static routes, kubenet on a cloud VPC', () => {
+  it('flannel host-gw routes via the peer node with no encapsulation', () => {
+    const f = twoPods('flannel', 'host-gw').build().trace('pod/a', 'pod/default/b:80');
+    expect(stages(f)).not.toContain('encap');
+    expect(f.hops.find((h) => h.stage === 'forward')?.rule?.text).toBe('10.244.1.0/24 via 192.168.0.12 dev eth0');
+    expect(f.verdict).toBe('delivered');
+  });
+
+  it('kubenet in a cloud VPC: nodes use their default route and the VPC route table forwards without a TTL decrement', () => {
+    const c = cluster().nodes(2).cni('kubenet').underlay('cloud').pod('a', { node: 'node-1' }).pod('b', { node: 'node-2', ports: [80] }).build();
+    const f = c.trace('pod/a', 'pod/default/b:80');
+    expect(f.verdict).toBe('delivered');
+    const vpc = f.hops.find((h) => h.netns === 'underlay' && h.stage === 'forward')!;
+    expect(vpc.rule?.text).toMatch(/^10\.244\.1\.0\/24 via 192\.168\.0\.12/);
+    expect(innerIp(delivered(f)).ttl).toBe(62);
+  });
+
+  it('host-gw across subnets has no route to the other node: the packet is lost at the router', () => {
+    const c = cluster().nodes(2).cni('flannel', { backend: 'host-gw' }).underlay('routed').pod('a', { node: 'node-1' }).pod('b', { node: 'node-2', ports: [80] }).build();
+    expect(c.result.diagnostics.some((d) => d.code === 'no-l2-adjacency')).toBe(true);
+    const f = c.trace('pod/a', 'pod/default/b:80');
+    expect(f.verdict).toBe('dropped');
+    expect(f.reason).toBe('no-route');
+    expect(f.hops.at(-1)?.netns).toBe('underlay');
+  });
+});
+
+describe('other paths', () => {
+  const c = twoPods('flannel', 'vxlan').pod('two', { node: 'node-2', containers: ['app', 'sidecar'], ports: [8080] }).build();
+
+  it('container to container over localhost stays inside the pod netns', () => {
+    const f = c.trace('pod/default/two/sidecar', '127.0.0.1:8080');
+    expect(f.verdict).toBe('delivered');
+    expect(new Set(f.hops.map((h) => h.netns))).toEqual(new Set(['pod:default/two']));
+    expect(f.hops.at(-1)?.explain).toMatch(/app/);
+  });
+
+  it('pod to its own node is delivered locally with the pod IP as source', () => {
+    const f = c.trace('pod/a', 'node/node-1:10250');
+    expect(f.verdict).toBe('delivered');
+    expect(innerIp(delivered(f)).src).toBe(c.model.pods.find((p) => p.name === 'a')!.ip);
+  });
+
+  it('node to a pod on another node goes through flannel.1 with the flannel.1 address as source, masqueraded', () => {
+    const f = c.trace('node/node-1', 'pod/default/b:80');
+    expect(f.verdict).toBe('delivered');
+    expect(f.reply?.verdict).toBe('delivered');
+  });
+
+  it('pod to the internet is MASQUERADEd to the node address and the reply is un-NATed', () => {
+    const f = c.trace('pod/a', '93.184.216.34:443');
+    expect(f.verdict).toBe('delivered');
+    const seen = innerIp(delivered(f));
+    expect(seen.src).toBe('192.168.0.11');
+    const snat = f.hops.find((h) => h.changed?.includes('ipv4.src'))!;
+    expect(snat.stage).toBe('netfilter:nat/POSTROUTING');
+    expect(snat.rule?.text).toMatch(/MASQUERADE/);
+    expect(f.reply?.verdict).toBe('delivered');
+    expect(innerIp(delivered(f.reply!)).dst).toBe(c.model.pods.find((p) => p.name === 'a')!.ip);
+    expect(f.reply!.hops.some((h) => h.explain.includes('reverses'))).toBe(true);
+  });
+
+  it('a closed port is refused with a reason', () => {
+    const f = c.trace('pod/a', 'pod/default/b:81');
+    expect(f).toMatchObject({ verdict: 'dropped', reason: 'connection-refused' });
+  });
+
+  it('an unused address in a local subnet fails ARP', () => {
+    const f = c.trace('pod/a', '10.244.0.200:80');
+    expect(f).toMatchObject({ verdict: 'dropped', reason: 'arp-failed' });
+  });
+
+  it('ICMP echo is answered by the kernel', () => {
+    const f = c.trace('pod/a', 'pod/default/b');
+    expect(f.verdict).toBe('delivered');
+    expect(f.reply?.hops.at(-1)?.packet.headers.at(-1)).toMatchObject({ kind: 'icmp', type: 0 });
+  });
+
+  it('a routing loop ends by TTL exceeded, not by running forever', () => {
+    const m = c.model;
+    const n1 = m.netns.get('node-1')!;
+    const n2 = m.netns.get('node-2')!;
+    // Two nodes that each send 10.99.0.0/16 to the other.
+    n1.routes.push({ type: 'unicast', dst: { text: '10.99.0.0/16', network: 0x0a630000, prefix: 16, mask: 0xffff0000 }, via: '192.168.0.12', dev: 'eth0', table: 254 });
+    n2.routes.push({ type: 'unicast', dst: { text: '10.99.0.0/16', network: 0x0a630000, prefix: 16, mask: 0xffff0000 }, via: '192.168.0.11', dev: 'eth0', table: 254 });
+    const f = c.trace('pod/a', '10.99.1.1:80');
+    expect(f).toMatchObject({ verdict: 'dropped', reason: 'ttl-exceeded' });
+    expect(f.hops.length).toBeLessThan(400);
+  });
+});
+
+describe('determinism', () => {
+  it('the same scenario and seed give byte-identical traces', () => {
+    const a = twoPods('calico', 'vxlan').build().trace('pod/a', 'pod/default/b:80', { seed: 7 });
+    const b = twoPods('calico', 'vxlan').build().trace('pod/a', 'pod/default/b:80', { seed: 7 });
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+  });
+
+  it('outer IP of a delivered VXLAN packet is the outermost header', () => {
+    const f = twoPods('flannel', 'vxlan').build().trace('pod/a', 'pod/default/b:80');
+    const wire = f.hops.find((h) => h.stage === 'wire')!;
+    expect(outerIp({ ...wire.packet, headers: wire.packet.headers.slice(1) }).dst).toBe('192.168.0.12');
+  });
+});
