@@ -63,7 +63,11 @@ function addSlicePort(
   family: IpFamily,
   nodeName: string,
 ): void {
-  for (const ep of Array.isArray(slice.endpoints) ? slice.endpoints : []) {
+  // kube-proxy sorts a slice's endpoints by address first; that decides which duplicate is kept.
+  const byAddress = (Array.isArray(slice.endpoints) ? slice.endpoints : [])
+    .map((ep) => ({ ep, key: Array.isArray(ep?.addresses) ? ep.addresses.join(',') : '' }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const { ep } of byAddress) {
     // Only the first address counts; the API guarantees there is exactly one anyway.
     const first: unknown = ep?.addresses?.[0];
     const ip = typeof first === 'string' ? parseIp(first) : null;
@@ -76,7 +80,8 @@ function addSlicePort(
       ready: c.ready ?? true,
       serving: c.serving ?? true,
       terminating: c.terminating ?? false,
-      local: ep.nodeName !== undefined && ep.nodeName === nodeName,
+      // An empty node name makes nothing local.
+      local: nodeName !== '' && ep.nodeName === nodeName,
     };
     if (!into.has(info.endpoint) || info.local) into.set(info.endpoint, info);
   }

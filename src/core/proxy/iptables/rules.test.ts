@@ -92,6 +92,25 @@ describe('syncIptablesRules', () => {
     ]);
   });
 
+  it('keeps localhost NodePorts only when nodePortAddresses covers an IPv4 loopback', () => {
+    const svc = service('ns', 'np', {
+      type: 'NodePort',
+      ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 30080 }],
+    });
+    const sync = (nodePortAddresses: string[]): string =>
+      syncIptablesRules(
+        input([svc], [slice('ns', 'np', ['10.0.0.1'])], {
+          config: testOptions({ nodePortAddresses }),
+        }),
+      );
+    expect(sync(['192.168.0.0/24'])).not.toContain('KUBE-FIREWALL');
+    expect(sync(['192.168.0.0/24'])).not.toContain('127.0.0.0/8');
+    const withLoopback = sync(['192.168.0.0/24', '127.0.0.1/32']);
+    expect(withLoopback).toContain(':KUBE-FIREWALL - [0:0]');
+    expect(withLoopback).toContain('-d 127.0.0.0/8 --dport 30080 -m nfacct');
+    expect(withLoopback).toContain('-d 127.0.0.1 -j KUBE-NODEPORTS');
+  });
+
   it('drops per-endpoint comments above 1000 endpoints', () => {
     const ips = Array.from({ length: 1001 }, (_, i) => `10.${Math.floor(i / 250)}.${i % 250}.1`);
     const text = syncIptablesRules(input([service('ns', 'big')], [slice('ns', 'big', ips)]));

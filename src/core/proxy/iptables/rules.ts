@@ -50,7 +50,7 @@ const NODEPORTS_LAST_RULE_COMMENT = quoted(
   'kubernetes service nodeports; NOTE: this must be the last rule in this chain',
 );
 const SERVICE_CHAIN_PREFIXES = ['KUBE-SVC-', 'KUBE-SVL-', 'KUBE-EXT-', 'KUBE-FW-', 'KUBE-SEP-'];
-const IPV4_LOOPBACK = parseIp('127.0.0.1') as IpAddr;
+const IPV4_LOOPBACK_START = parseIp('127.0.0.0') as IpAddr;
 
 /** `nodePortAddresses` resolved for one family. */
 interface NodePortAddresses {
@@ -68,8 +68,10 @@ function resolveNodePortAddresses(
   const all: IpCidr[] = [];
   for (const entry of entries) {
     if (entry.trim() === 'primary') {
-      for (const ip of nodeIPs)
-        all.push({ family: ip.family, network: ip.value, prefix: familyBits(ip.family), text: '' });
+      for (const ip of nodeIPs) {
+        const prefix = familyBits(ip.family);
+        all.push({ family: ip.family, network: ip.value, prefix, text: `${ip.text}/${prefix}` });
+      }
       continue;
     }
     const cidr = parseCidr(entry);
@@ -77,8 +79,10 @@ function resolveNodePortAddresses(
   }
   const cidrs = all.filter((c) => c.family === family);
   const matchAll = cidrs.length === 0 || cidrs.some((c) => c.prefix === 0);
-  const containsIPv4Loopback =
-    (matchAll && family === 'IPv4') || all.some((c) => cidrContains(c, IPV4_LOOPBACK));
+  // As upstream: a CIDR whose network address is a loopback, or that contains 127.0.0.0.
+  const isLoopbackCidr = (c: IpCidr): boolean =>
+    c.family === 'IPv4' && (c.network >> 24n === 127n || cidrContains(c, IPV4_LOOPBACK_START));
+  const containsIPv4Loopback = (matchAll && family === 'IPv4') || cidrs.some(isLoopbackCidr);
   return { matchAll, cidrs, containsIPv4Loopback };
 }
 
