@@ -15,34 +15,52 @@ export interface TokenStats {
   anchors: number;
 }
 
+/** The token fields that can hold nested tokens (see yaml's `CST` types). */
+interface TokenLike {
+  type: string;
+  offset: number;
+  items?: { start?: TokenLike[]; key?: TokenLike | null; sep?: TokenLike[]; value?: TokenLike }[];
+  start?: TokenLike[] | TokenLike;
+  props?: TokenLike[];
+  value?: TokenLike;
+  key?: TokenLike | null;
+  sep?: TokenLike[];
+}
+
+function countAnchors(tokens: TokenLike[] | TokenLike | undefined): number {
+  if (!Array.isArray(tokens)) return 0;
+  let n = 0;
+  for (const t of tokens) if (t.type === 'anchor') n++;
+  return n;
+}
+
 /**
- * Walks `token` without recursion and counts nesting and anchors; stops descending below
- * `maxDepth`. Token trees are plain objects without cycles, so every object is visited once.
+ * Walks `token` without recursion, counting nesting and anchors; does not descend below
+ * `maxDepth`. Only structural fields are followed (collection items, their keys and values,
+ * property lists), which is where anchors, aliases and nested collections can be.
  */
 export function measureTokens(token: CST.Token, maxDepth: number): TokenStats {
   const stats: TokenStats = { depth: 0, tooDeepAt: -1, anchors: 0 };
-  const stack: { value: unknown; depth: number }[] = [{ value: token, depth: 0 }];
+  const stack: { t: TokenLike; depth: number }[] = [{ t: token as TokenLike, depth: 0 }];
+  const push = (t: TokenLike | null | undefined, depth: number) => {
+    if (t) stack.push({ t, depth });
+  };
   while (stack.length > 0) {
-    const { value, depth } = stack.pop() as { value: unknown; depth: number };
-    if (Array.isArray(value)) {
-      for (const v of value) if (v && typeof v === 'object') stack.push({ value: v, depth });
+    const { t, depth } = stack.pop() as { t: TokenLike; depth: number };
+    if (t.type === 'alias') stats.anchors++;
+    stats.anchors += countAnchors(t.start) + countAnchors(t.props);
+    push(t.value, depth);
+    if (!t.items) continue;
+    const inner = depth + 1;
+    stats.depth = Math.max(stats.depth, inner);
+    if (inner > maxDepth) {
+      if (stats.tooDeepAt < 0 || t.offset < stats.tooDeepAt) stats.tooDeepAt = t.offset;
       continue;
     }
-    const t = value as { type?: string; offset?: number; items?: unknown[] } & Record<string, unknown>;
-    if (t.type === 'anchor' || t.type === 'alias') stats.anchors++;
-    let childDepth = depth;
-    if (Array.isArray(t.items)) {
-      childDepth = depth + 1;
-      stats.depth = Math.max(stats.depth, childDepth);
-      if (childDepth > maxDepth) {
-        const at = t.offset ?? 0;
-        if (stats.tooDeepAt < 0 || at < stats.tooDeepAt) stats.tooDeepAt = at;
-        continue;
-      }
-    }
-    for (const key in t) {
-      const v = t[key];
-      if (v && typeof v === 'object') stack.push({ value: v, depth: childDepth });
+    for (const item of t.items) {
+      stats.anchors += countAnchors(item.start) + countAnchors(item.sep);
+      push(item.key, inner);
+      push(item.value, inner);
     }
   }
   return stats;
