@@ -5,7 +5,9 @@ import { fromHex } from './bytes';
 import { emitArp, formatArp, parseArp } from './arp';
 
 function frame(name: string): Uint8Array {
-  return fromHex(readFileSync(new URL(`../../../fixtures/frames/${name}.hex`, import.meta.url), 'utf8'))!;
+  return fromHex(
+    readFileSync(new URL(`../../../fixtures/frames/${name}.hex`, import.meta.url), 'utf8'),
+  )!;
 }
 
 describe('arp', () => {

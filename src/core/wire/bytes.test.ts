@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { bytesToIpv4, bytesToMac, fromHex, ipv4ToBytes, macToBytes, toHex, utf8Encode } from './bytes';
+import {
+  bytesToIpv4,
+  bytesToMac,
+  fromHex,
+  ipv4ToBytes,
+  macToBytes,
+  toHex,
+  utf8Encode,
+} from './bytes';
 
 describe('byte helpers', () => {
   it('round-trips MAC and IPv4 text', () => {

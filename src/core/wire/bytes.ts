@@ -43,7 +43,8 @@ export function bytesToMac(b: Uint8Array, at = 0): MacAddress {
 export function ipv4ToBytes(ip: Ipv4Address): Uint8Array {
   const parts = ip.split('.');
   const out = new Uint8Array(4);
-  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return out;
+  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255))
+    return out;
   parts.forEach((p, i) => (out[i] = Number(p)));
   return out;
 }
@@ -62,7 +63,8 @@ export function utf8Encode(s: string): Uint8Array {
     if (c < 0x80) out.push(c);
     else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
     else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else
+      out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
   }
   return Uint8Array.from(out);
 }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checksumOk, internetChecksum, onesComplementSum, pseudoHeader, transportChecksum } from './checksum';
+import {
+  checksumOk,
+  internetChecksum,
+  onesComplementSum,
+  pseudoHeader,
+  transportChecksum,
+} from './checksum';
 
 /** Reference: RFC 1071 §4.1 literally, 32-bit accumulator folded at the end. */
 function referenceChecksum(data: Uint8Array): number {
@@ -23,17 +29,22 @@ describe('internet checksum', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 3000 }), fc.nat(1500), (data, cut) => {
         const at = Math.min(data.length, cut * 2);
-        expect(internetChecksum([data.subarray(0, at), data.subarray(at)])).toBe(referenceChecksum(data));
+        expect(internetChecksum([data.subarray(0, at), data.subarray(at)])).toBe(
+          referenceChecksum(data),
+        );
       }),
     );
   });
 
   it('verifies data with its checksum appended', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 2, maxLength: 200 }).map((d) => d.subarray(0, d.length & ~1)), (data) => {
-        const c = internetChecksum([data]);
-        expect(checksumOk([data, Uint8Array.of(c >> 8, c & 0xff)])).toBe(true);
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 2, maxLength: 200 }).map((d) => d.subarray(0, d.length & ~1)),
+        (data) => {
+          const c = internetChecksum([data]);
+          expect(checksumOk([data, Uint8Array.of(c >> 8, c & 0xff)])).toBe(true);
+        },
+      ),
     );
   });
 

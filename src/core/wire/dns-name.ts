@@ -87,19 +87,24 @@ export function decodeName(msg: Uint8Array, at: number): DecodedName | WireError
   let wireLength = 1;
   for (;;) {
     const len = msg[pos];
-    if (len === undefined) return { layer: 'dns', reason: 'name runs past the message', offset: pos };
+    if (len === undefined)
+      return { layer: 'dns', reason: 'name runs past the message', offset: pos };
     if (len === 0) break;
     if ((len & 0xc0) === 0xc0) {
       const lo = msg[pos + 1];
-      if (lo === undefined) return { layer: 'dns', reason: 'truncated compression pointer', offset: pos };
+      if (lo === undefined)
+        return { layer: 'dns', reason: 'truncated compression pointer', offset: pos };
       const target = ((len & 0x3f) << 8) | lo;
-      if (target >= pos) return { layer: 'dns', reason: 'compression pointer does not point back', offset: pos };
+      if (target >= pos)
+        return { layer: 'dns', reason: 'compression pointer does not point back', offset: pos };
       if (next < 0) next = pos + 2;
       pos = target;
       continue;
     }
-    if ((len & 0xc0) !== 0) return { layer: 'dns', reason: `reserved label type 0x${len.toString(16)}`, offset: pos };
-    if (pos + 1 + len > msg.length) return { layer: 'dns', reason: 'label runs past the message', offset: pos };
+    if ((len & 0xc0) !== 0)
+      return { layer: 'dns', reason: `reserved label type 0x${len.toString(16)}`, offset: pos };
+    if (pos + 1 + len > msg.length)
+      return { layer: 'dns', reason: 'label runs past the message', offset: pos };
     wireLength += len + 1;
     if (wireLength > 255) return { layer: 'dns', reason: 'name longer than 255 bytes', offset: at };
     labels.push(labelToText(msg.subarray(pos + 1, pos + 1 + len)));

@@ -51,7 +51,16 @@ export type DnsRdata =
   | { type: 'AAAA'; address: string }
   | { type: 'CNAME' | 'NS' | 'PTR'; target: string }
   | { type: 'SRV'; priority: number; weight: number; port: number; target: string }
-  | { type: 'SOA'; mname: string; rname: string; serial: number; refresh: number; retry: number; expire: number; minimum: number }
+  | {
+      type: 'SOA';
+      mname: string;
+      rname: string;
+      serial: number;
+      refresh: number;
+      retry: number;
+      expire: number;
+      minimum: number;
+    }
   | { type: 'OTHER'; typeCode: number; data: Uint8Array };
 
 /** A resource record: owner, class, TTL and typed RDATA. */
@@ -69,7 +78,9 @@ export function ipv6ToBytes(text: string): Uint8Array {
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
   if (v4) {
     const b = ipv4ToBytes(v4[1]!);
-    s = s.slice(0, -v4[1]!.length) + `${((b[0]! << 8) | b[1]!).toString(16)}:${((b[2]! << 8) | b[3]!).toString(16)}`;
+    s =
+      s.slice(0, -v4[1]!.length) +
+      `${((b[0]! << 8) | b[1]!).toString(16)}:${((b[2]! << 8) | b[3]!).toString(16)}`;
   }
   const halves = s.split('::');
   if (halves.length > 2) return out;
@@ -89,7 +100,7 @@ export function bytesToIpv6(b: Uint8Array, at = 0): string {
   for (let i = 0; i < 8; i++) groups.push(((b[at + 2 * i] ?? 0) << 8) | (b[at + 2 * i + 1] ?? 0));
   let best = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     let j = i;
     while (j < 8 && groups[j] === 0) j++;
     if (j - i > bestLen) [best, bestLen] = [i, j - i];
@@ -123,46 +134,71 @@ export function encodeRdata(r: DnsRdata, at: number, table?: NameTable): number[
     case 'PTR':
       return encodeName(r.target, at, table);
     case 'SRV':
-      return [...u16(r.priority), ...u16(r.weight), ...u16(r.port), ...encodeName(r.target, at + 6)];
+      return [
+        ...u16(r.priority),
+        ...u16(r.weight),
+        ...u16(r.port),
+        ...encodeName(r.target, at + 6),
+      ];
     case 'SOA': {
       const mname = encodeName(r.mname, at, table);
       const rname = encodeName(r.rname, at + mname.length, table);
-      return [...mname, ...rname, ...[r.serial, r.refresh, r.retry, r.expire, r.minimum].flatMap(u32)];
+      return [
+        ...mname,
+        ...rname,
+        ...[r.serial, r.refresh, r.retry, r.expire, r.minimum].flatMap(u32),
+      ];
     }
     case 'OTHER':
       return [...r.data];
   }
 }
 
-/** Decodes the RDATA of type `code` at `msg[at .. at+len)`; fails if it does not fill exactly. */
-export function decodeRdata(msg: Uint8Array, code: number, at: number, len: number): DnsRdata | WireError {
-  const end = at + len;
+type Bad = (reason: string) => WireError;
+
+function decodeSrv(msg: Uint8Array, at: number, end: number, bad: Bad): DnsRdata | WireError {
+  if (end - at < 7) return bad(`length ${end - at}, below 7`);
+  const t = decodeName(msg, at + 6);
+  if ('reason' in t) return t;
+  if (t.next !== end) return bad('target does not fill the rdata');
   const v = viewOf(msg);
-  const bad = (reason: string): WireError => ({ layer: 'dns', reason: `${dnsTypeName(code)} rdata: ${reason}`, offset: at });
+  const [priority, weight, port] = [v.getUint16(at), v.getUint16(at + 2), v.getUint16(at + 4)];
+  return { type: 'SRV', priority, weight, port, target: t.name };
+}
+
+function decodeSoa(msg: Uint8Array, at: number, end: number, bad: Bad): DnsRdata | WireError {
+  const m = decodeName(msg, at);
+  if ('reason' in m) return m;
+  const r = decodeName(msg, m.next);
+  if ('reason' in r) return r;
+  if (r.next + 20 !== end) return bad('fields do not fill the rdata');
+  const v = viewOf(msg);
+  const n = (i: number): number => v.getUint32(r.next + 4 * i);
+  const [serial, refresh, retry, expire, minimum] = [n(0), n(1), n(2), n(3), n(4)];
+  return { type: 'SOA', mname: m.name, rname: r.name, serial, refresh, retry, expire, minimum };
+}
+
+/** Decodes the RDATA of type `code` at `msg[at .. at+len)`; fails if it does not fill exactly. */
+export function decodeRdata(
+  msg: Uint8Array,
+  code: number,
+  at: number,
+  len: number,
+): DnsRdata | WireError {
+  const end = at + len;
   const type = dnsTypeName(code);
-  if (type === 'A') return len === 4 ? { type, address: bytesToIpv4(msg, at) } : bad(`length ${len}, not 4`);
-  if (type === 'AAAA') return len === 16 ? { type, address: bytesToIpv6(msg, at) } : bad(`length ${len}, not 16`);
+  const bad: Bad = (reason) => ({ layer: 'dns', reason: `${type} rdata: ${reason}`, offset: at });
+  if (type === 'A')
+    return len === 4 ? { type, address: bytesToIpv4(msg, at) } : bad(`length ${len}, not 4`);
+  if (type === 'AAAA')
+    return len === 16 ? { type, address: bytesToIpv6(msg, at) } : bad(`length ${len}, not 16`);
   if (type === 'CNAME' || type === 'NS' || type === 'PTR') {
     const t = decodeName(msg, at);
     if ('reason' in t) return t;
     return t.next === end ? { type, target: t.name } : bad('name does not fill the rdata');
   }
-  if (type === 'SRV') {
-    if (len < 7) return bad(`length ${len}, below 7`);
-    const t = decodeName(msg, at + 6);
-    if ('reason' in t) return t;
-    if (t.next !== end) return bad('target does not fill the rdata');
-    return { type, priority: v.getUint16(at), weight: v.getUint16(at + 2), port: v.getUint16(at + 4), target: t.name };
-  }
-  if (type === 'SOA') {
-    const m = decodeName(msg, at);
-    if ('reason' in m) return m;
-    const r = decodeName(msg, m.next);
-    if ('reason' in r) return r;
-    if (r.next + 20 !== end) return bad('fields do not fill the rdata');
-    const n = (i: number): number => v.getUint32(r.next + 4 * i);
-    return { type, mname: m.name, rname: r.name, serial: n(0), refresh: n(1), retry: n(2), expire: n(3), minimum: n(4) };
-  }
+  if (type === 'SRV') return decodeSrv(msg, at, end, bad);
+  if (type === 'SOA') return decodeSoa(msg, at, end, bad);
   return { type: 'OTHER', typeCode: code, data: msg.slice(at, end) };
 }
 

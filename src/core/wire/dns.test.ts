@@ -9,7 +9,9 @@ import { bytesToIpv6, dnsTypeCode, dnsTypeName, ipv6ToBytes } from './dns-rdata'
 import { decodeName, encodeName } from './dns-name';
 
 function frame(name: string): Uint8Array {
-  return fromHex(readFileSync(new URL(`../../../fixtures/frames/${name}.hex`, import.meta.url), 'utf8'))!;
+  return fromHex(
+    readFileSync(new URL(`../../../fixtures/frames/${name}.hex`, import.meta.url), 'utf8'),
+  )!;
 }
 
 /** The DNS message of a captured frame: Ethernet 14 + IPv4 20 + UDP 8. */
@@ -31,16 +33,43 @@ describe('dns', () => {
   // Expected values as tshark shows them for the dig/dnsmasq exchange in fixtures/frames.
   it('parses the real query dig sent (RD, AD, EDNS OPT kept as raw bytes)', () => {
     const m = parsed('dns-query-a');
-    expect(m).toMatchObject({ id: 0x8f8c, qr: false, rd: true, ad: true, questions: [{ name: web, type: 'A', class: 1 }] });
-    expect(m.additional).toEqual([{ name: '', class: 1232, ttl: 0, type: 'OTHER', typeCode: 41, data: expect.any(Uint8Array) }]);
+    expect(m).toMatchObject({
+      id: 0x8f8c,
+      qr: false,
+      rd: true,
+      ad: true,
+      questions: [{ name: web, type: 'A', class: 1 }],
+    });
+    expect(m.additional).toEqual([
+      { name: '', class: 1232, ttl: 0, type: 'OTHER', typeCode: 41, data: expect.any(Uint8Array) },
+    ]);
     expect(formatDns(m, 70)).toBe(`36748+ [1au] A? ${web}. (70)`);
   });
 
   it.each([
     ['dns-response-a', [{ name: web, ...rr, type: 'A', address: '10.96.0.10' }]],
     ['dns-response-aaaa', [{ name: web, ...rr, type: 'AAAA', address: 'fd00:10:96::a' }]],
-    ['dns-response-cname', [{ name: `www.default.svc.cluster.local`, ...rr, type: 'CNAME', target: web }, { name: web, ...rr, type: 'A', address: '10.96.0.10' }]],
-    ['dns-response-srv', [{ name: `_http._tcp.${web}`, ...rr, type: 'SRV', priority: 0, weight: 100, port: 80, target: web }]],
+    [
+      'dns-response-cname',
+      [
+        { name: `www.default.svc.cluster.local`, ...rr, type: 'CNAME', target: web },
+        { name: web, ...rr, type: 'A', address: '10.96.0.10' },
+      ],
+    ],
+    [
+      'dns-response-srv',
+      [
+        {
+          name: `_http._tcp.${web}`,
+          ...rr,
+          type: 'SRV',
+          priority: 0,
+          weight: 100,
+          port: 80,
+          target: web,
+        },
+      ],
+    ],
     ['dns-response-ptr', [{ name: '10.0.96.10.in-addr.arpa', ...rr, type: 'PTR', target: web }]],
   ] as [string, DnsRecord[]][])('parses the real %s', (name, answers) => {
     const m = parsed(name);
@@ -50,12 +79,24 @@ describe('dns', () => {
 
   it('parses the real NXDOMAIN response', () => {
     const m = parsed('dns-response-nxdomain');
-    expect(m).toMatchObject({ id: 0xb6ad, qr: true, rcode: 3, answers: [], questions: [{ name: `nope.default.svc.cluster.local` }] });
+    expect(m).toMatchObject({
+      id: 0xb6ad,
+      qr: true,
+      rcode: 3,
+      answers: [],
+      questions: [{ name: `nope.default.svc.cluster.local` }],
+    });
     expect(formatDns(m, 59)).toBe('46765 NXDomain 0/0/1 (59)');
   });
 
   it('re-emits real messages byte for byte where its compression choices match dnsmasq', () => {
-    for (const name of ['dns-query-a', 'dns-response-a', 'dns-response-aaaa', 'dns-response-ptr', 'dns-response-nxdomain']) {
+    for (const name of [
+      'dns-query-a',
+      'dns-response-a',
+      'dns-response-aaaa',
+      'dns-response-ptr',
+      'dns-response-nxdomain',
+    ]) {
       expect(emitDns(parsed(name)), name).toEqual(dnsOf(name));
     }
   });
@@ -77,10 +118,25 @@ describe('dns', () => {
 
   it('writes and reads SOA records, as CoreDNS puts in NXDOMAIN authority sections', () => {
     const soa: DnsRecord = {
-      name: 'cluster.local', class: 1, ttl: 30, type: 'SOA', mname: 'ns.dns.cluster.local', rname: 'hostmaster.cluster.local',
-      serial: 1700000000, refresh: 7200, retry: 1800, expire: 86400, minimum: 30,
+      name: 'cluster.local',
+      class: 1,
+      ttl: 30,
+      type: 'SOA',
+      mname: 'ns.dns.cluster.local',
+      rname: 'hostmaster.cluster.local',
+      serial: 1700000000,
+      refresh: 7200,
+      retry: 1800,
+      expire: 86400,
+      minimum: 30,
     };
-    const m: DnsMessage = { ...dnsQuery(7, 'nope.default.svc.cluster.local'), qr: true, aa: true, rcode: 3, authority: [soa] };
+    const m: DnsMessage = {
+      ...dnsQuery(7, 'nope.default.svc.cluster.local'),
+      qr: true,
+      aa: true,
+      rcode: 3,
+      authority: [soa],
+    };
     expect(parseDns(emitDns(m))).toMatchObject({ ok: true, header: m });
     expect(formatDns(m)).toBe('7 NXDomain*- 0/1/0');
   });
@@ -94,14 +150,47 @@ describe('dns', () => {
   const record: fc.Arbitrary<DnsRecord> = fc.oneof(
     fc.record({ name, class: u16, ttl: u32, type: fc.constant('A' as const), address: ip4 }),
     fc.record({ name, class: u16, ttl: u32, type: fc.constant('AAAA' as const), address: ip6 }),
-    fc.record({ name, class: u16, ttl: u32, type: fc.constantFrom('CNAME' as const, 'PTR' as const, 'NS' as const), target: name }),
-    fc.record({ name, class: u16, ttl: u32, type: fc.constant('SRV' as const), priority: u16, weight: u16, port: u16, target: name }),
-    fc.record({ name, class: u16, ttl: u32, type: fc.constant('OTHER' as const), typeCode: fc.constantFrom(16, 41, 65, 99), data: fc.uint8Array({ maxLength: 20 }) }),
+    fc.record({
+      name,
+      class: u16,
+      ttl: u32,
+      type: fc.constantFrom('CNAME' as const, 'PTR' as const, 'NS' as const),
+      target: name,
+    }),
+    fc.record({
+      name,
+      class: u16,
+      ttl: u32,
+      type: fc.constant('SRV' as const),
+      priority: u16,
+      weight: u16,
+      port: u16,
+      target: name,
+    }),
+    fc.record({
+      name,
+      class: u16,
+      ttl: u32,
+      type: fc.constant('OTHER' as const),
+      typeCode: fc.constantFrom(16, 41, 65, 99),
+      data: fc.uint8Array({ maxLength: 20 }),
+    }),
   );
   const message: fc.Arbitrary<DnsMessage> = fc.record({
-    id: u16, qr: fc.boolean(), opcode: fc.integer({ min: 0, max: 15 }), aa: fc.boolean(), tc: fc.boolean(), rd: fc.boolean(),
-    ra: fc.boolean(), ad: fc.boolean(), cd: fc.boolean(), rcode: fc.integer({ min: 0, max: 15 }),
-    questions: fc.array(fc.record({ name, type: fc.constantFrom('A', 'AAAA', 'SRV', 'PTR', 'TYPE65'), class: u16 }), { maxLength: 2 }),
+    id: u16,
+    qr: fc.boolean(),
+    opcode: fc.integer({ min: 0, max: 15 }),
+    aa: fc.boolean(),
+    tc: fc.boolean(),
+    rd: fc.boolean(),
+    ra: fc.boolean(),
+    ad: fc.boolean(),
+    cd: fc.boolean(),
+    rcode: fc.integer({ min: 0, max: 15 }),
+    questions: fc.array(
+      fc.record({ name, type: fc.constantFrom('A', 'AAAA', 'SRV', 'PTR', 'TYPE65'), class: u16 }),
+      { maxLength: 2 },
+    ),
     answers: fc.array(record, { maxLength: 4 }),
     authority: fc.array(record, { maxLength: 2 }),
     additional: fc.array(record, { maxLength: 2 }),
@@ -111,7 +200,10 @@ describe('dns', () => {
     fc.assert(
       fc.property(message, (m) => {
         const r = parseDns(emitDns(m));
-        const normalise = (x: DnsMessage): DnsMessage => ({ ...x, questions: x.questions.map((q) => ({ ...q, type: dnsTypeName(dnsTypeCode(q.type)) })) });
+        const normalise = (x: DnsMessage): DnsMessage => ({
+          ...x,
+          questions: x.questions.map((q) => ({ ...q, type: dnsTypeName(dnsTypeCode(q.type)) })),
+        });
         expect(r.ok && r.header).toEqual(normalise(m));
       }),
     );
@@ -130,14 +222,20 @@ describe('dns', () => {
   it('rejects compression loops and forward pointers', () => {
     const loop = Uint8Array.of(...new Uint8Array(12), 0xc0, 12);
     loop[5] = 1; // one question whose name points at itself
-    expect(parseDns(loop)).toMatchObject({ ok: false, error: { reason: 'compression pointer does not point back' } });
+    expect(parseDns(loop)).toMatchObject({
+      ok: false,
+      error: { reason: 'compression pointer does not point back' },
+    });
     expect(decodeName(Uint8Array.of(0xc0, 5, 0, 0, 0, 0), 0)).toMatchObject({ layer: 'dns' });
   });
 
   it('handles names in presentation format', () => {
     const table = new Map<string, number>();
     const first = encodeName('a\\.b.example', 0, table);
-    expect(decodeName(Uint8Array.from(first), 0)).toEqual({ name: 'a\\.b.example', next: first.length });
+    expect(decodeName(Uint8Array.from(first), 0)).toEqual({
+      name: 'a\\.b.example',
+      next: first.length,
+    });
     const second = encodeName('www.EXAMPLE', first.length, table);
     expect(second).toEqual([3, 119, 119, 119, 0xc0, 4]); // "example" starts after the 4-byte label "a.b"
     expect(encodeName('.', 0)).toEqual([0]);

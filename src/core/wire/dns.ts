@@ -8,7 +8,14 @@ import { viewOf } from './bytes';
 import type { NameTable } from './dns-name';
 import { decodeName, encodeName } from './dns-name';
 import type { DnsRecord } from './dns-rdata';
-import { decodeRdata, dnsTypeCode, dnsTypeName, encodeRdata, formatRdata, recordTypeCode } from './dns-rdata';
+import {
+  decodeRdata,
+  dnsTypeCode,
+  dnsTypeName,
+  encodeRdata,
+  formatRdata,
+  recordTypeCode,
+} from './dns-rdata';
 import type { ParseResult, WireError } from './result';
 import { needBytes } from './result';
 
@@ -18,7 +25,14 @@ export const DNS_HEADER_LEN = 12;
 export const DNS_PORT = 53;
 
 /** Response codes (RFC 1035 §4.1.1). */
-export const DNS_RCODES = { noError: 0, formErr: 1, servFail: 2, nxDomain: 3, notImp: 4, refused: 5 } as const;
+export const DNS_RCODES = {
+  noError: 0,
+  formErr: 1,
+  servFail: 2,
+  nxDomain: 3,
+  notImp: 4,
+  refused: 5,
+} as const;
 
 /** A question: name, type mnemonic ("A", "SRV", or "TYPE65" style for others) and class (1 = IN). */
 export interface DnsQuestion {
@@ -76,8 +90,15 @@ export function dnsQuery(id: number, name: string, type = 'A'): DnsMessage {
 function headerFlags(m: DnsMessage): number {
   const bit = (b: boolean, shift: number): number => (b ? 1 << shift : 0);
   return (
-    bit(m.qr, 15) | ((m.opcode & 15) << 11) | bit(m.aa, 10) | bit(m.tc, 9) | bit(m.rd, 8) |
-    bit(m.ra, 7) | bit(m.ad, 5) | bit(m.cd, 4) | (m.rcode & 15)
+    bit(m.qr, 15) |
+    ((m.opcode & 15) << 11) |
+    bit(m.aa, 10) |
+    bit(m.tc, 9) |
+    bit(m.rd, 8) |
+    bit(m.ra, 7) |
+    bit(m.ad, 5) |
+    bit(m.cd, 4) |
+    (m.rcode & 15)
   );
 }
 
@@ -88,7 +109,9 @@ function emitRecord(out: number[], r: DnsRecord, table: NameTable): void {
   const rdata = encodeRdata(r, out.length, table);
   out.push(...rdata);
   const v = [recordTypeCode(r), r.class, (r.ttl >>> 16) & 0xffff, r.ttl & 0xffff, rdata.length];
-  v.forEach((x, i) => ((out[fixed + 2 * i] = (x >>> 8) & 0xff), (out[fixed + 2 * i + 1] = x & 0xff)));
+  v.forEach(
+    (x, i) => ((out[fixed + 2 * i] = (x >>> 8) & 0xff), (out[fixed + 2 * i + 1] = x & 0xff)),
+  );
 }
 
 /**
@@ -120,7 +143,8 @@ interface Cursor {
 function parseQuestion(msg: Uint8Array, c: Cursor): DnsQuestion | WireError {
   const n = decodeName(msg, c.at);
   if ('reason' in n) return n;
-  if (n.next + 4 > msg.length) return { layer: 'dns', reason: 'question truncated', offset: n.next };
+  if (n.next + 4 > msg.length)
+    return { layer: 'dns', reason: 'question truncated', offset: n.next };
   const v = viewOf(msg);
   c.at = n.next + 4;
   return { name: n.name, type: dnsTypeName(v.getUint16(n.next)), class: v.getUint16(n.next + 2) };
@@ -133,7 +157,8 @@ function parseRecord(msg: Uint8Array, c: Cursor): DnsRecord | WireError {
   if (at + 10 > msg.length) return { layer: 'dns', reason: 'record truncated', offset: at };
   const v = viewOf(msg);
   const len = v.getUint16(at + 8);
-  if (at + 10 + len > msg.length) return { layer: 'dns', reason: 'rdata runs past the message', offset: at + 8 };
+  if (at + 10 + len > msg.length)
+    return { layer: 'dns', reason: 'rdata runs past the message', offset: at + 8 };
   const rdata = decodeRdata(msg, v.getUint16(at), at + 10, len);
   if ('reason' in rdata) return rdata;
   c.at = at + 10 + len;

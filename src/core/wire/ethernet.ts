@@ -15,7 +15,12 @@ export const ETHERTYPE_IPV4 = 0x0800;
 /** EtherType of ARP. */
 export const ETHERTYPE_ARP = 0x0806;
 
-const ETHERTYPE_NAMES: Record<number, string> = { 0x0800: 'IPv4', 0x0806: 'ARP', 0x86dd: 'IPv6', 0x8100: '802.1Q' };
+const ETHERTYPE_NAMES: Record<number, string> = {
+  0x0800: 'IPv4',
+  0x0806: 'ARP',
+  0x86dd: 'IPv6',
+  0x8100: '802.1Q',
+};
 
 /** Writes the 14-byte header before `payload`. No padding to 60 bytes: the NIC adds it. */
 export function emitEthernet(h: EthernetHeader, payload: Uint8Array): Uint8Array {
@@ -35,7 +40,8 @@ export function parseEthernet(bytes: Uint8Array): ParseResult<EthernetHeader> {
   const short = needBytes('eth', bytes, ETHERNET_HEADER_LEN);
   if (short) return short;
   const ethertype = viewOf(bytes).getUint16(12);
-  if (ethertype < 0x0600) return wireError('eth', `802.3 length field ${ethertype}, not an EtherType`, 12);
+  if (ethertype < 0x0600)
+    return wireError('eth', `802.3 length field ${ethertype}, not an EtherType`, 12);
   return {
     ok: true,
     header: { kind: 'eth', dst: bytesToMac(bytes, 0), src: bytesToMac(bytes, 6), ethertype },

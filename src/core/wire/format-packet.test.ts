@@ -5,7 +5,12 @@ import { formatPacket } from './format-packet';
 import { parsePacket } from './packet-bytes';
 
 function parsed(name: string) {
-  const r = parsePacket(fromHex(readFileSync(new URL(`../../../fixtures/frames/${name}.hex`, import.meta.url), 'utf8'))!, 'eth');
+  const r = parsePacket(
+    fromHex(
+      readFileSync(new URL(`../../../fixtures/frames/${name}.hex`, import.meta.url), 'utf8'),
+    )!,
+    'eth',
+  );
   if (!r.ok) throw new Error(r.error.reason);
   return r.packet;
 }
@@ -21,11 +26,17 @@ describe('formatPacket', () => {
 
   it('prints encapsulated packets on the same line', () => {
     const line = formatPacket(parsed('vxlan-icmp-echo-request'));
-    expect(line).toContain('10.99.0.1.41644 > 10.99.0.2.8472: VXLAN, flags [I] (0x08), vni 1: 02:00:00:00:01:0a > 02:00:00:00:01:0b');
-    expect(line).toMatch(/10\.244\.0\.0 > 10\.244\.1\.0: ICMP echo request, id 8242, seq 1, length 64$/);
+    expect(line).toContain(
+      '10.99.0.1.41644 > 10.99.0.2.8472: VXLAN, flags [I] (0x08), vni 1: 02:00:00:00:01:0a > 02:00:00:00:01:0b',
+    );
+    expect(line).toMatch(
+      /10\.244\.0\.0 > 10\.244\.1\.0: ICMP echo request, id 8242, seq 1, length 64$/,
+    );
   });
 
   it('appends the payload summary', () => {
-    expect(formatPacket(parsed('dns-query-a'))).toMatch(/UDP, length 70 "DNS 36748\+ \[1au\] A\? web\.default\.svc\.cluster\.local\."$/);
+    expect(formatPacket(parsed('dns-query-a'))).toMatch(
+      /UDP, length 70 "DNS 36748\+ \[1au\] A\? web\.default\.svc\.cluster\.local\."$/,
+    );
   });
 });

@@ -41,7 +41,9 @@ function formatAt(p: Packet, i: number): string {
     case 'tcp':
       return formatTcp(h, lengthFrom(p, i + 1)).replace(/^\d+ > \d+: /, '');
     case 'udp':
-      return next?.kind === 'vxlan' ? '' : formatUdp(h, lengthFrom(p, i + 1)).replace(/^\d+ > \d+: /, '');
+      return next?.kind === 'vxlan'
+        ? ''
+        : formatUdp(h, lengthFrom(p, i + 1)).replace(/^\d+ > \d+: /, '');
     case 'icmp':
       return formatIcmp(h, lengthFrom(p, i));
     case 'vxlan':

@@ -15,7 +15,12 @@ import { needBytes, wireError } from './result';
 export const ICMP_HEADER_LEN = 8;
 
 /** ICMP type numbers the model uses. */
-export const ICMP_TYPES = { echoReply: 0, unreachable: 3, echoRequest: 8, timeExceeded: 11 } as const;
+export const ICMP_TYPES = {
+  echoReply: 0,
+  unreachable: 3,
+  echoRequest: 8,
+  timeExceeded: 11,
+} as const;
 
 /** Error types (RFC 1122 §3.2.2): unreachable, source quench, redirect, time exceeded, parameter problem. */
 export const ICMP_ERROR_TYPES: readonly number[] = [3, 4, 5, 11, 12];
@@ -44,7 +49,13 @@ export function parseIcmp(bytes: Uint8Array): ParseResult<IcmpHeader> {
   const v = viewOf(bytes);
   return {
     ok: true,
-    header: { kind: 'icmp', type: bytes[0]!, code: bytes[1]!, id: v.getUint16(4), seq: v.getUint16(6) },
+    header: {
+      kind: 'icmp',
+      type: bytes[0]!,
+      code: bytes[1]!,
+      id: v.getUint16(4),
+      seq: v.getUint16(6),
+    },
     rest: bytes.subarray(ICMP_HEADER_LEN),
   };
 }

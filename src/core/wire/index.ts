@@ -24,22 +24,74 @@
  */
 export type { WireError, Parsed, ParseResult } from './result';
 export { wireError } from './result';
-export { bytesToIpv4, bytesToMac, concatBytes, fromHex, ipv4ToBytes, macToBytes, toHex, utf8Encode } from './bytes';
+export {
+  bytesToIpv4,
+  bytesToMac,
+  concatBytes,
+  fromHex,
+  ipv4ToBytes,
+  macToBytes,
+  toHex,
+  utf8Encode,
+} from './bytes';
 export type { PseudoHeader } from './checksum';
-export { checksumOk, internetChecksum, onesComplementSum, pseudoHeader, transportChecksum } from './checksum';
-export { ETHERNET_HEADER_LEN, ETHERTYPE_ARP, ETHERTYPE_IPV4, emitEthernet, formatEthernet, parseEthernet } from './ethernet';
+export {
+  checksumOk,
+  internetChecksum,
+  onesComplementSum,
+  pseudoHeader,
+  transportChecksum,
+} from './checksum';
+export {
+  ETHERNET_HEADER_LEN,
+  ETHERTYPE_ARP,
+  ETHERTYPE_IPV4,
+  emitEthernet,
+  formatEthernet,
+  parseEthernet,
+} from './ethernet';
 export { ARP_LEN, emitArp, formatArp, parseArp } from './arp';
 export type { Ipv4EmitContext } from './ipv4';
-export { IPV4_HEADER_LEN, IP_PROTOCOL_NUMBERS, TOS_INTERNETCONTROL, emitIpv4, formatIpv4, ipProtocolFromNumber, parseIpv4 } from './ipv4';
+export {
+  IPV4_HEADER_LEN,
+  IP_PROTOCOL_NUMBERS,
+  TOS_INTERNETCONTROL,
+  emitIpv4,
+  formatIpv4,
+  ipProtocolFromNumber,
+  parseIpv4,
+} from './ipv4';
 export type { UdpEmitContext, UdpParseContext } from './udp';
 export { UDP_HEADER_LEN, emitUdp, formatUdp, parseUdp } from './udp';
 export type { TcpContext } from './tcp';
-export { TCP_HEADER_LEN, emitTcp, formatTcp, parseTcp, tcpBitsToFlags, tcpFlagsToBits } from './tcp';
-export { ICMP_ERROR_TYPES, ICMP_HEADER_LEN, ICMP_TYPES, emitIcmp, formatIcmp, parseIcmp } from './icmp';
+export {
+  TCP_HEADER_LEN,
+  emitTcp,
+  formatTcp,
+  parseTcp,
+  tcpBitsToFlags,
+  tcpFlagsToBits,
+} from './tcp';
+export {
+  ICMP_ERROR_TYPES,
+  ICMP_HEADER_LEN,
+  ICMP_TYPES,
+  emitIcmp,
+  formatIcmp,
+  parseIcmp,
+} from './icmp';
 export { VXLAN_HEADER_LEN, VXLAN_PORTS, emitVxlan, formatVxlan, parseVxlan } from './vxlan';
 export { IPPROTO_IPIP, emitIpip, formatIpip, isIpip, parseIpip } from './ipip';
 export type { DnsMessage, DnsQuestion } from './dns';
-export { DNS_HEADER_LEN, DNS_PORT, DNS_RCODES, dnsQuery, emitDns, formatDns, parseDns } from './dns';
+export {
+  DNS_HEADER_LEN,
+  DNS_PORT,
+  DNS_RCODES,
+  dnsQuery,
+  emitDns,
+  formatDns,
+  parseDns,
+} from './dns';
 export type { DnsRdata, DnsRecord, DnsRecordBase } from './dns-rdata';
 export { bytesToIpv6, dnsTypeCode, dnsTypeName, ipv6ToBytes } from './dns-rdata';
 export type { EmitPacketOptions, PacketParseResult, ParsedPacket } from './packet-bytes';

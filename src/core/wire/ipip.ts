@@ -28,8 +28,10 @@ export function emitIpip(outer: Ipv4Header, innerPacket: Uint8Array): Uint8Array
 export function parseIpip(bytes: Uint8Array): ParseResult<Ipv4Header> {
   const outer = parseIpv4(bytes);
   if (!outer.ok) return outer;
-  if (outer.header.protocol !== 'ipip') return wireError('ipip', `outer protocol is ${outer.header.protocol}, not ipip`, 9);
-  if (outer.rest.length < 20 || outer.rest[0]! >> 4 !== 4) return wireError('ipip', 'inner packet is not IPv4', 20);
+  if (outer.header.protocol !== 'ipip')
+    return wireError('ipip', `outer protocol is ${outer.header.protocol}, not ipip`, 9);
+  if (outer.rest.length < 20 || outer.rest[0]! >> 4 !== 4)
+    return wireError('ipip', 'inner packet is not IPv4', 20);
   return outer;
 }
 

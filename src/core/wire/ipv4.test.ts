@@ -6,7 +6,9 @@ import { bytesToIpv4, fromHex } from './bytes';
 import { TOS_INTERNETCONTROL, emitIpv4, formatIpv4, parseIpv4 } from './ipv4';
 
 function frame(name: string): Uint8Array {
-  return fromHex(readFileSync(new URL(`../../../fixtures/frames/${name}.hex`, import.meta.url), 'utf8'))!;
+  return fromHex(
+    readFileSync(new URL(`../../../fixtures/frames/${name}.hex`, import.meta.url), 'utf8'),
+  )!;
 }
 
 /** Independent header checksum: sum the ten words except the checksum, fold, complement. */
@@ -32,7 +34,15 @@ describe('ipv4', () => {
   it('parses a real echo request (tshark: id 0xbc15, ttl 64, DF) and re-emits it byte for byte', () => {
     const bytes = frame('icmp-echo-request').subarray(14);
     const r = parseIpv4(bytes);
-    expect(r.ok && r.header).toEqual({ kind: 'ipv4', src: '10.99.0.1', dst: '10.99.0.2', ttl: 64, protocol: 'icmp', id: 0xbc15, df: true });
+    expect(r.ok && r.header).toEqual({
+      kind: 'ipv4',
+      src: '10.99.0.1',
+      dst: '10.99.0.2',
+      ttl: 64,
+      protocol: 'icmp',
+      id: 0xbc15,
+      df: true,
+    });
     if (!r.ok) return;
     expect(r.rest.length).toBe(64);
     expect(emitIpv4(r.header, r.rest)).toEqual(bytes);
@@ -64,7 +74,10 @@ describe('ipv4', () => {
   });
 
   it('trims Ethernet padding using the total length', () => {
-    const b = emitIpv4({ kind: 'ipv4', src: '1.1.1.1', dst: '2.2.2.2', ttl: 1, protocol: 'udp', id: 0, df: false }, new Uint8Array(8));
+    const b = emitIpv4(
+      { kind: 'ipv4', src: '1.1.1.1', dst: '2.2.2.2', ttl: 1, protocol: 'udp', id: 0, df: false },
+      new Uint8Array(8),
+    );
     const padded = new Uint8Array(46);
     padded.set(b);
     const r = parseIpv4(padded);
@@ -78,8 +91,14 @@ describe('ipv4', () => {
       b[at] = v;
       return b;
     };
-    expect(parseIpv4(mutate(8, 63))).toMatchObject({ ok: false, error: { reason: 'bad header checksum' } });
-    const frag = emitIpv4({ kind: 'ipv4', src: '1.1.1.1', dst: '2.2.2.2', ttl: 1, protocol: 'udp', id: 0, df: false }, new Uint8Array(8));
+    expect(parseIpv4(mutate(8, 63))).toMatchObject({
+      ok: false,
+      error: { reason: 'bad header checksum' },
+    });
+    const frag = emitIpv4(
+      { kind: 'ipv4', src: '1.1.1.1', dst: '2.2.2.2', ttl: 1, protocol: 'udp', id: 0, df: false },
+      new Uint8Array(8),
+    );
     frag[6] = 0x20; // MF
     frag[10] = 0;
     frag[11] = 0;
@@ -93,7 +112,17 @@ describe('ipv4', () => {
   });
 
   it('formats like tcpdump -v', () => {
-    const h: Ipv4Header = { kind: 'ipv4', src: '10.99.0.1', dst: '10.99.0.2', ttl: 64, protocol: 'icmp', id: 48149, df: true };
-    expect(formatIpv4(h, 84)).toBe('IP (tos 0x0, ttl 64, id 48149, offset 0, flags [DF], proto ICMP (1), length 84) 10.99.0.1 > 10.99.0.2');
+    const h: Ipv4Header = {
+      kind: 'ipv4',
+      src: '10.99.0.1',
+      dst: '10.99.0.2',
+      ttl: 64,
+      protocol: 'icmp',
+      id: 48149,
+      df: true,
+    };
+    expect(formatIpv4(h, 84)).toBe(
+      'IP (tos 0x0, ttl 64, id 48149, offset 0, flags [DF], proto ICMP (1), length 84) 10.99.0.1 > 10.99.0.2',
+    );
   });
 });

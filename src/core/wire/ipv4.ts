@@ -14,7 +14,12 @@ import { needBytes, wireError } from './result';
 export const IPV4_HEADER_LEN = 20;
 
 /** IANA protocol numbers of the protocols the model knows. */
-export const IP_PROTOCOL_NUMBERS: Record<IpProtocol, number> = { icmp: 1, ipip: 4, tcp: 6, udp: 17 };
+export const IP_PROTOCOL_NUMBERS: Record<IpProtocol, number> = {
+  icmp: 1,
+  ipip: 4,
+  tcp: 6,
+  udp: 17,
+};
 
 const PROTOCOL_BY_NUMBER = new Map<number, IpProtocol>(
   Object.entries(IP_PROTOCOL_NUMBERS).map(([name, n]) => [n, name as IpProtocol]),
@@ -41,7 +46,11 @@ export const TOS_INTERNETCONTROL = 0xc0;
  * Writes a 20-byte header (total length from `payload`, header checksum computed) followed by
  * `payload`. WARNING: payloads over 65515 bytes are not representable; the length field wraps.
  */
-export function emitIpv4(h: Ipv4Header, payload: Uint8Array, ctx: Ipv4EmitContext = {}): Uint8Array {
+export function emitIpv4(
+  h: Ipv4Header,
+  payload: Uint8Array,
+  ctx: Ipv4EmitContext = {},
+): Uint8Array {
   const out = new Uint8Array(IPV4_HEADER_LEN + payload.length);
   const v = viewOf(out);
   out[0] = 0x45;
@@ -77,7 +86,8 @@ export function parseIpv4(bytes: Uint8Array): ParseResult<Ipv4Header> {
   }
   if (!checksumOk([bytes.subarray(0, ihl)])) return wireError('ipv4', 'bad header checksum', 10);
   const fragField = v.getUint16(6);
-  if ((fragField & 0x3fff) !== 0) return wireError('ipv4', 'fragment: the model does not reassemble', 6);
+  if ((fragField & 0x3fff) !== 0)
+    return wireError('ipv4', 'fragment: the model does not reassemble', 6);
   const protocol = ipProtocolFromNumber(bytes[9]!);
   if (!protocol) return wireError('ipv4', `unsupported protocol ${bytes[9]}`, 9);
   return {
@@ -95,7 +105,12 @@ export function parseIpv4(bytes: Uint8Array): ParseResult<Ipv4Header> {
   };
 }
 
-const PROTOCOL_LABEL: Record<IpProtocol, string> = { icmp: 'ICMP', ipip: 'IPIP', tcp: 'TCP', udp: 'UDP' };
+const PROTOCOL_LABEL: Record<IpProtocol, string> = {
+  icmp: 'ICMP',
+  ipip: 'IPIP',
+  tcp: 'TCP',
+  udp: 'UDP',
+};
 
 /**
  * tcpdump `-v` style: "IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto TCP (6), length 60)

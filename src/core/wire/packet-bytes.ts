@@ -46,7 +46,12 @@ function enclosingIpv4(headers: readonly Header[], index: number): PseudoHeader 
   return undefined;
 }
 
-function emitOne(headers: readonly Header[], i: number, inner: Uint8Array, opts: EmitPacketOptions): Uint8Array {
+function emitOne(
+  headers: readonly Header[],
+  i: number,
+  inner: Uint8Array,
+  opts: EmitPacketOptions,
+): Uint8Array {
   const h = headers[i]!;
   switch (h.kind) {
     case 'eth':
@@ -63,7 +68,10 @@ function emitOne(headers: readonly Header[], i: number, inner: Uint8Array, opts:
       return emitTcp(h, inner, { ipv4: enclosingIpv4(headers, i) });
     case 'udp': {
       const vxlan = headers[i + 1]?.kind === 'vxlan';
-      return emitUdp(h, inner, { ipv4: enclosingIpv4(headers, i), checksum: !vxlan || opts.vxlanUdpChecksum !== false });
+      return emitUdp(h, inner, {
+        ipv4: enclosingIpv4(headers, i),
+        checksum: !vxlan || opts.vxlanUdpChecksum !== false,
+      });
     }
     case 'icmp':
       return emitIcmp(h, inner);
@@ -99,28 +107,41 @@ export type PacketParseResult = ParsedPacket | { ok: false; error: WireError };
 
 type Layer = 'eth' | 'arp' | 'ipv4' | 'tcp' | 'udp' | 'icmp' | 'vxlan' | 'end' | 'dns';
 
+const BY_ETHERTYPE: Record<number, Layer> = { [ETHERTYPE_IPV4]: 'ipv4', [ETHERTYPE_ARP]: 'arp' };
+
+/** What a UDP datagram carries, by port: VXLAN by destination port, DNS by either. */
+function udpNext(sport: number, dport: number): Layer {
+  if (VXLAN_PORTS.includes(dport)) return 'vxlan';
+  return sport === DNS_PORT || dport === DNS_PORT ? 'dns' : 'end';
+}
+
 /** Parses one layer; says which layer the rest is. */
-function parseLayer(layer: Layer, bytes: Uint8Array, ipv4?: Ipv4Header): ParseResult<Header> & { next?: Layer } {
+function parseLayer(
+  layer: Layer,
+  bytes: Uint8Array,
+  ipv4?: Ipv4Header,
+): ParseResult<Header> & { next?: Layer } {
   const addrs = ipv4 ? { ipv4: { src: ipv4.src, dst: ipv4.dst } } : {};
   switch (layer) {
     case 'eth': {
       const r = parseEthernet(bytes);
       if (!r.ok) return r;
-      const next = ({ [ETHERTYPE_IPV4]: 'ipv4', [ETHERTYPE_ARP]: 'arp' } as Record<number, Layer>)[r.header.ethertype];
-      return next ? { ...r, next } : wireError('eth', `unsupported ethertype 0x${r.header.ethertype.toString(16)}`, 12);
+      const next = BY_ETHERTYPE[r.header.ethertype];
+      if (next) return { ...r, next };
+      return wireError('eth', `unsupported ethertype 0x${r.header.ethertype.toString(16)}`, 12);
     }
-    case 'arp':
+    case 'arp': {
       // ARP has no length field: what follows is Ethernet padding, not payload.
-      return { ...parseArp(bytes), next: 'end', ...{ rest: new Uint8Array(0) } };
+      const r = parseArp(bytes);
+      return r.ok ? { ...r, rest: new Uint8Array(0), next: 'end' } : r;
+    }
     case 'ipv4': {
       const r = parseIpv4(bytes);
       return r.ok ? { ...r, next: r.header.protocol === 'ipip' ? 'ipv4' : r.header.protocol } : r;
     }
     case 'udp': {
       const r = parseUdp(bytes, addrs);
-      if (!r.ok) return r;
-      const next: Layer = VXLAN_PORTS.includes(r.header.dport) ? 'vxlan' : r.header.sport === DNS_PORT || r.header.dport === DNS_PORT ? 'dns' : 'end';
-      return { ...r, next };
+      return r.ok ? { ...r, next: udpNext(r.header.sport, r.header.dport) } : r;
     }
     case 'tcp':
       return { ...parseTcp(bytes, addrs), next: 'end' };
@@ -132,11 +153,21 @@ function parseLayer(layer: Layer, bytes: Uint8Array, ipv4?: Ipv4Header): ParseRe
 }
 
 function finish(headers: Header[], payload: Uint8Array, dnsPayload: boolean): PacketParseResult {
-  if (!dnsPayload) return { ok: true, packet: { headers, payload: { length: payload.length, summary: '' } }, payload };
+  if (!dnsPayload)
+    return {
+      ok: true,
+      packet: { headers, payload: { length: payload.length, summary: '' } },
+      payload,
+    };
   const d = parseDns(payload);
   if (!d.ok) return d;
   const summary = `DNS ${formatDns(d.header)}`;
-  return { ok: true, packet: { headers, payload: { length: payload.length, summary } }, payload, dns: d.header };
+  return {
+    ok: true,
+    packet: { headers, payload: { length: payload.length, summary } },
+    payload,
+    dns: d.header,
+  };
 }
 
 /**

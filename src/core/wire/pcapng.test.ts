@@ -10,11 +10,14 @@ interface Block {
 function readBlocks(file: Uint8Array): Block[] {
   const v = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const blocks: Block[] = [];
-  for (let at = 0; at < file.length; ) {
+  for (let at = 0; at < file.length;) {
     const len = v.getUint32(at + 4, true);
     expect(len % 4).toBe(0);
     expect(v.getUint32(at + len - 4, true)).toBe(len);
-    blocks.push({ type: v.getUint32(at, true), body: new DataView(file.buffer, file.byteOffset + at + 8, len - 12) });
+    blocks.push({
+      type: v.getUint32(at, true),
+      body: new DataView(file.buffer, file.byteOffset + at + 8, len - 12),
+    });
     at += len;
   }
   return blocks;
@@ -42,7 +45,12 @@ describe('writePcapng', () => {
       { name: 'node-1/tunl0', description: 'IPIP tunnel', linktype: 'raw-ipv4' },
     ],
     [
-      { interfaceIndex: 0, timestampMicros: 1_700_000_000_123_456, bytes: Uint8Array.of(1, 2, 3), comment: 'bridge forwards to veth1 — via FDB' },
+      {
+        interfaceIndex: 0,
+        timestampMicros: 1_700_000_000_123_456,
+        bytes: Uint8Array.of(1, 2, 3),
+        comment: 'bridge forwards to veth1 — via FDB',
+      },
       { interfaceIndex: 1, timestampMicros: 5, bytes: new Uint8Array(4) },
       { interfaceIndex: 2, timestampMicros: 6, bytes: new Uint8Array(4) },
     ],
@@ -73,15 +81,23 @@ describe('writePcapng', () => {
   it('writes 64-bit timestamps, lengths, padded data and the comment', () => {
     const epb = blocks[3]!.body;
     expect(epb.getUint32(0, true)).toBe(0);
-    expect(BigInt(epb.getUint32(4, true)) * 2n ** 32n + BigInt(epb.getUint32(8, true))).toBe(1_700_000_000_123_456n);
+    expect(BigInt(epb.getUint32(4, true)) * 2n ** 32n + BigInt(epb.getUint32(8, true))).toBe(
+      1_700_000_000_123_456n,
+    );
     expect([epb.getUint32(12, true), epb.getUint32(16, true)]).toEqual([3, 3]);
-    expect([epb.getUint8(20), epb.getUint8(21), epb.getUint8(22), epb.getUint8(23)]).toEqual([1, 2, 3, 0]);
+    expect([epb.getUint8(20), epb.getUint8(21), epb.getUint8(22), epb.getUint8(23)]).toEqual([
+      1, 2, 3, 0,
+    ]);
     expect(text(readOptions(epb, 24).get(1))).toBe('bridge forwards to veth1 — via FDB');
     expect(blocks[4]!.body.byteLength).toBe(24); // no options, no end-of-options marker
   });
 
   it('leaves out packets that name no interface instead of writing a broken file', () => {
     expect(blocks.filter((b) => b.type === 6)).toHaveLength(2);
-    expect(readBlocks(writePcapng([], [{ interfaceIndex: 0, timestampMicros: 0, bytes: new Uint8Array(1) }])).map((b) => b.type)).toEqual([0x0a0d0d0a]);
+    expect(
+      readBlocks(
+        writePcapng([], [{ interfaceIndex: 0, timestampMicros: 0, bytes: new Uint8Array(1) }]),
+      ).map((b) => b.type),
+    ).toEqual([0x0a0d0d0a]);
   });
 });

@@ -113,10 +113,17 @@ function enhancedPacket(p: PcapngPacket): Uint8Array {
  * is left out (a reader would reject the whole file); a non-finite or negative timestamp is
  * written as 0.
  */
-export function writePcapng(interfaces: readonly PcapngInterface[], packets: readonly PcapngPacket[]): Uint8Array {
+export function writePcapng(
+  interfaces: readonly PcapngInterface[],
+  packets: readonly PcapngPacket[],
+): Uint8Array {
   const blocks = [sectionHeader(), ...interfaces.map(interfaceDescription)];
   for (const p of packets) {
-    if (Number.isInteger(p.interfaceIndex) && p.interfaceIndex >= 0 && p.interfaceIndex < interfaces.length) {
+    if (
+      Number.isInteger(p.interfaceIndex) &&
+      p.interfaceIndex >= 0 &&
+      p.interfaceIndex < interfaces.length
+    ) {
       blocks.push(enhancedPacket(p));
     }
   }

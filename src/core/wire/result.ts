@@ -25,11 +25,21 @@ export interface Parsed<T> {
 export type ParseResult<T> = Parsed<T> | { ok: false; error: WireError };
 
 /** Builds the failure half of a `ParseResult`. */
-export function wireError(layer: string, reason: string, offset = 0): { ok: false; error: WireError } {
+export function wireError(
+  layer: string,
+  reason: string,
+  offset = 0,
+): { ok: false; error: WireError } {
   return { ok: false, error: { layer, reason, offset } };
 }
 
 /** Fails with a "truncated" error unless `bytes` holds at least `need` bytes. */
-export function needBytes(layer: string, bytes: Uint8Array, need: number): { ok: false; error: WireError } | null {
-  return bytes.length < need ? wireError(layer, `truncated: need ${need} bytes, have ${bytes.length}`, bytes.length) : null;
+export function needBytes(
+  layer: string,
+  bytes: Uint8Array,
+  need: number,
+): { ok: false; error: WireError } | null {
+  return bytes.length < need
+    ? wireError(layer, `truncated: need ${need} bytes, have ${bytes.length}`, bytes.length)
+    : null;
 }

@@ -76,7 +76,7 @@ export function emitTcp(h: TcpHeader, payload: Uint8Array, ctx: TcpContext = {})
 /** Reads the MSS from the options area; a string when the options are malformed. */
 function readMss(opts: Uint8Array): number | undefined | string {
   let mss: number | undefined;
-  for (let i = 0; i < opts.length; ) {
+  for (let i = 0; i < opts.length;) {
     const kind = opts[i]!;
     if (kind === 0) break;
     if (kind === 1) {
@@ -84,7 +84,8 @@ function readMss(opts: Uint8Array): number | undefined | string {
       continue;
     }
     const len = opts[i + 1];
-    if (len === undefined || len < 2 || i + len > opts.length) return `option ${kind} overruns the header`;
+    if (len === undefined || len < 2 || i + len > opts.length)
+      return `option ${kind} overruns the header`;
     if (kind === 2) {
       if (len !== 4) return `MSS option length ${len}, not 4`;
       mss = (opts[i + 2]! << 8) | opts[i + 3]!;

@@ -61,7 +61,11 @@ export function parseUdp(bytes: Uint8Array, ctx: UdpParseContext = {}): ParseRes
     return wireError('udp', `length ${length} outside 8..${bytes.length}`, 4);
   }
   const datagram = bytes.subarray(0, length);
-  if (ctx.ipv4 && v.getUint16(6) !== 0 && !checksumOk([pseudoHeader(ctx.ipv4, IPPROTO_UDP, length), datagram])) {
+  if (
+    ctx.ipv4 &&
+    v.getUint16(6) !== 0 &&
+    !checksumOk([pseudoHeader(ctx.ipv4, IPPROTO_UDP, length), datagram])
+  ) {
     return wireError('udp', 'bad checksum', 6);
   }
   return {

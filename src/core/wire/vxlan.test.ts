@@ -8,7 +8,9 @@ import { parseUdp } from './udp';
 import { VXLAN_PORTS, emitVxlan, formatVxlan, parseVxlan } from './vxlan';
 
 function frame(name: string): Uint8Array {
-  return fromHex(readFileSync(new URL(`../../../fixtures/frames/${name}.hex`, import.meta.url), 'utf8'))!;
+  return fromHex(
+    readFileSync(new URL(`../../../fixtures/frames/${name}.hex`, import.meta.url), 'utf8'),
+  )!;
 }
 
 describe('vxlan', () => {
@@ -25,7 +27,12 @@ describe('vxlan', () => {
     if (!vx.ok) return;
     expect(emitVxlan(vx.header, vx.rest)).toEqual(udp.rest);
     const inner = parseEthernet(vx.rest);
-    expect(inner.ok && inner.header).toEqual({ kind: 'eth', src: '02:00:00:00:01:0a', dst: '02:00:00:00:01:0b', ethertype: 0x0800 });
+    expect(inner.ok && inner.header).toEqual({
+      kind: 'eth',
+      src: '02:00:00:00:01:0a',
+      dst: '02:00:00:00:01:0b',
+      ethertype: 0x0800,
+    });
   });
 
   it('round-trips every 24-bit VNI', () => {
