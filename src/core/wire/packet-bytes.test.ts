@@ -244,6 +244,5 @@ describe('emitPacket', () => {
     expect((on[40]! << 8) | on[41]!).toBe(0x0f68); // tshark: udp.checksum 0x0f68
     expect((off[40]! << 8) | off[41]!).toBe(0);
     expect(parsePacket(off, 'eth').ok).toBe(true);
-    // Inner UDP keeps its checksum: only the UDP directly carrying VXLAN is affected.
   });
 });

@@ -2,8 +2,9 @@
  * UDP (RFC 768) over IPv4. The model's `UdpHeader` is the repr; length and checksum are derived.
  *
  * Checksums: emitted correctly by default, with the IPv4 pseudo-header. A computed 0 is sent as
- * 0xffff, because 0 on the wire means "no checksum". Linux VXLAN devices send outer checksum 0
- * unless created with `udpcsum` (iproute2 `ip link add … type vxlan … [no]udpcsum`); pass
+ * 0xffff, because 0 on the wire means "no checksum". Linux VXLAN devices checksum the outer
+ * UDP header unless created with `noudpcsum` (`ip -d link show` on Linux 6.18 / iproute2 6.1
+ * shows `udpcsum` for a device created with no option, see fixtures/frames/ORIGIN.md); pass
  * `{ checksum: false }` to imitate `noudpcsum`. Parsing accepts 0 as "not computed".
  */
 import type { UdpHeader } from '../datapath/packet';
