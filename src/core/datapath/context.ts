@@ -7,6 +7,7 @@ import type { ClusterModel, Device, Netns } from '../model/types';
 import type { DropReason, Hop, RuleRef } from '../trace/types';
 import type { Packet } from './packet';
 import type { Rng } from '../util/rng';
+import type { HookEnv } from '../netfilter/types';
 
 export interface HopDraft {
   ns: Netns | { id: string; node: string };
@@ -34,6 +35,8 @@ export interface WalkContext {
   hops: Hop[];
   /** For reply walks: where the reply must land to count as delivered. */
   expect?: ExpectedReply;
+  /** Netfilter's view of each namespace, built lazily once per walk. */
+  envs?: Map<string, HookEnv>;
 }
 
 export function hop(ns: HopDraft['ns'], stage: string, packet: Packet, explain: string, extra?: { device?: string; changed?: string[]; rule?: RuleRef }): HopDraft {

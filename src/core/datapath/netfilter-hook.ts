@@ -6,7 +6,7 @@
  * Read first: net/netfilter/core.c (nf_hook_slow), net/netfilter/nf_nat_core.c.
  */
 import type { Netns } from '../model/types';
-import type { HookName, HookResult, NfPacket, TableName } from '../netfilter/types';
+import type { HookEnv, HookInput, HookName, HookResult, NfPacket, TableName } from '../netfilter/types';
 import type { Packet } from './packet';
 import type { HopDraft, WalkContext } from './context';
 import type { RuleRef } from '../trace/types';
@@ -95,19 +95,34 @@ function explainHook(ns: Netns, hook: HookName, r: HookResult): string {
   return `${ns.id} ${hook}: ${walked}, none changed the packet; accepted.`;
 }
 
+/** The host facts netfilter asks about, built once per namespace and walk. */
+function hookEnv(ctx: WalkContext, ns: Netns): HookEnv {
+  const cache = (ctx.envs ??= new Map<string, HookEnv>());
+  let env = cache.get(ns.id);
+  if (!env) {
+    env = {
+      isLocal: (ip) => findLocalAddress(ns, ipv4ToInt(ip)) !== undefined,
+      primaryAddress: (name) => {
+        const d = getDevice(ns, name);
+        return d ? primaryAddress(d) : undefined;
+      },
+      rng: ctx.rng,
+      now: ctx.now,
+    };
+    cache.set(ns.id, env);
+  }
+  return env;
+}
+
 /** Runs `hook` in `ns` on `p`. */
 export function nfHook(ctx: WalkContext, ns: Netns, hook: HookName, p: Packet, io: { in?: string; out?: string; bridged?: boolean }): HookOutcome {
   if (!hasRules(ns)) return { packet: p, verdict: 'ACCEPT' };
   const before = toNf(p);
-  const result = runHook(ns.netfilter, ns.conntrack, { hook, packet: before, ...(io.in ? { inIface: io.in } : {}), ...(io.out ? { outIface: io.out } : {}), ...(io.bridged ? { bridged: true } : {}) }, {
-    isLocal: (ip) => findLocalAddress(ns, ipv4ToInt(ip)) !== undefined,
-    primaryAddress: (name) => {
-      const d = getDevice(ns, name);
-      return d ? primaryAddress(d) : undefined;
-    },
-    rng: ctx.rng,
-    now: ctx.now,
-  });
+  const input: HookInput = { hook, packet: before };
+  if (io.in) input.inIface = io.in;
+  if (io.out) input.outIface = io.out;
+  if (io.bridged) input.bridged = true;
+  const result = runHook(ns.netfilter, ns.conntrack, input, hookEnv(ctx, ns));
   const { packet, changed } = applyNf(p, before, result.packet);
   if (!result.evaluated.length && !result.nat && result.verdict === 'ACCEPT') return { packet, verdict: 'ACCEPT', result };
   const table: TableName = result.decided?.table ?? (result.nat ? 'nat' : (result.evaluated[0]?.table ?? 'filter'));

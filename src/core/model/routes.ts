@@ -31,8 +31,10 @@ export function addRoute(ns: Netns, spec: RouteSpec): Route | null {
   if (spec.proto !== undefined) route.proto = spec.proto;
   if (spec.src !== undefined) route.src = spec.src;
   if (spec.metric !== undefined) route.metric = spec.metric;
-  ns.routes = ns.routes.filter((r) => !(r.dst.text === dst.text && (r.metric ?? 0) === (route.metric ?? 0)));
-  ns.routes.push(route);
+  // `ip route replace` semantics: one route per destination and metric.
+  const i = ns.routes.findIndex((r) => r.dst.network === dst.network && r.dst.prefix === dst.prefix && (r.metric ?? 0) === (route.metric ?? 0));
+  if (i >= 0) ns.routes[i] = route;
+  else ns.routes.push(route);
   return route;
 }
 

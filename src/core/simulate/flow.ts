@@ -107,7 +107,7 @@ export function traceFlow(model: ClusterModel, req: FlowRequest, opts: FlowOptio
   if (!target.ok) return target;
   const t = target.value;
   if (!t.ip) return { ok: false, error: `cannot resolve "${t.host}": name resolution needs the cluster DNS model, which does not cover this name` };
-  ensureExternal(model, t.ip);
+  if (t.host === t.ip) ensureExternal(model, t.ip); // a pod/ or node/ reference is inside the cluster
   const seed = opts.seed ?? model.seed;
   const ctx: WalkContext = { model, rng: createRng(seed, 'flow', opts.index ?? 0), now: opts.now ?? opts.index ?? 0, hops: [] };
   const ns = src.value.netns;
@@ -122,7 +122,7 @@ export function traceFlow(model: ClusterModel, req: FlowRequest, opts: FlowOptio
   const sent = ctx.hops[0]!.packet;
   const received = ctx.hops[ctx.hops.length - 1]!.packet;
   const serverNs = model.netns.get(end.endpoint!.netns)!;
-  const rctx: WalkContext = { model, rng: ctx.rng, now: ctx.now, hops: [], expect: { netns: ns.id, ip: outerIp(sent).src, protocol: t.protocol, ...(t.protocol !== 'icmp' ? { port: (l4Of(sent) as { sport: number }).sport } : {}) } };
+  const rctx: WalkContext = { model, rng: ctx.rng, now: ctx.now, hops: [], ...(ctx.envs ? { envs: ctx.envs } : {}), expect: { netns: ns.id, ip: outerIp(sent).src, protocol: t.protocol, ...(t.protocol !== 'icmp' ? { port: (l4Of(sent) as { sport: number }).sport } : {}) } };
   const rend = walk(rctx, { kind: 'output', ns: serverNs, pkt: replyPacket(received, rctx) });
   flow.reply = { verdict: rend.verdict, hops: rctx.hops, ...(rend.reason ? { reason: rend.reason } : {}) };
   if (rend.verdict === 'dropped') {

@@ -15,9 +15,13 @@ export interface Cidr {
   mask: number;
 }
 
+const DOTTED_QUAD = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
 /** True if `s` is a dotted-quad IPv4 address without leading zeros. */
 export function isIPv4(s: string): boolean {
-  return Validator.isValidIPv4String(s)[0] && !/(^|\.)0\d/.test(s);
+  // A strict dotted quad (no leading zeros) is a subset of what ip-num accepts; checking the
+  // pattern first keeps the common case off ip-num's BigInt path.
+  return DOTTED_QUAD.test(s) && Validator.isValidIPv4String(s)[0];
 }
 
 /** Dotted quad → unsigned 32-bit integer. No validation: call `isIPv4` on untrusted input. */
@@ -47,6 +51,19 @@ export function prefixMask(prefix: number): number {
  * host bits must be zero (as Kubernetes requires of CIDR fields).
  */
 export function parseCidr(s: string, strict = false): Cidr | null {
+  const key = strict ? `!${s}` : s;
+  const hit = CIDR_CACHE.get(key);
+  if (hit !== undefined) return hit;
+  const parsed = parseCidrUncached(s, strict);
+  if (CIDR_CACHE.size > 100_000) CIDR_CACHE.clear();
+  CIDR_CACHE.set(key, parsed);
+  return parsed;
+}
+
+/** Parsed CIDRs are immutable values; compile parses the same few thousand strings many times. */
+const CIDR_CACHE = new Map<string, Cidr | null>();
+
+function parseCidrUncached(s: string, strict: boolean): Cidr | null {
   const text = s.trim();
   const [addr, len] = text.includes('/') ? text.split('/') : [text, '32'];
   if (!addr || !len || !isIPv4(addr) || !/^\d{1,2}$/.test(len)) return null;

@@ -24,8 +24,10 @@ export function createVxlan(ns: Netns, s: VxlanSpec): VxlanDevice {
 
 /** `bridge fdb append MAC dev VXLAN dst REMOTE self permanent`. */
 export function addVxlanFdb(ns: Netns, dev: string, mac: string, remote: string): void {
-  ns.fdb = ns.fdb.filter((e) => !(e.dev === dev && e.mac === mac && e.self));
-  ns.fdb.push({ mac, dev, dst: remote, permanent: true, self: true });
+  const entry = { mac, dev, dst: remote, permanent: true, self: true };
+  const i = ns.fdb.findIndex((e) => e.dev === dev && e.mac === mac && e.self);
+  if (i >= 0) ns.fdb[i] = entry;
+  else ns.fdb.push(entry);
 }
 
 /** The remote VTEP for an inner destination MAC, or undefined (no FDB entry: the frame is dropped, flannel programs no default). */
