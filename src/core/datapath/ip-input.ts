@@ -18,6 +18,7 @@ import { packetLength } from './packet';
 import { dropped } from './step';
 import { nfHook } from './netfilter-hook';
 import { deliverLocal } from './deliver';
+import { ipvsIn, ipvsOut } from './ipvs-stage';
 
 export function ipReceive(ctx: WalkContext, ns: Netns, dev: Device, pkt: Packet): StageResult {
   const hops: HopDraft[] = [];
@@ -39,7 +40,12 @@ function localIn(ctx: WalkContext, ns: Netns, dev: Device, p: Packet, hops: HopD
   const input = nfHook(ctx, ns, 'INPUT', p, { in: dev.name });
   if (input.hop) hops.push(input.hop);
   if (input.verdict !== 'ACCEPT') return dropped(hops, input.verdict === 'REJECT' ? 'reject' : 'filtered', devHop(ns, dev, 'drop', input.packet, `${ns.id} INPUT ${input.verdict === 'REJECT' ? 'rejected' : 'dropped'} the packet.`));
-  const q = input.packet;
+  const vs = ipvsIn(ctx, ns, dev, input.packet);
+  if (vs?.next || vs?.end) return { ...vs, hops: [...hops, ...vs.hops] };
+  if (vs) hops.push(...vs.hops);
+  const back = ipvsOut(ctx, ns, dev, input.packet);
+  if (back.hop) hops.push(back.hop);
+  const q = back.packet;
   const ip = outerIp(q);
   const l4 = l4Of(q);
   if (ip.protocol === 'udp' && l4?.kind === 'udp') {
@@ -68,13 +74,16 @@ function forward(ctx: WalkContext, ns: Netns, inDev: Device, pkt: Packet, route:
   const rule = { kind: 'route' as const, text: formatRoute(route) };
   if (!ns.sysctls.ipForward) return dropped(hops, 'forwarding-disabled', devHop(ns, inDev, 'drop', p, `${ns.id} would route ${ip.dst} by "${rule.text}", but net.ipv4.ip_forward is 0: it does not forward packets.`, { rule }));
   const changed: string[] = [];
-  let ttlText = '';
+  let ttlText: string;
   if (ns.decrementTtl) {
     if (ip.ttl <= 1) return dropped(hops, 'ttl-exceeded', devHop(ns, inDev, 'drop', p, `TTL reached ${ip.ttl} at ${ns.id}: the packet is dropped and ICMP time exceeded goes back to ${ip.src}.`, { rule }));
     p = withOuterIp(p, { ttl: ip.ttl - 1 });
     changed.push('ipv4.ttl');
     ttlText = `; routing decrements TTL ${ip.ttl} → ${ip.ttl - 1}`;
   } else ttlText = '; this fabric does not decrement TTL';
+  const back = ipvsOut(ctx, ns, inDev, p);
+  if (back.hop) hops.push(back.hop);
+  p = back.packet;
   const outDev = route.dev ? getDevice(ns, route.dev) : undefined;
   if (!outDev) return dropped(hops, 'no-route', devHop(ns, inDev, 'drop', p, `${ns.id}: route "${rule.text}" names a missing device.`, { rule }));
   hops.push(hop(ns, 'forward', p, `${ns.id} forwards ${ip.dst} by "${rule.text}"${route.via ? ` (next hop ${route.via})` : ''} out of ${outDev.name}${ttlText}.`, { device: outDev.name, changed, rule }));

@@ -8,6 +8,7 @@
 import type { Cidr } from '../util/ip';
 import type { NetfilterState } from '../netfilter/types';
 import type { ConntrackTable } from '../netfilter/conntrack';
+import type { IpvsState } from '../ipvs/types';
 
 export type DeviceKind = 'loopback' | 'veth' | 'bridge' | 'vxlan' | 'ipip' | 'dummy' | 'nic';
 
@@ -155,6 +156,8 @@ export interface Netns {
   sysctls: Sysctls;
   netfilter: NetfilterState;
   conntrack: ConntrackTable;
+  /** The IPVS table, when kube-proxy's IPVS mode (or a load balancer) uses one here. */
+  ipvs?: IpvsState;
   sockets: Socket[];
   /** For routers standing for a cloud fabric: whether forwarding decrements TTL. */
   decrementTtl: boolean;

@@ -1,0 +1,74 @@
+/**
+ * IPVS in the datapath. ip_vs_in runs at LOCAL_IN, after the filter table: a packet for a
+ * local address that matches a virtual service is given to a real server — NAT ("Masq"):
+ * the destination is rewritten and the packet is sent again through LOCAL_OUT and routing;
+ * direct routing ("Route"): the frame goes unchanged to the server's MAC. ip_vs_out undoes
+ * the NAT on the server's replies. Read first: net/netfilter/ipvs/ip_vs_core.c, ip_vs_xmit.c.
+ */
+import type { Device, Netns } from '../model/types';
+import type { IpvsProtocol } from '../ipvs/types';
+import type { Packet } from './packet';
+import type { HopDraft, WalkContext } from './context';
+import type { StageResult } from './step';
+import { lookupConn, lookupReplyConn, lookupService, scheduleConn } from '../ipvs/table';
+import { lookupRoute } from '../model/routes';
+import { getDevice } from '../model/netns';
+import { devHop } from './context';
+import { l4Of, outerIp, outerIpIndex, replaceHeader, withPorts } from './headers';
+
+function flowOf(p: Packet): { proto: IpvsProtocol; src: string; dst: string; sport: number; dport: number } | null {
+  const ip = outerIp(p);
+  const l4 = l4Of(p);
+  if (!l4 || (l4.kind !== 'tcp' && l4.kind !== 'udp')) return null;
+  return { proto: l4.kind, src: ip.src, dst: ip.dst, sport: l4.sport, dport: l4.dport };
+}
+
+function rewriteDst(p: Packet, ip: string, port: number): Packet {
+  const i = outerIpIndex(p);
+  return withPorts(replaceHeader(p, i, { ...outerIp(p), dst: ip }), undefined, port);
+}
+
+function rewriteSrc(p: Packet, ip: string, port: number): Packet {
+  const i = outerIpIndex(p);
+  return withPorts(replaceHeader(p, i, { ...outerIp(p), src: ip }), port, undefined);
+}
+
+/** ip_vs_in: returns the next step when IPVS takes the packet, or null to let it reach the local stack. */
+export function ipvsIn(ctx: WalkContext, ns: Netns, dev: Device, p: Packet): StageResult | null {
+  if (!ns.ipvs) return null;
+  const f = flowOf(p);
+  if (!f) return null;
+  const svc = lookupService(ns.ipvs, f.proto, f.dst, f.dport);
+  if (!svc) return null;
+  const vip = `${f.proto.toUpperCase()}  ${svc.address}:${svc.port} ${svc.scheduler}${svc.persistent !== undefined ? ` persistent ${svc.persistent}` : ''}`;
+  let conn = lookupConn(ns.ipvs, f.proto, f.src, f.sport, f.dst, f.dport, ctx.now);
+  const fresh = !conn;
+  conn ??= scheduleConn(ns.ipvs, svc, { ip: f.src, port: f.sport }, ctx.rng, ctx.now);
+  if (!conn) {
+    return { hops: [devHop(ns, dev, 'ipvs', p, `IPVS virtual service ${svc.address}:${svc.port}/${f.proto} has no available real server; the packet goes on to ${ns.id}'s own stack.`, { rule: { kind: 'ipvs', text: vip } })] };
+  }
+  const how = fresh ? `the ${svc.scheduler} scheduler${svc.persistent !== undefined ? ' (or the client\'s persistence template)' : ''} picks` : 'the existing IPVS connection goes to';
+  const rule = { kind: 'ipvs' as const, text: `${vip}\n  -> ${conn.dest.ip}:${conn.dest.port} ${conn.forward}`, evaluated: [{ table: 'ipvs', chain: `${svc.address}:${svc.port}`, index: 0, text: vip }] };
+  if (conn.forward === 'Masq') {
+    const q = rewriteDst(p, conn.dest.ip, conn.dest.port);
+    const hop = devHop(ns, dev, 'ipvs', q, `IPVS (hash lookup, not a rule walk): ${f.dst}:${f.dport}/${f.proto} is a virtual service; ${how} real server ${conn.dest.ip}:${conn.dest.port}, and NAT rewrites the destination.`, { changed: ['ipv4.dst', `${f.proto}.dport`], rule });
+    return { hops: [hop], next: { kind: 'output', ns, pkt: q, tunnel: false } };
+  }
+  // Direct routing: same IP packet, new MAC — the real server must accept the VIP itself.
+  const r = lookupRoute(ns, conn.dest.ip);
+  const out = r.kind === 'unicast' && r.route.dev ? getDevice(ns, r.route.dev) : undefined;
+  if (!out || r.kind !== 'unicast') return { hops: [devHop(ns, dev, 'drop', p, `IPVS cannot reach real server ${conn.dest.ip}.`)], end: { verdict: 'dropped', reason: 'no-route' } };
+  const hop = devHop(ns, dev, 'ipvs', p, `IPVS (direct routing): ${how} ${conn.dest.ip}; the packet is not rewritten, only sent to that server's MAC, so it arrives still addressed to ${f.dst}.`, { rule });
+  return { hops: [hop], next: { kind: 'neigh', ns, dev: out, nexthop: r.route.via ?? conn.dest.ip, pkt: p } };
+}
+
+/** ip_vs_out: a real server's reply to a NATed connection gets the virtual address back as its source. */
+export function ipvsOut(ctx: WalkContext, ns: Netns, dev: Device, p: Packet): { packet: Packet; hop?: HopDraft } {
+  if (!ns.ipvs) return { packet: p };
+  const f = flowOf(p);
+  if (!f) return { packet: p };
+  const conn = lookupReplyConn(ns.ipvs, f.proto, f.src, f.sport, f.dst, f.dport, ctx.now);
+  if (!conn || conn.forward !== 'Masq') return { packet: p };
+  const q = rewriteSrc(p, conn.vip.ip, conn.vip.port);
+  return { packet: q, hop: devHop(ns, dev, 'ipvs', q, `IPVS recognises the reply of its connection ${conn.client.ip}:${conn.client.port} → ${conn.vip.ip}:${conn.vip.port} and restores the virtual service as the source: ${f.src}:${f.sport} → ${conn.vip.ip}:${conn.vip.port}.`, { changed: ['ipv4.src', `${f.proto}.sport`], rule: { kind: 'ipvs', text: `${conn.protocol.toUpperCase()} ${conn.client.ip}:${conn.client.port} ${conn.vip.ip}:${conn.vip.port} ${conn.dest.ip}:${conn.dest.port}` } }) };
+}
