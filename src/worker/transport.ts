@@ -3,6 +3,7 @@
  * (Node tests, old browsers) — the same handler table run in-thread, answering asynchronously
  * so callers cannot tell the difference.
  */
+import { dispatch } from './protocol';
 import type { RequestMessage, ResponseMessage } from './protocol';
 
 export interface Transport {
@@ -25,12 +26,12 @@ export function workerTransport(onMessage: (m: ResponseMessage) => void, onError
 
 export function inThreadTransport(onMessage: (m: ResponseMessage) => void, onError: (reason: string) => void): Transport {
   // Loaded on demand so the core never lands in the main bundle when a Worker exists.
-  const ready = Promise.all([import('./simulator'), import('./protocol')]).then(([s, p]) => ({ table: s.createSimulator(), dispatch: p.dispatch }));
+  const ready = import('./simulator').then((s) => s.createSimulator());
   let alive = true;
   return {
     post: (m) => {
       ready.then(
-        ({ table, dispatch }) => setTimeout(() => alive && onMessage(dispatch(table, m)), 0),
+        (table) => setTimeout(() => alive && onMessage(dispatch(table, m)), 0),
         (e: unknown) => onError(String(e)),
       );
     },

@@ -1,0 +1,54 @@
+/** The packet overlay: one absolutely positioned element moved by `transform`, plus a ring on the hop's device. */
+import { memo, useState } from 'react';
+import { ViewportPortal } from '@xyflow/react';
+import { useApp } from '../store/store';
+import { selectCurrentHop, selectFlow } from '../store/selectors';
+import { describePacket, isDropHop, isNatHop } from '../packet/describe';
+import type { CanvasLayout } from './layout-types';
+import { anchorFor } from './layout';
+import { usePacketAnimator } from './use-packet-animator';
+
+function PacketBadge() {
+  const cur = useApp(selectCurrentHop);
+  const flow = useApp(selectFlow);
+  const hopCount = useApp((s) => (s.flows[s.flowIndex]?.flow?.hops.length ?? 0) + (s.flows[s.flowIndex]?.flow?.reply?.hops.length ?? 0));
+  if (!cur) return null;
+  const d = describePacket(cur.hop.packet);
+  const last = cur.i === hopCount - 1;
+  const dropped = isDropHop(cur.hop) || (last && flow?.flow?.verdict === 'dropped');
+  const cls = `hs-packet hs-proto-${d.proto}${cur.dir === 'reply' ? ' hs-reply' : ''}${isNatHop(cur.hop) ? ' hs-nat' : ''}${dropped ? ' hs-dropped' : ''}`;
+  return (
+    <div className={cls} data-testid="packet">
+      {d.outer ? (
+        <div className="hs-envelope">
+          <span className="hs-envelope-label">{d.outer}</span>
+          <span className="hs-inner">{d.inner}</span>
+        </div>
+      ) : (
+        <span className="hs-inner">{d.inner}</span>
+      )}
+      {dropped && <span className="hs-drop-marker">✕ dropped: {flow?.flow?.reason ?? cur.hop.stage}</span>}
+    </div>
+  );
+}
+
+function HopRing({ layout }: { layout: CanvasLayout }) {
+  const cur = useApp(selectCurrentHop);
+  const id = cur ? anchorFor(layout, cur.hop.deviceId, cur.hop.netns) : undefined;
+  const box = id ? layout.boxes[id] : undefined;
+  if (!box) return null;
+  return <div className="hs-ring" style={{ transform: `translate(${box.x - 4}px, ${box.y - 4}px)`, width: box.w + 8, height: box.h + 8 }} />;
+}
+
+export const PacketLayer = memo(function PacketLayer({ layout }: { layout: CanvasLayout }) {
+  const [el, setEl] = useState<HTMLDivElement | null>(null);
+  usePacketAnimator(el, layout);
+  return (
+    <ViewportPortal>
+      <HopRing layout={layout} />
+      <div ref={setEl} className="hs-packet-pos">
+        <PacketBadge />
+      </div>
+    </ViewportPortal>
+  );
+});

@@ -1,0 +1,27 @@
+import type { Edge, Node } from '@xyflow/react';
+import type { DeviceSummary, NetnsSummary } from '../../core/index';
+
+export type DeviceData = { device: DeviceSummary };
+export type GroupData = { ns: NetnsSummary; compact: boolean };
+export type SegmentData = { id: string; cidr: string };
+
+export type CanvasNode =
+  | Node<DeviceData, 'nic' | 'veth' | 'bridge' | 'vxlan' | 'ipip' | 'loopback' | 'dummy'>
+  | Node<GroupData, 'k8sNode' | 'pod' | 'host'>
+  | Node<SegmentData, 'segment'>;
+
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface CanvasLayout {
+  nodes: CanvasNode[];
+  edges: Edge[];
+  /** Device id → id of the canvas node that stands for it at this detail level. */
+  anchors: Record<string, string>;
+  /** Absolute box of every canvas node (for packet placement before React Flow measures). */
+  boxes: Record<string, Box>;
+}

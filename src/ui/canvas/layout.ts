@@ -1,0 +1,189 @@
+/**
+ * `layout(summary, detail)`: the model summary as React Flow nodes and edges (STYLE §10).
+ *
+ * Why a hand-written deterministic layout instead of elkjs: the picture always has the same
+ * shape — Kubernetes nodes side by side holding their pods, veths under their pods, the bridge
+ * under the veths, the host devices at the bottom, the underlay beneath everything — so a
+ * fixed grid gives a stable, readable drawing that does not jump when the user edits one pod.
+ * It is synchronous and takes well under a millisecond, while `elk.bundled.js` would add
+ * ~1.4 MB to the initial bundle (budget: 350 KB gzip) or another worker round trip per edit.
+ */
+import type { Edge } from '@xyflow/react';
+import type { DeviceSummary, LinkSummary, ModelSummary, NetnsSummary } from '../../core/index';
+import type { Detail } from '../store/types';
+import type { Box, CanvasLayout, CanvasNode } from './layout-types';
+
+export const DW = 112;
+export const DH = 34;
+const GAP = 14;
+const PAD = 12;
+const HEAD = 30;
+const LINE = 16;
+const ROW_GAP = 36;
+const COL_GAP = 64;
+
+const DEVICE_ORDER: Record<string, number> = { nic: 0, vxlan: 1, ipip: 1, bridge: 2, dummy: 3, veth: 4, loopback: 9 };
+
+function byKind(a: DeviceSummary, b: DeviceSummary): number {
+  return (DEVICE_ORDER[a.kind] ?? 5) - (DEVICE_ORDER[b.kind] ?? 5) || a.ifindex - b.ifindex;
+}
+
+class Builder {
+  nodes: CanvasNode[] = [];
+  anchors: Record<string, string> = {};
+  boxes: Record<string, Box> = {};
+
+  group(ns: NetnsSummary, type: 'k8sNode' | 'pod' | 'host', box: Box, parent: string | undefined, compact: boolean): void {
+    const abs = parent ? { ...box, x: box.x + this.boxes[parent]!.x, y: box.y + this.boxes[parent]!.y } : box;
+    this.boxes[ns.id] = abs;
+    this.nodes.push({ id: ns.id, type, position: { x: box.x, y: box.y }, width: box.w, height: box.h, data: { ns, compact }, ...(parent ? { parentId: parent, extent: 'parent' as const } : {}) });
+    for (const d of ns.devices) this.anchors[d.id] ??= ns.id;
+  }
+
+  device(d: DeviceSummary, parent: string, x: number, y: number): void {
+    const p = this.boxes[parent]!;
+    this.boxes[d.id] = { x: p.x + x, y: p.y + y, w: DW, h: DH };
+    this.anchors[d.id] = d.id;
+    this.nodes.push({ id: d.id, type: d.kind, position: { x, y }, width: DW, height: DH, parentId: parent, extent: 'parent', data: { device: d } });
+  }
+}
+
+function podSize(ns: NetnsSummary, detail: Detail): { w: number; h: number } {
+  const lines = (ns.pod?.containers.length ?? 0) + 1;
+  if (detail === 'overview') return { w: 190, h: HEAD + LINE * lines + PAD };
+  const n = ns.devices.length;
+  return { w: Math.max(190, PAD * 2 + n * DW + (n - 1) * GAP), h: HEAD + LINE * lines + DH + PAD * 2 };
+}
+
+function placePod(b: Builder, ns: NetnsSummary, parent: string | undefined, x: number, y: number, detail: Detail): Box {
+  const s = podSize(ns, detail);
+  const box = { x, y, w: s.w, h: s.h };
+  b.group(ns, 'pod', box, parent, detail === 'overview');
+  if (detail === 'detail') [...ns.devices].sort(byKind).forEach((d, k) => b.device(d, ns.id, PAD + k * (DW + GAP), s.h - PAD - DH));
+  return box;
+}
+
+/** Places a Kubernetes node group, its pods and (in detail) its host devices; returns its size. */
+function placeNode(b: Builder, ns: NetnsSummary, pods: NetnsSummary[], links: LinkSummary[], x: number, detail: Detail): Box {
+  const inner: { pod: NetnsSummary; x: number; w: number }[] = [];
+  let cx = PAD;
+  const podsH = Math.max(0, ...pods.map((p) => podSize(p, detail).h));
+  for (const p of pods) {
+    const s = podSize(p, detail);
+    inner.push({ pod: p, x: cx, w: s.w });
+    cx += s.w + GAP;
+  }
+  const devs = [...ns.devices].sort(byKind);
+  const hostRow = devs.filter((d) => d.kind !== 'bridge' && !(d.kind === 'veth' && vethPod(d, links)));
+  const width = Math.max(cx - GAP + PAD, PAD * 2 + hostRow.length * (DW + GAP) - GAP, 220);
+  const vethY = HEAD + podsH + ROW_GAP;
+  const bridgeY = vethY + DH + ROW_GAP;
+  const hostY = detail === 'detail' ? bridgeY + DH + ROW_GAP : HEAD + podsH + PAD;
+  const height = detail === 'detail' ? hostY + DH + PAD : hostY + LINE;
+  b.group(ns, 'k8sNode', { x, y: 0, w: width, h: height }, undefined, detail === 'overview');
+  for (const it of inner) placePod(b, it.pod, ns.id, it.x, HEAD, detail);
+  if (detail === 'detail') {
+    for (const d of devs.filter((v) => v.kind === 'veth' && vethPod(v, links))) {
+      const it = inner.find((i) => i.pod.id === vethPod(d, links));
+      b.device(d, ns.id, it ? it.x + (it.w - DW) / 2 : PAD, vethY);
+    }
+    const bridges = devs.filter((d) => d.kind === 'bridge');
+    bridges.forEach((d, k) => b.device(d, ns.id, (width - bridges.length * (DW + GAP) + GAP) / 2 + k * (DW + GAP), bridgeY));
+    hostRow.forEach((d, k) => b.device(d, ns.id, PAD + k * (DW + GAP), hostY));
+  }
+  return { x, y: 0, w: width, h: height };
+}
+
+/** The pod netns a host-side veth leads to, if any. */
+function vethPod(d: DeviceSummary, links: LinkSummary[]): string | undefined {
+  const l = links.find((k) => k.kind === 'veth' && (k.a === d.id || k.b === d.id));
+  const other = l ? (l.a === d.id ? l.b : l.a) : undefined;
+  return other?.startsWith('pod:') ? other.slice(0, other.indexOf('#')) : undefined;
+}
+
+function placeHost(b: Builder, ns: NetnsSummary, x: number, y: number, detail: Detail): Box {
+  const devs = [...ns.devices].sort(byKind);
+  const w = detail === 'detail' ? Math.max(170, PAD * 2 + devs.length * (DW + GAP) - GAP) : 170;
+  const h = detail === 'detail' ? HEAD + LINE + DH + PAD * 2 : HEAD + LINE + PAD;
+  b.group(ns, 'host', { x, y, w, h }, undefined, detail === 'overview');
+  if (detail === 'detail') devs.forEach((d, k) => b.device(d, ns.id, PAD + k * (DW + GAP), h - PAD - DH));
+  return { x, y, w, h };
+}
+
+/** Lays out the model summary at a detail level. Pure and deterministic. */
+export function layout(summary: ModelSummary, detail: Detail): CanvasLayout {
+  const b = new Builder();
+  const nodes = summary.netns.filter((n) => n.kind === 'node');
+  let x = 0;
+  let top = 0;
+  for (const n of nodes) {
+    const box = placeNode(b, n, summary.netns.filter((p) => p.kind === 'pod' && p.node === n.name), summary.links, x, detail);
+    x += box.w + COL_GAP;
+    top = Math.max(top, box.h);
+  }
+  const others = summary.netns.filter((n) => n.kind === 'pod' && !nodes.some((k) => k.name === n.node));
+  for (const p of others) x += placePod(b, p, undefined, x, 0, detail).w + COL_GAP;
+  const span = Math.max(x - COL_GAP, 400);
+  let y = top + ROW_GAP * 2;
+  const segs = [...summary.segments].sort((a, c) => Number(a.id === 'internet') - Number(c.id === 'internet'));
+  const routers = summary.netns.filter((n) => n.kind === 'router');
+  segs.forEach((s, k) => {
+    if (k > 0 && routers.length) {
+      let rx = span / 2 - 100;
+      for (const r of routers.splice(0)) rx += placeHost(b, r, rx, y, detail).w + COL_GAP;
+      y += (detail === 'detail' ? HEAD + LINE + DH + PAD * 2 : HEAD + LINE + PAD) + ROW_GAP * 2;
+    }
+    const box = { x: 0, y, w: s.id === 'internet' ? 260 : span, h: 40 };
+    if (s.id === 'internet') box.x = span / 2 - 130;
+    b.boxes[`segment:${s.id}`] = box;
+    b.nodes.push({ id: `segment:${s.id}`, type: 'segment', position: { x: box.x, y: box.y }, width: box.w, height: box.h, data: { id: s.id, cidr: s.cidr } });
+    y += box.h + ROW_GAP * 2;
+  });
+  let hx = span + COL_GAP;
+  for (const r of routers) hx += placeHost(b, r, hx, top + ROW_GAP * 2, detail).w + COL_GAP;
+  for (const h of summary.netns.filter((n) => n.kind === 'host')) hx += placeHost(b, h, hx, 0, detail).w + COL_GAP;
+  return { nodes: b.nodes, edges: buildEdges(summary.links, b), anchors: b.anchors, boxes: b.boxes };
+}
+
+const EDGE_TYPE: Record<LinkSummary['kind'], string> = { veth: 'straight', 'bridge-port': 'straight', segment: 'smoothstep', tunnel: 'default' };
+
+function buildEdges(links: LinkSummary[], b: Builder): Edge[] {
+  const seen = new Set<string>();
+  const edges: Edge[] = [];
+  const parents = new Map(b.nodes.map((n) => [n.id, n.parentId]));
+  for (const l of links) {
+    const a = b.anchors[l.a] ?? (b.boxes[l.a] ? l.a : undefined);
+    const c = b.anchors[l.b] ?? (b.boxes[l.b] ? l.b : undefined);
+    if (!a || !c || a === c || parents.get(a) === c || parents.get(c) === a) continue;
+    const key = `${l.kind}:${a}:${c}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const [upper, lower] = b.boxes[a]!.y <= b.boxes[c]!.y ? [a, c] : [c, a];
+    const tunnel = l.kind === 'tunnel';
+    edges.push({
+      id: key,
+      source: upper,
+      target: lower,
+      sourceHandle: 'b',
+      targetHandle: tunnel ? 'b' : 't',
+      type: EDGE_TYPE[l.kind],
+      className: `edge-${l.kind}`,
+      ...(tunnel && l.label ? { label: l.label } : {}),
+      selectable: false,
+      focusable: false,
+    });
+  }
+  return edges;
+}
+
+/**
+ * The canvas node a hop sits on at this detail level: its device (or the group that hides it),
+ * a segment for a hop on the wire (`segment-id#a>b`), else its namespace's group.
+ */
+export function anchorFor(l: Pick<CanvasLayout, 'anchors' | 'boxes'>, deviceId: string | undefined, netns: string): string | undefined {
+  if (deviceId && l.anchors[deviceId]) return l.anchors[deviceId];
+  const head = deviceId ? deviceId.slice(0, deviceId.indexOf('#')) : netns;
+  if (l.boxes[`segment:${head}`]) return `segment:${head}`;
+  if (l.boxes[netns]) return netns;
+  return l.boxes[`segment:${netns}`] ? `segment:${netns}` : undefined;
+}

@@ -1,0 +1,43 @@
+/**
+ * The scenario editor: a plain textarea labelled "Scenario" at once, replaced by Monaco when
+ * it has loaded lazily; the core's diagnostics listed below (and as Monaco markers).
+ */
+import { useRef } from 'react';
+import { useApp } from '../store/store';
+import { useMonaco } from './use-monaco';
+
+export function ScenarioEditor({ onEdit }: { onEdit: (text: string) => void }) {
+  const host = useRef<HTMLDivElement>(null);
+  const ready = useMonaco(host, onEdit);
+  const text = useApp((s) => s.text);
+  return (
+    <div className="hs-editor">
+      <div ref={host} className="hs-monaco" hidden={!ready} data-testid="monaco-host" />
+      {!ready && <textarea className="hs-plain-editor" aria-label="Scenario" spellCheck={false} value={text} onChange={(e) => onEdit(e.target.value)} />}
+      <Diagnostics />
+    </div>
+  );
+}
+
+function Diagnostics() {
+  const diags = useApp((s) => s.diagnostics);
+  const stale = useApp((s) => s.stale);
+  const compiling = useApp((s) => s.compiling);
+  return (
+    <section className="hs-diagnostics" aria-label="Diagnostics">
+      <p className="hs-status" role="status">
+        {diags.length === 0 ? (compiling ? 'Compiling…' : 'No problems.') : `${diags.filter((d) => d.severity === 'error').length} error(s), ${diags.filter((d) => d.severity !== 'error').length} warning(s)${stale ? ' — the canvas shows the last good model' : ''}`}
+      </p>
+      <ul role="list" className="hs-scroll">
+        {diags.map((d, k) => (
+          <li key={k} className={`hs-diag hs-${d.severity}`}>
+            <span className="hs-pos">
+              {d.pos.line}:{d.pos.col}
+            </span>{' '}
+            {d.severity}: {d.message}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,45 @@
+/** Mounts Monaco into a container once it has loaded; keeps its text and markers in step with the store. */
+import { useEffect, useState } from 'react';
+import type { RefObject } from 'react';
+import { appStore } from '../store/store';
+import { toMarkers } from './markers';
+
+import type * as MonacoSetup from './monaco-setup';
+
+type MonacoModule = typeof MonacoSetup;
+
+export function useMonaco(host: RefObject<HTMLDivElement | null>, onEdit: (text: string) => void): boolean {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    let disposed = false;
+    let cleanup = () => {};
+    // After the canvas has painted: two frames, then idle time if the browser offers it.
+    const start = () => void import('./monaco-setup').then((m) => !disposed && (cleanup = mount(m)));
+    const raf = requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(start, 50)));
+    function mount({ monaco, MODEL_URI }: MonacoModule): () => void {
+      const model = monaco.editor.getModel(monaco.Uri.parse(MODEL_URI)) ?? monaco.editor.createModel(appStore.getState().text, 'yaml', monaco.Uri.parse(MODEL_URI));
+      const s0 = appStore.getState();
+      const ed = monaco.editor.create(host.current!, { model, ariaLabel: 'Scenario', automaticLayout: true, minimap: { enabled: false }, fontSize: s0.largeText ? 17 : 13, theme: s0.theme === 'dark' ? 'vs-dark' : 'vs', scrollBeyondLastLine: false, tabSize: 2, wordWrap: 'on' });
+      const sub = ed.onDidChangeModelContent(() => onEdit(model.getValue()));
+      const paint = (s = appStore.getState()) => monaco.editor.setModelMarkers(model, 'hopscope', toMarkers(s.diagnostics, (o) => model.getPositionAt(o)));
+      paint();
+      const unsub = appStore.subscribe((s, p) => {
+        if (s.diagnostics !== p.diagnostics) paint(s);
+        if (s.theme !== p.theme) monaco.editor.setTheme(s.theme === 'dark' ? 'vs-dark' : 'vs');
+        if (s.largeText !== p.largeText) ed.updateOptions({ fontSize: s.largeText ? 17 : 13 });
+      });
+      setReady(true);
+      return () => {
+        unsub();
+        sub.dispose();
+        ed.dispose();
+      };
+    }
+    return () => {
+      disposed = true;
+      cancelAnimationFrame(raf);
+      cleanup();
+    };
+  }, [host, onEdit]);
+  return ready;
+}

@@ -1,0 +1,46 @@
+/** Every hop of the selected flow as an accessible list; choosing one focuses the canvas there. */
+import { memo, useEffect, useRef } from 'react';
+import { appStore, useApp } from '../store/store';
+import { selectFlow, selectHops } from '../store/selectors';
+import type { PlayHop } from '../store/types';
+
+const HopItem = memo(function HopItem({ h, current }: { h: PlayHop; current: boolean }) {
+  const where = h.hop.device ? `${h.hop.netns} ${h.hop.device}` : h.hop.netns;
+  return (
+    <li className={`hs-hop${current ? ' hs-current' : ''}${h.dir === 'reply' ? ' hs-reply' : ''}`} aria-current={current ? 'step' : undefined}>
+      <button type="button" onClick={() => appStore.getState().focusHop(h.i)}>
+        <span className="hs-hop-stage">{h.hop.stage}</span>
+        <span className="hs-hop-where">{where}</span>
+        <span className="hs-hop-explain">{h.hop.explain}</span>
+      </button>
+    </li>
+  );
+});
+
+export function HopList() {
+  const hops = useApp(selectHops);
+  const hop = useApp((s) => s.hop);
+  const entry = useApp(selectFlow);
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = box.current?.querySelector<HTMLElement>('.hs-current');
+    const c = box.current;
+    if (!el || !c) return;
+    if (el.offsetTop < c.scrollTop || el.offsetTop + el.offsetHeight > c.scrollTop + c.clientHeight) c.scrollTop = el.offsetTop - c.clientHeight / 3;
+  }, [hop, hops]);
+  return (
+    <section className="hs-hoplist" aria-label="Hops">
+      <h2>
+        Hops {entry?.flow && <span className={`hs-verdict hs-${entry.flow.verdict}`}>{entry.flow.verdict}{entry.flow.reason ? `: ${entry.flow.reason}` : ''}</span>}
+      </h2>
+      {entry?.error && <p className="hs-error">{entry.error}</p>}
+      <div className="hs-scroll" ref={box}>
+        <ol role="list" aria-label="Hop list">
+          {hops.map((h) => (
+            <HopItem key={h.i} h={h} current={h.i === hop} />
+          ))}
+        </ol>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,74 @@
+/** Play, Pause, Step back, Step forward, Speed, a scrubber over the hops and the flow selector. */
+import { pause, play, stepBack, stepForward, cycleSpeed } from '../actions/registry';
+import { perform, useEnabled } from '../actions/use-actions';
+import type { Action } from '../actions/registry';
+import { appStore, useApp } from '../store/store';
+import { selectHops } from '../store/selectors';
+
+const ICONS: Record<string, string> = {
+  stepBack: 'M6 5h2v14H6zM20 5v14L9 12z',
+  play: 'M7 5v14l12-7z',
+  pause: 'M6 5h4v14H6zM14 5h4v14h-4z',
+  stepForward: 'M16 5h2v14h-2zM4 5v14l11-7z',
+};
+
+function Icon({ id }: { id: string }) {
+  const d = ICONS[id];
+  return d ? (
+    <svg width="14" height="14" viewBox="0 0 24 24" aria-hidden="true" fill="currentColor">
+      <path d={d} />
+    </svg>
+  ) : null;
+}
+
+function ActionButton({ action, text }: { action: Action; text?: string }) {
+  const enabled = useEnabled(action);
+  return (
+    <button type="button" aria-label={action.label} title={action.label} disabled={!enabled} onClick={() => perform(action)}>
+      <Icon id={action.id} />
+      {text && <span aria-hidden="true">{text}</span>}
+    </button>
+  );
+}
+
+function FlowSelect() {
+  const flows = useApp((s) => s.flows);
+  const idx = useApp((s) => s.flowIndex);
+  return (
+    <select aria-label="Flow" value={idx} onChange={(e) => appStore.getState().selectFlow(Number(e.target.value))}>
+      {flows.map((f, i) => (
+        <option key={i} value={i}>
+          {`${i + 1}. ${f.from} → ${f.to}${f.flow ? ` (${f.flow.verdict})` : ' (not traced)'}`}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+export function PlaybackBar() {
+  const count = useApp((s) => selectHops(s).length);
+  const hop = useApp((s) => s.hop);
+  const speed = useApp((s) => s.speed);
+  return (
+    <div className="hs-playback" role="toolbar" aria-label="Playback">
+      <ActionButton action={stepBack} />
+      <ActionButton action={play} />
+      <ActionButton action={pause} />
+      <ActionButton action={stepForward} />
+      <ActionButton action={cycleSpeed} text={`${speed}×`} />
+      <input
+        type="range"
+        aria-label="Hop"
+        min={0}
+        max={Math.max(0, count - 1)}
+        value={hop}
+        disabled={count === 0}
+        onChange={(e) => appStore.getState().focusHop(Number(e.target.value))}
+      />
+      <span className="hs-hopcount" aria-live="off">
+        {count ? `${hop + 1} / ${count}` : '–'}
+      </span>
+      <FlowSelect />
+    </div>
+  );
+}

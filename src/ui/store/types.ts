@@ -1,0 +1,76 @@
+/** The UI store's slices (STYLE §10): UI state plus the worker's last result, never a second model. */
+import type { Diagnostic, Hop, ModelSummary } from '../../core/index';
+import type { FlowEntry, LoadResponse, NetnsRenderings } from '../../worker/protocol';
+
+export type Detail = 'overview' | 'detail';
+export type Theme = 'light' | 'dark';
+export type InspectorTab = 'packet' | 'rules' | 'details';
+
+export interface ScenarioSlice {
+  text: string;
+  setText(text: string): void;
+}
+
+export interface ResultSlice {
+  summary: ModelSummary | null;
+  diagnostics: Diagnostic[];
+  hasErrors: boolean;
+  /** The text has errors and the canvas shows the last good model. */
+  stale: boolean;
+  renderings: Record<string, NetnsRenderings>;
+  pods: string;
+  compiling: boolean;
+  compileMs: number;
+  /** A visible notice from the worker client (restart after a crash or watchdog). */
+  notice: string | null;
+  applyLoad(r: LoadResponse): void;
+  setCompiling(v: boolean): void;
+  setNotice(n: string | null): void;
+}
+
+export interface FlowsSlice {
+  flows: FlowEntry[];
+  flowIndex: number;
+  setFlows(flows: FlowEntry[]): void;
+  selectFlow(i: number): void;
+}
+
+export interface PlaybackSlice {
+  /** Index into the selected flow's request + reply hops. */
+  hop: number;
+  playing: boolean;
+  speed: number;
+  setHop(i: number): void;
+  setPlaying(v: boolean): void;
+  setSpeed(s: number): void;
+}
+
+export interface SelectionSlice {
+  /** A netns id or a device id (`netns#dev`) the user clicked. */
+  selected: string | null;
+  tab: InspectorTab;
+  select(id: string | null): void;
+  /** Bumped to ask the canvas to centre on the current hop. */
+  focusNonce: number;
+  focusHop(i: number): void;
+  setTab(t: InspectorTab): void;
+}
+
+export interface ViewSlice {
+  detail: Detail;
+  theme: Theme;
+  largeText: boolean;
+  setDetail(d: Detail): void;
+  setTheme(t: Theme): void;
+  setLargeText(v: boolean): void;
+}
+
+export type AppState = ScenarioSlice & ResultSlice & FlowsSlice & PlaybackSlice & SelectionSlice & ViewSlice;
+
+/** A hop of a flow with the direction it belongs to. */
+export interface PlayHop {
+  hop: Hop;
+  dir: 'request' | 'reply';
+  /** Index in the flat request+reply list. */
+  i: number;
+}
