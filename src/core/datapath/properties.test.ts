@@ -27,7 +27,15 @@ const arbCluster = fc.record({
   pairs: fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 6 }),
 });
 
-function build(p: fc.RecordValue<typeof arbCluster>) {
+interface Arb {
+  plugin: readonly [string, string | undefined];
+  nodes: number;
+  pods: number;
+  seed: number;
+  underlay: 'l2' | 'cloud';
+}
+
+function build(p: Arb) {
   const b = cluster().nodes(p.nodes).seed(p.seed).underlay(p.underlay).cni(p.plugin[0], p.plugin[1] ? { backend: p.plugin[1] } : {});
   for (let i = 0; i < p.pods; i++) b.pod(`p${i}`, { ports: [80] });
   return b.build();
