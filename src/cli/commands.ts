@@ -5,6 +5,8 @@
 import type { ClusterModel, Flow, Hop, LoadResult } from '../core/index';
 import { formatDiagnostic, loadScenario, renderBridgeFdb, renderGetNodes, renderGetPods, renderIpAddr, renderIpLink, renderIpNeigh, renderIpRoute, traceFlow } from '../core/index';
 import { renderIptablesSave } from '../core/render/iptables-save';
+import { renderCniLog } from '../core/render/cni-log';
+import { renderIpvsadm } from '../core/render/ipvsadm';
 import { readScenario, UsageError } from './io';
 import { formatPacket } from './format-trace';
 
@@ -77,6 +79,8 @@ const SHOW: Record<string, (m: ClusterModel, ns: NonNullable<ReturnType<ClusterM
   'ip-neigh': (_m, ns) => renderIpNeigh(ns),
   'bridge-fdb': (_m, ns) => renderBridgeFdb(ns),
   'iptables-save': (_m, ns) => renderIptablesSave(ns.netfilter, { tables: ['nat', 'filter'] }),
+  ipvsadm: (_m, ns) => renderIpvsadm(ns.ipvs),
+  cni: (m, ns) => (ns.pod ? renderCniLog(m, ns.pod) : 'cni: use --pod NS/NAME: CNI is called per pod sandbox\n'),
 };
 
 export function show(a: Args): CommandOutput {

@@ -12,8 +12,9 @@ const USAGE = `usage: hopscope COMMAND FILE [options]
 commands:
   check FILE                                  diagnostics as file:line:col: severity: message (exit 1 on errors)
   trace FILE --from REF --to TARGET [--seed N] [--protocol tcp|udp|icmp] [--json]
-  show FILE --node NAME WHAT                  WHAT: ip-route, ip-addr, ip-link, ip-neigh, bridge-fdb, iptables-save
-  show FILE --pod NS/NAME WHAT                the same inside a pod's network namespace
+  show FILE --node NAME WHAT                  WHAT: ip-route, ip-addr, ip-link, ip-neigh, bridge-fdb, iptables-save, ipvsadm
+  show FILE --pod NS/NAME WHAT                the same inside a pod's network namespace; WHAT=cni prints the
+                                              runtime's CNI ADD calls (lo, eth0) with config and result JSON
   kubectl FILE get pods|nodes [-o wide] [-n NS | -A]
 `;
 

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { cluster } from '../testing/cluster';
+import { getNetworkPlugin } from './registry';
+import { stopPodSandbox } from '../controllers/runtime';
+import type { CniContext, CniResult } from './types';
+import { resolveCluster } from '../compile/resolved';
+import { createHostLocal, hostLocalAllocate, hostLocalRelease } from './host-local';
+import { parseCidr } from '../util/ip';
+import { renderCniLog, CNI_VERSION_RESULT } from '../render/cni-log';
+
+function ctxFor(c: ReturnType<ReturnType<typeof cluster>['build']>, plugin: string, backend?: string): CniContext {
+  const resolved = resolveCluster({ apiVersion: 'hopscope/v1alpha1', kind: 'Cluster', spec: { cni: { plugin: plugin as 'flannel', ...(backend ? { backend: backend as 'vxlan' } : {}) } } }, () => {});
+  return { model: c.model, cluster: resolved, report: () => {} };
+}
+
+describe.each([
+  ['flannel', 'vxlan'],
+  ['bridge', undefined],
+  ['calico', 'bgp'],
+] as const)('%s: DEL and CHECK', (plugin, backend) => {
+  it('CHECK passes on a live attachment, DEL removes both veth ends and frees the IP, a second DEL is harmless', () => {
+    const c = cluster().nodes(1).cni(plugin, backend ? { backend } : {}).pod('a').pod('b').build();
+    const ctx = ctxFor(c, plugin, backend);
+    const p = getNetworkPlugin(plugin);
+    const pod = c.model.pods[0]!;
+    const host = c.model.netns.get('node-1')!;
+    const podNs = c.model.netns.get(pod.netns)!;
+    const add = c.model.cniLog.find((x) => x.pod === 'default/a' && x.ifname === 'eth0')!;
+    const args = { command: 'CHECK' as const, containerId: pod.containerId, netnsPath: add.netnsPath, ifname: 'eth0', k8sArgs: { namespace: 'default', name: 'a' }, podNetns: podNs, hostNetns: host, node: c.model.nodes[0]! };
+    expect(p.check(ctx, args, add.result as CniResult)).toBeNull();
+    const hostVeth = (podNs.devices.find((d) => d.name === 'eth0') as { peer: { name: string } }).peer.name;
+    const before = host.devices.length;
+    stopPodSandbox(ctx, p, pod);
+    expect(host.devices.some((d) => d.name === hostVeth)).toBe(false);
+    expect(host.devices.length).toBe(before - 1);
+    expect(c.model.netns.has(pod.netns)).toBe(false);
+    expect(() => p.del(ctx, { ...args, command: 'DEL' })).not.toThrow();
+    expect(p.check(ctx, args, add.result as CniResult)).toMatchObject({ code: 3 });
+    expect(c.model.cniLog.filter((x) => x.pod === 'default/a').map((x) => `${x.command} ${x.ifname}`)).toEqual(['ADD lo', 'ADD eth0', 'DEL eth0', 'DEL lo']);
+  });
+});
+
+describe('host-local', () => {
+  it('allocates round robin from .2, skips the gateway, does not reuse a freed address at once, and reports exhaustion', () => {
+    const s = createHostLocal('cbr0', parseCidr('10.244.1.0/29')!);
+    const got = ['c1', 'c2', 'c3'].map((id) => (hostLocalAllocate(s, id, 'eth0') as { ip: string }).ip);
+    expect(got).toEqual(['10.244.1.2', '10.244.1.3', '10.244.1.4']);
+    hostLocalRelease(s, 'c1', 'eth0');
+    expect((hostLocalAllocate(s, 'c4', 'eth0') as { ip: string }).ip).toBe('10.244.1.5');
+    hostLocalAllocate(s, 'c5', 'eth0');
+    expect((hostLocalAllocate(s, 'c6', 'eth0') as { ip: string }).ip).toBe('10.244.1.2');
+    expect(hostLocalAllocate(s, 'c7', 'eth0')).toMatchObject({ code: 11, msg: 'no IP addresses available in range set: 10.244.1.1-10.244.1.6' });
+  });
+});
+
+describe('the CNI log', () => {
+  it('shows the runtime environment, config and result of each call, and VERSION lists the spec versions', () => {
+    const c = cluster().cni('flannel').pod('a').build();
+    const log = renderCniLog(c.model, 'default/a');
+    expect(log).toMatch(/^# ADD lo\nCNI_COMMAND=ADD\nCNI_CONTAINERID=[0-9a-f]{64}\nCNI_NETNS=\/var\/run\/netns\/cni-/);
+    expect(log).toContain('CNI_ARGS=IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=a;');
+    expect(log).toContain('# ADD eth0');
+    expect(log).toContain('"type": "flannel"');
+    expect(CNI_VERSION_RESULT.supportedVersions).toContain('1.1.0');
+  });
+});

@@ -1,0 +1,21 @@
+/**
+ * The pod sandbox's CNI calls as a runtime would log them: each invocation's environment,
+ * the network configuration on stdin, and the result JSON on stdout — for `lo` first, then
+ * `eth0` (spec/cni.md §8).
+ */
+import type { ClusterModel } from '../model/types';
+
+/** The VERSION command's answer (SPEC §2). */
+export const CNI_VERSION_RESULT = { cniVersion: '1.1.0', supportedVersions: ['0.1.0', '0.2.0', '0.3.0', '0.3.1', '0.4.0', '1.0.0', '1.1.0'] };
+
+export function renderCniLog(model: ClusterModel, pod: string): string {
+  const calls = model.cniLog.filter((c) => c.pod === pod);
+  if (!calls.length) return `no CNI calls recorded for ${pod}\n`;
+  const [ns, name] = pod.split('/');
+  return calls
+    .map((c) => {
+      const env = [`CNI_COMMAND=${c.command}`, `CNI_CONTAINERID=${c.containerId}`, `CNI_NETNS=${c.netnsPath}`, `CNI_IFNAME=${c.ifname}`, `CNI_PATH=/opt/cni/bin`, `CNI_ARGS=IgnoreUnknown=1;K8S_POD_NAMESPACE=${ns};K8S_POD_NAME=${name};K8S_POD_INFRA_CONTAINER_ID=${c.containerId}`];
+      return `# ${c.command} ${c.ifname}${c.ok ? '' : ' (failed)'}\n${env.join('\n')}\n## stdin (network configuration)\n${JSON.stringify(c.config, null, 2)}\n## stdout (result)\n${JSON.stringify(c.result, null, 2)}\n`;
+    })
+    .join('\n');
+}
