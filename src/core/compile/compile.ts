@@ -20,6 +20,7 @@ import { getNetworkPlugin } from '../cni/registry';
 import { nodesFromObjects } from './nodes-from-objects';
 import { podAnnotatedIp } from './pod-ip';
 import { cidrContains, ipv4ToInt } from '../util/ip';
+import { buildServiceNetwork } from './service-network';
 
 export interface CompileResult {
   /** Null only when the scenario is too broken to build anything. */
@@ -52,6 +53,8 @@ export function compile(scenario: Scenario): CompileResult {
     segments: new Map(),
     cniLog: [],
     pluginState: new Map(),
+    services: [],
+    endpointSlices: [],
   };
   let current = clusterPos;
   const ctx: CniContext = { model, cluster, report: (s, m, c) => diagnostics.push({ severity: s, message: m, code: c, pos: current }) };
@@ -76,6 +79,8 @@ export function compile(scenario: Scenario): CompileResult {
     plugin.learnPeers(ctx, node, ns, model.nodes.filter((n) => n !== node));
     if (cluster.underlay.type === 'cloud' && node.podCIDR) addCloudRoute(router, node.podCIDR, node.ip);
   }
+  // Services → EndpointSlices → kube-proxy on every node (compile/service-network.ts).
+  buildServiceNetwork(model, scenario, cluster, (severity, message, code, pos) => diagnostics.push({ severity, message, code, pos }));
   return { model, diagnostics, cluster };
 }
 

@@ -8,6 +8,7 @@
 import type { Cidr } from '../util/ip';
 import type { NetfilterState } from '../netfilter/types';
 import type { ConntrackTable } from '../netfilter/conntrack';
+import type { EndpointSlice, Service } from '../k8s/types';
 import type { IpvsState } from '../ipvs/types';
 
 export type DeviceKind = 'loopback' | 'veth' | 'bridge' | 'vxlan' | 'ipip' | 'dummy' | 'nic';
@@ -238,4 +239,8 @@ export interface ClusterModel {
   cniLog: CniInvocation[];
   /** Per-host plugin state (host-local leases, Calico blocks, flannel subnet.env), keyed by plugin and node. */
   pluginState: Map<string, unknown>;
+  /** Services as the API server stores them: defaults applied, ClusterIPs and NodePorts allocated. */
+  services: Service[];
+  /** EndpointSlices: the controller's (from selectors and pod readiness) and those the scenario gives. */
+  endpointSlices: EndpointSlice[];
 }

@@ -258,7 +258,9 @@ describe('Kubernetes fields we model', () => {
     ]);
     expect(svc('  clusterIP: 10.96.0.300\n')[0]).toContain('invalid-ip: spec.clusterIP must be an IPv4 address, "None" or empty');
     expect(svc('  clusterIP: None\n')).toEqual([]);
-    expect(svc('  type: NodePort\n  ports: [{port: 80, nodePort: 80}]\n')[0]).toContain('spec.ports.0.nodePort must be between 30000 and 32767');
+    // The NodePort range is the API server's rule, checked by compile (controllers/services.test.ts).
+    expect(svc('  type: NodePort\n  ports: [{port: 80, nodePort: 80}]\n')).toEqual([]);
+    expect(svc('  type: NodePort\n  ports: [{port: 80, nodePort: 70000}]\n')[0]).toContain('spec.ports.0.nodePort must be between 1 and 65535');
     expect(svc('  ports: [{port: 80}, {port: 443}]\n')).toEqual([
       '5:11 error missing-field: spec.ports.0.name is required when a Service has more than one port',
       '5:23 error missing-field: spec.ports.1.name is required when a Service has more than one port',

@@ -14,8 +14,10 @@ const SERVICE_PORT: ObjectShape = {
     protocol: { type: 'string', enum: ['TCP', 'UDP', 'SCTP'] },
     port: PORT,
     targetPort: { type: 'union', options: [PORT, { type: 'string' }], expected: 'a port number or a named container port' },
-    // The default --service-node-port-range of the API server.
-    nodePort: { type: 'number', integer: true, min: 30000, max: 32767 },
+    // The --service-node-port-range (default 30000-32767) is the API server's rule, checked by
+    // compile (controllers/services.ts): a scenario without a Cluster holds objects as stored,
+    // and kube-proxy's own test objects use ports such as 3001.
+    nodePort: PORT,
     appProtocol: { type: 'string' },
   },
   required: ['port'],
@@ -31,10 +33,28 @@ function checkPortNames(ports: unknown[], at: FieldAt): void {
   });
 }
 
+/**
+ * A dotted quad whose octets may carry leading zeros (`172.30.0.041`): older API servers stored
+ * such addresses and kube-proxy reads them "sloppily" as decimal. compile reports them.
+ */
+function isSloppyIPv4(s: string): boolean {
+  const parts = s.split('.');
+  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+}
+
 const CLUSTER_IP = {
   type: 'string',
   check: (s: string, at: FieldAt) => {
-    if (s !== 'None' && s !== '' && !isIPv4(s)) at.error('invalid-ip', `${at.name} must be an IPv4 address, "None" or empty (got "${s}")`);
+    if (s !== 'None' && s !== '' && !isIPv4(s) && !isSloppyIPv4(s)) at.error('invalid-ip', `${at.name} must be an IPv4 address, "None" or empty (got "${s}")`);
+  },
+} as const;
+
+/** An IPv4 address, leading zeros tolerated (see isSloppyIPv4). */
+const SERVICE_IPV4 = {
+  type: 'string',
+  expected: 'an IPv4 address',
+  check: (s: string, at: FieldAt) => {
+    if (!isIPv4(s) && !isSloppyIPv4(s)) at.error('invalid-ip', `${at.name} must be an IPv4 address such as 10.0.0.1 (got "${s}")`);
   },
 } as const;
 
@@ -57,7 +77,7 @@ export const SERVICE: ObjectShape = {
         clusterIP: CLUSTER_IP,
         clusterIPs: { type: 'list', items: CLUSTER_IP },
         ports: { type: 'list', items: SERVICE_PORT, check: checkPortNames },
-        externalIPs: { type: 'list', items: IPV4 },
+        externalIPs: { type: 'list', items: SERVICE_IPV4 },
         externalName: { type: 'string' },
         externalTrafficPolicy: { type: 'string', enum: ['Cluster', 'Local'] },
         internalTrafficPolicy: { type: 'string', enum: ['Cluster', 'Local'] },

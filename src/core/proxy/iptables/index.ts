@@ -26,7 +26,7 @@ export { kubeProxyNodeName, kubeProxyOptionsFrom, masqueradeMarkText } from './c
 export type { HostAddresses } from './host';
 export { hostAddressesFrom } from './host';
 export type { ProxierInput } from './rules';
-export { syncIptablesRules } from './rules';
+export { localhostNodePortsActive, syncIptablesRules } from './rules';
 export { kubeProxyJumpRules } from './jump-rules';
 export { normaliseIptables } from './normalise';
 export type { FlowQuery, FlowTrace } from './flow-tracer';

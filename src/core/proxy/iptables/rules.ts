@@ -194,6 +194,21 @@ function writeStaleChainDeletions(ctx: SyncContext, existing: string[]): void {
   }
 }
 
+function nodeIPsOf(nodeIPs: string[], family: IpFamily): IpAddr[] {
+  return nodeIPs.map((a) => parseIp(a)).filter((ip): ip is IpAddr => ip !== null && ip.family === family);
+}
+
+/**
+ * True when this proxier accepts NodePorts on 127.0.0.1 (IPv4, `localhostNodePorts` on and
+ * `nodePortAddresses` holding a loopback address or all): kube-proxy then sets
+ * `net.ipv4.conf.all.route_localnet=1` and writes the KUBE-FIREWALL anti-martian rule.
+ */
+export function localhostNodePortsActive(config: KubeProxyOptions, nodeIPs: string[]): boolean {
+  const family = config.ipFamily;
+  const npa = resolveNodePortAddresses(config.nodePortAddresses, family, nodeIPsOf(nodeIPs, family));
+  return family === 'IPv4' && config.localhostNodePorts && npa.containsIPv4Loopback;
+}
+
 /**
  * kube-proxy's full-sync iptables-restore text for one family: `*filter` then `*nat`, each
  * ending in `COMMIT`. Pure and total: bad addresses in the objects are skipped, never thrown on.
@@ -201,9 +216,7 @@ function writeStaleChainDeletions(ctx: SyncContext, existing: string[]): void {
 export function syncIptablesRules(input: ProxierInput): string {
   const opts = input.config;
   const family = opts.ipFamily;
-  const nodeIPs = input.nodeIPs
-    .map((a) => parseIp(a))
-    .filter((ip): ip is IpAddr => ip !== null && ip.family === family);
+  const nodeIPs = nodeIPsOf(input.nodeIPs, family);
   const npa = resolveNodePortAddresses(opts.nodePortAddresses, family, nodeIPs);
   const ports = servicePortsFrom(input.services, family);
   const byPort = endpointsByServicePort(input.endpointSlices, family, input.nodeName);

@@ -1,0 +1,156 @@
+/**
+ * The EndpointSlice controller (spec/services-and-proxy.md §3): for every Service with a
+ * selector, the pods of its namespace whose labels match become endpoints, with conditions from
+ * readiness (KEP 1672: serving = ready, terminating = being deleted, ready = serving and not
+ * terminating), nodeName and a targetRef; each Service port's targetPort is resolved per pod
+ * (a name is looked up among the pod's container ports). Slices given in the scenario are kept
+ * as they are (Services without selectors are the user's to describe).
+ *
+ * Read first: pkg/controller/endpointslice (reconciler.go, utils.go `podToEndpoint`,
+ * `getEndpointPorts`). Pods whose named ports resolve differently land in separate slices, as
+ * upstream groups endpoints by their port list. Names are `<service>-<5 seeded chars>`.
+ * Pure and total.
+ */
+import type { Endpoint, EndpointPort, EndpointSlice, Service } from '../k8s/types';
+import type { ModelPod } from '../model/types';
+import type { Located, SourcePos } from '../scenario/types';
+import type { ServiceReport, StoredService } from './services';
+import { randomSuffix } from './names';
+
+export const LABEL_SERVICE_NAME = 'kubernetes.io/service-name';
+export const LABEL_MANAGED_BY = 'endpointslice.kubernetes.io/managed-by';
+export const CONTROLLER_NAME = 'endpointslice-controller.k8s.io';
+/** Upstream's --max-endpoints-per-slice default. */
+export const MAX_ENDPOINTS_PER_SLICE = 100;
+
+const ORIGIN: SourcePos = { line: 1, col: 1, offset: 0, end: 0 };
+
+/** True if every `key: value` of the selector is among the labels. */
+export function selectorMatches(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+export function selectorText(selector: Record<string, string> | undefined): string {
+  const entries = Object.entries(selector ?? {});
+  return entries.length ? entries.map(([k, v]) => `${k}=${v}`).join(',') : '<none>';
+}
+
+/** The container port a targetPort names on this pod (protocol must match), or undefined. */
+export function resolveTargetPort(pod: ModelPod, target: number | string | undefined, port: number, protocol: string): number | undefined {
+  if (target === undefined) return port;
+  if (typeof target === 'number') return target;
+  if (/^\d+$/.test(target)) return Number(target);
+  for (const c of pod.containers) for (const p of c.ports) if (p.name === target && p.protocol === protocol) return p.containerPort;
+  return undefined;
+}
+
+function podEndpoint(pod: ModelPod, publishNotReady: boolean): Endpoint {
+  const serving = pod.ready;
+  return {
+    addresses: [pod.ip],
+    conditions: { ready: publishNotReady || serving, serving: publishNotReady || serving, terminating: false },
+    nodeName: pod.node,
+    targetRef: { kind: 'Pod', namespace: pod.namespace, name: pod.name },
+  };
+}
+
+interface Group {
+  ports: EndpointPort[];
+  endpoints: Endpoint[];
+}
+
+function endpointPorts(svc: Service, pod: ModelPod): EndpointPort[] {
+  const out: EndpointPort[] = [];
+  for (const p of svc.spec.ports ?? []) {
+    const protocol = p.protocol ?? 'TCP';
+    const port = resolveTargetPort(pod, p.targetPort, p.port, protocol);
+    if (port !== undefined) out.push({ name: p.name ?? '', port, protocol });
+  }
+  return out;
+}
+
+function sliceFor(seed: number, svc: Service, g: Group, index: number): EndpointSlice {
+  const ns = svc.metadata.namespace ?? 'default';
+  const name = svc.metadata.name ?? '';
+  return {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: {
+      name: `${name}-${randomSuffix(seed, 5, 'endpointslice', ns, name, index)}`,
+      namespace: ns,
+      labels: { [LABEL_SERVICE_NAME]: name, [LABEL_MANAGED_BY]: CONTROLLER_NAME },
+      ownerReferences: [{ kind: 'Service', name, controller: true }],
+    },
+    addressType: 'IPv4',
+    ports: g.ports,
+    endpoints: g.endpoints,
+  };
+}
+
+/** The endpoints of one selector Service, grouped by their resolved port list. */
+function groupsFor(svc: Service, pods: ModelPod[]): Group[] {
+  const byPorts = new Map<string, Group[]>();
+  const all: Group[] = [];
+  const publish = svc.spec.publishNotReadyAddresses === true;
+  for (const pod of pods) {
+    const ports = endpointPorts(svc, pod);
+    const key = JSON.stringify(ports);
+    const list = byPorts.get(key) ?? [];
+    byPorts.set(key, list);
+    let g = list[list.length - 1];
+    if (!g || g.endpoints.length >= MAX_ENDPOINTS_PER_SLICE) {
+      g = { ports, endpoints: [] };
+      list.push(g);
+      all.push(g);
+    }
+    g.endpoints.push(podEndpoint(pod, publish));
+  }
+  return all;
+}
+
+function warnUnresolvedPorts(svc: StoredService, pods: ModelPod[], report: ServiceReport): void {
+  (svc.service.spec.ports ?? []).forEach((p, i) => {
+    if (typeof p.targetPort !== 'string' || /^\d+$/.test(p.targetPort)) return;
+    const protocol = p.protocol ?? 'TCP';
+    const missing = pods.filter((pod) => resolveTargetPort(pod, p.targetPort, p.port, protocol) === undefined);
+    if (!missing.length) return;
+    const pos = svc.source ? svc.source.fieldPos(`spec.ports.${i}.targetPort`) : ORIGIN;
+    const who = missing.length === pods.length ? 'no selected pod declares' : `pod${missing.length === 1 ? '' : 's'} ${missing.map((m) => m.name).join(', ')} ${missing.length === 1 ? 'does' : 'do'} not declare`;
+    report('warning', `spec.ports[${i}].targetPort "${p.targetPort}": ${who} a ${protocol} container port named "${p.targetPort}"; ${missing.length === pods.length ? 'the port has no endpoints' : 'those pods get no endpoint for this port'}`, 'targetport-unresolved', pos);
+  });
+}
+
+/**
+ * Reconciles EndpointSlices: the controller's for selector Services, followed by the slices the
+ * scenario gives. Warns when a selector matches no pod and when a named targetPort is not declared.
+ */
+export function reconcileEndpointSlices(seed: number, services: StoredService[], pods: ModelPod[], given: Located<EndpointSlice>[], report: ServiceReport): EndpointSlice[] {
+  const out: EndpointSlice[] = [];
+  for (const s of services) {
+    const svc = s.service;
+    const selector = svc.spec.selector;
+    if (svc.spec.type === 'ExternalName' || !selector || Object.keys(selector).length === 0) continue;
+    const ns = svc.metadata.namespace ?? 'default';
+    const selected = pods.filter((p) => p.namespace === ns && p.ip && selectorMatches(selector, p.labels));
+    if (!selected.length && s.source) {
+      report('warning', `Service ${ns}/${svc.metadata.name ?? ''}: selector ${selectorText(selector)} matches no pod in namespace ${ns}; the Service has no endpoints (connections are refused)`, 'selector-no-match', s.source.fieldPos('spec.selector'));
+    }
+    warnUnresolvedPorts(s, selected, report);
+    const groups = selected.length ? groupsFor(svc, selected) : [{ ports: [], endpoints: [] }];
+    groups.forEach((g, i) => out.push(sliceFor(seed, svc, g, i)));
+  }
+  for (const g of given) out.push(JSON.parse(JSON.stringify(g.value)) as EndpointSlice);
+  return out;
+}
+
+/** The slice the API server keeps for default/kubernetes: the apiserver on the first node. */
+export function kubernetesEndpointSlice(nodeName: string, nodeIp: string, port: number): EndpointSlice {
+  return {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { [LABEL_SERVICE_NAME]: 'kubernetes', 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+    addressType: 'IPv4',
+    ports: [{ name: 'https', port, protocol: 'TCP' }],
+    endpoints: [{ addresses: [nodeIp], conditions: { ready: true, serving: true, terminating: false }, nodeName }],
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * kube-proxy's iptables mode programming a node of the model: the byte-faithful proxier of
+ * `./iptables` run with the node's real addresses, its text loaded with
+ * `iptables-restore --noflush` into the node's netfilter.
+ *
+ * Read first: pkg/proxy/iptables/proxier.go `syncProxyRules` (the jump rules are ensured with
+ * `-I CHAIN 1` before each full sync, then the restore text is applied with --noflush, and chains
+ * of services that went away are deleted) and cmd/kube-proxy (route_localnet for localhost
+ * NodePorts). Rules other agents wrote (CNI masquerading) are kept: --noflush only touches the
+ * chains the text declares.
+ */
+import type { EndpointSlice, Node, Service } from '../k8s/types';
+import type { ModelNode, Netns } from '../model/types';
+import type { ProxyContext, ProxyMode } from './mode';
+import type { HostAddresses } from './iptables/index';
+import { hostAddressesFrom, kubeProxyJumpRules, kubeProxyOptionsFrom, localhostNodePortsActive, syncIptablesRules } from './iptables/index';
+import { ANNOTATION_INTERFACES } from './iptables/config';
+import { restore } from '../netfilter/restore';
+import { getChain } from '../netfilter/state';
+
+const BUILTIN = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']);
+
+/**
+ * kube-proxy's jump rules as insertions at the top of the built-in chains, in their final order,
+ * as `EnsureRule(Prepend, …)` leaves them above rules the CNI plugin appended earlier.
+ */
+export function jumpRulesAsInsertions(text: string): string {
+  const position = new Map<string, number>();
+  let table = '';
+  return text
+    .split('\n')
+    .map((line) => {
+      if (line.startsWith('*')) {
+        table = line.slice(1);
+        position.clear();
+      }
+      const m = /^-A (\S+) (.*)$/.exec(line);
+      if (!m || !BUILTIN.has(m[1]!)) return line;
+      const n = (position.get(`${table}/${m[1]}`) ?? 0) + 1;
+      position.set(`${table}/${m[1]}`, n);
+      return `-I ${m[1]} ${n} ${m[2]}`;
+    })
+    .join('\n');
+}
+
+/** The Node as kube-proxy reads it: the scenario's object, or one made from the model. */
+function nodeObjectFor(ctx: ProxyContext, node: ModelNode): Node {
+  return ctx.nodeObject(node.name) ?? { apiVersion: 'v1', kind: 'Node', metadata: { name: node.name }, status: { addresses: [{ type: 'InternalIP', address: node.ip }] } };
+}
+
+/** Node IPs from the Node object; local addresses from the annotation, else from the netns itself. */
+function hostAddresses(nodeObj: Node, ns: Netns): HostAddresses {
+  const host = hostAddressesFrom(nodeObj);
+  if (nodeObj.metadata.annotations?.[ANNOTATION_INTERFACES]) return host;
+  const own = ns.devices.flatMap((d) => d.addresses.map((a) => a.ip));
+  return { nodeIPs: host.nodeIPs, localAddresses: [...new Set([...own, ...host.nodeIPs])] };
+}
+
+function programNode(ctx: ProxyContext, node: ModelNode, ns: Netns, services: Service[], slices: EndpointSlice[]): void {
+  const nodeObj = nodeObjectFor(ctx, node);
+  const config = kubeProxyOptionsFrom(ctx.config, nodeObj);
+  if (config.ipFamily !== 'IPv4') {
+    ctx.report('info', `kube-proxy on ${node.name} runs an ${config.ipFamily} proxier (ip6tables), which is not modelled; the node gets no service rules`, 'proxy-ipv6');
+    return;
+  }
+  const host = hostAddresses(nodeObj, ns);
+  // First sync: ensure the chains and the jumps from the built-in chains (once: they persist).
+  if (!getChain(ns.netfilter, 'nat', 'KUBE-SERVICES')) {
+    const r = restore(ns.netfilter, jumpRulesAsInsertions(kubeProxyJumpRules()), { noflush: true });
+    if (!r.ok) ctx.report('error', `kube-proxy on ${node.name}: iptables-restore of the jump rules failed at line ${r.line}: ${r.error}`, 'proxy-restore');
+  }
+  const existingChains = [...(ns.netfilter.tables.get('nat')?.chains.keys() ?? [])];
+  const text = syncIptablesRules({ nodeName: node.name, nodeIPs: host.nodeIPs, localAddresses: host.localAddresses, services, endpointSlices: slices, config, existingChains });
+  const r = restore(ns.netfilter, text, { noflush: true });
+  if (!r.ok) ctx.report('error', `kube-proxy on ${node.name}: iptables-restore failed at line ${r.line}: ${r.error}`, 'proxy-restore');
+  if (localhostNodePortsActive(config, host.nodeIPs)) ns.sysctls.routeLocalnet = true;
+}
+
+/** iptables mode (the default on Linux). */
+export const iptablesMode: ProxyMode = { name: 'iptables', programNode };
