@@ -7,11 +7,7 @@
  * pod-to-pod traffic between nodes and break the Kubernetes network model. Like GKE, the
  * model leaves ipMasq off and masquerades with ip-masq-agent's IP-MASQ chain instead.
  */
-import type { NetworkPlugin } from './types';
-import type { BridgeConf } from './bridge';
-import { bridgeAdd, bridgeCheck, bridgeDel } from './bridge';
-import { addDirectPeerRoutes } from './peer-routes';
-import { restore } from '../netfilter/restore';
+import { bridgeBasedPlugin } from './bridge-based';
 
 /** ip-masq-agent's chain: masquerade everything that leaves the cluster's pod network. */
 export function ipMasqAgentRules(nonMasqueradeCidr: string): string {
@@ -26,37 +22,16 @@ export function ipMasqAgentRules(nonMasqueradeCidr: string): string {
   ].join('\n');
 }
 
-function conf(mtu: number, subnet: string): BridgeConf {
-  return { cniVersion: '1.0.0', name: 'bridge', bridge: 'cni0', isGateway: true, isDefaultGateway: true, ipMasq: false, hairpinMode: true, mtu, subnet, routes: [] };
-}
-
-export const bridgePlugin: NetworkPlugin = {
+export const bridgePlugin = bridgeBasedPlugin({
   name: 'bridge',
-  mtu: (ctx) => ctx.cluster.cni.mtu ?? ctx.cluster.underlay.mtu,
-  netConf(ctx, node) {
-    const c = conf(this.mtu(ctx), node.podCIDR ?? '');
-    return {
-      cniVersion: c.cniVersion,
-      name: c.name,
-      plugins: [
-        { type: 'bridge', bridge: c.bridge, isGateway: true, isDefaultGateway: true, ipMasq: false, hairpinMode: true, mtu: c.mtu, ipam: { type: 'host-local', ranges: [[{ subnet: c.subnet }]] } },
-        { type: 'portmap', capabilities: { portMappings: true } },
-      ],
-    };
-  },
-  setupNode(ctx, _node, ns) {
-    ns.sysctls.ipForward = true;
-    restore(ns.netfilter, ipMasqAgentRules(ctx.cluster.podCIDR.text), { noflush: true });
-  },
-  learnPeers(ctx, node, ns, peers) {
-    if (ctx.cluster.underlay.type === 'cloud') return; // the VPC route table carries pod routes
-    addDirectPeerRoutes(ctx, node, ns, peers, 'bridge');
-  },
-  add(ctx, args) {
-    return bridgeAdd(ctx, args, conf(this.mtu(ctx), args.node.podCIDR ?? ''));
-  },
-  del(ctx, args) {
-    bridgeDel(ctx, args, conf(this.mtu(ctx), args.node.podCIDR ?? ''));
-  },
-  check: (_ctx, args, prev) => bridgeCheck(args, prev),
-};
+  conf: (mtu, subnet) => ({ cniVersion: '1.0.0', name: 'bridge', bridge: 'cni0', isGateway: true, isDefaultGateway: true, ipMasq: false, hairpinMode: true, mtu, subnet, routes: [] }),
+  netConf: (c) => ({
+    cniVersion: c.cniVersion,
+    name: c.name,
+    plugins: [
+      { type: 'bridge', bridge: c.bridge, isGateway: true, isDefaultGateway: true, ipMasq: false, hairpinMode: true, mtu: c.mtu, ipam: { type: 'host-local', ranges: [[{ subnet: c.subnet }]] } },
+      { type: 'portmap', capabilities: { portMappings: true } },
+    ],
+  }),
+  masqRules: ipMasqAgentRules,
+});

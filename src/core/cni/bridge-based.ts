@@ -1,0 +1,46 @@
+/**
+ * Plugins that are the CNI `bridge` plugin plus node-level extras (kubenet, plain bridge):
+ * host-local on the node's podCIDR, plain routes between nodes (or the cloud's VPC route
+ * table), and a node-wide masquerade rule. They differ only in their settings.
+ */
+import type { NetworkPlugin } from './types';
+import type { BridgeConf } from './bridge';
+import { bridgeAdd, bridgeCheck, bridgeDel } from './bridge';
+import { addDirectPeerRoutes } from './peer-routes';
+import { restore } from '../netfilter/restore';
+
+export interface BridgeBasedSpec {
+  name: string;
+  /** The bridge plugin settings for a node's subnet. */
+  conf(mtu: number, subnet: string): BridgeConf;
+  /** What /etc/cni/net.d holds for that node. */
+  netConf(c: BridgeConf): Record<string, unknown>;
+  /** The node's masquerade rules (iptables-restore text) for a cluster pod CIDR. */
+  masqRules(podCIDR: string): string;
+}
+
+export function bridgeBasedPlugin(spec: BridgeBasedSpec): NetworkPlugin {
+  const confFor = (mtu: number, subnet: string | undefined) => spec.conf(mtu, subnet ?? '');
+  return {
+    name: spec.name,
+    mtu: (ctx) => ctx.cluster.cni.mtu ?? ctx.cluster.underlay.mtu,
+    netConf(ctx, node) {
+      return spec.netConf(confFor(this.mtu(ctx), node.podCIDR));
+    },
+    setupNode(ctx, _node, ns) {
+      ns.sysctls.ipForward = true;
+      restore(ns.netfilter, spec.masqRules(ctx.cluster.podCIDR.text), { noflush: true });
+    },
+    learnPeers(ctx, node, ns, peers) {
+      if (ctx.cluster.underlay.type === 'cloud') return; // the VPC route table carries pod routes
+      addDirectPeerRoutes(ctx, node, ns, peers, spec.name);
+    },
+    add(ctx, args) {
+      return bridgeAdd(ctx, args, confFor(this.mtu(ctx), args.node.podCIDR));
+    },
+    del(ctx, args) {
+      bridgeDel(ctx, args, confFor(this.mtu(ctx), args.node.podCIDR));
+    },
+    check: (_ctx, args, prev) => bridgeCheck(args, prev),
+  };
+}
