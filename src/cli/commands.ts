@@ -5,6 +5,9 @@
 import type { ClusterModel, Flow, Hop, LoadResult } from '../core/index';
 import { formatDiagnostic, loadScenario, renderBridgeFdb, renderGetNodes, renderGetPods, renderIpAddr, renderIpLink, renderIpNeigh, renderIpRoute, traceFlow } from '../core/index';
 import { renderIptablesSave } from '../core/render/iptables-save';
+import { renderDescribeService, renderGetEndpointSlices, renderGetServices } from '../core/render/kubectl-services';
+import { renderRunResult } from '../core/render/run';
+import { runTraffic } from '../core/simulate/run';
 import { renderCniLog } from '../core/render/cni-log';
 import { renderIpvsadm } from '../core/render/ipvsadm';
 import { readScenario, UsageError } from './io';
@@ -105,10 +108,11 @@ export function show(a: Args): CommandOutput {
 }
 
 export function kubectl(a: Args): CommandOutput {
-  const [file, verb, resource] = a.positionals;
-  if (verb !== 'get' || !resource) throw new UsageError('kubectl FILE get pods|nodes [-o wide] [-n NS|-A]');
+  const [file, verb, resource, name] = a.positionals;
+  if ((verb !== 'get' && verb !== 'describe') || !resource) throw new UsageError('kubectl FILE get pods|nodes|svc|endpointslices [-o wide] [-n NS|-A] | kubectl FILE describe service NAME [-n NS]');
   const l = load(file);
   if ('code' in l) return l;
+  if (verb === 'describe') return describe(l.model, resource, name, typeof a.values.namespace === 'string' ? a.values.namespace : 'default');
   const o = { wide: a.values.output === 'wide', allNamespaces: a.values['all-namespaces'] === true, ...(typeof a.values.namespace === 'string' ? { namespace: a.values.namespace } : {}) };
   if (a.values.output !== undefined && a.values.output !== 'wide') throw new UsageError(`unsupported output format "${String(a.values.output)}" (use -o wide)`);
   switch (resource) {
@@ -120,7 +124,31 @@ export function kubectl(a: Args): CommandOutput {
     case 'node':
     case 'no':
       return ok(renderGetNodes(l.model, o));
+    case 'services':
+    case 'service':
+    case 'svc':
+      return ok(renderGetServices(l.model, o));
+    case 'endpointslices':
+    case 'endpointslice':
+      return ok(renderGetEndpointSlices(l.model, o));
     default:
       return fail(`error: the server doesn't have a resource type "${resource}"`);
   }
+}
+
+function describe(model: ClusterModel, resource: string, name: string | undefined, namespace: string): CommandOutput {
+  if (!['service', 'services', 'svc'].includes(resource)) return fail(`error: describe supports services only here, not "${resource}"`);
+  if (!name) throw new UsageError('kubectl FILE describe service NAME [-n NS]');
+  const text = renderDescribeService(model, name, namespace);
+  return text === null ? fail(`Error from server (NotFound): services "${name}" not found`) : ok(text);
+}
+
+export function run(a: Args): CommandOutput {
+  const l = load(a.positionals[0]);
+  if ('code' in l) return l;
+  const seed = a.values.seed !== undefined ? Number(a.values.seed) : undefined;
+  if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError('--seed takes an integer');
+  const r = runTraffic(l.model, l.r.scenario, seed !== undefined ? { seed } : {});
+  const stdout = a.values.json ? JSON.stringify({ requests: r.requests.map(({ from, to, count, delivered, dropped, byEndpoint }) => ({ from, to, count, delivered, dropped, byEndpoint })) }, null, 2) + '\n' : renderRunResult(r);
+  return { stdout, stderr: r.errors.map((e) => `hopscope: ${e}\n`).join(''), code: r.errors.length ? 1 : 0 };
 }

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { Args, CommandOutput } from './commands';
-import { check, kubectl, show, trace } from './commands';
+import { check, kubectl, run, show, trace } from './commands';
 import { UsageError } from './io';
 
 const USAGE = `usage: hopscope COMMAND FILE [options]
@@ -15,10 +15,12 @@ commands:
   show FILE --node NAME WHAT                  WHAT: ip-route, ip-addr, ip-link, ip-neigh, bridge-fdb, iptables-save, ipvsadm
   show FILE --pod NS/NAME WHAT                the same inside a pod's network namespace; WHAT=cni prints the
                                               runtime's CNI ADD calls (lo, eth0) with config and result JSON
-  kubectl FILE get pods|nodes [-o wide] [-n NS | -A]
+  run FILE [--seed N] [--json]                 every Traffic request, with the per-endpoint distribution
+  kubectl FILE get pods|nodes|svc|endpointslices [-o wide] [-n NS | -A]
+  kubectl FILE describe service NAME [-n NS]
 `;
 
-const COMMANDS: Record<string, (a: Args) => CommandOutput> = { check, trace, show, kubectl };
+const COMMANDS: Record<string, (a: Args) => CommandOutput> = { check, trace, show, kubectl, run };
 
 function main(argv: string[]): number {
   const [command, ...rest] = argv;

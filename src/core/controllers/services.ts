@@ -310,7 +310,7 @@ function claimLoadBalancerIP(ctx: Ctx, s: StoredService): void {
     if (ctx.lbIps.has(wanted)) ctx.report('error', `spec.loadBalancerIP ${wanted} is already used by another LoadBalancer`, 'lb-ip-taken', at(s, 'spec.loadBalancerIP'));
     else {
       ctx.lbIps.add(wanted);
-      s.service.status = { loadBalancer: { ingress: [{ ip: wanted, ipMode: 'VIP' }] } };
+      s.service.status = { loadBalancer: { ingress: [{ ip: wanted }] } };
     }
   }
 }
@@ -331,7 +331,7 @@ function allocateLoadBalancer(ctx: Ctx, s: StoredService): void {
     const ip = intToIpv4(lo + ((start + i) % span));
     if (ctx.lbIps.has(ip)) continue;
     ctx.lbIps.add(ip);
-    svc.status = { loadBalancer: { ingress: [{ ip, ipMode: 'VIP' }] } };
+    svc.status = { loadBalancer: { ingress: [{ ip }] } };
     return;
   }
   ctx.report('warning', `LoadBalancer ${keyOf(svc)}: the modelled cloud has no free address in ${LB_POOL.first}-${LB_POOL.last}; EXTERNAL-IP stays <pending>`, 'lb-pool-exhausted', at(s, 'spec.type'));
