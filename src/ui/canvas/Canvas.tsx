@@ -28,6 +28,7 @@ function Flow() {
   const summary = useApp((s) => s.summary);
   const detail = useApp((s) => s.detail);
   const theme = useApp((s) => s.theme);
+  const hasErrors = useApp((s) => s.hasErrors);
   const l = useMemo(() => (summary ? layout(summary, detail) : null), [summary, detail]);
   const rf = useReactFlow();
   useFocusOnHop(l);
@@ -36,7 +37,7 @@ function Flow() {
     return () => cancelAnimationFrame(id);
   }, [detail, rf, summary?.netns.length]);
   const onNodeClick: NodeMouseHandler<Node> = useCallback((_e, n) => appStore.getState().select(n.id), []);
-  if (!l) return <div className="hs-canvas-empty">Compiling the scenario…</div>;
+  if (!l) return <div className="hs-canvas-empty">{hasErrors ? 'The scenario has errors: fix them to draw the cluster.' : 'Compiling the scenario…'}</div>;
   return (
     <ReactFlow
       nodes={l.nodes}
