@@ -1,0 +1,230 @@
+/**
+ * The cluster zone CoreDNS's `kubernetes` plugin serves (Kubernetes DNS spec 1.1.0 plus the
+ * CoreDNS pod records; spec/dns-and-ingress.md §4), built once per model into a map keyed by
+ * lower-case owner name so a lookup is O(1) whatever the number of Services.
+ *
+ * Records:
+ * - `<svc>.<ns>.svc.<zone>` A → ClusterIP (ClusterIP, NodePort, LoadBalancer Services);
+ * - headless (`clusterIP: None`): one A per ready endpoint, and `<host>.<svc>.<ns>.svc.<zone>`
+ *   per endpoint (host = endpoint hostname, the pod's `hostname` when its `subdomain` names the
+ *   Service, else the dashed IP); no ready endpoint → NXDOMAIN;
+ * - `_<port>._<proto>.<svc>.<ns>.svc.<zone>` SRV per named port (headless: per ready endpoint);
+ * - ExternalName: CNAME to `spec.externalName`;
+ * - `<d>.<c>.<b>.<a>.in-addr.arpa` PTR for ClusterIPs;
+ * - `<a-b-c-d>.<ns>.pod.<zone>` A (`pods insecure`, kubeadm's Corefile: any dashed IPv4 in a
+ *   namespace that exists; `verified` needs a pod with that IP; `disabled` answers NXDOMAIN);
+ * - `dns-version.<zone>` TXT "1.1.0".
+ * Names that exist but lack the type asked are NODATA (NOERROR, SOA in authority); names that
+ * do not exist are NXDOMAIN. Names outside the zone (and reverse names without a PTR here —
+ * the Corefile's `fallthrough in-addr.arpa`) are for `forward`.
+ */
+import type { EndpointSlice, Service } from '../k8s/types';
+import type { DnsRecord } from '../wire/dns-rdata';
+import type { DnsReply } from './resolver';
+import { isIPv4 } from '../util/ip';
+
+/** TTL of the kubeadm Corefile (`ttl 30`). */
+export const CLUSTER_TTL = 30;
+export const DNS_SCHEMA_VERSION = '1.1.0';
+
+export interface ZonePod {
+  namespace: string;
+  name: string;
+  ip: string;
+  hostname?: string;
+  subdomain?: string;
+}
+
+export interface ZoneInput {
+  clusterDomain: string;
+  services: readonly Service[];
+  endpointSlices: readonly EndpointSlice[];
+  pods: readonly ZonePod[];
+  /** Namespaces that exist besides those holding Services or pods. */
+  namespaces?: readonly string[];
+  podsMode?: 'insecure' | 'verified' | 'disabled';
+  ttl?: number;
+}
+
+export interface ClusterZone {
+  domain: string;
+  ttl: number;
+  podsMode: 'insecure' | 'verified' | 'disabled';
+  /** Lower-case owner name (no trailing dot) → records. */
+  records: Map<string, DnsRecord[]>;
+  /** Names that exist without records of their own (empty non-terminals, namespaces). */
+  existing: Set<string>;
+  namespaces: Set<string>;
+  /** `ns/ip` of every pod, for `pods verified`. */
+  podIps: Set<string>;
+}
+
+/** What the zone says about a question: an authoritative reply, or "not mine, forward it". */
+export type ZoneAnswer = { kind: 'reply'; reply: DnsReply } | { kind: 'forward' };
+
+function add(zone: ClusterZone, r: DnsRecord): void {
+  const key = r.name.toLowerCase();
+  const list = zone.records.get(key);
+  if (list) list.push(r);
+  else zone.records.set(key, [r]);
+  // Every ancestor inside the zone exists (RFC 8020: an empty non-terminal is not NXDOMAIN).
+  let rest = key;
+  for (let i = rest.indexOf('.'); i !== -1 && rest.length > zone.domain.length; i = rest.indexOf('.')) {
+    rest = rest.slice(i + 1);
+    if (zone.existing.has(rest)) break;
+    zone.existing.add(rest);
+  }
+}
+
+function dashed(ip: string): string {
+  return ip.replace(/\./g, '-');
+}
+
+function reverseName(ip: string): string {
+  return `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
+}
+
+function isReady(e: { conditions?: { ready?: boolean } }): boolean {
+  return e.conditions?.ready !== false;
+}
+
+function slicesByService(slices: readonly EndpointSlice[]): Map<string, EndpointSlice[]> {
+  const out = new Map<string, EndpointSlice[]>();
+  for (const s of slices) {
+    const svc = s.metadata.labels?.['kubernetes.io/service-name'];
+    if (!svc) continue;
+    const key = `${s.metadata.namespace ?? 'default'}/${svc}`;
+    const list = out.get(key);
+    if (list) list.push(s);
+    else out.set(key, [s]);
+  }
+  return out;
+}
+
+function srvRecords(owner: string, port: number, targets: string[], ttl: number): DnsRecord[] {
+  const weight = Math.floor(100 / Math.max(1, targets.length));
+  return targets.map((target) => ({ name: owner, class: 1, ttl, type: 'SRV' as const, priority: 0, weight, port, target }));
+}
+
+function addClusterIpService(zone: ClusterZone, svc: Service, fqdn: string): void {
+  const ip = svc.spec.clusterIP!;
+  const ttl = zone.ttl;
+  add(zone, { name: fqdn, class: 1, ttl, type: 'A', address: ip });
+  add(zone, { name: reverseName(ip), class: 1, ttl, type: 'PTR', target: fqdn });
+  for (const p of svc.spec.ports ?? []) {
+    if (!p.name) continue;
+    for (const r of srvRecords(`_${p.name}._${(p.protocol ?? 'TCP').toLowerCase()}.${fqdn}`, p.port, [fqdn], ttl)) add(zone, r);
+  }
+}
+
+function endpointHost(e: { addresses: string[]; hostname?: string; targetRef?: { name?: string; namespace?: string } }, svcName: string, pods: Map<string, ZonePod>): string {
+  if (e.hostname) return e.hostname;
+  const pod = e.targetRef?.name ? pods.get(`${e.targetRef.namespace ?? ''}/${e.targetRef.name}`) : undefined;
+  if (pod?.hostname && pod.subdomain === svcName) return pod.hostname;
+  return dashed(e.addresses[0]!);
+}
+
+function addHeadlessService(zone: ClusterZone, svc: Service, fqdn: string, slices: EndpointSlice[], pods: Map<string, ZonePod>): void {
+  const ttl = zone.ttl;
+  const name = svc.metadata.name ?? '';
+  const named = new Map<string, { protocol: string; port: number; targets: string[] }>();
+  const seen = new Set<string>();
+  for (const slice of slices) {
+    if (slice.addressType !== 'IPv4') continue;
+    for (const e of slice.endpoints ?? []) {
+      const ip = e.addresses?.[0];
+      if (!ip || !isIPv4(ip) || !isReady(e) || seen.has(ip)) continue;
+      seen.add(ip);
+      const host = `${endpointHost(e, name, pods)}.${fqdn}`;
+      add(zone, { name: fqdn, class: 1, ttl, type: 'A', address: ip });
+      add(zone, { name: host, class: 1, ttl, type: 'A', address: ip });
+      for (const p of slice.ports ?? []) {
+        if (!p.name || p.port === undefined) continue;
+        const key = `_${p.name}._${(p.protocol ?? 'TCP').toLowerCase()}.${fqdn}`;
+        const entry = named.get(key) ?? { protocol: p.protocol ?? 'TCP', port: p.port, targets: [] };
+        entry.targets.push(host);
+        named.set(key, entry);
+      }
+    }
+  }
+  // CoreDNS gives each endpoint its own port (named ports may resolve differently per pod);
+  // one port per SRV owner is the common case and what we model.
+  for (const [owner, e] of named) for (const r of srvRecords(owner, e.port, e.targets, ttl)) add(zone, r);
+}
+
+/** Builds the zone from the API objects (Services, EndpointSlices, pods). Pure and total. */
+export function buildClusterZone(input: ZoneInput): ClusterZone {
+  const domain = input.clusterDomain.toLowerCase().replace(/\.$/, '');
+  const zone: ClusterZone = { domain, ttl: input.ttl ?? CLUSTER_TTL, podsMode: input.podsMode ?? 'insecure', records: new Map(), existing: new Set([domain, `svc.${domain}`, `pod.${domain}`]), namespaces: new Set(input.namespaces ?? []), podIps: new Set() };
+  const pods = new Map<string, ZonePod>();
+  for (const p of input.pods) {
+    pods.set(`${p.namespace}/${p.name}`, p);
+    zone.namespaces.add(p.namespace);
+    zone.podIps.add(`${p.namespace}/${p.ip}`);
+  }
+  const slices = slicesByService(input.endpointSlices);
+  for (const svc of input.services) {
+    const ns = svc.metadata.namespace ?? 'default';
+    const name = svc.metadata.name;
+    if (!name) continue;
+    zone.namespaces.add(ns);
+    const fqdn = `${name}.${ns}.svc.${domain}`;
+    const spec = svc.spec ?? {};
+    if (spec.type === 'ExternalName') {
+      if (spec.externalName) add(zone, { name: fqdn, class: 1, ttl: zone.ttl, type: 'CNAME', target: spec.externalName.replace(/\.$/, '') });
+    } else if (spec.clusterIP === 'None') addHeadlessService(zone, svc, fqdn, slices.get(`${ns}/${name}`) ?? [], pods);
+    else if (spec.clusterIP && isIPv4(spec.clusterIP)) addClusterIpService(zone, svc, fqdn);
+  }
+  for (const ns of zone.namespaces) {
+    zone.existing.add(`${ns}.svc.${domain}`);
+    zone.existing.add(`${ns}.pod.${domain}`);
+  }
+  const version = [...DNS_SCHEMA_VERSION].map((c) => c.charCodeAt(0));
+  add(zone, { name: `dns-version.${domain}`, class: 1, ttl: zone.ttl, type: 'OTHER', typeCode: 16, data: new Uint8Array([version.length, ...version]) });
+  return zone;
+}
+
+/** The zone's SOA, as the kubernetes plugin writes it in negative answers. */
+export function zoneSoa(zone: ClusterZone): DnsRecord {
+  const d = zone.domain;
+  return { name: d, class: 1, ttl: zone.ttl, type: 'SOA', mname: `ns.dns.${d}`, rname: `hostmaster.${d}`, serial: 1700000000, refresh: 7200, retry: 1800, expire: 86400, minimum: zone.ttl };
+}
+
+/** True when `name` (lower case, no trailing dot) is inside the cluster domain. */
+export function inClusterZone(zone: ClusterZone, name: string): boolean {
+  return name === zone.domain || name.endsWith(`.${zone.domain}`);
+}
+
+function podRecord(zone: ClusterZone, name: string): DnsRecord | null {
+  if (zone.podsMode === 'disabled') return null;
+  const m = /^(\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3})\.([^.]+)\.pod\.(.+)$/.exec(name);
+  if (!m || m[3] !== zone.domain) return null;
+  const ip = m[1]!.replace(/-/g, '.');
+  if (!isIPv4(ip) || !zone.namespaces.has(m[2]!)) return null;
+  if (zone.podsMode === 'verified' && !zone.podIps.has(`${m[2]}/${ip}`)) return null;
+  return { name, class: 1, ttl: zone.ttl, type: 'A', address: ip };
+}
+
+function reply(rcode: number, answers: DnsRecord[], authority: DnsRecord[]): ZoneAnswer {
+  return { kind: 'reply', reply: { rcode, aa: true, answers, authority } };
+}
+
+/**
+ * The kubernetes plugin's answer to `type? name` (case-insensitive, trailing dot optional).
+ * A CNAME is returned on its own; chasing its target is the server's job (`coredns.ts`).
+ */
+export function answerFromZone(zone: ClusterZone, qname: string, type: string): ZoneAnswer {
+  const name = qname.toLowerCase().replace(/\.$/, '');
+  const isReverse = name.endsWith('.in-addr.arpa');
+  if (!inClusterZone(zone, name) && !isReverse) return { kind: 'forward' };
+  const records = zone.records.get(name) ?? [];
+  const pod = records.length ? null : podRecord(zone, name);
+  const all = pod ? [pod] : records;
+  if (isReverse && !all.length) return { kind: 'forward' };
+  const cname = all.filter((r) => r.type === 'CNAME');
+  if (cname.length && type !== 'CNAME') return reply(0, cname, []);
+  const match = all.filter((r) => r.type === type || (r.type === 'OTHER' && type === 'TXT'));
+  if (match.length) return reply(0, match, []);
+  if (all.length || zone.existing.has(name)) return reply(0, [], [zoneSoa(zone)]);
+  return reply(3, [], [zoneSoa(zone)]);
+}
