@@ -5,6 +5,8 @@
 import { parseArgs } from 'node:util';
 import type { Args, CommandOutput } from './commands';
 import { check, kubectl, run, show, trace } from './commands';
+import type { ByteOutput } from './export-commands';
+import { exportCommand, pcapCommand } from './export-commands';
 import { UsageError } from './io';
 
 const USAGE = `usage: hopscope COMMAND FILE [options]
@@ -18,9 +20,13 @@ commands:
   run FILE [--seed N] [--json]                 every Traffic request, with the per-endpoint distribution
   kubectl FILE get pods|nodes|svc|endpointslices [-o wide] [-n NS | -A]
   kubectl FILE describe service NAME [-n NS]
+  export netns FILE [--prefix P] [--teardown]  a shell script building the cluster with ip netns on a Linux host
+                                              (or removing it); refuses IPVS mode and IPIP
+  pcap FILE [--from REF --to TARGET] [--flow N] > trace.pcapng
+                                              the trace (or the Traffic's flows) as pcapng for Wireshark
 `;
 
-const COMMANDS: Record<string, (a: Args) => CommandOutput> = { check, trace, show, kubectl, run };
+const COMMANDS: Record<string, (a: Args) => CommandOutput | ByteOutput> = { check, trace, show, kubectl, run, export: exportCommand, pcap: pcapCommand };
 
 function main(argv: string[]): number {
   const [command, ...rest] = argv;
@@ -48,6 +54,9 @@ function main(argv: string[]): number {
         output: { type: 'string', short: 'o' },
         namespace: { type: 'string', short: 'n' },
         'all-namespaces': { type: 'boolean', short: 'A' },
+        prefix: { type: 'string' },
+        teardown: { type: 'boolean' },
+        flow: { type: 'string' },
       },
     });
     const out = run({ positionals, values });

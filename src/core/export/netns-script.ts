@@ -10,7 +10,8 @@
  * (addresses are added `noprefixroute` and the model's connected routes are added as routes,
  * so the table is the model's, not the kernel's idea of it), PERMANENT neighbours, FDB entries
  * the kernel does not make by itself, the sysctls the model holds, and each namespace's
- * iptables rules fed to `iptables-restore` as `renderIptablesSave` prints them.
+ * ipsets (`ipset restore`) and iptables rules fed to `iptables-restore` as `renderIptablesSave`
+ * prints them.
  *
  * What it adds because the model leaves it implicit (each named in the script's comments):
  * IPv6 off in every namespace (the model is IPv4: no router solicitations or MLD on the wire),
@@ -50,7 +51,6 @@ export function unsupportedReason(model: ClusterModel): string | undefined {
   for (const ns of model.netns.values()) {
     const ipip = ns.devices.find((d) => d.kind === 'ipip');
     if (ipip) return `IPIP tunnels (${ipip.name} in ${ns.id}, Calico's ipip backend) cannot be exported: the kernel this targets has no IPIP support (CONFIG_NET_IPIP, the tunl0 device)`;
-    if (ns.netfilter.ipsets.size) return `ipsets (in ${ns.id}) cannot be exported yet`;
   }
   return undefined;
 }
@@ -207,6 +207,16 @@ function tablesToRestore(ns: Netns): TableName[] {
   return tables;
 }
 
+/** `ipset save` format: the sets iptables rules name must exist before the rules. */
+function ipsetRestore(ns: Netns): string {
+  const lines: string[] = [];
+  for (const set of ns.netfilter.ipsets.values()) {
+    lines.push(`create ${set.name} ${set.type}${set.type === 'bitmap:port' ? ' range 0-65535' : ''}`);
+    for (const e of set.entries) lines.push(`add ${set.name} ${e}`);
+  }
+  return lines.join('\n');
+}
+
 function restoreIptables(c: Ctx): void {
   header(c, 'iptables: exactly what `hopscope show … iptables-save` prints');
   for (const ns of c.model.netns.values()) {
@@ -214,6 +224,7 @@ function restoreIptables(c: Ctx): void {
     if (!tables.length) continue;
     const n = shq(c.name(ns));
     const text = renderIptablesSave(ns.netfilter, { tables });
+    if (ns.netfilter.ipsets.size) c.out.push(`ip netns exec ${n} ipset restore <<'HOPSCOPE_SETS'`, ipsetRestore(ns), 'HOPSCOPE_SETS');
     // kube-proxy creates its nfacct counters over netlink before it restores rules naming them.
     for (const name of new Set([...text.matchAll(NFACCT)].map((m) => m[1]!))) c.out.push(`ip netns exec ${n} nfacct add ${shq(name)} >/dev/null`);
     c.out.push(`ip netns exec ${n} iptables-restore <<'HOPSCOPE_RULES'`, text.trimEnd(), 'HOPSCOPE_RULES');
