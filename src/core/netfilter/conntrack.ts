@@ -102,8 +102,24 @@ export function tupleKey(protocol: IpProtocol, t: CtTuple): string {
   return `${protocol} ${t.src} ${t.sport} ${t.dst} ${t.dport}`;
 }
 
+/**
+ * The forms a packet has between the two NAT manips of a connection that has both (kube-proxy's
+ * NodePort and masqueraded ClusterIP traffic: DNAT in PREROUTING/OUTPUT, SNAT in POSTROUTING):
+ * an original packet after DNAT but before SNAT, and a reply after un-SNAT (PREROUTING) but
+ * before un-DNAT (POSTROUTING/INPUT). The kernel keeps the conntrack entry on the skb across
+ * hooks; each hook here looks it up again, so these forms are indexed too.
+ */
+function halfNatted(e: ConntrackEntry): { original: CtTuple; reply: CtTuple } {
+  const original: CtTuple = { ...e.orig, dst: e.reply.src, dport: e.reply.sport };
+  const reply: CtTuple = { ...e.reply, dst: e.orig.src, dport: e.orig.sport };
+  return { original, reply };
+}
+
 function reindex(ct: ConntrackTable, e: ConntrackEntry): void {
-  // A packet may be seen before or after NAT: index both forms of both directions.
+  // A packet may be seen before, between or after NAT: index every form of both directions.
+  const half = halfNatted(e);
+  ct.index.set(tupleKey(e.protocol, half.original), { entry: e, dir: 'original' });
+  ct.index.set(tupleKey(e.protocol, half.reply), { entry: e, dir: 'reply' });
   ct.index.set(tupleKey(e.protocol, invertTuple(e.reply)), { entry: e, dir: 'original' });
   ct.index.set(tupleKey(e.protocol, invertTuple(e.orig)), { entry: e, dir: 'reply' });
   ct.index.set(tupleKey(e.protocol, e.orig), { entry: e, dir: 'original' });
@@ -111,7 +127,8 @@ function reindex(ct: ConntrackTable, e: ConntrackEntry): void {
 }
 
 function unindex(ct: ConntrackTable, e: ConntrackEntry): void {
-  for (const t of [e.orig, e.reply, invertTuple(e.orig), invertTuple(e.reply)]) {
+  const half = halfNatted(e);
+  for (const t of [e.orig, e.reply, invertTuple(e.orig), invertTuple(e.reply), half.original, half.reply]) {
     const k = tupleKey(e.protocol, t);
     if (ct.index.get(k)?.entry === e) ct.index.delete(k);
   }
