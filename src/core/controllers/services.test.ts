@@ -1,0 +1,142 @@
+// The API server's Service rules and the EndpointSlice controller, through loadScenario: every
+// bad input is a diagnostic at the field that caused it.
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../compile/load';
+
+const CLUSTER = 'apiVersion: hopscope/v1alpha1\nkind: Cluster\nmetadata: {name: t}\nspec: {nodes: 2, seed: 5}\n';
+const WEB = `---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, labels: {app: web}}
+spec:
+  nodeName: node-1
+  containers: [{name: c, ports: [{name: http, containerPort: 8080}]}]
+`;
+
+function load(...docs: string[]) {
+  const text = [CLUSTER, ...docs].join('');
+  const r = loadScenario(text);
+  const line = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+  const diag = (code: string) => r.diagnostics.find((d) => d.code === code);
+  return { r, model: r.model!, line, diag };
+}
+
+function svc(name: string, spec: string): string {
+  return `---\napiVersion: v1\nkind: Service\nmetadata: {name: ${name}}\nspec:\n${spec}`;
+}
+
+describe('ClusterIP allocation', () => {
+  it('gives kubernetes the first address, keeps the tenth for kube-dns, allocates the rest from the upper band by seed', () => {
+    const a = load(svc('a', '  ports: [{port: 80}]\n'), svc('b', '  ports: [{port: 80}]\n'));
+    const ips = Object.fromEntries(a.model.services.map((s) => [s.metadata.name, s.spec.clusterIP]));
+    expect(ips['kubernetes']).toBe('10.96.0.1');
+    for (const n of ['a', 'b']) {
+      expect(ips[n]).not.toBe('10.96.0.10');
+      const [, b, c, d] = ips[n]!.split('.').map(Number);
+      expect(((b! - 96) << 16) + (c! << 8) + d!).toBeGreaterThanOrEqual(256); // the lower band stays for static IPs
+    }
+    const again = load(svc('a', '  ports: [{port: 80}]\n'), svc('b', '  ports: [{port: 80}]\n'));
+    expect(again.model.services.map((s) => s.spec.clusterIP)).toEqual(a.model.services.map((s) => s.spec.clusterIP));
+    const dns = load(`---\napiVersion: v1\nkind: Service\nmetadata: {name: kube-dns, namespace: kube-system}\nspec:\n  ports: [{name: dns, port: 53, protocol: UDP}]\n`);
+    expect(dns.model.services.find((s) => s.metadata.name === 'kube-dns')?.spec.clusterIP).toBe('10.96.0.10');
+  });
+
+  it('reports a given IP outside the service CIDR or already taken, at spec.clusterIP', () => {
+    const c = load(svc('out', '  clusterIP: 10.0.0.5\n  ports: [{port: 80}]\n'), svc('dup', '  clusterIP: 10.96.0.1\n  ports: [{port: 80}]\n'));
+    expect(c.diag('clusterip-outside')).toMatchObject({ severity: 'error', pos: { line: c.line('clusterIP: 10.0.0.5') } });
+    expect(c.diag('clusterip-outside')?.message).toContain('The range of valid IPs is 10.96.0.0/12');
+    expect(c.diag('clusterip-taken')).toMatchObject({ severity: 'error', pos: { line: c.line('clusterIP: 10.96.0.1') } });
+    expect(c.diag('clusterip-taken')?.message).toContain('provided IP is already allocated');
+  });
+
+  it('headless keeps None; ExternalName gets no IP, and an IP on it is a diagnostic', () => {
+    const c = load(svc('h', '  clusterIP: None\n  ports: [{port: 80}]\n'), svc('x', '  type: ExternalName\n  externalName: 1.2.3.4\n'), svc('y', '  type: ExternalName\n  externalName: db.example.com\n  clusterIP: 10.96.5.5\n'));
+    expect(c.model.services.find((s) => s.metadata.name === 'h')?.spec.clusterIP).toBe('None');
+    expect(c.model.services.find((s) => s.metadata.name === 'x')?.spec.clusterIP).toBeUndefined();
+    expect(c.diag('externalname-ip')).toBeDefined();
+    const codes = c.r.diagnostics.filter((d) => d.code === 'externalname-ip');
+    expect(codes.map((d) => d.severity).sort()).toEqual(['error', 'warning']);
+    expect(codes.find((d) => d.severity === 'warning')?.pos.line).toBe(c.line('externalName: 1.2.3.4'));
+    expect(codes.find((d) => d.severity === 'error')?.pos.line).toBe(c.line('clusterIP: 10.96.5.5'));
+  });
+});
+
+describe('NodePorts and LoadBalancers', () => {
+  it('reports a NodePort out of range with the API server message, at the port', () => {
+    const c = load(svc('n', '  type: NodePort\n  ports: [{port: 80, nodePort: 8080}]\n'));
+    const d = c.diag('nodeport-range')!;
+    expect(d.severity).toBe('error');
+    expect(d.message).toBe('spec.ports[0].nodePort: Invalid value: 8080: provided port is not in the valid range. The range of valid ports is 30000-32767');
+    expect(d.pos.line).toBe(c.line('nodePort: 8080'));
+  });
+
+  it('reports a NodePort already taken by another Service', () => {
+    const c = load(svc('a', '  type: NodePort\n  ports: [{port: 80, nodePort: 30080}]\n'), svc('b', '  type: NodePort\n  ports:\n    - {port: 81, nodePort: 30080}\n'));
+    const d = c.diag('nodeport-taken')!;
+    expect(d.message).toContain('provided port is already allocated (to default/a)');
+    expect(d.pos.line).toBe(c.line('port: 81'));
+  });
+
+  it('a NodePort on a ClusterIP Service is forbidden', () => {
+    expect(load(svc('a', '  ports: [{port: 80, nodePort: 30080}]\n')).diag('nodeport-forbidden')?.severity).toBe('error');
+  });
+
+  it('a LoadBalancer with no node to send to stays <pending>, with a warning', () => {
+    const cluster = "apiVersion: hopscope/v1alpha1\nkind: Cluster\nmetadata: {name: t}\nspec:\n  nodes: [{name: node-1, labels: {node.kubernetes.io/exclude-from-external-load-balancers: ''}}]\n";
+    const r = loadScenario(cluster + svc('lb', '  type: LoadBalancer\n  ports: [{port: 80}]\n'));
+    const d = r.diagnostics.find((x) => x.code === 'lb-no-nodes')!;
+    expect(d.severity).toBe('warning');
+    expect(d.message).toContain('no available nodes');
+    const s = r.model!.services.find((x) => x.metadata.name === 'lb')!;
+    expect(s.status?.loadBalancer?.ingress ?? []).toEqual([]);
+    expect(s.spec.ports![0]!.nodePort).toBeGreaterThanOrEqual(30000);
+  });
+});
+
+describe('EndpointSlice controller', () => {
+  it('builds one slice per Service with labels, conditions, nodeName, targetRef and the resolved named port', () => {
+    const c = load(WEB, svc('web', '  selector: {app: web}\n  ports: [{name: h, port: 80, targetPort: http}]\n'));
+    const slice = c.model.endpointSlices.find((e) => e.metadata.labels?.['kubernetes.io/service-name'] === 'web')!;
+    expect(slice.metadata.name).toMatch(/^web-[a-z0-9]{5}$/);
+    expect(slice.metadata.labels?.['endpointslice.kubernetes.io/managed-by']).toBe('endpointslice-controller.k8s.io');
+    expect(slice.ports).toEqual([{ name: 'h', port: 8080, protocol: 'TCP' }]);
+    expect(slice.endpoints).toEqual([{ addresses: [c.model.pods[0]!.ip], conditions: { ready: true, serving: true, terminating: false }, nodeName: 'node-1', targetRef: { kind: 'Pod', namespace: 'default', name: 'web' } }]);
+  });
+
+  it('a pod that is not Ready is an endpoint that is neither ready nor serving', () => {
+    const c = load(WEB.replace('spec:\n  nodeName', 'status: {conditions: [{type: Ready, status: "False"}]}\nspec:\n  nodeName'), svc('web', '  selector: {app: web}\n  ports: [{port: 80}]\n'));
+    const slice = c.model.endpointSlices.find((e) => e.metadata.labels?.['kubernetes.io/service-name'] === 'web')!;
+    expect(slice.endpoints?.[0]?.conditions).toEqual({ ready: false, serving: false, terminating: false });
+  });
+
+  it('warns when a selector matches no pod, at spec.selector', () => {
+    const c = load(WEB, svc('none', '  selector: {app: nothing}\n  ports: [{port: 80}]\n'));
+    const d = c.diag('selector-no-match')!;
+    expect(d.severity).toBe('warning');
+    expect(d.message).toContain('selector app=nothing matches no pod');
+    expect(d.pos.line).toBe(c.line('app: nothing'));
+  });
+
+  it('warns when a targetPort name is declared by no selected pod', () => {
+    const c = load(WEB, svc('web', '  selector: {app: web}\n  ports: [{port: 80, targetPort: grpc}]\n'));
+    const d = c.diag('targetport-unresolved')!;
+    expect(d.message).toContain('no selected pod declares a TCP container port named "grpc"');
+    expect(d.pos.line).toBe(c.line('targetPort: grpc'));
+  });
+
+  it('keeps EndpointSlices given for a Service without selector', () => {
+    const c = load(svc('ext', '  ports: [{name: p, port: 80}]\n'), '---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: ext-1, labels: {kubernetes.io/service-name: ext}}\naddressType: IPv4\nports: [{name: p, port: 9000}]\nendpoints: [{addresses: [192.168.0.50]}]\n');
+    expect(c.model.endpointSlices.map((e) => e.metadata.name)).toContain('ext-1');
+  });
+});
+
+describe('without a Cluster document (objects as the API server stored them)', () => {
+  it('allocates nothing and only warns about values an API server would refuse', () => {
+    const r = loadScenario(svc('a', '  type: NodePort\n  clusterIP: 172.30.0.041\n  ports: [{port: 80, nodePort: 3001}, {name: b, port: 81}]\n').replace('{port: 80,', '{name: a, port: 80,').slice(4));
+    expect(r.hasErrors).toBe(false);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['nodeport-as-stored', 'ip-leading-zeros']));
+    const s = r.model!.services;
+    expect(s.map((x) => x.metadata.name)).toEqual(['a']);
+    expect(s[0]!.spec.ports![1]!.nodePort).toBeUndefined();
+  });
+});
