@@ -1,0 +1,86 @@
+// kubectl layouts for Services and EndpointSlices (spec/services-and-proxy.md §10).
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../compile/load';
+import { renderDescribeService, renderGetEndpointSlices, renderGetServices, tabwrite } from './kubectl-services';
+
+const TEXT = `apiVersion: hopscope/v1alpha1
+kind: Cluster
+metadata: {name: k}
+spec: {nodes: 2, seed: 2}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: app-1, labels: {app: myapp, type: frontend}}
+spec: {nodeName: node-1, containers: [{name: c, ports: [{containerPort: 80}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: myapp-service}
+spec:
+  type: NodePort
+  clusterIP: 10.110.37.201
+  selector: {app: myapp, type: frontend}
+  ports: [{port: 80, targetPort: 80, nodePort: 30008}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: my-db}
+spec: {type: ExternalName, externalName: db.example.com}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web-headless}
+spec: {clusterIP: None, selector: {app: none}, ports: [{port: 80}]}
+`;
+
+const model = loadScenario(TEXT).model!;
+
+describe('kubectl get svc / endpointslices', () => {
+  it('prints the columns, <none>, headless None and NodePorts as kubectl does', () => {
+    const out = renderGetServices(model);
+    expect(out.split('\n')[0]).toBe('NAME            TYPE           CLUSTER-IP      EXTERNAL-IP      PORT(S)        AGE');
+    expect(out).toContain('my-db           ExternalName   <none>          db.example.com   <none>         <unknown>');
+    expect(out).toContain('myapp-service   NodePort       10.110.37.201   <none>           80:30008/TCP   <unknown>');
+    expect(out).toContain('web-headless    ClusterIP      None            <none>           80/TCP         <unknown>');
+    expect(renderGetServices(model, { wide: true })).toContain('app=myapp,type=frontend');
+  });
+
+  it('endpointslices: ports and addresses, <unset> when empty', () => {
+    const out = renderGetEndpointSlices(model);
+    expect(out).toMatch(/myapp-service-\w{5}\s+IPv4\s+80\s+10\.244\.0\.\d+\s+<unknown>/);
+    expect(out).toMatch(/web-headless-\w{5}\s+IPv4\s+<unset>\s+<unset>/);
+  });
+});
+
+describe('kubectl describe service', () => {
+  it('matches the current kubectl layout for a NodePort Service', () => {
+    const ip = model.pods[0]!.ip;
+    expect(renderDescribeService(model, 'myapp-service')).toBe(`Name:                     myapp-service
+Namespace:                default
+Labels:                   <none>
+Annotations:              <none>
+Selector:                 app=myapp,type=frontend
+Type:                     NodePort
+IP Family Policy:         SingleStack
+IP Families:              IPv4
+IP:                       10.110.37.201
+IPs:                      10.110.37.201
+Port:                     <unset>  80/TCP
+TargetPort:               80/TCP
+NodePort:                 <unset>  30008/TCP
+Endpoints:                ${ip}:80
+Session Affinity:         None
+External Traffic Policy:  Cluster
+Internal Traffic Policy:  Cluster
+Events:                   <none>
+`);
+  });
+
+  it('returns null for an unknown Service', () => {
+    expect(renderDescribeService(model, 'nope')).toBeNull();
+  });
+
+  it('tabwrite aligns each run of lines that share a column', () => {
+    expect(tabwrite(['a:\tx', 'long:\ty\tz', 'b'])).toBe('a:     x\nlong:  y  z\nb\n');
+  });
+});
