@@ -1,10 +1,18 @@
 /**
  * A plain-data picture of the model for the canvas (DESIGN §1: the UI only draws): every
  * namespace with its devices, and every link between devices — veth pairs, bridge ports,
- * segment attachments, tunnels between VTEPs. Device ids are `${netns}#${device}`, the same ids
- * trace hops carry in `deviceId`, so a hop can be placed on the canvas directly.
+ * segment attachments, tunnels between VTEPs — plus every Service with its endpoints. Device ids
+ * are `${netns}#${device}`, the same ids trace hops carry in `deviceId`, so a hop can be placed
+ * on the canvas directly.
+ *
+ * Services are virtual: a ClusterIP sits on no device and no route (kube-proxy's rules, or IPVS's
+ * dummy kube-ipvs0, catch it), so `services` is a list beside the namespaces, each endpoint
+ * pointing at the namespace that owns its address when the model has one.
+ *
+ * Pure and total; additions to these types are optional or appended so older readers keep working.
  */
 import type { ClusterModel, Device } from '../model/types';
+import type { EndpointSlice, Service } from '../k8s/types';
 
 export interface DeviceSummary {
   id: string;
@@ -51,6 +59,47 @@ export interface SegmentSummary {
   ports: string[];
 }
 
+/** One port of a Service as the API server stored it (`targetPort` as written: a number or a name). */
+export interface ServicePortSummary {
+  name?: string;
+  protocol: string;
+  port: number;
+  targetPort: string;
+  nodePort?: number;
+}
+
+/** One endpoint address of a Service, from its EndpointSlices. */
+export interface ServiceEndpointSummary {
+  ip: string;
+  /** The resolved target ports (per EndpointSlice port), e.g. ["8080/TCP"]. */
+  ports: string[];
+  ready: boolean;
+  serving: boolean;
+  terminating: boolean;
+  /** `NS/NAME` of the pod (targetRef), when the slice names one. */
+  target?: string;
+  nodeName?: string;
+  /** The namespace in the model that owns the address (a pod's netns, or a node's for host-network), if any. */
+  netns?: string;
+}
+
+/** A Service: a virtual IP with no device and no route, and the endpoints it balances over. */
+export interface ServiceSummary {
+  /** `svc:NS/NAME`. */
+  id: string;
+  namespace: string;
+  name: string;
+  type: string;
+  /** The ClusterIP, `None` for a headless Service, or empty for ExternalName. */
+  clusterIP: string;
+  ports: ServicePortSummary[];
+  /** NodePort, external and LoadBalancer ingress addresses that also lead to this Service. */
+  externalIPs: string[];
+  selector?: Record<string, string>;
+  sessionAffinity?: string;
+  endpoints: ServiceEndpointSummary[];
+}
+
 export interface ModelSummary {
   name: string;
   cni: { plugin: string; backend?: string; mtu: number };
@@ -60,6 +109,8 @@ export interface ModelSummary {
   netns: NetnsSummary[];
   segments: SegmentSummary[];
   links: LinkSummary[];
+  /** Every Service, in API order (namespace, then name). Absent in summaries made before Services. */
+  services?: ServiceSummary[];
 }
 
 function deviceSummary(netns: string, d: Device): DeviceSummary {
@@ -101,5 +152,59 @@ export function summarizeModel(model: ClusterModel): ModelSummary {
       if (peer && ns.id < peer.netns && !links.some((l) => l.id === `tunnel:${ns.id}#tunl0>${peer.netns}`)) links.push({ id: `tunnel:${ns.id}#tunl0>${peer.netns}`, kind: 'tunnel', a: `${ns.id}#tunl0`, b: `${peer.netns}#tunl0`, label: 'IPIP (proto 4)' });
     }
   }
-  return { name: model.name, cni: model.cni, proxyMode: model.proxyMode, podCIDR: model.podCIDR, serviceCIDR: model.serviceCIDR, netns, segments, links };
+  const services = summarizeServices(model);
+  return { name: model.name, cni: model.cni, proxyMode: model.proxyMode, podCIDR: model.podCIDR, serviceCIDR: model.serviceCIDR, netns, segments, links, services };
+}
+
+function nsKey(o: { metadata: { namespace?: string } }): string {
+  return o.metadata.namespace ?? 'default';
+}
+
+/** The netns owning an address: a pod's (by IP), else a node's (host-network endpoints, the apiserver). */
+function ownerOf(model: ClusterModel, ip: string, target: string | undefined): string | undefined {
+  const pod = (target ? model.pods.find((p) => `${p.namespace}/${p.name}` === target && p.ip === ip) : undefined) ?? model.pods.find((p) => p.ip === ip && !p.hostNetwork);
+  if (pod) return pod.hostNetwork ? model.nodes.find((n) => n.name === pod.node)?.netns : pod.netns;
+  return model.nodes.find((n) => n.ip === ip)?.netns;
+}
+
+function endpointsOf(model: ClusterModel, svc: Service, slices: EndpointSlice[]): ServiceEndpointSummary[] {
+  const out: ServiceEndpointSummary[] = [];
+  const name = svc.metadata.name ?? '';
+  for (const slice of slices) {
+    if (slice.metadata.labels?.['kubernetes.io/service-name'] !== name || nsKey(slice) !== nsKey(svc) || slice.addressType === 'FQDN') continue;
+    const ports = (slice.ports ?? []).filter((p) => p.port !== undefined).map((p) => `${p.port}/${p.protocol ?? 'TCP'}`);
+    for (const e of slice.endpoints ?? []) {
+      const ready = e.conditions?.ready !== false;
+      const target = e.targetRef?.name ? `${e.targetRef.namespace ?? nsKey(svc)}/${e.targetRef.name}` : undefined;
+      for (const ip of e.addresses) {
+        if (out.some((o) => o.ip === ip)) continue;
+        const netns = ownerOf(model, ip, target);
+        out.push({ ip, ports, ready, serving: e.conditions?.serving ?? ready, terminating: e.conditions?.terminating ?? false, ...(target ? { target } : {}), ...(e.nodeName ? { nodeName: e.nodeName } : {}), ...(netns ? { netns } : {}) });
+      }
+    }
+  }
+  return out;
+}
+
+/** Every Service with its ports, extra addresses and endpoints; sorted by namespace and name. */
+function summarizeServices(model: ClusterModel): ServiceSummary[] {
+  const svcs = [...(model.services ?? [])].sort((a, b) => nsKey(a).localeCompare(nsKey(b)) || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+  return svcs.map((svc) => {
+    const spec = svc.spec;
+    const ports: ServicePortSummary[] = (spec.ports ?? []).map((p) => ({ ...(p.name ? { name: p.name } : {}), protocol: p.protocol ?? 'TCP', port: p.port, targetPort: String(p.targetPort ?? p.port), ...(p.nodePort ? { nodePort: p.nodePort } : {}) }));
+    const lb = (svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : []));
+    const s: ServiceSummary = {
+      id: `svc:${nsKey(svc)}/${svc.metadata.name ?? ''}`,
+      namespace: nsKey(svc),
+      name: svc.metadata.name ?? '',
+      type: spec.type ?? 'ClusterIP',
+      clusterIP: spec.type === 'ExternalName' ? '' : (spec.clusterIP ?? ''),
+      ports,
+      externalIPs: [...(spec.externalIPs ?? []), ...lb],
+      endpoints: endpointsOf(model, svc, model.endpointSlices ?? []),
+    };
+    if (spec.selector) s.selector = spec.selector;
+    if (spec.sessionAffinity) s.sessionAffinity = spec.sessionAffinity;
+    return s;
+  });
 }
