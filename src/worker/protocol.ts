@@ -51,8 +51,20 @@ export interface FlowEntry {
   error?: string;
 }
 
+/** One Traffic request run `count` times (faults applied): answers per endpoint (`NS/POD`). */
+export interface RequestTally {
+  from: string;
+  to: string;
+  count: number;
+  delivered: number;
+  dropped: number;
+  byEndpoint: Record<string, number>;
+}
+
 export interface TraceResponse {
   flows: FlowEntry[];
+  /** Present when the scenario's Traffic was run whole (not for an explicit from/to trace). */
+  tallies?: RequestTally[];
 }
 
 export interface MessageMap {

@@ -4,6 +4,8 @@
  */
 import { loadScenario, renderGetPods, summarizeModel, traceFlow } from '../core/index';
 import type { ClusterModel, Scenario } from '../core/index';
+import type { TrafficRequest } from '../core/scenario/types';
+import { resolveServiceName, runTraffic } from '../core/simulate/run';
 import type { FlowEntry, HandlerTable, LoadResponse, TraceRequest, TraceResponse } from './protocol';
 import { PROTOCOL_VERSION } from './protocol';
 import { renderAll } from './renderings';
@@ -11,8 +13,11 @@ import { renderAll } from './renderings';
 /** Repetitions traced per Traffic request, and flows per trace in total (payload bound). */
 const MAX_PER_REQUEST = 5;
 const MAX_FLOWS = 24;
+/** A scenario with at most this many requests in all runs whole (faults, tallies). */
+const MAX_RUN = 2000;
 
 interface Good {
+  text: string;
   model: ClusterModel;
   scenario: Scenario;
   view: Pick<LoadResponse, 'summary' | 'renderings' | 'pods'>;
@@ -22,15 +27,38 @@ function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : 0;
 }
 
-function traceScenario(good: Good, seed?: number): FlowEntry[] {
+/**
+ * The scenario's Traffic as `hopscope run` runs it — faults applied in order between requests,
+ * Service names resolved — keeping the first few repetitions of each request to animate and
+ * the per-endpoint tallies of all of them. Faults change pods and rules, so a scenario with
+ * faults runs on a fresh model and the model on screen stays as compiled.
+ */
+function traceScenario(good: Good, seed?: number): TraceResponse {
+  const requests = good.scenario.traffic.flatMap((d) => d.value.spec?.requests ?? []);
+  const total = requests.reduce((n, r) => n + Math.max(1, r.count ?? 1), 0);
+  if (total > MAX_RUN) return { flows: traceFirstFew(good, requests, seed) };
+  const hasFaults = good.scenario.traffic.some((d) => (d.value.spec?.faults ?? []).length > 0);
+  const model = hasFaults ? (loadScenario(good.text).model ?? good.model) : good.model;
+  const flows: FlowEntry[] = [];
+  const run = runTraffic(model, good.scenario, {
+    ...(seed !== undefined ? { seed } : {}),
+    onFlow: (r, i, res) => {
+      if (i >= MAX_PER_REQUEST || flows.length >= MAX_FLOWS) return;
+      flows.push(res.ok ? { from: r.from, to: r.to, index: i, flow: res.flow } : { from: r.from, to: r.to, index: i, error: res.error });
+    },
+  });
+  return { flows, tallies: run.requests.map(({ from, to, count, delivered, dropped, byEndpoint }) => ({ from, to, count, delivered, dropped, byEndpoint })) };
+}
+
+/** Too many requests to run them all: the first few of each, without faults. */
+function traceFirstFew(good: Good, requests: TrafficRequest[], seed?: number): FlowEntry[] {
   const out: FlowEntry[] = [];
-  for (const doc of good.scenario.traffic) {
-    for (const r of doc.value.spec?.requests ?? []) {
-      const n = Math.max(1, Math.min(r.count ?? 1, MAX_PER_REQUEST));
-      for (let i = 0; i < n && out.length < MAX_FLOWS; i++) {
-        const res = traceFlow(good.model, { from: r.from, to: r.to, ...(r.protocol ? { protocol: r.protocol } : {}) }, { index: out.length, ...(seed !== undefined ? { seed } : {}) });
-        out.push(res.ok ? { from: r.from, to: r.to, index: i, flow: res.flow } : { from: r.from, to: r.to, index: i, error: res.error });
-      }
+  for (const r of requests) {
+    const n = Math.max(1, Math.min(r.count ?? 1, MAX_PER_REQUEST));
+    for (let i = 0; i < n && out.length < MAX_FLOWS; i++) {
+      const to = resolveServiceName(good.model, r.to, 'default');
+      const res = traceFlow(good.model, { from: r.from, to, ...(r.protocol ? { protocol: r.protocol } : {}) }, { index: out.length, ...(seed !== undefined ? { seed } : {}) });
+      out.push(res.ok ? { from: r.from, to: r.to, index: i, flow: res.flow } : { from: r.from, to: r.to, index: i, error: res.error });
     }
   }
   return out;
@@ -47,7 +75,7 @@ export function createSimulator(): HandlerTable {
       if (!r.hasErrors && r.model) {
         // Traces mutate conntrack and external hosts: render before anything walks the model.
         const view = { summary: summarizeModel(r.model), renderings: renderAll(r.model), pods: renderGetPods(r.model) };
-        good = { model: r.model, scenario: r.scenario, view };
+        good = { text, model: r.model, scenario: r.scenario, view };
         return { ...view, diagnostics: r.diagnostics, hasErrors: false, stale: false, compileMs: now() - t0 };
       }
       const view = good?.view ?? { summary: null, renderings: {}, pods: '' };
@@ -59,7 +87,7 @@ export function createSimulator(): HandlerTable {
         const res = traceFlow(good.model, { from: req.from, to: req.to, ...(req.protocol ? { protocol: req.protocol } : {}) }, req.seed !== undefined ? { seed: req.seed } : {});
         return { flows: [res.ok ? { from: req.from, to: req.to, index: 0, flow: res.flow } : { from: req.from, to: req.to, index: 0, error: res.error }] };
       }
-      return { flows: traceScenario(good, req.seed) };
+      return traceScenario(good, req.seed);
     },
   };
 }

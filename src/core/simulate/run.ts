@@ -12,6 +12,7 @@ import type { ClusterModel, ModelPod } from '../model/types';
 import type { Scenario, TrafficFault, TrafficRequest } from '../scenario/types';
 import type { CniContext } from '../cni/types';
 import { traceFlow } from './flow';
+import type { FlowResult } from './flow';
 import { resolveCluster } from '../compile/resolved';
 import { resyncServiceNetwork } from '../compile/service-network';
 import { getNetworkPlugin } from '../cni/registry';
@@ -34,6 +35,8 @@ export interface RequestTally {
 export interface RunOptions {
   /** Overrides the cluster's seed. */
   seed?: number;
+  /** Called with every flow as it is traced (the web UI keeps a few of them to animate). */
+  onFlow?: (req: TrafficRequest, repetition: number, result: FlowResult) => void;
 }
 
 export interface RunResult {
@@ -64,6 +67,7 @@ export function runTraffic(model: ClusterModel, scenario: Scenario, opts: RunOpt
       const to = resolveServiceName(model, req.to, namespaceOf(req.from));
       const r = traceFlow(model, { from: req.from, to, ...(req.protocol ? { protocol: req.protocol } : {}) }, { index: sent, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
       sent++;
+      opts.onFlow?.(req, i, r);
       if (!r.ok) {
         if (!errors.includes(`${req.from} → ${req.to}: ${r.error}`)) errors.push(`${req.from} → ${req.to}: ${r.error}`);
         tally.dropped++;

@@ -48,6 +48,7 @@ export function createSimBridge(store: StoreApi<AppState>, opts: BridgeOptions =
       const t = await client.trace();
       if (g !== gen) return;
       store.getState().setFlows(t.flows);
+      store.setState({ tallies: t.tallies ?? [] });
       if (autoplay && t.flows.some((f) => f.flow)) {
         autoplay = false;
         store.setState({ playing: true });

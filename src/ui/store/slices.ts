@@ -25,6 +25,7 @@ export const resultSlice: Slice<ResultSlice> = (set) => ({
 
 export const flowsSlice: Slice<FlowsSlice> = (set, get) => ({
   flows: [],
+  tallies: [],
   flowIndex: 0,
   setFlows: (flows) => set({ flows, flowIndex: Math.min(get().flowIndex, Math.max(0, flows.length - 1)), hop: 0 }),
   selectFlow: (flowIndex) => set({ flowIndex, hop: 0 }),

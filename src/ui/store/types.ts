@@ -1,6 +1,6 @@
 /** The UI store's slices (STYLE §10): UI state plus the worker's last result, never a second model. */
 import type { Diagnostic, Hop, ModelSummary } from '../../core/index';
-import type { FlowEntry, LoadResponse, NetnsRenderings } from '../../worker/protocol';
+import type { FlowEntry, LoadResponse, NetnsRenderings, RequestTally } from '../../worker/protocol';
 
 export type Detail = 'overview' | 'detail';
 export type Theme = 'light' | 'dark';
@@ -30,6 +30,8 @@ export interface ResultSlice {
 
 export interface FlowsSlice {
   flows: FlowEntry[];
+  /** Per-endpoint answers of each Traffic request run whole (the 50/50 experiment). */
+  tallies: RequestTally[];
   flowIndex: number;
   setFlows(flows: FlowEntry[]): void;
   selectFlow(i: number): void;
