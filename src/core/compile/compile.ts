@@ -21,6 +21,7 @@ import { nodesFromObjects } from './nodes-from-objects';
 import { podAnnotatedIp } from './pod-ip';
 import { cidrContains, ipv4ToInt } from '../util/ip';
 import { buildServiceNetwork } from './service-network';
+import { buildAddons, withAddonObjects } from './addons';
 
 export interface CompileResult {
   /** Null only when the scenario is too broken to build anything. */
@@ -38,6 +39,8 @@ export function compile(scenario: Scenario): CompileResult {
   const clusterPos = scenario.cluster?.pos ?? ORIGIN;
   const cluster = resolveCluster(scenario.cluster?.value ?? null, at(clusterPos));
   if (!scenario.cluster?.value.spec?.nodes && scenario.nodes.length) cluster.nodes = nodesFromObjects(scenario, cluster);
+  // Add-ons (CoreDNS, an ingress controller) are API objects the controllers below treat like any other.
+  scenario = withAddonObjects(scenario, cluster);
 
   const model: ClusterModel = {
     name: cluster.name,
@@ -81,6 +84,7 @@ export function compile(scenario: Scenario): CompileResult {
   }
   // Services → EndpointSlices → kube-proxy on every node (compile/service-network.ts).
   buildServiceNetwork(model, scenario, cluster, (severity, message, code, pos) => diagnostics.push({ severity, message, code, pos }));
+  buildAddons(model, scenario, cluster, (severity, message, code, pos) => diagnostics.push({ severity, message, code, pos }));
   return { model, diagnostics, cluster };
 }
 

@@ -4,6 +4,7 @@
  * new stack, so a snapshot taken at a hop never changes afterwards (structural sharing keeps
  * that cheap). Byte-level encoding lives in `core/wire`, never here.
  */
+import type { DnsMessage } from '../wire/dns';
 
 export type MacAddress = string; // "aa:bb:cc:dd:ee:ff"
 export type Ipv4Address = string; // dotted quad
@@ -79,6 +80,8 @@ export interface Payload {
   length: number;
   /** What the bytes are, e.g. "HTTP GET /" or "DNS A? kubernetes.default". */
   summary: string;
+  /** The DNS message, when the payload is one (queries to and replies from port 53). */
+  dns?: DnsMessage;
 }
 
 export interface Packet {

@@ -3,100 +3,24 @@
  * and — when a socket took it — the reply that socket sends back, walked home through the
  * same conntrack entries (so every NAT is reversed at the right hop). TCP is summarised as
  * its SYN and SYN-ACK, ICMP as echo request and reply, UDP as one datagram each way.
+ *
+ * A target that is a name is resolved first through the cluster's DNS (the lookup's own flows
+ * are walked but not returned here: `traceRequest` in ./request.ts returns them all); the flow
+ * returned is the connection. The walking itself lives in ./exchange.ts.
  */
-import type { ClusterModel, Netns } from '../model/types';
-import type { Flow, Hop } from '../trace/types';
-import type { Header, Ipv4Header, Packet } from '../datapath/packet';
-import type { WalkContext } from '../datapath/context';
-import type { Source, Target } from './refs';
-import { walk } from '../datapath/walker';
-import { outerIp, l4Of } from '../datapath/headers';
-import { createRng } from '../util/rng';
+import type { ClusterModel } from '../model/types';
+import type { Hop } from '../trace/types';
+import type { FlowOptions, FlowResult } from './exchange';
 import { resolveSource, parseTarget } from './refs';
-import { buildExternalHost } from '../compile/underlay';
-import { findLocalAddress } from '../model/netns';
-import { ipv4ToInt } from '../util/ip';
+import { traceExchange } from './exchange';
+import { traceRequest } from './request';
+
+export type { ExchangeHooks, FlowOptions, FlowResult } from './exchange';
 
 export interface FlowRequest {
   from: string;
   to: string;
   protocol?: 'TCP' | 'UDP' | 'ICMP';
-}
-
-export interface FlowOptions {
-  /** Overrides the cluster's seed. */
-  seed?: number;
-  /** Which flow of a run this is: each gets its own random stream and source port. */
-  index?: number;
-  /** Simulated time in seconds. */
-  now?: number;
-}
-
-export type FlowResult = { ok: true; flow: Flow } | { ok: false; error: string };
-
-const EPHEMERAL = [32768, 60999] as const;
-
-function requestPacket(src: Source, t: Target, ip: string, ctx: WalkContext, mss: number): Packet {
-  const ipH: Ipv4Header = { kind: 'ipv4', src: '', dst: ip, ttl: 64, protocol: t.protocol, id: ctx.rng.int(1, 65535), df: true };
-  // A container talking to 127.0.0.1 is bound to loopback; otherwise routing picks the source.
-  if (ip.startsWith('127.')) ipH.src = '127.0.0.1';
-  let l4: Header;
-  let summary: string;
-  if (t.protocol === 'tcp') {
-    l4 = { kind: 'tcp', sport: ctx.rng.int(EPHEMERAL[0], EPHEMERAL[1]), dport: t.port!, flags: 'S', seq: ctx.rng.u32(), ack: 0, window: 64240, mss };
-    summary = `TCP SYN: ${t.scheme ? `${t.scheme.toUpperCase()} ` : ''}connection to ${t.host}:${t.port}${t.path && t.path !== '/' ? t.path : ''}`;
-  } else if (t.protocol === 'udp') {
-    l4 = { kind: 'udp', sport: ctx.rng.int(EPHEMERAL[0], EPHEMERAL[1]), dport: t.port! };
-    summary = `UDP datagram to ${t.host}:${t.port}`;
-  } else {
-    l4 = { kind: 'icmp', type: 8, code: 0, id: ctx.rng.int(1, 65535), seq: 1 };
-    summary = `ICMP echo request (ping ${t.host})`;
-  }
-  return { headers: [ipH, l4], payload: { length: t.protocol === 'tcp' ? 0 : 56, summary } };
-}
-
-function replyPacket(received: Packet, ctx: WalkContext): Packet {
-  const ip = outerIp(received);
-  const l4 = l4Of(received)!;
-  const ipH: Ipv4Header = { kind: 'ipv4', src: ip.dst, dst: ip.src, ttl: 64, protocol: ip.protocol, id: ctx.rng.int(1, 65535), df: true };
-  let h: Header;
-  let summary: string;
-  if (l4.kind === 'tcp') {
-    h = { kind: 'tcp', sport: l4.dport, dport: l4.sport, flags: 'S.', seq: ctx.rng.u32(), ack: (l4.seq + 1) >>> 0, window: 65160, ...(l4.mss ? { mss: l4.mss } : {}) };
-    summary = 'TCP SYN-ACK: the server accepts the connection';
-  } else if (l4.kind === 'udp') {
-    h = { kind: 'udp', sport: l4.dport, dport: l4.sport };
-    summary = 'UDP reply';
-  } else {
-    h = { kind: 'icmp', type: 0, code: 0, id: l4.kind === 'icmp' ? l4.id : 0, seq: l4.kind === 'icmp' ? l4.seq : 0 };
-    summary = 'ICMP echo reply';
-  }
-  return { headers: [ipH, h], payload: { length: received.payload.length, summary } };
-}
-
-function endpointName(model: ClusterModel, netns: string): string {
-  const ns = model.netns.get(netns);
-  if (!ns) return netns;
-  if (ns.pod) return ns.pod;
-  return ns.kind === 'host' ? `external/${ns.name}` : ns.node === 'underlay' ? ns.name : ns.node;
-}
-
-/** Makes sure an address outside the cluster exists as an external host, so it can answer. */
-function ensureExternal(model: ClusterModel, ip: string): void {
-  for (const ns of model.netns.values()) if (findLocalAddress(ns, ipv4ToInt(ip))) return;
-  const inside = (cidr: string) => {
-    const [a, p] = cidr.split('/');
-    const m = Number(p) === 0 ? 0 : (0xffffffff << (32 - Number(p))) >>> 0;
-    return ((ipv4ToInt(ip) & m) >>> 0) === ((ipv4ToInt(a!) & m) >>> 0);
-  };
-  if (inside(model.podCIDR) || inside(model.serviceCIDR) || ip.startsWith('127.')) return;
-  for (const seg of model.segments.values()) if (inside(seg.cidr) && seg.id !== 'internet') return;
-  buildExternalHost(model, model.seed, ip, ip);
-}
-
-function podMtu(ns: Netns): number {
-  const eth0 = ns.devices.find((d) => d.name === 'eth0');
-  return eth0?.mtu ?? 1500;
 }
 
 /** Traces one request and its reply. */
@@ -106,30 +30,12 @@ export function traceFlow(model: ClusterModel, req: FlowRequest, opts: FlowOptio
   const target = parseTarget(model, req.to, req.protocol);
   if (!target.ok) return target;
   const t = target.value;
-  if (!t.ip) return { ok: false, error: `cannot resolve "${t.host}": name resolution needs the cluster DNS model, which does not cover this name` };
-  if (t.host === t.ip) ensureExternal(model, t.ip); // a pod/ or node/ reference is inside the cluster
-  const seed = opts.seed ?? model.seed;
-  const ctx: WalkContext = { model, rng: createRng(seed, 'flow', opts.index ?? 0), now: opts.now ?? opts.index ?? 0, hops: [] };
-  const ns = src.value.netns;
-  const request = requestPacket(src.value, t, t.ip, ctx, podMtu(ns) - 40);
-  const end = walk(ctx, { kind: 'output', ns, pkt: request });
-  const flow: Flow = { verdict: end.verdict, from: src.value.label, to: req.to, hops: ctx.hops };
-  if (end.verdict === 'dropped') {
-    flow.reason = end.reason ?? 'unreachable';
-    return { ok: true, flow };
+  if (!t.ip) {
+    const r = traceRequest(model, req, opts);
+    if (!r.ok) return r;
+    return r.trace.flow ? { ok: true, flow: r.trace.flow } : { ok: false, error: r.trace.error ?? `cannot resolve "${t.host}"` };
   }
-  flow.endpoint = endpointName(model, end.endpoint!.netns);
-  const sent = ctx.hops[0]!.packet;
-  const received = ctx.hops[ctx.hops.length - 1]!.packet;
-  const serverNs = model.netns.get(end.endpoint!.netns)!;
-  const rctx: WalkContext = { model, rng: ctx.rng, now: ctx.now, hops: [], ...(ctx.envs ? { envs: ctx.envs } : {}), expect: { netns: ns.id, ip: outerIp(sent).src, protocol: t.protocol, ...(t.protocol !== 'icmp' ? { port: (l4Of(sent) as { sport: number }).sport } : {}) } };
-  const rend = walk(rctx, { kind: 'output', ns: serverNs, pkt: replyPacket(received, rctx) });
-  flow.reply = { verdict: rend.verdict, hops: rctx.hops, ...(rend.reason ? { reason: rend.reason } : {}) };
-  if (rend.verdict === 'dropped') {
-    flow.verdict = 'dropped';
-    flow.reason = `reply: ${rend.reason ?? 'unreachable'}`;
-  }
-  return { ok: true, flow };
+  return { ok: true, flow: traceExchange(model, src.value, { ...t, ip: t.ip }, req.to, opts) };
 }
 
 export type { Hop };

@@ -6,7 +6,9 @@
  *   expect(stages(f)).toContain('encap');
  *
  * It writes a real scenario YAML and loads it through the public API, so tests exercise the
- * same path as the CLI and the worker.
+ * same path as the CLI and the worker. Unlike a bare `kind: Cluster`, the harness leaves the
+ * DNS add-on (CoreDNS pods, kube-dns) out unless `.dns()` asks for it, so a test sees only the
+ * pods it declares.
  */
 import type { ClusterModel } from '../model/types';
 import type { Flow } from '../trace/types';
@@ -37,6 +39,8 @@ export interface ClusterBuilder {
   cni(plugin: string, opts?: { backend?: string; crossSubnet?: boolean }): ClusterBuilder;
   underlay(type: 'l2' | 'routed' | 'cloud', subnets?: string[]): ClusterBuilder;
   seed(n: number): ClusterBuilder;
+  /** Run CoreDNS behind kube-dns (`Cluster.spec.dns`; off by default in the harness). */
+  dns(on?: boolean): ClusterBuilder;
   pod(name: string, spec?: PodSpecLite): ClusterBuilder;
   raw(doc: string): ClusterBuilder;
   yaml(): string;
@@ -44,7 +48,7 @@ export interface ClusterBuilder {
 }
 
 export function cluster(): ClusterBuilder {
-  const spec: Record<string, unknown> = { nodes: 2 };
+  const spec: Record<string, unknown> = { nodes: 2, dns: false };
   const docs: string[] = [];
   const b: ClusterBuilder = {
     nodes(n) {
@@ -61,6 +65,10 @@ export function cluster(): ClusterBuilder {
     },
     seed(n) {
       spec.seed = n;
+      return b;
+    },
+    dns(on = true) {
+      spec.dns = on;
       return b;
     },
     pod(name, s = {}) {

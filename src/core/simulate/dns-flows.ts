@@ -1,0 +1,143 @@
+/**
+ * Name resolution as packets (spec/dns-and-ingress.md §3): every question the stub resolver
+ * asks is a UDP exchange from the client's socket to its nameserver — for a ClusterFirst pod
+ * the kube-dns ClusterIP, DNAT-ed by the node's kube-proxy rules to a CoreDNS pod, maybe on
+ * another node through the overlay — and the reply walks back through the same conntrack entry,
+ * so the client sees it come from the ClusterIP. The CoreDNS pod that received the query
+ * answers from the cluster zone; a name outside it makes that pod forward the question to
+ * its own nameserver (the upstream resolver, a second flow, masqueraded by its node).
+ *
+ * Each exchange has its own random stream (`dns:<n>` of the request's flow index), so a lookup
+ * never changes the connection that follows. Mutates the model as walks do (conntrack, ARP).
+ */
+import type { ClusterModel, ModelPod, Netns } from '../model/types';
+import type { Flow } from '../trace/types';
+import type { Payload } from '../datapath/packet';
+import type { DnsMessage } from '../wire/dns';
+import type { Source } from './refs';
+import type { DnsReply, ExchangeResult, Resolution, ResolveOptions } from '../dns/resolver';
+import type { ResolvConf } from '../dns/resolv-conf';
+import { dnsQuery, emitDns, formatDns } from '../wire/dns';
+import { resolveName } from '../dns/resolver';
+import { corednsAnswer } from '../dns/coredns';
+import { publicReply, UPSTREAM_DNS, UPSTREAM_DNS_HOST } from '../dns/upstream';
+import { clusterZoneOf, getDnsState, podDnsConf, publicZoneOf } from '../dns/cluster-dns';
+import { DNS_LABELS } from '../dns/system-objects';
+import { buildExternalHost } from '../compile/underlay';
+import { createRng } from '../util/rng';
+import { traceExchange } from './exchange';
+
+/** One question on the wire, with the flow that carried it. */
+export interface DnsExchange {
+  server: string;
+  query: DnsMessage;
+  /** Absent when nothing came back (the query or the reply was dropped, or nobody answers DNS there). */
+  reply?: DnsMessage;
+  flow: Flow;
+  /** Questions the answering CoreDNS pod sent upstream for this one, each a flow of its own. */
+  forwards: DnsExchange[];
+}
+
+export interface DnsLookup {
+  resolution: Resolution;
+  exchanges: DnsExchange[];
+  /** The client's resolv.conf. */
+  conf: ResolvConf;
+}
+
+export interface LookupOptions extends ResolveOptions {
+  seed?: number;
+  /** The flow index of the request this lookup serves. */
+  index?: number;
+}
+
+function podOfSource(model: ClusterModel, src: Source): ModelPod | undefined {
+  const parts = src.label.split('/');
+  if (parts[0] !== 'pod') return undefined;
+  return model.pods.find((p) => p.namespace === parts[1] && p.name === parts[2]);
+}
+
+/** The resolv.conf the source's resolver reads: the pod's (kubelet), else the host's own. */
+export function sourceResolvConf(model: ClusterModel, src: Source): ResolvConf {
+  const pod = podOfSource(model, src);
+  if (pod) return podDnsConf(model, pod).conf;
+  return getDnsState(model).node;
+}
+
+function payloadOf(m: DnsMessage): Payload {
+  const length = emitDns(m).length;
+  return { length, summary: `DNS ${formatDns(m, length)}`, dns: m };
+}
+
+function replyMessage(q: DnsMessage, r: DnsReply, recursive: boolean): DnsMessage {
+  return { ...q, qr: true, aa: r.aa, ra: recursive, rcode: r.rcode, answers: r.answers, authority: r.authority, additional: [] };
+}
+
+function isCorednsPod(model: ClusterModel, ns: Netns): ModelPod | undefined {
+  if (!ns.pod) return undefined;
+  const pod = model.pods.find((p) => `${p.namespace}/${p.name}` === ns.pod);
+  return pod && Object.entries(DNS_LABELS).every(([k, v]) => pod.labels[k] === v) ? pod : undefined;
+}
+
+interface Ctx {
+  model: ClusterModel;
+  opts: LookupOptions;
+  counter: { n: number };
+}
+
+/** One UDP exchange of `type? name` from `src` to `server`, answered by whoever receives it. */
+function exchangeOnce(c: Ctx, src: Source, server: string, name: string, type: string): DnsExchange {
+  const n = c.counter.n++;
+  const id = createRng(c.opts.seed ?? c.model.seed, 'dns-id', c.opts.index ?? 0, n).int(1, 65535);
+  const query = dnsQuery(id, name.replace(/\.$/, ''), type);
+  const ex: DnsExchange = { server, query, flow: undefined as unknown as Flow, forwards: [] };
+  const reply = (_received: unknown, at: Netns): Payload | null => {
+    const coredns = isCorednsPod(c.model, at);
+    let r: DnsReply;
+    let recursive = true;
+    if (coredns) {
+      const from: Source = { netns: at, label: `pod/${coredns.namespace}/${coredns.name}` };
+      const upstream = sourceResolvConf(c.model, from).nameservers[0];
+      const answer = corednsAnswer(clusterZoneOf(c.model), name, type, (fname, ftype): ExchangeResult => {
+        if (!upstream) return { ok: false, reason: 'CoreDNS has no upstream nameserver' };
+        const f = exchangeOnce(c, from, upstream, fname, ftype);
+        ex.forwards.push(f);
+        return f.reply ? { ok: true, reply: { rcode: f.reply.rcode, aa: f.reply.aa, answers: f.reply.answers, authority: f.reply.authority } } : { ok: false, reason: f.flow.reason ?? 'no reply' };
+      });
+      r = answer.reply;
+      recursive = !r.aa;
+    } else if (at.kind === 'host') r = publicReply(publicZoneOf(c.model), name, type);
+    else return null; // a socket on port 53 that is not a DNS server: no answer
+    ex.reply = replyMessage(query, r, recursive);
+    return payloadOf(ex.reply);
+  };
+  const t = { host: server, ip: server, port: 53, protocol: 'udp' as const };
+  ex.flow = traceExchange(c.model, src, t, `udp://${server}:53`, { ...(c.opts.seed !== undefined ? { seed: c.opts.seed } : {}), index: c.opts.index ?? 0, stream: `dns:${n}`, payload: { request: payloadOf(query), reply } });
+  if (ex.flow.verdict !== 'delivered') delete ex.reply;
+  return ex;
+}
+
+/** Makes sure the upstream resolver exists as an external host (built on first use). */
+export function ensureUpstreamDns(model: ClusterModel): Netns {
+  return buildExternalHost(model, model.seed, UPSTREAM_DNS_HOST, UPSTREAM_DNS);
+}
+
+/** Resolves `name` from `src` as its libc would, every question walked as a flow. */
+export function lookupWithFlows(model: ClusterModel, src: Source, name: string, opts: LookupOptions = {}): DnsLookup {
+  ensureUpstreamDns(model);
+  const conf = sourceResolvConf(model, src);
+  const c: Ctx = { model, opts, counter: { n: 0 } };
+  const exchanges: DnsExchange[] = [];
+  const resolution = resolveName(
+    name,
+    conf,
+    (server, qname, type) => {
+      const ex = exchangeOnce(c, src, server, qname, type);
+      exchanges.push(ex);
+      if (!ex.reply) return { ok: false, reason: ex.flow.reason ?? 'no reply (timed out)' };
+      return { ok: true, reply: { rcode: ex.reply.rcode, aa: ex.reply.aa, answers: ex.reply.answers, authority: ex.reply.authority } };
+    },
+    opts.aaaa ? { aaaa: true } : {},
+  );
+  return { resolution, exchanges, conf };
+}
