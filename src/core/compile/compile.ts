@@ -21,6 +21,7 @@ import { nodesFromObjects } from './nodes-from-objects';
 import { podAnnotatedIp } from './pod-ip';
 import { cidrContains, ipv4ToInt } from '../util/ip';
 import { buildServiceNetwork } from './service-network';
+import { enforceNetworkPolicies } from '../cni/policy/index';
 import { buildAddons, withAddonObjects } from './addons';
 
 export interface CompileResult {
@@ -84,6 +85,9 @@ export function compile(scenario: Scenario): CompileResult {
   }
   // Services → EndpointSlices → kube-proxy on every node (compile/service-network.ts).
   buildServiceNetwork(model, scenario, cluster, (severity, message, code, pos) => diagnostics.push({ severity, message, code, pos }));
+  // NetworkPolicy (issue 8): the policy engine (Felix) programs each node's filter table last, so its
+  // FORWARD/INPUT jumps sit above kube-proxy's, as Felix keeps them (cni/policy/index.ts).
+  enforceNetworkPolicies(model, scenario, cluster, (severity, message, code, pos) => diagnostics.push({ severity, message, code, pos: pos ?? clusterPos }));
   buildAddons(model, scenario, cluster, (severity, message, code, pos) => diagnostics.push({ severity, message, code, pos }));
   return { model, diagnostics, cluster };
 }
