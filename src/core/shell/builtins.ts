@@ -1,0 +1,84 @@
+/**
+ * Shell builtins and the small text tools a session pipes into: `help`, `history`, `hostname`,
+ * `echo`, `pwd`, `whoami`, `cat`, `grep`, `head`, `tail`, `wc -l`. Errors are GNU coreutils'/bash's.
+ */
+import type { Command, ShellContext, ShellResult } from './types';
+import { KNOWN_FILES, readFile } from './files';
+import { err, out, result } from './output';
+
+function simple(name: string, summary: string, run: (ctx: ShellContext, args: string[], stdin?: string) => ShellResult, complete?: Command['complete']): Command {
+  return { name, summary, help: `${name}: ${summary}\n`, run, ...(complete ? { complete } : {}) };
+}
+
+function cat(ctx: ShellContext, args: string[], stdin?: string): ShellResult {
+  if (!args.length) return out(stdin ?? '');
+  let stdout = '';
+  let stderr = '';
+  for (const path of args) {
+    const text = readFile(ctx, path);
+    if (text === undefined) stderr += `cat: ${path}: No such file or directory\n`;
+    else stdout += text;
+  }
+  return { stdout, stderr, exitCode: stderr ? 1 : 0 };
+}
+
+function grep(_ctx: ShellContext, args: string[], stdin?: string): ShellResult {
+  const flags = new Set(args.filter((a) => /^-[viEc]+$/.test(a)).flatMap((a) => [...a.slice(1)]));
+  const bad = args.find((a) => a.startsWith('-') && !/^-[viEc]+$/.test(a) && a !== '-e');
+  if (bad) return err(`grep: invalid option -- '${bad.replace(/^-+/, '')[0]}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.`, 2);
+  const pattern = args.filter((a) => !a.startsWith('-'))[0];
+  if (pattern === undefined) return err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.", 2);
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern, flags.has('i') ? 'i' : '');
+  } catch {
+    return err('grep: Unmatched ( or \\(', 2);
+  }
+  const lines = (stdin ?? '').split('\n').filter((l, i, all) => !(i === all.length - 1 && l === ''));
+  const hit = lines.filter((l) => re.test(l) !== flags.has('v'));
+  if (flags.has('c')) return result(String(hit.length), '', hit.length ? 0 : 1);
+  return { stdout: hit.map((l) => `${l}\n`).join(''), stderr: '', exitCode: hit.length ? 0 : 1 };
+}
+
+function lineCount(args: string[], fallback: number): number | undefined {
+  const i = args.indexOf('-n');
+  const v = i >= 0 ? args[i + 1] : args.find((a) => /^-\d+$/.test(a))?.slice(1);
+  if (v === undefined) return fallback;
+  return /^\d+$/.test(v) ? Number(v) : undefined;
+}
+
+function headTail(which: 'head' | 'tail'): (ctx: ShellContext, args: string[], stdin?: string) => ShellResult {
+  return (_ctx, args, stdin) => {
+    const n = lineCount(args, 10);
+    if (n === undefined) return err(`${which}: invalid number of lines`, 1);
+    const lines = (stdin ?? '').split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    const pick = which === 'head' ? lines.slice(0, n) : lines.slice(Math.max(0, lines.length - n));
+    return { stdout: pick.map((l) => `${l}\n`).join(''), stderr: '', exitCode: 0 };
+  };
+}
+
+function wc(_ctx: ShellContext, args: string[], stdin?: string): ShellResult {
+  const text = stdin ?? '';
+  const lines = (text.match(/\n/g) ?? []).length;
+  if (args.includes('-l')) return out(String(lines));
+  return out(`${String(lines).padStart(7)} ${String(text.split(/\s+/).filter(Boolean).length).padStart(7)} ${String(text.length).padStart(7)}`);
+}
+
+function history(ctx: ShellContext): ShellResult {
+  return out(ctx.history.map((l, i) => `${String(i + 1).padStart(5)}  ${l}`).join('\n'));
+}
+
+/** The builtins, `help` excepted (it needs the registry). */
+export const BUILTINS: Command[] = [
+  simple('cat', 'print files: /etc/resolv.conf, /etc/hosts, /etc/hostname, /proc/sys/net/…', cat, () => [...KNOWN_FILES]),
+  simple('history', 'list the commands typed in this terminal', history),
+  simple('hostname', 'print the host name (the node, or the pod)', (ctx) => out(ctx.hostname)),
+  simple('echo', 'print its arguments', (_ctx, args) => out(args.join(' '))),
+  simple('pwd', 'print the working directory', () => out('/')),
+  simple('whoami', 'print the user name', () => out('root')),
+  simple('grep', 'filter lines of a pipe: … | grep [-v] [-i] [-c] PATTERN', grep),
+  simple('head', 'first lines of a pipe: … | head [-n N]', headTail('head')),
+  simple('tail', 'last lines of a pipe: … | tail [-n N]', headTail('tail')),
+  simple('wc', 'count lines of a pipe: … | wc -l', wc),
+];

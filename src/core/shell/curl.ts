@@ -1,0 +1,142 @@
+/**
+ * `curl [-v] [-s] [-S] [-I] [-o FILE] [-m S] [--connect-timeout S] URL`: resolves the host as the
+ * pod's resolver does, walks the TCP exchange, and prints what curl 7.88 prints: the response
+ * body of the simulated server ("Hello from POD"), or curl's error text and exit code
+ * (fixtures/tool-output/curl-errors.txt): 6 for an unresolvable host, 7 for a refused or
+ * unroutable connection, 28 when nothing answers.
+ */
+import type { Command, ShellContext, ShellResult } from './types';
+import type { Flow } from '../trace/types';
+import { resolveName } from './resolver';
+import { runFlow } from './flows';
+import { err } from './output';
+
+const HELP = `Usage: curl [options...] <url>
+ -I, --head                 Show document info only
+ -m, --max-time <seconds>   Maximum time allowed for transfer
+     --connect-timeout <seconds> Maximum time allowed for connection
+ -o, --output <file>        Write to file instead of stdout
+ -s, --silent               Silent mode
+ -S, --show-error           Show error even when -s is used
+ -v, --verbose              Make the operation more talkative
+`;
+
+interface CurlArgs {
+  url: string;
+  verbose: boolean;
+  silent: boolean;
+  showError: boolean;
+  head: boolean;
+  output?: string;
+  timeout?: number;
+}
+
+const WITH_VALUE = ['-o', '--output', '-m', '--max-time', '--connect-timeout', '-H', '--header', '-X', '--request', '-w', '--write-out', '-A', '--user-agent'];
+
+function parseArgs(args: string[]): CurlArgs | ShellResult {
+  const a: CurlArgs = { url: '', verbose: false, silent: false, showError: false, head: false };
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]!;
+    if (WITH_VALUE.includes(w)) {
+      const v = args[++i];
+      if (v === undefined) return err(`curl: option ${w}: requires parameter\ncurl: try 'curl --help' or 'curl --manual' for more information`, 2);
+      if (w === '-o' || w === '--output') a.output = v;
+      if (w === '-m' || w === '--max-time' || w === '--connect-timeout') a.timeout = Number(v);
+    } else if (/^-[vsSIkLf]+$/.test(w)) {
+      for (const c of w.slice(1)) {
+        if (c === 'v') a.verbose = true;
+        if (c === 's') a.silent = true;
+        if (c === 'S') a.showError = true;
+        if (c === 'I') a.head = true;
+      }
+    } else if (['--verbose', '--silent', '--head', '--show-error', '--insecure', '--location', '--fail'].includes(w)) {
+      if (w === '--verbose') a.verbose = true;
+      if (w === '--silent') a.silent = true;
+      if (w === '--head') a.head = true;
+      if (w === '--show-error') a.showError = true;
+    } else if (w.startsWith('-')) return err(`curl: option ${w}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information`, 2);
+    else a.url = w;
+  }
+  if (!a.url) return err("curl: no URL specified!\ncurl: try 'curl --help' or 'curl --manual' for more information", 2);
+  return a;
+}
+
+interface Url {
+  scheme: string;
+  host: string;
+  port: number;
+  path: string;
+}
+
+function parseUrl(url: string): Url | undefined {
+  const m = /^(?:([a-z]+):\/\/)?([^/:?#]+)(?::(\d+))?([^?#]*)/i.exec(url);
+  if (!m) return undefined;
+  const scheme = (m[1] ?? 'http').toLowerCase();
+  const port = m[3] !== undefined ? Number(m[3]) : scheme === 'https' ? 443 : 80;
+  return { scheme, host: m[2]!, port, path: m[4] || '/' };
+}
+
+function body(ctx: ShellContext, flow: Flow): string {
+  const who = flow.endpoint ?? 'server';
+  const pod = ctx.model.pods.find((p) => `${p.namespace}/${p.name}` === who);
+  return `Hello from ${pod ? pod.name : who.replace(/^external\//, '')}\n`;
+}
+
+function failure(a: CurlArgs, u: Url, ip: string, flow: Flow): ShellResult {
+  const reason = flow.reason ?? '';
+  const atSource = flow.hops.every((h) => h.netns === flow.hops[0]?.netns);
+  const refused = /refused|reject|port-unreachable|no-endpoints/.test(reason) || (reason === 'no-route' && atSource);
+  const hostUnreach = /arp-failed|no-route|unreachable/.test(reason) && !refused;
+  let text: string;
+  if (refused) text = `curl: (7) Failed to connect to ${u.host} port ${u.port} after 0 ms: Couldn't connect to server`;
+  else if (hostUnreach) text = `curl: (7) Failed to connect to ${u.host} port ${u.port} after 3067 ms: Couldn't connect to server`;
+  else if (a.timeout !== undefined) text = `curl: (28) Failed to connect to ${u.host} port ${u.port} after ${Math.round(a.timeout * 1000) + 1} ms: Timeout was reached`;
+  else text = `curl: (28) Failed to connect to ${u.host} port ${u.port} after 130041 ms: Couldn't connect to server`;
+  const verbose = a.verbose ? `*   Trying ${ip}:${u.port}...\n` : '';
+  const shown = !a.silent || a.showError ? `${text}\n` : '';
+  return { stdout: '', stderr: verbose + shown, exitCode: refused || hostUnreach ? 7 : 28 };
+}
+
+function success(ctx: ShellContext, a: CurlArgs, u: Url, ip: string, flow: Flow): ShellResult {
+  const text = body(ctx, flow);
+  const headers = `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n`;
+  let stderr = '';
+  if (a.verbose) {
+    stderr += `*   Trying ${ip}:${u.port}...\n* Connected to ${u.host} (${ip}) port ${u.port} (#0)\n`;
+    stderr += `> ${a.head ? 'HEAD' : 'GET'} ${u.path} HTTP/1.1\n> Host: ${u.host}${u.port === 80 ? '' : `:${u.port}`}\n> User-Agent: curl/7.88.1\n> Accept: */*\n> \n`;
+    stderr += headers.split('\r\n').slice(0, -1).map((l) => `< ${l}\n`).join('');
+    stderr += `* Connection #0 to host ${u.host} left intact\n`;
+  }
+  const stdout = a.head ? headers : a.output ? '' : text;
+  return { stdout, stderr, exitCode: 0 };
+}
+
+function runCurl(ctx: ShellContext, args: string[]): ShellResult {
+  const a = parseArgs(args);
+  if ('exitCode' in a) return a;
+  const u = parseUrl(a.url);
+  if (!u) return err(`curl: (3) URL using bad/illegal format or missing URL`, 3);
+  if (!['http', 'https'].includes(u.scheme)) return err(`curl: (1) Protocol "${u.scheme}" not supported or disabled in libcurl`, 1);
+  const flows: Flow[] = [];
+  const res = resolveName(ctx, u.host);
+  if (res.flow) flows.push(res.flow);
+  const ip = res.addresses[0];
+  if (!ip) return { stdout: '', stderr: !a.silent || a.showError ? `curl: (6) Could not resolve host: ${u.host}\n` : '', exitCode: 6, flows };
+  const r = runFlow(ctx, `${u.scheme}://${ip}:${u.port}${u.path}`, 'TCP');
+  if (!r.ok) return { ...err(`curl: (7) Failed to connect to ${u.host} port ${u.port} after 0 ms: Couldn't connect to server`, 7), flows };
+  flows.push(r.flow);
+  const out = r.flow.verdict === 'delivered' ? success(ctx, a, u, ip, r.flow) : failure(a, u, ip, r.flow);
+  return { ...out, flows };
+}
+
+/** `curl`: an HTTP request over a simulated TCP flow. */
+export const curlCommand: Command = {
+  name: 'curl',
+  summary: 'HTTP request over a simulated flow (curl http://NAME[:PORT]/PATH)',
+  help: HELP,
+  run: runCurl,
+  complete(ctx) {
+    const svcs = ctx.model.services.map((s) => `http://${s.metadata.name}${(s.metadata.namespace ?? 'default') === (ctx.where.kind === 'pod' ? ctx.where.namespace : 'default') ? '' : `.${s.metadata.namespace}`}`);
+    return [...svcs, ...ctx.model.pods.map((p) => `http://${p.ip}`)];
+  },
+};

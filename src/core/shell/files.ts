@@ -1,0 +1,74 @@
+/**
+ * The few files a network debugging session reads: /etc/resolv.conf and /etc/hosts (as the
+ * kubelet writes them into a pod, kubelet_pods.go `managedHostsFileContent`), /etc/hostname,
+ * and the sysctls the datapath depends on under /proc/sys. Everything else does not exist.
+ */
+import type { ShellContext } from './types';
+import type { ClusterModel } from '../model/types';
+import { intToIpv4, ipv4ToInt } from '../util/ip';
+
+/** The kube-dns Service's ClusterIP, or the address kubeadm reserves for it (the 10th of the service range). */
+export function clusterDnsIp(model: ClusterModel): string {
+  const svc = model.services.find((s) => s.metadata.name === 'kube-dns' && s.metadata.namespace === 'kube-system');
+  if (svc?.spec.clusterIP && svc.spec.clusterIP !== 'None') return svc.spec.clusterIP;
+  const base = model.serviceCIDR.split('/')[0]!;
+  return intToIpv4((ipv4ToInt(base) + 10) >>> 0);
+}
+
+/** The pod's DNS search list (ClusterFirst): NS.svc.DOMAIN svc.DOMAIN DOMAIN. */
+export function searchList(ctx: ShellContext): string[] {
+  if (ctx.where.kind !== 'pod') return [];
+  const d = ctx.model.clusterDomain;
+  return [`${ctx.where.namespace}.svc.${d}`, `svc.${d}`, d];
+}
+
+function resolvConf(ctx: ShellContext): string {
+  if (ctx.where.kind !== 'pod') return `nameserver ${nodeResolver(ctx.model)}\n`;
+  return `search ${searchList(ctx).join(' ')}\nnameserver ${clusterDnsIp(ctx.model)}\noptions ndots:5\n`;
+}
+
+/** The nodes' upstream resolver: the underlay's first address (its router / DHCP server). */
+function nodeResolver(model: ClusterModel): string {
+  const seg = [...model.segments.values()].find((s) => s.id !== 'internet');
+  const base = seg?.cidr.split('/')[0];
+  return base ? intToIpv4((ipv4ToInt(base) + 1) >>> 0) : '127.0.0.53';
+}
+
+function hosts(ctx: ShellContext): string {
+  const common = '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n';
+  if (ctx.where.kind !== 'pod') return `127.0.0.1\tlocalhost\n127.0.1.1\t${ctx.hostname}\n\n# The following lines are desirable for IPv6 capable hosts\n::1     localhost ip6-localhost ip6-loopback\nff02::1 ip6-allnodes\nff02::2 ip6-allrouters\n`;
+  const where = ctx.where;
+  const pod = ctx.model.pods.find((p) => p.namespace === where.namespace && p.name === where.name);
+  return `# Kubernetes-managed hosts file.\n${common}${pod ? `${pod.ip}\t${pod.name}\n` : ''}`;
+}
+
+function sysctl(ctx: ShellContext, path: string): string | undefined {
+  const s = ctx.netns.sysctls;
+  const flag = (b: boolean) => (b ? '1\n' : '0\n');
+  if (path === '/proc/sys/net/ipv4/ip_forward') return flag(s.ipForward);
+  if (path === '/proc/sys/net/bridge/bridge-nf-call-iptables') return ctx.netns.kind === 'node' ? flag(s.bridgeNfCallIptables) : undefined;
+  if (path === '/proc/sys/net/ipv4/conf/all/route_localnet') return flag(s.routeLocalnet);
+  const m = /^\/proc\/sys\/net\/ipv4\/conf\/([^/]+)\/proxy_arp$/.exec(path);
+  if (m) {
+    const dev = ctx.netns.devices.find((d) => d.name === m[1]);
+    return dev ? flag(!!dev.proxyArp) : undefined;
+  }
+  return undefined;
+}
+
+/** The content of `path` as seen from where the shell stands, or undefined if it does not exist. */
+export function readFile(ctx: ShellContext, path: string): string | undefined {
+  switch (path) {
+    case '/etc/resolv.conf':
+      return resolvConf(ctx);
+    case '/etc/hosts':
+      return hosts(ctx);
+    case '/etc/hostname':
+      return `${ctx.hostname}\n`;
+    default:
+      return sysctl(ctx, path);
+  }
+}
+
+/** Paths `cat` completes. */
+export const KNOWN_FILES = ['/etc/resolv.conf', '/etc/hosts', '/etc/hostname', '/proc/sys/net/ipv4/ip_forward', '/proc/sys/net/bridge/bridge-nf-call-iptables'];

@@ -1,0 +1,122 @@
+/**
+ * A pure command interpreter over the simulated cluster: the terminal panel and
+ * `hopscope exec` run the same lines through it and print the same text.
+ *
+ * `createShell(model, where)` stands in a node's root namespace or a pod's, and answers the
+ * commands a person types on a real cluster (`ip`, `iptables`, `kubectl`, `curl`, `ping` …)
+ * from the model, in the real tools' formats (held to real samples in fixtures/tool-output).
+ * Flow commands (curl, ping, traceroute, nslookup, dig) walk real simulated flows and return
+ * them for the canvas; like real traffic they leave conntrack entries and rule counters behind.
+ *
+ * May import: the rest of core. Never the DOM, Node, React or the worker.
+ * Guarantees: `run` never throws (a bug becomes `hopscope: internal error` on stderr, exit 70);
+ * bad input is answered like the real tool answers it (its usage line or error text).
+ */
+import type { ClusterModel } from '../model/types';
+import type { Flow } from '../trace/types';
+import type { Command, ShellContext, ShellResult, Where } from './types';
+import { splitLine } from './words';
+import { resolveWhere } from './where';
+import { getCommand, commandNotFound } from './registry';
+import { completeLine } from './complete';
+import { captureOutput } from './tcpdump';
+
+export type { Where, ShellResult, Command, ShellContext } from './types';
+export { parseWhere, listPlaces, resolveWhere } from './where';
+
+/** Options of `createShell`. */
+export interface ShellOptions {
+  /** Overrides the cluster's seed for the flows this shell runs. */
+  seed?: number;
+  /** History to start from (e.g. restored by the UI). */
+  history?: string[];
+}
+
+/** A terminal session. */
+export interface Shell {
+  /** Runs one line (which may hold `;`, `&&`, `||`, `&` and `|`). */
+  run(line: string): ShellResult;
+  /** Candidates for the word under `cursor`, sorted; one candidate means "complete to this". */
+  complete(line: string, cursor?: number): string[];
+  /** Lines run so far, oldest first (the array is live). */
+  history: string[];
+  /** `root@HOST:/# `. */
+  prompt: string;
+  where: Where;
+}
+
+/** A shell standing at `where`; an unknown node or pod gives a shell whose every line prints kubectl's NotFound. */
+export function createShell(model: ClusterModel, where: Where, opts: ShellOptions = {}): Shell {
+  const history = opts.history ? [...opts.history] : [];
+  const place = resolveWhere(model, where);
+  if (!place.ok) {
+    const error = place.error;
+    return { run: (line) => (history.push(line), { stdout: '', stderr: `${error}\n`, exitCode: 1 }), complete: () => [], history, prompt: '$ ', where };
+  }
+  const ctx: ShellContext = { model, where, ...place.place, now: 0, flowCount: 0, history, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) };
+  return {
+    run: (line) => runLine(ctx, line),
+    complete: (line, cursor) => completeLine(ctx, line, cursor ?? line.length),
+    history,
+    prompt: `root@${ctx.hostname}:/# `,
+    where,
+  };
+}
+
+function runLine(ctx: ShellContext, line: string): ShellResult {
+  if (line.trim() !== '') ctx.history.push(line);
+  const split = splitLine(line);
+  if (!split.ok) return { stdout: '', stderr: `${split.error}\n`, exitCode: 2 };
+  const acc: ShellResult = { stdout: '', stderr: '', exitCode: 0 };
+  const flows: Flow[] = [];
+  let skip = false;
+  for (const p of split.pipelines) {
+    if (!skip) {
+      const r = runPipeline(ctx, p.commands);
+      acc.stdout += r.stdout;
+      acc.stderr += r.stderr;
+      acc.exitCode = p.then === '&' ? 0 : r.exitCode;
+      if (r.flows) flows.push(...r.flows);
+    }
+    skip = (p.then === '&&' && acc.exitCode !== 0) || (p.then === '||' && acc.exitCode === 0);
+  }
+  return flows.length ? { ...acc, flows } : acc;
+}
+
+function runPipeline(ctx: ShellContext, commands: string[][]): ShellResult {
+  let stdin: string | undefined;
+  let last: ShellResult = { stdout: '', stderr: '', exitCode: 0 };
+  let stderr = '';
+  const flows: Flow[] = [];
+  for (const words of commands) {
+    last = runCommand(ctx, words, stdin);
+    stdin = last.stdout;
+    stderr += last.stderr;
+    if (last.flows) flows.push(...last.flows);
+  }
+  return { stdout: last.stdout, stderr, exitCode: last.exitCode, ...(flows.length ? { flows } : {}) };
+}
+
+function runCommand(ctx: ShellContext, words: string[], stdin: string | undefined): ShellResult {
+  const [name, ...args] = words;
+  const cmd: Command | undefined = getCommand(name!);
+  if (!cmd) return commandNotFound(name!);
+  if (args[0] === '--help') return { stdout: cmd.help, stderr: '', exitCode: 0 };
+  const armed = ctx.capture && cmd.name !== 'tcpdump' ? ctx.capture : undefined;
+  if (armed) ctx.captured = [];
+  const start = ctx.now;
+  let r: ShellResult;
+  try {
+    r = cmd.run(ctx, args, stdin);
+  } catch (e) {
+    // Last-resort guard (STYLE §5): a bug in a command must not take the terminal down.
+    r = { stdout: '', stderr: `hopscope: internal error in ${name}: ${(e as Error).message}\n`, exitCode: 70 };
+  }
+  if (armed && ctx.captured?.length) {
+    const c = captureOutput(armed, ctx.netns.id, ctx.captured, start);
+    r = { ...r, stdout: r.stdout + c.stdout, stderr: r.stderr + c.stderr };
+    delete ctx.capture;
+  }
+  delete ctx.captured;
+  return r;
+}

@@ -1,0 +1,146 @@
+/**
+ * `ip` (iproute2 6.1): `address`, `link`, `route` (incl. `route get`), `neighbour`, `netns`,
+ * with iproute2's prefix matching of objects and subcommands and its error texts
+ * (fixtures/tool-output/ip-errors.txt). The terminal is read-only: changes (`add`, `del` …) are
+ * refused with a note rather than pretending to work.
+ */
+import type { Command, ShellContext, ShellResult } from './types';
+import { renderIpAddr, renderIpLink } from '../render/ip-addr';
+import { renderIpRoute } from '../render/ip-route';
+import { renderIpNeigh } from '../render/ip-neigh';
+import { lookupRoute, sourceAddressFor } from '../model/routes';
+import { isIPv4 } from '../util/ip';
+import { err, out } from './output';
+
+const HELP = `Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }
+where  OBJECT := { address | link | neighbour | netns | route }
+       OPTIONS := { -4 | -6 | -d[etails] | -s[tatistics] | -o[neline] | -br[ief] }
+(hopscope models these objects; the others of iproute2 are not simulated)
+`;
+
+const OBJECTS = ['address', 'addrlabel', 'maddress', 'route', 'rule', 'neighbor', 'neighbour', 'ntable', 'link', 'tunnel', 'tuntap', 'netns', 'netconf', 'help'] as const;
+const MODIFY = ['add', 'del', 'delete', 'change', 'replace', 'set', 'flush', 'append', 'prepend'];
+
+/** iproute2's `matches()`: `arg` is a non-empty prefix of `word`. */
+function matches(arg: string, word: string): boolean {
+  return arg.length > 0 && word.startsWith(arg);
+}
+
+/** Device blocks of `ip addr`/`ip link` output whose name is `dev` (names print as `eth0@if7`). */
+function filterDevice(text: string, dev: string): string {
+  const blocks = text.split(/(?=^\d+: )/m);
+  return blocks.filter((b) => new RegExp(`^\\d+: ${dev.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[@:]`).test(b)).join('');
+}
+
+function deviceArg(args: string[]): string | undefined {
+  const rest = args.filter((a) => !['show', 'list', 'lst', 'sh', 'ls', 'l', 's'].includes(a));
+  const i = rest.indexOf('dev');
+  return i >= 0 ? rest[i + 1] : rest[0];
+}
+
+function showDevices(ctx: ShellContext, args: string[], mode: 'addr' | 'link'): ShellResult {
+  if (args[0] && MODIFY.includes(args[0])) return readOnly(`ip ${mode} ${args[0]}`);
+  const text = mode === 'addr' ? renderIpAddr(ctx.model, ctx.netns) : renderIpLink(ctx.model, ctx.netns);
+  const dev = deviceArg(args);
+  if (!dev) return out(text);
+  if (!ctx.netns.devices.some((d) => d.name === dev)) return err(`Device "${dev}" does not exist.`);
+  return out(filterDevice(text, dev));
+}
+
+function readOnly(what: string): ShellResult {
+  return err(`hopscope: \`${what}\` would change the cluster; this terminal only inspects it (edit the scenario instead)`, 2);
+}
+
+function routeGet(ctx: ShellContext, addr: string | undefined): ShellResult {
+  if (!addr || !isIPv4(addr)) return err(`Error: any valid prefix is expected rather than "${addr ?? ''}".`, 1);
+  const d = lookupRoute(ctx.netns, addr);
+  if (d.kind === 'local') return out(`local ${addr} dev lo table local src ${addr} uid 0 \n    cache <local> `);
+  if (d.kind === 'blackhole') return err('RTNETLINK answers: Invalid argument', 2);
+  if (d.kind === 'unreachable') return err('RTNETLINK answers: Network is unreachable', 2);
+  const r = d.route;
+  const src = sourceAddressFor(ctx.netns, r);
+  return out(`${addr}${r.via ? ` via ${r.via}` : ''} dev ${r.dev}${src ? ` src ${src}` : ''} uid 0 \n    cache `);
+}
+
+function route(ctx: ShellContext, args: string[]): ShellResult {
+  const sub = args[0];
+  if (!sub || matches(sub, 'show') || matches(sub, 'list')) {
+    const dev = args.indexOf('dev') >= 0 ? args[args.indexOf('dev') + 1] : undefined;
+    if (dev !== undefined && !ctx.netns.devices.some((d) => d.name === dev)) return err(`Cannot find device "${dev}"`);
+    const text = renderIpRoute(ctx.netns);
+    if (!dev) return out(text);
+    return out(ctx.netns.routes.filter((r) => r.table === 254 && r.dev === dev).length ? text.split('\n').filter((l) => l.includes(` dev ${dev} `) || l.endsWith(` dev ${dev}`)).map((l) => l.replace(` dev ${dev}`, '')).join('\n') : '');
+  }
+  if (matches(sub, 'get')) return routeGet(ctx, args[1] === 'to' ? args[2] : args[1]);
+  if (MODIFY.includes(sub)) return readOnly(`ip route ${sub}`);
+  if (sub === 'help') return out('Usage: ip route { list | get } [ SELECTOR ]');
+  return err(`Command "${sub}" is unknown, try "ip route help".`, 255);
+}
+
+function neigh(ctx: ShellContext, args: string[]): ShellResult {
+  const sub = args[0];
+  if (sub && MODIFY.includes(sub)) return readOnly(`ip neigh ${sub}`);
+  if (sub && !matches(sub, 'show') && !matches(sub, 'list')) return err(`Command "${sub}" is unknown, try "ip neigh help".`, 255);
+  return out(renderIpNeigh(ctx.netns));
+}
+
+function netns(ctx: ShellContext, args: string[]): ShellResult {
+  const sub = args[0];
+  if (sub && !matches(sub, 'list') && !matches(sub, 'show')) return sub && MODIFY.includes(sub) ? readOnly(`ip netns ${sub}`) : err(`Command "${sub}" is unknown, try "ip netns help".`, 255);
+  if (ctx.netns.kind !== 'node') return out('');
+  const names = [...ctx.model.netns.values()].filter((n) => n.kind === 'pod' && n.node === ctx.netns.node && n.id !== ctx.netns.id).map((n) => n.name);
+  return out(names.map((n, i) => `${n} (id: ${i})`).join('\n'));
+}
+
+function parseOptions(args: string[]): { rest: string[]; v6: boolean } | ShellResult {
+  let i = 0;
+  let v6 = false;
+  for (; i < args.length && args[i]!.startsWith('-'); i++) {
+    const o = args[i]!;
+    if (o === '-6') v6 = true;
+    else if (o === '-4' || matches(o, '-details') || matches(o, '-statistics') || matches(o, '-oneline') || o === '-c' || o === '-color') continue;
+    else if (o === '-h' || matches(o, '-help')) return out(HELP);
+    else return err(`Option "${o}" is unknown, try "ip -help".`, 255);
+  }
+  return { rest: args.slice(i), v6 };
+}
+
+function runIp(ctx: ShellContext, args: string[]): ShellResult {
+  const opts = parseOptions(args);
+  if ('exitCode' in opts) return opts;
+  const [obj, ...rest] = opts.rest;
+  if (!obj) return err(HELP, 255);
+  const which = OBJECTS.find((o) => matches(obj, o));
+  if (!which) return err(`Object "${obj}" is unknown, try "ip help".`, 255);
+  if (opts.v6 && which !== 'link') return out(''); // the model is IPv4-only
+  switch (which) {
+    case 'address':
+      return showDevices(ctx, rest, 'addr');
+    case 'link':
+      return showDevices(ctx, rest, 'link');
+    case 'route':
+      return route(ctx, rest);
+    case 'neighbor':
+    case 'neighbour':
+      return neigh(ctx, rest);
+    case 'netns':
+      return netns(ctx, rest);
+    case 'help':
+      return out(HELP);
+    default:
+      return err(`hopscope: \`ip ${which}\` is not modelled (objects: address, link, route, neighbour, netns)`, 2);
+  }
+}
+
+/** `ip`: iproute2's view of the namespace the terminal stands in. */
+export const ipCommand: Command = {
+  name: 'ip',
+  summary: 'show addresses, links, routes, neighbours (iproute2)',
+  help: HELP,
+  run: runIp,
+  complete(ctx, args) {
+    if (args.length <= 1) return ['address', 'link', 'neighbour', 'netns', 'route'];
+    if (args.length === 2) return ['show'];
+    return ctx.netns.devices.map((d) => d.name);
+  },
+};

@@ -1,0 +1,55 @@
+/**
+ * `kubectl describe pod|node NAME` in kubectl's layout (pkg/describe/describe.go: field order,
+ * a tabwriter with padding 2, `<none>` for empty maps, Events last). Times are `<unknown>`: the
+ * simulation has no wall clock.
+ */
+import type { ClusterModel, ModelPod } from '../model/types';
+import { tabwrite } from '../render/kubectl-services';
+import { KUBELET_VERSION } from '../render/kubectl';
+
+function labelLines(title: string, m: Record<string, string>): string[] {
+  const keys = Object.keys(m).sort();
+  if (!keys.length) return [`${title}:\t<none>`];
+  return keys.map((k, i) => `${i === 0 ? `${title}:` : ''}\t${k}=${m[k]}`);
+}
+
+function containerLines(p: ModelPod): string[] {
+  const out = ['Containers:'];
+  for (const c of p.containers) {
+    out.push(`  ${c.name}:`, `    Image:\t${c.image}`);
+    if (c.ports.length) out.push(`    Port${c.ports.length > 1 ? 's' : ''}:\t${c.ports.map((x) => `${x.containerPort}/${x.protocol}`).join(', ')}`, `    Host Port${c.ports.length > 1 ? 's' : ''}:\t${c.ports.map((x) => `0/${x.protocol}`).join(', ')}`);
+    else out.push('    Port:\t<none>', '    Host Port:\t<none>');
+    out.push('    State:\tRunning', `    Ready:\t${p.ready ? 'True' : 'False'}`, '    Restart Count:\t0', '    Environment:\t<none>');
+  }
+  return out;
+}
+
+/** `kubectl describe pod NAME`; null when there is no such pod. */
+export function renderDescribePod(model: ClusterModel, name: string, namespace: string): string | null {
+  const p = model.pods.find((x) => x.name === name && x.namespace === namespace);
+  if (!p) return null;
+  const node = model.nodes.find((n) => n.name === p.node);
+  const ready = p.ready ? 'True' : 'False';
+  const lines = [`Name:\t${p.name}`, `Namespace:\t${p.namespace}`, 'Priority:\t0', 'Service Account:\tdefault', `Node:\t${p.node}/${node?.ip ?? ''}`, 'Start Time:\t<unknown>', ...labelLines('Labels', p.labels), 'Annotations:\t<none>', 'Status:\tRunning', `IP:\t${p.ip}`, 'IPs:', `  IP:\t${p.ip}`];
+  if (p.owner) lines.push(`Controlled By:\t${p.owner}`);
+  lines.push(...containerLines(p));
+  lines.push('Conditions:', '  Type\tStatus', '  PodReadyToStartContainers \tTrue ', '  Initialized \tTrue ', `  Ready \t${ready} `, `  ContainersReady \t${ready} `, '  PodScheduled \tTrue ');
+  lines.push('QoS Class:\tBestEffort', 'Node-Selectors:\t<none>', 'Tolerations:\tnode.kubernetes.io/not-ready:NoExecute op=Exists for 300s', '\tnode.kubernetes.io/unreachable:NoExecute op=Exists for 300s', 'Events:\t<none>');
+  return tabwrite(lines);
+}
+
+/** `kubectl describe node NAME`; null when there is no such node. */
+export function renderDescribeNode(model: ClusterModel, name: string): string | null {
+  const n = model.nodes.find((x) => x.name === name);
+  if (!n) return null;
+  const labels = { 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', ...n.labels };
+  const pods = model.pods.filter((p) => p.node === n.name);
+  const lines = [`Name:\t${n.name}`, 'Roles:\t<none>', ...labelLines('Labels', labels), 'CreationTimestamp:\t<unknown>', 'Taints:\t<none>', 'Unschedulable:\tfalse'];
+  lines.push('Conditions:', '  Type\tStatus\tReason\tMessage', '  ----\t------\t------\t-------', `  Ready\t${n.ready ? 'True' : 'Unknown'}\t${n.ready ? 'KubeletReady' : 'NodeStatusUnknown'}\t${n.ready ? 'kubelet is posting ready status' : 'Kubelet stopped posting node status.'}`);
+  lines.push('Addresses:', `  InternalIP:\t${n.ip}`, `  Hostname:\t${n.name}`, 'System Info:', '  Kernel Version:\t6.1.0-hopscope', '  OS Image:\tDebian GNU/Linux 12 (bookworm)', '  Container Runtime Version:\tcontainerd://1.7.24', `  Kubelet Version:\t${KUBELET_VERSION}`);
+  if (n.podCIDR) lines.push(`PodCIDR:\t${n.podCIDR}`, `PodCIDRs:\t${n.podCIDR}`);
+  lines.push(`Non-terminated Pods:\t(${pods.length} in total)`, '  Namespace\tName\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge', '  ---------\t----\t------------\t----------\t---------------\t-------------\t---');
+  for (const p of pods) lines.push(`  ${p.namespace}\t${p.name}\t0 (0%)\t0 (0%)\t0 (0%)\t0 (0%)\t<unknown>`);
+  lines.push('Events:\t<none>');
+  return tabwrite(lines);
+}
