@@ -3,7 +3,7 @@
  * code. They only call the core; formatting of the tools' text lives in core/render.
  */
 import type { ClusterModel, Flow, Hop, LoadResult } from '../core/index';
-import { formatDiagnostic, loadScenario, renderBridgeFdb, renderGetNodes, renderGetPods, renderIpAddr, renderIpLink, renderIpNeigh, renderIpRoute, traceFlow } from '../core/index';
+import { formatDiagnostic, loadScenario, renderBridgeFdb, renderGetNodes, renderGetPods, renderIpAddr, renderIpLink, renderIpNeigh, renderIpRoute } from '../core/index';
 import { renderIptablesSave } from '../core/render/iptables-save';
 import { renderDescribeService, renderGetEndpointSlices, renderGetServices } from '../core/render/kubectl-services';
 import { renderRunResult } from '../core/render/run';
@@ -12,6 +12,7 @@ import { renderCniLog } from '../core/render/cni-log';
 import { renderIpvsadm } from '../core/render/ipvsadm';
 import { readScenario, UsageError } from './io';
 import { formatPacket } from './format-trace';
+import { dnsCommand, ingressKubectl, resolvConfCommand, traceRequestCommand } from './dns-commands';
 
 export interface CommandOutput {
   stdout: string;
@@ -66,13 +67,9 @@ export function trace(a: Args): CommandOutput {
   const seed = a.values.seed !== undefined ? Number(a.values.seed) : undefined;
   if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError('--seed takes an integer');
   const proto = typeof a.values.protocol === 'string' ? (a.values.protocol.toUpperCase() as 'TCP' | 'UDP' | 'ICMP') : undefined;
-  const r = traceFlow(l.model, { from, to, ...(proto ? { protocol: proto } : {}) }, seed !== undefined ? { seed } : {});
-  if (!r.ok) return fail(`hopscope: ${r.error}`);
-  if (a.values.json) {
-    const { verdict, reason, hops, reply } = r.flow;
-    return ok(JSON.stringify({ verdict, ...(reason ? { reason } : {}), hops, ...(reply ? { reply } : {}) }, null, 2) + '\n');
-  }
-  return ok(flowText(r.flow));
+  // Names and URLs resolve first (their DNS flows are printed too); an HTTP(S) connection an
+  // ingress controller accepts continues to the backend (cli/dns-commands.ts).
+  return traceRequestCommand(l.model, { from, to, ...(proto ? { protocol: proto } : {}) }, seed, a.values.json === true, flowText);
 }
 
 const SHOW: Record<string, (m: ClusterModel, ns: NonNullable<ReturnType<ClusterModel['netns']['get']>>) => string> = {
@@ -88,9 +85,14 @@ const SHOW: Record<string, (m: ClusterModel, ns: NonNullable<ReturnType<ClusterM
 
 export function show(a: Args): CommandOutput {
   const [file, what] = a.positionals;
-  if (!what || !SHOW[what]) throw new UsageError(`show needs WHAT: one of ${Object.keys(SHOW).join(', ')}`);
+  if (!what || (!SHOW[what] && what !== 'resolv-conf')) throw new UsageError(`show needs WHAT: one of ${[...Object.keys(SHOW), 'resolv-conf'].join(', ')}`);
   const l = load(file);
   if ('code' in l) return l;
+  if (what === 'resolv-conf') {
+    const out = resolvConfCommand(l.model, a.values.pod, a.values.node);
+    if (!out) throw new UsageError('show resolv-conf needs --pod NS/NAME (or --node NAME)');
+    return out;
+  }
   const nodeName = a.values.node;
   const podRef = a.values.pod;
   let ns;
@@ -104,7 +106,7 @@ export function show(a: Args): CommandOutput {
     if (!node) return fail(`hopscope: no node ${nodeName} (nodes: ${l.model.nodes.map((n) => n.name).join(', ')})`);
     ns = l.model.netns.get(node.netns);
   } else throw new UsageError('show needs --node NAME (or --pod NS/NAME)');
-  return ok(SHOW[what](l.model, ns!));
+  return ok(SHOW[what]!(l.model, ns!));
 }
 
 export function kubectl(a: Args): CommandOutput {
@@ -112,6 +114,7 @@ export function kubectl(a: Args): CommandOutput {
   if ((verb !== 'get' && verb !== 'describe') || !resource) throw new UsageError('kubectl FILE get pods|nodes|svc|endpointslices [-o wide] [-n NS|-A] | kubectl FILE describe service NAME [-n NS]');
   const l = load(file);
   if ('code' in l) return l;
+  if (['ingress', 'ingresses', 'ing'].includes(resource)) return ingressKubectl(l.model, verb, name, { allNamespaces: a.values['all-namespaces'] === true, namespace: typeof a.values.namespace === 'string' ? a.values.namespace : 'default' });
   if (verb === 'describe') return describe(l.model, resource, name, typeof a.values.namespace === 'string' ? a.values.namespace : 'default');
   const o = { wide: a.values.output === 'wide', allNamespaces: a.values['all-namespaces'] === true, ...(typeof a.values.namespace === 'string' ? { namespace: a.values.namespace } : {}) };
   if (a.values.output !== undefined && a.values.output !== 'wide') throw new UsageError(`unsupported output format "${String(a.values.output)}" (use -o wide)`);
@@ -151,4 +154,15 @@ export function run(a: Args): CommandOutput {
   const r = runTraffic(l.model, l.r.scenario, seed !== undefined ? { seed } : {});
   const stdout = a.values.json ? JSON.stringify({ requests: r.requests.map(({ from, to, count, delivered, dropped, byEndpoint }) => ({ from, to, count, delivered, dropped, byEndpoint })) }, null, 2) + '\n' : renderRunResult(r);
   return { stdout, stderr: r.errors.map((e) => `hopscope: ${e}\n`).join(''), code: r.errors.length ? 1 : 0 };
+}
+
+export function dns(a: Args): CommandOutput {
+  const [file, name] = a.positionals;
+  const from = a.values.from;
+  if (typeof from !== 'string' || !name) throw new UsageError('dns needs --from REF and a NAME');
+  const l = load(file);
+  if ('code' in l) return l;
+  const seed = a.values.seed !== undefined ? Number(a.values.seed) : undefined;
+  if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError('--seed takes an integer');
+  return dnsCommand(l.model, from, name, { ...(seed !== undefined ? { seed } : {}), aaaa: a.values.aaaa === true });
 }

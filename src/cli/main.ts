@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { Args, CommandOutput } from './commands';
-import { check, kubectl, run, show, trace } from './commands';
+import { check, dns, kubectl, run, show, trace } from './commands';
 import type { ByteOutput } from './export-commands';
 import { exportCommand, pcapCommand } from './export-commands';
 import { UsageError } from './io';
@@ -20,13 +20,16 @@ commands:
   run FILE [--seed N] [--json]                 every Traffic request, with the per-endpoint distribution
   kubectl FILE get pods|nodes|svc|endpointslices [-o wide] [-n NS | -A]
   kubectl FILE describe service NAME [-n NS]
+  kubectl FILE get ingress [-n NS | -A] | kubectl FILE describe ingress NAME [-n NS]
+  dns FILE --from REF NAME [--aaaa] [--seed N] the resolver's DNS queries in order, each a flow, with its answer
+  show FILE resolv-conf --pod NS/NAME         the pod's /etc/resolv.conf as the kubelet writes it
   export netns FILE [--prefix P] [--teardown]  a shell script building the cluster with ip netns on a Linux host
                                               (or removing it); refuses IPVS mode and IPIP
   pcap FILE [--from REF --to TARGET] [--flow N] > trace.pcapng
                                               the trace (or the Traffic's flows) as pcapng for Wireshark
 `;
 
-const COMMANDS: Record<string, (a: Args) => CommandOutput | ByteOutput> = { check, trace, show, kubectl, run, export: exportCommand, pcap: pcapCommand };
+const COMMANDS: Record<string, (a: Args) => CommandOutput | ByteOutput> = { check, trace, show, kubectl, run, dns, export: exportCommand, pcap: pcapCommand };
 
 function main(argv: string[]): number {
   const [command, ...rest] = argv;
@@ -49,6 +52,7 @@ function main(argv: string[]): number {
         seed: { type: 'string' },
         protocol: { type: 'string' },
         json: { type: 'boolean' },
+        aaaa: { type: 'boolean' },
         node: { type: 'string' },
         pod: { type: 'string' },
         output: { type: 'string', short: 'o' },
