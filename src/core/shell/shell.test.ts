@@ -148,7 +148,7 @@ describe('iptables, conntrack and ipvsadm after simulated traffic', () => {
     pod(m).run(`curl -s http://${serviceIp(m)}`);
     const stats = sh.run('ipvsadm -Ln --stats').stdout.split('\n');
     expect(stats[1]).toBe('Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes');
-    expect(stats.find((l) => l.startsWith(`TCP  ${serviceIp(m)}:80`))).toMatch(/^TCP  [\d.:]+ +1 +1 +1 +60 +60$/);
+    expect(stats.find((l) => l.startsWith(`TCP  ${serviceIp(m)}:80`))).toMatch(/^TCP {2}[\d.:]+ +1 +1 +1 +60 +60$/);
   });
 
   it('nft list ruleset prints nothing, as the real tool does for an empty ruleset', () => {
