@@ -9,6 +9,7 @@ import type { Command, ShellContext, ShellResult } from './types';
 import type { GetOptions } from '../render/kubectl';
 import { renderGetNodes, renderGetPods } from '../render/kubectl';
 import { renderDescribeService, renderGetEndpointSlices, renderGetServices } from '../render/kubectl-services';
+import { renderDescribeIngress, renderGetIngress } from '../render/kubectl-ingress';
 import { renderDescribeNode, renderDescribePod } from './kubectl-describe';
 import { err, out } from './output';
 
@@ -77,8 +78,10 @@ function table(ctx: ShellContext, kind: Kind, o: GetOptions): string {
       return renderGetEndpointSlices(ctx.model, o);
     case 'nodes':
       return renderGetNodes(ctx.model, o);
+    case 'ingresses':
+      return renderGetIngress(ctx.model, o);
     default:
-      // Ingress and NetworkPolicy are not in the model yet: the answer for a cluster with none.
+      // NetworkPolicy objects are not in the model yet: the answer for a cluster with none.
       return o.allNamespaces ? 'No resources found\n' : `No resources found in ${o.namespace} namespace.\n`;
   }
 }
@@ -106,6 +109,7 @@ function describe(ctx: ShellContext, k: KArgs): ShellResult {
   if (kind === 'services') text = renderDescribeService(ctx.model, name, k.namespace);
   else if (kind === 'pods') text = renderDescribePod(ctx.model, name, k.namespace);
   else if (kind === 'nodes') text = renderDescribeNode(ctx.model, name);
+  else if (kind === 'ingresses') text = renderDescribeIngress(ctx.model, name, k.namespace);
   return text === null ? err(`Error from server (NotFound): ${kind} "${name}" not found`) : out(text);
 }
 
