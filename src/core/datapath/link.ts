@@ -8,7 +8,8 @@ import type { BridgeDevice, Device, Netns } from '../model/types';
 import type { Packet } from './packet';
 import type { HopDraft, WalkContext } from './context';
 import type { StageResult } from './step';
-import { getDevice } from '../model/netns';
+import { findLocalAddress, getDevice, primaryAddress } from '../model/netns';
+import { ipv4ToInt } from '../util/ip';
 import { learn, lookupFdb } from '../model/devices/bridge';
 import { lookupVtep } from '../model/devices/vxlan';
 import { devHop, hop } from './context';
@@ -29,10 +30,23 @@ export function neighbour(ctx: WalkContext, ns: Netns, dev: Device, nexthop: str
     return { hops: [d], next: { kind: 'output', ns, pkt: outer, tunnel: true } };
   }
   if (dev.kind === 'loopback') return { hops: [], next: { kind: 'ip-rcv', ns, dev, pkt: p } };
-  const arp = resolveNeighbour(ctx, ns, dev, nexthop, outerIp(p).src);
+  const arp = resolveNeighbour(ctx, ns, dev, nexthop, arpSender(ns, dev, outerIp(p).src));
   if ('failed' in arp) return dropped([], 'arp-failed', arp.failed);
   const frame = pushEthernet(p, dev.mac, arp.mac);
   return { hops: arp.hop ? [arp.hop] : [], next: { kind: 'xmit', ns, dev, pkt: frame } };
+}
+
+/**
+ * The sender address of an ARP request (arp_solicit with arp_announce 0): the packet's source
+ * when it is an address of this namespace; otherwise — a forwarded packet — inet_select_addr:
+ * the device's own address, else the first global address of the namespace's devices.
+ */
+export function arpSender(ns: Netns, dev: Device, src: string | undefined): string | undefined {
+  if (src && findLocalAddress(ns, ipv4ToInt(src))) return src;
+  const own = primaryAddress(dev);
+  if (own) return own;
+  for (const d of ns.devices) for (const a of d.addresses) if (a.scope === 'global') return a.ip;
+  return undefined;
 }
 
 export function transmit(ctx: WalkContext, ns: Netns, dev: Device, frame: Packet): StageResult {

@@ -204,3 +204,14 @@ describe('determinism', () => {
     expect(outerIp({ ...wire.packet, headers: wire.packet.headers.slice(1) }).dst).toBe('192.168.0.12');
   });
 });
+
+describe('ARP sender address (kernel conformance: tshark flagged a duplicate-IP ARP)', () => {
+  it('a node forwarding a pod packet asks "tell <its own address>", not the pod source', () => {
+    const c = cluster().nodes(2).cni('flannel', { backend: 'vxlan' }).pod('a', { node: 'node-1' }).pod('b', { node: 'node-2', ports: [80] }).build();
+    const f = c.trace('pod/a', 'pod/default/b:80');
+    const arp = f.hops.find((h) => h.stage === 'arp' && h.netns === 'node-2')!;
+    const a = arp.packet.headers.find((h) => h.kind === 'arp')!;
+    expect(a.kind === 'arp' && a.targetIp).toBe('10.244.1.1');
+    expect(arp.explain).toContain('tell 10.244.1.1');
+  });
+});
