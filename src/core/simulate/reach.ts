@@ -137,3 +137,12 @@ export function renderReachMatrix(m: ReachMatrix): string {
   m.cells.forEach((row, i) => lines.push(`${m.pods[i]!} ${row.map((c) => (c.allowed ? '.' : 'X')).join(' ')}`));
   return lines.join('\n') + '\n';
 }
+
+/** One line about DNS: every row pod reaches the DNS Service, or which do not and why; undefined without DNS. */
+export function renderReachDns(m: ReachMatrix): string | undefined {
+  if (!m.dns) return undefined;
+  const denied = m.dns.cells.map((c, i) => ({ c, pod: m.pods[i]! })).filter((x) => !x.c.allowed);
+  if (!denied.length) return `dns: every pod reaches kube-dns ${m.dns.target}`;
+  const why = denied[0]!.c.explain ?? denied[0]!.c.reason ?? 'dropped';
+  return `dns: ${denied.length} of ${m.pods.length} pods cannot reach kube-dns ${m.dns.target}, so their name lookups fail: ${denied.map((x) => x.pod).join(' ')} (first: ${why})`;
+}

@@ -138,7 +138,7 @@ export function policyChainRules(state: PolicyState, policy: Policy, dir: 'ingre
     for (const peer of rule.peers ?? [null]) {
       const pm = peer ? peerMatch(c, peer) : '';
       for (const port of rule.ports ?? [null]) {
-        const words = [pm, port ? portMatch(c, port) : '', comment, `-j MARK --set-xmark ${MARK_ACCEPT}/${MARK_ACCEPT}`].filter(Boolean).join(' ');
+        const words = [comment, pm, port ? portMatch(c, port) : '', `-j MARK --set-xmark ${MARK_ACCEPT}/${MARK_ACCEPT}`].filter(Boolean).join(' ');
         out.push(words, `-m mark --mark ${MARK_ACCEPT}/${MARK_ACCEPT} -j RETURN`);
       }
     }

@@ -76,7 +76,8 @@ describe('NetworkPolicy oracles: upstream e2e truth tables through the traced da
       for (const c of ALL) {
         for (const probe of c.probes) {
           const title = `${c.set}/${c.dir} ${probe.protocol}/${probe.port}`;
-          if (probe.protocol === 'SCTP') {
+          const protocol = probe.protocol;
+          if (protocol === 'SCTP') {
             // The datapath models TCP, UDP and ICMP only: an SCTP probe cannot be traced.
             it.todo(`${title} (needs SCTP in the datapath)`);
             continue;
@@ -84,7 +85,7 @@ describe('NetworkPolicy oracles: upstream e2e truth tables through the traced da
           it(title, () => {
             const r = loadScenario(scenario(c, cni));
             expect(r.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
-            const m = computeReachability(r.model!, { port: probe.port, protocol: probe.protocol, namespaces: ['x', 'y', 'z'], dns: false });
+            const m = computeReachability(r.model!, { port: probe.port, protocol, namespaces: ['x', 'y', 'z'], dns: false });
             if (!m.ok) throw new Error(m.error);
             expect(mismatches(c.expected, renderReachMatrix(m.matrix).trim().split('\n'))).toEqual([]);
           });
