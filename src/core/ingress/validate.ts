@@ -26,8 +26,9 @@ export function hostProblem(host: string): string | null {
   return null;
 }
 
-function checkBackend(b: IngressBackend | undefined, path: string, ing: Located<Ingress>, services: readonly Service[], report: Report): void {
-  const at = (p: string) => ing.fieldPos(`${path}${p ? `.${p}` : ''}`);
+/** `path` is the display path (`spec.rules[0]…`), `field` the same as a dotted field path for positions. */
+function checkBackend(b: IngressBackend | undefined, path: string, field: string, ing: Located<Ingress>, services: readonly Service[], report: Report): void {
+  const at = (p: string) => ing.fieldPos(`${field}${p ? `.${p}` : ''}`);
   if (!b || (!b.service && !b.resource)) {
     report('error', `${path}: Invalid value: a backend must specify either service or resource`, 'ingress-backend', at(''));
     return;
@@ -62,7 +63,7 @@ export function validateIngress(ing: Located<Ingress>, services: readonly Servic
   const spec = ing.value.spec ?? {};
   const at = (p: string) => ing.fieldPos(p);
   if (!spec.rules?.length && !spec.defaultBackend) report('error', 'spec: Invalid value: either `defaultBackend` or `rules` must be specified', 'ingress-empty', at('spec'));
-  if (spec.defaultBackend) checkBackend(spec.defaultBackend, 'spec.defaultBackend', ing, services, report);
+  if (spec.defaultBackend) checkBackend(spec.defaultBackend, 'spec.defaultBackend', 'spec.defaultBackend', ing, services, report);
   (spec.tls ?? []).forEach((t, i) =>
     (t.hosts ?? []).forEach((h, j) => {
       const why = hostProblem(h);
@@ -80,7 +81,7 @@ export function validateIngress(ing: Located<Ingress>, services: readonly Servic
       if (!p.pathType) report('error', `${base}.pathType: Required value: pathType must be specified`, 'missing-field', at(field));
       else if (!PATH_TYPES.includes(p.pathType)) report('error', `${base}.pathType: Unsupported value: "${p.pathType}": supported values: "Exact", "ImplementationSpecific", "Prefix"`, 'ingress-path-type', at(`${field}.pathType`));
       if (p.pathType !== 'ImplementationSpecific' && p.path !== undefined && !p.path.startsWith('/')) report('error', `${base}.path: Invalid value: "${p.path}": must be an absolute path`, 'ingress-path', at(`${field}.path`));
-      checkBackend(p.backend, `${base}.backend`, ing, services, report);
+      checkBackend(p.backend, `${base}.backend`, `${field}.backend`, ing, services, report);
     });
   });
 }
