@@ -102,9 +102,15 @@ function hookEnv(ctx: WalkContext, ns: Netns): HookEnv {
   if (!env) {
     env = {
       isLocal: (ip) => findLocalAddress(ns, ipv4ToInt(ip)) !== undefined,
+      // inet_select_addr: the device's address, else the first global one of the namespace
+      // (MASQUERADE out of an addressless Calico cali* veth takes the node's eth0 address).
       primaryAddress: (name) => {
         const d = getDevice(ns, name);
-        return d ? primaryAddress(d) : undefined;
+        if (!d) return undefined;
+        const own = primaryAddress(d);
+        if (own) return own;
+        for (const x of ns.devices) for (const a of x.addresses) if (a.scope === 'global') return a.ip;
+        return undefined;
       },
       rng: ctx.rng,
       now: ctx.now,

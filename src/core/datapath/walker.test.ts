@@ -215,3 +215,13 @@ describe('ARP sender address (kernel conformance: tshark flagged a duplicate-IP 
     expect(arp.explain).toContain('tell 10.244.1.1');
   });
 });
+
+describe('MASQUERADE out of a device without an address (kernel conformance: Calico NodePort)', () => {
+  it('takes the first global address of the namespace, as inet_select_addr does', () => {
+    const svc = JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'np' }, spec: { type: 'NodePort', selector: { app: 'np' }, ports: [{ port: 80, targetPort: 80, nodePort: 30080 }] } });
+    const c = cluster().nodes(2).cni('calico', { backend: 'bgp' }).pod('b', { node: 'node-2', ports: [80], labels: { app: 'np' } }).raw(svc).build();
+    const f = c.trace('node/node-1', '192.168.0.12:30080');
+    expect(f.verdict).toBe('delivered');
+    expect(innerIp(delivered(f)).src).toBe('192.168.0.12');
+  });
+});
