@@ -8,7 +8,7 @@
 import type { Diagnostic, Flow, ModelSummary } from '../core/index';
 
 /** Bump when a message shape changes; the client refuses a worker that speaks another version. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** What the real tools print for one namespace, rendered by the core once per compile. */
 export interface NetnsRenderings {
@@ -61,8 +61,30 @@ export interface RequestTally {
   byEndpoint: Record<string, number>;
 }
 
+/** One place a flow passed, for the fan-out animation (see worker/paths.ts). */
+export interface PathStep {
+  /** A device id (`netns#dev`) or a namespace id, as hops carry them. */
+  at: string;
+  netns: string;
+  reply?: boolean;
+  /** An address or port was rewritten here (DNAT, SNAT, un-NAT). */
+  nat?: boolean;
+  /** The packet is inside a tunnel here. */
+  encap?: boolean;
+}
+
+/** Every flow of a Traffic run as a reference into interned routes. */
+export interface FlowPaths {
+  routes: PathStep[][];
+  flows: { request: number; route: number; verdict: 'delivered' | 'dropped'; endpoint?: string }[];
+  /** Flows run in all (more than `flows` when capped). */
+  total: number;
+}
+
 export interface TraceResponse {
   flows: FlowEntry[];
+  /** The whole run's paths, for the fan-out animation (scenario Traffic only). */
+  paths?: FlowPaths;
   /** Present when the scenario's Traffic was run whole (not for an explicit from/to trace). */
   tallies?: RequestTally[];
 }

@@ -9,12 +9,15 @@ import { resolveServiceName, runTraffic } from '../core/simulate/run';
 import type { FlowEntry, HandlerTable, LoadResponse, TraceRequest, TraceResponse } from './protocol';
 import { PROTOCOL_VERSION } from './protocol';
 import { renderAll } from './renderings';
+import { createPathCollector } from './paths';
 
 /** Repetitions traced per Traffic request, and flows per trace in total (payload bound). */
 const MAX_PER_REQUEST = 5;
 const MAX_FLOWS = 24;
 /** A scenario with at most this many requests in all runs whole (faults, tallies). */
 const MAX_RUN = 2000;
+/** Flows kept as compact paths for the fan-out animation. */
+const MAX_PATHS = 200;
 
 interface Good {
   text: string;
@@ -40,14 +43,16 @@ function traceScenario(good: Good, seed?: number): TraceResponse {
   const hasFaults = good.scenario.traffic.some((d) => (d.value.spec?.faults ?? []).length > 0);
   const model = hasFaults ? (loadScenario(good.text).model ?? good.model) : good.model;
   const flows: FlowEntry[] = [];
+  const paths = createPathCollector(MAX_PATHS);
   const run = runTraffic(model, good.scenario, {
     ...(seed !== undefined ? { seed } : {}),
     onFlow: (r, i, res) => {
+      paths.add(requests.indexOf(r), res.ok ? res.flow : undefined);
       if (i >= MAX_PER_REQUEST || flows.length >= MAX_FLOWS) return;
       flows.push(res.ok ? { from: r.from, to: r.to, index: i, flow: res.flow } : { from: r.from, to: r.to, index: i, error: res.error });
     },
   });
-  return { flows, tallies: run.requests.map(({ from, to, count, delivered, dropped, byEndpoint }) => ({ from, to, count, delivered, dropped, byEndpoint })) };
+  return { flows, paths: paths.result(), tallies: run.requests.map(({ from, to, count, delivered, dropped, byEndpoint }) => ({ from, to, count, delivered, dropped, byEndpoint })) };
 }
 
 /** Too many requests to run them all: the first few of each, without faults. */

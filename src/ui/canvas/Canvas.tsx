@@ -1,5 +1,5 @@
 /** The React Flow canvas: nodes and edges from the pure layout, the packet overlay on top. */
-import { useCallback, useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo } from 'react';
 import { Background, ConnectionMode, Controls, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import type { Node, NodeMouseHandler } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
@@ -9,8 +9,35 @@ import { nodeTypes } from './nodes';
 import { anchorFor, layout } from './layout';
 import { PacketLayer } from './PacketLayer';
 import type { CanvasLayout } from './layout-types';
+import { installBenchHooks } from '../controllers/bench-hooks';
+
+installBenchHooks(appStore);
 
 const FIT = { padding: 0.08 };
+/** Never open smaller than this: below it the 12 px labels are unreadable on a 1280×720 screen. */
+const MIN_FIT_ZOOM = 0.7;
+
+/**
+ * The nodes the view opens on: the service network, the Kubernetes nodes and their underlay.
+ * Routers, external hosts and the internet stay reachable by panning or "fit view"; fitting
+ * them too would shrink the cluster below readable size on a laptop screen.
+ */
+function fitTargets(l: CanvasLayout): { id: string }[] {
+  return l.nodes.filter((n) => !n.parentId && n.type !== 'host' && n.id !== 'segment:internet').map((n) => ({ id: n.id }));
+}
+
+/** Marks when a compiled edit reaches the screen (B5: keystroke → canvas updated). */
+function useCanvasMark(l: CanvasLayout | null): void {
+  const seq = useApp((s) => s.appliedEdit);
+  useLayoutEffect(() => {
+    if (!l || !seq) return;
+    const id = requestAnimationFrame(() => {
+      performance.mark(`hs:canvas:${seq}`);
+      if (performance.getEntriesByName(`hs:edit:${seq}`).length) performance.measure('hs:keystroke-to-canvas', `hs:edit:${seq}`, `hs:canvas:${seq}`);
+    });
+    return () => cancelAnimationFrame(id);
+  }, [l, seq]);
+}
 
 function useFocusOnHop(l: CanvasLayout | null): void {
   const rf = useReactFlow();
@@ -27,15 +54,20 @@ function useFocusOnHop(l: CanvasLayout | null): void {
 function Flow() {
   const summary = useApp((s) => s.summary);
   const detail = useApp((s) => s.detail);
+  const systemPods = useApp((s) => s.systemPods);
   const theme = useApp((s) => s.theme);
   const hasErrors = useApp((s) => s.hasErrors);
-  const l = useMemo(() => (summary ? layout(summary, detail) : null), [summary, detail]);
+  const l = useMemo(() => (summary ? layout(summary, detail, { systemPods }) : null), [summary, detail, systemPods]);
   const rf = useReactFlow();
   useFocusOnHop(l);
+  useCanvasMark(l);
+  const shape = l ? l.nodes.filter((n) => !n.parentId).length * 1000 + l.nodes.length : 0;
   useEffect(() => {
-    const id = requestAnimationFrame(() => void rf.fitView(FIT));
+    if (!l) return;
+    const id = requestAnimationFrame(() => void rf.fitView({ ...FIT, nodes: fitTargets(l), minZoom: MIN_FIT_ZOOM, maxZoom: 1.25 }));
     return () => cancelAnimationFrame(id);
-  }, [detail, rf, summary?.netns.length]);
+    // Refit when the picture's shape changes (detail level, nodes or pods added), not on every edit.
+  }, [detail, rf, shape]);
   const onNodeClick: NodeMouseHandler<Node> = useCallback((_e, n) => appStore.getState().select(n.id), []);
   if (!l) return <div className="hs-canvas-empty">{hasErrors ? 'The scenario has errors: fix them to draw the cluster.' : 'Compiling the scenario…'}</div>;
   return (
@@ -49,8 +81,6 @@ function Flow() {
       nodesConnectable={false}
       elementsSelectable
       onNodeClick={onNodeClick}
-      fitView
-      fitViewOptions={FIT}
       minZoom={0.15}
       maxZoom={2.5}
       aria-label="Cluster canvas"

@@ -7,6 +7,7 @@ import { describePacket, isDropHop, isNatHop } from '../packet/describe';
 import type { CanvasLayout } from './layout-types';
 import { anchorFor } from './layout';
 import { usePacketAnimator } from './use-packet-animator';
+import { useSwarm } from './use-swarm';
 
 function PacketBadge() {
   const cur = useApp(selectCurrentHop);
@@ -42,13 +43,17 @@ function HopRing({ layout }: { layout: CanvasLayout }) {
 
 export const PacketLayer = memo(function PacketLayer({ layout }: { layout: CanvasLayout }) {
   const [el, setEl] = useState<HTMLDivElement | null>(null);
+  const [swarm, setSwarm] = useState<HTMLDivElement | null>(null);
+  const fanout = useApp((s) => s.fanout !== null);
   usePacketAnimator(el, layout);
+  useSwarm(swarm, layout);
   return (
     <ViewportPortal>
-      <HopRing layout={layout} />
-      <div ref={setEl} className="hs-packet-pos">
+      {!fanout && <HopRing layout={layout} />}
+      <div ref={setEl} className="hs-packet-pos" hidden={fanout}>
         <PacketBadge />
       </div>
+      <div ref={setSwarm} className="hs-swarm" data-testid="fanout" />
     </ViewportPortal>
   );
 });

@@ -1,14 +1,19 @@
 import type { Edge, Node } from '@xyflow/react';
 import type { DeviceSummary, NetnsSummary } from '../../core/index';
+import type { ServiceSummary } from '../../core/view/summary';
 
 export type DeviceData = { device: DeviceSummary };
 export type GroupData = { ns: NetnsSummary; compact: boolean };
 export type SegmentData = { id: string; cidr: string };
+export type ServiceData = { svc: ServiceSummary; compact: boolean };
+export type SvcNetData = { cidr: string; count: number };
 
 export type CanvasNode =
   | Node<DeviceData, 'nic' | 'veth' | 'bridge' | 'vxlan' | 'ipip' | 'loopback' | 'dummy'>
   | Node<GroupData, 'k8sNode' | 'pod' | 'host'>
-  | Node<SegmentData, 'segment'>;
+  | Node<SegmentData, 'segment'>
+  | Node<ServiceData, 'service'>
+  | Node<SvcNetData, 'svcnet'>;
 
 export interface Box {
   x: number;

@@ -12,17 +12,33 @@ describe('layout', () => {
     expect(layout(summary, 'detail')).toEqual(layout(summary, 'detail'));
   });
 
-  it('draws every device in detail, with parents before children', () => {
+  it('draws every device but loopbacks in detail, with parents before children', () => {
     const l = layout(summary, 'detail');
     const ids = new Set(l.nodes.map((n) => n.id));
-    for (const ns of summary.netns) for (const d of ns.devices) expect(ids.has(d.id)).toBe(true);
+    for (const ns of summary.netns) for (const d of ns.devices) expect(ids.has(d.id), d.id).toBe(d.kind !== 'loopback');
+    expect(l.anchors['pod:default/client#lo']).toBe('pod:default/client');
     const seen = new Set<string>();
     for (const n of l.nodes) {
       if (n.parentId) expect(seen.has(n.parentId)).toBe(true);
       seen.add(n.id);
     }
     expect(l.edges.some((e) => e.className === 'edge-tunnel' && e.label === 'VXLAN VNI 1 udp/8472')).toBe(true);
-    expect(l.edges.filter((e) => e.className === 'edge-veth')).toHaveLength(3);
+    expect(l.edges.filter((e) => e.className === 'edge-veth')).toHaveLength(summary.netns.filter((n) => n.kind === 'pod').length);
+  });
+
+  it('draws each Service as a virtual IP on no device, dashed to its endpoints, at both levels', () => {
+    const web = summary.services!.find((s) => s.name === 'web')!;
+    for (const detail of ['detail', 'overview'] as const) {
+      const l = layout(summary, detail);
+      const node = l.nodes.find((n) => n.id === web.id)!;
+      expect(node.type).toBe('service');
+      expect(node.parentId).toBe('svcnet');
+      const edges = l.edges.filter((e) => e.source === web.id);
+      expect(edges.map((e) => e.target).sort()).toEqual(web.endpoints.map((e) => e.netns).sort());
+      expect(edges.every((e) => e.className === 'edge-service')).toBe(true);
+      // Above the nodes, not inside any device or namespace box.
+      expect(l.boxes[web.id]!.y + l.boxes[web.id]!.h).toBeLessThan(0);
+    }
   });
 
   it('hides devices in overview and anchors them to their group', () => {
@@ -35,7 +51,9 @@ describe('layout', () => {
   });
 
   it('places every hop of the default flow on a canvas node at both levels', () => {
-    const r = traceFlow(loadScenario(text).model!, { from: 'pod/default/client', to: 'pod/default/server-b:80' });
+    const model = loadScenario(text).model!;
+    const ip = model.services.find((s) => s.metadata.name === 'web')!.spec.clusterIP;
+    const r = traceFlow(model, { from: 'pod/default/client', to: `http://${ip}` });
     if (!r.ok) throw new Error(r.error);
     for (const detail of ['detail', 'overview'] as const) {
       const l = layout(summary, detail);

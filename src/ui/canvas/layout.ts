@@ -11,47 +11,16 @@
 import type { Edge } from '@xyflow/react';
 import type { DeviceSummary, LinkSummary, ModelSummary, NetnsSummary } from '../../core/index';
 import type { Detail } from '../store/types';
-import type { Box, CanvasLayout, CanvasNode } from './layout-types';
+import type { Box, CanvasLayout } from './layout-types';
+import { Builder, COL_GAP, DH, DW, GAP, HEAD, LINE, PAD, ROW_GAP, drawnDevices } from './layout-builder';
+import { placeServices } from './layout-services';
 
-export const DW = 112;
-export const DH = 34;
-const GAP = 14;
-const PAD = 12;
-const HEAD = 30;
-const LINE = 16;
-const ROW_GAP = 36;
-const COL_GAP = 64;
-
-const DEVICE_ORDER: Record<string, number> = { nic: 0, vxlan: 1, ipip: 1, bridge: 2, dummy: 3, veth: 4, loopback: 9 };
-
-function byKind(a: DeviceSummary, b: DeviceSummary): number {
-  return (DEVICE_ORDER[a.kind] ?? 5) - (DEVICE_ORDER[b.kind] ?? 5) || a.ifindex - b.ifindex;
-}
-
-class Builder {
-  nodes: CanvasNode[] = [];
-  anchors: Record<string, string> = {};
-  boxes: Record<string, Box> = {};
-
-  group(ns: NetnsSummary, type: 'k8sNode' | 'pod' | 'host', box: Box, parent: string | undefined, compact: boolean): void {
-    const abs = parent ? { ...box, x: box.x + this.boxes[parent]!.x, y: box.y + this.boxes[parent]!.y } : box;
-    this.boxes[ns.id] = abs;
-    this.nodes.push({ id: ns.id, type, position: { x: box.x, y: box.y }, width: box.w, height: box.h, data: { ns, compact }, ...(parent ? { parentId: parent, extent: 'parent' as const } : {}) });
-    for (const d of ns.devices) this.anchors[d.id] ??= ns.id;
-  }
-
-  device(d: DeviceSummary, parent: string, x: number, y: number): void {
-    const p = this.boxes[parent]!;
-    this.boxes[d.id] = { x: p.x + x, y: p.y + y, w: DW, h: DH };
-    this.anchors[d.id] = d.id;
-    this.nodes.push({ id: d.id, type: d.kind, position: { x, y }, width: DW, height: DH, parentId: parent, extent: 'parent', data: { device: d } });
-  }
-}
+export { DH, DW } from './layout-builder';
 
 function podSize(ns: NetnsSummary, detail: Detail): { w: number; h: number } {
   const lines = (ns.pod?.containers.length ?? 0) + 1;
   if (detail === 'overview') return { w: 190, h: HEAD + LINE * lines + PAD };
-  const n = ns.devices.length;
+  const n = drawnDevices(ns).length;
   return { w: Math.max(190, PAD * 2 + n * DW + (n - 1) * GAP), h: HEAD + LINE * lines + DH + PAD * 2 };
 }
 
@@ -59,7 +28,7 @@ function placePod(b: Builder, ns: NetnsSummary, parent: string | undefined, x: n
   const s = podSize(ns, detail);
   const box = { x, y, w: s.w, h: s.h };
   b.group(ns, 'pod', box, parent, detail === 'overview');
-  if (detail === 'detail') [...ns.devices].sort(byKind).forEach((d, k) => b.device(d, ns.id, PAD + k * (DW + GAP), s.h - PAD - DH));
+  if (detail === 'detail') drawnDevices(ns).forEach((d, k) => b.device(d, ns.id, PAD + k * (DW + GAP), s.h - PAD - DH));
   return box;
 }
 
@@ -73,7 +42,7 @@ function placeNode(b: Builder, ns: NetnsSummary, pods: NetnsSummary[], links: Li
     inner.push({ pod: p, x: cx, w: s.w });
     cx += s.w + GAP;
   }
-  const devs = [...ns.devices].sort(byKind);
+  const devs = drawnDevices(ns);
   const hostRow = devs.filter((d) => d.kind !== 'bridge' && !(d.kind === 'veth' && vethPod(d, links)));
   const width = Math.max(cx - GAP + PAD, PAD * 2 + hostRow.length * (DW + GAP) - GAP, 220);
   const vethY = HEAD + podsH + ROW_GAP;
@@ -85,7 +54,8 @@ function placeNode(b: Builder, ns: NetnsSummary, pods: NetnsSummary[], links: Li
   if (detail === 'detail') {
     for (const d of devs.filter((v) => v.kind === 'veth' && vethPod(v, links))) {
       const it = inner.find((i) => i.pod.id === vethPod(d, links));
-      b.device(d, ns.id, it ? it.x + (it.w - DW) / 2 : PAD, vethY);
+      // A veth to a pod not drawn (kube-system hidden) is not drawn either: it anchors to the node.
+      if (it) b.device(d, ns.id, it.x + (it.w - DW) / 2, vethY);
     }
     const bridges = devs.filter((d) => d.kind === 'bridge');
     bridges.forEach((d, k) => b.device(d, ns.id, (width - bridges.length * (DW + GAP) + GAP) / 2 + k * (DW + GAP), bridgeY));
@@ -102,7 +72,7 @@ function vethPod(d: DeviceSummary, links: LinkSummary[]): string | undefined {
 }
 
 function placeHost(b: Builder, ns: NetnsSummary, x: number, y: number, detail: Detail): Box {
-  const devs = [...ns.devices].sort(byKind);
+  const devs = drawnDevices(ns);
   const w = detail === 'detail' ? Math.max(170, PAD * 2 + devs.length * (DW + GAP) - GAP) : 170;
   const h = detail === 'detail' ? HEAD + LINE + DH + PAD * 2 : HEAD + LINE + PAD;
   b.group(ns, 'host', { x, y, w, h }, undefined, detail === 'overview');
@@ -111,17 +81,41 @@ function placeHost(b: Builder, ns: NetnsSummary, x: number, y: number, detail: D
 }
 
 /** Lays out the model summary at a detail level. Pure and deterministic. */
-export function layout(summary: ModelSummary, detail: Detail): CanvasLayout {
+export interface LayoutOptions {
+  /**
+   * Draw the kube-system pods (CoreDNS …). Off, they are left out as `kubectl get pods` leaves
+   * them out without `-A`: their hops and endpoints anchor to their node's group instead.
+   */
+  systemPods?: boolean;
+}
+
+function isHidden(ns: NetnsSummary, o: LayoutOptions): boolean {
+  return o.systemPods === false && ns.kind === 'pod' && ns.pod?.namespace === 'kube-system';
+}
+
+/** Hidden pods' devices and namespace anchor to their node's group. */
+function anchorHidden(b: Builder, hidden: NetnsSummary[], nodes: NetnsSummary[]): void {
+  for (const p of hidden) {
+    const node = nodes.find((n) => n.name === p.node);
+    if (!node || !b.boxes[node.id]) continue;
+    b.anchors[p.id] = node.id;
+    for (const d of p.devices) b.anchors[d.id] = node.id;
+  }
+}
+
+export function layout(summary: ModelSummary, detail: Detail, opts: LayoutOptions = {}): CanvasLayout {
   const b = new Builder();
   const nodes = summary.netns.filter((n) => n.kind === 'node');
+  const hidden = summary.netns.filter((n) => isHidden(n, opts));
   let x = 0;
   let top = 0;
   for (const n of nodes) {
-    const box = placeNode(b, n, summary.netns.filter((p) => p.kind === 'pod' && p.node === n.name), summary.links, x, detail);
+    const box = placeNode(b, n, summary.netns.filter((p) => p.kind === 'pod' && p.node === n.name && !isHidden(p, opts)), summary.links, x, detail);
     x += box.w + COL_GAP;
     top = Math.max(top, box.h);
   }
-  const others = summary.netns.filter((n) => n.kind === 'pod' && !nodes.some((k) => k.name === n.node));
+  anchorHidden(b, hidden, nodes);
+  const others = summary.netns.filter((n) => n.kind === 'pod' && !nodes.some((k) => k.name === n.node) && !isHidden(n, opts));
   for (const p of others) x += placePod(b, p, undefined, x, 0, detail).w + COL_GAP;
   const span = Math.max(x - COL_GAP, 400);
   let y = top + ROW_GAP * 2;
@@ -142,7 +136,8 @@ export function layout(summary: ModelSummary, detail: Detail): CanvasLayout {
   let hx = span + COL_GAP;
   for (const r of routers) hx += placeHost(b, r, hx, top + ROW_GAP * 2, detail).w + COL_GAP;
   for (const h of summary.netns.filter((n) => n.kind === 'host')) hx += placeHost(b, h, hx, 0, detail).w + COL_GAP;
-  return { nodes: b.nodes, edges: buildEdges(summary.links, b), anchors: b.anchors, boxes: b.boxes };
+  const svcEdges = placeServices(b, summary.services ?? [], summary.serviceCIDR, span, detail);
+  return { nodes: b.nodes, edges: [...buildEdges(summary.links, b), ...svcEdges], anchors: b.anchors, boxes: b.boxes };
 }
 
 const EDGE_TYPE: Record<LinkSummary['kind'], string> = { veth: 'straight', 'bridge-port': 'straight', segment: 'smoothstep', tunnel: 'default' };
@@ -185,5 +180,6 @@ export function anchorFor(l: Pick<CanvasLayout, 'anchors' | 'boxes'>, deviceId: 
   const head = deviceId ? deviceId.slice(0, deviceId.indexOf('#')) : netns;
   if (l.boxes[`segment:${head}`]) return `segment:${head}`;
   if (l.boxes[netns]) return netns;
+  if (l.anchors[netns]) return l.anchors[netns];
   return l.boxes[`segment:${netns}`] ? `segment:${netns}` : undefined;
 }

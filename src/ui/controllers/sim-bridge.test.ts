@@ -7,15 +7,39 @@ import { selectHops } from '../store/selectors';
 const text = readFileSync(new URL('../default-scenario.yaml', import.meta.url), 'utf8');
 
 describe('sim bridge (in-thread simulator)', () => {
-  it('compiles, traces and starts playing the first flow', async () => {
+  it('compiles, runs the Traffic and starts playing a flow that crosses the tunnel', async () => {
     const store = createAppStore();
     const b = createSimBridge(store);
     await b.compileNow(text);
     const s = store.getState();
     expect(s.summary?.netns.length).toBeGreaterThan(3);
-    expect(s.flows[0]?.flow?.endpoint).toBe('default/server-b');
-    expect(selectHops(s).length).toBeGreaterThan(20);
+    expect(s.summary?.services?.some((v) => v.name === 'web')).toBe(true);
+    const hops = selectHops(s);
+    expect(hops.some((h) => h.hop.stage === 'encap')).toBe(true);
+    expect(hops.some((h) => h.hop.stage.startsWith('netfilter:nat') && (h.hop.changed ?? []).includes('ipv4.dst'))).toBe(true);
+    expect(s.flows[s.flowIndex]?.flow?.verdict).toBe('delivered');
     expect(s.playing).toBe(true);
+    // The LB demo: 100 requests, tallied per endpoint, every one as a compact path.
+    expect(s.tallies[0]?.count).toBe(100);
+    expect(Object.values(s.tallies[0]!.byEndpoint).reduce((a, c) => a + c, 0)).toBe(100);
+    expect(s.paths?.flows).toHaveLength(100);
+    const byEndpoint: Record<string, number> = {};
+    for (const f of s.paths!.flows) byEndpoint[f.endpoint!] = (byEndpoint[f.endpoint!] ?? 0) + 1;
+    expect(byEndpoint).toEqual(s.tallies[0]!.byEndpoint);
+    b.destroy();
+  });
+
+  it('keeps the selected flow and hop across a recompile', async () => {
+    const store = createAppStore();
+    const b = createSimBridge(store, { autoplay: false });
+    await b.compileNow(text);
+    store.setState({ flowIndex: 1, hop: 7 });
+    const before = selectHops(store.getState())[7]!.hop;
+    await b.compileNow(`${text}\n# a comment\n`);
+    const s = store.getState();
+    expect(s.flowIndex).toBe(1);
+    expect(s.hop).toBe(7);
+    expect(selectHops(s)[7]!.hop.stage).toBe(before.stage);
     b.destroy();
   });
 

@@ -1,11 +1,17 @@
 /**
- * Connects edits to the simulator (STYLE §11): debounces the scenario text, asks the worker to
- * load and trace it, and writes results into the store. The newest edit wins; a worker restart
+ * Connects edits to the simulator (STYLE §11): sends the scenario text to the worker on the next
+ * frame after an edit (the client lets a newer edit supersede a queued one, so typing never
+ * piles up work), writes results into the store, and asks for the Traffic run — the heavier
+ * part, a whole `hopscope run` — only once typing pauses. The newest edit wins; a worker restart
  * is reported and the last text reloaded.
+ *
+ * Instrumentation (bench B5): each edit is marked `hs:edit:N`; the canvas marks `hs:canvas:N`
+ * when the compile of edit N reaches the screen.
  */
 import type { StoreApi } from 'zustand';
 import { createSimClient, SupersededError } from '../../worker/client';
 import type { SimClient, SimClientOptions } from '../../worker/client';
+import type { FlowEntry } from '../../worker/protocol';
 import type { AppState } from '../store/types';
 import { saveScenario } from '../persist';
 
@@ -16,15 +22,30 @@ export interface SimBridge {
 }
 
 export interface BridgeOptions {
+  /** Coalesces edits arriving within this window (key repeat, paste events). */
   debounceMs?: number;
+  /** The Traffic run waits for this long without edits. */
+  traceIdleMs?: number;
+  /** How long after the last edit the text is saved for the next visit. */
+  saveMs?: number;
   autoplay?: boolean;
   client?: (o: SimClientOptions) => SimClient;
 }
 
+/** The flow to play first: one that crosses a tunnel if any (the story of the default scenario). */
+export function firstFlowToPlay(flows: FlowEntry[]): number {
+  const tunnel = flows.findIndex((f) => f.flow?.verdict === 'delivered' && f.flow.hops.some((h) => h.stage === 'encap'));
+  return tunnel >= 0 ? tunnel : Math.max(0, flows.findIndex((f) => f.flow));
+}
+
 export function createSimBridge(store: StoreApi<AppState>, opts: BridgeOptions = {}): SimBridge {
-  const debounceMs = opts.debounceMs ?? 250;
+  const debounceMs = opts.debounceMs ?? 16;
+  const traceIdleMs = opts.traceIdleMs ?? 250;
   let gen = 0;
+  let editSeq = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  let traceTimer: ReturnType<typeof setTimeout> | undefined;
   let autoplay = opts.autoplay ?? true;
   let lastText = '';
   const client = (opts.client ?? createSimClient)({
@@ -35,24 +56,31 @@ export function createSimBridge(store: StoreApi<AppState>, opts: BridgeOptions =
     },
   });
 
-  async function compileNow(text: string): Promise<void> {
+  async function trace(g: number): Promise<void> {
+    const t = await client.trace();
+    if (g !== gen) return;
+    store.getState().setFlows(t.flows);
+    store.setState({ tallies: t.tallies ?? [], paths: t.paths ?? null });
+    if (autoplay && t.flows.some((f) => f.flow)) {
+      autoplay = false;
+      store.setState({ flowIndex: firstFlowToPlay(t.flows), hop: 0, playing: true });
+    }
+  }
+
+  async function compile(text: string, seq: number, idle: number): Promise<void> {
     const g = ++gen;
     lastText = text;
-    const s = store.getState();
-    s.setCompiling(true);
+    clearTimeout(traceTimer);
+    store.getState().setCompiling(true);
     try {
       const r = await client.load(text);
       if (g !== gen) return;
       store.getState().applyLoad(r);
+      store.setState({ appliedEdit: seq });
       if (r.hasErrors) return;
-      const t = await client.trace();
-      if (g !== gen) return;
-      store.getState().setFlows(t.flows);
-      store.setState({ tallies: t.tallies ?? [] });
-      if (autoplay && t.flows.some((f) => f.flow)) {
-        autoplay = false;
-        store.setState({ playing: true });
-      }
+      if (idle <= 0) return await trace(g);
+      await new Promise<void>((resolve) => (traceTimer = setTimeout(resolve, idle)));
+      if (g === gen) await trace(g);
     } catch (e) {
       if (e instanceof SupersededError) return;
       store.getState().setCompiling(false);
@@ -60,18 +88,25 @@ export function createSimBridge(store: StoreApi<AppState>, opts: BridgeOptions =
     }
   }
 
+  function compileNow(text: string): Promise<void> {
+    return compile(text, editSeq, 0);
+  }
+
   return {
     edit(text) {
+      const seq = ++editSeq;
+      if (typeof performance !== 'undefined' && performance.mark) performance.mark(`hs:edit:${seq}`);
       store.getState().setText(text);
       clearTimeout(timer);
-      timer = setTimeout(() => {
-        saveScenario(text);
-        void compileNow(text);
-      }, debounceMs);
+      timer = setTimeout(() => void compile(text, seq, traceIdleMs), debounceMs);
+      clearTimeout(saveTimer);
+      saveTimer = setTimeout(() => saveScenario(text), opts.saveMs ?? 400);
     },
     compileNow,
     destroy() {
       clearTimeout(timer);
+      clearTimeout(saveTimer);
+      clearTimeout(traceTimer);
       client.dispose();
     },
   };

@@ -5,12 +5,21 @@ import { HopList } from './HopList';
 import { ObjectDetails } from './ObjectDetails';
 import { PacketInspector } from './PacketInspector';
 import { RulePanel } from './RulePanel';
+import { BalanceChart } from './BalanceChart';
 
 const TABS: { id: InspectorTab; label: string }[] = [
   { id: 'packet', label: 'Packet' },
   { id: 'rules', label: 'Rules' },
   { id: 'details', label: 'Details' },
+  { id: 'balance', label: 'Balance' },
 ];
+
+function Panel({ tab }: { tab: InspectorTab }) {
+  if (tab === 'packet') return <PacketInspector />;
+  if (tab === 'rules') return <RulePanel />;
+  if (tab === 'balance') return <BalanceChart />;
+  return <ObjectDetails />;
+}
 
 export function Inspector() {
   const tab = useApp((s) => s.tab);
@@ -25,7 +34,7 @@ export function Inspector() {
         ))}
       </div>
       <div className="hs-tabpanel hs-scroll" id="hs-tabpanel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
-        {tab === 'packet' ? <PacketInspector /> : tab === 'rules' ? <RulePanel /> : <ObjectDetails />}
+        <Panel tab={tab} />
       </div>
     </aside>
   );

@@ -1,11 +1,14 @@
 /** Details of the object clicked on the canvas: pod, node, device, segment. */
 import { useApp } from '../store/store';
+import { ServiceDetails } from './ServiceDetails';
 
 export function ObjectDetails() {
   const id = useApp((s) => s.selected);
   const summary = useApp((s) => s.summary);
   const renderings = useApp((s) => s.renderings);
-  if (!id || !summary) return <p className="hs-muted">Click a node, pod or device on the canvas.</p>;
+  if (!id || !summary) return <p className="hs-muted">Click a node, pod, Service or device on the canvas.</p>;
+  const svc = id.startsWith('svc:') ? summary.services?.find((s) => s.id === id) : undefined;
+  if (svc) return <ServiceDetails svc={svc} />;
   const nsId = id.includes('#') ? id.slice(0, id.indexOf('#')) : id;
   const ns = summary.netns.find((n) => n.id === nsId);
   const seg = summary.segments.find((s) => `segment:${s.id}` === id);

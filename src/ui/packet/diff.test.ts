@@ -5,7 +5,10 @@ import { headerBlocks } from './diff';
 import { describePacket } from './describe';
 
 const text = readFileSync(new URL('../default-scenario.yaml', import.meta.url), 'utf8');
-const r = traceFlow(loadScenario(text).model!, { from: 'pod/default/client', to: 'pod/default/server-b:80' });
+const model = loadScenario(text).model!;
+// The web pod on the other node: the flow crosses the VXLAN tunnel.
+const server = model.pods.find((p) => p.name.startsWith('web-') && p.node === 'node-2')!;
+const r = traceFlow(model, { from: 'pod/default/client', to: `${server.ip}:8080` });
 if (!r.ok) throw new Error(r.error);
 const hops = r.flow.hops;
 

@@ -1,5 +1,6 @@
 /** Play, Pause, Step back, Step forward, Speed, a scrubber over the hops and the flow selector. */
 import { pause, play, stepBack, stepForward, cycleSpeed } from '../actions/registry';
+import { fanOut } from '../actions/fanout';
 import { perform, useEnabled } from '../actions/use-actions';
 import type { Action } from '../actions/registry';
 import { appStore, useApp } from '../store/store';
@@ -10,6 +11,7 @@ const ICONS: Record<string, string> = {
   play: 'M7 5v14l12-7z',
   pause: 'M6 5h4v14H6zM14 5h4v14h-4z',
   stepForward: 'M16 5h2v14h-2zM4 5v14l11-7z',
+  fanOut: 'M3 11h7l4-6h7v2h-6l-3.4 5 3.4 5h6v2h-7l-4-6H3z',
 };
 
 function Icon({ id }: { id: string }) {
@@ -21,10 +23,10 @@ function Icon({ id }: { id: string }) {
   ) : null;
 }
 
-function ActionButton({ action, text }: { action: Action; text?: string }) {
+function ActionButton({ action, text, pressed }: { action: Action; text?: string; pressed?: boolean }) {
   const enabled = useEnabled(action);
   return (
-    <button type="button" aria-label={action.label} title={action.label} disabled={!enabled} onClick={() => perform(action)}>
+    <button type="button" aria-label={action.label} title={action.label} disabled={!enabled} aria-pressed={pressed} onClick={() => perform(action)}>
       <Icon id={action.id} />
       {text && <span aria-hidden="true">{text}</span>}
     </button>
@@ -45,6 +47,12 @@ function FlowSelect() {
   );
 }
 
+function FanOutButton() {
+  const n = useApp((s) => s.paths?.flows.length ?? 0);
+  const on = useApp((s) => s.fanout !== null);
+  return <ActionButton action={fanOut} text={n > 1 ? `All ${n}` : 'All'} pressed={on} />;
+}
+
 export function PlaybackBar() {
   const count = useApp((s) => selectHops(s).length);
   const hop = useApp((s) => s.hop);
@@ -56,6 +64,7 @@ export function PlaybackBar() {
       <ActionButton action={pause} />
       <ActionButton action={stepForward} />
       <ActionButton action={cycleSpeed} text={`${speed}×`} />
+      <FanOutButton />
       <input
         type="range"
         aria-label="Hop"

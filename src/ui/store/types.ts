@@ -1,10 +1,10 @@
 /** The UI store's slices (STYLE §10): UI state plus the worker's last result, never a second model. */
 import type { Diagnostic, Hop, ModelSummary } from '../../core/index';
-import type { FlowEntry, LoadResponse, NetnsRenderings, RequestTally } from '../../worker/protocol';
+import type { FlowEntry, FlowPaths, LoadResponse, NetnsRenderings, RequestTally } from '../../worker/protocol';
 
 export type Detail = 'overview' | 'detail';
 export type Theme = 'light' | 'dark';
-export type InspectorTab = 'packet' | 'rules' | 'details';
+export type InspectorTab = 'packet' | 'rules' | 'details' | 'balance';
 
 export interface ScenarioSlice {
   text: string;
@@ -21,6 +21,8 @@ export interface ResultSlice {
   pods: string;
   compiling: boolean;
   compileMs: number;
+  /** The edit (bridge sequence number) whose compile is on screen; 0 before any edit. */
+  appliedEdit: number;
   /** A visible notice from the worker client (restart after a crash or watchdog). */
   notice: string | null;
   applyLoad(r: LoadResponse): void;
@@ -32,12 +34,26 @@ export interface FlowsSlice {
   flows: FlowEntry[];
   /** Per-endpoint answers of each Traffic request run whole (the 50/50 experiment). */
   tallies: RequestTally[];
+  /** The whole run as compact paths (the fan-out animation), null until traced. */
+  paths: FlowPaths | null;
   flowIndex: number;
+  /** Replaces the flows; keeps the selected flow and hop when they still exist (a recompile). */
   setFlows(flows: FlowEntry[]): void;
   selectFlow(i: number): void;
 }
 
+/** A fan-out of the whole Traffic run: every path at once (the load-balancing demo). */
+export interface Fanout {
+  /** Restart packets when they finish (benchmarks keep N in flight). */
+  loop: boolean;
+  /** At most this many packets. */
+  max: number;
+}
+
 export interface PlaybackSlice {
+  fanout: Fanout | null;
+  /** Answers per endpoint counted as fan-out packets arrive (the chart's live bars). */
+  arrived: Record<string, number>;
   /** Index into the selected flow's request + reply hops. */
   hop: number;
   playing: boolean;
@@ -60,6 +76,9 @@ export interface SelectionSlice {
 
 export interface ViewSlice {
   detail: Detail;
+  /** Draw kube-system pods (CoreDNS …) on the canvas. */
+  systemPods: boolean;
+  setSystemPods(v: boolean): void;
   theme: Theme;
   largeText: boolean;
   setDetail(d: Detail): void;

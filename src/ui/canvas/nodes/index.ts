@@ -1,6 +1,7 @@
 import type { NodeTypes } from '@xyflow/react';
 import { BridgeNode, DummyNode, IpipNode, LoopbackNode, NicNode, VethNode, VxlanNode } from './device-nodes';
 import { HostGroup, K8sNodeGroup, PodGroup, SegmentNode } from './group-nodes';
+import { ServiceNetwork, ServiceNode } from './service-nodes';
 
 /** Module-scope node types, so React Flow never sees a new object (perf: no remounts). */
 export const nodeTypes: NodeTypes = {
@@ -15,4 +16,6 @@ export const nodeTypes: NodeTypes = {
   pod: PodGroup,
   host: HostGroup,
   segment: SegmentNode,
+  service: ServiceNode,
+  svcnet: ServiceNetwork,
 };

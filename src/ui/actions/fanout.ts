@@ -1,0 +1,10 @@
+/** The fan-out action: every request of the Traffic run at once (the load-balancing demo), or stop. */
+import type { Action } from './registry';
+
+export const fanOut: Action = {
+  id: 'fanOut',
+  label: 'Play all requests',
+  shortcut: (e) => e.key === 'a' && !e.ctrlKey && !e.metaKey && !e.altKey,
+  enabled: (s) => (s.paths?.flows.length ?? 0) > 1,
+  perform: (s) => (s.fanout ? { fanout: null } : { fanout: { loop: false, max: 200 }, arrived: {}, playing: false, tab: 'balance' }),
+};
