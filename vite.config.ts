@@ -2,13 +2,14 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { offlinePlugin } from './scripts/offline-plugin';
 
 const monacoEsm = fileURLToPath(new URL('./node_modules/monaco-editor/esm/vs/', import.meta.url));
 
 // `base: './'` lets the static build run from any path prefix (GitHub Pages and the like).
 export default defineConfig({
   base: './',
-  plugins: [react()],
+  plugins: [react(), offlinePlugin()],
   resolve: {
     alias: [
       // monaco-editor 0.57 maps `./*` to `esm/vs/*`, but monaco-yaml's worker (through

@@ -8,11 +8,15 @@ import { StaleBanner } from './panels/StaleBanner';
 import { Inspector } from './inspector/Inspector';
 import { ScenarioEditor } from './editor/ScenarioEditor';
 import Canvas from './canvas/Canvas';
+import { OpenError } from './share/WorkspaceBar';
+import { NarrationPanel } from './lessons/NarrationPanel';
+import { useDocumentChrome } from './lessons/use-document-chrome';
 
 export function App({ onEdit }: { onEdit: (text: string) => void }) {
   const theme = useApp((s) => s.theme);
   const large = useApp((s) => s.largeText);
   useShortcuts();
+  useDocumentChrome();
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
     document.documentElement.classList.toggle('hs-large', large);
@@ -22,6 +26,8 @@ export function App({ onEdit }: { onEdit: (text: string) => void }) {
       <TopBar />
       <ScenarioEditor onEdit={onEdit} />
       <main className="hs-stage">
+        <OpenError />
+        <NarrationPanel />
         <StaleBanner />
         <div className="hs-canvas">
           <Canvas />

@@ -4,14 +4,18 @@ import defaultScenario from './default-scenario.yaml?raw';
 import { App } from './App';
 import { appStore } from './store/store';
 import { createSimBridge } from './controllers/sim-bridge';
-import { loadSavedScenario } from './persist';
+import { bootDocuments } from './share/boot';
+import { registerServiceWorker } from './share/sw-register';
 import './styles.css';
 
-const text = loadSavedScenario() ?? defaultScenario;
 const bridge = createSimBridge(appStore);
-appStore.getState().setText(text);
 if (matchMedia('(prefers-color-scheme: dark)').matches) appStore.getState().setTheme('dark');
-void bridge.compileNow(text);
+const show = (text: string) => {
+  appStore.getState().setText(text);
+  void bridge.compileNow(text);
+};
+bootDocuments(appStore, { show }, defaultScenario);
+registerServiceWorker();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

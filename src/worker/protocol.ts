@@ -17,6 +17,8 @@ export interface NetnsRenderings {
   /** Only for namespaces with netfilter rules worth showing (nodes). */
   iptablesSave?: string;
   bridgeFdb?: string;
+  /** Pods only: the runtime's CNI calls (ADD lo, ADD eth0) with config and result JSON. */
+  cni?: string;
 }
 
 export interface LoadResponse {
@@ -47,6 +49,10 @@ export interface FlowEntry {
   to: string;
   /** Which repetition of a Traffic request this is (0-based). */
   index: number;
+  /** Which Traffic request (0-based), when traced from the scenario. */
+  request?: number;
+  /** A DNS question the request's name needed, the connection itself, or an ingress controller's connection to the backend. */
+  role?: 'dns' | 'connection' | 'upstream';
   flow?: Flow;
   error?: string;
 }

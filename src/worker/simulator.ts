@@ -9,6 +9,7 @@ import { resolveServiceName, runTraffic } from '../core/simulate/run';
 import type { FlowEntry, HandlerTable, LoadResponse, TraceRequest, TraceResponse } from './protocol';
 import { PROTOCOL_VERSION } from './protocol';
 import { renderAll } from './renderings';
+import { requestEntries } from './request-flows';
 import { createPathCollector } from './paths';
 
 /** Repetitions traced per Traffic request, and flows per trace in total (payload bound). */
@@ -43,13 +44,15 @@ function traceScenario(good: Good, seed?: number): TraceResponse {
   const hasFaults = good.scenario.traffic.some((d) => (d.value.spec?.faults ?? []).length > 0);
   const model = hasFaults ? (loadScenario(good.text).model ?? good.model) : good.model;
   const flows: FlowEntry[] = [];
+  let sent = 0;
   const paths = createPathCollector(MAX_PATHS);
   const run = runTraffic(model, good.scenario, {
     ...(seed !== undefined ? { seed } : {}),
     onFlow: (r, i, res) => {
       paths.add(requests.indexOf(r), res.ok ? res.flow : undefined);
+      const k = sent++;
       if (i >= MAX_PER_REQUEST || flows.length >= MAX_FLOWS) return;
-      flows.push(res.ok ? { from: r.from, to: r.to, index: i, flow: res.flow } : { from: r.from, to: r.to, index: i, error: res.error });
+      flows.push(...requestEntries(model, r, requests.indexOf(r), i, k, res, seed).slice(0, MAX_FLOWS - flows.length));
     },
   });
   return { flows, paths: paths.result(), tallies: run.requests.map(({ from, to, count, delivered, dropped, byEndpoint }) => ({ from, to, count, delivered, dropped, byEndpoint })) };

@@ -68,7 +68,12 @@ export const toggleDetail: Action = {
   perform: (s) => ({ detail: s.detail === 'detail' ? 'overview' : 'detail' }),
 };
 
-export const ACTIONS: readonly Action[] = [play, pause, togglePlay, stepForward, stepBack, cycleSpeed, toggleDetail];
+export const ACTIONS: Action[] = [play, pause, togglePlay, stepForward, stepBack, cycleSpeed, toggleDetail];
+
+/** Adds actions defined elsewhere (share, lessons) to the registry; shortcuts then work too. */
+export function registerActions(actions: readonly Action[]): void {
+  for (const a of actions) if (!ACTIONS.includes(a)) ACTIONS.push(a);
+}
 
 /** Runs an action against a store if it is enabled; returns whether it ran. */
 export function runAction(action: Action, store: { getState(): AppState; setState(p: Partial<AppState>): void }): boolean {

@@ -20,10 +20,21 @@ export function useMonaco(host: RefObject<HTMLDivElement | null>, onEdit: (text:
       const model = monaco.editor.getModel(monaco.Uri.parse(MODEL_URI)) ?? monaco.editor.createModel(appStore.getState().text, 'yaml', monaco.Uri.parse(MODEL_URI));
       const s0 = appStore.getState();
       const ed = monaco.editor.create(host.current!, { model, ariaLabel: 'Scenario', automaticLayout: true, minimap: { enabled: false }, fontSize: s0.largeText ? 17 : 13, theme: s0.theme === 'dark' ? 'vs-dark' : 'vs', scrollBeyondLastLine: false, tabSize: 2, wordWrap: 'on' });
-      const sub = ed.onDidChangeModelContent(() => onEdit(model.getValue()));
+      // Text put in the store from elsewhere (a share link, a lesson, a file) replaces the model's;
+      // that change is not an edit and must not echo back (it would recompile and re-save).
+      let applying = false;
+      const sub = ed.onDidChangeModelContent(() => !applying && onEdit(model.getValue()));
+      const syncText = (text: string) => {
+        if (text === model.getValue()) return;
+        applying = true;
+        model.setValue(text);
+        applying = false;
+      };
+      syncText(appStore.getState().text);
       const paint = (s = appStore.getState()) => monaco.editor.setModelMarkers(model, 'hopscope', toMarkers(s.diagnostics, (o) => model.getPositionAt(o)));
       paint();
       const unsub = appStore.subscribe((s, p) => {
+        if (s.text !== p.text) syncText(s.text);
         if (s.diagnostics !== p.diagnostics) paint(s);
         if (s.theme !== p.theme) monaco.editor.setTheme(s.theme === 'dark' ? 'vs-dark' : 'vs');
         if (s.largeText !== p.largeText) ed.updateOptions({ fontSize: s.largeText ? 17 : 13 });

@@ -2,6 +2,8 @@
 import { toggleDetail } from '../actions/registry';
 import { perform } from '../actions/use-actions';
 import { appStore, useApp } from '../store/store';
+import { LessonsMenu } from '../lessons/LessonsMenu';
+import { WorkspaceBar } from '../share/WorkspaceBar';
 
 export function TopBar() {
   const detail = useApp((s) => s.detail);
@@ -13,6 +15,8 @@ export function TopBar() {
   return (
     <header className="hs-topbar">
       <h1>Hopscope</h1>
+      <LessonsMenu />
+      <WorkspaceBar />
       <span className="hs-muted">{summary ? `${summary.name} · ${summary.cni.plugin}${summary.cni.backend ? `/${summary.cni.backend}` : ''} · kube-proxy ${summary.proxyMode}` : ''}</span>
       {notice && (
         <p className="hs-notice" role="alert">

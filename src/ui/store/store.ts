@@ -2,6 +2,8 @@ import { createStore, useStore } from 'zustand';
 import type { StoreApi } from 'zustand';
 import { flowsSlice, playbackSlice, resultSlice, scenarioSlice, selectionSlice, viewSlice } from './slices';
 import type { AppState } from './types';
+import { workspaceSlice } from '../share/workspace-slice';
+import { lessonSlice } from '../lessons/lesson-slice';
 
 export function createAppStore(init: Partial<AppState> = {}): StoreApi<AppState> {
   return createStore<AppState>()((...a) => ({
@@ -11,6 +13,8 @@ export function createAppStore(init: Partial<AppState> = {}): StoreApi<AppState>
     ...playbackSlice(...a),
     ...selectionSlice(...a),
     ...viewSlice(...a),
+    ...workspaceSlice(...a),
+    ...lessonSlice(...a),
     ...init,
   }));
 }

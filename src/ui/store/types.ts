@@ -1,5 +1,7 @@
 /** The UI store's slices (STYLE §10): UI state plus the worker's last result, never a second model. */
 import type { Diagnostic, Hop, ModelSummary } from '../../core/index';
+import type { WorkspaceSlice } from '../share/workspace-slice';
+import type { LessonSlice } from '../lessons/lesson-slice';
 import type { FlowEntry, FlowPaths, LoadResponse, NetnsRenderings, RequestTally } from '../../worker/protocol';
 
 export type Detail = 'overview' | 'detail';
@@ -86,7 +88,7 @@ export interface ViewSlice {
   setLargeText(v: boolean): void;
 }
 
-export type AppState = ScenarioSlice & ResultSlice & FlowsSlice & PlaybackSlice & SelectionSlice & ViewSlice;
+export type AppState = ScenarioSlice & ResultSlice & FlowsSlice & PlaybackSlice & SelectionSlice & ViewSlice & WorkspaceSlice & LessonSlice;
 
 /** A hop of a flow with the direction it belongs to. */
 export interface PlayHop {
