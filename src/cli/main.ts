@@ -7,7 +7,9 @@ import type { Args, CommandOutput } from './commands';
 import { check, dns, kubectl, run, show, trace } from './commands';
 import type { ByteOutput } from './export-commands';
 import { exportCommand, pcapCommand } from './export-commands';
+import { reach } from './reach-command';
 import { UsageError } from './io';
+import { compareCommand, execCommand } from './shell-commands';
 
 const USAGE = `usage: hopscope COMMAND FILE [options]
 
@@ -27,9 +29,15 @@ commands:
                                               (or removing it); refuses IPVS mode and IPIP
   pcap FILE [--from REF --to TARGET] [--flow N] > trace.pcapng
                                               the trace (or the Traffic's flows) as pcapng for Wireshark
+  reach FILE [--port 80] [--protocol TCP|UDP|ICMP] [--namespace NS[,NS]] [--json]
+                                              every pod to every pod as traced flows: . allowed, X denied
+  exec FILE --on node/NAME|pod/NS/NAME[/CONTAINER] -- COMMAND…
+                                              what the terminal prints for COMMAND there (ip, iptables, curl …)
+  compare FILE --set PATH=VALUE… --from REF --to TARGET [--json]
+                                              the flow under the scenario and under the edited variant
 `;
 
-const COMMANDS: Record<string, (a: Args) => CommandOutput | ByteOutput> = { check, trace, show, kubectl, run, dns, export: exportCommand, pcap: pcapCommand };
+const COMMANDS: Record<string, (a: Args) => CommandOutput | ByteOutput> = { check, trace, show, kubectl, run, dns, export: exportCommand, pcap: pcapCommand, reach };
 
 function main(argv: string[]): number {
   const [command, ...rest] = argv;
@@ -37,12 +45,20 @@ function main(argv: string[]): number {
     process.stdout.write(USAGE);
     return command ? 0 : 2;
   }
-  const run = COMMANDS[command];
+  // exec and compare parse their own arguments (`--` command words, repeated --set).
+  const own = command === 'exec' ? execCommand : command === 'compare' ? compareCommand : undefined;
+  const run = own ? (a: Args) => own(a.positionals) : COMMANDS[command];
   if (!run) {
     process.stderr.write(`hopscope: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
   try {
+    if (own) {
+      const out = own(rest);
+      process.stdout.write(out.stdout);
+      process.stderr.write(out.stderr);
+      return out.code;
+    }
     const { positionals, values } = parseArgs({
       args: rest,
       allowPositionals: true,
@@ -61,6 +77,7 @@ function main(argv: string[]): number {
         prefix: { type: 'string' },
         teardown: { type: 'boolean' },
         flow: { type: 'string' },
+        port: { type: 'string' },
       },
     });
     const out = run({ positionals, values });

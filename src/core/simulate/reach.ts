@@ -143,6 +143,6 @@ export function renderReachDns(m: ReachMatrix): string | undefined {
   if (!m.dns) return undefined;
   const denied = m.dns.cells.map((c, i) => ({ c, pod: m.pods[i]! })).filter((x) => !x.c.allowed);
   if (!denied.length) return `dns: every pod reaches kube-dns ${m.dns.target}`;
-  const why = denied[0]!.c.explain ?? denied[0]!.c.reason ?? 'dropped';
+  const why = (denied[0]!.c.explain ?? denied[0]!.c.reason ?? 'dropped').replace(/\.$/, '');
   return `dns: ${denied.length} of ${m.pods.length} pods cannot reach kube-dns ${m.dns.target}, so their name lookups fail: ${denied.map((x) => x.pod).join(' ')} (first: ${why})`;
 }
