@@ -9,6 +9,7 @@ import type { ByteOutput } from './export-commands';
 import { exportCommand, pcapCommand } from './export-commands';
 import { reach } from './reach-command';
 import { UsageError } from './io';
+import { compareCommand, execCommand } from './shell-commands';
 
 const USAGE = `usage: hopscope COMMAND FILE [options]
 
@@ -30,6 +31,10 @@ commands:
                                               the trace (or the Traffic's flows) as pcapng for Wireshark
   reach FILE [--port 80] [--protocol TCP|UDP|ICMP] [--namespace NS[,NS]] [--json]
                                               every pod to every pod as traced flows: . allowed, X denied
+  exec FILE --on node/NAME|pod/NS/NAME[/CONTAINER] -- COMMAND…
+                                              what the terminal prints for COMMAND there (ip, iptables, curl …)
+  compare FILE --set PATH=VALUE… --from REF --to TARGET [--json]
+                                              the flow under the scenario and under the edited variant
 `;
 
 const COMMANDS: Record<string, (a: Args) => CommandOutput | ByteOutput> = { check, trace, show, kubectl, run, dns, export: exportCommand, pcap: pcapCommand, reach };
@@ -40,12 +45,20 @@ function main(argv: string[]): number {
     process.stdout.write(USAGE);
     return command ? 0 : 2;
   }
-  const run = COMMANDS[command];
+  // exec and compare parse their own arguments (`--` command words, repeated --set).
+  const own = command === 'exec' ? execCommand : command === 'compare' ? compareCommand : undefined;
+  const run = own ? (a: Args) => own(a.positionals) : COMMANDS[command];
   if (!run) {
     process.stderr.write(`hopscope: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
   try {
+    if (own) {
+      const out = own(rest);
+      process.stdout.write(out.stdout);
+      process.stderr.write(out.stderr);
+      return out.code;
+    }
     const { positionals, values } = parseArgs({
       args: rest,
       allowPositionals: true,
