@@ -11,6 +11,8 @@ import Canvas from './canvas/Canvas';
 import { OpenError } from './share/WorkspaceBar';
 import { NarrationPanel } from './lessons/NarrationPanel';
 import { useDocumentChrome } from './lessons/use-document-chrome';
+// Mount point of the terminal and compare dock (issue 9): one import, one element.
+import { ToolDock } from './terminal/ToolDock';
 
 export function App({ onEdit }: { onEdit: (text: string) => void }) {
   const theme = useApp((s) => s.theme);
@@ -33,6 +35,8 @@ export function App({ onEdit }: { onEdit: (text: string) => void }) {
           <Canvas />
         </div>
         <PlaybackBar />
+        {/* issue 9: terminal + compare dock */}
+        <ToolDock />
       </main>
       <Inspector />
     </div>
