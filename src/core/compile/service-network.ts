@@ -47,6 +47,8 @@ export function buildServiceNetwork(model: ClusterModel, scenario: Scenario, clu
   const config = cfg ? { ...cfg.value } : allocate ? { kind: 'KubeProxyConfiguration' as const } : undefined;
   // kubeadm writes the cluster's pod CIDR into kube-proxy's configuration.
   if (config && allocate && config.clusterCIDR === undefined) config.clusterCIDR = cluster.podCIDR.text;
+  // The Cluster's kubeProxy.ipvsScheduler stands in for the configuration's ipvs.scheduler.
+  if (config && allocate && !config.ipvs?.scheduler) config.ipvs = { ...config.ipvs, scheduler: cluster.kubeProxy.ipvsScheduler };
   const nodeObjects: Record<string, Node> = {};
   for (const n of scenario.nodes) if (n.value.metadata?.name) nodeObjects[n.value.metadata.name] = n.value;
   const mode = cfg?.value.mode || cluster.kubeProxy.mode;

@@ -13,6 +13,7 @@ import { hop } from './context';
 import { describeFlow, outerIp, withOuterIp } from './headers';
 import { dropped } from './step';
 import { nfHook } from './netfilter-hook';
+import { ipvsLocalOut } from './ipvs-stage';
 
 function noRoute(ns: Netns, p: Packet, hops: HopDraft[]): StageResult {
   return dropped(hops, 'no-route', hop(ns, 'drop', p, `${ns.id} has no route to ${outerIp(p).dst}: the send fails with "Network is unreachable".`));
@@ -29,6 +30,8 @@ export function output(ctx: WalkContext, ns: Netns, pkt: Packet, tunnel: boolean
     const out = nfHook(ctx, ns, 'OUTPUT', p, { out: 'lo' });
     if (out.hop) hops.push(out.hop);
     if (out.verdict !== 'ACCEPT') return dropped(hops, out.verdict === 'REJECT' ? 'reject' : 'filtered', hop(ns, 'drop', out.packet, `Dropped in OUTPUT.`));
+    const vs = ipvsLocalOut(ctx, ns, out.packet);
+    if (vs) return { hops: [...hops, ...vs.hops], next: { kind: 'output', ns, pkt: vs.packet, tunnel } };
     const post = nfHook(ctx, ns, 'POSTROUTING', out.packet, { out: 'lo' });
     if (post.hop) hops.push(post.hop);
     const lo = getDevice(ns, 'lo')!;

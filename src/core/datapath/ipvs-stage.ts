@@ -42,6 +42,13 @@ export function ipvsIn(ctx: WalkContext, ns: Netns, dev: Device, p: Packet): Sta
   if (!svc) return null;
   const vip = `${f.proto.toUpperCase()}  ${svc.address}:${svc.port} ${svc.scheduler}${svc.persistent !== undefined ? ` persistent ${svc.persistent}` : ''}`;
   let conn = lookupConn(ns.ipvs, f.proto, f.src, f.sport, f.dst, f.dport, ctx.now);
+  // conn_reuse_mode: a SYN that hits an old entry (the client reused its port) is a new connection.
+  const l4 = l4Of(p);
+  if (conn && l4?.kind === 'tcp' && l4.flags === 'S') {
+    const old = conn;
+    ns.ipvs.conns = ns.ipvs.conns.filter((c) => c !== old);
+    conn = undefined;
+  }
   const fresh = !conn;
   conn ??= scheduleConn(ns.ipvs, svc, { ip: f.src, port: f.sport }, ctx.rng, ctx.now);
   if (!conn) {
@@ -71,4 +78,17 @@ export function ipvsOut(ctx: WalkContext, ns: Netns, dev: Device, p: Packet): { 
   if (!conn || conn.forward !== 'Masq') return { packet: p };
   const q = rewriteSrc(p, conn.vip.ip, conn.vip.port);
   return { packet: q, hop: devHop(ns, dev, 'ipvs', q, `IPVS recognises the reply of its connection ${conn.client.ip}:${conn.client.port} → ${conn.vip.ip}:${conn.vip.port} and restores the virtual service as the source: ${f.src}:${f.sport} → ${conn.vip.ip}:${conn.vip.port}.`, { changed: ['ipv4.src', `${f.proto}.sport`], rule: { kind: 'ipvs', text: `${conn.protocol.toUpperCase()} ${conn.client.ip}:${conn.client.port} ${conn.vip.ip}:${conn.vip.port} ${conn.dest.ip}:${conn.dest.port}` } }) };
+}
+
+/**
+ * ip_vs_local_request4: IPVS also sits at LOCAL_OUT, so a connection the host itself opens to a
+ * virtual service is scheduled and NATed before POSTROUTING (never looped through lo). Returns
+ * the rewritten packet to route again, or null when IPVS does not take it.
+ */
+export function ipvsLocalOut(ctx: WalkContext, ns: Netns, p: Packet): { packet: Packet; hops: HopDraft[] } | null {
+  const lo = ns.ipvs ? getDevice(ns, 'lo') : undefined;
+  if (!lo) return null;
+  const r = ipvsIn(ctx, ns, lo, p);
+  if (!r?.next || r.next.kind !== 'output') return null;
+  return { packet: r.next.pkt, hops: r.hops };
 }

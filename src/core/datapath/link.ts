@@ -19,6 +19,7 @@ import { resolveNeighbour } from './arp';
 import { explainVxlanEncap, ipipEncap, vxlanEncap } from './tunnels';
 import { l2Endpoints } from './l2-domain';
 import { nfHook } from './netfilter-hook';
+import { ipvsOut } from './ipvs-stage';
 
 /** Next hop → MAC (or IPIP encapsulation for tunl0), then transmit. */
 export function neighbour(ctx: WalkContext, ns: Netns, dev: Device, nexthop: string, p: Packet): StageResult {
@@ -144,6 +145,11 @@ function bridgeForward(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: De
       if (r.hop) hops.push(r.hop);
       if (r.verdict !== 'ACCEPT') return dropped(hops, r.verdict === 'REJECT' ? 'reject' : 'filtered', devHop(ns, br, 'drop', p, `${ns.id} ${hook} (bridged) ${r.verdict === 'REJECT' ? 'rejected' : 'dropped'} the frame.`));
       p = { ...r.packet, headers: [p.headers[0]!, ...r.packet.headers] };
+      if (hook !== 'FORWARD') continue;
+      // IPVS's reply hook sits at FORWARD too, so br_netfilter hands it bridged replies (ip_vs_reply4).
+      const back = ipvsOut(ctx, ns, inPort, stripEthernet(p));
+      if (back.hop) hops.push(back.hop);
+      p = { ...back.packet, headers: [p.headers[0]!, ...back.packet.headers] };
     }
   }
   const from = inPort ? `from port ${inPort.name} ` : `from ${ns.id}'s IP stack `;

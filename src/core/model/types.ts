@@ -129,6 +129,8 @@ export interface Sysctls {
   bridgeNfCallIptables: boolean;
   /** net.ipv4.conf.all.route_localnet (kube-proxy sets it for localhost NodePorts). */
   routeLocalnet: boolean;
+  /** Other sysctls an agent set, by their `sysctl` name (`net.ipv4.vs.conntrack` → `1`): shown, not acted on. */
+  other?: Record<string, string>;
 }
 
 /** A listening socket (a container port, sshd, kubelet, a proxy port). */

@@ -17,6 +17,7 @@ import type { ClusterModel } from '../model/types';
 import type { Severity } from '../scenario/types';
 import type { ProxyContext, ProxyMode, ProxyModeName } from './mode';
 import { iptablesMode } from './iptables-mode';
+import { ipvsMode } from './ipvs';
 
 export type { ProxyContext, ProxyMode, ProxyModeName } from './mode';
 
@@ -26,7 +27,7 @@ export type { ProxyContext, ProxyMode, ProxyModeName } from './mode';
  */
 const MODES: Record<ProxyModeName, ProxyMode | null> = {
   iptables: iptablesMode,
-  ipvs: null,
+  ipvs: ipvsMode,
   nftables: null,
   userspace: null,
 };
