@@ -44,11 +44,12 @@ export function policyAllowsIn(rule: RuleRef | undefined): string[] {
  * allow); the sentence names the pod, the direction and the policies that isolate it.
  */
 export function explainPolicyDrop(rule: RuleRef | undefined): string | undefined {
-  if (!rule || rule.kind !== 'iptables') return undefined;
+  // Cheap test first: reach asks this of every hop of every denied flow.
+  if (!rule || rule.kind !== 'iptables' || !rule.text.includes('-j DROP') || !rule.text.includes('--comment')) return undefined;
   const comments = ruleComments(rule.text);
   if (comments.includes('Drop if no policies passed packet')) {
     const why = comments.find((c) => c.startsWith('default deny:')) ?? 'default deny: no policy allows it';
-    const n = (rule.evaluated ?? []).filter((e) => ruleComments(e.text).some((c) => c.startsWith('allow: '))).length;
+    const n = (rule.evaluated ?? []).filter((e) => e.text.includes('--comment "allow: ')).length;
     const tried = n === 0 ? 'the policies have no rule for this direction' : n === 1 ? 'the one allow rule evaluated did not match' : `none of the ${n} allow rules evaluated matched`;
     return `${why}; ${tried} (${rule.chain ?? 'filter'} rule ${(rule.index ?? 0) + 1}).`;
   }

@@ -137,6 +137,18 @@ describe('what the engine programs', () => {
     expect(renderIptablesSave(c.model.netns.get(node1.netns)!.netfilter, { tables: ['filter'] })).not.toContain('cali-pi-');
   });
 
+  it('splits the workload dispatch into a tree by interface prefix once a node has many pods', () => {
+    let b = cluster().nodes(1).cni('calico');
+    for (let i = 0; i < 20; i++) b = b.pod(`p${i}`, { namespace: 'x', labels: { i: String(i) }, ports: [80] });
+    const c = b.raw(policy('only-p0', 'x', { podSelector: { matchLabels: { i: '1' } }, ingress: [{ from: [{ podSelector: { matchLabels: { i: '0' } } }] }] })).build();
+    const save = renderIptablesSave(c.model.netns.get(c.model.nodes[0]!.netns)!.netfilter, { tables: ['filter'] });
+    expect(save).toMatch(/^-A cali-from-wl-dispatch -i cali[0-9a-f]\+ -m comment --comment "cali:[\w-]{16}" -g cali-from-wl-dispatch-[0-9a-f]$/m);
+    expect(save).toMatch(/^-A cali-to-wl-dispatch-[0-9a-f] -o cali[0-9a-f]{11} -m comment --comment "cali:[\w-]{16}" -g cali-tw-cali[0-9a-f]{11}$/m);
+    expect(c.trace('pod/x/p0', 'pod/x/p1:80').verdict).toBe('delivered');
+    expect(c.trace('pod/x/p2', 'pod/x/p1:80').verdict).toBe('dropped');
+    expect(c.trace('pod/x/p2', 'pod/x/p3:80').verdict).toBe('delivered');
+  });
+
   it('leaves the filter table alone while no policy exists', () => {
     const c = base().build();
     for (const n of c.model.nodes) expect(renderIptablesSave(c.model.netns.get(n.netns)!.netfilter, { tables: ['filter'] })).not.toContain('cali-');

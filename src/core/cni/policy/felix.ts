@@ -138,7 +138,7 @@ function policyChain(c: NodeContext, policy: Policy, dir: 'ingress' | 'egress'):
 }
 
 /** One workload chain: conntrack first, then the policies selecting the pod, else its profile. */
-function workloadChain(c: NodeContext, wl: Workload, dir: 'ingress' | 'egress'): string {
+function workloadChain(c: NodeContext, wl: Workload, dir: 'ingress' | 'egress'): void {
   const name = chainName(dir === 'ingress' ? 'cali-tw-' : 'cali-fw-', wl.iface);
   const w = c.w;
   w.add(name, '-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT');
@@ -159,7 +159,6 @@ function workloadChain(c: NodeContext, wl: Workload, dir: 'ingress' | 'egress'):
     w.add(name, `${accepted} -m comment --comment "Return if profile accepted" -j RETURN`);
     w.add(name, '-m comment --comment "Drop if no profiles matched" -j DROP');
   }
-  return name;
 }
 
 /** `default deny: no policy allows it; ingress to x/a is isolated by x/p1 x/p2` (≤ 256 characters, iptables' limit). */
@@ -172,6 +171,38 @@ function isolationComment(who: string, policies: readonly Policy[]): string {
     text = next;
   }
   return text === head ? `${head} nothing` : text;
+}
+
+/** Workloads per dispatch chain before Felix splits it into a tree by interface-name prefix. */
+const DISPATCH_FANOUT = 8;
+
+/**
+ * `cali-from-wl-dispatch` / `cali-to-wl-dispatch`: one goto per interface, split by the first hex
+ * digit after `cali` into `cali-from-wl-dispatch-<d>` sub-chains once there are many, as Felix's
+ * dispatch tree does, so a packet walks a few rules instead of one per pod on the node.
+ */
+function dispatchByInterface(w: ChainWriter, dir: 'from' | 'to', workloads: readonly Workload[]): void {
+  const root = `cali-${dir}-wl-dispatch`;
+  const flag = dir === 'from' ? '-i' : '-o';
+  const target = (wl: Workload) => `-g ${chainName(dir === 'from' ? 'cali-fw-' : 'cali-tw-', wl.iface)}`;
+  const unknown = '-m comment --comment "Unknown interface" -j DROP';
+  if (workloads.length <= DISPATCH_FANOUT) {
+    for (const wl of workloads) w.add(root, target(wl), `${flag} ${wl.iface}`);
+    w.add(root, unknown);
+    return;
+  }
+  const groups = new Map<string, Workload[]>();
+  for (const wl of workloads) {
+    const key = wl.iface.slice(4, 5);
+    groups.set(key, [...(groups.get(key) ?? []), wl]);
+  }
+  for (const [key, members] of groups) {
+    const sub = `${root}-${key}`;
+    w.add(root, `-g ${sub}`, `${flag} cali${key}+`);
+    for (const wl of members) w.add(sub, target(wl), `${flag} ${wl.iface}`);
+    w.add(sub, unknown);
+  }
+  w.add(root, unknown);
 }
 
 /** Removes what Felix programmed earlier in the filter table and its selector ipsets. */
@@ -194,20 +225,17 @@ export function programFelixNode(model: ClusterModel, node: ModelNode, state: Po
   const c: NodeContext = { w: new ChainWriter(), state, pods: model.pods, sets: new IpsetBook() };
   staticChains(c.w, mode, workloads.find((x) => x.bridge)?.bridge);
   for (const wl of workloads) {
-    const fw = workloadChain(c, wl, 'egress');
-    const tw = workloadChain(c, wl, 'ingress');
-    if (mode === 'calico') {
-      c.w.add('cali-from-wl-dispatch', `-g ${fw}`, `-i ${wl.iface}`);
-      c.w.add('cali-to-wl-dispatch', `-g ${tw}`, `-o ${wl.iface}`);
-    } else {
-      c.w.add('cali-from-wl-dispatch', `-g ${fw}`, `-s ${wl.pod.ip}/32`);
-      c.w.add('cali-to-wl-dispatch', `-g ${tw}`, `-d ${wl.pod.ip}/32`);
-    }
+    workloadChain(c, wl, 'egress');
+    workloadChain(c, wl, 'ingress');
   }
   if (mode === 'calico') {
-    c.w.add('cali-from-wl-dispatch', '-m comment --comment "Unknown interface" -j DROP');
-    c.w.add('cali-to-wl-dispatch', '-m comment --comment "Unknown interface" -j DROP');
-  }
+    dispatchByInterface(c.w, 'from', workloads);
+    dispatchByInterface(c.w, 'to', workloads);
+  } else
+    for (const wl of workloads) {
+      c.w.add('cali-from-wl-dispatch', `-g ${chainName('cali-fw-', wl.iface)}`, `-s ${wl.pod.ip}/32`);
+      c.w.add('cali-to-wl-dispatch', `-g ${chainName('cali-tw-', wl.iface)}`, `-d ${wl.pod.ip}/32`);
+    }
   for (const [name, set] of c.sets.sets) setIpset(host.netfilter, name, set.type, set.entries);
   const r = restore(host.netfilter, c.w.text(), { noflush: true });
   return r.ok ? undefined : `line ${r.line}: ${r.error}`;
