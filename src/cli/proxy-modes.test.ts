@@ -1,0 +1,31 @@
+// CLI views of the non-iptables kube-proxy modes (DESIGN §5), called in-process.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { run, show } from './commands';
+
+const IPVS = join(__dirname, '..', '..', 'fixtures', 'scenarios', 'service-test-ipvs.yaml');
+
+describe('hopscope show … ipvsadm (IPVS mode)', () => {
+  it('prints ipvsadm -Ln: header, the Service VIP with its two Masq real servers, fixed-width lines', () => {
+    const out = show({ positionals: [IPVS, 'ipvsadm'], values: { node: 'node-1' } });
+    expect(out.code).toBe(0);
+    expect(out.stdout.startsWith('IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n')).toBe(true);
+    expect(out.stdout).toMatch(/^TCP {2}10\.3\.\d+\.\d+:80 rr\n {2}-> 10\.0\.\d+\.\d+:8080 {15,17}Masq {4}1 {6}0 {10}0 {9}\n {2}-> 10\.0\.\d+\.\d+:8080 {15,17}Masq {4}1 {6}0 {10}0 {9}\n/m);
+    expect(out.stdout).toContain('TCP  10.3.240.1:443 rr\n');
+  });
+
+  it('ip-addr shows kube-ipvs0 down with the VIPs; iptables-save has the ipset rules, no KUBE-SVC chains', () => {
+    const addr = show({ positionals: [IPVS, 'ip-addr'], values: { node: 'node-2' } }).stdout;
+    expect(addr).toMatch(/kube-ipvs0: <BROADCAST,NOARP> mtu 1500 qdisc noop state DOWN/);
+    expect(addr).toContain('inet 10.3.240.1/32 scope global kube-ipvs0');
+    const ipt = show({ positionals: [IPVS, 'iptables-save'], values: { node: 'node-2' } }).stdout;
+    expect(ipt).toContain('--match-set KUBE-CLUSTER-IP dst,dst');
+    expect(ipt).not.toContain('KUBE-SVC-');
+  });
+
+  it('hopscope run: rr splits the 200 requests exactly 100/100', () => {
+    const out = run({ positionals: [IPVS], values: { json: true } });
+    const j = JSON.parse(out.stdout) as { requests: { byEndpoint: Record<string, number> }[] };
+    expect(Object.values(j.requests[0]!.byEndpoint)).toEqual([100, 100]);
+  });
+});
