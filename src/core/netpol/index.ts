@@ -17,9 +17,38 @@
  * - `explainPolicyDrop(rule)` turns the rule that dropped a packet into a sentence naming the
  *   isolated pod, the direction and the policies (a NetworkPolicy drop is always the default deny).
  */
-export type { IPBlock, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec, Policy, PolicyPeer, PolicyPort, PolicyRule, PolicyState, PolicyType } from './types';
-export { NAMESPACE_NAME_LABEL } from './types';
-export { formatSelector, isEmptySelector, matchRequirement, matchSelector, selectorProblems } from './selectors';
-export { readNetworkPolicies, readNetworkPolicy, portNameProblem } from './validate';
-export { isPolicyPod, namespaceLabels, peerPods, policiesFor, resolveNamedPort, selectsPod } from './resolve';
-export { explainPolicyDrop, policyAllowsIn, ruleComments } from './explain';
+export type {
+  IPBlock,
+  NetworkPolicy,
+  NetworkPolicyPeer,
+  NetworkPolicyPort,
+  NetworkPolicySpec,
+  Policy,
+  PolicyPeer,
+  PolicyPort,
+  PolicyRule,
+  PolicyState,
+  PolicyType,
+} from "./types";
+export { NAMESPACE_NAME_LABEL } from "./types";
+export {
+  formatSelector,
+  isEmptySelector,
+  matchRequirement,
+  matchSelector,
+  selectorProblems,
+} from "./selectors";
+export {
+  readNetworkPolicies,
+  readNetworkPolicy,
+  portNameProblem,
+} from "./validate";
+export {
+  isPolicyPod,
+  namespaceLabels,
+  peerPods,
+  policiesFor,
+  resolveNamedPort,
+  selectsPod,
+} from "./resolve";
+export { explainPolicyDrop, policyAllowsIn, ruleComments } from "./explain";

@@ -16,18 +16,18 @@
  * `kube-system/kube-dns` Service, each row pod also sends a UDP/53 datagram to its ClusterIP
  * (through kube-proxy, as a lookup does), so an egress policy that forgets DNS shows up.
  */
-import type { ClusterModel, ModelPod } from '../model/types';
-import type { Flow, Hop } from '../trace/types';
-import { traceFlow } from './flow';
-import type { ConntrackTable } from '../netfilter/conntrack';
-import { createConntrack } from '../netfilter/conntrack';
-import { explainPolicyDrop } from '../netpol/explain';
+import type { ClusterModel, ModelPod } from "../model/types";
+import type { Flow, Hop } from "../trace/types";
+import { traceFlow } from "./flow";
+import type { ConntrackTable } from "../netfilter/conntrack";
+import { createConntrack } from "../netfilter/conntrack";
+import { explainPolicyDrop } from "../netpol/explain";
 
 export interface ReachOptions {
   /** Destination port (not used for ICMP). Default 80. */
   port?: number;
   /** Default TCP. */
-  protocol?: 'TCP' | 'UDP' | 'ICMP';
+  protocol?: "TCP" | "UDP" | "ICMP";
   /** Only pods of these namespaces (rows and columns). Default: every namespace. */
   namespaces?: readonly string[];
   /** Overrides the cluster's seed. */
@@ -48,26 +48,39 @@ export interface ReachMatrix {
   /** `namespace/name` of rows and columns, sorted by namespace then name. */
   pods: string[];
   port: number;
-  protocol: 'TCP' | 'UDP' | 'ICMP';
+  protocol: "TCP" | "UDP" | "ICMP";
   /** `cells[row][column]`: row = source (client), column = destination (server). */
   cells: ReachCell[][];
   /** Each row pod's UDP/53 probe of the cluster DNS Service, when there is one. */
   dns?: { target: string; cells: ReachCell[] };
 }
 
-export type ReachResult = { ok: true; matrix: ReachMatrix } | { ok: false; error: string };
+export type ReachResult =
+  { ok: true; matrix: ReachMatrix } | { ok: false; error: string };
 
 function byName(a: ModelPod, b: ModelPod): number {
-  return a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  return a.namespace < b.namespace
+    ? -1
+    : a.namespace > b.namespace
+      ? 1
+      : a.name < b.name
+        ? -1
+        : a.name > b.name
+          ? 1
+          : 0;
 }
 
-const SYSTEM_NAMESPACE = 'kube-system';
+const SYSTEM_NAMESPACE = "kube-system";
 
 /** The ClusterIP of `kube-system/kube-dns`, if the cluster runs DNS. */
 function clusterDnsIp(model: ClusterModel): string | undefined {
-  const svc = model.services.find((s) => s.metadata.name === 'kube-dns' && s.metadata.namespace === SYSTEM_NAMESPACE);
+  const svc = model.services.find(
+    (s) =>
+      s.metadata.name === "kube-dns" &&
+      s.metadata.namespace === SYSTEM_NAMESPACE,
+  );
   const ip = svc?.spec?.clusterIP;
-  return ip && ip !== 'None' ? ip : undefined;
+  return ip && ip !== "None" ? ip : undefined;
 }
 
 /** The hop that dropped a walk with its rule, explained if a policy engine's rule did it. */
@@ -80,18 +93,37 @@ function dropExplain(hops: readonly Hop[]): string | undefined {
 }
 
 function cellOf(f: Flow): ReachCell {
-  if (f.verdict === 'delivered') return { allowed: true };
-  const explain = dropExplain(f.reply?.verdict === 'dropped' ? f.reply.hops : f.hops);
-  return { allowed: false, ...(f.reason ? { reason: f.reason } : {}), ...(explain ? { explain } : {}) };
+  if (f.verdict === "delivered") return { allowed: true };
+  const explain = dropExplain(
+    f.reply?.verdict === "dropped" ? f.reply.hops : f.hops,
+  );
+  return {
+    allowed: false,
+    ...(f.reason ? { reason: f.reason } : {}),
+    ...(explain ? { explain } : {}),
+  };
 }
 
 /** Traces every ordered pair of pods; never throws. */
-export function computeReachability(model: ClusterModel, opts: ReachOptions = {}): ReachResult {
+export function computeReachability(
+  model: ClusterModel,
+  opts: ReachOptions = {},
+): ReachResult {
   const port = opts.port ?? 80;
-  const protocol = opts.protocol ?? 'TCP';
-  if (protocol !== 'ICMP' && (!Number.isInteger(port) || port < 1 || port > 65535)) return { ok: false, error: `port ${port} is not between 1 and 65535` };
+  const protocol = opts.protocol ?? "TCP";
+  if (
+    protocol !== "ICMP" &&
+    (!Number.isInteger(port) || port < 1 || port > 65535)
+  )
+    return { ok: false, error: `port ${port} is not between 1 and 65535` };
   const wanted = opts.namespaces?.length ? new Set(opts.namespaces) : undefined;
-  const pods = model.pods.filter((p) => p.ip && (wanted ? wanted.has(p.namespace) : p.namespace !== SYSTEM_NAMESPACE)).sort(byName);
+  const pods = model.pods
+    .filter(
+      (p) =>
+        p.ip &&
+        (wanted ? wanted.has(p.namespace) : p.namespace !== SYSTEM_NAMESPACE),
+    )
+    .sort(byName);
   const dnsIp = opts.dns === false ? undefined : clusterDnsIp(model);
   const saved = new Map<string, ConntrackTable>();
   for (const ns of model.netns.values()) {
@@ -104,17 +136,43 @@ export function computeReachability(model: ClusterModel, opts: ReachOptions = {}
     for (const src of pods) {
       const row: ReachCell[] = [];
       for (const dst of pods) {
-        const to = protocol === 'ICMP' ? `pod/${dst.namespace}/${dst.name}` : `pod/${dst.namespace}/${dst.name}:${port}`;
-        const r = traceFlow(model, { from: `pod/${src.namespace}/${src.name}`, to, protocol }, { index: index++, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
+        const to =
+          protocol === "ICMP"
+            ? `pod/${dst.namespace}/${dst.name}`
+            : `pod/${dst.namespace}/${dst.name}:${port}`;
+        const r = traceFlow(
+          model,
+          { from: `pod/${src.namespace}/${src.name}`, to, protocol },
+          {
+            index: index++,
+            ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+          },
+        );
         row.push(r.ok ? cellOf(r.flow) : { allowed: false, reason: r.error });
       }
       cells.push(row);
     }
-    const matrix: ReachMatrix = { pods: pods.map((p) => `${p.namespace}/${p.name}`), port, protocol, cells };
+    const matrix: ReachMatrix = {
+      pods: pods.map((p) => `${p.namespace}/${p.name}`),
+      port,
+      protocol,
+      cells,
+    };
     if (dnsIp) {
       const target = `${dnsIp}:53`;
       const dns = pods.map((src) => {
-        const r = traceFlow(model, { from: `pod/${src.namespace}/${src.name}`, to: target, protocol: 'UDP' }, { index: index++, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
+        const r = traceFlow(
+          model,
+          {
+            from: `pod/${src.namespace}/${src.name}`,
+            to: target,
+            protocol: "UDP",
+          },
+          {
+            index: index++,
+            ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+          },
+        );
         return r.ok ? cellOf(r.flow) : { allowed: false, reason: r.error };
       });
       matrix.dns = { target: `${target}/UDP`, cells: dns };
@@ -133,16 +191,26 @@ export function computeReachability(model: ClusterModel, opts: ReachOptions = {}
  * `namespace/name`, then `.` (allowed) or `X` (denied) per column, separated by spaces.
  */
 export function renderReachMatrix(m: ReachMatrix): string {
-  const lines = [m.pods.join(' ')];
-  m.cells.forEach((row, i) => lines.push(`${m.pods[i]!} ${row.map((c) => (c.allowed ? '.' : 'X')).join(' ')}`));
-  return lines.join('\n') + '\n';
+  const lines = [m.pods.join(" ")];
+  m.cells.forEach((row, i) =>
+    lines.push(
+      `${m.pods[i]!} ${row.map((c) => (c.allowed ? "." : "X")).join(" ")}`,
+    ),
+  );
+  return lines.join("\n") + "\n";
 }
 
 /** One line about DNS: every row pod reaches the DNS Service, or which do not and why; undefined without DNS. */
 export function renderReachDns(m: ReachMatrix): string | undefined {
   if (!m.dns) return undefined;
-  const denied = m.dns.cells.map((c, i) => ({ c, pod: m.pods[i]! })).filter((x) => !x.c.allowed);
+  const denied = m.dns.cells
+    .map((c, i) => ({ c, pod: m.pods[i]! }))
+    .filter((x) => !x.c.allowed);
   if (!denied.length) return `dns: every pod reaches kube-dns ${m.dns.target}`;
-  const why = (denied[0]!.c.explain ?? denied[0]!.c.reason ?? 'dropped').replace(/\.$/, '');
-  return `dns: ${denied.length} of ${m.pods.length} pods cannot reach kube-dns ${m.dns.target}, so their name lookups fail: ${denied.map((x) => x.pod).join(' ')} (first: ${why})`;
+  const why = (
+    denied[0]!.c.explain ??
+    denied[0]!.c.reason ??
+    "dropped"
+  ).replace(/\.$/, "");
+  return `dns: ${denied.length} of ${m.pods.length} pods cannot reach kube-dns ${m.dns.target}, so their name lookups fail: ${denied.map((x) => x.pod).join(" ")} (first: ${why})`;
 }

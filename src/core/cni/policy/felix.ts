@@ -28,17 +28,29 @@
  * cali-wl-to-host), felix/rules/endpoints.go (workload chains, "Drop if no policies passed
  * packet"), felix/rules/dispatch.go.
  */
-import type { ClusterModel, ModelNode, ModelPod, Netns } from '../../model/types';
-import type { Rule } from '../../netfilter/types';
-import type { Policy, PolicyState } from '../../netpol/types';
-import { isPolicyPod, policiesFor } from '../../netpol/resolve';
-import { restore } from '../../netfilter/restore';
-import { setIpset } from '../../netfilter/ipset';
-import { getTable } from '../../netfilter/state';
-import { IpsetBook, MARK_ACCEPT, chainName, felixHash, policyChainName, policyChainRules } from './felix-rules';
+import type {
+  ClusterModel,
+  ModelNode,
+  ModelPod,
+  Netns,
+} from "../../model/types";
+import type { Rule } from "../../netfilter/types";
+import type { Policy, PolicyState } from "../../netpol/types";
+import { isPolicyPod, policiesFor } from "../../netpol/resolve";
+import { restore } from "../../netfilter/restore";
+import { setIpset } from "../../netfilter/ipset";
+import { getTable } from "../../netfilter/state";
+import {
+  IpsetBook,
+  MARK_ACCEPT,
+  chainName,
+  felixHash,
+  policyChainName,
+  policyChainRules,
+} from "./felix-rules";
 
 /** How workload traffic is recognised: by cali interface (Calico) or by pod address (Canal's bridge). */
-export type FelixMode = 'calico' | 'canal';
+export type FelixMode = "calico" | "canal";
 
 /** A pod on this node and its host-side interface. */
 export interface Workload {
@@ -49,7 +61,7 @@ export interface Workload {
 }
 
 /** The comment of the drop rule at the end of an isolated workload chain. */
-export const DEFAULT_DENY = 'default deny: no policy allows it';
+export const DEFAULT_DENY = "default deny: no policy allows it";
 
 class ChainWriter {
   readonly order: string[] = [];
@@ -68,52 +80,96 @@ class ChainWriter {
   }
 
   /** Appends a rule with its `cali:` id (derived from chain, position and content, as Felix hashes). */
-  add(chain: string, body: string, iface = ''): void {
+  add(chain: string, body: string, iface = ""): void {
     this.chain(chain);
     const list = this.rules.get(chain)!;
     const id = felixHash(`${chain}|${list.length}|${iface}${body}`, 16);
-    list.push(`-A ${chain} ${iface ? `${iface} ` : ''}-m comment --comment "cali:${id}" ${body}`);
+    list.push(
+      `-A ${chain} ${iface ? `${iface} ` : ""}-m comment --comment "cali:${id}" ${body}`,
+    );
   }
 
   text(): string {
-    const lines = ['*filter', ...this.order.map((c) => `:${c} - [0:0]`), ...this.head];
+    const lines = [
+      "*filter",
+      ...this.order.map((c) => `:${c} - [0:0]`),
+      ...this.head,
+    ];
     for (const c of this.order) lines.push(...this.rules.get(c)!);
-    lines.push('COMMIT', '');
-    return lines.join('\n');
+    lines.push("COMMIT", "");
+    return lines.join("\n");
   }
 }
 
 /** The pods of `node` with their host-side veth (the peer of the pod's eth0). */
-export function localWorkloads(model: ClusterModel, node: ModelNode, host: Netns): Workload[] {
+export function localWorkloads(
+  model: ClusterModel,
+  node: ModelNode,
+  host: Netns,
+): Workload[] {
   const byNetns = new Map<string, ModelPod>();
-  for (const p of model.pods) if (p.node === node.name && isPolicyPod(p)) byNetns.set(p.netns, p);
+  for (const p of model.pods)
+    if (p.node === node.name && isPolicyPod(p)) byNetns.set(p.netns, p);
   const out: Workload[] = [];
   for (const d of host.devices) {
-    if (d.kind !== 'veth') continue;
+    if (d.kind !== "veth") continue;
     const pod = byNetns.get(d.peer.netns);
-    if (pod) out.push({ pod, iface: d.name, ...(d.master ? { bridge: d.master } : {}) });
+    if (pod)
+      out.push({
+        pod,
+        iface: d.name,
+        ...(d.master ? { bridge: d.master } : {}),
+      });
   }
   return out.sort((a, b) => (a.iface < b.iface ? -1 : 1));
 }
 
-function staticChains(w: ChainWriter, mode: FelixMode, bridge: string | undefined): void {
-  w.head.push(`-I FORWARD 1 -m comment --comment "cali:wUHhoiAYhphO9Mso" -j cali-FORWARD`);
-  w.head.push(`-A FORWARD -m comment --comment "cali:S93hcgKJrXEqnTfs" -m comment --comment "Policy explicitly accepted packet." -m mark --mark ${MARK_ACCEPT}/${MARK_ACCEPT} -j ACCEPT`);
-  w.head.push(`-I INPUT 1 -m comment --comment "cali:Cz_u1IQiXIMmKD4c" -j cali-INPUT`);
-  w.add('cali-FORWARD', '-j MARK --set-xmark 0x0/0xe0000');
-  w.add('cali-FORWARD', '-j cali-from-wl-dispatch', mode === 'calico' ? '-i cali+' : '');
-  w.add('cali-FORWARD', '-j cali-to-wl-dispatch', mode === 'calico' ? '-o cali+' : '');
-  w.chain('cali-INPUT');
-  if (mode === 'calico') w.add('cali-INPUT', '-g cali-wl-to-host', '-i cali+');
-  else if (bridge) w.add('cali-INPUT', '-g cali-wl-to-host', `-i ${bridge}`);
-  w.add('cali-wl-to-host', '-j cali-from-wl-dispatch');
-  w.add('cali-wl-to-host', '-m comment --comment "Configured DefaultEndpointToHostAction" -j ACCEPT');
-  w.chain('cali-from-wl-dispatch');
-  w.chain('cali-to-wl-dispatch');
+function staticChains(
+  w: ChainWriter,
+  mode: FelixMode,
+  bridge: string | undefined,
+): void {
+  w.head.push(
+    `-I FORWARD 1 -m comment --comment "cali:wUHhoiAYhphO9Mso" -j cali-FORWARD`,
+  );
+  w.head.push(
+    `-A FORWARD -m comment --comment "cali:S93hcgKJrXEqnTfs" -m comment --comment "Policy explicitly accepted packet." -m mark --mark ${MARK_ACCEPT}/${MARK_ACCEPT} -j ACCEPT`,
+  );
+  w.head.push(
+    `-I INPUT 1 -m comment --comment "cali:Cz_u1IQiXIMmKD4c" -j cali-INPUT`,
+  );
+  w.add("cali-FORWARD", "-j MARK --set-xmark 0x0/0xe0000");
+  w.add(
+    "cali-FORWARD",
+    "-j cali-from-wl-dispatch",
+    mode === "calico" ? "-i cali+" : "",
+  );
+  w.add(
+    "cali-FORWARD",
+    "-j cali-to-wl-dispatch",
+    mode === "calico" ? "-o cali+" : "",
+  );
+  w.chain("cali-INPUT");
+  if (mode === "calico") w.add("cali-INPUT", "-g cali-wl-to-host", "-i cali+");
+  else if (bridge) w.add("cali-INPUT", "-g cali-wl-to-host", `-i ${bridge}`);
+  w.add("cali-wl-to-host", "-j cali-from-wl-dispatch");
+  w.add(
+    "cali-wl-to-host",
+    '-m comment --comment "Configured DefaultEndpointToHostAction" -j ACCEPT',
+  );
+  w.chain("cali-from-wl-dispatch");
+  w.chain("cali-to-wl-dispatch");
 }
 
-function profileChain(w: ChainWriter, namespace: string, dir: 'ingress' | 'egress'): string {
-  const name = chainName(dir === 'ingress' ? 'cali-pri-' : 'cali-pro-', `kns.${namespace}`);
+function profileChain(
+  w: ChainWriter,
+  namespace: string,
+  dir: "ingress" | "egress",
+): string {
+  const name = chainName(
+    dir === "ingress" ? "cali-pri-" : "cali-pro-",
+    `kns.${namespace}`,
+  );
   if (!w.has(name)) {
     w.add(name, `-j MARK --set-xmark ${MARK_ACCEPT}/${MARK_ACCEPT}`);
     w.add(name, `-m mark --mark ${MARK_ACCEPT}/${MARK_ACCEPT} -j RETURN`);
@@ -128,35 +184,53 @@ interface NodeContext {
   sets: IpsetBook;
 }
 
-function policyChain(c: NodeContext, policy: Policy, dir: 'ingress' | 'egress'): string {
+function policyChain(
+  c: NodeContext,
+  policy: Policy,
+  dir: "ingress" | "egress",
+): string {
   const name = policyChainName(policy, dir);
   if (!c.w.has(name)) {
     c.w.chain(name);
-    for (const body of policyChainRules(c.state, policy, dir, c.pods, c.sets)) c.w.add(name, body);
+    for (const body of policyChainRules(c.state, policy, dir, c.pods, c.sets))
+      c.w.add(name, body);
   }
   return name;
 }
 
 /** One workload chain: conntrack first, then the policies selecting the pod, else its profile. */
-function workloadChain(c: NodeContext, wl: Workload, dir: 'ingress' | 'egress'): void {
-  const name = chainName(dir === 'ingress' ? 'cali-tw-' : 'cali-fw-', wl.iface);
+function workloadChain(
+  c: NodeContext,
+  wl: Workload,
+  dir: "ingress" | "egress",
+): void {
+  const name = chainName(dir === "ingress" ? "cali-tw-" : "cali-fw-", wl.iface);
   const w = c.w;
-  w.add(name, '-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT');
-  w.add(name, '-m conntrack --ctstate INVALID -j DROP');
+  w.add(name, "-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
+  w.add(name, "-m conntrack --ctstate INVALID -j DROP");
   w.add(name, `-j MARK --set-xmark 0x0/${MARK_ACCEPT}`);
   const policies = policiesFor(c.state, wl.pod, dir);
   const accepted = `-m mark --mark ${MARK_ACCEPT}/${MARK_ACCEPT}`;
   if (policies.length) {
     for (const p of policies) {
       w.add(name, `-j ${policyChain(c, p, dir)}`);
-      w.add(name, `${accepted} -m comment --comment "Return if policy accepted" -j RETURN`);
+      w.add(
+        name,
+        `${accepted} -m comment --comment "Return if policy accepted" -j RETURN`,
+      );
     }
-    const who = `${dir} ${dir === 'ingress' ? 'to' : 'from'} ${wl.pod.namespace}/${wl.pod.name}`;
+    const who = `${dir} ${dir === "ingress" ? "to" : "from"} ${wl.pod.namespace}/${wl.pod.name}`;
     const why = isolationComment(who, policies);
-    w.add(name, `-m comment --comment "Drop if no policies passed packet" -m comment --comment "${why}" -j DROP`);
+    w.add(
+      name,
+      `-m comment --comment "Drop if no policies passed packet" -m comment --comment "${why}" -j DROP`,
+    );
   } else {
     w.add(name, `-j ${profileChain(w, wl.pod.namespace, dir)}`);
-    w.add(name, `${accepted} -m comment --comment "Return if profile accepted" -j RETURN`);
+    w.add(
+      name,
+      `${accepted} -m comment --comment "Return if profile accepted" -j RETURN`,
+    );
     w.add(name, '-m comment --comment "Drop if no profiles matched" -j DROP');
   }
 }
@@ -181,10 +255,15 @@ const DISPATCH_FANOUT = 8;
  * digit after `cali` into `cali-from-wl-dispatch-<d>` sub-chains once there are many, as Felix's
  * dispatch tree does, so a packet walks a few rules instead of one per pod on the node.
  */
-function dispatchByInterface(w: ChainWriter, dir: 'from' | 'to', workloads: readonly Workload[]): void {
+function dispatchByInterface(
+  w: ChainWriter,
+  dir: "from" | "to",
+  workloads: readonly Workload[],
+): void {
   const root = `cali-${dir}-wl-dispatch`;
-  const flag = dir === 'from' ? '-i' : '-o';
-  const target = (wl: Workload) => `-g ${chainName(dir === 'from' ? 'cali-fw-' : 'cali-tw-', wl.iface)}`;
+  const flag = dir === "from" ? "-i" : "-o";
+  const target = (wl: Workload) =>
+    `-g ${chainName(dir === "from" ? "cali-fw-" : "cali-tw-", wl.iface)}`;
   const unknown = '-m comment --comment "Unknown interface" -j DROP';
   if (workloads.length <= DISPATCH_FANOUT) {
     for (const wl of workloads) w.add(root, target(wl), `${flag} ${wl.iface}`);
@@ -207,42 +286,72 @@ function dispatchByInterface(w: ChainWriter, dir: 'from' | 'to', workloads: read
 
 /** Removes what Felix programmed earlier in the filter table and its selector ipsets. */
 export function clearFelix(ns: Netns): void {
-  const filter = getTable(ns.netfilter, 'filter');
-  const ours = (r: Rule) => r.target?.name.startsWith('cali-') || r.matches.some((m) => m.module === 'comment' && m.options[0]?.[1]?.startsWith('cali:'));
+  const filter = getTable(ns.netfilter, "filter");
+  const ours = (r: Rule) =>
+    r.target?.name.startsWith("cali-") ||
+    r.matches.some(
+      (m) => m.module === "comment" && m.options[0]?.[1]?.startsWith("cali:"),
+    );
   for (const [name, chain] of [...filter.chains]) {
-    if (name.startsWith('cali-')) filter.chains.delete(name);
-    else if (chain.rules.some(ours)) chain.rules = chain.rules.filter((r) => !ours(r));
+    if (name.startsWith("cali-")) filter.chains.delete(name);
+    else if (chain.rules.some(ours))
+      chain.rules = chain.rules.filter((r) => !ours(r));
   }
-  for (const name of [...ns.netfilter.ipsets.keys()]) if (name.startsWith('cali40s:') || name.startsWith('cali40n:')) ns.netfilter.ipsets.delete(name);
+  for (const name of [...ns.netfilter.ipsets.keys()])
+    if (name.startsWith("cali40s:") || name.startsWith("cali40n:"))
+      ns.netfilter.ipsets.delete(name);
 }
 
 /** Programs one node; returns the restore error, if any (a bug, never bad input). */
-export function programFelixNode(model: ClusterModel, node: ModelNode, state: PolicyState, mode: FelixMode): string | undefined {
+export function programFelixNode(
+  model: ClusterModel,
+  node: ModelNode,
+  state: PolicyState,
+  mode: FelixMode,
+): string | undefined {
   const host = model.netns.get(node.netns);
   if (!host) return undefined;
   clearFelix(host);
   const workloads = localWorkloads(model, node, host);
-  const c: NodeContext = { w: new ChainWriter(), state, pods: model.pods, sets: new IpsetBook() };
+  const c: NodeContext = {
+    w: new ChainWriter(),
+    state,
+    pods: model.pods,
+    sets: new IpsetBook(),
+  };
   staticChains(c.w, mode, workloads.find((x) => x.bridge)?.bridge);
   for (const wl of workloads) {
-    workloadChain(c, wl, 'egress');
-    workloadChain(c, wl, 'ingress');
+    workloadChain(c, wl, "egress");
+    workloadChain(c, wl, "ingress");
   }
-  if (mode === 'calico') {
-    dispatchByInterface(c.w, 'from', workloads);
-    dispatchByInterface(c.w, 'to', workloads);
+  if (mode === "calico") {
+    dispatchByInterface(c.w, "from", workloads);
+    dispatchByInterface(c.w, "to", workloads);
   } else
     for (const wl of workloads) {
-      c.w.add('cali-from-wl-dispatch', `-g ${chainName('cali-fw-', wl.iface)}`, `-s ${wl.pod.ip}/32`);
-      c.w.add('cali-to-wl-dispatch', `-g ${chainName('cali-tw-', wl.iface)}`, `-d ${wl.pod.ip}/32`);
+      c.w.add(
+        "cali-from-wl-dispatch",
+        `-g ${chainName("cali-fw-", wl.iface)}`,
+        `-s ${wl.pod.ip}/32`,
+      );
+      c.w.add(
+        "cali-to-wl-dispatch",
+        `-g ${chainName("cali-tw-", wl.iface)}`,
+        `-d ${wl.pod.ip}/32`,
+      );
     }
-  for (const [name, set] of c.sets.sets) setIpset(host.netfilter, name, set.type, set.entries);
+  for (const [name, set] of c.sets.sets)
+    setIpset(host.netfilter, name, set.type, set.entries);
   const r = restore(host.netfilter, c.w.text(), { noflush: true });
   return r.ok ? undefined : `line ${r.line}: ${r.error}`;
 }
 
 /** Programs every node of the cluster. */
-export function programFelix(model: ClusterModel, state: PolicyState, mode: FelixMode): string[] {
+export function programFelix(
+  model: ClusterModel,
+  state: PolicyState,
+  mode: FelixMode,
+): string[] {
   const errors: string[] = [];
   for (const node of model.nodes) {
     const e = programFelixNode(model, node, state, mode);
