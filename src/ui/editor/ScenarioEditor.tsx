@@ -12,7 +12,8 @@ export function ScenarioEditor({ onEdit }: { onEdit: (text: string) => void }) {
   const text = useApp((s) => s.text);
   return (
     <div className="hs-editor">
-      <div ref={host} className="hs-monaco" hidden={!ready} data-testid="monaco-host" />
+      {/* nokey: React Flow's Space (pan) key handler would otherwise swallow spaces typed into Monaco's EditContext. */}
+      <div ref={host} className="hs-monaco nokey" hidden={!ready} data-testid="monaco-host" />
       {!ready && <textarea className="hs-plain-editor" aria-label="Scenario" spellCheck={false} value={text} onChange={(e) => onEdit(e.target.value)} />}
       <Diagnostics />
     </div>
