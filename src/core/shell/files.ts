@@ -6,6 +6,8 @@
 import type { ShellContext } from './types';
 import type { ClusterModel } from '../model/types';
 import { intToIpv4, ipv4ToInt } from '../util/ip';
+import { getDnsState, podDnsConf } from '../dns/cluster-dns';
+import { renderResolvConf } from '../dns/resolv-conf';
 
 /** The kube-dns Service's ClusterIP, or the address kubeadm reserves for it (the 10th of the service range). */
 export function clusterDnsIp(model: ClusterModel): string {
@@ -15,23 +17,21 @@ export function clusterDnsIp(model: ClusterModel): string {
   return intToIpv4((ipv4ToInt(base) + 10) >>> 0);
 }
 
-/** The pod's DNS search list (ClusterFirst): NS.svc.DOMAIN svc.DOMAIN DOMAIN. */
+function podOf(ctx: ShellContext) {
+  const w = ctx.where;
+  return w.kind === 'pod' ? ctx.model.pods.find((p) => p.namespace === w.namespace && p.name === w.name) : undefined;
+}
+
+/** The search list of this place's resolv.conf (the kubelet's, core/dns). */
 export function searchList(ctx: ShellContext): string[] {
-  if (ctx.where.kind !== 'pod') return [];
-  const d = ctx.model.clusterDomain;
-  return [`${ctx.where.namespace}.svc.${d}`, `svc.${d}`, d];
+  const pod = podOf(ctx);
+  return (pod ? podDnsConf(ctx.model, pod).conf : getDnsState(ctx.model).node).searches;
 }
 
+/** resolv.conf as the kubelet writes it into the pod (dnsPolicy, dnsConfig), or the node's own. */
 function resolvConf(ctx: ShellContext): string {
-  if (ctx.where.kind !== 'pod') return `nameserver ${nodeResolver(ctx.model)}\n`;
-  return `search ${searchList(ctx).join(' ')}\nnameserver ${clusterDnsIp(ctx.model)}\noptions ndots:5\n`;
-}
-
-/** The nodes' upstream resolver: the underlay's first address (its router / DHCP server). */
-function nodeResolver(model: ClusterModel): string {
-  const seg = [...model.segments.values()].find((s) => s.id !== 'internet');
-  const base = seg?.cidr.split('/')[0];
-  return base ? intToIpv4((ipv4ToInt(base) + 1) >>> 0) : '127.0.0.53';
+  const pod = podOf(ctx);
+  return renderResolvConf(pod ? podDnsConf(ctx.model, pod).conf : getDnsState(ctx.model).node);
 }
 
 function hosts(ctx: ShellContext): string {

@@ -83,6 +83,9 @@ export function resolveName(ctx: ShellContext, name: string, server?: string): R
   const walked = runFlow(ctx, `udp://${ns}:53`, 'UDP', `DNS A? ${name}`);
   const flow = walked.ok ? walked.flow : undefined;
   if (!flow || flow.verdict !== 'delivered') return { addresses: [], status: 'timeout', server: ns, ...(flow ? { flow } : {}) };
+  // Only cluster DNS (the kube-dns Service) knows the cluster's names; any other server says NXDOMAIN.
+  const clusterDns = ctx.model.services.some((s) => s.metadata.name === 'kube-dns' && s.metadata.namespace === 'kube-system' && s.spec.clusterIP === ns);
+  if (!clusterDns) return { addresses: [], status: 'nxdomain', server: ns, flow };
   for (const fqdn of candidates(ctx, name)) {
     const a = lookupClusterName(ctx.model, fqdn);
     if (a && a.length) return { addresses: a, fqdn: fqdn.replace(/\.$/, ''), status: 'ok', server: ns, flow };

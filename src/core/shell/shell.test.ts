@@ -221,17 +221,29 @@ describe('flow commands', () => {
 
 describe('DNS tools', () => {
   it('with no DNS server reachable, dig and nslookup print BIND\'s timeout text', () => {
-    const m = scenario('', 'cni: {plugin: flannel}, dns: false');
-    const sh = pod(m);
-    const dig = sh.run('dig web.default.svc.cluster.local');
+    const sh = pod(scenario());
+    const dig = sh.run('dig @10.244.200.9 web.default.svc.cluster.local');
     expect(dig.exitCode).toBe(9);
-    const ns = dig.stdout.match(/error to (\S+)#53/)![1]!;
-    expect(dig.stdout.split('\n')[0]).toBe(fixture('dig-timeout.txt').split('\n')[0]!.replace('10.9.0.9', ns));
-    expect(dig.stdout).toMatch(/;; global options: \+cmd\n;; no servers could be reached\n$/);
-    const look = sh.run('nslookup web');
+    expect(dig.stdout.split('\n')[0]).toBe(fixture('dig-timeout.txt').split('\n')[0]!.replace('10.9.0.9', '10.244.200.9'));
+    expect(dig.stdout).toMatch(/; \(1 server found\)\n;; global options: \+cmd\n;; no servers could be reached\n$/);
+    const look = sh.run('nslookup web 10.244.200.9');
     expect(look.exitCode).toBe(1);
+    expect(fixture('nslookup-timeout.txt')).toContain(look.stdout.split('\n')[0]!.replace('10.244.200.9', '10.9.0.9'));
     expect(look.stdout).toContain(';; no servers could be reached\n');
+  });
+
+  it('without cluster DNS the node\'s resolver knows no Service names: NXDOMAIN, and curl cannot resolve', () => {
+    const sh = pod(scenario('', 'cni: {plugin: flannel}, dns: false'));
+    expect(sh.run('nslookup web').stdout).toMatch(/\*\* server can't find web: NXDOMAIN\n\n$/);
     expect(sh.run('curl http://web').stderr).toBe('curl: (6) Could not resolve host: web\n');
+  });
+
+  it('with cluster DNS, nslookup walks the search list and answers with the ClusterIP', () => {
+    const m = scenario();
+    const r = pod(m).run('nslookup web');
+    expect(r.stdout).toMatch(new RegExp(`^Server:\\t\\t(\\S+)\\nAddress:\\t\\1#53\\n\\nName:\\tweb\\.default\\.svc\\.cluster\\.local\\nAddress: ${serviceIp(m).replace(/\./g, '\\.')}\\n\\n$`));
+    expect(r.flows?.[0]?.to).toMatch(/:53$/);
+    expect(pod(m).run('dig +short web.default.svc.cluster.local').stdout).toBe(`${serviceIp(m)}\n`);
   });
 
   it('reads /etc/resolv.conf as the kubelet writes it', () => {
