@@ -5,6 +5,7 @@
  *   parseScenario(text)      YAML → Scenario + diagnostics
  *   compile(scenario)        Scenario → ClusterModel (netns, devices, routes, rules …)
  *   traceFlow(model, req)    one request and its reply, as hops
+ *   traceRequest(model, req) a request as an app makes it: DNS flows, the connection, an ingress leg
  *   render*(…)               the real tools' text: ip route/addr/neigh, bridge fdb, kubectl, iptables-save
  *
  * May import: `yaml`, `ip-num`, `@noble/hashes`. Never the DOM, Node, React or the worker.
@@ -17,6 +18,8 @@ export type { LoadResult } from './compile/load';
 export type { CompileResult } from './compile/compile';
 export { traceFlow } from './simulate/flow';
 export type { FlowOptions, FlowRequest, FlowResult } from './simulate/flow';
+export { traceRequest } from './simulate/request';
+export type { IngressHop, RequestOptions, RequestResult, RequestTrace } from './simulate/request';
 export { renderIpRoute } from './render/ip-route';
 export { renderIpAddr, renderIpLink } from './render/ip-addr';
 export { renderIpNeigh } from './render/ip-neigh';
