@@ -13,6 +13,7 @@ import type { ServiceReport, StoredService } from '../controllers/services';
 import { APISERVER_PORT, EXCLUDE_FROM_LB, storeServices } from '../controllers/services';
 import { kubernetesEndpointSlice, reconcileEndpointSlices } from '../controllers/endpoint-slices';
 import { programKubeProxy, resyncKubeProxy } from '../proxy/index';
+import { buildCloudLoadBalancers, resyncCloudLoadBalancers } from './cloud-lb';
 
 const STATE_KEY = 'service-network';
 
@@ -53,6 +54,7 @@ export function buildServiceNetwork(model: ClusterModel, scenario: Scenario, clu
   for (const n of scenario.nodes) if (n.value.metadata?.name) nodeObjects[n.value.metadata.name] = n.value;
   const mode = cfg?.value.mode || cluster.kubeProxy.mode;
   programKubeProxy(model, { mode, config, nodeObjects }, (severity, message, code) => report(severity, message, code, pos));
+  if (allocate) buildCloudLoadBalancers(model, cluster);
 }
 
 /** Pods or nodes changed: the EndpointSlice controller reconciles, then kube-proxy re-syncs. */
@@ -64,4 +66,5 @@ export function resyncServiceNetwork(model: ClusterModel): void {
   const slices = reconcileEndpointSlices(state.seed, stored, model.pods, given, () => {});
   model.endpointSlices = state.apiserverSlice ? [state.apiserverSlice, ...slices] : slices;
   resyncKubeProxy(model);
+  resyncCloudLoadBalancers(model);
 }
