@@ -42,7 +42,11 @@ function ruleMatches(rule: Rule, ctx: PacketContext, src: number, dst: number, l
   if (rule.dst && addressContains(rule.dst, dst) === rule.dst.negate) return false;
   if (rule.inIface && ifaceMatches(rule.inIface.name, ctx.input.inIface) === rule.inIface.negate) return false;
   if (rule.outIface && ifaceMatches(rule.outIface.name, ctx.input.outIface) === rule.outIface.negate) return false;
-  if (rule.protocol && (protocolNumber(rule.protocol.name) === packetProtocolNumber(ctx.packet.protocol)) === rule.protocol.negate) return false;
+  if (rule.protocol) {
+    // Resolving the name (a lowercase + a table lookup) per packet showed up in profiles.
+    if (!('num' in rule.protocol)) rule.protocol.num = protocolNumber(rule.protocol.name);
+    if ((rule.protocol.num === packetProtocolNumber(ctx.packet.protocol)) === rule.protocol.negate) return false;
+  }
   for (const m of rule.matches) {
     const module = m.unmodelled ? undefined : getMatchModule(m.module);
     if (!module) {

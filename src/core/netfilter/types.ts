@@ -47,7 +47,8 @@ export interface Rule {
   dst?: AddressSelector;
   inIface?: { name: string; negate: boolean };
   outIface?: { name: string; negate: boolean };
-  protocol?: { name: string; negate: boolean };
+  /** `num` is the protocol number, computed once on first evaluation. */
+  protocol?: { name: string; negate: boolean; num?: number | undefined };
   matches: Match[];
   /** Absent for a rule with no `-j` (it only counts). */
   target?: Target;
