@@ -76,6 +76,14 @@ describe('exportNetnsScript', () => {
     if (!r2.ok) expect(r2.error).toMatch(/IPIP.*CONFIG_NET_IPIP/);
   });
 
+  it('refuses IPVS virtual services outside kube-proxy too (a cloud load balancer box)', () => {
+    const c = cluster().nodes(1).build();
+    c.model.netns.get('node-1')!.ipvs = { services: [{} as never], conns: [], templates: [] };
+    const r = exportNetnsScript(c.model);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(/IPVS virtual services/);
+  });
+
   it('rejects a prefix that is not a plain name', () => {
     const r = exportNetnsScript(flannel().build().model, { prefix: 'a b;' });
     expect(r.ok).toBe(false);

@@ -51,6 +51,7 @@ export function unsupportedReason(model: ClusterModel): string | undefined {
   for (const ns of model.netns.values()) {
     const ipip = ns.devices.find((d) => d.kind === 'ipip');
     if (ipip) return `IPIP tunnels (${ipip.name} in ${ns.id}, Calico's ipip backend) cannot be exported: the kernel this targets has no IPIP support (CONFIG_NET_IPIP, the tunl0 device)`;
+    if (ns.ipvs?.services.length) return `IPVS virtual services (in ${ns.id}, e.g. a cloud load balancer) cannot be exported: they need the kernel IPVS module (ip_vs), which this kernel does not provide`;
   }
   return undefined;
 }
