@@ -69,12 +69,12 @@ self.addEventListener('fetch', (event) => {
   if (req.method !== 'GET' || new URL(req.url).origin !== self.location.origin) return;
   if (req.mode === 'navigate') {
     event.respondWith(
-      fetch(req).catch(() => caches.open(CACHE).then((c) => c.match(scoped('index.html')))).then((r) => r || Response.error()),
+      fetch(req).catch(() => caches.open(CACHE).then((c) => c.match(scoped('index.html'), { ignoreVary: true }))).then((r) => r || Response.error()),
     );
     return;
   }
   event.respondWith(
-    caches.open(CACHE).then((c) => c.match(req, { ignoreSearch: true }).then((hit) => hit || fetch(req))),
+    caches.open(CACHE).then((c) => c.match(req, { ignoreSearch: true, ignoreVary: true }).then((hit) => hit || fetch(req))),
   );
 });
 `;

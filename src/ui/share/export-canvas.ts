@@ -33,7 +33,7 @@ export function themeVariables(root: Element, css: string): string {
 }
 
 function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** Builds a standalone SVG document of `el` as it is on screen. */
@@ -50,7 +50,7 @@ export function canvasToSvg(el: HTMLElement, css: string, vars: string, backgrou
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">` +
     `<foreignObject x="0" y="0" width="100%" height="100%">` +
-    `<div xmlns="http://www.w3.org/1999/xhtml" style="${escapeXml(vars)};width:${w}px;height:${h}px;background:${background};font:${font}">` +
+    `<div xmlns="http://www.w3.org/1999/xhtml" style="${escapeXml(`${vars};width:${w}px;height:${h}px;background:${background};font:${font}`)}">` +
     `<style>${escapeXml(css)}</style>${body}</div></foreignObject></svg>`
   );
 }
