@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { run, show } from './commands';
 
 const IPVS = join(__dirname, '..', '..', 'fixtures', 'scenarios', 'service-test-ipvs.yaml');
+const USERSPACE = join(__dirname, '..', '..', 'fixtures', 'scenarios', 'service-test-userspace.yaml');
 
 describe('hopscope show … ipvsadm (IPVS mode)', () => {
   it('prints ipvsadm -Ln: header, the Service VIP with its two Masq real servers, fixed-width lines', () => {
@@ -26,6 +27,16 @@ describe('hopscope show … ipvsadm (IPVS mode)', () => {
   it('hopscope run: rr splits the 200 requests exactly 100/100', () => {
     const out = run({ positionals: [IPVS], values: { json: true } });
     const j = JSON.parse(out.stdout) as { requests: { byEndpoint: Record<string, number> }[] };
+    expect(Object.values(j.requests[0]!.byEndpoint)).toEqual([100, 100]);
+  });
+});
+
+describe('userspace mode', () => {
+  it('iptables-save shows the portal chains; run counts the backends the proxy connected to, 100/100', () => {
+    const ipt = show({ positionals: [USERSPACE, 'iptables-save'], values: { node: 'node-1' } }).stdout;
+    expect(ipt).toMatch(/^-A KUBE-PORTALS-CONTAINER -d 10\.3\.\d+\.\d+\/32 -p tcp -m comment --comment "default\/service-test:http" -m tcp --dport 80 -j REDIRECT --to-ports \d+$/m);
+    expect(ipt).toMatch(/^-A KUBE-PORTALS-HOST -d 10\.3\.\d+\.\d+\/32 -p tcp -m comment --comment "default\/service-test:http" -m tcp --dport 80 -j DNAT --to-destination 192\.168\.0\.11:\d+$/m);
+    const j = JSON.parse(run({ positionals: [USERSPACE], values: { json: true } }).stdout) as { requests: { byEndpoint: Record<string, number> }[] };
     expect(Object.values(j.requests[0]!.byEndpoint)).toEqual([100, 100]);
   });
 });

@@ -18,6 +18,7 @@ import type { Severity } from '../scenario/types';
 import type { ProxyContext, ProxyMode, ProxyModeName } from './mode';
 import { iptablesMode } from './iptables-mode';
 import { ipvsMode } from './ipvs';
+import { userspaceMode } from './userspace';
 
 export type { ProxyContext, ProxyMode, ProxyModeName } from './mode';
 
@@ -29,7 +30,7 @@ const MODES: Record<ProxyModeName, ProxyMode | null> = {
   iptables: iptablesMode,
   ipvs: ipvsMode,
   nftables: null,
-  userspace: null,
+  userspace: userspaceMode,
 };
 
 /** The mode for `name`, and whether it is a stand-in because `name` is not modelled yet. */

@@ -21,6 +21,8 @@ import { lookupWithFlows } from './dns-flows';
 import { backendEndpoints, CONTROLLER_NAME, CONTROLLER_NAMESPACE, getIngressState } from '../ingress/controller';
 import { routeRequest } from '../ingress/routing';
 import { createRng } from '../util/rng';
+import type { ProxyLeg } from './proxies';
+import { proxyLeg } from './proxies';
 
 export interface TrafficRequestRef {
   from: string;
@@ -59,6 +61,8 @@ export interface RequestTrace {
   /** The client's connection; absent when the name did not resolve. */
   flow?: Flow;
   ingress?: IngressHop;
+  /** A proxying socket's own connection (userspace kube-proxy): simulate/proxies.ts. */
+  proxy?: ProxyLeg;
   /** Every flow in order: DNS questions (each followed by CoreDNS's forwards), the connection, the controller's connection. */
   flows: Flow[];
   /** Why there is no connection (resolution failed). */
@@ -127,6 +131,11 @@ export function traceRequest(model: ClusterModel, req: TrafficRequestRef, opts: 
   if (ingress) {
     trace.ingress = ingress;
     if (ingress.flow) trace.flows.push(ingress.flow);
+  }
+  const proxied = proxyLeg(model, flow, opts);
+  if (proxied) {
+    trace.proxy = proxied;
+    trace.flows.push(...proxied.attempts);
   }
   return { ok: true, trace };
 }

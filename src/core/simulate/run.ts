@@ -18,6 +18,7 @@ import { resyncServiceNetwork } from '../compile/service-network';
 import { getNetworkPlugin } from '../cni/registry';
 import { stopPodSandbox } from '../controllers/runtime';
 import { isIPv4 } from '../util/ip';
+import { proxyLeg } from './proxies';
 
 /** One request's outcome, as `hopscope run --json` prints it. */
 export interface RequestTally {
@@ -65,7 +66,8 @@ export function runTraffic(model: ClusterModel, scenario: Scenario, opts: RunOpt
     for (let i = 0; i < count; i++) {
       while (nextFault < faults.length && faults[nextFault]!.after <= sent) applyFault(faults[nextFault++]!);
       const to = resolveServiceName(model, req.to, namespaceOf(req.from));
-      const r = traceFlow(model, { from: req.from, to, ...(req.protocol ? { protocol: req.protocol } : {}) }, { index: sent, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
+      const flowOpts = { index: sent, ...(opts.seed !== undefined ? { seed: opts.seed } : {}) };
+      const r = traceFlow(model, { from: req.from, to, ...(req.protocol ? { protocol: req.protocol } : {}) }, flowOpts);
       sent++;
       opts.onFlow?.(req, i, r);
       if (!r.ok) {
@@ -74,13 +76,16 @@ export function runTraffic(model: ClusterModel, scenario: Scenario, opts: RunOpt
         tally.reasons['error'] = (tally.reasons['error'] ?? 0) + 1;
         continue;
       }
-      if (r.flow.verdict === 'delivered') {
+      // A proxying socket (userspace kube-proxy) answers with its own connection's outcome.
+      const leg = proxyLeg(model, r.flow, flowOpts);
+      const final = leg ? (leg.flow ?? { ...r.flow, verdict: 'dropped' as const, reason: 'no-endpoints' }) : r.flow;
+      if (final.verdict === 'delivered') {
         tally.delivered++;
-        const who = r.flow.endpoint ?? 'unknown';
+        const who = final.endpoint ?? 'unknown';
         tally.byEndpoint[who] = (tally.byEndpoint[who] ?? 0) + 1;
       } else {
         tally.dropped++;
-        const why = r.flow.reason ?? 'unknown';
+        const why = final.reason ?? 'unknown';
         tally.reasons[why] = (tally.reasons[why] ?? 0) + 1;
       }
     }
