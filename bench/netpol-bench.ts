@@ -5,8 +5,8 @@
  * Prints JSON lines; figures, not pass/fail. Wall and process-CPU times are both printed: on a
  * busy machine the first mostly measures the wait for a CPU.
  */
-import { loadScenario } from "../src/core/compile/load";
-import { computeReachability } from "../src/core/simulate/reach";
+import { loadScenario } from '../src/core/compile/load';
+import { computeReachability } from '../src/core/simulate/reach';
 
 const NAMESPACES = 10;
 const PODS_PER_NS = 20;
@@ -15,19 +15,19 @@ const NODES = 4;
 function pod(ns: number, i: number): string {
   const labels = {
     app: `app-${i % 5}`,
-    tier: i % 2 ? "web" : "db",
-    ...(i % 7 === 0 ? { role: "admin" } : {}),
+    tier: i % 2 ? 'web' : 'db',
+    ...(i % 7 === 0 ? { role: 'admin' } : {}),
   };
   return JSON.stringify({
-    apiVersion: "v1",
-    kind: "Pod",
+    apiVersion: 'v1',
+    kind: 'Pod',
     metadata: { name: `p${i}`, namespace: `ns${ns}`, labels },
     spec: {
       containers: [
         {
-          name: "c",
-          image: "nginx",
-          ports: [{ name: "http", containerPort: 80 }, { containerPort: 8080 }],
+          name: 'c',
+          image: 'nginx',
+          ports: [{ name: 'http', containerPort: 80 }, { containerPort: 8080 }],
         },
       ],
     },
@@ -39,36 +39,36 @@ function policies(ns: number): string[] {
   const meta = (name: string) => ({ name, namespace: `ns${ns}` });
   const np = (name: string, spec: object) =>
     JSON.stringify({
-      apiVersion: "networking.k8s.io/v1",
-      kind: "NetworkPolicy",
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
       metadata: meta(name),
       spec,
     });
   const nsSel = (n: number) => ({
     namespaceSelector: {
-      matchLabels: { "kubernetes.io/metadata.name": `ns${n}` },
+      matchLabels: { 'kubernetes.io/metadata.name': `ns${n}` },
     },
   });
   return [
-    np("default-deny", {
-      podSelector: ns % 2 ? {} : { matchLabels: { tier: "db" } },
+    np('default-deny', {
+      podSelector: ns % 2 ? {} : { matchLabels: { tier: 'db' } },
     }),
-    np("web-from-same-ns", {
-      podSelector: { matchLabels: { tier: "web" } },
-      ingress: [{ from: [{ podSelector: {} }], ports: [{ port: "http" }] }],
+    np('web-from-same-ns', {
+      podSelector: { matchLabels: { tier: 'web' } },
+      ingress: [{ from: [{ podSelector: {} }], ports: [{ port: 'http' }] }],
     }),
-    np("db-from-app", {
-      podSelector: { matchLabels: { tier: "db" } },
+    np('db-from-app', {
+      podSelector: { matchLabels: { tier: 'db' } },
       ingress: [
         {
           from: [
             {
               ...nsSel((ns + 1) % NAMESPACES),
-              podSelector: { matchLabels: { app: "app-1" } },
+              podSelector: { matchLabels: { app: 'app-1' } },
             },
             {
               podSelector: {
-                matchExpressions: [{ key: "role", operator: "Exists" }],
+                matchExpressions: [{ key: 'role', operator: 'Exists' }],
               },
             },
           ],
@@ -76,23 +76,19 @@ function policies(ns: number): string[] {
         },
       ],
     }),
-    np("from-cidr", {
+    np('from-cidr', {
       podSelector: { matchLabels: { app: `app-${ns % 5}` } },
       ingress: [
         {
-          from: [
-            { ipBlock: { cidr: "10.244.0.0/16", except: ["10.244.0.0/26"] } },
-          ],
+          from: [{ ipBlock: { cidr: '10.244.0.0/16', except: ['10.244.0.0/26'] } }],
         },
       ],
     }),
-    np("egress", {
+    np('egress', {
       podSelector: {
-        matchExpressions: [
-          { key: "app", operator: "In", values: ["app-3", "app-4"] },
-        ],
+        matchExpressions: [{ key: 'app', operator: 'In', values: ['app-3', 'app-4'] }],
       },
-      policyTypes: ["Egress"],
+      policyTypes: ['Egress'],
       egress: [
         {
           to: [
@@ -100,8 +96,8 @@ function policies(ns: number): string[] {
               namespaceSelector: {
                 matchExpressions: [
                   {
-                    key: "kubernetes.io/metadata.name",
-                    operator: "NotIn",
+                    key: 'kubernetes.io/metadata.name',
+                    operator: 'NotIn',
                     values: [`ns${(ns + 5) % NAMESPACES}`],
                   },
                 ],
@@ -117,17 +113,17 @@ function policies(ns: number): string[] {
 function scenario(): string {
   const docs = [
     JSON.stringify({
-      apiVersion: "hopscope/v1alpha1",
-      kind: "Cluster",
-      metadata: { name: "netpol-bench" },
-      spec: { nodes: NODES, cni: { plugin: "calico" }, dns: false },
+      apiVersion: 'hopscope/v1alpha1',
+      kind: 'Cluster',
+      metadata: { name: 'netpol-bench' },
+      spec: { nodes: NODES, cni: { plugin: 'calico' }, dns: false },
     }),
   ];
   for (let n = 0; n < NAMESPACES; n++) {
     for (let i = 0; i < PODS_PER_NS; i++) docs.push(pod(n, i));
     docs.push(...policies(n));
   }
-  return docs.join("\n---\n");
+  return docs.join('\n---\n');
 }
 
 function median(xs: number[]): number {
@@ -144,14 +140,11 @@ for (let i = 0; i < 3; i++) {
   compileMs.push(performance.now() - t0);
 }
 const model = r.model!;
-const errors = r.diagnostics.filter((d) => d.severity !== "info");
+const errors = r.diagnostics.filter((d) => d.severity !== 'info');
 let filterRules = 0;
 for (const n of model.nodes) {
   let k = 0;
-  for (const c of model.netns
-    .get(n.netns)!
-    .netfilter.tables.get("filter")!
-    .chains.values())
+  for (const c of model.netns.get(n.netns)!.netfilter.tables.get('filter')!.chains.values())
     k += c.rules.length;
   filterRules = Math.max(filterRules, k);
 }
@@ -173,7 +166,7 @@ for (let i = 0; i < 3; i++) {
 const ms = median(matrixMs);
 console.log(
   JSON.stringify({
-    bench: "netpol-reach",
+    bench: 'netpol-reach',
     pods: model.pods.length,
     namespaces: NAMESPACES,
     policies: NAMESPACES * 5,
@@ -188,6 +181,6 @@ console.log(
     // On a shared machine wall time includes waiting for a CPU; process CPU time does not.
     cpu_ms_median_matrix: +median(matrixCpuMs).toFixed(0),
     flows_per_cpu_s: Math.round(cells / (median(matrixCpuMs) / 1000)),
-    load_average_1m: +(await import("node:os")).loadavg()[0]!.toFixed(1),
+    load_average_1m: +(await import('node:os')).loadavg()[0]!.toFixed(1),
   }),
 );

@@ -6,40 +6,31 @@
  * a truth table; what helps reading it (a CNI that enforces no policy, pods whose DNS lookups a
  * policy breaks) goes to stderr.
  */
-import type { Args, CommandOutput } from "./commands";
-import { formatDiagnostic, loadScenario } from "../core/index";
-import {
-  computeReachability,
-  renderReachDns,
-  renderReachMatrix,
-} from "../core/simulate/reach";
-import { readScenario, UsageError } from "./io";
+import type { Args, CommandOutput } from './commands';
+import { formatDiagnostic, loadScenario } from '../core/index';
+import { computeReachability, renderReachDns, renderReachMatrix } from '../core/simulate/reach';
+import { readScenario, UsageError } from './io';
 
-const PROTOCOLS = ["TCP", "UDP", "ICMP"] as const;
+const PROTOCOLS = ['TCP', 'UDP', 'ICMP'] as const;
 
 function option(a: Args, name: string): string | undefined {
   const v = a.values[name];
-  return typeof v === "string" ? v : undefined;
+  return typeof v === 'string' ? v : undefined;
 }
 
 function parsePort(text: string | undefined): number {
   if (text === undefined) return 80;
   if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 65535)
-    throw new UsageError(
-      `--port ${text}: must be a number between 1 and 65535`,
-    );
+    throw new UsageError(`--port ${text}: must be a number between 1 and 65535`);
   return Number(text);
 }
 
-function parseProtocol(
-  text: string | undefined,
-): (typeof PROTOCOLS)[number] | CommandOutput {
-  const p = (text ?? "TCP").toUpperCase();
-  if (p === "SCTP")
+function parseProtocol(text: string | undefined): (typeof PROTOCOLS)[number] | CommandOutput {
+  const p = (text ?? 'TCP').toUpperCase();
+  if (p === 'SCTP')
     return {
-      stdout: "",
-      stderr:
-        "hopscope reach: SCTP is not modelled by the datapath yet (TCP, UDP and ICMP are)\n",
+      stdout: '',
+      stderr: 'hopscope reach: SCTP is not modelled by the datapath yet (TCP, UDP and ICMP are)\n',
       code: 1,
     };
   if (!(PROTOCOLS as readonly string[]).includes(p))
@@ -50,25 +41,25 @@ function parseProtocol(
 /** The `reach` command. */
 export function reach(a: Args): CommandOutput {
   const file = a.positionals[0];
-  const port = parsePort(option(a, "port"));
-  const protocol = parseProtocol(option(a, "protocol"));
-  if (typeof protocol !== "string") return protocol;
-  const seedText = option(a, "seed");
+  const port = parsePort(option(a, 'port'));
+  const protocol = parseProtocol(option(a, 'protocol'));
+  if (typeof protocol !== 'string') return protocol;
+  const seedText = option(a, 'seed');
   if (seedText !== undefined && !/^\d+$/.test(seedText))
     throw new UsageError(`--seed ${seedText}: must be a non-negative integer`);
-  const namespaces = (option(a, "namespace") ?? "").split(",").filter(Boolean);
+  const namespaces = (option(a, 'namespace') ?? '').split(',').filter(Boolean);
   const r = loadScenario(readScenario(file), file);
-  const errors = r.diagnostics.filter((d) => d.severity === "error");
+  const errors = r.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length || !r.model)
     return {
-      stdout: "",
+      stdout: '',
       stderr:
-        (errors.map((d) => formatDiagnostic(d, file!)).join("\n") ||
-          `${file}: cannot build the cluster`) + "\n",
+        (errors.map((d) => formatDiagnostic(d, file!)).join('\n') ||
+          `${file}: cannot build the cluster`) + '\n',
       code: 1,
     };
   const notes = r.diagnostics
-    .filter((d) => d.code === "netpol-not-enforced")
+    .filter((d) => d.code === 'netpol-not-enforced')
     .map((d) => formatDiagnostic(d, file!));
   const m = computeReachability(r.model, {
     port,
@@ -76,18 +67,17 @@ export function reach(a: Args): CommandOutput {
     ...(namespaces.length ? { namespaces } : {}),
     ...(seedText !== undefined ? { seed: Number(seedText) } : {}),
   });
-  if (!m.ok)
-    return { stdout: "", stderr: `hopscope reach: ${m.error}\n`, code: 1 };
+  if (!m.ok) return { stdout: '', stderr: `hopscope reach: ${m.error}\n`, code: 1 };
   if (!m.matrix.pods.length)
     return {
-      stdout: "",
-      stderr: `hopscope reach: no pods${namespaces.length ? ` in ${namespaces.join(", ")}` : ""}\n`,
+      stdout: '',
+      stderr: `hopscope reach: no pods${namespaces.length ? ` in ${namespaces.join(', ')}` : ''}\n`,
       code: 1,
     };
   const dns = renderReachDns(m.matrix);
   if (dns) notes.push(dns);
   const stdout = a.values.json
-    ? JSON.stringify(m.matrix, null, 2) + "\n"
+    ? JSON.stringify(m.matrix, null, 2) + '\n'
     : renderReachMatrix(m.matrix);
-  return { stdout, stderr: notes.map((n) => `${n}\n`).join(""), code: 0 };
+  return { stdout, stderr: notes.map((n) => `${n}\n`).join(''), code: 0 };
 }

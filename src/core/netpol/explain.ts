@@ -5,15 +5,14 @@
  * pod's chain, which pod and direction are isolated and by which policies — so these helpers are
  * pure text functions of a `RuleRef` and never look at the model.
  */
-import type { RuleRef } from "../trace/types";
+import type { RuleRef } from '../trace/types';
 
 const COMMENT = /--comment (?:"((?:[^"\\]|\\.)*)"|(\S+))/g;
 
 /** The `-m comment` texts of a rule as iptables-save prints it, in order. */
 export function ruleComments(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(COMMENT))
-    out.push((m[1] ?? m[2] ?? "").replace(/\\(.)/g, "$1"));
+  for (const m of text.matchAll(COMMENT)) out.push((m[1] ?? m[2] ?? '').replace(/\\(.)/g, '$1'));
   return out;
 }
 
@@ -27,7 +26,7 @@ export function policyAllowsIn(rule: RuleRef | undefined): string[] {
   const out: string[] = [];
   for (let k = 0; k < ev.length; k++) {
     const e = ev[k]!;
-    const allow = ruleComments(e.text).find((c) => c.startsWith("allow: "));
+    const allow = ruleComments(e.text).find((c) => c.startsWith('allow: '));
     if (!allow) continue;
     const next = ev[k + 1];
     const after = ev[k + 2];
@@ -38,7 +37,7 @@ export function policyAllowsIn(rule: RuleRef | undefined): string[] {
       next.chain === e.chain &&
       next.index === e.index + 1 &&
       (!after || after.chain !== e.chain);
-    if (returned) out.push(allow.slice("allow: ".length));
+    if (returned) out.push(allow.slice('allow: '.length));
   }
   return out;
 }
@@ -48,41 +47,33 @@ export function policyAllowsIn(rule: RuleRef | undefined): string[] {
  * drop. For NetworkPolicy every drop is the default deny of an isolated pod (policies only
  * allow); the sentence names the pod, the direction and the policies that isolate it.
  */
-export function explainPolicyDrop(
-  rule: RuleRef | undefined,
-): string | undefined {
+export function explainPolicyDrop(rule: RuleRef | undefined): string | undefined {
   // Cheap test first: reach asks this of every hop of every denied flow.
   if (
     !rule ||
-    rule.kind !== "iptables" ||
-    !rule.text.includes("-j DROP") ||
-    !rule.text.includes("--comment")
+    rule.kind !== 'iptables' ||
+    !rule.text.includes('-j DROP') ||
+    !rule.text.includes('--comment')
   )
     return undefined;
   const comments = ruleComments(rule.text);
-  if (comments.includes("Drop if no policies passed packet")) {
+  if (comments.includes('Drop if no policies passed packet')) {
     const why =
-      comments.find((c) => c.startsWith("default deny:")) ??
-      "default deny: no policy allows it";
-    const n = (rule.evaluated ?? []).filter((e) =>
-      e.text.includes('--comment "allow: '),
-    ).length;
+      comments.find((c) => c.startsWith('default deny:')) ?? 'default deny: no policy allows it';
+    const n = (rule.evaluated ?? []).filter((e) => e.text.includes('--comment "allow: ')).length;
     const tried =
       n === 0
-        ? "the policies have no rule for this direction"
+        ? 'the policies have no rule for this direction'
         : n === 1
-          ? "the one allow rule evaluated did not match"
+          ? 'the one allow rule evaluated did not match'
           : `none of the ${n} allow rules evaluated matched`;
-    return `${why}; ${tried} (${rule.chain ?? "filter"} rule ${(rule.index ?? 0) + 1}).`;
+    return `${why}; ${tried} (${rule.chain ?? 'filter'} rule ${(rule.index ?? 0) + 1}).`;
   }
-  if (comments.includes("Unknown interface"))
+  if (comments.includes('Unknown interface'))
     return `Calico drops traffic of an interface it does not manage (${rule.chain}).`;
-  if (
-    comments.some((c) => c.startsWith("cali:")) &&
-    /--ctstate INVALID/.test(rule.text)
-  )
+  if (comments.some((c) => c.startsWith('cali:')) && /--ctstate INVALID/.test(rule.text))
     return `Calico drops packets conntrack classifies as INVALID (${rule.chain}).`;
-  if (comments.includes("Drop if no profiles matched"))
+  if (comments.includes('Drop if no profiles matched'))
     return `no Calico profile allows it (${rule.chain}).`;
   return undefined;
 }

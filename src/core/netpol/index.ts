@@ -29,20 +29,16 @@ export type {
   PolicyRule,
   PolicyState,
   PolicyType,
-} from "./types";
-export { NAMESPACE_NAME_LABEL } from "./types";
+} from './types';
+export { NAMESPACE_NAME_LABEL } from './types';
 export {
   formatSelector,
   isEmptySelector,
   matchRequirement,
   matchSelector,
   selectorProblems,
-} from "./selectors";
-export {
-  readNetworkPolicies,
-  readNetworkPolicy,
-  portNameProblem,
-} from "./validate";
+} from './selectors';
+export { readNetworkPolicies, readNetworkPolicy, portNameProblem } from './validate';
 export {
   isPolicyPod,
   namespaceLabels,
@@ -50,5 +46,5 @@ export {
   policiesFor,
   resolveNamedPort,
   selectsPod,
-} from "./resolve";
-export { explainPolicyDrop, policyAllowsIn, ruleComments } from "./explain";
+} from './resolve';
+export { explainPolicyDrop, policyAllowsIn, ruleComments } from './explain';

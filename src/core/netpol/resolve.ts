@@ -7,12 +7,12 @@
  * Read first: the NetworkPolicy API reference ("Isolated and non-isolated Pods", "Behavior of
  * to and from selectors").
  */
-import type { ModelPod } from "../model/types";
-import type { Namespace } from "../k8s/types";
-import type { Located } from "../scenario/types";
-import type { Policy, PolicyPeer, PolicyProtocol, PolicyState } from "./types";
-import { NAMESPACE_NAME_LABEL } from "./types";
-import { matchSelector } from "./selectors";
+import type { ModelPod } from '../model/types';
+import type { Namespace } from '../k8s/types';
+import type { Located } from '../scenario/types';
+import type { Policy, PolicyPeer, PolicyProtocol, PolicyState } from './types';
+import { NAMESPACE_NAME_LABEL } from './types';
+import { matchSelector } from './selectors';
 
 /**
  * Every namespace's labels: the declared Namespaces' own labels, and for every namespace a pod
@@ -23,13 +23,12 @@ export function namespaceLabels(
   used: Iterable<string>,
 ): Map<string, Record<string, string>> {
   const out = new Map<string, Record<string, string>>();
-  for (const ns of ["default", "kube-system", ...used])
-    out.set(ns, { [NAMESPACE_NAME_LABEL]: ns });
+  for (const ns of ['default', 'kube-system', ...used]) out.set(ns, { [NAMESPACE_NAME_LABEL]: ns });
   for (const d of declared) {
     const name = d.value.metadata?.name;
-    if (typeof name !== "string") continue;
+    if (typeof name !== 'string') continue;
     const labels =
-      d.value.metadata.labels && typeof d.value.metadata.labels === "object"
+      d.value.metadata.labels && typeof d.value.metadata.labels === 'object'
         ? d.value.metadata.labels
         : {};
     out.set(name, { ...labels, [NAMESPACE_NAME_LABEL]: name });
@@ -39,7 +38,7 @@ export function namespaceLabels(
 
 /** Pods a policy engine can enforce on: they have their own network namespace and address. */
 export function isPolicyPod(pod: ModelPod): boolean {
-  return !pod.hostNetwork && pod.ip !== "";
+  return !pod.hostNetwork && pod.ip !== '';
 }
 
 /** True when `policy` selects `pod` (same namespace, pod selector matches). */
@@ -55,7 +54,7 @@ export function selectsPod(policy: Policy, pod: ModelPod): boolean {
 export function policiesFor(
   state: PolicyState,
   pod: ModelPod,
-  dir: "ingress" | "egress",
+  dir: 'ingress' | 'egress',
 ): Policy[] {
   return state.policies
     .filter((p) => p[dir] !== undefined && selectsPod(p, pod))
@@ -70,19 +69,14 @@ export function policiesFor(
 export function peerPods(
   state: PolicyState,
   policy: Policy,
-  peer: Extract<PolicyPeer, { kind: "pods" }>,
+  peer: Extract<PolicyPeer, { kind: 'pods' }>,
   pods: readonly ModelPod[],
 ): ModelPod[] {
   return pods.filter((pod) => {
     if (!isPolicyPod(pod)) return false;
     if (peer.namespaceSelector === undefined) {
       if (pod.namespace !== policy.namespace) return false;
-    } else if (
-      !matchSelector(
-        peer.namespaceSelector,
-        state.namespaces.get(pod.namespace) ?? {},
-      )
-    )
+    } else if (!matchSelector(peer.namespaceSelector, state.namespaces.get(pod.namespace) ?? {}))
       return false;
     return matchSelector(peer.podSelector, pod.labels);
   });
@@ -95,7 +89,6 @@ export function resolveNamedPort(
   protocol: PolicyProtocol,
 ): number | undefined {
   for (const c of pod.containers)
-    for (const p of c.ports)
-      if (p.name === name && p.protocol === protocol) return p.containerPort;
+    for (const p of c.ports) if (p.name === name && p.protocol === protocol) return p.containerPort;
   return undefined;
 }

@@ -5,11 +5,11 @@
  *
  * Read first: k8s.io/api/networking/v1/types.go and the API reference for NetworkPolicy.
  */
-import type { LabelSelector, ObjectMeta } from "../k8s/types";
-import type { SourcePos } from "../scenario/types";
+import type { LabelSelector, ObjectMeta } from '../k8s/types';
+import type { SourcePos } from '../scenario/types';
 
-export type PolicyProtocol = "TCP" | "UDP" | "SCTP";
-export type PolicyType = "Ingress" | "Egress";
+export type PolicyProtocol = 'TCP' | 'UDP' | 'SCTP';
+export type PolicyType = 'Ingress' | 'Egress';
 
 /** `spec.ingress[].ports[]` / `spec.egress[].ports[]`. */
 export interface NetworkPolicyPort {
@@ -54,7 +54,7 @@ export interface NetworkPolicySpec {
 
 export interface NetworkPolicy {
   apiVersion?: string;
-  kind: "NetworkPolicy";
+  kind: 'NetworkPolicy';
   metadata: ObjectMeta;
   spec?: NetworkPolicySpec;
 }
@@ -62,11 +62,11 @@ export interface NetworkPolicy {
 /** A peer after validation: selected pods, or an address block with its exceptions. */
 export type PolicyPeer =
   | {
-      kind: "pods";
+      kind: 'pods';
       podSelector?: LabelSelector;
       namespaceSelector?: LabelSelector;
     }
-  | { kind: "ipBlock"; cidr: string; except: string[] };
+  | { kind: 'ipBlock'; cidr: string; except: string[] };
 
 /** A port after validation: the protocol is always set. */
 export interface PolicyPort {
@@ -108,4 +108,4 @@ export interface PolicyState {
 }
 
 /** The label the apiserver puts on every namespace (immutable, equal to its name). */
-export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';

@@ -16,18 +16,18 @@
  * `kube-system/kube-dns` Service, each row pod also sends a UDP/53 datagram to its ClusterIP
  * (through kube-proxy, as a lookup does), so an egress policy that forgets DNS shows up.
  */
-import type { ClusterModel, ModelPod } from "../model/types";
-import type { Flow, Hop } from "../trace/types";
-import { traceFlow } from "./flow";
-import type { ConntrackTable } from "../netfilter/conntrack";
-import { createConntrack } from "../netfilter/conntrack";
-import { explainPolicyDrop } from "../netpol/explain";
+import type { ClusterModel, ModelPod } from '../model/types';
+import type { Flow, Hop } from '../trace/types';
+import { traceFlow } from './flow';
+import type { ConntrackTable } from '../netfilter/conntrack';
+import { createConntrack } from '../netfilter/conntrack';
+import { explainPolicyDrop } from '../netpol/explain';
 
 export interface ReachOptions {
   /** Destination port (not used for ICMP). Default 80. */
   port?: number;
   /** Default TCP. */
-  protocol?: "TCP" | "UDP" | "ICMP";
+  protocol?: 'TCP' | 'UDP' | 'ICMP';
   /** Only pods of these namespaces (rows and columns). Default: every namespace. */
   namespaces?: readonly string[];
   /** Overrides the cluster's seed. */
@@ -48,15 +48,14 @@ export interface ReachMatrix {
   /** `namespace/name` of rows and columns, sorted by namespace then name. */
   pods: string[];
   port: number;
-  protocol: "TCP" | "UDP" | "ICMP";
+  protocol: 'TCP' | 'UDP' | 'ICMP';
   /** `cells[row][column]`: row = source (client), column = destination (server). */
   cells: ReachCell[][];
   /** Each row pod's UDP/53 probe of the cluster DNS Service, when there is one. */
   dns?: { target: string; cells: ReachCell[] };
 }
 
-export type ReachResult =
-  { ok: true; matrix: ReachMatrix } | { ok: false; error: string };
+export type ReachResult = { ok: true; matrix: ReachMatrix } | { ok: false; error: string };
 
 function byName(a: ModelPod, b: ModelPod): number {
   return a.namespace < b.namespace
@@ -70,17 +69,15 @@ function byName(a: ModelPod, b: ModelPod): number {
           : 0;
 }
 
-const SYSTEM_NAMESPACE = "kube-system";
+const SYSTEM_NAMESPACE = 'kube-system';
 
 /** The ClusterIP of `kube-system/kube-dns`, if the cluster runs DNS. */
 function clusterDnsIp(model: ClusterModel): string | undefined {
   const svc = model.services.find(
-    (s) =>
-      s.metadata.name === "kube-dns" &&
-      s.metadata.namespace === SYSTEM_NAMESPACE,
+    (s) => s.metadata.name === 'kube-dns' && s.metadata.namespace === SYSTEM_NAMESPACE,
   );
   const ip = svc?.spec?.clusterIP;
-  return ip && ip !== "None" ? ip : undefined;
+  return ip && ip !== 'None' ? ip : undefined;
 }
 
 /** The hop that dropped a walk with its rule, explained if a policy engine's rule did it. */
@@ -93,10 +90,8 @@ function dropExplain(hops: readonly Hop[]): string | undefined {
 }
 
 function cellOf(f: Flow): ReachCell {
-  if (f.verdict === "delivered") return { allowed: true };
-  const explain = dropExplain(
-    f.reply?.verdict === "dropped" ? f.reply.hops : f.hops,
-  );
+  if (f.verdict === 'delivered') return { allowed: true };
+  const explain = dropExplain(f.reply?.verdict === 'dropped' ? f.reply.hops : f.hops);
   return {
     allowed: false,
     ...(f.reason ? { reason: f.reason } : {}),
@@ -105,24 +100,14 @@ function cellOf(f: Flow): ReachCell {
 }
 
 /** Traces every ordered pair of pods; never throws. */
-export function computeReachability(
-  model: ClusterModel,
-  opts: ReachOptions = {},
-): ReachResult {
+export function computeReachability(model: ClusterModel, opts: ReachOptions = {}): ReachResult {
   const port = opts.port ?? 80;
-  const protocol = opts.protocol ?? "TCP";
-  if (
-    protocol !== "ICMP" &&
-    (!Number.isInteger(port) || port < 1 || port > 65535)
-  )
+  const protocol = opts.protocol ?? 'TCP';
+  if (protocol !== 'ICMP' && (!Number.isInteger(port) || port < 1 || port > 65535))
     return { ok: false, error: `port ${port} is not between 1 and 65535` };
   const wanted = opts.namespaces?.length ? new Set(opts.namespaces) : undefined;
   const pods = model.pods
-    .filter(
-      (p) =>
-        p.ip &&
-        (wanted ? wanted.has(p.namespace) : p.namespace !== SYSTEM_NAMESPACE),
-    )
+    .filter((p) => p.ip && (wanted ? wanted.has(p.namespace) : p.namespace !== SYSTEM_NAMESPACE))
     .sort(byName);
   const dnsIp = opts.dns === false ? undefined : clusterDnsIp(model);
   const saved = new Map<string, ConntrackTable>();
@@ -137,7 +122,7 @@ export function computeReachability(
       const row: ReachCell[] = [];
       for (const dst of pods) {
         const to =
-          protocol === "ICMP"
+          protocol === 'ICMP'
             ? `pod/${dst.namespace}/${dst.name}`
             : `pod/${dst.namespace}/${dst.name}:${port}`;
         const r = traceFlow(
@@ -166,7 +151,7 @@ export function computeReachability(
           {
             from: `pod/${src.namespace}/${src.name}`,
             to: target,
-            protocol: "UDP",
+            protocol: 'UDP',
           },
           {
             index: index++,
@@ -191,26 +176,18 @@ export function computeReachability(
  * `namespace/name`, then `.` (allowed) or `X` (denied) per column, separated by spaces.
  */
 export function renderReachMatrix(m: ReachMatrix): string {
-  const lines = [m.pods.join(" ")];
+  const lines = [m.pods.join(' ')];
   m.cells.forEach((row, i) =>
-    lines.push(
-      `${m.pods[i]!} ${row.map((c) => (c.allowed ? "." : "X")).join(" ")}`,
-    ),
+    lines.push(`${m.pods[i]!} ${row.map((c) => (c.allowed ? '.' : 'X')).join(' ')}`),
   );
-  return lines.join("\n") + "\n";
+  return lines.join('\n') + '\n';
 }
 
 /** One line about DNS: every row pod reaches the DNS Service, or which do not and why; undefined without DNS. */
 export function renderReachDns(m: ReachMatrix): string | undefined {
   if (!m.dns) return undefined;
-  const denied = m.dns.cells
-    .map((c, i) => ({ c, pod: m.pods[i]! }))
-    .filter((x) => !x.c.allowed);
+  const denied = m.dns.cells.map((c, i) => ({ c, pod: m.pods[i]! })).filter((x) => !x.c.allowed);
   if (!denied.length) return `dns: every pod reaches kube-dns ${m.dns.target}`;
-  const why = (
-    denied[0]!.c.explain ??
-    denied[0]!.c.reason ??
-    "dropped"
-  ).replace(/\.$/, "");
-  return `dns: ${denied.length} of ${m.pods.length} pods cannot reach kube-dns ${m.dns.target}, so their name lookups fail: ${denied.map((x) => x.pod).join(" ")} (first: ${why})`;
+  const why = (denied[0]!.c.explain ?? denied[0]!.c.reason ?? 'dropped').replace(/\.$/, '');
+  return `dns: ${denied.length} of ${m.pods.length} pods cannot reach kube-dns ${m.dns.target}, so their name lookups fail: ${denied.map((x) => x.pod).join(' ')} (first: ${why})`;
 }

@@ -20,6 +20,11 @@
  * workload, `-d IP/32` to it), which holds for bridged and routed packets alike; the workload
  * chains are still named after the host-side veth.
  *
+ * kube-proxy's IPVS mode gets Felix's IPVS support (see `ipvsChains`; Calico mode only).
+ *
+ * Traffic from the host to its own pods (kubelet probes, hostNetwork pods) is not policed, as
+ * with Felix: it leaves by OUTPUT, where only IPVS-forwarded workload traffic is checked.
+ *
  * Felix also programs the chains when no policy exists; the model does so only once a policy
  * exists (or has existed), which keeps traces of policy-free clusters free of rules that change
  * nothing.
@@ -28,18 +33,13 @@
  * cali-wl-to-host), felix/rules/endpoints.go (workload chains, "Drop if no policies passed
  * packet"), felix/rules/dispatch.go.
  */
-import type {
-  ClusterModel,
-  ModelNode,
-  ModelPod,
-  Netns,
-} from "../../model/types";
-import type { Rule } from "../../netfilter/types";
-import type { Policy, PolicyState } from "../../netpol/types";
-import { isPolicyPod, policiesFor } from "../../netpol/resolve";
-import { restore } from "../../netfilter/restore";
-import { setIpset } from "../../netfilter/ipset";
-import { getTable } from "../../netfilter/state";
+import type { ClusterModel, ModelNode, ModelPod, Netns } from '../../model/types';
+import type { Rule } from '../../netfilter/types';
+import type { Policy, PolicyState } from '../../netpol/types';
+import { isPolicyPod, policiesFor } from '../../netpol/resolve';
+import { restore } from '../../netfilter/restore';
+import { setIpset } from '../../netfilter/ipset';
+import { getTable } from '../../netfilter/state';
 import {
   IpsetBook,
   MARK_ACCEPT,
@@ -47,10 +47,10 @@ import {
   felixHash,
   policyChainName,
   policyChainRules,
-} from "./felix-rules";
+} from './felix-rules';
 
 /** How workload traffic is recognised: by cali interface (Calico) or by pod address (Canal's bridge). */
-export type FelixMode = "calico" | "canal";
+export type FelixMode = 'calico' | 'canal';
 
 /** A pod on this node and its host-side interface. */
 export interface Workload {
@@ -61,7 +61,7 @@ export interface Workload {
 }
 
 /** The comment of the drop rule at the end of an isolated workload chain. */
-export const DEFAULT_DENY = "default deny: no policy allows it";
+export const DEFAULT_DENY = 'default deny: no policy allows it';
 
 class ChainWriter {
   readonly order: string[] = [];
@@ -80,39 +80,28 @@ class ChainWriter {
   }
 
   /** Appends a rule with its `cali:` id (derived from chain, position and content, as Felix hashes). */
-  add(chain: string, body: string, iface = ""): void {
+  add(chain: string, body: string, iface = ''): void {
     this.chain(chain);
     const list = this.rules.get(chain)!;
     const id = felixHash(`${chain}|${list.length}|${iface}${body}`, 16);
-    list.push(
-      `-A ${chain} ${iface ? `${iface} ` : ""}-m comment --comment "cali:${id}" ${body}`,
-    );
+    list.push(`-A ${chain} ${iface ? `${iface} ` : ''}-m comment --comment "cali:${id}" ${body}`);
   }
 
   text(): string {
-    const lines = [
-      "*filter",
-      ...this.order.map((c) => `:${c} - [0:0]`),
-      ...this.head,
-    ];
+    const lines = ['*filter', ...this.order.map((c) => `:${c} - [0:0]`), ...this.head];
     for (const c of this.order) lines.push(...this.rules.get(c)!);
-    lines.push("COMMIT", "");
-    return lines.join("\n");
+    lines.push('COMMIT', '');
+    return lines.join('\n');
   }
 }
 
 /** The pods of `node` with their host-side veth (the peer of the pod's eth0). */
-export function localWorkloads(
-  model: ClusterModel,
-  node: ModelNode,
-  host: Netns,
-): Workload[] {
+export function localWorkloads(model: ClusterModel, node: ModelNode, host: Netns): Workload[] {
   const byNetns = new Map<string, ModelPod>();
-  for (const p of model.pods)
-    if (p.node === node.name && isPolicyPod(p)) byNetns.set(p.netns, p);
+  for (const p of model.pods) if (p.node === node.name && isPolicyPod(p)) byNetns.set(p.netns, p);
   const out: Workload[] = [];
   for (const d of host.devices) {
-    if (d.kind !== "veth") continue;
+    if (d.kind !== 'veth') continue;
     const pod = byNetns.get(d.peer.netns);
     if (pod)
       out.push({
@@ -124,52 +113,76 @@ export function localWorkloads(
   return out.sort((a, b) => (a.iface < b.iface ? -1 : 1));
 }
 
+/** Felix's "packet came from a workload and is being forwarded by IPVS" mark (`MarkEndpoint` stand-in). */
+export const MARK_FROM_WORKLOAD_IPVS = '0x40000';
+
+/**
+ * kube-proxy IPVS mode: the service address is local (kube-ipvs0), so a workload's packet to a
+ * Service enters INPUT still addressed to the ClusterIP, and IPVS sends it on to the backend
+ * from the OUTPUT path — FORWARD never sees it. As Felix does with KubeIPVSSupportEnabled, the
+ * egress check is deferred: INPUT marks such packets and lets IPVS have them (see
+ * `staticChains`); OUTPUT runs the sender's egress chain (found by source address) and the
+ * receiver's ingress chain on the marked packet, now addressed to the backend.
+ */
+function ipvsChains(w: ChainWriter, workloads: readonly Workload[]): void {
+  const mark = `${MARK_FROM_WORKLOAD_IPVS}/${MARK_FROM_WORKLOAD_IPVS}`;
+  w.head.push('-I OUTPUT 1 -m comment --comment "cali:tVnHkvAo15HuiPy0" -j cali-OUTPUT');
+  w.add('cali-OUTPUT', `-m mark --mark ${mark} -j cali-forward-endpoint-mark`);
+  w.add('cali-forward-endpoint-mark', `-j MARK --set-xmark 0x0/${MARK_FROM_WORKLOAD_IPVS}`);
+  for (const wl of workloads)
+    w.add(
+      'cali-forward-endpoint-mark',
+      `-g cali-from-ipvs-${wl.iface.slice(4)}`,
+      `-s ${wl.pod.ip}/32`,
+    );
+  for (const wl of workloads) {
+    const chain = `cali-from-ipvs-${wl.iface.slice(4)}`;
+    w.add(chain, `-j ${chainName('cali-fw-', wl.iface)}`);
+    w.add(chain, '-j cali-to-wl-dispatch', '-o cali+');
+    w.add(
+      chain,
+      `-m mark --mark ${MARK_ACCEPT}/${MARK_ACCEPT} -m comment --comment "Policy explicitly accepted packet." -j ACCEPT`,
+    );
+  }
+}
+
 function staticChains(
   w: ChainWriter,
   mode: FelixMode,
   bridge: string | undefined,
+  ipvsServiceCIDR?: string,
 ): void {
-  w.head.push(
-    `-I FORWARD 1 -m comment --comment "cali:wUHhoiAYhphO9Mso" -j cali-FORWARD`,
-  );
+  w.head.push(`-I FORWARD 1 -m comment --comment "cali:wUHhoiAYhphO9Mso" -j cali-FORWARD`);
   w.head.push(
     `-A FORWARD -m comment --comment "cali:S93hcgKJrXEqnTfs" -m comment --comment "Policy explicitly accepted packet." -m mark --mark ${MARK_ACCEPT}/${MARK_ACCEPT} -j ACCEPT`,
   );
-  w.head.push(
-    `-I INPUT 1 -m comment --comment "cali:Cz_u1IQiXIMmKD4c" -j cali-INPUT`,
-  );
-  w.add("cali-FORWARD", "-j MARK --set-xmark 0x0/0xe0000");
+  w.head.push(`-I INPUT 1 -m comment --comment "cali:Cz_u1IQiXIMmKD4c" -j cali-INPUT`);
+  w.add('cali-FORWARD', '-j MARK --set-xmark 0x0/0xe0000');
+  w.add('cali-FORWARD', '-j cali-from-wl-dispatch', mode === 'calico' ? '-i cali+' : '');
+  w.add('cali-FORWARD', '-j cali-to-wl-dispatch', mode === 'calico' ? '-o cali+' : '');
+  w.chain('cali-INPUT');
+  if (mode === 'calico') w.add('cali-INPUT', '-g cali-wl-to-host', '-i cali+');
+  else if (bridge) w.add('cali-INPUT', '-g cali-wl-to-host', `-i ${bridge}`);
+  if (ipvsServiceCIDR) {
+    const mark = `${MARK_FROM_WORKLOAD_IPVS}/${MARK_FROM_WORKLOAD_IPVS}`;
+    w.add(
+      'cali-wl-to-host',
+      `-m comment --comment "To a Service: IPVS forwards it, policy is checked in OUTPUT" -j MARK --set-xmark ${mark}`,
+      `-d ${ipvsServiceCIDR}`,
+    );
+    w.add('cali-wl-to-host', `-m mark --mark ${mark} -j ACCEPT`);
+  }
+  w.add('cali-wl-to-host', '-j cali-from-wl-dispatch');
   w.add(
-    "cali-FORWARD",
-    "-j cali-from-wl-dispatch",
-    mode === "calico" ? "-i cali+" : "",
-  );
-  w.add(
-    "cali-FORWARD",
-    "-j cali-to-wl-dispatch",
-    mode === "calico" ? "-o cali+" : "",
-  );
-  w.chain("cali-INPUT");
-  if (mode === "calico") w.add("cali-INPUT", "-g cali-wl-to-host", "-i cali+");
-  else if (bridge) w.add("cali-INPUT", "-g cali-wl-to-host", `-i ${bridge}`);
-  w.add("cali-wl-to-host", "-j cali-from-wl-dispatch");
-  w.add(
-    "cali-wl-to-host",
+    'cali-wl-to-host',
     '-m comment --comment "Configured DefaultEndpointToHostAction" -j ACCEPT',
   );
-  w.chain("cali-from-wl-dispatch");
-  w.chain("cali-to-wl-dispatch");
+  w.chain('cali-from-wl-dispatch');
+  w.chain('cali-to-wl-dispatch');
 }
 
-function profileChain(
-  w: ChainWriter,
-  namespace: string,
-  dir: "ingress" | "egress",
-): string {
-  const name = chainName(
-    dir === "ingress" ? "cali-pri-" : "cali-pro-",
-    `kns.${namespace}`,
-  );
+function profileChain(w: ChainWriter, namespace: string, dir: 'ingress' | 'egress'): string {
+  const name = chainName(dir === 'ingress' ? 'cali-pri-' : 'cali-pro-', `kns.${namespace}`);
   if (!w.has(name)) {
     w.add(name, `-j MARK --set-xmark ${MARK_ACCEPT}/${MARK_ACCEPT}`);
     w.add(name, `-m mark --mark ${MARK_ACCEPT}/${MARK_ACCEPT} -j RETURN`);
@@ -184,42 +197,30 @@ interface NodeContext {
   sets: IpsetBook;
 }
 
-function policyChain(
-  c: NodeContext,
-  policy: Policy,
-  dir: "ingress" | "egress",
-): string {
+function policyChain(c: NodeContext, policy: Policy, dir: 'ingress' | 'egress'): string {
   const name = policyChainName(policy, dir);
   if (!c.w.has(name)) {
     c.w.chain(name);
-    for (const body of policyChainRules(c.state, policy, dir, c.pods, c.sets))
-      c.w.add(name, body);
+    for (const body of policyChainRules(c.state, policy, dir, c.pods, c.sets)) c.w.add(name, body);
   }
   return name;
 }
 
 /** One workload chain: conntrack first, then the policies selecting the pod, else its profile. */
-function workloadChain(
-  c: NodeContext,
-  wl: Workload,
-  dir: "ingress" | "egress",
-): void {
-  const name = chainName(dir === "ingress" ? "cali-tw-" : "cali-fw-", wl.iface);
+function workloadChain(c: NodeContext, wl: Workload, dir: 'ingress' | 'egress'): void {
+  const name = chainName(dir === 'ingress' ? 'cali-tw-' : 'cali-fw-', wl.iface);
   const w = c.w;
-  w.add(name, "-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT");
-  w.add(name, "-m conntrack --ctstate INVALID -j DROP");
+  w.add(name, '-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT');
+  w.add(name, '-m conntrack --ctstate INVALID -j DROP');
   w.add(name, `-j MARK --set-xmark 0x0/${MARK_ACCEPT}`);
   const policies = policiesFor(c.state, wl.pod, dir);
   const accepted = `-m mark --mark ${MARK_ACCEPT}/${MARK_ACCEPT}`;
   if (policies.length) {
     for (const p of policies) {
       w.add(name, `-j ${policyChain(c, p, dir)}`);
-      w.add(
-        name,
-        `${accepted} -m comment --comment "Return if policy accepted" -j RETURN`,
-      );
+      w.add(name, `${accepted} -m comment --comment "Return if policy accepted" -j RETURN`);
     }
-    const who = `${dir} ${dir === "ingress" ? "to" : "from"} ${wl.pod.namespace}/${wl.pod.name}`;
+    const who = `${dir} ${dir === 'ingress' ? 'to' : 'from'} ${wl.pod.namespace}/${wl.pod.name}`;
     const why = isolationComment(who, policies);
     w.add(
       name,
@@ -227,10 +228,7 @@ function workloadChain(
     );
   } else {
     w.add(name, `-j ${profileChain(w, wl.pod.namespace, dir)}`);
-    w.add(
-      name,
-      `${accepted} -m comment --comment "Return if profile accepted" -j RETURN`,
-    );
+    w.add(name, `${accepted} -m comment --comment "Return if profile accepted" -j RETURN`);
     w.add(name, '-m comment --comment "Drop if no profiles matched" -j DROP');
   }
 }
@@ -257,13 +255,13 @@ const DISPATCH_FANOUT = 8;
  */
 function dispatchByInterface(
   w: ChainWriter,
-  dir: "from" | "to",
+  dir: 'from' | 'to',
   workloads: readonly Workload[],
 ): void {
   const root = `cali-${dir}-wl-dispatch`;
-  const flag = dir === "from" ? "-i" : "-o";
+  const flag = dir === 'from' ? '-i' : '-o';
   const target = (wl: Workload) =>
-    `-g ${chainName(dir === "from" ? "cali-fw-" : "cali-tw-", wl.iface)}`;
+    `-g ${chainName(dir === 'from' ? 'cali-fw-' : 'cali-tw-', wl.iface)}`;
   const unknown = '-m comment --comment "Unknown interface" -j DROP';
   if (workloads.length <= DISPATCH_FANOUT) {
     for (const wl of workloads) w.add(root, target(wl), `${flag} ${wl.iface}`);
@@ -286,19 +284,16 @@ function dispatchByInterface(
 
 /** Removes what Felix programmed earlier in the filter table and its selector ipsets. */
 export function clearFelix(ns: Netns): void {
-  const filter = getTable(ns.netfilter, "filter");
+  const filter = getTable(ns.netfilter, 'filter');
   const ours = (r: Rule) =>
-    r.target?.name.startsWith("cali-") ||
-    r.matches.some(
-      (m) => m.module === "comment" && m.options[0]?.[1]?.startsWith("cali:"),
-    );
+    r.target?.name.startsWith('cali-') ||
+    r.matches.some((m) => m.module === 'comment' && m.options[0]?.[1]?.startsWith('cali:'));
   for (const [name, chain] of [...filter.chains]) {
-    if (name.startsWith("cali-")) filter.chains.delete(name);
-    else if (chain.rules.some(ours))
-      chain.rules = chain.rules.filter((r) => !ours(r));
+    if (name.startsWith('cali-')) filter.chains.delete(name);
+    else if (chain.rules.some(ours)) chain.rules = chain.rules.filter((r) => !ours(r));
   }
   for (const name of [...ns.netfilter.ipsets.keys()])
-    if (name.startsWith("cali40s:") || name.startsWith("cali40n:"))
+    if (name.startsWith('cali40s:') || name.startsWith('cali40n:'))
       ns.netfilter.ipsets.delete(name);
 }
 
@@ -319,39 +314,36 @@ export function programFelixNode(
     pods: model.pods,
     sets: new IpsetBook(),
   };
-  staticChains(c.w, mode, workloads.find((x) => x.bridge)?.bridge);
+  staticChains(
+    c.w,
+    mode,
+    workloads.find((x) => x.bridge)?.bridge,
+    host.ipvs && mode === 'calico' ? model.serviceCIDR : undefined,
+  );
+  if (host.ipvs && mode === 'calico') ipvsChains(c.w, workloads);
   for (const wl of workloads) {
-    workloadChain(c, wl, "egress");
-    workloadChain(c, wl, "ingress");
+    workloadChain(c, wl, 'egress');
+    workloadChain(c, wl, 'ingress');
   }
-  if (mode === "calico") {
-    dispatchByInterface(c.w, "from", workloads);
-    dispatchByInterface(c.w, "to", workloads);
+  if (mode === 'calico') {
+    dispatchByInterface(c.w, 'from', workloads);
+    dispatchByInterface(c.w, 'to', workloads);
   } else
     for (const wl of workloads) {
       c.w.add(
-        "cali-from-wl-dispatch",
-        `-g ${chainName("cali-fw-", wl.iface)}`,
+        'cali-from-wl-dispatch',
+        `-g ${chainName('cali-fw-', wl.iface)}`,
         `-s ${wl.pod.ip}/32`,
       );
-      c.w.add(
-        "cali-to-wl-dispatch",
-        `-g ${chainName("cali-tw-", wl.iface)}`,
-        `-d ${wl.pod.ip}/32`,
-      );
+      c.w.add('cali-to-wl-dispatch', `-g ${chainName('cali-tw-', wl.iface)}`, `-d ${wl.pod.ip}/32`);
     }
-  for (const [name, set] of c.sets.sets)
-    setIpset(host.netfilter, name, set.type, set.entries);
+  for (const [name, set] of c.sets.sets) setIpset(host.netfilter, name, set.type, set.entries);
   const r = restore(host.netfilter, c.w.text(), { noflush: true });
   return r.ok ? undefined : `line ${r.line}: ${r.error}`;
 }
 
 /** Programs every node of the cluster. */
-export function programFelix(
-  model: ClusterModel,
-  state: PolicyState,
-  mode: FelixMode,
-): string[] {
+export function programFelix(model: ClusterModel, state: PolicyState, mode: FelixMode): string[] {
   const errors: string[] = [];
   for (const node of model.nodes) {
     const e = programFelixNode(model, node, state, mode);

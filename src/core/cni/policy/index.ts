@@ -11,16 +11,16 @@
  *   would refuse them.
  * - May import the netpol layer, netfilter and the model; never the datapath.
  */
-import type { ClusterModel } from "../../model/types";
-import type { Scenario, Severity, SourcePos } from "../../scenario/types";
-import type { ResolvedCluster } from "../../compile/resolved";
-import type { Policy, PolicyState } from "../../netpol/types";
-import type { FelixMode } from "./felix";
-import { readNetworkPolicies } from "../../netpol/validate";
-import { namespaceLabels } from "../../netpol/resolve";
-import { programFelix } from "./felix";
+import type { ClusterModel } from '../../model/types';
+import type { Scenario, Severity, SourcePos } from '../../scenario/types';
+import type { ResolvedCluster } from '../../compile/resolved';
+import type { Policy, PolicyState } from '../../netpol/types';
+import type { FelixMode } from './felix';
+import { readNetworkPolicies } from '../../netpol/validate';
+import { namespaceLabels } from '../../netpol/resolve';
+import { programFelix } from './felix';
 
-export type PolicyEngine = "felix" | "none";
+export type PolicyEngine = 'felix' | 'none';
 
 /** What the model keeps about policy: the state the engine enforces and how. */
 export interface PolicyEnforcement {
@@ -29,29 +29,22 @@ export interface PolicyEnforcement {
   state: PolicyState;
 }
 
-const KEY = "netpol";
+const KEY = 'netpol';
 
 /** The policy state of a compiled model, if it has any. */
-export function getPolicyEnforcement(
-  model: ClusterModel,
-): PolicyEnforcement | undefined {
+export function getPolicyEnforcement(model: ClusterModel): PolicyEnforcement | undefined {
   return model.pluginState.get(KEY) as PolicyEnforcement | undefined;
 }
 
-type Report = (
-  severity: Severity,
-  message: string,
-  code: string,
-  pos?: SourcePos,
-) => void;
+type Report = (severity: Severity, message: string, code: string, pos?: SourcePos) => void;
 
 /** The engine a cluster runs: Felix when the plugin is calico or `cni.policy` is calico. */
 export function policyEngineFor(cluster: ResolvedCluster): {
   engine: PolicyEngine;
   mode: FelixMode;
 } {
-  const mode: FelixMode = cluster.cni.plugin === "calico" ? "calico" : "canal";
-  return { engine: cluster.cni.policy === "calico" ? "felix" : "none", mode };
+  const mode: FelixMode = cluster.cni.plugin === 'calico' ? 'calico' : 'canal';
+  return { engine: cluster.cni.policy === 'calico' ? 'felix' : 'none', mode };
 }
 
 /**
@@ -66,10 +59,7 @@ export function enforceNetworkPolicies(
 ): void {
   const { policies, diagnostics } = readNetworkPolicies(scenario);
   for (const d of diagnostics) report(d.severity, d.message, d.code, d.pos);
-  const used = [
-    ...model.pods.map((p) => p.namespace),
-    ...policies.map((p) => p.namespace),
-  ];
+  const used = [...model.pods.map((p) => p.namespace), ...policies.map((p) => p.namespace)];
   const state: PolicyState = {
     policies,
     namespaces: namespaceLabels(scenario.namespaces, used),
@@ -80,14 +70,14 @@ export function enforceNetworkPolicies(
     mode,
     state,
   } satisfies PolicyEnforcement);
-  const first = scenario.others.find((o) => o.value.kind === "NetworkPolicy");
-  if (engine === "none") {
+  const first = scenario.others.find((o) => o.value.kind === 'NetworkPolicy');
+  if (engine === 'none') {
     if (policies.length && first) {
       const n = policies.length;
       report(
-        "warning",
-        `${cluster.cni.plugin} does not enforce NetworkPolicy; ${n} polic${n === 1 ? "y" : "ies"} will have no effect (cni: {policy: calico} adds Calico's policy engine, as Canal does)`,
-        "netpol-not-enforced",
+        'warning',
+        `${cluster.cni.plugin} does not enforce NetworkPolicy; ${n} polic${n === 1 ? 'y' : 'ies'} will have no effect (cni: {policy: calico} adds Calico's policy engine, as Canal does)`,
+        'netpol-not-enforced',
         first.pos,
       );
     }
@@ -95,12 +85,7 @@ export function enforceNetworkPolicies(
   }
   if (!policies.length) return; // see felix.ts: chains appear once a policy exists
   for (const e of programFelix(model, state, mode))
-    report(
-      "error",
-      `internal: Felix rules did not load: ${e}`,
-      "internal",
-      first?.pos,
-    );
+    report('error', `internal: Felix rules did not load: ${e}`, 'internal', first?.pos);
 }
 
 /**
@@ -114,7 +99,7 @@ export function setNetworkPolicies(
   namespaces?: Map<string, Record<string, string>>,
 ): string[] {
   const cur = getPolicyEnforcement(model);
-  if (!cur) return ["the model was not compiled with NetworkPolicy support"];
+  if (!cur) return ['the model was not compiled with NetworkPolicy support'];
   const state: PolicyState = {
     policies,
     namespaces: new Map(namespaces ?? cur.state.namespaces),
@@ -122,9 +107,9 @@ export function setNetworkPolicies(
   for (const p of policies)
     if (!state.namespaces.has(p.namespace))
       state.namespaces.set(p.namespace, {
-        "kubernetes.io/metadata.name": p.namespace,
+        'kubernetes.io/metadata.name': p.namespace,
       });
   model.pluginState.set(KEY, { ...cur, state });
-  if (cur.engine === "none") return [];
+  if (cur.engine === 'none') return [];
   return programFelix(model, state, cur.mode);
 }
