@@ -31,7 +31,7 @@ export const CSP = [
 
 function listFiles(dir: string, root = dir): string[] {
   let out: string[] = [];
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(dir);
   } catch {
