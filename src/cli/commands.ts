@@ -10,6 +10,7 @@ import { renderRunResult } from '../core/render/run';
 import { runTraffic } from '../core/simulate/run';
 import { renderCniLog } from '../core/render/cni-log';
 import { renderIpvsadm } from '../core/render/ipvsadm';
+import { renderNftTable } from '../core/render/nft';
 import { readScenario, UsageError } from './io';
 import { formatPacket } from './format-trace';
 import { dnsCommand, ingressKubectl, resolvConfCommand, traceRequestCommand } from './dns-commands';
@@ -80,6 +81,7 @@ const SHOW: Record<string, (m: ClusterModel, ns: NonNullable<ReturnType<ClusterM
   'bridge-fdb': (_m, ns) => renderBridgeFdb(ns),
   'iptables-save': (_m, ns) => renderIptablesSave(ns.netfilter, { tables: ['nat', 'filter'] }),
   ipvsadm: (_m, ns) => renderIpvsadm(ns.ipvs),
+  nft: (_m, ns) => (ns.nftables ?? []).map(renderNftTable).join('\n'),
   cni: (m, ns) => (ns.pod ? renderCniLog(m, ns.pod) : 'cni: use --pod NS/NAME: CNI is called per pod sandbox\n'),
 };
 

@@ -16,7 +16,7 @@ const USAGE = `usage: hopscope COMMAND FILE [options]
 commands:
   check FILE                                  diagnostics as file:line:col: severity: message (exit 1 on errors)
   trace FILE --from REF --to TARGET [--seed N] [--protocol tcp|udp|icmp] [--json]
-  show FILE --node NAME WHAT                  WHAT: ip-route, ip-addr, ip-link, ip-neigh, bridge-fdb, iptables-save, ipvsadm
+  show FILE --node NAME WHAT                  WHAT: ip-route, ip-addr, ip-link, ip-neigh, bridge-fdb, iptables-save, ipvsadm, nft
   show FILE --pod NS/NAME WHAT                the same inside a pod's network namespace; WHAT=cni prints the
                                               runtime's CNI ADD calls (lo, eth0) with config and result JSON
   run FILE [--seed N] [--json]                 every Traffic request, with the per-endpoint distribution

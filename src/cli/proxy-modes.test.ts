@@ -1,4 +1,6 @@
 // CLI views of the non-iptables kube-proxy modes (DESIGN §5), called in-process.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run, show } from './commands';
@@ -38,5 +40,17 @@ describe('userspace mode', () => {
     expect(ipt).toMatch(/^-A KUBE-PORTALS-HOST -d 10\.3\.\d+\.\d+\/32 -p tcp -m comment --comment "default\/service-test:http" -m tcp --dport 80 -j DNAT --to-destination 192\.168\.0\.11:\d+$/m);
     const j = JSON.parse(run({ positionals: [USERSPACE], values: { json: true } }).stdout) as { requests: { byEndpoint: Record<string, number> }[] };
     expect(Object.values(j.requests[0]!.byEndpoint)).toEqual([100, 100]);
+  });
+});
+
+describe('nftables mode', () => {
+  it('show … nft prints nft list table ip kube-proxy', () => {
+    const file = join(__dirname, '..', '..', 'fixtures', 'scenarios', 'service-test.yaml');
+    const text = readFileSync(file, 'utf8').replace('cni: {plugin: kubenet}', 'cni: {plugin: kubenet}\n  kubeProxy: {mode: nftables}');
+    const dir = mkdtempSync(join(tmpdir(), 'hopscope-nft-'));
+    writeFileSync(join(dir, 's.yaml'), text);
+    const out = show({ positionals: [join(dir, 's.yaml'), 'nft'], values: { node: 'node-1' } }).stdout;
+    expect(out.startsWith('table ip kube-proxy {\n\tcomment "rules for kube-proxy"\n\tset cluster-ips {\n')).toBe(true);
+    expect(out).toMatch(/\tchain service-[A-Z2-7]{8}-default\/service-test\/tcp\/http \{\n\t\tip daddr 10\.3\.\d+\.\d+ ip saddr != 10\.0\.0\.0\/16 jump mark-for-masquerade\n\t\tnumgen random mod 2 vmap \{ 0 : goto endpoint-/);
   });
 });

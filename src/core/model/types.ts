@@ -10,6 +10,7 @@ import type { NetfilterState } from '../netfilter/types';
 import type { ConntrackTable } from '../netfilter/conntrack';
 import type { EndpointSlice, Service } from '../k8s/types';
 import type { IpvsState } from '../ipvs/types';
+import type { NftTable } from '../nftables/types';
 
 export type DeviceKind = 'loopback' | 'veth' | 'bridge' | 'vxlan' | 'ipip' | 'dummy' | 'nic';
 
@@ -161,6 +162,8 @@ export interface Netns {
   conntrack: ConntrackTable;
   /** The IPVS table, when kube-proxy's IPVS mode (or a load balancer) uses one here. */
   ipvs?: IpvsState;
+  /** nftables tables (`nft list ruleset`), e.g. kube-proxy's `ip kube-proxy` in nftables mode. */
+  nftables?: NftTable[];
   sockets: Socket[];
   /** For routers standing for a cloud fabric: whether forwarding decrements TTL. */
   decrementTtl: boolean;

@@ -19,6 +19,7 @@ import type { ProxyContext, ProxyMode, ProxyModeName } from './mode';
 import { iptablesMode } from './iptables-mode';
 import { ipvsMode } from './ipvs';
 import { userspaceMode } from './userspace';
+import { nftablesMode } from './nftables';
 
 export type { ProxyContext, ProxyMode, ProxyModeName } from './mode';
 
@@ -29,7 +30,7 @@ export type { ProxyContext, ProxyMode, ProxyModeName } from './mode';
 const MODES: Record<ProxyModeName, ProxyMode | null> = {
   iptables: iptablesMode,
   ipvs: ipvsMode,
-  nftables: null,
+  nftables: nftablesMode,
   userspace: userspaceMode,
 };
 
