@@ -7,7 +7,8 @@ test('opens on the default scenario, steps hops, survives a YAML error, toggles 
 
   // The default scenario is drawn and its first flow plays by itself.
   await expect(app.canvas.getByText('node-1', { exact: true })).toBeVisible();
-  await expect(app.canvas.getByText('server-b', { exact: true })).toBeVisible();
+  await expect(app.canvas.getByText('client', { exact: true })).toBeVisible();
+  await expect(app.canvas.locator('.react-flow__node-service').filter({ hasText: 'web' })).toBeVisible();
   await expect(app.hops.items().first()).toBeVisible();
   await expect(page.getByTestId('packet')).toBeVisible();
   await app.screenshot('01-default-scenario');
@@ -68,5 +69,76 @@ test('keeps the scenario across a reload', async ({ page }) => {
   await page.reload();
   await app.editor.waitForMonaco();
   await expect(app.editor.monaco.locator('.view-lines')).toContainText(/kept\W*after\W*reload/);
+  expect(app.errors).toEqual([]);
+});
+
+test('draws Services as virtual IPs on no device, dashed to their endpoints, at both levels', async ({ page }) => {
+  const app = new PlaygroundPage(page);
+  await app.open();
+  const web = app.canvas.locator('.react-flow__node-service').filter({ hasText: 'web' });
+  await expect(web).toBeVisible();
+  await expect(web).toContainText(/10\.\d+\.\d+\.\d+:80→http/);
+  await expect(web).toContainText('2/2 endpoints ready');
+  // In the service-network band, not inside any Kubernetes node, pod or device.
+  await expect(app.canvas.locator('.react-flow__node-svcnet')).toContainText('no device, no route');
+  const box = (await web.boundingBox())!;
+  for (const n of await app.canvas.locator('.react-flow__node-k8sNode').all()) {
+    const b = (await n.boundingBox())!;
+    expect(box.y + box.height <= b.y || box.x + box.width <= b.x || box.x >= b.x + b.width).toBe(true);
+  }
+  await expect(app.canvas.locator('.react-flow__edge.edge-service')).toHaveCount(3); // kubernetes → node-1, web → 2 pods
+  await app.screenshot('05-services');
+  // Details of a Service: its ClusterIP and endpoints.
+  await app.pause();
+  await web.click();
+  await expect(page.getByRole('region', { name: 'Details' })).toContainText('a virtual IP');
+  // The DNAT hop lights the Service up.
+  await app.hops.items().filter({ hasText: 'DNAT rewrites the destination' }).first().getByRole('button').click();
+  await expect(web.locator('.hs-service-active')).toBeAttached();
+  // Overview keeps them.
+  await app.detailToggle().click();
+  await expect(web).toBeVisible();
+  await expect(app.canvas.locator('.react-flow__edge.edge-service')).toHaveCount(3);
+  expect(app.errors).toEqual([]);
+});
+
+test('plays all 100 requests at once and charts them per endpoint', async ({ page }) => {
+  const app = new PlaygroundPage(page);
+  await app.open();
+  const all = page.getByRole('button', { name: 'Play all requests' });
+  await expect(all).toBeEnabled();
+  await all.click();
+  await expect(page.getByTestId('fanout').locator('.hs-dot').first()).toBeAttached();
+  const chart = page.getByRole('list', { name: 'Requests per endpoint' });
+  await expect(chart.getByRole('listitem')).toHaveCount(2);
+  await page.waitForTimeout(1500);
+  await app.screenshot('06-fanout-balance');
+  const counts = (await chart.getByRole('listitem').allTextContents()).map((t) => Number(/ (\d+) \(/.exec(t)?.[1]));
+  expect(counts.reduce((a, c) => a + c, 0)).toBe(100);
+  for (const c of counts) expect(c).toBeGreaterThan(20);
+  // Packets arrive and the live bars follow.
+  await expect(chart).toContainText(/[1-9]\d* arrived/);
+  expect(app.errors).toEqual([]);
+});
+
+test('dark theme and large text stay usable at 1280×720 and at 3840×2160 @smoke', async ({ page }) => {
+  const app = new PlaygroundPage(page);
+  await app.open();
+  await page.getByRole('button', { name: 'Dark theme' }).click();
+  await page.getByRole('button', { name: 'Large text' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.waitForTimeout(600);
+  await app.screenshot('07-dark-large-1280x720');
+  // Keyboard: the first Tab stops are visible controls with a focus ring.
+  await page.keyboard.press('Tab');
+  const focused = page.locator(':focus');
+  await expect(focused).toBeVisible();
+  expect(await focused.evaluate((el) => getComputedStyle(el).outlineStyle)).not.toBe('none');
+  await page.setViewportSize({ width: 3840, height: 2160 });
+  await page.getByRole('button', { name: 'Large text' }).click();
+  await page.waitForTimeout(800);
+  await app.screenshot('08-dark-3840x2160');
+  const web = app.canvas.locator('.react-flow__node-service').filter({ hasText: 'web' });
+  expect((await web.boundingBox())!.width).toBeGreaterThan(240); // zoomed in to fill a 4K stage
   expect(app.errors).toEqual([]);
 });

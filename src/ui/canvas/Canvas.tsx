@@ -1,6 +1,6 @@
 /** The React Flow canvas: nodes and edges from the pure layout, the packet overlay on top. */
 import { useCallback, useEffect, useLayoutEffect, useMemo } from 'react';
-import { Background, ConnectionMode, Controls, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { Background, ConnectionMode, Controls, Panel, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import type { Node, NodeMouseHandler } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { appStore, useApp } from '../store/store';
@@ -16,6 +16,14 @@ installBenchHooks(appStore);
 const FIT = { padding: 0.08 };
 /** Never open smaller than this: below it the 12 px labels are unreadable on a 1280×720 screen. */
 const MIN_FIT_ZOOM = 0.7;
+/** Large-text mode (projectors) opens closer. */
+const MIN_FIT_ZOOM_LARGE = 0.95;
+
+/** How far a fit may zoom in: more on a big stage (a 4K screen), so the cluster fills it. */
+function maxFitZoom(): number {
+  const w = document.querySelector('.hs-canvas')?.clientWidth ?? 800;
+  return Math.min(2.5, Math.max(1.25, w / 1100));
+}
 
 /**
  * The nodes the view opens on: the service network, the Kubernetes nodes and their underlay.
@@ -51,6 +59,19 @@ function useFocusOnHop(l: CanvasLayout | null): void {
   }, [nonce, l, rf]);
 }
 
+/** Canvas view options that only change the drawing (never the model). */
+function CanvasOptions() {
+  const systemPods = useApp((s) => s.systemPods);
+  return (
+    <Panel position="top-right">
+      <label className="hs-canvas-options">
+        <input type="checkbox" checked={systemPods} onChange={(e) => appStore.getState().setSystemPods(e.target.checked)} />
+        kube-system pods
+      </label>
+    </Panel>
+  );
+}
+
 function Flow() {
   const summary = useApp((s) => s.summary);
   const detail = useApp((s) => s.detail);
@@ -61,14 +82,19 @@ function Flow() {
   const rf = useReactFlow();
   useFocusOnHop(l);
   useCanvasMark(l);
+  const large = useApp((s) => s.largeText);
   const shape = l ? l.nodes.filter((n) => !n.parentId).length * 1000 + l.nodes.length : 0;
   useEffect(() => {
     if (!l) return;
-    const id = requestAnimationFrame(() => void rf.fitView({ ...FIT, nodes: fitTargets(l), minZoom: MIN_FIT_ZOOM, maxZoom: 1.25 }));
+    const id = requestAnimationFrame(() => void rf.fitView({ ...FIT, nodes: fitTargets(l), minZoom: large ? MIN_FIT_ZOOM_LARGE : MIN_FIT_ZOOM, maxZoom: maxFitZoom() }));
     return () => cancelAnimationFrame(id);
     // Refit when the picture's shape changes (detail level, nodes or pods added), not on every edit.
-  }, [detail, rf, shape]);
+  }, [detail, rf, shape, large]);
   const onNodeClick: NodeMouseHandler<Node> = useCallback((_e, n) => appStore.getState().select(n.id), []);
+  // Keyboard: Tab to a node, Enter selects it (React Flow), and the details follow.
+  const onSelectionChange = useCallback(({ nodes }: { nodes: Node[] }) => {
+    if (nodes.length === 1 && nodes[0]!.id !== appStore.getState().selected) appStore.getState().select(nodes[0]!.id);
+  }, []);
   if (!l) return <div className="hs-canvas-empty">{hasErrors ? 'The scenario has errors: fix them to draw the cluster.' : 'Compiling the scenario…'}</div>;
   return (
     <ReactFlow
@@ -81,12 +107,14 @@ function Flow() {
       nodesConnectable={false}
       elementsSelectable
       onNodeClick={onNodeClick}
+      onSelectionChange={onSelectionChange}
       minZoom={0.15}
       maxZoom={2.5}
       aria-label="Cluster canvas"
     >
       <Background gap={24} />
       <Controls showInteractive={false} />
+      <CanvasOptions />
       <PacketLayer layout={l} />
     </ReactFlow>
   );

@@ -7,7 +7,7 @@ import type { AppState } from '../store/types';
 
 declare global {
   interface Window {
-    __hopscope?: { fanout(max: number, loop?: boolean): void; stop(): void; counts(): { flows: number; paths: number; services: number } };
+    __hopscope?: { fanout(max: number, loop?: boolean): void; stop(): void; counts(): { flows: number; paths: number; services: number; netns: number; appliedEdit: number; compiling: boolean; compileMs: number } };
   }
 }
 
@@ -18,7 +18,7 @@ export function installBenchHooks(store: StoreApi<AppState>): void {
     stop: () => store.setState({ fanout: null }),
     counts: () => {
       const s = store.getState();
-      return { flows: s.flows.length, paths: s.paths?.flows.length ?? 0, services: s.summary?.services?.length ?? 0 };
+      return { flows: s.flows.length, paths: s.paths?.flows.length ?? 0, services: s.summary?.services?.length ?? 0, netns: s.summary?.netns.length ?? 0, appliedEdit: s.appliedEdit, compiling: s.compiling, compileMs: s.compileMs };
     },
   };
 }

@@ -32,10 +32,26 @@ export interface BridgeOptions {
   client?: (o: SimClientOptions) => SimClient;
 }
 
-/** The flow to play first: one that crosses a tunnel if any (the story of the default scenario). */
+/**
+ * The flow to play first — the story of the default scenario: a request (not the DNS lookup
+ * before it) that kube-proxy DNATs and that crosses a tunnel; else any delivered flow through a
+ * tunnel; else the first traced flow.
+ */
 export function firstFlowToPlay(flows: FlowEntry[]): number {
-  const tunnel = flows.findIndex((f) => f.flow?.verdict === 'delivered' && f.flow.hops.some((h) => h.stage === 'encap'));
-  return tunnel >= 0 ? tunnel : Math.max(0, flows.findIndex((f) => f.flow));
+  const delivered = (f: FlowEntry) => f.flow?.verdict === 'delivered';
+  const tunnel = (f: FlowEntry) => !!f.flow?.hops.some((h) => h.stage === 'encap');
+  const dnat = (f: FlowEntry) => !!f.flow?.hops.some((h) => h.stage.startsWith('netfilter:nat') && (h.changed ?? []).includes('ipv4.dst'));
+  const lookup = (f: FlowEntry) => f.to.startsWith('DNS ');
+  const picks = [(f: FlowEntry) => delivered(f) && tunnel(f) && dnat(f) && !lookup(f), (f: FlowEntry) => delivered(f) && tunnel(f), (f: FlowEntry) => !!f.flow];
+  for (const p of picks) {
+    const i = flows.findIndex(p);
+    if (i >= 0) return i;
+  }
+  return 0;
+}
+
+function mark(name: string): void {
+  if (typeof performance !== 'undefined' && performance.mark) performance.mark(name);
 }
 
 export function createSimBridge(store: StoreApi<AppState>, opts: BridgeOptions = {}): SimBridge {
@@ -75,6 +91,7 @@ export function createSimBridge(store: StoreApi<AppState>, opts: BridgeOptions =
     try {
       const r = await client.load(text);
       if (g !== gen) return;
+      mark(`hs:loaded:${seq}`);
       store.getState().applyLoad(r);
       store.setState({ appliedEdit: seq });
       if (r.hasErrors) return;
@@ -95,7 +112,7 @@ export function createSimBridge(store: StoreApi<AppState>, opts: BridgeOptions =
   return {
     edit(text) {
       const seq = ++editSeq;
-      if (typeof performance !== 'undefined' && performance.mark) performance.mark(`hs:edit:${seq}`);
+      mark(`hs:edit:${seq}`);
       store.getState().setText(text);
       clearTimeout(timer);
       timer = setTimeout(() => void compile(text, seq, traceIdleMs), debounceMs);

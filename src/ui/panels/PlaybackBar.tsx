@@ -11,7 +11,7 @@ const ICONS: Record<string, string> = {
   play: 'M7 5v14l12-7z',
   pause: 'M6 5h4v14H6zM14 5h4v14h-4z',
   stepForward: 'M16 5h2v14h-2zM4 5v14l11-7z',
-  fanOut: 'M3 11h7l4-6h7v2h-6l-3.4 5 3.4 5h6v2h-7l-4-6H3z',
+  fanOut: 'M2 10h5v4H2zM9 4l12 3-12 3zM9 10.5l12 1.5-12 1.5zM9 14l12 3-12 3z',
 };
 
 function Icon({ id }: { id: string }) {
