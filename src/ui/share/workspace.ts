@@ -37,7 +37,15 @@ export function createWorkspace(store: StoreApi<AppState>, loader: Loader, fallb
   const own = () => loadSavedScenario() ?? fallbackText();
   setOnScreenText(() => store.getState().text);
 
+  /** The document on screen; null until the first one is shown (nothing to save before that). */
+  let current: DocSource | null = null;
+  /** Saves the text on screen into its own slot before another document replaces it. */
+  function keep(): void {
+    if (current === 'own' || current === 'shared') saveScenario(store.getState().text);
+  }
+
   function show(source: DocSource, text: string, select: { flow: number; hop: number } | null = null): void {
+    current = source;
     setSaveSlot(source === 'lesson' ? null : source);
     store.setState({ source, pendingSelect: select, hasShared: loadSharedScenario() !== null });
     loader.show(text);
@@ -52,8 +60,8 @@ export function createWorkspace(store: StoreApi<AppState>, loader: Loader, fallb
     const prev = loadSharedScenario();
     // Reloading the same link keeps the edits made to the shared copy since.
     const text = prev && prev.hash === hash ? prev.text : r.value.text;
+    if (current === 'own') keep();
     saveSharedScenario(text, hash);
-    if (store.getState().source === 'own') saveScenario(store.getState().text);
     store.setState({ openError: null });
     const sel = r.value.flow !== undefined || r.value.hop !== undefined ? { flow: r.value.flow ?? 0, hop: r.value.hop ?? 0 } : null;
     show('shared', text, sel);
@@ -72,7 +80,7 @@ export function createWorkspace(store: StoreApi<AppState>, loader: Loader, fallb
       const s = store.getState();
       store.setState({ openError: null });
       if (s.source === source) return;
-      if (s.source !== 'lesson') saveScenario(s.text);
+      keep();
       if (source === 'shared') {
         const shared = loadSharedScenario();
         if (shared) show('shared', shared.text);
@@ -82,16 +90,14 @@ export function createWorkspace(store: StoreApi<AppState>, loader: Loader, fallb
       }
     },
     openText(text, name) {
-      const s = store.getState();
-      if (s.source !== 'lesson') saveScenario(s.text);
+      keep();
       clearHash();
       show('own', text);
       saveScenario(text);
       store.setState({ notice: `Opened ${name} as your scenario.` });
     },
     showLesson(text) {
-      const s = store.getState();
-      if (s.source !== 'lesson') saveScenario(s.text);
+      keep();
       show('lesson', text);
     },
     leaveLesson() {
@@ -102,10 +108,7 @@ export function createWorkspace(store: StoreApi<AppState>, loader: Loader, fallb
       const r = encodeShare({ text: s.text, flow: s.flowIndex, hop: s.hop });
       return r.ok ? { url: `${base}${r.hash}` } : { error: r.message };
     },
-    flush() {
-      const s = store.getState();
-      if (s.source !== 'lesson') saveScenario(s.text);
-    },
+    flush: keep,
   };
 }
 
