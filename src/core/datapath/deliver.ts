@@ -17,6 +17,9 @@ export function deliverLocal(ctx: WalkContext, ns: Netns, dev: Device, p: Packet
   if (exp) {
     const port = l4 && (l4.kind === 'tcp' || l4.kind === 'udp') ? l4.dport : undefined;
     if (ns.id === exp.netns && ip.dst === exp.ip && (exp.port === undefined || exp.port === port)) {
+      if (l4?.kind === 'tcp' && l4.flags.includes('R')) {
+        return { hops: [devHop(ns, dev, 'deliver', p, `The RST reaches the client's socket ${ip.dst}:${port} in ${ns.id}: connect() fails with "Connection refused".`)], end: { verdict: 'delivered', endpoint: { netns: ns.id, owner: 'client' } } };
+      }
       return { hops: [devHop(ns, dev, 'deliver', p, `The reply reaches the client's socket ${ip.dst}${port ? `:${port}` : ''} in ${ns.id}: the exchange is complete.`)], end: { verdict: 'delivered', endpoint: { netns: ns.id, owner: 'client' } } };
     }
     return dropped([], 'connection-refused', devHop(ns, dev, 'drop', p, `The reply arrives at ${ip.dst}${port ? `:${port}` : ''} in ${ns.id}, but the client is waiting at ${exp.ip}${exp.port ? `:${exp.port}` : ''}: no socket expects it, so it is discarded.`));

@@ -7,6 +7,7 @@ import type { Netns } from '../model/types';
 import type { Packet } from './packet';
 import type { HopDraft, WalkContext } from './context';
 import type { StageResult } from './step';
+import type { RouteDecision } from '../model/routes';
 import { lookupRoute, formatRoute, sourceAddressFor } from '../model/routes';
 import { getDevice } from '../model/netns';
 import { hop } from './context';
@@ -19,46 +20,47 @@ function noRoute(ns: Netns, p: Packet, hops: HopDraft[]): StageResult {
   return dropped(hops, 'no-route', hop(ns, 'drop', p, `${ns.id} has no route to ${outerIp(p).dst}: the send fails with "Network is unreachable".`));
 }
 
+function routeText(d: Extract<RouteDecision, { kind: 'local' | 'unicast' }>, dst: string): string {
+  return d.kind === 'local' ? `local ${dst} dev ${d.dev.name} table local` : formatRoute(d.route);
+}
+
 export function output(ctx: WalkContext, ns: Netns, pkt: Packet, tunnel: boolean): StageResult {
   const hops: HopDraft[] = [];
   let p = pkt;
   let decision = lookupRoute(ns, outerIp(p).dst);
-  const who = (q: Packet) => (tunnel ? `${ns.id} routes the outer packet` : `${ns.id} sends ${describeFlow(q)}`);
-  if (decision.kind === 'local') {
-    if (!outerIp(p).src) p = withOuterIp(p, { src: outerIp(p).dst });
-    hops.push(hop(ns, 'route', p, `${who(p)}: ${outerIp(p).dst} is an address of this namespace, so the packet loops back through lo.`, { device: 'lo', rule: { kind: 'route', text: `local ${outerIp(p).dst} dev ${decision.dev.name} table local` } }));
-    const out = nfHook(ctx, ns, 'OUTPUT', p, { out: 'lo' });
-    if (out.hop) hops.push(out.hop);
-    if (out.verdict !== 'ACCEPT') return dropped(hops, out.verdict === 'REJECT' ? 'reject' : 'filtered', hop(ns, 'drop', out.packet, `Dropped in OUTPUT.`));
-    const vs = ipvsLocalOut(ctx, ns, out.packet);
-    if (vs) return { hops: [...hops, ...vs.hops], next: { kind: 'output', ns, pkt: vs.packet, tunnel } };
-    const post = nfHook(ctx, ns, 'POSTROUTING', out.packet, { out: 'lo' });
-    if (post.hop) hops.push(post.hop);
-    const lo = getDevice(ns, 'lo')!;
-    return { hops, next: { kind: 'ip-rcv', ns, dev: lo, pkt: post.packet } };
-  }
-  if (decision.kind !== 'unicast') return noRoute(ns, p, hops);
-  let route = decision.route;
+  if (decision.kind !== 'local' && decision.kind !== 'unicast') return noRoute(ns, p, hops);
   if (!outerIp(p).src) {
-    const src = sourceAddressFor(ns, route);
+    const src = decision.kind === 'local' ? outerIp(p).dst : sourceAddressFor(ns, decision.route);
     if (src) p = withOuterIp(p, { src });
   }
-  hops.push(hop(ns, 'route', p, `${who(p)}; the longest matching route is "${formatRoute(route)}"${route.via ? `: next hop ${route.via}` : ': the destination is on-link'} via ${route.dev}.`, { device: route.dev!, rule: { kind: 'route', text: formatRoute(route) } }));
-  const out = nfHook(ctx, ns, 'OUTPUT', p, { out: route.dev! });
+  const who = tunnel ? `${ns.id} routes the outer packet` : `${ns.id} sends ${describeFlow(p)}`;
+  const outName = (d: typeof decision) => (d.kind === 'local' ? 'lo' : d.kind === 'unicast' ? d.route.dev! : 'lo');
+  if (decision.kind === 'local') {
+    hops.push(hop(ns, 'route', p, `${who}: ${outerIp(p).dst} is an address of this namespace, so the packet loops back through lo.`, { device: 'lo', rule: { kind: 'route', text: routeText(decision, outerIp(p).dst) } }));
+  } else {
+    const r = decision.route;
+    hops.push(hop(ns, 'route', p, `${who}; the longest matching route is "${formatRoute(r)}"${r.via ? `: next hop ${r.via}` : ': the destination is on-link'} via ${r.dev}.`, { device: r.dev!, rule: { kind: 'route', text: formatRoute(r) } }));
+  }
+  const out = nfHook(ctx, ns, 'OUTPUT', p, { out: outName(decision) });
   if (out.hop) hops.push(out.hop);
   if (out.verdict !== 'ACCEPT') return dropped(hops, out.verdict === 'REJECT' ? 'reject' : 'filtered', hop(ns, 'drop', out.packet, `${ns.id} OUTPUT ${out.verdict === 'REJECT' ? 'rejected' : 'dropped'} the packet.`));
-  p = out.packet;
-  if (outerIp(p).dst !== outerIp(pkt).dst) {
-    // DNAT in OUTPUT changed the destination: route again.
-    decision = lookupRoute(ns, outerIp(p).dst);
-    if (decision.kind === 'local') {
-      const lo = getDevice(ns, 'lo')!;
-      return { hops, next: { kind: 'ip-rcv', ns, dev: lo, pkt: p } };
-    }
-    if (decision.kind !== 'unicast') return noRoute(ns, p, hops);
-    route = decision.route;
-    hops.push(hop(ns, 'route', p, `After DNAT ${ns.id} routes again: "${formatRoute(route)}".`, { device: route.dev!, rule: { kind: 'route', text: formatRoute(route) } }));
+  if (outerIp(out.packet).dst !== outerIp(p).dst) {
+    // DNAT in OUTPUT changed the destination: route again (ip_route_me_harder), even when the
+    // first lookup said "local" (a node connecting to its own NodePort).
+    decision = lookupRoute(ns, outerIp(out.packet).dst);
+    if (decision.kind !== 'local' && decision.kind !== 'unicast') return noRoute(ns, out.packet, hops);
+    hops.push(hop(ns, 'route', out.packet, `After DNAT ${ns.id} routes again: "${routeText(decision, outerIp(out.packet).dst)}".`, { device: outName(decision), rule: { kind: 'route', text: routeText(decision, outerIp(out.packet).dst) } }));
   }
+  p = out.packet;
+  if (decision.kind === 'local') {
+    const vs = ipvsLocalOut(ctx, ns, p);
+    if (vs) return { hops: [...hops, ...vs.hops], next: { kind: 'output', ns, pkt: vs.packet, tunnel } };
+    const post = nfHook(ctx, ns, 'POSTROUTING', p, { out: 'lo' });
+    if (post.hop) hops.push(post.hop);
+    if (post.verdict !== 'ACCEPT') return dropped(hops, 'filtered', hop(ns, 'drop', post.packet, `${ns.id} POSTROUTING dropped the packet.`));
+    return { hops, next: { kind: 'ip-rcv', ns, dev: getDevice(ns, 'lo')!, pkt: post.packet } };
+  }
+  const route = decision.route;
   const post = nfHook(ctx, ns, 'POSTROUTING', p, { out: route.dev! });
   if (post.hop) hops.push(post.hop);
   if (post.verdict !== 'ACCEPT') return dropped(hops, 'filtered', hop(ns, 'drop', post.packet, `${ns.id} POSTROUTING dropped the packet.`));

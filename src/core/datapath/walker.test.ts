@@ -225,3 +225,37 @@ describe('MASQUERADE out of a device without an address (kernel conformance: Cal
     expect(innerIp(delivered(f)).src).toBe('192.168.0.12');
   });
 });
+
+describe('found by the kernel conformance suite', () => {
+  const svc = (type: string) =>
+    cluster()
+      .nodes(2)
+      .cni('flannel', { backend: 'vxlan' })
+      .pod('web', { node: 'node-2', ports: [80], labels: { app: 'web' } })
+      .pod('a', { node: 'node-1' })
+      .raw(JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { type, selector: { app: 'web' }, ports: [{ port: 80, nodePort: 30080 }] } }))
+      .build();
+
+  it('a node connecting to its own NodePort is routed again after the OUTPUT DNAT, not looped through lo', () => {
+    const c = svc('NodePort');
+    const f = c.trace('node/node-1', 'node/node-1:30080');
+    expect(f.verdict).toBe('delivered');
+    expect(f.endpoint).toBe('default/web');
+    const seen = innerIp(delivered(f)).src;
+    expect(seen).not.toBe('127.0.0.1');
+    expect(seen).toBe('10.244.0.0'); // masqueraded to flannel.1's address, the device it leaves by
+    expect(f.reply?.verdict).toBe('delivered');
+  });
+
+  it('a refused connection gets the kernel’s RST back, and conntrack forgets the never-assured entry', () => {
+    const c = svc('NodePort');
+    const f = c.trace('pod/a', 'pod/default/web:81');
+    expect(f).toMatchObject({ verdict: 'dropped', reason: 'connection-refused' });
+    expect(f.reply?.verdict).toBe('delivered');
+    expect(f.reply?.hops[0]?.packet.headers[1]).toMatchObject({ kind: 'tcp', flags: 'R.' });
+    expect(f.reply?.hops.at(-1)?.explain).toMatch(/Connection refused/);
+    const node1 = c.model.netns.get('node-1')!;
+    const live = [...node1.conntrack.entries.values()].filter((e) => e.expires > 0);
+    expect(live.some((e) => e.orig.dport === 81)).toBe(false);
+  });
+});

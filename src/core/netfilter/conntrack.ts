@@ -138,7 +138,8 @@ function unindex(ct: ConntrackTable, e: ConntrackEntry): void {
 export function lookupConntrack(ct: ConntrackTable, p: NfPacket, now: number): { entry: ConntrackEntry; dir: 'original' | 'reply' } | undefined {
   const hit = ct.index.get(tupleKey(p.protocol, packetTuple(p)));
   if (!hit) return undefined;
-  if (hit.entry.confirmed && hit.entry.expires <= now) {
+  // Strictly earlier: an entry killed at `now` (a RST) still serves the rest of that packet's hooks.
+  if (hit.entry.confirmed && hit.entry.expires < now) {
     removeConntrack(ct, hit.entry);
     return undefined;
   }
@@ -224,6 +225,9 @@ export function touchEntry(e: ConntrackEntry, dir: 'original' | 'reply', p: NfPa
     e.tcpState = nextTcpState(e.tcpState, dir, p.tcpFlags);
     if (e.tcpState === 'ESTABLISHED' && e.seenReply) e.assured = true;
     e.expires = now + CT_TIMEOUTS.tcp[e.tcpState];
+    // A RST on a connection that never became ASSURED kills the entry at once (nf_conntrack_tcp):
+    // `conntrack -L` no longer lists it after a refused connection.
+    if (e.tcpState === 'CLOSE' && !e.assured) e.expires = now;
   } else if (e.protocol === 'udp') {
     // UDP becomes a "stream" (ASSURED, longer timeout) when traffic follows a reply.
     if (hadReply && dir === 'original') e.assured = true;

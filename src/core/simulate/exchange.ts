@@ -107,6 +107,29 @@ function podMtu(ns: Netns): number {
 }
 
 /**
+ * The kernel's answer to a SYN nobody listens for: a RST walked back to the client, through the
+ * same conntrack entries (which the RST then kills, as the connection never became ASSURED).
+ */
+function refusal(model: ClusterModel, ctx: WalkContext, client: Netns, t: Target, hops: Flow['hops']): Flow['reply'] {
+  const last = hops[hops.length - 1]!;
+  const server = model.netns.get(last.netns);
+  const syn = l4Of(last.packet);
+  if (!server || syn?.kind !== 'tcp') return undefined;
+  const sent = hops[0]!.packet;
+  const ip = outerIp(last.packet);
+  const rst: Packet = {
+    headers: [
+      { kind: 'ipv4', src: ip.dst, dst: ip.src, ttl: 64, protocol: 'tcp', id: 0, df: true },
+      { kind: 'tcp', sport: syn.dport, dport: syn.sport, flags: 'R.', seq: 0, ack: (syn.seq + 1) >>> 0, window: 0 },
+    ],
+    payload: { length: 0, summary: 'TCP RST: connection refused' },
+  };
+  const rctx: WalkContext = { model, rng: ctx.rng, now: ctx.now, hops: [], ...(ctx.envs ? { envs: ctx.envs } : {}), expect: { netns: client.id, ip: outerIp(sent).src, protocol: t.protocol, port: (l4Of(sent) as { sport: number }).sport } };
+  const rend = walk(rctx, { kind: 'output', ns: server, pkt: rst });
+  return { verdict: rend.verdict, hops: rctx.hops, ...(rend.reason ? { reason: rend.reason } : {}) };
+}
+
+/**
  * Walks one exchange from `src` to `t` (whose `ip` must be set) and back. `label` is what the
  * flow's `to` says (the text the user gave).
  */
@@ -121,6 +144,7 @@ export function traceExchange(model: ClusterModel, src: Source, t: Target & { ip
   const flow: Flow = { verdict: end.verdict, from: src.label, to: label, hops: ctx.hops };
   if (end.verdict === 'dropped') {
     flow.reason = end.reason ?? 'unreachable';
+    if (end.reason === 'connection-refused') flow.reply = refusal(model, ctx, ns, t, ctx.hops);
     return flow;
   }
   flow.endpoint = endpointName(model, end.endpoint!.netns);
