@@ -42,6 +42,12 @@ test('a shared link opens beside your own work, which stays reachable', async ({
   await expect.poll(() => app.editorText()).toContain('# my own work');
   await app.docButton('Shared scenario').click();
   await expect.poll(() => app.editorText()).toContain('name: theirs');
+
+  // Opening the link in a fresh page load keeps your work too.
+  await app.openUrl(`/?again=1${hash}`);
+  await expect.poll(() => app.editorText()).toContain('name: theirs');
+  await app.docButton('Your scenario').click();
+  await expect.poll(() => app.editorText()).toContain('# my own work');
   expect(link).toContain('#s=1.');
   expect(app.errors).toEqual([]);
 });
