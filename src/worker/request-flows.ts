@@ -38,11 +38,16 @@ function dnsEntries(base: Omit<FlowEntry, 'flow'>, exchanges: DnsExchange[]): Fl
 export function requestEntries(model: ClusterModel, r: TrafficRequest, request: number, repetition: number, sent: number, res: FlowResult, seed?: number): FlowEntry[] {
   const base = { from: r.from, to: r.to, index: repetition, request };
   const conn: FlowEntry = res.ok ? { ...base, role: 'connection', flow: res.flow } : { ...base, role: 'connection', error: res.error };
-  if (!needsLookup(r.to)) return [conn];
+  // A connection that ended at a node's own socket may be a proxy's (userspace kube-proxy).
+  const atNodeSocket = res.ok && res.flow.verdict === 'delivered' && !!res.flow.endpoint && !res.flow.endpoint.includes('/');
+  if (!needsLookup(r.to) && !atNodeSocket) return [conn];
   const t = traceRequest(model, { from: r.from, to: r.to, ...(r.protocol ? { protocol: r.protocol } : {}) }, { index: sent, ...(seed !== undefined ? { seed } : {}) });
   if (!t.ok) return [conn];
   const dns = dnsEntries(base, t.trace.lookup?.exchanges ?? []);
   const leg = t.trace.ingress?.flow;
   const upstream: FlowEntry[] = leg ? [{ ...base, from: `ingress controller (${t.trace.ingress?.backend ?? 'backend'})`, to: `http://${t.trace.ingress?.endpoint ?? ''}${t.trace.ingress?.path ?? ''}`, role: 'upstream', flow: leg }] : [];
+  // A proxy's own connections to the backends (retries included), in order.
+  const proxy = t.trace.proxy;
+  for (const f of proxy?.attempts ?? []) upstream.push({ ...base, from: proxy!.who, to: f.to, role: 'upstream', flow: f });
   return [...dns, conn, ...upstream];
 }
