@@ -20,10 +20,11 @@ import { nfHook } from './netfilter-hook';
 import { deliverLocal } from './deliver';
 import { ipvsIn, ipvsOut } from './ipvs-stage';
 
-export function ipReceive(ctx: WalkContext, ns: Netns, dev: Device, pkt: Packet): StageResult {
+export function ipReceive(ctx: WalkContext, ns: Netns, dev: Device, pkt: Packet, preroutingDone = false): StageResult {
   const hops: HopDraft[] = [];
-  const pre = nfHook(ctx, ns, 'PREROUTING', pkt, { in: dev.name });
-  if (pre.hop) hops.push(pre.hop);
+  // br_netfilter already ran PREROUTING for a frame the bridge handed up (see link.ts).
+  const pre = preroutingDone ? { packet: pkt, verdict: 'ACCEPT' as const } : nfHook(ctx, ns, 'PREROUTING', pkt, { in: dev.name });
+  if ('hop' in pre && pre.hop) hops.push(pre.hop);
   if (pre.verdict !== 'ACCEPT') return dropped(hops, pre.verdict === 'REJECT' ? 'reject' : 'filtered', devHop(ns, dev, 'drop', pre.packet, `${ns.id} PREROUTING ${pre.verdict === 'REJECT' ? 'rejected' : 'dropped'} the packet.`));
   const p = pre.packet;
   const ip = outerIp(p);

@@ -14,6 +14,7 @@ import { learn, lookupFdb } from '../model/devices/bridge';
 import { lookupVtep } from '../model/devices/vxlan';
 import { devHop, hop } from './context';
 import { BROADCAST, describeFlow, outerIp, pushEthernet, stripEthernet, topEthernet } from './headers';
+import { lookupRoute } from '../model/routes';
 import { dropped } from './step';
 import { resolveNeighbour } from './arp';
 import { explainVxlanEncap, ipipEncap, vxlanEncap } from './tunnels';
@@ -115,15 +116,19 @@ export function receive(ctx: WalkContext, ns: Netns, dev: Device, frame: Packet)
 /**
  * The bridge: learn the source MAC on the ingress port, then deliver up to the host stack
  * (frame for the bridge's own MAC) or forward to the port the FDB names. With br_netfilter
- * (bridge-nf-call-iptables=1), bridged IPv4 frames also cross PREROUTING/FORWARD/POSTROUTING.
+ * (bridge-nf-call-iptables=1) IPv4 frames cross iptables on the way: PREROUTING before the
+ * bridge decides, FORWARD and POSTROUTING when it switches them; `-i`/`-o` then see the bridge
+ * and `-m physdev` the ports. Read first: net/bridge/br_netfilter_hooks.c.
  */
 function bridgeForward(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: Device | undefined, frame: Packet): StageResult {
   const eth = topEthernet(frame)!;
   const hops: HopDraft[] = [];
   if (inPort) learn(ns, br.name, eth.src, inPort.name);
+  const brnf = inPort !== undefined && ns.sysctls.bridgeNfCallIptables && frame.headers[1]?.kind === 'ipv4';
   if (inPort && eth.dst === br.mac) {
     hops.push(devHop(ns, br, 'bridge', frame, `${br.name} learns ${eth.src} on port ${inPort.name}; the frame is addressed to ${br.name}'s own MAC, so it goes up to ${ns.id}'s IP stack to be routed.`, { rule: { kind: 'fdb', text: `${br.mac} dev ${br.name} vlan 1 master ${br.name} permanent` } }));
-    return { hops, next: { kind: 'ip-rcv', ns, dev: br, pkt: stripEthernet(frame) } };
+    if (!brnf) return { hops, next: { kind: 'ip-rcv', ns, dev: br, pkt: stripEthernet(frame) } };
+    return bridgeUp(ctx, ns, br, inPort, frame, hops);
   }
   let outName = lookupFdb(ns, br.name, eth.dst);
   let how = 'its FDB says';
@@ -135,13 +140,53 @@ function bridgeForward(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: De
   }
   const out = outName ? getDevice(ns, outName) : undefined;
   if (!out) return dropped(hops, 'unreachable', devHop(ns, br, 'drop', frame, `${br.name} cannot find ${eth.dst} on any port.`));
+  let p = frame;
+  if (brnf) {
+    const pre = nfHook(ctx, ns, 'PREROUTING', stripEthernet(p), { in: br.name, physIn: inPort!.name });
+    if (pre.hop) hops.push(pre.hop);
+    if (pre.verdict !== 'ACCEPT') return dropped(hops, pre.verdict === 'REJECT' ? 'reject' : 'filtered', devHop(ns, br, 'drop', p, `${ns.id} PREROUTING (bridged) ${pre.verdict === 'REJECT' ? 'rejected' : 'dropped'} the frame.`));
+    p = { ...pre.packet, headers: [p.headers[0]!, ...pre.packet.headers] };
+  }
+  return switchFrame(ctx, ns, br, inPort, out, p, hops, `${inPort ? `from port ${inPort.name}` : `from ${ns.id}'s IP stack`} to port ${out.name}: ${how} ${eth.dst} is behind it`);
+}
+
+/**
+ * A frame for the bridge's own MAC under br_netfilter: PREROUTING runs here. If it DNATs the
+ * packet to an address that is itself on this bridge, the frame never reaches routing — it is
+ * switched straight to the new destination's port (br_nf_pre_routing_finish, "bridged DNAT"),
+ * so there is no TTL decrement, and without hairpin mode a pod cannot reach itself this way.
+ */
+function bridgeUp(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: Device, frame: Packet, hops: HopDraft[]): StageResult {
+  const before = stripEthernet(frame);
+  const pre = nfHook(ctx, ns, 'PREROUTING', before, { in: br.name, physIn: inPort.name });
+  if (pre.hop) hops.push(pre.hop);
+  if (pre.verdict !== 'ACCEPT') return dropped(hops, pre.verdict === 'REJECT' ? 'reject' : 'filtered', devHop(ns, br, 'drop', pre.packet, `${ns.id} PREROUTING ${pre.verdict === 'REJECT' ? 'rejected' : 'dropped'} the packet.`));
+  const dst = outerIp(pre.packet).dst;
+  if (dst !== outerIp(before).dst) {
+    const d = lookupRoute(ns, dst);
+    if (d.kind === 'unicast' && d.route.dev === br.name) {
+      const arp = resolveNeighbour(ctx, ns, br, d.route.via ?? dst, outerIp(pre.packet).src);
+      if ('failed' in arp) return dropped(hops, 'arp-failed', arp.failed);
+      if (arp.hop) hops.push(arp.hop);
+      const out = lookupFdb(ns, br.name, arp.mac);
+      const outDev = out ? getDevice(ns, out) : undefined;
+      if (!outDev) return dropped(hops, 'unreachable', devHop(ns, br, 'drop', pre.packet, `${br.name} cannot find ${arp.mac} on any port.`));
+      const p = pushEthernet(pre.packet, topEthernet(frame)!.src, arp.mac);
+      return switchFrame(ctx, ns, br, inPort, outDev, p, hops, `to port ${outDev.name}: after the DNAT the new destination ${dst} is on ${br.name} itself, so br_netfilter keeps the frame on the bridge with ${arp.mac} as its destination MAC instead of routing it`);
+    }
+  }
+  return { hops, next: { kind: 'ip-rcv', ns, dev: br, pkt: pre.packet, preroutingDone: true } };
+}
+
+/** Switches a frame out of `out`: the hairpin check, br_netfilter's FORWARD and POSTROUTING, IPVS's reply hook. */
+function switchFrame(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: Device | undefined, out: Device, frame: Packet, hops: HopDraft[], how: string): StageResult {
   if (inPort && out.name === inPort.name && !out.hairpin) {
     return dropped(hops, 'filtered', devHop(ns, br, 'drop', frame, `${br.name} would send the frame back out of ${out.name}, the port it came in on; without hairpin mode a bridge never does that.`));
   }
   let p = frame;
-  if (inPort && ns.sysctls.bridgeNfCallIptables && outerIp(stripEthernet(p))) {
-    for (const hook of ['PREROUTING', 'FORWARD', 'POSTROUTING'] as const) {
-      const r = nfHook(ctx, ns, hook, stripEthernet(p), { in: inPort.name, out: out.name, bridged: true });
+  if (inPort && ns.sysctls.bridgeNfCallIptables && p.headers[1]?.kind === 'ipv4') {
+    for (const hook of ['FORWARD', 'POSTROUTING'] as const) {
+      const r = nfHook(ctx, ns, hook, stripEthernet(p), { in: br.name, out: br.name, bridged: true, physIn: inPort.name, physOut: out.name });
       if (r.hop) hops.push(r.hop);
       if (r.verdict !== 'ACCEPT') return dropped(hops, r.verdict === 'REJECT' ? 'reject' : 'filtered', devHop(ns, br, 'drop', p, `${ns.id} ${hook} (bridged) ${r.verdict === 'REJECT' ? 'rejected' : 'dropped'} the frame.`));
       p = { ...r.packet, headers: [p.headers[0]!, ...r.packet.headers] };
@@ -152,8 +197,6 @@ function bridgeForward(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: De
       p = { ...back.packet, headers: [p.headers[0]!, ...back.packet.headers] };
     }
   }
-  const from = inPort ? `from port ${inPort.name} ` : `from ${ns.id}'s IP stack `;
-  hops.push(devHop(ns, br, 'bridge', p, `${br.name} switches the frame ${from}to port ${out.name}: ${how} ${eth.dst} is behind it. Bridging does not touch the IP header (no TTL change).`, { rule: { kind: 'fdb', text: `${eth.dst} dev ${out.name} master ${br.name}` } }));
+  hops.push(devHop(ns, br, 'bridge', p, `${br.name} switches the frame ${how}. Bridging does not touch the IP header (no TTL change).`, { rule: { kind: 'fdb', text: `${topEthernet(p)!.dst} dev ${out.name} master ${br.name}` } }));
   return { hops, next: { kind: 'xmit', ns, dev: out, pkt: p } };
 }
-

@@ -16,6 +16,7 @@ import { ipv4ToInt } from '../util/ip';
 import { l4Of, outerIp, outerIpIndex, replaceHeader, withPorts } from './headers';
 import { packetLength } from './packet';
 import { hop } from './context';
+import { explainPolicyDrop, policyAllowsIn } from '../netpol/explain';
 
 /** True when any chain of any table holds a rule. */
 export function hasRules(ns: Netns): boolean {
@@ -77,21 +78,27 @@ function ruleRef(r: HookResult): RuleRef | undefined {
     table: d.table,
     chain: d.chain,
     index: d.index,
-    evaluated: r.evaluated.map((e) => ({ table: e.table, chain: e.chain, index: e.index, text: e.text })),
+    evaluated: r.evaluated.map((e) => ({ table: e.table, chain: e.chain, index: e.index, text: e.text, matched: e.matched })),
   };
 }
 
-function explainHook(ns: Netns, hook: HookName, r: HookResult): string {
+function explainHook(ns: Netns, hook: HookName, r: HookResult, rule: RuleRef | undefined): string {
   const n = r.evaluated.length;
   const walked = `${n} rule${n === 1 ? '' : 's'} evaluated`;
   const nat = r.nat;
-  if (r.verdict === 'DROP') return `${ns.id} ${hook}: dropped by ${r.decided?.text ?? 'the chain policy'} (${walked}).`;
+  if (r.verdict === 'DROP') {
+    // A NetworkPolicy engine's drop names the policy and the isolated pod.
+    const policy = explainPolicyDrop(rule);
+    return policy ? `${ns.id} ${hook}: ${policy} (${walked}).` : `${ns.id} ${hook}: dropped by ${r.decided?.text ?? 'the chain policy'} (${walked}).`;
+  }
   if (r.verdict === 'REJECT') return `${ns.id} ${hook}: rejected (${r.rejectWith ?? 'icmp-port-unreachable'}) by ${r.decided?.text ?? 'a rule'} (${walked}).`;
   if (nat) {
     const what = nat.kind === 'un-DNAT' || nat.kind === 'un-SNAT' ? `conntrack reverses the earlier ${nat.kind.slice(3)} of this connection` : `${nat.kind} rewrites the ${nat.field === 'dst' ? 'destination' : 'source'}`;
     return `${ns.id} ${hook}: ${what}: ${nat.before.ip}${nat.before.port ? `:${nat.before.port}` : ''} → ${nat.after.ip}${nat.after.port ? `:${nat.after.port}` : ''} (${walked}).`;
   }
   if (r.ctState === 'ESTABLISHED' && n === 0) return `${ns.id} ${hook}: conntrack knows this connection (ESTABLISHED); no NAT rules are consulted.`;
+  const allows = policyAllowsIn(rule);
+  if (allows.length) return `${ns.id} ${hook}: allowed by NetworkPolicy ${allows.join(', ')} (${walked}).`;
   return `${ns.id} ${hook}: ${walked}, none changed the packet; accepted.`;
 }
 
@@ -121,19 +128,21 @@ function hookEnv(ctx: WalkContext, ns: Netns): HookEnv {
 }
 
 /** Runs `hook` in `ns` on `p`. */
-export function nfHook(ctx: WalkContext, ns: Netns, hook: HookName, p: Packet, io: { in?: string; out?: string; bridged?: boolean }): HookOutcome {
+export function nfHook(ctx: WalkContext, ns: Netns, hook: HookName, p: Packet, io: { in?: string; out?: string; bridged?: boolean; physIn?: string; physOut?: string }): HookOutcome {
   if (!hasRules(ns)) return { packet: p, verdict: 'ACCEPT' };
   const before = toNf(p);
   const input: HookInput = { hook, packet: before };
   if (io.in) input.inIface = io.in;
   if (io.out) input.outIface = io.out;
   if (io.bridged) input.bridged = true;
+  if (io.physIn) input.physInIface = io.physIn;
+  if (io.physOut) input.physOutIface = io.physOut;
   const result = runHook(ns.netfilter, ns.conntrack, input, hookEnv(ctx, ns));
   const { packet, changed } = applyNf(p, before, result.packet);
   if (!result.evaluated.length && !result.nat && result.verdict === 'ACCEPT') return { packet, verdict: 'ACCEPT', result };
   const table: TableName = result.decided?.table ?? (result.nat ? 'nat' : (result.evaluated[0]?.table ?? 'filter'));
   const rule = ruleRef(result);
-  const draft = hop(ns, `netfilter:${table}/${hook}`, packet, explainHook(ns, hook, result), {
+  const draft = hop(ns, `netfilter:${table}/${hook}`, packet, explainHook(ns, hook, result, rule), {
     ...((hook === 'PREROUTING' || hook === 'INPUT' ? io.in : io.out ?? io.in) !== undefined ? { device: (hook === 'PREROUTING' || hook === 'INPUT' ? io.in : io.out ?? io.in)! } : {}),
     ...(changed.length ? { changed } : {}),
     ...(rule ? { rule } : {}),

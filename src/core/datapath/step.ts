@@ -14,7 +14,7 @@ export type Step =
   | { kind: 'neigh'; ns: Netns; dev: Device; nexthop: string; pkt: Packet }
   | { kind: 'xmit'; ns: Netns; dev: Device; pkt: Packet }
   | { kind: 'rx'; ns: Netns; dev: Device; pkt: Packet }
-  | { kind: 'ip-rcv'; ns: Netns; dev: Device; pkt: Packet };
+  | { kind: 'ip-rcv'; ns: Netns; dev: Device; pkt: Packet; preroutingDone?: boolean };
 
 export interface StageResult {
   hops: HopDraft[];

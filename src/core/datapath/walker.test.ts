@@ -259,3 +259,30 @@ describe('found by the kernel conformance suite', () => {
     expect(live.some((e) => e.orig.dport === 81)).toBe(false);
   });
 });
+
+describe('br_netfilter: a DNAT to an address on the same bridge is bridged, not routed', () => {
+  const build = (plugin: string) =>
+    cluster()
+      .nodes(1)
+      .cni(plugin)
+      .pod('a', { ports: [80], labels: { app: 'a' } })
+      .pod('web', { ports: [80], labels: { app: 'web' } })
+      .raw(JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' }, spec: { clusterIP: '10.96.0.50', selector: { app: 'a' }, ports: [{ port: 80 }] } }))
+      .raw(JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { clusterIP: '10.96.0.60', selector: { app: 'web' }, ports: [{ port: 80 }] } }))
+      .build();
+
+  it('a ClusterIP whose endpoint is on the same node keeps TTL 64 (switched, not routed)', () => {
+    const f = build('flannel').trace('pod/a', '10.96.0.60:80');
+    expect(f.verdict).toBe('delivered');
+    expect(stages(f)).not.toContain('forward');
+    expect(innerIp(delivered(f)).ttl).toBe(64);
+    expect(f.hops.some((h) => h.stage === 'bridge' && /keeps the frame on the bridge/.test(h.explain))).toBe(true);
+  });
+
+  it('hairpin through its own Service works with hairpin mode (flannel) and is dropped without it (kubenet)', () => {
+    expect(build('flannel').trace('pod/a', '10.96.0.50:80').verdict).toBe('delivered');
+    const k = build('kubenet').trace('pod/a', '10.96.0.50:80');
+    expect(k).toMatchObject({ verdict: 'dropped', reason: 'filtered' });
+    expect(k.hops.at(-1)?.explain).toMatch(/without hairpin mode/);
+  });
+});

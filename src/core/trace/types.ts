@@ -30,7 +30,7 @@ export interface RuleRef {
   chain?: string;
   index?: number;
   /** Rules evaluated before this one decided (iptables walks are O(n): the count is the lesson). */
-  evaluated?: { table: string; chain: string; index: number; text: string }[];
+  evaluated?: { table: string; chain: string; index: number; text: string; matched?: boolean }[];
 }
 
 export interface Hop {
