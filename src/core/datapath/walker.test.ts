@@ -286,3 +286,10 @@ describe('br_netfilter: a DNAT to an address on the same bridge is bridged, not 
     expect(k.hops.at(-1)?.explain).toMatch(/without hairpin mode/);
   });
 });
+
+describe('protocols the datapath does not model', () => {
+  it('SCTP is refused with a reason instead of silently becoming a ping', () => {
+    const c = cluster().pod('a').pod('b', { ports: [80] }).build();
+    expect(() => c.trace('pod/a', 'pod/default/b:80', { protocol: 'SCTP' as 'TCP' })).toThrow(/SCTP is not modelled/);
+  });
+});

@@ -72,6 +72,10 @@ function splitHostPort(s: string): { host: string; port?: number } | null {
 
 /** Parses a target; `ip` is set when the host is an address or a pod/node reference. */
 export function parseTarget(model: ClusterModel, ref: string, protocol?: 'TCP' | 'UDP' | 'ICMP'): Resolved<Target> {
+  // The type says TCP/UDP/ICMP, but CLI and YAML input arrives unchecked.
+  if (protocol !== undefined && !['TCP', 'UDP', 'ICMP'].includes(String(protocol).toUpperCase())) {
+    return { ok: false, error: `protocol ${String(protocol)} is not modelled by the datapath (TCP, UDP or ICMP)` };
+  }
   let rest = ref.trim();
   let scheme: string | undefined;
   let path: string | undefined;
