@@ -9,10 +9,16 @@
  * dummy kube-ipvs0, catch it), so `services` is a list beside the namespaces, each endpoint
  * pointing at the namespace that owns its address when the model has one.
  *
+ * NetworkPolicies are listed with the pods each selects (`policies`, only when there are any), so
+ * the canvas can put a shield on those pods without evaluating selectors itself.
+ *
  * Pure and total; additions to these types are optional or appended so older readers keep working.
  */
 import type { ClusterModel, Device } from '../model/types';
 import type { EndpointSlice, Service } from '../k8s/types';
+import type { Policy } from '../netpol/types';
+import { getPolicyEnforcement } from '../cni/policy/index';
+import { selectsPod } from '../netpol/resolve';
 
 export interface DeviceSummary {
   id: string;
@@ -100,6 +106,16 @@ export interface ServiceSummary {
   endpoints: ServiceEndpointSummary[];
 }
 
+/** A NetworkPolicy and the pods it selects (and so isolates for its directions). */
+export interface PolicySummary {
+  namespace: string;
+  name: string;
+  /** The directions it isolates (`policyTypes` with defaults applied). */
+  types: ('Ingress' | 'Egress')[];
+  /** `NS/NAME` of every pod it selects, sorted. */
+  selects: string[];
+}
+
 export interface ModelSummary {
   name: string;
   cni: { plugin: string; backend?: string; mtu: number };
@@ -111,6 +127,10 @@ export interface ModelSummary {
   links: LinkSummary[];
   /** Every Service, in API order (namespace, then name). Absent in summaries made before Services. */
   services?: ServiceSummary[];
+  /** Every valid NetworkPolicy, sorted by namespace/name (issue 8). Absent in older summaries. */
+  policies?: PolicySummary[];
+  /** `felix` when a policy engine enforces them, `none` when the CNI ignores them (flannel without Canal). */
+  policyEngine?: 'felix' | 'none';
 }
 
 function deviceSummary(netns: string, d: Device): DeviceSummary {
@@ -153,7 +173,28 @@ export function summarizeModel(model: ClusterModel): ModelSummary {
     }
   }
   const services = summarizeServices(model);
-  return { name: model.name, cni: model.cni, proxyMode: model.proxyMode, podCIDR: model.podCIDR, serviceCIDR: model.serviceCIDR, netns, segments, links, services };
+  const summary: ModelSummary = { name: model.name, cni: model.cni, proxyMode: model.proxyMode, podCIDR: model.podCIDR, serviceCIDR: model.serviceCIDR, netns, segments, links, services };
+  const enforcement = getPolicyEnforcement(model);
+  if (enforcement?.state.policies.length) {
+    summary.policies = summarizePolicies(model, enforcement.state.policies);
+    summary.policyEngine = enforcement.engine;
+  }
+  return summary;
+}
+
+/** Each policy with the pods it selects (the shields on the canvas). */
+function summarizePolicies(model: ClusterModel, policies: readonly Policy[]): PolicySummary[] {
+  return [...policies]
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((p) => ({
+      namespace: p.namespace,
+      name: p.name,
+      types: [...(p.ingress ? (['Ingress'] as const) : []), ...(p.egress ? (['Egress'] as const) : [])],
+      selects: model.pods
+        .filter((pod) => selectsPod(p, pod))
+        .map((pod) => `${pod.namespace}/${pod.name}`)
+        .sort(),
+    }));
 }
 
 function nsKey(o: { metadata: { namespace?: string } }): string {
