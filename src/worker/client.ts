@@ -4,7 +4,7 @@
  * worker that crashes or runs past the watchdog, reporting it through `onStatus`.
  */
 import { PROTOCOL_VERSION } from './protocol';
-import type { LoadResponse, MessageType, RequestMessage, RequestPayload, ResponseMessage, ResponsePayload, TraceRequest, TraceResponse } from './protocol';
+import type { LoadResponse, MessageType, ReachRequest, ReachResponse, RequestMessage, RequestPayload, ResponseMessage, ResponsePayload, TraceRequest, TraceResponse } from './protocol';
 import { defaultTransport } from './transport';
 import type { Transport, TransportFactory } from './transport';
 
@@ -27,6 +27,8 @@ export interface SimClientOptions {
 export interface SimClient {
   load(text: string): Promise<LoadResponse>;
   trace(req?: TraceRequest): Promise<TraceResponse>;
+  /** The reachability matrix of the last good model (issue 8). */
+  reach(req?: ReachRequest): Promise<ReachResponse>;
   dispose(): void;
 }
 
@@ -114,6 +116,7 @@ export function createSimClient(opts: SimClientOptions = {}): SimClient {
       });
     },
     trace: (req = {}) => request('trace', req),
+    reach: (req = {}) => request('reach', req),
     dispose() {
       for (const p of pending.values()) clearTimeout(p.timer);
       pending.clear();

@@ -6,6 +6,7 @@
  * flows) travel once per compile; nothing is posted while packets animate.
  */
 import type { Diagnostic, Flow, ModelSummary } from '../core/index';
+import type { ReachResult } from '../core/simulate/reach';
 
 /** Bump when a message shape changes; the client refuses a worker that speaks another version. */
 export const PROTOCOL_VERSION = 2;
@@ -41,6 +42,22 @@ export interface TraceRequest {
   to?: string;
   protocol?: 'TCP' | 'UDP' | 'ICMP';
   seed?: number;
+  /** The flow's index (it seeds ports and picks); the reach matrix probes cell k with index k. */
+  index?: number;
+}
+
+/** Reachability (issue 8): every pod to every pod of the last good model, as `hopscope reach`. */
+export interface ReachRequest {
+  port?: number;
+  protocol?: 'TCP' | 'UDP' | 'ICMP';
+  /** Only these namespaces; default every namespace but kube-system. */
+  namespaces?: string[];
+}
+
+export interface ReachResponse {
+  result: ReachResult;
+  /** Wall-clock ms the worker spent tracing the probes. */
+  ms: number;
 }
 
 /** One traced request: the flow, or why it could not be traced. */
@@ -99,6 +116,7 @@ export interface MessageMap {
   hello: { req: Record<string, never>; res: { version: number } };
   load: { req: { text: string }; res: LoadResponse };
   trace: { req: TraceRequest; res: TraceResponse };
+  reach: { req: ReachRequest; res: ReachResponse };
 }
 
 export type MessageType = keyof MessageMap;

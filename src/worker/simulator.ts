@@ -6,7 +6,8 @@ import { loadScenario, renderGetPods, summarizeModel, traceFlow } from '../core/
 import type { ClusterModel, Scenario } from '../core/index';
 import type { TrafficRequest } from '../core/scenario/types';
 import { resolveServiceName, runTraffic } from '../core/simulate/run';
-import type { FlowEntry, HandlerTable, LoadResponse, TraceRequest, TraceResponse } from './protocol';
+import type { FlowEntry, HandlerTable, LoadResponse, ReachRequest, ReachResponse, TraceRequest, TraceResponse } from './protocol';
+import { computeReachability } from '../core/simulate/reach';
 import { PROTOCOL_VERSION } from './protocol';
 import { renderAll } from './renderings';
 import { requestEntries } from './request-flows';
@@ -92,10 +93,17 @@ export function createSimulator(): HandlerTable {
     trace: (req: TraceRequest): TraceResponse => {
       if (!good) return { flows: [] };
       if (req.from && req.to) {
-        const res = traceFlow(good.model, { from: req.from, to: req.to, ...(req.protocol ? { protocol: req.protocol } : {}) }, req.seed !== undefined ? { seed: req.seed } : {});
+        const res = traceFlow(good.model, { from: req.from, to: req.to, ...(req.protocol ? { protocol: req.protocol } : {}) }, { ...(req.seed !== undefined ? { seed: req.seed } : {}), ...(req.index !== undefined ? { index: req.index } : {}) });
         return { flows: [res.ok ? { from: req.from, to: req.to, index: 0, flow: res.flow } : { from: req.from, to: req.to, index: 0, error: res.error }] };
       }
       return traceScenario(good, req.seed);
+    },
+    // issue 8: the reachability matrix of the last good model (probes restore conntrack).
+    reach: (req: ReachRequest): ReachResponse => {
+      if (!good) return { result: { ok: false, error: 'no scenario has compiled yet' }, ms: 0 };
+      const t0 = now();
+      const result = computeReachability(good.model, { ...(req.port !== undefined ? { port: req.port } : {}), ...(req.protocol ? { protocol: req.protocol } : {}), ...(req.namespaces?.length ? { namespaces: req.namespaces } : {}) });
+      return { result, ms: now() - t0 };
     },
   };
 }
