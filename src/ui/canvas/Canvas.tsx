@@ -7,7 +7,7 @@ import { appStore, useApp } from '../store/store';
 import { selectCurrentHop } from '../store/selectors';
 import { nodeTypes } from './nodes';
 import { anchorFor, layout } from './layout';
-import { PacketLayer } from './PacketLayer';
+import { PacketLayer, SwarmLayer } from './PacketLayer';
 import type { CanvasLayout } from './layout-types';
 import { installBenchHooks } from '../controllers/bench-hooks';
 
@@ -116,6 +116,7 @@ function Flow() {
       <Controls showInteractive={false} />
       <CanvasOptions />
       <PacketLayer layout={l} />
+      <SwarmLayer layout={l} />
     </ReactFlow>
   );
 }

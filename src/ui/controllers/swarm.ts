@@ -10,7 +10,7 @@ import type { Point } from './packet-animator';
 export interface SwarmPacket {
   /** Places in order; consecutive duplicates already merged. */
   points: Point[];
-  /** Per point: the packet is a reply / inside a tunnel here. */
+  /** Per point: the packet is a reply / inside a tunnel here (the dot shows whether any point is). */
   reply: boolean[];
   encap: boolean[];
   /** Index of the point where the request reached its endpoint (−1: dropped). */
@@ -34,26 +34,23 @@ export interface Swarm {
   stop(): void;
 }
 
-function frames(points: Point[], on: boolean[] | undefined): Keyframe[] {
+/** The dot is invisible outside its run (opacity 0 in CSS, 1 in every keyframe). */
+function frames(points: Point[]): Keyframe[] {
   const n = Math.max(1, points.length - 1);
-  return points.map((p, i) => ({ offset: i / n, transform: `translate(${p.x}px, ${p.y}px)`, ...(on ? { opacity: on[i] ? 1 : 0 } : {}) }));
+  return points.map((p, i) => ({ offset: i / n, transform: `translate(${p.x}px, ${p.y}px)`, opacity: 1 }));
 }
 
-function dot(layer: HTMLElement, encap: boolean): { el: HTMLElement; reply: HTMLElement } {
+/**
+ * One element and one transform animation per packet. Measured on a 100-pod canvas: a second,
+ * opacity-only animation per dot (the reply colour, the tunnel ring fading in and out) doubled
+ * the main thread's share, so a packet whose path crosses a tunnel wears a dashed ring for the
+ * whole trip, and the reply is told by its direction (the single-flow view colours it).
+ */
+function dot(layer: HTMLElement, encap: boolean): HTMLElement {
   const el = document.createElement('div');
-  // A packet whose path crosses a tunnel wears a dashed ring for the whole trip: one animation
-  // fewer per packet than fading the ring in and out at the tunnel ends.
   el.className = encap ? 'hs-dot hs-dot-tunnel' : 'hs-dot';
-  const reply = document.createElement('span');
-  reply.className = 'hs-dot-reply';
-  el.append(reply);
   layer.appendChild(el);
-  return { el, reply };
-}
-
-function opacityFrames(points: Point[], on: boolean[]): Keyframe[] {
-  const n = Math.max(1, points.length - 1);
-  return on.map((v, i) => ({ offset: i / n, opacity: v ? 1 : 0 }));
+  return el;
 }
 
 /** Launches every packet, staggered; returns a handle to stop them all. */
@@ -66,19 +63,19 @@ export function startSwarm(packets: SwarmPacket[], o: SwarmOptions): Swarm {
   // delayed animation is ticked on the main thread until it starts (measured: 50 delayed dots
   // cost ~6 % of the main thread, 50 started ones ~0.2 %).
   const launch = (p: SwarmPacket) => {
-    const d = dot(o.layer, p.encap.some(Boolean));
-    nodes.push(d.el);
+    const el = dot(o.layer, p.encap.some(Boolean));
+    nodes.push(el);
     const timing: KeyframeAnimationOptions = { duration: (p.points.length - 1) * o.stepMs, iterations: o.loop ? Infinity : 1, easing: 'linear' };
     // The dot itself is invisible outside its run (opacity 0 in CSS; 1 in every keyframe).
-    const move = d.el.animate(frames(p.points, p.points.map(() => true)), timing);
-    anims.push(move, d.reply.animate(opacityFrames(p.points, p.reply), timing));
+    const move = el.animate(frames(p.points), timing);
+    anims.push(move);
     if (o.onArrive && p.endpoint && p.arriveAt > 0 && !o.loop) {
       const ep = p.endpoint;
       timers.push(setTimeout(() => o.onArrive!(ep), p.arriveAt * o.stepMs));
     }
     move.finished.then(
       () => {
-        d.el.remove();
+        el.remove();
         if (--left === 0) o.onDone?.();
       },
       () => undefined,
