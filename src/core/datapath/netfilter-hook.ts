@@ -3,14 +3,17 @@
  * hook through `runHook`, applies the NAT and mark it decided, and drafts a hop when rules were
  * evaluated. A namespace with no rules at all skips netfilter (the kernel registers conntrack
  * hooks in a namespace only when rules there need them), which keeps pod namespaces free.
+ * nftables base chains at the hook (kube-proxy's nftables mode) run in the same pass, by
+ * priority among the iptables tables; a hop an nft rule decided is `netfilter:nft/<hook>`.
  * Read first: net/netfilter/core.c (nf_hook_slow), net/netfilter/nf_nat_core.c.
  */
 import type { Netns } from '../model/types';
-import type { HookEnv, HookInput, HookName, HookResult, NfPacket, TableName } from '../netfilter/types';
+import type { HookEnv, HookInput, HookName, HookResult, NfPacket } from '../netfilter/types';
 import type { Packet } from './packet';
 import type { HopDraft, WalkContext } from './context';
 import type { RuleRef } from '../trace/types';
 import { runHook } from '../netfilter/evaluate';
+import { hasNftRules, nftHookChains } from '../nftables/evaluate';
 import { getDevice, primaryAddress, findLocalAddress } from '../model/netns';
 import { ipv4ToInt } from '../util/ip';
 import { l4Of, outerIp, outerIpIndex, replaceHeader, withPorts } from './headers';
@@ -18,10 +21,15 @@ import { packetLength } from './packet';
 import { hop } from './context';
 import { explainPolicyDrop, policyAllowsIn } from '../netpol/explain';
 
-/** True when any chain of any table holds a rule. */
+/** True when any chain of any table holds a rule (iptables, or an nftables base chain). */
 export function hasRules(ns: Netns): boolean {
   for (const t of ns.netfilter.tables.values()) for (const c of t.chains.values()) if (c.rules.length) return true;
-  return false;
+  return hasNftRules(ns.nftables);
+}
+
+/** nftables rules carry their table as `FAMILY NAME` (`ip kube-proxy`); iptables ones a table name. */
+function isNft(table: string | undefined): boolean {
+  return table !== undefined && table.includes(' ');
 }
 
 function toNf(p: Packet): NfPacket {
@@ -73,18 +81,19 @@ function ruleRef(r: HookResult): RuleRef | undefined {
   const d = r.decided;
   if (!d) return undefined;
   return {
-    kind: 'iptables',
+    kind: isNft(d.table) ? 'nft' : 'iptables',
     text: d.text,
     table: d.table,
     chain: d.chain,
     index: d.index,
-    evaluated: r.evaluated.map((e) => ({ table: e.table, chain: e.chain, index: e.index, text: e.text, matched: e.matched })),
+    evaluated: r.evaluated.map((e) => ({ table: e.table, chain: e.chain, index: e.index, text: e.text, matched: e.matched, ...(e.element !== undefined ? { element: e.element } : {}) })),
   };
 }
 
 function explainHook(ns: Netns, hook: HookName, r: HookResult, rule: RuleRef | undefined): string {
   const n = r.evaluated.length;
-  const walked = `${n} rule${n === 1 ? '' : 's'} evaluated`;
+  const lookups = r.evaluated.filter((e) => e.element !== undefined).length;
+  const walked = `${n} rule${n === 1 ? '' : 's'} evaluated${lookups ? `; ${lookups} set/map lookup${lookups === 1 ? '' : 's'}, one hash lookup each` : ''}`;
   const nat = r.nat;
   if (r.verdict === 'DROP') {
     // A NetworkPolicy engine's drop names the policy and the isolated pod.
@@ -137,12 +146,13 @@ export function nfHook(ctx: WalkContext, ns: Netns, hook: HookName, p: Packet, i
   if (io.bridged) input.bridged = true;
   if (io.physIn) input.physInIface = io.physIn;
   if (io.physOut) input.physOutIface = io.physOut;
-  const result = runHook(ns.netfilter, ns.conntrack, input, hookEnv(ctx, ns));
+  const result = runHook(ns.netfilter, ns.conntrack, input, hookEnv(ctx, ns), ns.nftables ? nftHookChains(ns.nftables, hook) : undefined);
   const { packet, changed } = applyNf(p, before, result.packet);
   if (!result.evaluated.length && !result.nat && result.verdict === 'ACCEPT') return { packet, verdict: 'ACCEPT', result };
-  const table: TableName = result.decided?.table ?? (result.nat ? 'nat' : (result.evaluated[0]?.table ?? 'filter'));
+  const table = result.decided?.table ?? (result.nat ? 'nat' : (result.evaluated[0]?.table ?? 'filter'));
   const rule = ruleRef(result);
-  const draft = hop(ns, `netfilter:${table}/${hook}`, packet, explainHook(ns, hook, result, rule), {
+  const stage = isNft(table) ? `netfilter:nft/${hook.toLowerCase()}` : `netfilter:${table}/${hook}`;
+  const draft = hop(ns, stage, packet, explainHook(ns, hook, result, rule), {
     ...((hook === 'PREROUTING' || hook === 'INPUT' ? io.in : io.out ?? io.in) !== undefined ? { device: (hook === 'PREROUTING' || hook === 'INPUT' ? io.in : io.out ?? io.in)! } : {}),
     ...(changed.length ? { changed } : {}),
     ...(rule ? { rule } : {}),

@@ -14,6 +14,12 @@
  * The nat table is consulted once per connection and manip type (`natInit`); afterwards, and
  * for replies, the NAT recorded in conntrack is applied (un-DNAT / un-SNAT for replies).
  * A hook whose chains are all empty with policy ACCEPT costs a conntrack lookup and nothing else.
+ *
+ * Base chains of another ruleset at the same hook (nftables: kube-proxy's `ip kube-proxy`
+ * table) come in as `HookChain`s: a filter-type chain runs at its priority among the steps
+ * above (raw -300, conntrack -200, mangle -150, nat -100 / 100, filter 0, confirm last; an
+ * iptables table first on a tie); a nat-type chain runs inside the nat step, as nf_nat runs
+ * every nat chain of a hook in priority order until one of them sets up the NAT.
  */
 import type { ConntrackEntry, ConntrackTable } from './conntrack';
 import { confirmEntry, createEntry, lookupConntrack, removeConntrack, touchEntry } from './conntrack';
@@ -21,11 +27,25 @@ import type { PacketContext } from './module';
 import type { ManipType } from './nat';
 import { applyNat, setupNat } from './nat';
 import { getTable } from './state';
-import type { TraverseLog } from './traverse';
+import type { TraverseLog, TraverseResult } from './traverse';
 import { traverseTable } from './traverse';
-import type { EvaluatedRule, HookEnv, HookInput, HookName, HookResult, NatChange, NetfilterState, TableName } from './types';
+import type { EvaluatedRule, HookEnv, HookInput, HookName, HookResult, NatChange, NetfilterState, NftTableId, TableName } from './types';
 
-type Step = { table: TableName } | { nat: ManipType } | { ct: 'create' | 'find' } | { confirm: true };
+/**
+ * A base chain of another ruleset hooked here (an nftables `type filter|nat hook … priority …`
+ * chain). `run` walks it for the packet in `ctx`, records what it evaluated in `log`, and
+ * reports like a table traversal (a nat chain's NAT request is set up by the nat step).
+ */
+export interface HookChain {
+  type: 'filter' | 'nat';
+  priority: number;
+  /** Names the chain in `HookResult.policy` (`ip kube-proxy`, `filter-forward`). */
+  table: NftTableId;
+  chain: string;
+  run(ctx: PacketContext, log: TraverseLog): TraverseResult;
+}
+
+type Step = { table: TableName } | { nat: ManipType } | { ct: 'create' | 'find' } | { confirm: true } | { chain: HookChain };
 
 const PLANS: Readonly<Record<HookName, readonly Step[]>> = {
   PREROUTING: [{ table: 'raw' }, { ct: 'create' }, { table: 'mangle' }, { nat: 'dst' }],
@@ -34,6 +54,23 @@ const PLANS: Readonly<Record<HookName, readonly Step[]>> = {
   OUTPUT: [{ table: 'raw' }, { ct: 'create' }, { table: 'mangle' }, { nat: 'dst' }, { table: 'filter' }],
   POSTROUTING: [{ ct: 'find' }, { table: 'mangle' }, { nat: 'src' }, { confirm: true }],
 };
+
+/** Kernel priorities of the plan's steps (include/uapi/linux/netfilter_ipv4.h). */
+function stepPriority(s: Step): number {
+  if ('table' in s) return { raw: -300, mangle: -150, nat: -100, filter: 0 }[s.table];
+  if ('ct' in s) return s.ct === 'create' ? -200 : -Infinity;
+  if ('nat' in s) return s.nat === 'dst' ? -100 : 100;
+  if ('chain' in s) return s.chain.priority;
+  return Infinity;
+}
+
+/** The hook's plan with the filter-type foreign chains placed by priority (stable: iptables first on a tie). */
+function planWith(hook: HookName, chains: readonly HookChain[]): readonly Step[] {
+  const filters = chains.filter((c) => c.type === 'filter');
+  if (!filters.length) return PLANS[hook];
+  const steps: Step[] = [...PLANS[hook], ...filters.map((chain) => ({ chain }))];
+  return steps.map((s, i) => ({ s, i, p: stepPriority(s) })).sort((a, b) => a.p - b.p || a.i - b.i).map((x) => x.s);
+}
 
 interface HookState {
   ctx: PacketContext;
@@ -90,17 +127,41 @@ function runTable(st: HookState, nf: NetfilterState, table: TableName, hook: Hoo
   return r;
 }
 
-/** The nat step of a hook: consult the nat table for a new connection, then apply conntrack's NAT. */
-function natStep(st: HookState, nf: NetfilterState, ct: ConntrackTable, manip: ManipType, hook: HookName): void {
+function runChain(st: HookState, chain: HookChain): TraverseResult {
+  const r = chain.run(st.ctx, st.log);
+  if (r.decided) st.decided = r.decided;
+  if (r.byPolicy && r.verdict === 'DROP') st.policy = { table: chain.table, chain: chain.chain, policy: 'DROP' };
+  if (r.verdict !== 'ACCEPT') {
+    st.stop = { verdict: r.verdict, ...(r.rejectWith ? { rejectWith: r.rejectWith } : {}) };
+    if (r.byPolicy) delete st.decided;
+  }
+  return r;
+}
+
+/** The nat chains of a new connection in priority order (the iptables nat table at its own) until one asks for NAT. */
+function natRequest(st: HookState, nf: NetfilterState, manip: ManipType, hook: HookName, chains: readonly HookChain[]) {
+  const own = manip === 'dst' ? -100 : 100;
+  const order: (HookChain | 'nat')[] = ['nat', ...chains.filter((c) => c.type === 'nat')];
+  if (order.length > 1) order.sort((a, b) => (a === 'nat' ? own : a.priority) - (b === 'nat' ? own : b.priority));
+  for (const c of order) {
+    const r = c === 'nat' ? runTable(st, nf, 'nat', hook) : runChain(st, c);
+    if (st.stop) return undefined;
+    if (r?.nat) return r.nat;
+  }
+  return undefined;
+}
+
+/** The nat step of a hook: consult the nat chains for a new connection, then apply conntrack's NAT. */
+function natStep(st: HookState, nf: NetfilterState, ct: ConntrackTable, manip: ManipType, hook: HookName, chains: readonly HookChain[]): void {
   const { ctx, entry } = st;
   if (!entry) return;
   // br_netfilter never runs nat INPUT/OUTPUT for bridged frames.
   if (ctx.input.bridged && (hook === 'INPUT' || hook === 'OUTPUT')) return;
   if (ctx.ctDirection === 'original' && !entry.natInit[manip]) {
     entry.natInit[manip] = true;
-    const r = runTable(st, nf, 'nat', hook);
+    const req = natRequest(st, nf, manip, hook, chains);
     if (st.stop) return;
-    if (r?.nat) setupNat(ct, entry, manip, r.nat, ctx.env.rng);
+    if (req) setupNat(ct, entry, manip, req, ctx.env.rng);
   }
   const change = applyNat(entry, ctx.ctDirection ?? 'original', manip, ctx.packet);
   if (change) st.nats.push(change);
@@ -109,15 +170,17 @@ function natStep(st: HookState, nf: NetfilterState, ct: ConntrackTable, manip: M
 /**
  * Runs hook `input.hook` on `input.packet`: returns the verdict, the packet after NAT and MARK,
  * the conntrack state, and every rule evaluated in order. Never throws; counters, conntrack and
- * `-m recent` lists in `nf`/`ct` are updated as the kernel would update them.
+ * `-m recent` lists in `nf`/`ct` are updated as the kernel would update them. `chains` are the
+ * base chains of other rulesets (nftables) at this hook, interleaved by priority.
  */
-export function runHook(nf: NetfilterState, ct: ConntrackTable, input: HookInput, env: HookEnv): HookResult {
+export function runHook(nf: NetfilterState, ct: ConntrackTable, input: HookInput, env: HookEnv, chains: readonly HookChain[] = []): HookResult {
   const ctx: PacketContext = { packet: { ...input.packet }, input, env, nf, ctState: 'NEW', logs: [], untracked: false };
   const st: HookState = { ctx, log: { evaluated: [], unmodelled: new Set() }, nats: [] };
-  for (const step of PLANS[input.hook]) {
+  for (const step of chains.length ? planWith(input.hook, chains) : PLANS[input.hook]) {
     if ('table' in step) runTable(st, nf, step.table, input.hook);
+    else if ('chain' in step) runChain(st, step.chain);
     else if ('ct' in step) trackPacket(st, ct, step.ct === 'create');
-    else if ('nat' in step) natStep(st, nf, ct, step.nat, input.hook);
+    else if ('nat' in step) natStep(st, nf, ct, step.nat, input.hook, chains);
     else if (st.entry && !st.entry.confirmed) confirmEntry(st.entry);
     if (st.stop) break;
   }

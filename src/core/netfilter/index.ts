@@ -30,6 +30,7 @@ export type {
   NatChange,
   NetfilterState,
   NfPacket,
+  NftTableId,
   RecentList,
   Rule,
   Table,
@@ -42,6 +43,7 @@ export { restore } from './restore';
 export { renderRule } from './render-rule';
 export { compileRule } from './compile';
 export { runHook } from './evaluate';
+export type { HookChain } from './evaluate';
 export type { ConntrackEntry, ConntrackTable, CtTuple, TcpCtState } from './conntrack';
 export { createConntrack, lookupConntrack, removeConntrack, renderConntrack, renderConntrackEntry } from './conntrack';
 export { getIpset, setIpset, testIpset } from './ipset';

@@ -147,14 +147,20 @@ export interface HookInput {
   physOutIface?: string;
 }
 
+/** An nftables table as `nft list table` names it: `ip kube-proxy`. */
+export type NftTableId = `${'ip' | 'ip6' | 'inet'} ${string}`;
+
 export interface EvaluatedRule {
-  table: TableName;
+  /** The iptables table, or the nftables table (`ip kube-proxy`) of an nft rule. */
+  table: TableName | NftTableId;
   chain: string;
   /** 0-based index in the chain. */
   index: number;
-  /** The rule as `iptables-save` prints it. */
+  /** The rule as `iptables-save` (or `nft list`) prints it. */
   text: string;
   matched: boolean;
+  /** nftables: the set or map element a lookup of this rule found, as `nft list` prints it. */
+  element?: string;
 }
 
 export type CtState = 'NEW' | 'ESTABLISHED' | 'RELATED' | 'INVALID' | 'UNTRACKED';
@@ -179,7 +185,7 @@ export interface HookResult {
   /** `--reject-with` for REJECT (e.g. `icmp-port-unreachable`). */
   rejectWith?: string;
   /** Set when a built-in chain's policy gave the verdict (no rule decided it). */
-  policy?: { table: TableName; chain: string; policy: 'ACCEPT' | 'DROP' };
+  policy?: { table: TableName | NftTableId; chain: string; policy: 'ACCEPT' | 'DROP' };
   /** Every NAT manip applied in this hook, in order (`nat` is the last of them). */
   nats?: NatChange[];
   /** Direction of the packet relative to its conntrack entry (absent when untracked). */

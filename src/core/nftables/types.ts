@@ -30,6 +30,12 @@ export interface NftSet {
   timeout?: number;
   size?: number;
   elements: NftElement[];
+  /**
+   * Elements the packet path added (`update @set { ip saddr }`, kube-proxy's affinity sets): key
+   * (parts joined by ` . `) → expiry in simulated seconds. Runtime state: `nft list` output of the
+   * model leaves them out, and a re-sync keeps them (kube-proxy never flushes these sets).
+   */
+  dynamic?: Map<string, number>;
 }
 
 /** A base chain's attachment to a netfilter hook. */

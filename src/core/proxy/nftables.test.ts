@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../compile/load';
 import { renderNftTable, nftPriority } from '../render/nft';
+import { renderIptablesSave } from '../render/iptables-save';
 import { nftChainName } from './nftables/table';
 import { getProxyMode } from './index';
 import { cluster } from '../testing/cluster';
@@ -41,14 +42,15 @@ describe('nftables mode: the ip kube-proxy table', () => {
     expect(renderNftTable(table)).toBe(readFileSync(join(ORACLES, 'kube-proxy-nftables/overall.nft-list.txt'), 'utf8'));
   });
 
-  it('is registered, replaces its table on re-sync, and says its datapath is a stand-in', () => {
+  it('is registered, replaces its table on re-sync, and writes no iptables rules', () => {
     expect(getProxyMode('nftables').fallback).toBe(false);
     const c = cluster().nodes(2).pod('web', { node: 'node-1', ports: [80], labels: { app: 'web' } })
       .raw(JSON.stringify({ apiVersion: 'kubeproxy.config.k8s.io/v1alpha1', kind: 'KubeProxyConfiguration', mode: 'nftables' }))
       .raw(JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] } }))
       .build();
-    expect(c.result.diagnostics.some((d) => d.code === 'nftables-datapath')).toBe(true);
+    expect(c.result.diagnostics.some((d) => d.code === 'nftables-datapath')).toBe(false);
     const ns = c.model.netns.get('node-1')!;
+    expect(renderIptablesSave(ns.netfilter)).not.toContain('KUBE-');
     const text = renderNftTable(ns.nftables![0]!);
     expect(text).toContain('chain service-');
     expect(text).toMatch(/elements = \{ 10\.96\.0\.1, 10\.\d+\.\d+\.\d+/);

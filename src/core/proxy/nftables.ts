@@ -5,10 +5,10 @@
  * is untouched: other agents' rules stay.
  *
  * Read first: pkg/proxy/nftables/proxier.go; the table itself is built in ./nftables/table.ts.
- * WARNING: the walker does not evaluate nftables yet. Until it does, this mode also programs
- * iptables mode's equivalent rules as a stand-in datapath (and says so in an info diagnostic),
- * so Service traffic still flows; `show … nft` prints the real table. Remove the stand-in
- * (the `iptablesMode.programNode` call) when `runNftHook` lands.
+ * The walker evaluates the table (src/core/nftables/evaluate.ts) at its hooks together with
+ * whatever iptables rules the CNI plugin wrote; kube-proxy itself writes no iptables rules in
+ * this mode. Elements the packet path added to affinity sets survive a re-sync, as they do in
+ * the kernel (kube-proxy's transaction re-adds those sets without flushing them).
  */
 import type { EndpointSlice, Node, Service } from '../k8s/types';
 import type { ModelNode, Netns } from '../model/types';
@@ -16,7 +16,6 @@ import type { ProxyContext, ProxyMode } from './mode';
 import { hostAddressesFrom, kubeProxyNodeName, kubeProxyOptionsFrom } from './iptables/index';
 import { parseCidr, parseIp, cidrContains } from './iptables/addr';
 import { buildKubeProxyTable } from './nftables/table';
-import { iptablesMode } from './iptables-mode';
 
 /** Node annotation: the ServiceCIDRs kube-proxy reads from ServiceCIDR objects (scenarios without a Cluster). */
 export const ANNOTATION_SERVICE_CIDRS = 'hopscope.dev/oracle-service-cidrs';
@@ -46,20 +45,13 @@ function programNode(ctx: ProxyContext, node: ModelNode, ns: Netns, services: Se
   const annotated = nodeObj.metadata.annotations?.[ANNOTATION_SERVICE_CIDRS];
   const serviceCIDRs = annotated !== undefined ? annotated.split(',').map((s) => s.trim()).filter(Boolean) : ctx.model.serviceCIDR ? [ctx.model.serviceCIDR] : [];
   const table = buildKubeProxyTable({ nodeName: kubeProxyNodeName(ctx.config, nodeObj), nodePortIPs: nodePortIPs(ctx.config?.nodePortAddresses ?? [], primary, ns), serviceCIDRs, services, endpointSlices: slices, config });
-  ns.nftables = [...(ns.nftables ?? []).filter((t) => !(t.family === 'ip' && t.name === 'kube-proxy')), table];
-  // Stand-in datapath (see WARNING above).
-  iptablesMode.programNode(ctx, node, ns, services, slices);
-}
-
-const warned = new WeakSet<object>();
-
-function programNodeOnce(ctx: ProxyContext, node: ModelNode, ns: Netns, services: Service[], slices: EndpointSlice[]): void {
-  if (!warned.has(ctx.model)) {
-    warned.add(ctx.model);
-    ctx.report('info', 'kube-proxy nftables mode: the ip kube-proxy table is modelled (show … nft), but packets are still translated by the equivalent iptables rules (the nftables datapath is not modelled yet)', 'nftables-datapath');
+  const old = ns.nftables?.find((t) => t.family === 'ip' && t.name === 'kube-proxy');
+  for (const s of table.sets) {
+    const dynamic = old?.sets.find((o) => o.name === s.name)?.dynamic;
+    if (dynamic?.size) s.dynamic = dynamic;
   }
-  programNode(ctx, node, ns, services, slices);
+  ns.nftables = [...(ns.nftables ?? []).filter((t) => t !== old), table];
 }
 
 /** nftables mode. */
-export const nftablesMode: ProxyMode = { name: 'nftables', programNode: programNodeOnce };
+export const nftablesMode: ProxyMode = { name: 'nftables', programNode };

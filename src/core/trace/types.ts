@@ -29,8 +29,12 @@ export interface RuleRef {
   table?: string;
   chain?: string;
   index?: number;
-  /** Rules evaluated before this one decided (iptables walks are O(n): the count is the lesson). */
-  evaluated?: { table: string; chain: string; index: number; text: string; matched?: boolean }[];
+  /**
+   * Rules evaluated before this one decided (iptables walks are O(n): the count is the lesson).
+   * An nftables rule that looked up a set or verdict map carries the `element` it found (one
+   * hash lookup, O(1)). nftables rules have `table` as `FAMILY NAME` (`ip kube-proxy`).
+   */
+  evaluated?: { table: string; chain: string; index: number; text: string; matched?: boolean; element?: string }[];
 }
 
 export interface Hop {
