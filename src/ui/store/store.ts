@@ -4,6 +4,7 @@ import { flowsSlice, playbackSlice, resultSlice, scenarioSlice, selectionSlice, 
 import type { AppState } from './types';
 import { workspaceSlice } from '../share/workspace-slice';
 import { lessonSlice } from '../lessons/lesson-slice';
+import { reachSlice } from '../reach/reach-slice'; // issue 8: Reachability view
 
 export function createAppStore(init: Partial<AppState> = {}): StoreApi<AppState> {
   return createStore<AppState>()((...a) => ({
@@ -15,6 +16,7 @@ export function createAppStore(init: Partial<AppState> = {}): StoreApi<AppState>
     ...viewSlice(...a),
     ...workspaceSlice(...a),
     ...lessonSlice(...a),
+    ...reachSlice(...a),
     ...init,
   }));
 }

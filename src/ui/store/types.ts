@@ -2,6 +2,8 @@
 import type { Diagnostic, Hop, ModelSummary } from '../../core/index';
 import type { WorkspaceSlice } from '../share/workspace-slice';
 import type { LessonSlice } from '../lessons/lesson-slice';
+// issue 8: the Reachability view's slice
+import type { ReachSlice } from '../reach/reach-slice';
 import type { FlowEntry, FlowPaths, LoadResponse, NetnsRenderings, RequestTally } from '../../worker/protocol';
 
 export type Detail = 'overview' | 'detail';
@@ -88,7 +90,7 @@ export interface ViewSlice {
   setLargeText(v: boolean): void;
 }
 
-export type AppState = ScenarioSlice & ResultSlice & FlowsSlice & PlaybackSlice & SelectionSlice & ViewSlice & WorkspaceSlice & LessonSlice;
+export type AppState = ScenarioSlice & ResultSlice & FlowsSlice & PlaybackSlice & SelectionSlice & ViewSlice & WorkspaceSlice & LessonSlice & ReachSlice;
 
 /** A hop of a flow with the direction it belongs to. */
 export interface PlayHop {
