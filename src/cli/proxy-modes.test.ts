@@ -44,12 +44,27 @@ describe('userspace mode', () => {
 });
 
 describe('nftables mode', () => {
+  const file = join(__dirname, '..', '..', 'fixtures', 'scenarios', 'service-test.yaml');
+  const text = readFileSync(file, 'utf8').replace('cni: {plugin: kubenet}', 'cni: {plugin: kubenet}\n  kubeProxy: {mode: nftables}');
+  const dir = mkdtempSync(join(tmpdir(), 'hopscope-nft-'));
+  writeFileSync(join(dir, 's.yaml'), text);
+  const nftFile = join(dir, 's.yaml');
+
+  it('show … iptables-save has only the CNI plugin\'s rules (kube-proxy writes none in this mode)', () => {
+    const out = show({ positionals: [nftFile, 'iptables-save'], values: { node: 'node-1' } });
+    expect(out.code).toBe(0);
+    expect(out.stdout).not.toContain('KUBE-');
+    expect(out.stdout).toContain('kubenet: SNAT for outbound traffic from cluster');
+  });
+
+  it('hopscope run: the nftables datapath splits the 200 requests over both pods', () => {
+    const j = JSON.parse(run({ positionals: [nftFile], values: { json: true } }).stdout) as { requests: { delivered: number; byEndpoint: Record<string, number> }[] };
+    expect(j.requests[0]!.delivered).toBe(200);
+    for (const n of Object.values(j.requests[0]!.byEndpoint)) expect(n).toBeGreaterThanOrEqual(70);
+  });
+
   it('show … nft prints nft list table ip kube-proxy', () => {
-    const file = join(__dirname, '..', '..', 'fixtures', 'scenarios', 'service-test.yaml');
-    const text = readFileSync(file, 'utf8').replace('cni: {plugin: kubenet}', 'cni: {plugin: kubenet}\n  kubeProxy: {mode: nftables}');
-    const dir = mkdtempSync(join(tmpdir(), 'hopscope-nft-'));
-    writeFileSync(join(dir, 's.yaml'), text);
-    const out = show({ positionals: [join(dir, 's.yaml'), 'nft'], values: { node: 'node-1' } }).stdout;
+    const out = show({ positionals: [nftFile, 'nft'], values: { node: 'node-1' } }).stdout;
     expect(out.startsWith('table ip kube-proxy {\n\tcomment "rules for kube-proxy"\n\tset cluster-ips {\n')).toBe(true);
     expect(out).toMatch(/\tchain service-[A-Z2-7]{8}-default\/service-test\/tcp\/http \{\n\t\tip daddr 10\.3\.\d+\.\d+ ip saddr != 10\.0\.0\.0\/16 jump mark-for-masquerade\n\t\tnumgen random mod 2 vmap \{ 0 : goto endpoint-/);
   });

@@ -154,6 +154,14 @@ describe('iptables, conntrack and ipvsadm after simulated traffic', () => {
   it('nft list ruleset prints nothing, as the real tool does for an empty ruleset', () => {
     expect(node(scenario()).run('nft list ruleset')).toEqual({ stdout: '', stderr: '', exitCode: 0 });
   });
+
+  it('nft lists kube-proxy\'s table in nftables mode', () => {
+    const sh = node(scenario('', 'cni: {plugin: flannel}, kubeProxy: {mode: nftables}'));
+    expect(sh.run('nft list tables')).toEqual({ stdout: 'table ip kube-proxy\n', stderr: '', exitCode: 0 });
+    expect(sh.run('nft list ruleset').stdout).toMatch(/^table ip kube-proxy \{\n\tcomment "rules for kube-proxy"\n/);
+    expect(sh.run('nft list table ip kube-proxy').stdout).toContain('\tchain services {\n');
+    expect(sh.run('nft list table ip nat').exitCode).toBe(1);
+  });
 });
 
 describe('flow commands', () => {
