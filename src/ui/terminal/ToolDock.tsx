@@ -1,5 +1,5 @@
 /**
- * The dock under the canvas for the terminal and the compare view: two toggle buttons and,
+ * The dock under the canvas for the terminal, the compare view and the Reachability view: a toggle button each and,
  * when one is open, its panel — each loaded lazily so xterm and the shell stay out of the first
  * paint.
  */
@@ -8,8 +8,12 @@ import './terminal.css';
 
 const TerminalPanel = lazy(() => import('./TerminalPanel'));
 const ComparePanel = lazy(() => import('../compare/ComparePanel'));
+// issue 8: the Reachability view
+const ReachPanel = lazy(() => import('../reach/ReachPanel'));
 
-type Open = 'terminal' | 'compare' | null;
+type Open = 'terminal' | 'compare' | 'reach' | null;
+
+const PANEL_LABEL = { terminal: 'Terminal panel', compare: 'Compare panel', reach: 'Reachability panel' } as const;
 
 export function ToolDock() {
   const [open, setOpen] = useState<Open>(null);
@@ -23,10 +27,13 @@ export function ToolDock() {
         <button type="button" aria-pressed={open === 'compare'} onClick={() => toggle('compare')}>
           Compare
         </button>
+        <button type="button" aria-pressed={open === 'reach'} onClick={() => toggle('reach')}>
+          Reachability
+        </button>
       </div>
       {open && (
-        <section className="hs-dock" aria-label={open === 'terminal' ? 'Terminal panel' : 'Compare panel'}>
-          <Suspense fallback={<p className="hs-dock-loading">Loading…</p>}>{open === 'terminal' ? <TerminalPanel /> : <ComparePanel />}</Suspense>
+        <section className="hs-dock" aria-label={PANEL_LABEL[open]}>
+          <Suspense fallback={<p className="hs-dock-loading">Loading…</p>}>{open === 'terminal' ? <TerminalPanel /> : open === 'compare' ? <ComparePanel /> : <ReachPanel />}</Suspense>
         </section>
       )}
     </>

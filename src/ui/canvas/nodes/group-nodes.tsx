@@ -3,6 +3,7 @@ import { memo } from 'react';
 import type { Node, NodeProps } from '@xyflow/react';
 import type { GroupData, SegmentData } from '../layout-types';
 import { Handles } from './handles';
+import { PolicyShield } from '../../reach/PolicyShield'; // issue 8: NetworkPolicy shields
 
 export const K8sNodeGroup = memo(function K8sNodeGroup({ data }: NodeProps<Node<GroupData>>) {
   const info = data.ns.nodeInfo;
@@ -26,6 +27,7 @@ export const PodGroup = memo(function PodGroup({ data }: NodeProps<Node<GroupDat
       <div className="hs-group-head">
         <strong>{pod ? pod.name : data.ns.name}</strong>
         <span>{pod?.ip}</span>
+        {pod && <PolicyShield pod={`${pod.namespace}/${pod.name}`} />}
       </div>
       <ul className="hs-containers">
         {pod?.containers.map((c) => (
