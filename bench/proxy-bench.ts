@@ -1,10 +1,12 @@
 /**
  * kube-proxy benchmarks (issue 3): the iptables-save rendering of 10,000 Services × 10 endpoints
  * (target < 1 s: kube-proxy's full sync text, iptables-restore into the model, iptables-save
- * back out), and simulated packets per second through a 1,000-Service cluster in iptables mode
- * and in IPVS mode, with the mean number of rules evaluated per packet in each — the figure that
- * shows why iptables is O(n) (KUBE-SERVICES is walked top-down until the VIP's rule) and IPVS is
- * O(1) (one hash lookup; the few iptables rules it keeps match ipsets). Prints JSON lines.
+ * back out), and simulated packets per second through a 1,000-Service cluster in iptables,
+ * IPVS and nftables mode, with the mean number of rules evaluated per packet in each — the
+ * figure that shows why iptables is O(n) (KUBE-SERVICES is walked top-down until the VIP's rule)
+ * while IPVS (one hash lookup; the few iptables rules it keeps match ipsets) and nftables (a
+ * verdict-map lookup: `ip daddr . meta l4proto . th dport vmap @service-ips`) are O(1). For
+ * nftables the set/map elements looked up per packet are counted too. Prints JSON lines.
  */
 import type { EndpointSlice, Service } from '../src/core/k8s/types';
 import type { Flow } from '../src/core/trace/types';
@@ -69,7 +71,7 @@ function benchIptablesSave(): void {
 }
 
 /** A 3-node cluster with 1,000 ClusterIP Services in front of 6 web pods, in `mode`. */
-function serviceScenario(mode: 'iptables' | 'ipvs', n: number): string {
+function serviceScenario(mode: 'iptables' | 'ipvs' | 'nftables', n: number): string {
   const docs = [JSON.stringify({ apiVersion: 'hopscope/v1alpha1', kind: 'Cluster', metadata: { name: 'bench' }, spec: { nodes: 3, cni: { plugin: 'bridge' }, kubeProxy: { mode }, dns: false } })];
   docs.push(JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client' }, spec: { nodeName: 'node-1', containers: [{ name: 'c', image: 'alpine' }] } }));
   for (let i = 0; i < 6; i++) docs.push(JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `web${i}`, labels: { app: 'web' } }, spec: { nodeName: `node-${(i % 3) + 1}`, containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 8080 }] }] } }));
@@ -77,27 +79,31 @@ function serviceScenario(mode: 'iptables' | 'ipvs', n: number): string {
   return docs.join('\n---\n');
 }
 
-/** Rules evaluated by netfilter (and IPVS lookups) for one packet: the request's walk. */
-function rulesEvaluated(f: Flow): { all: number; dnatHook: number } {
+/** Rules evaluated by netfilter/nftables (and IPVS lookups) for one packet: the request's walk. */
+function rulesEvaluated(f: Flow): { all: number; dnatHook: number; elements: number } {
   let all = 0;
   let dnatHook = 0;
+  let elements = 0;
   for (const h of f.hops) {
-    const n = h.rule?.kind === 'iptables' || h.rule?.kind === 'ipvs' ? (h.rule.evaluated?.length ?? 0) : 0;
+    const kind = h.rule?.kind;
+    const n = kind === 'iptables' || kind === 'ipvs' || kind === 'nft' ? (h.rule!.evaluated?.length ?? 0) : 0;
     all += n;
+    elements += h.rule?.evaluated?.filter((e) => e.element !== undefined).length ?? 0;
     if (h.changed?.includes('ipv4.dst')) dnatHook = n;
   }
-  return { all, dnatHook };
+  return { all, dnatHook, elements };
 }
 
 function benchProxyModes(): void {
   const n = 1000;
-  for (const mode of ['iptables', 'ipvs'] as const) {
+  for (const mode of ['iptables', 'ipvs', 'nftables'] as const) {
     const model = loadScenario(serviceScenario(mode, n)).model!;
     const vips = model.services.filter((s) => s.metadata.name?.startsWith('svc')).map((s) => `${s.spec.clusterIP}:80`);
     const flows = 4000;
     for (let i = 0; i < 500; i++) traceFlow(model, { from: 'pod/client', to: vips[(i * 7919) % vips.length]! }, { index: i });
     let all = 0;
     let dnat = 0;
+    let elements = 0;
     let delivered = 0;
     const t0 = performance.now();
     for (let i = 0; i < flows; i++) {
@@ -107,9 +113,10 @@ function benchProxyModes(): void {
       const e = rulesEvaluated(r.flow);
       all += e.all;
       dnat += e.dnatHook;
+      elements += e.elements;
     }
     const ms = performance.now() - t0;
-    emit({ bench: 'proxy-mode', mode, services: n, flows, delivered, flows_per_s: Math.round((flows / ms) * 1000), packets_per_s: Math.round(((2 * flows) / ms) * 1000), mean_rules_evaluated_per_packet: +(all / flows).toFixed(1), mean_rules_in_the_dnat_decision: +(dnat / flows).toFixed(1), note: 'a flow = request packet + reply packet walked through the model; rules counted on the request packet (iptables rules in every hook, plus one IPVS lookup)' });
+    emit({ bench: 'proxy-mode', mode, services: n, flows, delivered, flows_per_s: Math.round((flows / ms) * 1000), packets_per_s: Math.round(((2 * flows) / ms) * 1000), mean_rules_evaluated_per_packet: +(all / flows).toFixed(1), mean_rules_in_the_dnat_decision: +(dnat / flows).toFixed(1), ...(mode === 'nftables' ? { mean_set_elements_looked_up_per_packet: +(elements / flows).toFixed(1) } : {}), note: 'a flow = request packet + reply packet walked through the model; rules counted on the request packet (iptables/nft rules in every hook, plus one IPVS lookup)' });
   }
 }
 
