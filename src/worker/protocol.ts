@@ -17,6 +17,8 @@ export interface NetnsRenderings {
   ipAddr: string;
   /** Only for namespaces with netfilter rules worth showing (nodes). */
   iptablesSave?: string;
+  /** `nft list ruleset`: only for namespaces with nftables tables (kube-proxy's nftables mode). */
+  nft?: string;
   bridgeFdb?: string;
   /** Pods only: the runtime's CNI calls (ADD lo, ADD eth0) with config and result JSON. */
   cni?: string;

@@ -40,7 +40,7 @@ export interface BridgeOptions {
 export function firstFlowToPlay(flows: FlowEntry[]): number {
   const delivered = (f: FlowEntry) => f.flow?.verdict === 'delivered';
   const tunnel = (f: FlowEntry) => !!f.flow?.hops.some((h) => h.stage === 'encap');
-  const dnat = (f: FlowEntry) => !!f.flow?.hops.some((h) => h.stage.startsWith('netfilter:nat') && (h.changed ?? []).includes('ipv4.dst'));
+  const dnat = (f: FlowEntry) => !!f.flow?.hops.some((h) => (h.stage.startsWith('netfilter:nat') || h.stage.startsWith('netfilter:nft')) && (h.changed ?? []).includes('ipv4.dst'));
   const lookup = (f: FlowEntry) => f.to.startsWith('DNS ');
   const picks = [(f: FlowEntry) => delivered(f) && tunnel(f) && dnat(f) && !lookup(f), (f: FlowEntry) => delivered(f) && tunnel(f), (f: FlowEntry) => !!f.flow];
   for (const p of picks) {
