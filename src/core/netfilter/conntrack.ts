@@ -103,40 +103,54 @@ export function tupleKey(protocol: IpProtocol, t: CtTuple): string {
 }
 
 /**
- * The forms a packet has between the two NAT manips of a connection that has both (kube-proxy's
- * NodePort and masqueraded ClusterIP traffic: DNAT in PREROUTING/OUTPUT, SNAT in POSTROUTING):
- * an original packet after DNAT but before SNAT, and a reply after un-SNAT (PREROUTING) but
- * before un-DNAT (POSTROUTING/INPUT). The kernel keeps the conntrack entry on the skb across
- * hooks; each hook here looks it up again, so these forms are indexed too.
+ * The keys of every form a packet of `e` can have, with its direction, in indexing order (a
+ * later key wins a clash). A packet may be seen before, between or after NAT: the forms between
+ * the two NAT manips of a connection that has both (kube-proxy's NodePort and masqueraded
+ * ClusterIP traffic: DNAT in PREROUTING/OUTPUT, SNAT in POSTROUTING) are an original packet
+ * after DNAT but before SNAT, and a reply after un-SNAT (PREROUTING) but before un-DNAT
+ * (POSTROUTING/INPUT). The kernel keeps the conntrack entry on the skb across hooks; each hook
+ * here looks it up again, so these forms are indexed too. Same strings as `tupleKey` of the
+ * half-NATed and inverted tuples, built without the intermediate tuple objects.
  */
-function halfNatted(e: ConntrackEntry): { original: CtTuple; reply: CtTuple } {
-  const original: CtTuple = { ...e.orig, dst: e.reply.src, dport: e.reply.sport };
-  const reply: CtTuple = { ...e.reply, dst: e.orig.src, dport: e.orig.sport };
-  return { original, reply };
+function entryKeys(e: ConntrackEntry): [string, string, string, string, string, string] {
+  const p = e.protocol;
+  const o = e.orig;
+  const r = e.reply;
+  return [
+    `${p} ${o.src} ${o.sport} ${r.src} ${r.sport}`, // half-NATed original
+    `${p} ${r.src} ${r.sport} ${o.src} ${o.sport}`, // half-NATed reply
+    `${p} ${r.dst} ${r.dport} ${r.src} ${r.sport}`, // inverse of the reply: original
+    `${p} ${o.dst} ${o.dport} ${o.src} ${o.sport}`, // inverse of the original: reply
+    `${p} ${o.src} ${o.sport} ${o.dst} ${o.dport}`, // original
+    `${p} ${r.src} ${r.sport} ${r.dst} ${r.dport}`, // reply
+  ];
 }
 
+/** Even positions of `entryKeys` are original-direction forms, odd ones reply forms. */
 function reindex(ct: ConntrackTable, e: ConntrackEntry): void {
-  // A packet may be seen before, between or after NAT: index every form of both directions.
-  const half = halfNatted(e);
-  ct.index.set(tupleKey(e.protocol, half.original), { entry: e, dir: 'original' });
-  ct.index.set(tupleKey(e.protocol, half.reply), { entry: e, dir: 'reply' });
-  ct.index.set(tupleKey(e.protocol, invertTuple(e.reply)), { entry: e, dir: 'original' });
-  ct.index.set(tupleKey(e.protocol, invertTuple(e.orig)), { entry: e, dir: 'reply' });
-  ct.index.set(tupleKey(e.protocol, e.orig), { entry: e, dir: 'original' });
-  ct.index.set(tupleKey(e.protocol, e.reply), { entry: e, dir: 'reply' });
+  const keys = entryKeys(e);
+  // Two shared, never-mutated hit records per entry instead of one per key.
+  const original = { entry: e, dir: 'original' as const };
+  const reply = { entry: e, dir: 'reply' as const };
+  for (let i = 0; i < 6; i++) ct.index.set(keys[i]!, i % 2 === 0 ? original : reply);
 }
 
 function unindex(ct: ConntrackTable, e: ConntrackEntry): void {
-  const half = halfNatted(e);
-  for (const t of [e.orig, e.reply, invertTuple(e.orig), invertTuple(e.reply), half.original, half.reply]) {
-    const k = tupleKey(e.protocol, t);
-    if (ct.index.get(k)?.entry === e) ct.index.delete(k);
+  for (const k of entryKeys(e)) if (ct.index.get(k)?.entry === e) ct.index.delete(k);
+}
+
+/** `tupleKey(p.protocol, packetTuple(p))` without building the tuple (one lookup per hook). */
+function packetKey(p: NfPacket): string {
+  if (p.protocol === 'icmp') {
+    const id = p.icmpId ?? 0;
+    return `icmp ${p.src} ${id} ${p.dst} ${id}`;
   }
+  return `${p.protocol} ${p.src} ${p.sport ?? 0} ${p.dst} ${p.dport ?? 0}`;
 }
 
 /** The entry a packet belongs to and its direction; expired entries are removed first. */
 export function lookupConntrack(ct: ConntrackTable, p: NfPacket, now: number): { entry: ConntrackEntry; dir: 'original' | 'reply' } | undefined {
-  const hit = ct.index.get(tupleKey(p.protocol, packetTuple(p)));
+  const hit = ct.index.get(packetKey(p));
   if (!hit) return undefined;
   // Strictly earlier: an entry killed at `now` (a RST) still serves the rest of that packet's hooks.
   if (hit.entry.confirmed && hit.entry.expires < now) {

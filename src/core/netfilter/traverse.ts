@@ -58,6 +58,28 @@ function ruleMatches(rule: Rule, ctx: PacketContext, src: number, dst: number, l
   return true;
 }
 
+/**
+ * The record of a rule walked, one object per (rule, matched) shared by every walk while the rule
+ * keeps its table, chain, index and text: a walk of n rules allocated n records before, and this
+ * list is the largest part of a trace. The records are never mutated after creation (consumers
+ * only read them), so sharing them between hops and traces is safe; they stay plain JSON data.
+ */
+interface WalkRecords {
+  no: EvaluatedRule;
+  yes: EvaluatedRule;
+}
+const records = new WeakMap<Rule, WalkRecords>();
+
+function recordOf(rule: Rule, text: string, table: Table['name'], chain: string, index: number, matched: boolean): EvaluatedRule {
+  let r = records.get(rule);
+  const c = r?.no;
+  if (!r || c!.index !== index || c!.chain !== chain || c!.table !== table || c!.text !== text) {
+    r = { no: { table, chain, index, text, matched: false }, yes: { table, chain, index, text, matched: true } };
+    records.set(rule, r);
+  }
+  return matched ? r.yes : r.no;
+}
+
 function policyOf(chain: Chain): TraverseResult {
   return { verdict: chain.policy ?? 'ACCEPT', byPolicy: true };
 }
@@ -80,9 +102,10 @@ export function traverseTable(table: Table, hook: string, ctx: PacketContext, lo
     }
     const index = frame.index++;
     const rule = frame.chain.rules[index]!;
+    // Rendering first also compiles a hand-built rule (its matches' parsed options) for matching.
     const text = renderRule(rule);
     const matched = ruleMatches(rule, ctx, src, dst, log);
-    const ev: EvaluatedRule = { table: table.name, chain: frame.chain.name, index, text, matched };
+    const ev = recordOf(rule, text, table.name, frame.chain.name, index, matched);
     log.evaluated.push(ev);
     if (!matched) continue;
     rule.packets++;
