@@ -22,7 +22,9 @@ export function RulePanel() {
   useEffect(() => {
     const el = box.current?.querySelector<HTMLElement>('.hs-rule-hit');
     const c = box.current;
-    if (el && c) c.scrollTop = el.offsetTop - c.clientHeight / 3;
+    // Measured against the box itself (offsetTop is relative to the inspector, not the <pre>), so
+    // the decided rule lands a third of the way down; repeated renders leave it there.
+    if (el && c) c.scrollTop += el.getBoundingClientRect().top - c.getBoundingClientRect().top - c.clientHeight / 3;
   });
   if (!cur) return <p className="hs-muted">No hop selected.</p>;
   const hop = cur.hop;
