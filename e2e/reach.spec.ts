@@ -11,6 +11,10 @@ test('Reachability: a denied cell plays its flow and stops on the policy drop @s
   await expect(app.shield('web')).toHaveAttribute('aria-label', /default\/allow-web-from-client.*default\/default-deny-ingress/);
   await expect(app.shield('db')).toHaveAttribute('aria-label', 'Selected by NetworkPolicy default/default-deny-ingress (ingress)');
 
+  // …and in the pod's details.
+  await app.canvas.locator('.hs-pod').filter({ hasText: 'db' }).first().click();
+  await expect(page.getByRole('region', { name: 'Details' })).toContainText('Selected by NetworkPolicy default/default-deny-ingress');
+
   await app.openView();
   // Rows and columns as `hopscope reach` prints them, one labelled button per cell (+ DNS).
   await expect(app.grid.getByRole('rowheader')).toHaveText(['default/client', 'default/db', 'default/web']);

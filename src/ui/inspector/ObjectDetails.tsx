@@ -1,6 +1,7 @@
 /** Details of the object clicked on the canvas: pod, node, device, segment. */
 import { useApp } from '../store/store';
 import { ServiceDetails } from './ServiceDetails';
+import { PodPoliciesItem } from '../reach/PolicyShield'; // issue 8: NetworkPolicies selecting the pod
 
 export function ObjectDetails() {
   const id = useApp((s) => s.selected);
@@ -40,6 +41,7 @@ export function ObjectDetails() {
             </li>
           ))}
           <li>labels {Object.entries(ns.pod.labels).map(([k, v]) => `${k}=${v}`).join(', ') || 'none'}</li>
+          <PodPoliciesItem pod={`${ns.pod.namespace}/${ns.pod.name}`} />
         </ul>
       )}
       {ns.nodeInfo && (

@@ -21,3 +21,9 @@ export const PolicyShield = memo(function PolicyShield({ pod }: { pod: string })
     </span>
   );
 });
+
+/** The pod's policies as a line of its details (issue 8); nothing when no policy selects it. */
+export function PodPoliciesItem({ pod }: { pod: string }) {
+  const shield = useApp((s) => shieldIndex(s.summary)?.get(pod));
+  return shield ? <li className="hs-pod-policies">{shield.label}</li> : null;
+}
