@@ -375,7 +375,7 @@ const hookChains = new WeakMap<NftTable, { size: number; byHook: Map<HookName, H
  * The base chains of `tables` registered at `hook` (family ip and inet: the model is IPv4), as
  * `HookChain`s for `runHook`, in priority order. Empty when there are none.
  */
-export function nftHookChains(tables: readonly NftTable[] | undefined, hook: HookName): HookChain[] {
+export function nftHookChains(tables: readonly NftTable[] | undefined, hook: HookName): readonly HookChain[] {
   if (!tables?.length) return [];
   const out: HookChain[] = [];
   for (const t of tables) {
@@ -390,9 +390,12 @@ export function nftHookChains(tables: readonly NftTable[] | undefined, hook: Hoo
       const id: NftTableId = `${t.family} ${t.name}`;
       list = t.chains
         .filter((c) => c.base?.hook === NFT_HOOK[hook] && c.base.type !== 'route')
-        .map((c) => ({ type: c.base!.type as 'filter' | 'nat', priority: c.base!.priority, table: id, chain: c.name, run: (ctx: PacketContext, log: TraverseLog) => walkNftChain(t, c, ctx, log) }));
+        .map((c) => ({ type: c.base!.type as 'filter' | 'nat', priority: c.base!.priority, table: id, chain: c.name, run: (ctx: PacketContext, log: TraverseLog) => walkNftChain(t, c, ctx, log) }))
+        .sort((a, b) => a.priority - b.priority);
       cached.byHook.set(hook, list);
     }
+    // One table (the usual case): its cached list as is, no allocation per packet.
+    if (tables.length === 1) return list;
     out.push(...list);
   }
   return out.sort((a, b) => a.priority - b.priority);
