@@ -189,3 +189,32 @@ describe('nftables mode: the seed experiment (fixtures/scenarios/service-test.ya
     expect(run(9)).not.toEqual(run(10));
   });
 });
+
+describe('nftables mode: LoadBalancer through the cloud box', () => {
+  function lb(spec: Spec): BuiltCluster {
+    return cluster().nodes(3).cni('bridge').raw(NFT_MODE).pod('web-1', { node: 'node-2', ports: [8080], labels: { app: 'web' } })
+      .raw(service('web', { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }], ...spec })).build();
+  }
+  const lbIp = (c: BuiltCluster) => c.model.services.find((s) => s.metadata.name === 'web')!.status!.loadBalancer!.ingress![0]!.ip!;
+
+  it('the node DNATs the LB IP via @service-ips → external-…, masquerades, and the reply comes home from the LB IP', () => {
+    const c = lb({});
+    const f = c.trace('external/client', `${lbIp(c)}:80`);
+    expect(f.verdict).toBe('delivered');
+    const dnat = dnatHop(f, 'prerouting')!;
+    expect(dnat.node).toMatch(/^node-/);
+    expect(dnat.rule!.evaluated!.some((e) => e.element?.startsWith(`${lbIp(c)} . tcp . 80 : goto external-`))).toBe(true);
+    expect(innerIp(delivered(f)).src).not.toBe(innerIp(f.hops[0]!.packet).src);
+    expect(innerIp(delivered(f.reply!))).toMatchObject({ src: lbIp(c), dst: innerIp(f.hops[0]!.packet).src });
+  });
+
+  it('loadBalancerSourceRanges: @firewall-ips sends outsiders to the firewall chain\'s drop; insiders pass', () => {
+    const denied = lb({ loadBalancerSourceRanges: ['198.51.100.0/24'] });
+    const f = denied.trace('external/client', `${lbIp(denied)}:80`);
+    expect(f.verdict).toBe('dropped');
+    const drop = f.hops.find((h) => h.rule?.kind === 'nft' && h.rule.text === 'ip saddr != 198.51.100.0/24 drop');
+    expect(drop?.stage).toBe('netfilter:nft/prerouting');
+    const allowed = lb({ loadBalancerSourceRanges: ['203.0.113.0/24'] });
+    expect(allowed.trace('external/client', `${lbIp(allowed)}:80`).verdict).toBe('delivered');
+  });
+});
