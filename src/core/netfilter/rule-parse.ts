@@ -218,6 +218,14 @@ function expandAddresses(rule: Rule, sel: Selectors): ParseResult<Rule[]> {
   if (!srcs.ok) return srcs;
   const dsts = parse(sel.dst, sel.dstNeg);
   if (!dsts.ok) return dsts;
+  // The common case (at most one -s and one -d address): the rule itself, no copies.
+  if (srcs.parsed.length === 1 && dsts.parsed.length === 1) {
+    const [s] = srcs.parsed;
+    const [d] = dsts.parsed;
+    if (s) rule.src = s;
+    if (d) rule.dst = d;
+    return { ok: true, parsed: [rule] };
+  }
   const rules: Rule[] = [];
   for (const s of srcs.parsed)
     for (const d of dsts.parsed) {

@@ -21,10 +21,11 @@ export interface IptablesSaveOptions {
 }
 
 function orderedChains(table: TableName, chains: Iterable<Chain>): Chain[] {
-  const list = [...chains];
-  const builtin = list.filter((c) => isBuiltinChain(table, c.name));
-  const user = list.filter((c) => !isBuiltinChain(table, c.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return [...builtin, ...user];
+  const builtin: Chain[] = [];
+  const user: Chain[] = [];
+  for (const c of chains) (isBuiltinChain(table, c.name) ? builtin : user).push(c);
+  user.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return builtin.concat(user);
 }
 
 /** The text iptables-save prints for `nf` (ends with a newline after the last COMMIT). */

@@ -32,9 +32,22 @@ export function base32Encode(bytes: Uint8Array): string {
   return out;
 }
 
+/**
+ * Hashes already computed, by key: every node's kube-proxy names the same chains on every sync
+ * (100 nodes × the same Services at compile). Bounded so a long session cannot grow it forever.
+ */
+const hashCache = new Map<string, string>();
+const HASH_CACHE_MAX = 1 << 18;
+
 /** First 16 characters of base32(sha256(key)): the variable part of every kube-proxy chain name. */
 export function chainHash(key: string): string {
-  return base32Encode(sha256(utf8ToBytes(key))).slice(0, 16);
+  let h = hashCache.get(key);
+  if (h === undefined) {
+    h = base32Encode(sha256(utf8ToBytes(key))).slice(0, 16);
+    if (hashCache.size >= HASH_CACHE_MAX) hashCache.clear();
+    hashCache.set(key, h);
+  }
+  return h;
 }
 
 /**

@@ -17,11 +17,24 @@ function endpointComment(text: string, largeCluster: boolean): string | undefine
   return largeCluster ? undefined : commentMatch(text);
 }
 
+/** `probabilityText` results by n. */
+const probabilities = new Map<number, string>();
+
 /**
  * `1/n` with ten decimals as Go's `%0.10f` prints it: exact decimal value, ties to even.
  * JS `toFixed` rounds ties up, which differs for n = 2048 (0.00048828125).
  */
 export function probabilityText(n: number): string {
+  // toFixed(100) per endpoint rule showed up in profiles; there are only a few distinct n.
+  let text = probabilities.get(n);
+  if (text === undefined) {
+    text = probabilityUncached(n);
+    if (probabilities.size < 4096) probabilities.set(n, text);
+  }
+  return text;
+}
+
+function probabilityUncached(n: number): string {
   const x = 1 / n;
   const exact = x.toFixed(100);
   const dot = exact.indexOf('.');

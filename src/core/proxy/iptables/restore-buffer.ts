@@ -35,9 +35,9 @@ export function declareChain(table: TableBuffer, name: string): void {
 
 /** Writes one line from fragments joined by spaces (empty ones skipped), e.g. `-A X`, matches, `-j Y`. */
 export function writeLine(table: TableBuffer, ...fragments: Word[]): void {
-  table.rules.push(
-    fragments.filter((w): w is string => typeof w === 'string' && w !== '').join(' '),
-  );
+  let line = '';
+  for (const w of fragments) if (typeof w === 'string' && w !== '') line = line === '' ? w : `${line} ${w}`;
+  table.rules.push(line);
 }
 
 /** Double-quotes a comment the way kube-proxy does (`"ns1/svc1:p80 cluster IP"`); no escaping. */
