@@ -66,3 +66,19 @@ describe('reach controller (in-thread worker)', () => {
     expect(store.getState().reach.status).toBe('ready');
   });
 });
+
+describe('reach controller: coalescing', () => {
+  it('runs one matrix at a time and folds the requests made meanwhile into one rerun with the latest controls', async () => {
+    const { createSimClient } = await import('../../worker/client');
+    let reaches = 0;
+    const counting = () => {
+      const c = createSimClient();
+      return { ...c, reach: (r?: Parameters<typeof c.reach>[0]) => (reaches++, c.reach(r)) };
+    };
+    const store = createAppStore({ text, summary });
+    ctl = createReachController(store, counting);
+    for (const port of [81, 82, 83, 84]) store.getState().setReachOptions({ port });
+    await until(() => store.getState().reach.status === 'ready' && store.getState().reach.matrix?.port === 84);
+    expect(reaches).toBe(2);
+  });
+});

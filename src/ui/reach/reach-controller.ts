@@ -9,7 +9,8 @@
  * index — the walk the matrix made.
  *
  * The matrix is recomputed whenever a new summary arrives without errors (an edit compiled) or
- * a control changes; a newer request wins. Above `AUTO_MAX` pods it waits to be asked.
+ * a control changes; requests made while one runs coalesce into a single rerun with the latest
+ * text and controls. Above `AUTO_MAX` pods it waits to be asked.
  */
 import type { StoreApi } from 'zustand';
 import { createSimClient, SupersededError } from '../../worker/client';
@@ -65,7 +66,25 @@ export function createReachController(store: StoreApi<AppState>, makeClient: () 
   const sim = () => (client ??= makeClient());
   const set = (p: Parameters<AppState['setReach']>[0]) => store.getState().setReach(p);
 
-  async function compute(force = false): Promise<void> {
+  // One matrix at a time: requests arriving meanwhile (typing, a control) coalesce into one rerun.
+  let running: Promise<void> | null = null;
+  let again: boolean | null = null;
+
+  function compute(force = false): Promise<void> {
+    if (running) {
+      again = !!again || force;
+      return running;
+    }
+    running = computeOnce(force).finally(() => {
+      running = null;
+      const rerun = again;
+      again = null;
+      if (rerun !== null) void compute(rerun);
+    });
+    return running;
+  }
+
+  async function computeOnce(force: boolean): Promise<void> {
     const s = store.getState();
     if (!s.summary || s.hasErrors) return;
     const g = ++gen;
