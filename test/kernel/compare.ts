@@ -142,7 +142,9 @@ export function newSimEntries(model: ClusterModel, before: Map<string, Set<numbe
     const old = before.get(ns.id) ?? new Set();
     out.set(
       netnsNameFor(ns, prefix),
-      [...ns.conntrack.entries.values()].filter((e) => e.confirmed && !old.has(e.id)),
+      // A RST on a never-assured TCP connection kills its entry (the simulator expires it at
+      // once, so `conntrack -L` no longer lists it); the map keeps it until the next lookup.
+      [...ns.conntrack.entries.values()].filter((e) => e.confirmed && !old.has(e.id) && !(e.tcpState === 'CLOSE' && !e.assured)),
     );
   }
   return out;

@@ -39,26 +39,7 @@ import { conntrackSnapshot, kernelCtKeys, newSimEntries, simCtKeys, simDevices }
  * the summary (and the list should shrink as the simulator is fixed). Matching is on the
  * scenario name, the request and the kind of disagreement, never on loosened values.
  */
-const KNOWN: { scenario: RegExp; line: RegExp; cause: string }[] = [
-  {
-    scenario: /./,
-    line: /→ pod\/default\/b:81 \(tcp\): conntrack in /,
-    cause:
-      'connection refused: Linux answers the SYN with a RST and, because a RST is the only reply, nf_conntrack_proto_tcp kills the entry at once (and the RST crosses the tunnel back, leaving an outer UDP entry); the simulator walks no RST, so it keeps the SYN_SENT entry and has no reply-direction tunnel entry',
-  },
-  {
-    scenario: /./,
-    line: /^node\/node-1 → node:node-1:30080 \(tcp\): (outcome|conntrack|devices|peer)/,
-    cause:
-      'a node connecting to its own NodePort: datapath/ip-output.ts takes the "local" branch (route to an own address), runs OUTPUT, where KUBE-NODEPORTS DNATs to a remote pod, but does not route again (ip_route_me_harder) — it masquerades to 127.0.0.1 out of lo and loops the packet back; Linux re-routes after the DNAT and masquerades to the real egress address',
-  },
-  {
-    scenario: /^kubenet-/,
-    line: /^pod\/h → svc:hp \(tcp\): /,
-    cause:
-      'hairpin through a Service on a bridge whose port has no hairpin mode (kubenet): with bridge-nf-call-iptables, br_netfilter DNATs in the bridge and, the new destination being behind the same bridge, bridges the frame back out of its ingress port (no routing, no TTL decrement), which a port without hairpin mode drops; the simulator routes it up through the IP stack and delivers it',
-  },
-];
+const KNOWN: { scenario: RegExp; line: RegExp; cause: string }[] = [];
 
 const missing = missingCapabilities();
 const CI = process.env.CI === 'true';
@@ -136,7 +117,9 @@ function setDiff(a: Set<string>, b: Set<string>): string {
   return `simulator only: [${only(a, b).join(', ')}]; kernel only: [${only(b, a).join(', ')}]`;
 }
 
-const SIM_LB_SAMPLES = 400;
+// Large enough that the test's noise is the kernel's 400 requests, not the simulator's sample:
+// the two shares then differ by more than 10 points with a probability of about 3e-4.
+const SIM_LB_SAMPLES = 2000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -150,11 +133,13 @@ async function compareFlow(p: Planned, model: ClusterModel, prefix: string, caps
   const [got] = runClient(src, { protocol: p.req.protocol, ip, port, sport: clientPort(f) });
   const t1 = Date.now() * 1000 + 50_000;
   // Wait until every capture has written what it saw (a busy machine delays tcpdump a little).
+  // Stable means unchanged for three reads in a row: under load one quiet 100 ms proved too short.
   let seenCount = -1;
-  for (let i = 0; i < 15; i++) {
+  let stableReads = 0;
+  for (let i = 0; i < 40 && stableReads < 3; i++) {
     await sleep(100);
     const n = readCaptures(caps).filter((c) => c.t >= t0).length;
-    if (n === seenCount) break;
+    stableReads = n === seenCount && n > 0 ? stableReads + 1 : 0;
     seenCount = n;
   }
   const out: string[] = [];
@@ -188,7 +173,7 @@ function snatted(f: Flow): boolean {
   return f.hops.some((h) => h.changed?.some((c) => c === 'ipv4.src' || c.endsWith('.sport')) === true);
 }
 
-/** 200 requests to a load-balanced service: every endpoint reached, shares within ±10 points. */
+/** 400 requests (the issue asks for at least 200) to a load-balanced service: every endpoint reached, shares within ±10 points. */
 function compareShares(p: Planned, model: ClusterModel, prefix: string): string[] {
   const f = p.flow!;
   const src = netnsNameFor(model.netns.get(f.hops[0]!.netns)!, prefix);
@@ -214,7 +199,10 @@ interface TsharkRow {
   [field: string]: string;
 }
 
-const FIELDS = ['frame.number', 'ip.src', 'ip.dst', 'ip.ttl', 'tcp.srcport', 'tcp.dstport', 'udp.srcport', 'udp.dstport', 'vxlan.vni', '_ws.malformed', '_ws.expert.severity', 'ip.checksum.status', 'tcp.checksum.status', 'udp.checksum.status', 'icmp.checksum.status'];
+/** Joins a field's repeated values; not a comma, which hop explanations (packet comments) contain. */
+const AGG = '~';
+
+const FIELDS = ['frame.number', 'ip.src', 'ip.dst', 'ip.ttl', 'tcp.srcport', 'tcp.dstport', 'udp.srcport', 'udp.dstport', 'vxlan.vni', '_ws.malformed', '_ws.expert.severity', '_ws.expert.message', 'ip.checksum.status', 'tcp.checksum.status', 'udp.checksum.status', 'icmp.checksum.status'];
 
 /**
  * tshark over the pcapng of all single flows: decodes cleanly, and says what the trace says.
@@ -225,7 +213,7 @@ const FIELDS = ['frame.number', 'ip.src', 'ip.dst', 'ip.ttl', 'tcp.srcport', 'tc
 function checkPcap(flows: Flow[], dir: string): string[] {
   const file = join(dir, 'trace.pcapng');
   writeFileSync(file, flowPcapng(flows));
-  const args = ['-r', file, '-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE', '-o', 'tcp.analyze_sequence_numbers:FALSE', '-o', 'arp.detect_duplicate_ips:FALSE', '-d', 'udp.port==8472,vxlan', '-T', 'fields', '-E', 'separator=|', '-E', 'occurrence=a', ...FIELDS.flatMap((f) => ['-e', f])];
+  const args = ['-r', file, '-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE', '-o', 'tcp.analyze_sequence_numbers:FALSE', '-o', 'arp.detect_duplicate_ips:FALSE', '-d', 'udp.port==8472,vxlan', '-T', 'fields', '-E', 'separator=|', '-E', 'occurrence=a', '-E', `aggregator=${AGG}`, ...FIELDS.flatMap((f) => ['-e', f])];
   const text = execFileSync(TSHARK, args, { encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'pipe'] });
   const rows: TsharkRow[] = text
     .trim()
@@ -239,11 +227,15 @@ function checkPcap(flows: Flow[], dir: string): string[] {
     if (!row) return;
     const where = `packet ${i + 1} (${r.interfaceName}, ${r.hop.stage})`;
     if (row['_ws.malformed']) out.push(`${where}: malformed`);
-    for (const f of ['ip.checksum.status', 'tcp.checksum.status', 'udp.checksum.status', 'icmp.checksum.status']) if (row[f]!.split(',').some((s) => s !== '' && s !== '1')) out.push(`${where}: ${f} ${row[f]}`);
-    const worst = Math.max(0, ...row['_ws.expert.severity']!.split(',').filter(Boolean).map(Number));
-    if (worst >= 0x600000) out.push(`${where}: expert severity 0x${worst.toString(16)}`);
+    for (const f of ['ip.checksum.status', 'tcp.checksum.status', 'udp.checksum.status', 'icmp.checksum.status']) if (row[f]!.split(AGG).some((s) => s !== '' && s !== '1')) out.push(`${where}: ${f} ${row[f]}`);
+    // Wireshark flags every RST with a warning-level "Connection reset (RST)": that one is the
+    // point of a refused connection, not a defect of the packet. Any other warning counts.
+    const severities = row['_ws.expert.severity']!.split(AGG).filter(Boolean).map(Number);
+    const messages = (row['_ws.expert.message'] ?? '').split(AGG);
+    const worst = Math.max(0, ...severities.filter((_, k) => !/^Connection reset \(RST\)$/.test(messages[k] ?? '')));
+    if (worst >= 0x600000) out.push(`${where}: expert severity 0x${worst.toString(16)} (${messages.join('; ')})`);
     const hs = r.hop.packet.headers;
-    const list = (pick: (h: (typeof hs)[number]) => string | undefined) => hs.map(pick).filter((v): v is string => v !== undefined).join(',');
+    const list = (pick: (h: (typeof hs)[number]) => string | undefined) => hs.map(pick).filter((v): v is string => v !== undefined).join(AGG);
     const want: Record<string, string> = {
       'ip.src': list((h) => (h.kind === 'ipv4' ? h.src : undefined)),
       'ip.dst': list((h) => (h.kind === 'ipv4' ? h.dst : undefined)),

@@ -111,7 +111,7 @@ function families(): { id: string; docs: string[]; flows: CorpusFlow[] }[] {
         { from: 'pod/a', to: 'svc:one', protocol: 'tcp' },
         { from: 'node/node-1', to: 'svc:one', protocol: 'tcp' },
         { from: 'pod/a', to: 'svc:empty', protocol: 'tcp' },
-        { from: 'pod/a', to: 'svc:lb', protocol: 'tcp', lb: 200 },
+        { from: 'pod/a', to: 'svc:lb', protocol: 'tcp', lb: 400 },
       ],
     },
     {
