@@ -86,13 +86,16 @@ function ruleRef(r: HookResult): RuleRef | undefined {
     table: d.table,
     chain: d.chain,
     index: d.index,
-    evaluated: r.evaluated.map((e) => ({ table: e.table, chain: e.chain, index: e.index, text: e.text, matched: e.matched, ...(e.element !== undefined ? { element: e.element } : {}) })),
+    // iptables records are shared, never-mutated objects of exactly this shape (traverse.ts):
+    // reuse them; copy only records that carry an `element` key (nftables lookups).
+    evaluated: r.evaluated.map((e) => ('element' in e ? { table: e.table, chain: e.chain, index: e.index, text: e.text, matched: e.matched, ...(e.element !== undefined ? { element: e.element } : {}) } : e)),
   };
 }
 
 function explainHook(ns: Netns, hook: HookName, r: HookResult, rule: RuleRef | undefined): string {
   const n = r.evaluated.length;
-  const lookups = r.evaluated.filter((e) => e.element !== undefined).length;
+  let lookups = 0;
+  for (const e of r.evaluated) if (e.element !== undefined) lookups++;
   const walked = `${n} rule${n === 1 ? '' : 's'} evaluated${lookups ? `; ${lookups} set/map lookup${lookups === 1 ? '' : 's'}, one hash lookup each` : ''}`;
   const nat = r.nat;
   if (r.verdict === 'DROP') {
@@ -111,12 +114,19 @@ function explainHook(ns: Netns, hook: HookName, r: HookResult, rule: RuleRef | u
   return `${ns.id} ${hook}: ${walked}, none changed the packet; accepted.`;
 }
 
+/** A namespace's HookEnv plus whether it has any rules, both fixed for the walk. */
+interface WalkEnv extends HookEnv {
+  /** `hasRules(ns)`: rules never change during a walk (faults and syncs run between walks). */
+  active: boolean;
+}
+
 /** The host facts netfilter asks about, built once per namespace and walk. */
-function hookEnv(ctx: WalkContext, ns: Netns): HookEnv {
+function hookEnv(ctx: WalkContext, ns: Netns): WalkEnv {
   const cache = (ctx.envs ??= new Map<string, HookEnv>());
-  let env = cache.get(ns.id);
+  let env = cache.get(ns.id) as WalkEnv | undefined;
   if (!env) {
     env = {
+      active: hasRules(ns),
       isLocal: (ip) => findLocalAddress(ns, ipv4ToInt(ip)) !== undefined,
       // inet_select_addr: the device's address, else the first global one of the namespace
       // (MASQUERADE out of an addressless Calico cali* veth takes the node's eth0 address).
@@ -138,7 +148,9 @@ function hookEnv(ctx: WalkContext, ns: Netns): HookEnv {
 
 /** Runs `hook` in `ns` on `p`. */
 export function nfHook(ctx: WalkContext, ns: Netns, hook: HookName, p: Packet, io: { in?: string; out?: string; bridged?: boolean; physIn?: string; physOut?: string }): HookOutcome {
-  if (!hasRules(ns)) return { packet: p, verdict: 'ACCEPT' };
+  // Scanning every chain of every table per hook showed up in trace profiles: once per walk.
+  const env = hookEnv(ctx, ns);
+  if (!env.active) return { packet: p, verdict: 'ACCEPT' };
   const before = toNf(p);
   const input: HookInput = { hook, packet: before };
   if (io.in) input.inIface = io.in;
@@ -146,16 +158,17 @@ export function nfHook(ctx: WalkContext, ns: Netns, hook: HookName, p: Packet, i
   if (io.bridged) input.bridged = true;
   if (io.physIn) input.physInIface = io.physIn;
   if (io.physOut) input.physOutIface = io.physOut;
-  const result = runHook(ns.netfilter, ns.conntrack, input, hookEnv(ctx, ns), ns.nftables ? nftHookChains(ns.nftables, hook) : undefined);
+  const result = runHook(ns.netfilter, ns.conntrack, input, env, ns.nftables ? nftHookChains(ns.nftables, hook) : undefined);
   const { packet, changed } = applyNf(p, before, result.packet);
   if (!result.evaluated.length && !result.nat && result.verdict === 'ACCEPT') return { packet, verdict: 'ACCEPT', result };
   const table = result.decided?.table ?? (result.nat ? 'nat' : (result.evaluated[0]?.table ?? 'filter'));
   const rule = ruleRef(result);
   const stage = isNft(table) ? `netfilter:nft/${hook.toLowerCase()}` : `netfilter:${table}/${hook}`;
-  const draft = hop(ns, stage, packet, explainHook(ns, hook, result, rule), {
-    ...((hook === 'PREROUTING' || hook === 'INPUT' ? io.in : io.out ?? io.in) !== undefined ? { device: (hook === 'PREROUTING' || hook === 'INPUT' ? io.in : io.out ?? io.in)! } : {}),
-    ...(changed.length ? { changed } : {}),
-    ...(rule ? { rule } : {}),
-  });
+  const device = hook === 'PREROUTING' || hook === 'INPUT' ? io.in : (io.out ?? io.in);
+  const extra: { device?: string; changed?: string[]; rule?: RuleRef } = {};
+  if (device !== undefined) extra.device = device;
+  if (changed.length) extra.changed = changed;
+  if (rule) extra.rule = rule;
+  const draft = hop(ns, stage, packet, explainHook(ns, hook, result, rule), extra);
   return { packet, verdict: result.verdict, result, hop: draft };
 }

@@ -68,14 +68,23 @@ interface WalkRecords {
   no: EvaluatedRule;
   yes: EvaluatedRule;
 }
-const records = new WeakMap<Rule, WalkRecords>();
+
+/**
+ * Where a rule keeps its records: a symbol-keyed, non-enumerable property, so JSON, equality in
+ * tests and structuredClone never see it (a WeakMap lookup per rule walked cost more than the
+ * rest of the rule's evaluation at 1,000 Services).
+ */
+const RECORDS: unique symbol = Symbol('walk records');
+type WithRecords = Rule & { [RECORDS]?: WalkRecords };
 
 function recordOf(rule: Rule, text: string, table: Table['name'], chain: string, index: number, matched: boolean): EvaluatedRule {
-  let r = records.get(rule);
+  const holder = rule as WithRecords;
+  let r = holder[RECORDS];
   const c = r?.no;
   if (!r || c!.index !== index || c!.chain !== chain || c!.table !== table || c!.text !== text) {
     r = { no: { table, chain, index, text, matched: false }, yes: { table, chain, index, text, matched: true } };
-    records.set(rule, r);
+    if (RECORDS in holder) holder[RECORDS] = r;
+    else Object.defineProperty(holder, RECORDS, { value: r, writable: true, configurable: true, enumerable: false });
   }
   return matched ? r.yes : r.no;
 }
