@@ -58,7 +58,9 @@ export function bridgeAdd(ctx: CniContext, args: CniArgs, conf: BridgeConf): Cni
     return { cniVersion: conf.cniVersion, code: 100, msg: `container veth name provided (${args.ifname}) already exists` };
   }
   // 1. Ensure the bridge (created lazily with the first pod), MAC pinned.
-  const br = createBridge(host, conf.bridge, macFor(seed, node.name, conf.bridge), conf.mtu);
+  // (Its MAC is derived only when the bridge is new: every later pod finds it.)
+  const existing = getDevice(host, conf.bridge);
+  const br = existing?.kind === 'bridge' ? existing : createBridge(host, conf.bridge, macFor(seed, node.name, conf.bridge), conf.mtu);
   // 4 (IPAM runs before addresses are configured; on failure the veth is undone).
   const ipam = ipamState(ctx.model, node.name, conf);
   if (!ipam) return { cniVersion: conf.cniVersion, code: 7, msg: 'Invalid Configuration', details: `invalid subnet ${conf.subnet}` };

@@ -52,7 +52,18 @@ function sfc32(a: number, b: number, c: number, d: number): Rng {
 export function createRng(seed: number, ...labels: (string | number)[]): Rng {
   const key = labels.join('\u0000');
   const s = seed >>> 0;
-  return sfc32(hashString(key, s ^ 0x9e3779b9), hashString(key, s + 0x85ebca6b), hashString(key, s ^ 0xc2b2ae35), s);
+  // hashString(key, …) under three seeds, in one pass over the key (compile derives a few
+  // generators per pod for names and MACs).
+  let a = (s ^ 0x9e3779b9) >>> 0;
+  let b = (s + 0x85ebca6b) >>> 0;
+  let c = (s ^ 0xc2b2ae35) >>> 0;
+  for (let i = 0; i < key.length; i++) {
+    const ch = key.charCodeAt(i);
+    a = Math.imul(a ^ ch, 0x01000193) >>> 0;
+    b = Math.imul(b ^ ch, 0x01000193) >>> 0;
+    c = Math.imul(c ^ ch, 0x01000193) >>> 0;
+  }
+  return sfc32(a, b, c, s);
 }
 
 /** `n` lowercase hex digits derived deterministically from the labels. */
@@ -66,7 +77,11 @@ export function hexId(seed: number, n: number, ...labels: (string | number)[]): 
 /** A locally administered unicast MAC (second hex digit 2, 6, a or e), as random Linux MACs are. */
 export function macFor(seed: number, ...labels: (string | number)[]): string {
   const rng = createRng(seed, 'mac', ...labels);
-  const bytes = [0, 0, 0, 0, 0, 0].map(() => rng.int(0, 255));
-  bytes[0] = (bytes[0]! & 0xfe) | 0x02;
-  return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
+  let out = '';
+  for (let i = 0; i < 6; i++) {
+    let b = rng.int(0, 255);
+    if (i === 0) b = (b & 0xfe) | 0x02;
+    out += (i ? ':' : '') + (b < 16 ? '0' : '') + b.toString(16);
+  }
+  return out;
 }
