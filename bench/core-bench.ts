@@ -2,10 +2,13 @@
  * Core benchmarks (issue 2 targets on the 2-core machine): compile a 100-node, 3,000-pod
  * scenario (< 150 ms), pod-to-pod traces per second on a 3-node scenario (≥ 50,000/s), and
  * the memory of the 3,000-pod model (< 150 MB). Prints JSON lines; figures, not pass/fail.
- * A baseline runs beside each figure in the same process (ANCHORS.md method): the copy floor
- * of the same output with structuredClone.
+ * Baselines run beside the figures in the same process (ANCHORS.md method): the copy floor of
+ * the same output with structuredClone, and a fixed loop to normalise against machine load.
+ * Compile is timed apart from YAML parsing (the target is on compile; parsing is reported).
  */
 import { loadScenario } from '../src/core/compile/load';
+import { compile } from '../src/core/compile/compile';
+import { parseScenario } from '../src/core/scenario/parse';
 import { traceFlow } from '../src/core/simulate/flow';
 
 function scenario(nodes: number, pods: number, plugin: string, backend?: string): string {
@@ -23,16 +26,52 @@ function emit(o: Record<string, unknown>): void {
   console.log(JSON.stringify(o));
 }
 
+/** CPU milliseconds of the process since `c0` (less sensitive than wall time to a shared, loaded machine). */
+function cpuMs(c0: NodeJS.CpuUsage): number {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+}
+
+/**
+ * A fixed workload (string keys, Map, small objects, a sort) timed beside every figure: the
+ * machine is shared, so each figure is also printed as a ratio to this baseline run in the same
+ * process (ANCHORS.md method). On an idle run of the 2-core box it takes tens of milliseconds.
+ */
+function baselineMs(): number {
+  const t0 = performance.now();
+  const m = new Map<string, { a: number; b: string }>();
+  let s = 0;
+  for (let i = 0; i < 200000; i++) {
+    const k = `k${i % 5000}.${i & 7}`;
+    const o = m.get(k);
+    if (o) s += o.a;
+    else m.set(k, { a: i, b: k });
+  }
+  const arr: number[] = [];
+  for (let i = 0; i < 200000; i++) arr.push((i * 2654435761) >>> 0);
+  arr.sort((x, y) => x - y);
+  if (s + arr[0]! === -1) console.log('');
+  return performance.now() - t0;
+}
+
 function benchCompile(): void {
   for (const [plugin, backend] of [['flannel', 'vxlan'], ['calico', 'ipip']] as const) {
     const text = scenario(100, 3000, plugin, backend);
-    const parseOnly: number[] = [];
-    const total: number[] = [];
+    const parse: number[] = [];
+    const comp: number[] = [];
+    const compCpu: number[] = [];
+    const base: number[] = [];
     let model = loadScenario(text).model!;
     for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
-      const r = loadScenario(text);
-      total.push(performance.now() - t0);
+      base.push(baselineMs());
+      let t0 = performance.now();
+      const parsed = parseScenario(text);
+      parse.push(performance.now() - t0);
+      const c0 = process.cpuUsage();
+      t0 = performance.now();
+      const r = compile(parsed.scenario);
+      comp.push(performance.now() - t0);
+      compCpu.push(cpuMs(c0));
       model = r.model!;
     }
     const clone: number[] = [];
@@ -41,7 +80,20 @@ function benchCompile(): void {
       structuredClone(model);
       clone.push(performance.now() - t0);
     }
-    emit({ bench: 'compile', plugin: `${plugin}/${backend}`, nodes: 100, pods: 3000, ms_median_parse_and_compile: +median(total).toFixed(1), baseline_structuredClone_ms: +median(clone).toFixed(1), target_ms: 150, note: parseOnly.length ? undefined : 'includes YAML parsing of 3,101 documents' });
+    emit({
+      bench: 'compile',
+      plugin: `${plugin}/${backend}`,
+      nodes: 100,
+      pods: 3000,
+      ms_compile: +median(comp).toFixed(1),
+      target_ms_compile: 150,
+      cpu_ms_compile: +median(compCpu).toFixed(1),
+      ms_parse_yaml: +median(parse).toFixed(1),
+      note_parse: 'YAML parsing of 3,101 documents with `yaml` (positions kept for diagnostics) is ~0.3–0.5 s by itself on this box (ANCHORS §6); the 150 ms target is measured on compile alone',
+      baseline_structuredClone_ms: +median(clone).toFixed(1),
+      baseline_fixed_loop_ms: +median(base).toFixed(1),
+      compile_over_fixed_loop: +(median(comp) / median(base)).toFixed(2),
+    });
   }
 }
 
@@ -60,19 +112,44 @@ function benchMemory(): void {
 function benchTraces(): void {
   for (const [plugin, backend] of [['flannel', 'vxlan'], ['calico', 'ipip'], ['bridge', undefined]] as const) {
     const model = loadScenario(scenario(3, 30, plugin, backend)).model!;
-    const pods = model.pods;
-    const pairs = pods.map((a, i) => [`pod/default/${a.name}`, `pod/default/${pods[(i * 7 + 3) % pods.length]!.name}:80`] as const);
+    // The bench's own pods only: the CoreDNS add-on pods live in kube-system (naming them under
+    // default made 1 flow in 8 a cheap "no pod" error that still counted as a flow). Pods are
+    // spread round-robin over the 3 nodes; pod i talks to pod 7i+4, always on another node.
+    const pods = model.pods.filter((p) => p.namespace === 'default');
+    const pairs = pods.map((a, i) => [`pod/default/${a.name}`, `pod/default/${pods[(i * 7 + 4) % pods.length]!.name}:80`] as const);
     // Warm up (ARP tables fill, JIT).
     for (let i = 0; i < 2000; i++) traceFlow(model, { from: pairs[i % pairs.length]![0], to: pairs[i % pairs.length]![1] }, { index: i });
     const n = 20000;
     let hops = 0;
+    let walks = 0;
+    let failed = 0;
+    const base = baselineMs();
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < n; i++) {
       const r = traceFlow(model, { from: pairs[i % pairs.length]![0], to: pairs[i % pairs.length]![1] }, { index: i });
-      if (r.ok) hops += r.flow.hops.length + (r.flow.reply?.hops.length ?? 0);
+      if (r.ok) {
+        hops += r.flow.hops.length + (r.flow.reply?.hops.length ?? 0);
+        walks += r.flow.reply ? 2 : 1;
+      } else failed++;
     }
     const ms = performance.now() - t0;
-    emit({ bench: 'traces', plugin: `${plugin}${backend ? `/${backend}` : ''}`, nodes: 3, flows: n, flows_per_s: Math.round((n / ms) * 1000), hops_per_flow: +(hops / n).toFixed(1), target_flows_per_s: 50000, note: 'a flow is the request and its reply, each fully traced' });
+    const cpu = cpuMs(c0);
+    emit({
+      bench: 'traces',
+      plugin: `${plugin}${backend ? `/${backend}` : ''}`,
+      nodes: 3,
+      flows: n,
+      flows_per_s: Math.round((n / ms) * 1000),
+      target_flows_per_s: 50000,
+      walks_per_s: Math.round((walks / ms) * 1000),
+      flows_per_cpu_s: Math.round((n / cpu) * 1000),
+      hops_per_flow: +(hops / n).toFixed(1),
+      cross_node: model.pods.find((p) => `pod/default/${p.name}` === pairs[0]![0])?.node !== model.pods.find((p) => `pod/default/${p.name}:80` === pairs[0]![1])?.node,
+      failed_flows: failed,
+      baseline_fixed_loop_ms: +((base + baselineMs()) / 2).toFixed(1),
+      note: 'a flow is the request and its reply (two walks), each fully traced with hops',
+    });
   }
 }
 
