@@ -62,6 +62,10 @@ export function simDevices(model: ClusterModel, hops: readonly Hop[], prefix: st
       case 'deliver':
         real(h.netns, h.device);
         return;
+      case 'drop':
+        // A refused connection reached the device it was refused at (no listener there).
+        if (/^Nothing listens on/.test(h.explain)) real(h.netns, h.device);
+        return;
       case 'bridge': {
         const br = ns?.devices.find((x) => x.name === h.device);
         const up = br !== undefined && h.rule?.text.startsWith(`${br.mac} dev ${br.name} vlan 1 master`) === true;

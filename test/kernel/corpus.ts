@@ -3,6 +3,9 @@
  * five traffic families. IPIP (Calico `ipip`) and kube-proxy IPVS mode are listed as skipped
  * with the reason: this kernel has no CONFIG_NET_IPIP and no IPVS.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import type { ClusterModel } from '../../src/core/model/types';
 
 export interface CniConfig {
@@ -128,11 +131,11 @@ function families(): { id: string; docs: string[]; flows: CorpusFlow[] }[] {
   ];
 }
 
-/** Every scenario of the corpus (7 CNI configurations × 5 families = 35). */
+/** Every scenario of the corpus: 7 CNI configurations × 5 families = 35, then the runnable lessons. */
 export function corpus(): CorpusScenario[] {
   const out: CorpusScenario[] = [];
   for (const c of CNI_CONFIGS) for (const f of families()) out.push({ name: `${c.id}/${f.id}`, yaml: [cluster(c), ...f.docs].join('\n---\n') + '\n', flows: f.flows });
-  return out;
+  return [...out, ...lessonCorpus().scenarios];
 }
 
 /** `svc:NAME` → `CLUSTERIP:80`, `node:NAME:PORT` → `NODEIP:PORT`; others unchanged. */
@@ -150,4 +153,48 @@ export function resolveTarget(model: ClusterModel, to: string): string {
     return `${node.ip}:${port}`;
   }
   return to;
+}
+
+/**
+ * The built-in lessons the kernel can run: each lesson's own scenario and Traffic requests.
+ * A lesson is left out, with its reason, when it needs what this kernel or the export lacks
+ * (IPIP, IPVS — which also backs the cloud load balancer box —, the userspace proxy process),
+ * and a request is left out when its target is a DNS name (the exported cluster runs port
+ * listeners, not CoreDNS).
+ */
+export function lessonCorpus(): { scenarios: CorpusScenario[]; skipped: { id: string; reason: string }[] } {
+  const root = join(__dirname, '..', '..', 'src', 'lessons');
+  const scenarios: CorpusScenario[] = [];
+  const skipped: { id: string; reason: string }[] = [];
+  for (const id of readdirSync(root).filter((d) => /^\d\d-/.test(d)).sort()) {
+    const yaml = readFileSync(join(root, id, 'scenario.yaml'), 'utf8');
+    const docs = parseAllDocuments(yaml).map((d) => d.toJS() as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const cluster = docs.find((d) => d?.kind === 'Cluster')?.spec ?? {};
+    const why =
+      cluster.cni?.plugin === 'calico' && (cluster.cni?.backend ?? 'ipip') === 'ipip'
+        ? 'Calico IPIP: this kernel has no CONFIG_NET_IPIP'
+        : ['ipvs', 'nftables', 'userspace'].includes(cluster.kubeProxy?.mode)
+          ? `kube-proxy ${cluster.kubeProxy.mode} mode: the export builds iptables-mode nodes only (no IPVS here, no nft or userspace proxy process)`
+          : docs.some((d) => d?.kind === 'Service' && d.spec?.type === 'LoadBalancer')
+            ? 'a LoadBalancer Service: the cloud load balancer box forwards with IPVS, which this kernel lacks'
+            : undefined;
+    if (why) {
+      skipped.push({ id: `lesson/${id}`, reason: why });
+      continue;
+    }
+    const flows: CorpusFlow[] = [];
+    for (const t of docs.filter((d) => d?.kind === 'Traffic'))
+      for (const r of t.spec?.requests ?? []) {
+        const raw = String(r.to);
+        // A URL loses its scheme and path; pod/NS/NAME:PORT references keep their slashes.
+        const to = /^[a-z]+:\/\//i.test(raw) ? raw.replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '') : raw;
+        const host = to.replace(/:\d+$/, '');
+        if (!/^(\d+\.){3}\d+$/.test(host) && !/^(pod|node)\//.test(host)) continue; // a DNS name
+        if (!/:\d+$/.test(to)) continue; // ICMP is not in the kernel client
+        flows.push({ from: String(r.from), to, protocol: String(r.protocol ?? 'TCP').toLowerCase() === 'udp' ? 'udp' : 'tcp' });
+      }
+    if (!flows.length) skipped.push({ id: `lesson/${id}`, reason: 'every request names a Service by DNS (the exported cluster has no CoreDNS)' });
+    else scenarios.push({ name: `lesson/${id}`, yaml, flows });
+  }
+  return { scenarios, skipped };
 }
