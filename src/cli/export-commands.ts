@@ -24,7 +24,7 @@ function loadModel(file: string | undefined) {
   return { r, model: r.model };
 }
 
-type Proto = 'TCP' | 'UDP' | 'ICMP';
+type Proto = 'TCP' | 'UDP' | 'ICMP' | 'SCTP';
 
 function protocolOf(v: unknown): Proto | undefined {
   if (v === undefined) return undefined;

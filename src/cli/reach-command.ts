@@ -11,7 +11,7 @@ import { formatDiagnostic, loadScenario } from '../core/index';
 import { computeReachability, renderReachDns, renderReachMatrix } from '../core/simulate/reach';
 import { readScenario, UsageError } from './io';
 
-const PROTOCOLS = ['TCP', 'UDP', 'ICMP'] as const;
+const PROTOCOLS = ['TCP', 'UDP', 'SCTP', 'ICMP'] as const;
 
 function option(a: Args, name: string): string | undefined {
   const v = a.values[name];
@@ -27,14 +27,8 @@ function parsePort(text: string | undefined): number {
 
 function parseProtocol(text: string | undefined): (typeof PROTOCOLS)[number] | CommandOutput {
   const p = (text ?? 'TCP').toUpperCase();
-  if (p === 'SCTP')
-    return {
-      stdout: '',
-      stderr: 'hopscope reach: SCTP is not modelled by the datapath yet (TCP, UDP and ICMP are)\n',
-      code: 1,
-    };
   if (!(PROTOCOLS as readonly string[]).includes(p))
-    throw new UsageError(`--protocol ${text}: use TCP, UDP or ICMP`);
+    throw new UsageError(`--protocol ${text}: use TCP, UDP, SCTP or ICMP`);
   return p as (typeof PROTOCOLS)[number];
 }
 

@@ -42,7 +42,7 @@ export interface TraceRequest {
   /** Explicit request; when both are absent the scenario's Traffic requests are traced. */
   from?: string;
   to?: string;
-  protocol?: 'TCP' | 'UDP' | 'ICMP';
+  protocol?: 'TCP' | 'UDP' | 'ICMP' | 'SCTP';
   seed?: number;
   /** The flow's index (it seeds ports and picks); the reach matrix probes cell k with index k. */
   index?: number;
@@ -51,7 +51,7 @@ export interface TraceRequest {
 /** Reachability (issue 8): every pod to every pod of the last good model, as `hopscope reach`. */
 export interface ReachRequest {
   port?: number;
-  protocol?: 'TCP' | 'UDP' | 'ICMP';
+  protocol?: 'TCP' | 'UDP' | 'ICMP' | 'SCTP';
   /** Only these namespaces; default every namespace but kube-system. */
   namespaces?: string[];
 }

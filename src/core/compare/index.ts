@@ -27,7 +27,7 @@ export { alignHops } from './align';
 export interface CompareRequest {
   from: string;
   to: string;
-  protocol?: 'TCP' | 'UDP' | 'ICMP';
+  protocol?: 'TCP' | 'UDP' | 'ICMP' | 'SCTP';
   seed?: number;
 }
 

@@ -170,14 +170,13 @@ function sandboxPod(ctx: CniContext, plugin: ReturnType<typeof getNetworkPlugin>
   const bound = new Map<string, string>();
   for (const c of containers)
     for (const p of c.ports) {
-      if (p.protocol === 'SCTP') continue;
       const k = `${p.protocol}/${p.containerPort}`;
       if (bound.has(k)) {
         report('warning', `pod ${ns}/${name}: container ${c.name} cannot listen on ${p.containerPort}/${p.protocol}: bind: address already in use (container ${bound.get(k)} holds it; containers of a pod share one network namespace)`, 'port-in-use');
         continue;
       }
       bound.set(k, c.name);
-      sb.netns.sockets.push({ protocol: p.protocol === 'UDP' ? 'udp' : 'tcp', port: p.containerPort, owner: c.name });
+      sb.netns.sockets.push({ protocol: p.protocol === 'UDP' ? 'udp' : p.protocol === 'SCTP' ? 'sctp' : 'tcp', port: p.containerPort, owner: c.name });
     }
   return { namespace: ns, name, node: node.name, ip: sb.ip, netns: sb.netns.id, labels: { ...(want.pod.metadata.labels ?? {}) }, containers, hostNetwork: false, ready: isReady(want), containerId: sb.containerId, ...(want.owner ? { owner: want.owner } : {}) };
 }
@@ -185,7 +184,7 @@ function sandboxPod(ctx: CniContext, plugin: ReturnType<typeof getNetworkPlugin>
 function hostNetworkPod(model: ClusterModel, node: ModelNode, want: DesiredPod, ns: string, name: string): ModelPod {
   const host = model.netns.get(node.netns)!;
   const containers = containersOf(want);
-  for (const c of containers) for (const p of c.ports) if (p.protocol !== 'SCTP') host.sockets.push({ protocol: p.protocol === 'UDP' ? 'udp' : 'tcp', port: p.containerPort, owner: `${ns}/${name}/${c.name}` });
+  for (const c of containers) for (const p of c.ports) host.sockets.push({ protocol: p.protocol === 'UDP' ? 'udp' : p.protocol === 'SCTP' ? 'sctp' : 'tcp', port: p.containerPort, owner: `${ns}/${name}/${c.name}` });
   return { namespace: ns, name, node: node.name, ip: node.ip, netns: node.netns, labels: { ...(want.pod.metadata.labels ?? {}) }, containers, hostNetwork: true, ready: isReady(want), containerId: '', ...(want.owner ? { owner: want.owner } : {}) };
 }
 

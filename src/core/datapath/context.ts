@@ -24,7 +24,7 @@ export interface ExpectedReply {
   netns: string;
   ip: string;
   port?: number;
-  protocol: 'tcp' | 'udp' | 'icmp';
+  protocol: 'tcp' | 'udp' | 'icmp' | 'sctp';
 }
 
 export interface WalkContext {

@@ -15,7 +15,7 @@ export function deliverLocal(ctx: WalkContext, ns: Netns, dev: Device, p: Packet
   const l4 = l4Of(p);
   const exp = ctx.expect;
   if (exp) {
-    const port = l4 && (l4.kind === 'tcp' || l4.kind === 'udp') ? l4.dport : undefined;
+    const port = l4 && (l4.kind === 'tcp' || l4.kind === 'udp' || l4.kind === 'sctp') ? l4.dport : undefined;
     if (ns.id === exp.netns && ip.dst === exp.ip && (exp.port === undefined || exp.port === port)) {
       if (l4?.kind === 'tcp' && l4.flags.includes('R')) {
         return { hops: [devHop(ns, dev, 'deliver', p, `The RST reaches the client's socket ${ip.dst}:${port} in ${ns.id}: connect() fails with "Connection refused".`)], end: { verdict: 'delivered', endpoint: { netns: ns.id, owner: 'client' } } };
@@ -28,12 +28,13 @@ export function deliverLocal(ctx: WalkContext, ns: Netns, dev: Device, p: Packet
     if (l4.type === 8) return { hops: [devHop(ns, dev, 'deliver', p, `${ns.id} owns ${ip.dst}; the kernel itself answers the ICMP echo request.`)], end: { verdict: 'delivered', endpoint: { netns: ns.id, owner: 'kernel' } } };
     return { hops: [devHop(ns, dev, 'deliver', p, `${ns.id} receives the ICMP message.`)], end: { verdict: 'delivered', endpoint: { netns: ns.id, owner: 'kernel' } } };
   }
-  if (l4?.kind === 'tcp' || l4?.kind === 'udp') {
+  if (l4?.kind === 'tcp' || l4?.kind === 'udp' || l4?.kind === 'sctp') {
     const sock = ns.sockets.find((s) => s.protocol === l4.kind && s.port === l4.dport && (s.address === undefined || s.address === ip.dst));
     if (sock) {
       const shared = ns.kind === 'pod' ? ' (every container of the pod shares this network namespace)' : '';
       return { hops: [devHop(ns, dev, 'deliver', p, `Delivered to the socket listening on ${ip.dst}:${l4.dport}/${l4.kind} (${sock.owner}) in ${ns.id}${shared}.`)], end: { verdict: 'delivered', endpoint: { netns: ns.id, owner: sock.owner } } };
     }
+    if (l4.kind === 'sctp') return dropped([], 'connection-refused', devHop(ns, dev, 'drop', p, `Nothing listens on ${ip.dst}:${l4.dport}/sctp in ${ns.id}: the kernel answers the INIT with an ABORT (connection refused).`));
     if (l4.kind === 'tcp') return dropped([], 'connection-refused', devHop(ns, dev, 'drop', p, `Nothing listens on ${ip.dst}:${l4.dport}/tcp in ${ns.id}: the kernel answers with a TCP RST (connection refused).`));
     return dropped([], 'port-unreachable', devHop(ns, dev, 'drop', p, `Nothing listens on ${ip.dst}:${l4.dport}/udp in ${ns.id}: the kernel answers ICMP port unreachable.`));
   }

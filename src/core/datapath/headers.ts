@@ -38,7 +38,7 @@ export function withOuterIp(p: Packet, patch: Partial<Ipv4Header>): Packet {
 export function withPorts(p: Packet, sport: number | undefined, dport: number | undefined): Packet {
   const i = outerIpIndex(p) + 1;
   const l4 = p.headers[i];
-  if (!l4 || (l4.kind !== 'tcp' && l4.kind !== 'udp')) return p;
+  if (!l4 || (l4.kind !== 'tcp' && l4.kind !== 'udp' && l4.kind !== 'sctp')) return p;
   return replaceHeader(p, i, { ...l4, sport: sport ?? l4.sport, dport: dport ?? l4.dport });
 }
 
@@ -65,7 +65,7 @@ export function dropHeaders(p: Packet, n: number): Packet {
 /** Ports of the outermost transport header. */
 export function portsOf(p: Packet): { sport?: number; dport?: number } {
   const l4 = l4Of(p);
-  if (l4 && (l4.kind === 'tcp' || l4.kind === 'udp')) return { sport: l4.sport, dport: l4.dport };
+  if (l4 && (l4.kind === 'tcp' || l4.kind === 'udp' || l4.kind === 'sctp')) return { sport: l4.sport, dport: l4.dport };
   return {};
 }
 

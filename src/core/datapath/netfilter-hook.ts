@@ -40,7 +40,7 @@ function toNf(p: Packet): NfPacket {
     nf.sport = l4.sport;
     nf.dport = l4.dport;
     nf.tcpFlags = l4.flags;
-  } else if (l4?.kind === 'udp') {
+  } else if (l4?.kind === 'udp' || l4?.kind === 'sctp') {
     nf.sport = l4.sport;
     nf.dport = l4.dport;
   } else if (l4?.kind === 'icmp') nf.icmpType = l4.type;

@@ -26,7 +26,7 @@ export interface ArpHeader {
   targetIp: Ipv4Address;
 }
 
-export type IpProtocol = 'tcp' | 'udp' | 'icmp' | 'ipip';
+export type IpProtocol = 'tcp' | 'udp' | 'icmp' | 'ipip' | 'sctp';
 
 export interface Ipv4Header {
   kind: 'ipv4';
@@ -68,12 +68,22 @@ export interface IcmpHeader {
   seq: number;
 }
 
+/** SCTP common header plus the one chunk that matters for a trace (association setup or abort). */
+export interface SctpHeader {
+  kind: 'sctp';
+  sport: number;
+  dport: number;
+  /** Verification tag: 0 on INIT, the peer's tag afterwards. */
+  vtag: number;
+  chunk: 'INIT' | 'INIT_ACK' | 'ABORT';
+}
+
 export interface VxlanHeader {
   kind: 'vxlan';
   vni: number;
 }
 
-export type Header = EthernetHeader | ArpHeader | Ipv4Header | TcpHeader | UdpHeader | IcmpHeader | VxlanHeader;
+export type Header = EthernetHeader | ArpHeader | Ipv4Header | TcpHeader | UdpHeader | IcmpHeader | VxlanHeader | SctpHeader;
 
 export interface Payload {
   /** Application bytes carried (0 for a bare SYN). */
@@ -101,6 +111,8 @@ export const HEADER_BYTES: Record<Header['kind'], number> = {
   udp: 8,
   icmp: 8,
   vxlan: 8,
+  // Common header (12) + an INIT/INIT ACK chunk's fixed part (20).
+  sctp: 32,
 };
 
 /** Total bytes of the packet from header `from` inward. */

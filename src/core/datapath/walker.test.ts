@@ -288,8 +288,29 @@ describe('br_netfilter: a DNAT to an address on the same bridge is bridged, not 
 });
 
 describe('protocols the datapath does not model', () => {
-  it('SCTP is refused with a reason instead of silently becoming a ping', () => {
+  it('are refused with a reason instead of silently becoming a ping', () => {
     const c = cluster().pod('a').pod('b', { ports: [80] }).build();
-    expect(() => c.trace('pod/a', 'pod/default/b:80', { protocol: 'SCTP' as 'TCP' })).toThrow(/SCTP is not modelled/);
+    expect(() => c.trace('pod/a', 'pod/default/b:80', { protocol: 'DCCP' as 'TCP' })).toThrow(/DCCP is not modelled/);
+  });
+});
+
+describe('SCTP', () => {
+  const c = cluster()
+    .nodes(2)
+    .cni('calico', { backend: 'vxlan' })
+    .pod('a', { node: 'node-1' })
+    .raw(JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 's' }, spec: { nodeName: 'node-2', containers: [{ name: 'c', ports: [{ containerPort: 80, protocol: 'SCTP' }] }] } }))
+    .build();
+
+  it('an INIT reaches a pod listening on SCTP and the INIT ACK comes back', () => {
+    const f = c.trace('pod/a', 'pod/default/s:80', { protocol: 'SCTP' as 'TCP' });
+    expect(f.verdict).toBe('delivered');
+    expect(delivered(f).headers.at(-1)).toMatchObject({ kind: 'sctp', chunk: 'INIT', dport: 80 });
+    expect(f.reply?.hops.at(-1)?.packet.headers.at(-1)).toMatchObject({ kind: 'sctp', chunk: 'INIT_ACK' });
+  });
+
+  it('an SCTP port nobody listens on is refused; a TCP listener does not answer SCTP', () => {
+    expect(c.trace('pod/a', 'pod/default/s:81', { protocol: 'SCTP' as 'TCP' })).toMatchObject({ verdict: 'dropped', reason: 'connection-refused' });
+    expect(c.trace('pod/a', 'pod/default/s:80')).toMatchObject({ verdict: 'dropped', reason: 'connection-refused' });
   });
 });

@@ -136,7 +136,7 @@ export interface Sysctls {
 
 /** A listening socket (a container port, sshd, kubelet, a proxy port). */
 export interface Socket {
-  protocol: 'tcp' | 'udp';
+  protocol: 'tcp' | 'udp' | 'sctp';
   port: number;
   /** Bound address; undefined = all (0.0.0.0). */
   address?: string;

@@ -249,7 +249,7 @@ export function touchEntry(e: ConntrackEntry, dir: 'original' | 'reply', p: NfPa
   } else e.expires = now + (e.protocol === 'icmp' ? CT_TIMEOUTS.icmp : CT_TIMEOUTS.generic);
 }
 
-const PROTO_NUM: Readonly<Record<IpProtocol, number>> = { tcp: 6, udp: 17, icmp: 1, ipip: 4 };
+const PROTO_NUM: Readonly<Record<IpProtocol, number>> = { tcp: 6, udp: 17, icmp: 1, ipip: 4, sctp: 132 };
 
 function renderTuple(protocol: IpProtocol, t: CtTuple): string {
   if (protocol === 'icmp') return `src=${t.src} dst=${t.dst} type=${t.icmpType ?? 0} code=${t.icmpCode ?? 0} id=${t.sport}`;

@@ -49,5 +49,7 @@ export function packetProtocolNumber(p: IpProtocol): number {
       return 1;
     case 'ipip':
       return 4;
+    case 'sctp':
+      return 132;
   }
 }

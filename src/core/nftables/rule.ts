@@ -49,7 +49,7 @@ export interface CompiledRule {
   stmts: Stmt[];
 }
 
-const PROTO_NAMES: Readonly<Record<string, string>> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '4': 'ipip', ipencap: 'ipip' };
+const PROTO_NAMES: Readonly<Record<string, string>> = { '6': 'tcp', '17': 'udp', '1': 'icmp', '4': 'ipip', ipencap: 'ipip', '132': 'sctp' };
 
 /** Splits rule text into tokens; `{`, `}`, `,` and `:` (when spaced) stand alone, quotes are kept whole. */
 export function tokenize(text: string): string[] {

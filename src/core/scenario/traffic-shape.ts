@@ -55,7 +55,7 @@ export const TRAFFIC: ObjectShape = {
             fields: {
               from: { type: 'string', check: checkFrom },
               to: { type: 'string', check: checkTo },
-              protocol: { type: 'string', enum: ['TCP', 'UDP', 'ICMP'] },
+              protocol: { type: 'string', enum: ['TCP', 'UDP', 'ICMP', 'SCTP'] },
               count: { type: 'number', integer: true, min: 1, max: 10000 },
             },
             required: ['from', 'to'],

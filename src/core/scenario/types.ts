@@ -113,7 +113,7 @@ export interface TrafficRequest {
   /** A DNS name, an IP, IP:port, name:port, pod/NS/NAME:PORT, or a URL (http, https, tcp, udp, icmp). */
   to: string;
   /** TCP, UDP or ICMP; taken from the URL scheme when omitted. */
-  protocol?: 'TCP' | 'UDP' | 'ICMP';
+  protocol?: 'TCP' | 'UDP' | 'ICMP' | 'SCTP';
   /** How many requests to send. */
   count?: number;
 }

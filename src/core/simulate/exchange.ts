@@ -55,11 +55,14 @@ function requestPacket(src: Source, t: Target, ip: string, ctx: WalkContext, mss
   } else if (t.protocol === 'udp') {
     l4 = { kind: 'udp', sport: ctx.rng.int(EPHEMERAL[0], EPHEMERAL[1]), dport: t.port! };
     summary = `UDP datagram to ${t.host}:${t.port}`;
+  } else if (t.protocol === 'sctp') {
+    l4 = { kind: 'sctp', sport: ctx.rng.int(EPHEMERAL[0], EPHEMERAL[1]), dport: t.port!, vtag: 0, chunk: 'INIT' };
+    summary = `SCTP INIT: association to ${t.host}:${t.port}`;
   } else {
     l4 = { kind: 'icmp', type: 8, code: 0, id: ctx.rng.int(1, 65535), seq: 1 };
     summary = `ICMP echo request (ping ${t.host})`;
   }
-  return { headers: [ipH, l4], payload: { length: t.protocol === 'tcp' ? 0 : 56, summary } };
+  return { headers: [ipH, l4], payload: { length: t.protocol === 'tcp' || t.protocol === 'sctp' ? 0 : 56, summary } };
 }
 
 function replyPacket(received: Packet, ctx: WalkContext, payload?: Payload): Packet {
@@ -74,6 +77,9 @@ function replyPacket(received: Packet, ctx: WalkContext, payload?: Payload): Pac
   } else if (l4.kind === 'udp') {
     h = { kind: 'udp', sport: l4.dport, dport: l4.sport };
     summary = 'UDP reply';
+  } else if (l4.kind === 'sctp') {
+    h = { kind: 'sctp', sport: l4.dport, dport: l4.sport, vtag: (l4.sport * 65536 + l4.dport) >>> 0 || 1, chunk: 'INIT_ACK' };
+    summary = 'SCTP INIT ACK: the server accepts the association';
   } else {
     h = { kind: 'icmp', type: 0, code: 0, id: l4.kind === 'icmp' ? l4.id : 0, seq: l4.kind === 'icmp' ? l4.seq : 0 };
     summary = 'ICMP echo reply';

@@ -20,7 +20,7 @@ export type { ExchangeHooks, FlowOptions, FlowResult } from './exchange';
 export interface FlowRequest {
   from: string;
   to: string;
-  protocol?: 'TCP' | 'UDP' | 'ICMP';
+  protocol?: 'TCP' | 'UDP' | 'ICMP' | 'SCTP';
 }
 
 /** Traces one request and its reply. */

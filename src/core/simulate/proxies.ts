@@ -40,6 +40,7 @@ export type SocketProxy = (model: ClusterModel, c: AcceptedConnection) => ProxyP
 /** The proxies, by socket owner. */
 const PROXIES: Record<string, SocketProxy> = {
   [USERSPACE_OWNER]: (model, c) => {
+    if (c.socket.protocol === 'sctp') return undefined; // the userspace proxy never handled SCTP
     const t = userspaceProxyTarget(model, c.netns.node, c.socket.protocol, c.socket.port, c.client.ip, c.index);
     return t && { candidates: t.candidates, protocol: t.portal.protocol, who: `kube-proxy (userspace) for ${t.portal.servicePort}` };
   },

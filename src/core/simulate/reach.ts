@@ -27,7 +27,7 @@ export interface ReachOptions {
   /** Destination port (not used for ICMP). Default 80. */
   port?: number;
   /** Default TCP. */
-  protocol?: 'TCP' | 'UDP' | 'ICMP';
+  protocol?: 'TCP' | 'UDP' | 'ICMP' | 'SCTP';
   /** Only pods of these namespaces (rows and columns). Default: every namespace. */
   namespaces?: readonly string[];
   /** Overrides the cluster's seed. */
@@ -48,7 +48,7 @@ export interface ReachMatrix {
   /** `namespace/name` of rows and columns, sorted by namespace then name. */
   pods: string[];
   port: number;
-  protocol: 'TCP' | 'UDP' | 'ICMP';
+  protocol: 'TCP' | 'UDP' | 'ICMP' | 'SCTP';
   /** `cells[row][column]`: row = source (client), column = destination (server). */
   cells: ReachCell[][];
   /** Each row pod's UDP/53 probe of the cluster DNS Service, when there is one. */

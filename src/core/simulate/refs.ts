@@ -19,7 +19,7 @@ export interface Target {
   host: string;
   ip?: string;
   port?: number;
-  protocol: 'tcp' | 'udp' | 'icmp';
+  protocol: 'tcp' | 'udp' | 'icmp' | 'sctp';
   /** Text of the URL path etc., for payload summaries. */
   scheme?: string;
   path?: string;
@@ -62,6 +62,7 @@ const SCHEMES: Record<string, { protocol: Target['protocol']; port?: number }> =
   tcp: { protocol: 'tcp' },
   udp: { protocol: 'udp' },
   icmp: { protocol: 'icmp' },
+  sctp: { protocol: 'sctp' },
 };
 
 function splitHostPort(s: string): { host: string; port?: number } | null {
@@ -71,10 +72,10 @@ function splitHostPort(s: string): { host: string; port?: number } | null {
 }
 
 /** Parses a target; `ip` is set when the host is an address or a pod/node reference. */
-export function parseTarget(model: ClusterModel, ref: string, protocol?: 'TCP' | 'UDP' | 'ICMP'): Resolved<Target> {
+export function parseTarget(model: ClusterModel, ref: string, protocol?: 'TCP' | 'UDP' | 'ICMP' | 'SCTP'): Resolved<Target> {
   // The type says TCP/UDP/ICMP, but CLI and YAML input arrives unchecked.
-  if (protocol !== undefined && !['TCP', 'UDP', 'ICMP'].includes(String(protocol).toUpperCase())) {
-    return { ok: false, error: `protocol ${String(protocol)} is not modelled by the datapath (TCP, UDP or ICMP)` };
+  if (protocol !== undefined && !['TCP', 'UDP', 'ICMP', 'SCTP'].includes(String(protocol).toUpperCase())) {
+    return { ok: false, error: `protocol ${String(protocol)} is not modelled by the datapath (TCP, UDP, SCTP or ICMP)` };
   }
   let rest = ref.trim();
   let scheme: string | undefined;
@@ -82,7 +83,7 @@ export function parseTarget(model: ClusterModel, ref: string, protocol?: 'TCP' |
   const url = /^([a-z]+):\/\/([^/]*)(\/.*)?$/i.exec(rest);
   if (url) {
     scheme = url[1]!.toLowerCase();
-    if (!SCHEMES[scheme]) return { ok: false, error: `unsupported scheme "${scheme}" (use http, https, tcp, udp or icmp)` };
+    if (!SCHEMES[scheme]) return { ok: false, error: `unsupported scheme "${scheme}" (use http, https, tcp, udp, sctp or icmp)` };
     rest = url[2]!;
     path = url[3] ?? '/';
   }

@@ -27,7 +27,7 @@ import { proxyLeg } from './proxies';
 export interface TrafficRequestRef {
   from: string;
   to: string;
-  protocol?: 'TCP' | 'UDP' | 'ICMP';
+  protocol?: 'TCP' | 'UDP' | 'ICMP' | 'SCTP';
 }
 
 export interface RequestOptions extends FlowOptions {

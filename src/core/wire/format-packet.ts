@@ -4,6 +4,7 @@
  * "IP (tos 0x0, ttl 64, id 7, offset 0, flags [none], proto UDP (17), length 134)
  * 192.168.0.11.41644 > 192.168.0.12.8472: VXLAN, flags [I] (0x08), vni 1: 02:… > 02:…, …".
  */
+import { formatSctp } from './sctp';
 import type { Header, Packet } from '../datapath/packet';
 import { packetLength } from '../datapath/packet';
 import { formatArp } from './arp';
@@ -34,7 +35,7 @@ function formatAt(p: Packet, i: number): string {
       return formatArp(h);
     case 'ipv4': {
       const line = formatIpv4(h, lengthFrom(p, i));
-      if (next?.kind !== 'tcp' && next?.kind !== 'udp') return line;
+      if (next?.kind !== 'tcp' && next?.kind !== 'udp' && next?.kind !== 'sctp') return line;
       // tcpdump writes the ports onto the addresses: 10.0.0.1.1234 > 10.0.0.2.80
       return line.replace(/ (\S+) > (\S+)$/, ` $1.${next.sport} > $2.${next.dport}`);
     }
@@ -48,6 +49,8 @@ function formatAt(p: Packet, i: number): string {
       return formatIcmp(h, lengthFrom(p, i));
     case 'vxlan':
       return formatVxlan(h);
+    case 'sctp':
+      return formatSctp(h);
   }
 }
 

@@ -19,6 +19,7 @@ export const IP_PROTOCOL_NUMBERS: Record<IpProtocol, number> = {
   ipip: 4,
   tcp: 6,
   udp: 17,
+  sctp: 132,
 };
 
 const PROTOCOL_BY_NUMBER = new Map<number, IpProtocol>(
@@ -110,6 +111,7 @@ const PROTOCOL_LABEL: Record<IpProtocol, string> = {
   ipip: 'IPIP',
   tcp: 'TCP',
   udp: 'UDP',
+  sctp: 'SCTP',
 };
 
 /**

@@ -6,6 +6,7 @@
  * Round trip: `parsePacket(emitPacket(p), first).packet` equals `p` except for
  * `payload.summary`, which bytes do not hold (it comes back "" or, for DNS, the query text).
  */
+import { emitSctp, parseSctp } from './sctp';
 import type { Header, Ipv4Header, Packet } from '../datapath/packet';
 import { emitArp, parseArp } from './arp';
 import type { PseudoHeader } from './checksum';
@@ -77,6 +78,8 @@ function emitOne(
       return emitIcmp(h, inner);
     case 'vxlan':
       return emitVxlan(h, inner);
+    case 'sctp':
+      return emitSctp(h, inner);
   }
 }
 
@@ -105,7 +108,7 @@ export interface ParsedPacket {
 /** What `parsePacket` returns: the packet, or where and why parsing stopped. */
 export type PacketParseResult = ParsedPacket | { ok: false; error: WireError };
 
-type Layer = 'eth' | 'arp' | 'ipv4' | 'tcp' | 'udp' | 'icmp' | 'vxlan' | 'end' | 'dns';
+type Layer = 'eth' | 'arp' | 'ipv4' | 'tcp' | 'udp' | 'icmp' | 'vxlan' | 'end' | 'dns' | 'sctp';
 
 const BY_ETHERTYPE: Record<number, Layer> = { [ETHERTYPE_IPV4]: 'ipv4', [ETHERTYPE_ARP]: 'arp' };
 
@@ -147,6 +150,8 @@ function parseLayer(
       return { ...parseTcp(bytes, addrs), next: 'end' };
     case 'icmp':
       return { ...parseIcmp(bytes), next: 'end' };
+    case 'sctp':
+      return { ...parseSctp(bytes), next: 'end' };
     default:
       return { ...parseVxlan(bytes), next: 'eth' };
   }

@@ -85,11 +85,6 @@ describe('NetworkPolicy oracles: upstream e2e truth tables through the traced da
         for (const probe of c.probes) {
           const title = `${c.set}/${c.dir} ${probe.protocol}/${probe.port}`;
           const protocol = probe.protocol;
-          if (protocol === 'SCTP') {
-            // The datapath models TCP, UDP and ICMP only: an SCTP probe cannot be traced.
-            it.todo(`${title} (needs SCTP in the datapath)`);
-            continue;
-          }
           it(title, () => {
             const r = loadScenario(scenario(c, cni));
             expect(r.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);

@@ -17,6 +17,7 @@ import { stateMatch } from './state';
 import { statisticMatch } from './statistic';
 import { tcpMatch } from './tcp';
 import { udpMatch } from './udp';
+import { sctpMatch } from './sctp';
 
 const MODULES: readonly MatchModule<never>[] = [
   addrtypeMatch,
@@ -33,6 +34,7 @@ const MODULES: readonly MatchModule<never>[] = [
   statisticMatch,
   tcpMatch,
   udpMatch,
+  sctpMatch,
 ] as unknown as MatchModule<never>[];
 
 const BY_NAME = new Map<string, MatchModule>(MODULES.map((m) => [m.name, m as unknown as MatchModule]));
