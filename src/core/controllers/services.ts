@@ -37,7 +37,7 @@ export type ServiceReport = (severity: Severity, message: string, code: string, 
 export interface ServiceControllerOptions {
   seed: number;
   serviceCIDR: Cidr;
-  /** False for a scenario without a Cluster document: take objects as stored. */
+  /** False for a scenario without a Cluster object: take objects as stored. */
   allocate: boolean;
   /** Names of the nodes a cloud load balancer may send to (none → LoadBalancer stays pending). */
   lbNodes: string[];

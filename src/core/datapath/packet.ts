@@ -48,7 +48,7 @@ export interface TcpHeader {
   flags: string;
   seq: number;
   ack: number;
-  window: number;
+  windowSize: number;
   /** MSS option on SYN segments. */
   mss?: number;
 }

@@ -339,7 +339,7 @@ export function readNetworkPolicy(obj: Located<Obj>, diagnostics: Diagnostic[]):
   return policy;
 }
 
-/** Every valid NetworkPolicy of the scenario, in document order, plus diagnostics for the rest. */
+/** Every valid NetworkPolicy of the scenario, in the order written, plus diagnostics for the rest. */
 export function readNetworkPolicies(scenario: Scenario): {
   policies: Policy[];
   diagnostics: Diagnostic[];

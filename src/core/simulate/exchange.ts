@@ -50,7 +50,7 @@ function requestPacket(src: Source, t: Target, ip: string, ctx: WalkContext, mss
   let l4: Header;
   let summary: string;
   if (t.protocol === 'tcp') {
-    l4 = { kind: 'tcp', sport: ctx.rng.int(EPHEMERAL[0], EPHEMERAL[1]), dport: t.port!, flags: 'S', seq: ctx.rng.u32(), ack: 0, window: 64240, mss };
+    l4 = { kind: 'tcp', sport: ctx.rng.int(EPHEMERAL[0], EPHEMERAL[1]), dport: t.port!, flags: 'S', seq: ctx.rng.u32(), ack: 0, windowSize: 64240, mss };
     summary = `TCP SYN: ${t.scheme ? `${t.scheme.toUpperCase()} ` : ''}connection to ${t.host}:${t.port}${t.path && t.path !== '/' ? t.path : ''}`;
   } else if (t.protocol === 'udp') {
     l4 = { kind: 'udp', sport: ctx.rng.int(EPHEMERAL[0], EPHEMERAL[1]), dport: t.port! };
@@ -72,7 +72,7 @@ function replyPacket(received: Packet, ctx: WalkContext, payload?: Payload): Pac
   let h: Header;
   let summary: string;
   if (l4.kind === 'tcp') {
-    h = { kind: 'tcp', sport: l4.dport, dport: l4.sport, flags: 'S.', seq: ctx.rng.u32(), ack: (l4.seq + 1) >>> 0, window: 65160, ...(l4.mss ? { mss: l4.mss } : {}) };
+    h = { kind: 'tcp', sport: l4.dport, dport: l4.sport, flags: 'S.', seq: ctx.rng.u32(), ack: (l4.seq + 1) >>> 0, windowSize: 65160, ...(l4.mss ? { mss: l4.mss } : {}) };
     summary = 'TCP SYN-ACK: the server accepts the connection';
   } else if (l4.kind === 'udp') {
     h = { kind: 'udp', sport: l4.dport, dport: l4.sport };
@@ -126,7 +126,7 @@ function refusal(model: ClusterModel, ctx: WalkContext, client: Netns, t: Target
   const rst: Packet = {
     headers: [
       { kind: 'ipv4', src: ip.dst, dst: ip.src, ttl: 64, protocol: 'tcp', id: 0, df: true },
-      { kind: 'tcp', sport: syn.dport, dport: syn.sport, flags: 'R.', seq: 0, ack: (syn.seq + 1) >>> 0, window: 0 },
+      { kind: 'tcp', sport: syn.dport, dport: syn.sport, flags: 'R.', seq: 0, ack: (syn.seq + 1) >>> 0, windowSize: 0 },
     ],
     payload: { length: 0, summary: 'TCP RST: connection refused' },
   };

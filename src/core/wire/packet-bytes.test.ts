@@ -127,7 +127,7 @@ const l4: fc.Arbitrary<Header[]> = fc.oneof(
       flags: fc.integer({ min: 0, max: 255 }).map(tcpBitsToFlags),
       seq: fc.nat({ max: 0xffffffff }),
       ack: fc.nat({ max: 0xffffffff }),
-      window: u16,
+      windowSize: u16,
       mss: fc.option(u16, { nil: undefined }),
     })
     .chain((t) =>

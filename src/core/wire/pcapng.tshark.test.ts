@@ -54,7 +54,7 @@ const tcp = (flags: string, seq: number, ack: number, fwd: boolean, mss?: number
   flags,
   seq,
   ack,
-  window: 64860,
+  windowSize: 64860,
   ...(mss ? { mss } : {}),
 });
 

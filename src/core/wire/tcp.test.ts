@@ -36,7 +36,7 @@ const cases: [string, string, string, Omit<TcpHeader, 'kind'>, number][] = [
     'tcp-syn',
     a,
     b,
-    { sport: 51812, dport: 8080, flags: 'S', seq: 2809454892, ack: 0, window: 64240, mss: 1460 },
+    { sport: 51812, dport: 8080, flags: 'S', seq: 2809454892, ack: 0, windowSize: 64240, mss: 1460 },
     0,
   ],
   [
@@ -49,7 +49,7 @@ const cases: [string, string, string, Omit<TcpHeader, 'kind'>, number][] = [
       flags: 'S.',
       seq: 3192072103,
       ack: 2809454893,
-      window: 64240,
+      windowSize: 64240,
       mss: 1460,
     },
     0,
@@ -58,21 +58,21 @@ const cases: [string, string, string, Omit<TcpHeader, 'kind'>, number][] = [
     'tcp-ack',
     a,
     b,
-    { sport: 51812, dport: 8080, flags: '.', seq: 2809454893, ack: 3192072104, window: 64240 },
+    { sport: 51812, dport: 8080, flags: '.', seq: 2809454893, ack: 3192072104, windowSize: 64240 },
     0,
   ],
   [
     'tcp-data',
     a,
     b,
-    { sport: 51812, dport: 8080, flags: 'P.', seq: 2809454893, ack: 3192072104, window: 64240 },
+    { sport: 51812, dport: 8080, flags: 'P.', seq: 2809454893, ack: 3192072104, windowSize: 64240 },
     18,
   ],
   [
     'tcp-fin-ack',
     a,
     b,
-    { sport: 51812, dport: 8080, flags: 'F.', seq: 2809454911, ack: 3192072127, window: 64217 },
+    { sport: 51812, dport: 8080, flags: 'F.', seq: 2809454911, ack: 3192072127, windowSize: 64217 },
     0,
   ],
 ];
@@ -103,7 +103,7 @@ describe('tcp', () => {
       flags: fc.integer({ min: 0, max: 255 }).map(tcpBitsToFlags),
       seq: fc.nat({ max: 0xffffffff }),
       ack: fc.nat({ max: 0xffffffff }),
-      window: fc.integer({ min: 0, max: 65535 }),
+      windowSize: fc.integer({ min: 0, max: 65535 }),
       mss: fc.option(fc.integer({ min: 0, max: 65535 }), { nil: undefined }),
     })
     .map((h) => {
@@ -134,7 +134,7 @@ describe('tcp', () => {
 
   it('skips options the model does not hold and rejects malformed ones', () => {
     const seg = emitTcp(
-      { kind: 'tcp', sport: 1, dport: 2, flags: 'S', seq: 0, ack: 0, window: 0, mss: 1400 },
+      { kind: 'tcp', sport: 1, dport: 2, flags: 'S', seq: 0, ack: 0, windowSize: 0, mss: 1400 },
       new Uint8Array(0),
     );
     // Rewrite as data offset 7 with NOP, NOP, SACK-permitted (4, 2) after MSS.

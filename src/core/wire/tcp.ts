@@ -62,7 +62,7 @@ export function emitTcp(h: TcpHeader, payload: Uint8Array, ctx: TcpContext = {})
   v.setUint32(8, h.ack >>> 0);
   out[12] = (headerLen / 4) << 4;
   out[13] = tcpFlagsToBits(h.flags);
-  v.setUint16(14, h.window & 0xffff);
+  v.setUint16(14, h.windowSize & 0xffff);
   if (h.mss !== undefined) {
     out[20] = 2;
     out[21] = 4;
@@ -120,7 +120,7 @@ export function parseTcp(bytes: Uint8Array, ctx: TcpContext = {}): ParseResult<T
     flags: tcpBitsToFlags(bytes[13]!),
     seq: v.getUint32(4),
     ack: v.getUint32(8),
-    window: v.getUint16(14),
+    windowSize: v.getUint16(14),
   };
   if (mss !== undefined) header.mss = mss;
   return { ok: true, header, rest: bytes.subarray(headerLen) };
@@ -135,5 +135,5 @@ export function formatTcp(h: TcpHeader, payloadLength = 0): string {
   const seq = payloadLength > 0 ? `${h.seq}:${(h.seq + payloadLength) >>> 0}` : `${h.seq}`;
   const ack = (bits & 0x10) !== 0 ? `, ack ${h.ack}` : '';
   const opts = h.mss === undefined ? '' : `, options [mss ${h.mss}]`;
-  return `${h.sport} > ${h.dport}: Flags [${tcpBitsToFlags(bits)}], seq ${seq}${ack}, win ${h.window}${opts}, length ${payloadLength}`;
+  return `${h.sport} > ${h.dport}: Flags [${tcpBitsToFlags(bits)}], seq ${seq}${ack}, win ${h.windowSize}${opts}, length ${payloadLength}`;
 }
