@@ -1,12 +1,12 @@
 /**
- * Variant B of a scenario: `--set PATH=VALUE` edits applied to the parsed YAML documents with
+ * Variant B of a scenario: `--set PATH=VALUE` edits applied to the parsed YAML YAML docs with
  * the `yaml` Document API, so comments, order and every untouched line stay as written.
  *
  *   cni.plugin=calico                         the Cluster spec (a leading `spec.` is optional)
  *   kubeProxy.mode=ipvs
  *   service/NS/NAME.spec.externalTrafficPolicy=Local   any object: KIND/[NS/]NAME.PATH
  *
- * Values are read as YAML scalars (`true`, `5`, `ipvs`). A scenario without a Cluster document
+ * Values are read as YAML scalars (`true`, `5`, `ipvs`). A scenario without a Cluster object
  * gets one (with only what was set) in front.
  */
 import { parseAllDocuments, Document, isMap } from 'yaml';

@@ -21,7 +21,7 @@ type Report = (severity: Severity, message: string, code: string, pos: SourcePos
 
 const ORIGIN: SourcePos = { line: 1, col: 1, offset: 0, end: 0 };
 
-/** A system object, located at the Cluster document (diagnostics about it point there). */
+/** A system object, located at the Cluster object (diagnostics about it point there). */
 export function systemObject<T>(value: T, pos: SourcePos): Located<T> {
   return { value, pos, fieldPos: () => pos };
 }
@@ -30,7 +30,7 @@ function has(list: Located<{ metadata?: { name?: string; namespace?: string } }>
   return list.some((o) => o.value.metadata?.name === name && (o.value.metadata?.namespace ?? 'default') === ns);
 }
 
-/** The scenario plus the add-on objects its Cluster asks for (none without a Cluster document). */
+/** The scenario plus the add-on objects its Cluster asks for (none without a Cluster object). */
 export function withAddonObjects(scenario: Scenario, cluster: ResolvedCluster): Scenario {
   if (!scenario.cluster) return scenario;
   const pos = scenario.cluster.pos ?? ORIGIN;

@@ -116,7 +116,7 @@ function programBox(model: ClusterModel, svc: Service, box: Netns): void {
 
 /**
  * Builds a load balancer box for every LoadBalancer Service with an ingress IP (only in a
- * scenario with a Cluster document: there the cloud exists). Call after kube-proxy ran.
+ * scenario with a Cluster object: there the cloud exists). Call after kube-proxy ran.
  */
 export function buildCloudLoadBalancers(model: ClusterModel, cluster: ResolvedCluster): void {
   const state: CloudLbState = { boxes: {} };

@@ -1,7 +1,7 @@
 /**
- * The cluster settings with every default applied (DESIGN §2: a document holding only
+ * The cluster settings with every default applied (DESIGN §2: a YAML doc holding only
  * `kind: Cluster` gives a working two-node cluster). Produced once per compile from the
- * `Cluster` document, read by every controller and plugin.
+ * `Cluster` YAML doc, read by every controller and plugin.
  */
 import type { CniPluginName, ClusterDocument, Diagnostic, ProxyMode, SourcePos } from '../scenario/types';
 import type { Cidr } from '../util/ip';

@@ -7,7 +7,7 @@
  * rules) and the `kubernetes` Service the apiserver maintains in `default`.
  *
  * Two modes:
- * - With a `Cluster` document (`allocate: true`): defaults are applied, a ClusterIP is allocated
+ * - With a `Cluster` YAML doc (`allocate: true`): defaults are applied, a ClusterIP is allocated
  *   (seeded) from the upper band of the service CIDR for every Service that needs one, NodePorts
  *   from 30000–32767, LoadBalancer ingress IPs from 203.0.113.200–250; the `kubernetes` Service
  *   takes the first address and the tenth is kept for kube-dns. Conflicts are errors at the field.

@@ -19,7 +19,7 @@ export interface ProxyContext {
   model: ClusterModel;
   /**
    * kube-proxy's configuration in effect: the scenario's KubeProxyConfiguration, with
-   * `clusterCIDR` defaulting to the cluster's pod CIDR when a Cluster document exists.
+   * `clusterCIDR` defaulting to the cluster's pod CIDR when a Cluster object exists.
    */
   config: KubeProxyConfiguration | undefined;
   /** The scenario's Node object for a node (host facts live in its annotations), if any. */

@@ -62,7 +62,7 @@ function typeMatches(shape: Shape, value: unknown): boolean {
 }
 
 function label(at: FieldAt): string {
-  return at.name === '' ? `the ${at.kind} document` : at.name;
+  return at.name === '' ? `the ${at.kind} YAML doc` : at.name;
 }
 
 function checkNumber(shape: NumberShape, value: number, at: FieldAt): void {

@@ -1,5 +1,5 @@
 /**
- * The shape of `kind: Cluster` (hopscope/v1alpha1). Every field is optional: a document with only
+ * The shape of `kind: Cluster` (hopscope/v1alpha1). Every field is optional: a YAML doc with only
  * `kind: Cluster` is a working 2-node cluster. Unknown fields are warned about with a suggestion.
  */
 import { CIDR, IPV4, nameShape, STRING_MAP } from './common-shapes';
@@ -63,7 +63,7 @@ const CLUSTER_SPEC: ObjectShape = {
   check: checkClusterSpec,
 };
 
-/** A whole Cluster document. */
+/** A whole Cluster object. */
 export const CLUSTER: ObjectShape = {
   type: 'object',
   fields: {

@@ -1,11 +1,11 @@
 /**
- * Measures a document's token tree before `yaml` composes it. Composing recurses once per
- * nesting level and gets slow with many anchors, so a pathological document must be refused
+ * Measures a YAML doc's token tree before `yaml` composes it. Composing recurses once per
+ * nesting level and gets slow with many anchors, so a pathological YAML doc must be refused
  * while it is still a flat token stream (see `ParseLimits`).
  */
 import type { CST } from 'yaml';
 
-/** What the guard learned about one document's tokens. */
+/** What the guard learned about one YAML doc's tokens. */
 export interface TokenStats {
   /** Deepest collection nesting. */
   depth: number;

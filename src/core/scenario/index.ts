@@ -5,12 +5,12 @@
  * May import: `yaml`, `../util`, `../k8s/types`. Nothing else of the core, no DOM, no Node.
  *
  * Guarantees:
- * - `parseScenario` never throws and terminates quickly for any string: size, document count,
+ * - `parseScenario` never throws and terminates quickly for any string: size, YAML doc count,
  *   nesting depth and alias expansion are limited (`ParseLimits`), and each limit hit is a
  *   diagnostic (`file-too-large`, `too-many-documents`, `yaml-too-deep`, `yaml-alias-limit`).
  * - Every diagnostic has a 1-based line and column and a stable `code`; diagnostics come
  *   ordered by position.
- * - A YAML syntax error skips only its own document. Unknown kinds and unknown fields are
+ * - A YAML syntax error skips only its own YAML doc. Unknown kinds and unknown fields are
  *   warnings; wrong types, missing required fields, bad addresses, ranges and enum values,
  *   overlapping networks and duplicate names are errors.
  * - Objects with errors are left out of the scenario, so what is in it matches the types for

@@ -68,7 +68,7 @@ describe('resource limits', () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
     const { diagnostics } = parseScenario(`kind: Pod\nx: ${deep}\n---\napiVersion: hopscope/v1alpha1\nkind: Cluster\n`);
     expect(diagnostics.map((d) => [d.code, d.pos.line])).toEqual([['yaml-too-deep', 2]]);
-    expect(diagnostics[0]?.message).toBe(`document nests more than ${DEFAULT_LIMITS.maxDepth} levels deep; refused`);
+    expect(diagnostics[0]?.message).toBe(`YAML doc nests more than ${DEFAULT_LIMITS.maxDepth} levels deep; refused`);
   });
 
   it('refuses deeply nested block mappings', () => {
@@ -82,7 +82,7 @@ describe('resource limits', () => {
     const pod = (n: number) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p${n}}\nspec: {containers: [{name: c}]}\n`;
     const text = [0, 1, 2, 3, 4].map(pod).join('---\n');
     const { scenario, diagnostics } = parseScenario(text, { limits: { maxDocuments: 3 } });
-    expect(diagnostics.map((d) => `${d.pos.line} ${d.code}: ${d.message}`)).toEqual(['15 too-many-documents: more than 3 documents; the rest are not read']);
+    expect(diagnostics.map((d) => `${d.pos.line} ${d.code}: ${d.message}`)).toEqual(['15 too-many-documents: more than 3 YAML docs; the rest are not read']);
     expect(scenario.pods.map((p) => p.value.metadata.name)).toEqual(['p0', 'p1', 'p2']);
   });
 

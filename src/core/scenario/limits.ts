@@ -15,13 +15,13 @@ export interface ParseLimits {
   /** Documents (`---`-separated) read before giving up on the rest. */
   maxDocuments: number;
   /**
-   * Nesting depth of one document's collections. `yaml` composes recursively and overflows the
+   * Nesting depth of one YAML doc's collections. `yaml` composes recursively and overflows the
    * stack around depth 1000, and V8 can abort (not throw) when that happens inside a regexp
    * compile, so depth is measured on the token tree before composing. Kubernetes objects nest
    * about 12 deep.
    */
   maxDepth: number;
-  /** Anchors plus aliases in one document; composing many anchors costs quadratic time in `yaml`. */
+  /** Anchors plus aliases in one YAML doc; composing many anchors costs quadratic time in `yaml`. */
   maxAnchors: number;
   /** Passed to `yaml`'s `toJS({ maxAliasCount })`: refuses alias bombs (billion laughs). */
   maxAliasCount: number;

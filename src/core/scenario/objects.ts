@@ -1,5 +1,5 @@
 /**
- * YAML documents → the objects in them. A document is one object, except a `List` (what
+ * YAML YAML docs → the objects in them. A YAML doc is one object, except a `List` (what
  * `kubectl get -o yaml` prints), whose items are objects in their own right; their positions
  * point into the list so diagnostics land on the item.
  */
@@ -36,11 +36,11 @@ function unpackList(list: Record<string, unknown>, d: YamlDocument, lines: LineC
   return objects;
 }
 
-/** The objects of one document; reports documents that are not objects at all. */
+/** The objects of one YAML doc; reports YAML docs that are not objects at all. */
 export function unpackDocument(d: YamlDocument, lines: LineCounter, out: Reporter): RawObject[] {
   const locator = createLocator(d.doc, lines);
   if (!isPlainObject(d.value)) {
-    out.error('not-an-object', 'a document must be a Kubernetes or Hopscope object (a mapping with apiVersion and kind)', locator.pos);
+    out.error('not-an-object', 'a YAML doc must be a Kubernetes or Hopscope object (a mapping with apiVersion and kind)', locator.pos);
     return [];
   }
   // kubectl prints `kind: List` with apiVersion v1; `PodList` and friends have the same layout.

@@ -75,7 +75,7 @@ describe('YAML syntax', () => {
 
   it('reports a document that is not a mapping', () => {
     expect(diags('- a\n- b\n')).toEqual([
-      '1:1 error not-an-object: a document must be a Kubernetes or Hopscope object (a mapping with apiVersion and kind)',
+      '1:1 error not-an-object: a YAML doc must be a Kubernetes or Hopscope object (a mapping with apiVersion and kind)',
     ]);
     expect(diags('just text\n')[0]).toContain('not-an-object');
   });
@@ -144,13 +144,13 @@ describe('kinds', () => {
 
   it('warns about an unknown kind with its position and a suggestion', () => {
     expect(diags('apiVersion: v1\nkind: Pdo\nmetadata: {name: a}\n')).toEqual([
-      '2:7 warning unknown-kind: unknown kind Pdo; the document is ignored; did you mean Pod?',
+      '2:7 warning unknown-kind: unknown kind Pdo; the YAML doc is ignored; did you mean Pod?',
     ]);
-    expect(diags('apiVersion: example.com/v1\nkind: Widget\n')[0]).toMatch(/^2:7 warning unknown-kind: unknown kind Widget; the document is ignored$/);
+    expect(diags('apiVersion: example.com/v1\nkind: Widget\n')[0]).toMatch(/^2:7 warning unknown-kind: unknown kind Widget; the YAML doc is ignored$/);
   });
 
   it('reports a missing kind and warns about a missing apiVersion', () => {
-    expect(diags('metadata: {name: a}\n')).toEqual(['1:1 error missing-kind: kind is missing; every document needs apiVersion and kind']);
+    expect(diags('metadata: {name: a}\n')).toEqual(['1:1 error missing-kind: kind is missing; every YAML doc needs apiVersion and kind']);
     expect(diags('kind: Cluster\n')).toEqual(['1:1 warning missing-api-version: apiVersion is missing in Cluster; expected hopscope/v1alpha1']);
   });
 
@@ -217,7 +217,7 @@ describe('namespaces and names', () => {
     const text = 'apiVersion: hopscope/v1alpha1\nkind: Cluster\n---\napiVersion: hopscope/v1alpha1\nkind: Cluster\nspec: {nodes: 3}\n';
     const { scenario, diagnostics } = parseScenario(text);
     expect(diagnostics.map((d) => `${d.pos.line}:${d.pos.col} ${d.code}: ${d.message}`)).toEqual([
-      '5:7 duplicate-singleton: more than one Cluster document; first defined at line 1',
+      '5:7 duplicate-singleton: more than one Cluster YAML doc; first defined at line 1',
     ]);
     expect(scenario.cluster?.value.spec).toBeUndefined();
   });

@@ -1,6 +1,6 @@
 /**
  * `parseScenario`: scenario text → typed objects with positions, plus diagnostics.
- * The pipeline is read (YAML, limits) → unpack (documents and List items to objects) → build
+ * The pipeline is read (YAML, limits) → unpack (YAML docs and List items to objects) → build
  * (kind registry, shapes, names, duplicates). See index.ts for the guarantees.
  */
 import { createReporter, finishDiagnostics, START_POS } from './diagnostics';
@@ -37,7 +37,7 @@ function parseUnguarded(text: string, opts: ParseOptions, limits: ParseLimits, o
 }
 
 /**
- * Parses a multi-document scenario. Never throws and always returns: problems with the input,
+ * Parses a scenario of one or more YAML docs. Never throws and always returns: problems with the input,
  * including resource limits, are diagnostics with 1-based positions, ordered by position.
  * Objects with errors are reported and left out of `scenario`, so every object in it matches
  * its type for the fields we model. Objects are otherwise as written, except that namespaced

@@ -67,7 +67,7 @@ function walk(doc: Document, root: YamlNode | null, segments: readonly PathSegme
   let i = 0;
   // Each step consumes at least one segment, so the walk ends after segments.length steps.
   while (i < segments.length && node) {
-    // WARNING: Alias.resolve scans the whole document; fine for the few lookups diagnostics make.
+    // WARNING: Alias.resolve scans the whole YAML doc; fine for the few lookups diagnostics make.
     if (isAlias(node)) node = (node.resolve(doc) as YamlNode | undefined) ?? null;
     if (isMap(node)) {
       const found = findPair(node.items as Pair[], segments, i);

@@ -1,10 +1,10 @@
 /**
- * Text → YAML documents with plain values and positions, applying the resource limits.
- * Every problem becomes a diagnostic; a broken document is skipped and the others still read.
+ * Text → YAML YAML docs with plain values and positions, applying the resource limits.
+ * Every problem becomes a diagnostic; a broken YAML doc is skipped and the others still read.
  *
  * This does what `yaml`'s `parseAllDocuments` does (Parser → Composer, positions from a
  * LineCounter), one token at a time, so that it can stop after `maxDocuments` and refuse a
- * too-deep document before the recursive composer sees it.
+ * too-deep YAML doc before the recursive composer sees it.
  */
 import { Composer, LineCounter, Parser } from 'yaml';
 import type { CST, Document, YAMLError } from 'yaml';
@@ -13,10 +13,19 @@ import type { Reporter } from './diagnostics';
 import type { ParseLimits } from './limits';
 import { toSourcePos } from './positions';
 
-/** One composed document whose value could be built. */
+/**
+ * Whether a top-level parser token is a YAML doc (`CST.Document`). Of the tokens `Parser.parse`
+ * yields at top level (doc, doc-end, directive, error, comment/space/newline/BOM), only a doc
+ * carries a `start` array and no `source`; the check is structural so no string compare is needed.
+ */
+function isDocToken(token: CST.Token): token is CST.Document {
+  return 'start' in token && Array.isArray(token.start) && !('source' in token);
+}
+
+/** One composed YAML doc whose value could be built. */
 export interface YamlDocument {
   doc: Document;
-  /** The document as plain JSON-like data (`toJS`). */
+  /** The YAML doc as plain JSON-like data (`toJS`). */
   value: unknown;
 }
 
@@ -32,7 +41,7 @@ function reportYamlError(e: YAMLError, lines: LineCounter, out: Reporter, severi
   out.report(severity, code, message, toSourcePos(lines, e.pos[0], e.pos[1]));
 }
 
-/** Builds the plain value of a document, turning `yaml`'s alias-bomb refusal into a diagnostic. */
+/** Builds the plain value of a YAML doc, turning `yaml`'s alias-bomb refusal into a diagnostic. */
 function toValue(doc: Document, lines: LineCounter, limits: ParseLimits, out: Reporter): YamlDocument | null {
   const pos = toSourcePos(lines, doc.range?.[0] ?? 0, doc.range?.[1] ?? 0);
   try {
@@ -40,9 +49,9 @@ function toValue(doc: Document, lines: LineCounter, limits: ParseLimits, out: Re
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (/Excessive alias count/.test(message)) {
-      out.error('yaml-alias-limit', `document expands aliases too many times (more than ${limits.maxAliasCount}); refused as a possible alias bomb`, pos);
+      out.error('yaml-alias-limit', `YAML doc expands aliases too many times (more than ${limits.maxAliasCount}); refused as a possible alias bomb`, pos);
     } else if (e instanceof RangeError) {
-      out.error('yaml-too-deep', 'document nests too deeply (through aliases) to read', pos);
+      out.error('yaml-too-deep', 'YAML doc nests too deeply (through aliases) to read', pos);
     } else {
       out.error('yaml-syntax', message, pos);
     }
@@ -53,33 +62,33 @@ function toValue(doc: Document, lines: LineCounter, limits: ParseLimits, out: Re
 function acceptDocument(doc: Document, lines: LineCounter, limits: ParseLimits, out: Reporter, docs: YamlDocument[]): void {
   for (const e of doc.errors) reportYamlError(e, lines, out, 'error');
   for (const w of doc.warnings) reportYamlError(w, lines, out, 'warning');
-  // A document with syntax errors would only add confusing follow-on diagnostics.
+  // A YAML doc with syntax errors would only add confusing follow-on diagnostics.
   if (doc.errors.length > 0 || doc.contents === null) return;
   const read = toValue(doc, lines, limits, out);
-  // `---` followed by nothing (or only comments) is an empty document, which kubectl skips too.
+  // `---` followed by nothing (or only comments) is an empty YAML doc, which kubectl skips too.
   if (read && read.value !== null && read.value !== undefined) docs.push(read);
 }
 
-/** Refuses a document token that is too deep or has too many anchors; returns true to keep it. */
+/** Refuses a YAML doc token that is too deep or has too many anchors; returns true to keep it. */
 function guardToken(token: CST.Token, lines: LineCounter, limits: ParseLimits, out: Reporter): boolean {
-  if (token.type !== 'document') return true;
+  if (!isDocToken(token)) return true;
   const stats = measureTokens(token, limits.maxDepth);
   if (stats.tooDeepAt >= 0) {
     const pos = toSourcePos(lines, stats.tooDeepAt, stats.tooDeepAt);
-    out.error('yaml-too-deep', `document nests more than ${limits.maxDepth} levels deep; refused`, pos);
+    out.error('yaml-too-deep', `YAML doc nests more than ${limits.maxDepth} levels deep; refused`, pos);
     return false;
   }
   if (stats.anchors > limits.maxAnchors) {
     const pos = toSourcePos(lines, token.offset, token.offset);
-    out.error('yaml-alias-limit', `document has ${stats.anchors} anchors and aliases (limit ${limits.maxAnchors}); refused`, pos);
+    out.error('yaml-alias-limit', `YAML doc has ${stats.anchors} anchors and aliases (limit ${limits.maxAnchors}); refused`, pos);
     return false;
   }
   return true;
 }
 
 /**
- * Reads every document of `text`. Does not throw for any string; stops reading (with a
- * `too-many-documents` error) after `limits.maxDocuments` documents.
+ * Reads every YAML doc of `text`. Does not throw for any string; stops reading (with a
+ * `too-many-documents` error) after `limits.maxDocuments` YAML docs.
  */
 export function readYaml(text: string, limits: ParseLimits, out: Reporter): ReadResult {
   const lines = new LineCounter();
@@ -89,9 +98,9 @@ export function readYaml(text: string, limits: ParseLimits, out: Reporter): Read
   const docs: YamlDocument[] = [];
   let seen = 0;
   for (const token of parser.parse(text)) {
-    if (token.type === 'document' && ++seen > limits.maxDocuments) {
+    if (isDocToken(token) && ++seen > limits.maxDocuments) {
       const pos = toSourcePos(lines, token.offset, token.offset);
-      out.error('too-many-documents', `more than ${limits.maxDocuments} documents; the rest are not read`, pos);
+      out.error('too-many-documents', `more than ${limits.maxDocuments} YAML docs; the rest are not read`, pos);
       break;
     }
     if (!guardToken(token, lines, limits, out)) continue;

@@ -74,7 +74,7 @@ function withDefaults(value: Record<string, unknown>, spec: KindSpec): Record<st
 function validate(obj: RawObject, out: Reporter): { kind: string; spec: KindSpec } | null {
   const kind = obj.value['kind'];
   if (kind === undefined || kind === null) {
-    out.error('missing-kind', 'kind is missing; every document needs apiVersion and kind', obj.locator.pos);
+    out.error('missing-kind', 'kind is missing; every YAML doc needs apiVersion and kind', obj.locator.pos);
     return null;
   }
   if (typeof kind !== 'string') {
@@ -83,7 +83,7 @@ function validate(obj: RawObject, out: Reporter): { kind: string; spec: KindSpec
   }
   const spec = KINDS.get(kind);
   if (!spec) {
-    out.warning('unknown-kind', `unknown kind ${kind}; the document is ignored${didYouMean(kind, KINDS.keys())}`, obj.locator.valuePos(['kind']));
+    out.warning('unknown-kind', `unknown kind ${kind}; the YAML doc is ignored${didYouMean(kind, KINDS.keys())}`, obj.locator.valuePos(['kind']));
     return null;
   }
   const errorsBefore = out.errorCount();
@@ -113,7 +113,7 @@ export function createScenarioBuilder(out: Reporter): ScenarioBuilder {
     if (key !== null) {
       const first = firstLine.get(key);
       if (first !== undefined) {
-        const what = singleton ? `more than one ${kind} document` : `duplicate ${kind} ${spec.namespaced ? `${String(meta.namespace)}/` : ''}${String(meta.name)}`;
+        const what = singleton ? `more than one ${kind} YAML doc` : `duplicate ${kind} ${spec.namespaced ? `${String(meta.namespace)}/` : ''}${String(meta.name)}`;
         const pos = singleton ? obj.locator.valuePos(['kind']) : obj.locator.valuePos(['metadata', 'name']);
         out.error(singleton ? 'duplicate-singleton' : 'duplicate-name', `${what}; first defined at line ${first}`, pos);
         return;

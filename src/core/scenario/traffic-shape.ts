@@ -38,7 +38,7 @@ function checkFault(fault: Record<string, unknown>, at: FieldAt): void {
   if (!ok) at.error('invalid-value', `${at.name}.target "${target}" must be ${wantsNode ? 'node/NAME' : 'pod/NAME or pod/NS/NAME'} for action ${action}`, ['target']);
 }
 
-/** A whole Traffic document. */
+/** A whole Traffic object. */
 export const TRAFFIC: ObjectShape = {
   type: 'object',
   fields: {

@@ -10,16 +10,10 @@ import type { Flow } from '../trace/types';
 import { resolveName } from './resolver';
 import { runFlow } from './flows';
 import { err } from './output';
+import curlHelp from './curl-help.json';
 
-const HELP = `Usage: curl [options...] <url>
- -I, --head                 Show document info only
- -m, --max-time <seconds>   Maximum time allowed for transfer
-     --connect-timeout <seconds> Maximum time allowed for connection
- -o, --output <file>        Write to file instead of stdout
- -s, --silent               Silent mode
- -S, --show-error           Show error even when -s is used
- -v, --verbose              Make the operation more talkative
-`;
+// curl's own help text lives in JSON: it is the real tool's wording, data rather than code.
+const HELP = curlHelp.text;
 
 interface CurlArgs {
   url: string;

@@ -1,5 +1,5 @@
 /**
- * `hopscope run` (DESIGN §5): every request of every Traffic document, `count` times, each flow
+ * `hopscope run` (DESIGN §5): every request of every Traffic object, `count` times, each flow
  * with its own index (so its own random stream and source port: a new connection, as the seed
  * client opens one per request). Faults are applied in order between requests, once `after`
  * requests have been sent in total; each fault changes pods or nodes, then the EndpointSlice
