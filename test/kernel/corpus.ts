@@ -24,10 +24,23 @@ export const CNI_CONFIGS: CniConfig[] = [
   { id: 'calico-vxlan', cni: { plugin: 'calico', backend: 'vxlan' } },
 ];
 
-/** Left out, with the reason the suite reports. */
-export const SKIPPED = [
-  { id: 'calico-ipip', reason: 'this kernel has no CONFIG_NET_IPIP (no tunl0), so `hopscope export` refuses IPIP' },
-  { id: 'kube-proxy-ipvs', reason: 'this kernel has no IPVS (ip_vs), so `hopscope export` refuses IPVS mode' },
+/**
+ * Left out of the kernel runs, with the reason — and the scenario, so the suite can check the
+ * reason holds: `export` must refuse it (`why: 'export'`), or every request names a DNS name
+ * (`why: 'dns'`), which the exported cluster (port listeners, no CoreDNS) cannot answer.
+ */
+export interface LeftOut {
+  id: string;
+  reason: string;
+  yaml: string;
+  why: 'export' | 'dns';
+}
+
+const clusterOnly = (spec: Record<string, unknown>) => JSON.stringify({ apiVersion: 'hopscope/v1alpha1', kind: 'Cluster', spec: { nodes: 2, ...spec } }) + '\n';
+
+export const SKIPPED: LeftOut[] = [
+  { id: 'calico-ipip', reason: 'this kernel has no CONFIG_NET_IPIP (no tunl0), so `hopscope export` refuses IPIP', yaml: clusterOnly({ cni: { plugin: 'calico', backend: 'ipip' } }), why: 'export' },
+  { id: 'kube-proxy-ipvs', reason: 'this kernel has no IPVS (ip_vs), so `hopscope export` refuses IPVS mode', yaml: clusterOnly({ kubeProxy: { mode: 'ipvs' } }), why: 'export' },
 ];
 
 /** A request of the corpus; `to` may name a service (`svc:NAME`) resolved to its ClusterIP. */
@@ -162,10 +175,10 @@ export function resolveTarget(model: ClusterModel, to: string): string {
  * and a request is left out when its target is a DNS name (the exported cluster runs port
  * listeners, not CoreDNS).
  */
-export function lessonCorpus(): { scenarios: CorpusScenario[]; skipped: { id: string; reason: string }[] } {
+export function lessonCorpus(): { scenarios: CorpusScenario[]; skipped: LeftOut[] } {
   const root = join(__dirname, '..', '..', 'src', 'lessons');
   const scenarios: CorpusScenario[] = [];
-  const skipped: { id: string; reason: string }[] = [];
+  const skipped: LeftOut[] = [];
   for (const id of readdirSync(root).filter((d) => /^\d\d-/.test(d)).sort()) {
     const yaml = readFileSync(join(root, id, 'scenario.yaml'), 'utf8');
     const docs = parseAllDocuments(yaml).map((d) => d.toJS() as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -179,7 +192,7 @@ export function lessonCorpus(): { scenarios: CorpusScenario[]; skipped: { id: st
             ? 'a LoadBalancer Service: the cloud load balancer box forwards with IPVS, which this kernel lacks'
             : undefined;
     if (why) {
-      skipped.push({ id: `lesson/${id}`, reason: why });
+      skipped.push({ id: `lesson/${id}`, reason: why, yaml, why: 'export' });
       continue;
     }
     const flows: CorpusFlow[] = [];
@@ -193,7 +206,7 @@ export function lessonCorpus(): { scenarios: CorpusScenario[]; skipped: { id: st
         if (!/:\d+$/.test(to)) continue; // ICMP is not in the kernel client
         flows.push({ from: String(r.from), to, protocol: String(r.protocol ?? 'TCP').toLowerCase() === 'udp' ? 'udp' : 'tcp' });
       }
-    if (!flows.length) skipped.push({ id: `lesson/${id}`, reason: 'every request names a Service by DNS (the exported cluster has no CoreDNS)' });
+    if (!flows.length) skipped.push({ id: `lesson/${id}`, reason: 'every request names a Service by DNS (the exported cluster has no CoreDNS)', yaml, why: 'dns' });
     else scenarios.push({ name: `lesson/${id}`, yaml, flows });
   }
   return { scenarios, skipped };
