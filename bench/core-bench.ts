@@ -10,6 +10,7 @@ import { loadScenario } from '../src/core/compile/load';
 import { compile } from '../src/core/compile/compile';
 import { parseScenario } from '../src/core/scenario/parse';
 import { traceFlow } from '../src/core/simulate/flow';
+import { baselineMs, emit, median } from './util';
 
 function scenario(nodes: number, pods: number, plugin: string, backend?: string): string {
   const docs = [JSON.stringify({ apiVersion: 'hopscope/v1alpha1', kind: 'Cluster', metadata: { name: 'bench' }, spec: { nodes, cni: { plugin, ...(backend ? { backend } : {}) } } })];
@@ -17,41 +18,10 @@ function scenario(nodes: number, pods: number, plugin: string, backend?: string)
   return docs.join('\n---\n');
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function emit(o: Record<string, unknown>): void {
-  console.log(JSON.stringify(o));
-}
-
 /** CPU milliseconds of the process since `c0` (less sensitive than wall time to a shared, loaded machine). */
 function cpuMs(c0: NodeJS.CpuUsage): number {
   const c = process.cpuUsage(c0);
   return (c.user + c.system) / 1000;
-}
-
-/**
- * A fixed workload (string keys, Map, small objects, a sort) timed beside every figure: the
- * machine is shared, so each figure is also printed as a ratio to this baseline run in the same
- * process (ANCHORS.md method). On an idle run of the 2-core box it takes tens of milliseconds.
- */
-function baselineMs(): number {
-  const t0 = performance.now();
-  const m = new Map<string, { a: number; b: string }>();
-  let s = 0;
-  for (let i = 0; i < 200000; i++) {
-    const k = `k${i % 5000}.${i & 7}`;
-    const o = m.get(k);
-    if (o) s += o.a;
-    else m.set(k, { a: i, b: k });
-  }
-  const arr: number[] = [];
-  for (let i = 0; i < 200000; i++) arr.push((i * 2654435761) >>> 0);
-  arr.sort((x, y) => x - y);
-  if (s + arr[0]! === -1) console.log('');
-  return performance.now() - t0;
 }
 
 function benchCompile(): void {

@@ -16,14 +16,11 @@ import { resolveName } from '../src/core/dns/resolver';
 import { loadScenario } from '../src/core/compile/load';
 import { lookupWithFlows } from '../src/core/simulate/dns-flows';
 import { resolveSource } from '../src/core/simulate/refs';
+import { emit } from './util';
 
 const SERVICES = 5000;
 const NAMESPACES = 50;
 const LOOKUPS = 10000;
-
-function emit(o: Record<string, unknown>): void {
-  console.log(JSON.stringify(o));
-}
 
 function services(): Service[] {
   const out: Service[] = [];

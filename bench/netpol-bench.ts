@@ -7,6 +7,7 @@
  */
 import { loadScenario } from '../src/core/compile/load';
 import { computeReachability } from '../src/core/simulate/reach';
+import { median } from './util';
 
 const NAMESPACES = 10;
 const PODS_PER_NS = 20;
@@ -124,11 +125,6 @@ function scenario(): string {
     docs.push(...policies(n));
   }
   return docs.join('\n---\n');
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 const text = scenario();

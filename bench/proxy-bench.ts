@@ -16,33 +16,7 @@ import { syncIptablesRules, kubeProxyOptionsFrom } from '../src/core/proxy/iptab
 import { createNetfilter } from '../src/core/netfilter/state';
 import { restore } from '../src/core/netfilter/restore';
 import { renderIptablesSave } from '../src/core/render/iptables-save';
-
-function emit(o: Record<string, unknown>): void {
-  console.log(JSON.stringify(o));
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-/** A fixed workload timed beside the figures, to normalise them against machine load (ANCHORS.md). */
-function baselineMs(): number {
-  const t0 = performance.now();
-  const m = new Map<string, { a: number; b: string }>();
-  let s = 0;
-  for (let i = 0; i < 200000; i++) {
-    const k = `k${i % 5000}.${i & 7}`;
-    const o = m.get(k);
-    if (o) s += o.a;
-    else m.set(k, { a: i, b: k });
-  }
-  const arr: number[] = [];
-  for (let i = 0; i < 200000; i++) arr.push((i * 2654435761) >>> 0);
-  arr.sort((x, y) => x - y);
-  if (s + arr[0]! === -1) console.log('');
-  return performance.now() - t0;
-}
+import { baselineMs, emit, median } from './util';
 
 function endpointIp(idx: number): string {
   return `10.${128 + (idx >> 16)}.${(idx >> 8) & 255}.${idx & 255}`;
