@@ -68,20 +68,81 @@ export function createRng(seed: number, ...labels: (string | number)[]): Rng {
 
 /** `n` lowercase hex digits derived deterministically from the labels. */
 export function hexId(seed: number, n: number, ...labels: (string | number)[]): string {
-  const rng = createRng(seed, 'hex', ...labels);
+  // The same stream as createRng(seed, 'hex', ...labels), drawn without a generator object:
+  // compile derives three ids per pod (sandbox, netns, veth).
+  labelStream(seed, 'hex', labels);
   let out = '';
-  while (out.length < n) out += rng.u32().toString(16).padStart(8, '0');
-  return out.slice(0, n);
+  while (out.length < n) {
+    const w = streamU32();
+    out += HEX_BYTE[w >>> 24]! + HEX_BYTE[(w >>> 16) & 255]! + HEX_BYTE[(w >>> 8) & 255]! + HEX_BYTE[w & 255]!;
+  }
+  return out.length === n ? out : out.slice(0, n);
 }
 
 /** A locally administered unicast MAC (second hex digit 2, 6, a or e), as random Linux MACs are. */
 export function macFor(seed: number, ...labels: (string | number)[]): string {
-  const rng = createRng(seed, 'mac', ...labels);
-  let out = '';
-  for (let i = 0; i < 6; i++) {
-    let b = rng.int(0, 255);
-    if (i === 0) b = (b & 0xfe) | 0x02;
-    out += (i ? ':' : '') + (b < 16 ? '0' : '') + b.toString(16);
-  }
+  labelStream(seed, 'mac', labels);
+  // rng.int(0, 255) of the generator is floor(u32 / 2^32 * 256), i.e. the top byte.
+  let out = HEX_BYTE[((streamU32() >>> 24) & 0xfe) | 0x02]!;
+  for (let i = 1; i < 6; i++) out += `:${HEX_BYTE[streamU32() >>> 24]!}`;
   return out;
+}
+
+/** Two lowercase hex digits per byte value. */
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, b) => (b < 16 ? '0' : '') + b.toString(16));
+
+/**
+ * One shared sfc32 state for hexId and macFor, which draw all they need before returning (no
+ * generator object, no closure, no joined key per call). Seeded exactly as createRng seeds
+ * sfc32 for (seed, first, ...rest), so the numbers are the same.
+ */
+let sa = 0;
+let sb = 0;
+let sc = 0;
+let sd = 0;
+
+function labelStream(seed: number, first: string, rest: readonly (string | number)[]): void {
+  const s = seed >>> 0;
+  let a = (s ^ 0x9e3779b9) >>> 0;
+  let b = (s + 0x85ebca6b) >>> 0;
+  let c = (s ^ 0xc2b2ae35) >>> 0;
+  // FNV-1a of first + ('\0' + label)… under three seeds: the bytes createRng hashes after join.
+  for (let k = -1; k < rest.length; k++) {
+    let text: string;
+    if (k < 0) text = first;
+    else {
+      a = Math.imul(a, 0x01000193) >>> 0; // the '\0' separator (x ^ 0 = x)
+      b = Math.imul(b, 0x01000193) >>> 0;
+      c = Math.imul(c, 0x01000193) >>> 0;
+      const l = rest[k];
+      text = typeof l === 'string' ? l : l == null ? '' : String(l);
+    }
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      a = Math.imul(a ^ ch, 0x01000193) >>> 0;
+      b = Math.imul(b ^ ch, 0x01000193) >>> 0;
+      c = Math.imul(c ^ ch, 0x01000193) >>> 0;
+    }
+  }
+  sa = a;
+  sb = b;
+  sc = c;
+  sd = s;
+  for (let i = 0; i < 12; i++) streamU32();
+}
+
+/** sfc32's step on the shared state (the same arithmetic as `sfc32` above). */
+function streamU32(): number {
+  sa >>>= 0;
+  sb >>>= 0;
+  sc >>>= 0;
+  sd >>>= 0;
+  let t = (sa + sb) | 0;
+  sa = sb ^ (sb >>> 9);
+  sb = (sc + (sc << 3)) | 0;
+  sc = (sc << 21) | (sc >>> 11);
+  sd = (sd + 1) | 0;
+  t = (t + sd) | 0;
+  sc = (sc + t) | 0;
+  return t >>> 0;
 }
