@@ -5,7 +5,7 @@
  * Read first: libcalico-go lib/ipam (semantics only).
  */
 import type { Cidr } from '../util/ip';
-import { cidrContains, intToIpv4, ipv4ToInt, subnetAt, subnetCount } from '../util/ip';
+import { cidrContains, intToIpv4, ipv4ToInt, parseCidr, prefixMask, subnetAt, subnetCount } from '../util/ip';
 import { createRng } from '../util/rng';
 
 export interface CalicoIpamState {
@@ -18,10 +18,23 @@ export interface CalicoIpamState {
   /** Addresses outside their node's blocks (pinned with `cni.projectcalico.org/ipAddrs`) → node. */
   borrowed: Map<string, string>;
   seed: number;
+  /**
+   * Indexes kept beside the maps above, as Calico's datastore keeps its own (blocks by affinity,
+   * allocations by handle): maintained on every claim, assign and release so that a pod's ADD
+   * does not scan every block and address of the cluster.
+   */
+  index: {
+    /** Node → its blocks in claim order (the affinity map filtered by node). */
+    blocks: Map<string, Cidr[]>;
+    /** Handle → its addresses in assignment order. */
+    handles: Map<string, string[]>;
+    /** Block text → offset below which every address is allocated (a hint, never past a free one). */
+    firstFree: Map<string, number>;
+  };
 }
 
 export function createCalicoIpam(pool: Cidr, seed: number, blockSize = 26): CalicoIpamState {
-  return { pool, blockSize: Math.max(blockSize, pool.prefix), affinity: new Map(), allocated: new Map(), borrowed: new Map(), seed };
+  return { pool, blockSize: Math.max(blockSize, pool.prefix), affinity: new Map(), allocated: new Map(), borrowed: new Map(), seed, index: { blocks: new Map(), handles: new Map(), firstFree: new Map() } };
 }
 
 /** Claims a new free block for `node` (seeded choice); null when the pool is exhausted. */
@@ -33,6 +46,9 @@ export function claimBlock(s: CalicoIpamState, node: string): Cidr | null {
     const block = subnetAt(s.pool, s.blockSize, (start + i) % count);
     if (block && !s.affinity.has(block.text)) {
       s.affinity.set(block.text, node);
+      const own = s.index.blocks.get(node);
+      if (own) own.push(block);
+      else s.index.blocks.set(node, [block]);
       return block;
     }
   }
@@ -41,7 +57,25 @@ export function claimBlock(s: CalicoIpamState, node: string): Cidr | null {
 
 /** The blocks affine to `node`, in claim order. */
 export function nodeBlocks(s: CalicoIpamState, node: string): string[] {
-  return [...s.affinity].filter(([, n]) => n === node).map(([b]) => b);
+  const own = s.index.blocks.get(node);
+  return own ? own.map((b) => b.text) : [];
+}
+
+/** How many blocks `node` has claimed. */
+export function nodeBlockCount(s: CalicoIpamState, node: string): number {
+  return s.index.blocks.get(node)?.length ?? 0;
+}
+
+/** The addresses assigned to `handle` (a containerID or "tunnel:<node>"), in assignment order. */
+export function handleAddresses(s: CalicoIpamState, handle: string): readonly string[] {
+  return s.index.handles.get(handle) ?? [];
+}
+
+function assign(s: CalicoIpamState, ip: string, handle: string): void {
+  s.allocated.set(ip, handle);
+  const ips = s.index.handles.get(handle);
+  if (ips) ips.push(ip);
+  else s.index.handles.set(handle, [ip]);
 }
 
 /** Assigns an address to `handle` on `node`: the first free address of its blocks, claiming one if all are full. */
@@ -49,37 +83,47 @@ export function calicoAssign(s: CalicoIpamState, node: string, handle: string, r
   if (requested !== undefined) {
     if (!cidrContains(s.pool, ipv4ToInt(requested))) return { error: `the requested IP ${requested} is not in any IP pool (${s.pool.text})` };
     if (s.allocated.has(requested)) return { error: `the requested IP ${requested} is already in use` };
-    s.allocated.set(requested, handle);
-    const inOwn = nodeBlocks(s, node).some((b) => cidrContains(parseBlock(b), ipv4ToInt(requested)));
+    assign(s, requested, handle);
+    const inOwn = (s.index.blocks.get(node) ?? []).some((b) => cidrContains(b, ipv4ToInt(requested)));
     if (!inOwn) s.borrowed.set(requested, node);
     return { ip: requested };
   }
   for (;;) {
-    for (const b of nodeBlocks(s, node)) {
-      const c = parseBlock(b);
+    for (const c of s.index.blocks.get(node) ?? []) {
       const size = 2 ** (32 - c.prefix);
-      for (let i = 0; i < size; i++) {
+      // Addresses below the hint are all taken: the first free one is at or after it.
+      for (let i = s.index.firstFree.get(c.text) ?? 0; i < size; i++) {
         const ip = intToIpv4(c.network + i);
         if (!s.allocated.has(ip)) {
-          s.allocated.set(ip, handle);
+          assign(s, ip, handle);
+          s.index.firstFree.set(c.text, i + 1);
           return { ip };
         }
       }
+      s.index.firstFree.set(c.text, size);
     }
     if (!claimBlock(s, node)) return { error: `no more free affine blocks and no free addresses in pool ${s.pool.text}` };
   }
 }
 
 export function calicoRelease(s: CalicoIpamState, handle: string): void {
-  for (const [ip, h] of s.allocated)
-    if (h === handle) {
-      s.allocated.delete(ip);
-      s.borrowed.delete(ip);
-    }
+  const ips = s.index.handles.get(handle);
+  if (!ips) return;
+  s.index.handles.delete(handle);
+  for (const ip of ips) {
+    if (s.allocated.get(ip) !== handle) continue;
+    s.allocated.delete(ip);
+    s.borrowed.delete(ip);
+    // A freed address lowers its block's hint so the next assignment finds it first.
+    const n = ipv4ToInt(ip);
+    const block = blockOf(s, n);
+    const hint = s.index.firstFree.get(block.text);
+    if (hint !== undefined && n - block.network < hint) s.index.firstFree.set(block.text, n - block.network);
+  }
 }
 
-function parseBlock(text: string): Cidr {
-  const [a, p] = text.split('/');
-  const prefix = Number(p);
-  return { text, network: ipv4ToInt(a!), prefix, mask: prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0 };
+/** The pool block (`/blockSize`) that holds address `n`. */
+function blockOf(s: CalicoIpamState, n: number): Cidr {
+  const network = (n & prefixMask(s.blockSize)) >>> 0;
+  return parseCidr(`${intToIpv4(network)}/${s.blockSize}`)!;
 }

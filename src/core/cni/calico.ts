@@ -9,7 +9,7 @@
 import type { ModelNode, Netns } from '../model/types';
 import type { CniContext, CniResult, NetworkPlugin } from './types';
 import type { CalicoIpamState } from './calico-ipam';
-import { calicoAssign, calicoRelease, claimBlock, createCalicoIpam, nodeBlocks } from './calico-ipam';
+import { calicoAssign, calicoRelease, claimBlock, createCalicoIpam, handleAddresses, nodeBlockCount, nodeBlocks } from './calico-ipam';
 import { sameSubnet } from './peer-routes';
 import { createVethPair } from '../model/devices/veth';
 import { createIpip } from '../model/devices/ipip';
@@ -104,9 +104,16 @@ export const calicoPlugin: NetworkPlugin = {
     refreshBlocks(ctx, node, ns);
     const e = encap(ctx);
     const ipam = calicoIpam(ctx);
+    // Borrowed addresses by the node that holds them (BIRD exports each as a /32).
+    const borrowedBy = new Map<string, string[]>();
+    for (const [ip, n] of ipam.borrowed) {
+      const list = borrowedBy.get(n);
+      if (list) list.push(`${ip}/32`);
+      else borrowedBy.set(n, [`${ip}/32`]);
+    }
     for (const peer of peers) {
       peer.blocks = nodeBlocks(ipam, peer.name);
-      const borrowed = [...ipam.borrowed].filter(([, n]) => n === peer.name).map(([ip]) => `${ip}/32`);
+      const borrowed = borrowedBy.get(peer.name) ?? [];
       const direct = e === 'none' || (ctx.cluster.cni.crossSubnet && sameSubnet(node, peer));
       for (const dst of [...peer.blocks, ...borrowed]) {
         if (direct) {
@@ -123,9 +130,12 @@ export const calicoPlugin: NetworkPlugin = {
   add(ctx, args) {
     const { hostNetns: host, podNetns: pod, node } = args;
     const ipam = calicoIpam(ctx);
+    const claimed = nodeBlockCount(ipam, node.name);
     const lease = calicoAssign(ipam, node.name, args.containerId, args.k8sArgs.ip);
     if ('error' in lease) return { cniVersion: '0.3.1', code: 100, msg: lease.error };
-    refreshBlocks(ctx, node, host);
+    // Felix reacts to a new block affinity (a blackhole for it); an unchanged set needs nothing
+    // (re-adding the same routes would replace them with themselves).
+    if (nodeBlockCount(ipam, node.name) !== claimed) refreshBlocks(ctx, node, host);
     const hostName = calicoVethName(args.k8sArgs.namespace, args.k8sArgs.name);
     const mtu = this.mtu(ctx);
     const [eth0, cali] = createVethPair(
@@ -161,7 +171,7 @@ export const calicoPlugin: NetworkPlugin = {
 /** Felix's VXLAN programming: the same route + PERMANENT neighbour + FDB pattern as flannel. */
 function addVxlanRoute(ctx: CniContext, ns: Netns, peer: ModelNode, dst: string): void {
   const ipam = calicoIpam(ctx);
-  const tunnelIp = [...ipam.allocated].find(([, h]) => h === `tunnel:${peer.name}`)?.[0];
+  const tunnelIp = handleAddresses(ipam, `tunnel:${peer.name}`)[0];
   if (!tunnelIp) return;
   const mac = vtepMac(ctx, peer.name);
   addRoute(ns, { dst, via: tunnelIp, dev: 'vxlan.calico', onlink: true, proto: '80' });
