@@ -14,7 +14,7 @@ import { resolveCluster } from './resolved';
 import { addCloudRoute, buildNodeNetns, buildUnderlay } from './underlay';
 import { allocateNodeCIDRs } from '../controllers/node-cidrs';
 import { expandDaemonSet, expandDeployment, expandReplicaSet } from '../controllers/workloads';
-import { schedule } from '../controllers/scheduler';
+import { NodeLoad, schedule } from '../controllers/scheduler';
 import { runPodSandbox } from '../controllers/runtime';
 import { getNetworkPlugin } from '../cni/registry';
 import { nodesFromObjects } from './nodes-from-objects';
@@ -103,7 +103,7 @@ function desiredPods(scenario: Scenario, seed: number, nodeNames: string[]): Des
 function createPods(ctx: CniContext, scenario: Scenario, diagnostics: Diagnostic[], setPos: (p: SourcePos) => void): void {
   const { model, cluster } = ctx;
   const plugin = getNetworkPlugin(cluster.cni.plugin);
-  const load = new Map<string, number>();
+  const load = new NodeLoad(model.nodes);
   const seen = new Map<string, SourcePos>();
   const usedIps = new Map<string, string>();
   for (const want of desiredPods(scenario, cluster.seed, model.nodes.map((n) => n.name))) {
@@ -133,7 +133,7 @@ function createPods(ctx: CniContext, scenario: Scenario, diagnostics: Diagnostic
     }
     const node = placed.node;
     if (requested && prefer && prefer !== node.name) report('warning', `pod ${key} pins ${requested}, which is in ${prefer}'s range, but runs on ${node.name}: host-local on ${node.name} cannot assign it`, 'pinned-ip-node');
-    load.set(node.name, (load.get(node.name) ?? 0) + 1);
+    load.bind(node.name);
     const pod = spec.hostNetwork ? hostNetworkPod(model, node, want, ns, name) : sandboxPod(ctx, plugin, node, want, ns, name, requested, report);
     if (!pod) continue;
     usedIps.set(pod.ip, key);

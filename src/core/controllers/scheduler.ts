@@ -7,14 +7,69 @@ import type { ModelNode } from '../model/types';
 
 export type Placement = { node: ModelNode } | { error: string };
 
-export function schedule(
-  nodes: ModelNode[],
-  load: Map<string, number>,
-  want: { nodeName?: string; nodeSelector?: Record<string, string>; preferNode?: string },
-): Placement {
+/**
+ * How many pods each node runs, as the scheduler's cache knows it. Besides the counts it keeps
+ * a min-tree over the ready nodes (in node order), so "the least loaded node, first on ties"
+ * is one descent instead of a scan of every node for every pod.
+ */
+export class NodeLoad {
+  private readonly counts = new Map<string, number>();
+  /** Ready nodes in order, and the leaves that hold each name's count. */
+  private readonly ready: ModelNode[];
+  private readonly leaves = new Map<string, number[]>();
+  private readonly size: number;
+  /** tree[1] is the minimum count; leaf i is tree[size + i] (Infinity past the last node). */
+  private readonly tree: Float64Array;
+
+  constructor(nodes: readonly ModelNode[]) {
+    this.ready = nodes.filter((n) => n.ready);
+    let size = 1;
+    while (size < this.ready.length) size *= 2;
+    this.size = size;
+    this.tree = new Float64Array(2 * size).fill(Infinity);
+    this.ready.forEach((n, i) => {
+      const own = this.leaves.get(n.name);
+      if (own) own.push(i);
+      else this.leaves.set(n.name, [i]);
+      this.tree[size + i] = 0;
+    });
+    for (let i = size - 1; i >= 1; i--) this.tree[i] = Math.min(this.tree[2 * i]!, this.tree[2 * i + 1]!);
+  }
+
+  get(name: string): number {
+    return this.counts.get(name) ?? 0;
+  }
+
+  /** A pod was bound to `name`. */
+  bind(name: string): void {
+    const c = this.get(name) + 1;
+    this.counts.set(name, c);
+    // The count is per name, as the cache keys it: every ready node of that name shows it.
+    for (const i of this.leaves.get(name) ?? []) {
+      let t = this.size + i;
+      this.tree[t] = c;
+      for (t >>= 1; t >= 1; t >>= 1) this.tree[t] = Math.min(this.tree[2 * t]!, this.tree[2 * t + 1]!);
+    }
+  }
+
+  /** The ready node with the fewest pods, the first in node order on ties. */
+  leastLoaded(): ModelNode | undefined {
+    if (!this.ready.length) return undefined;
+    const min = this.tree[1]!;
+    let t = 1;
+    while (t < this.size) t = this.tree[2 * t] === min ? 2 * t : 2 * t + 1;
+    return this.ready[t - this.size];
+  }
+}
+
+export function schedule(nodes: ModelNode[], load: NodeLoad, want: { nodeName?: string; nodeSelector?: Record<string, string>; preferNode?: string }): Placement {
   if (want.nodeName !== undefined) {
     const n = nodes.find((x) => x.name === want.nodeName);
     return n ? { node: n } : { error: `spec.nodeName: node "${want.nodeName}" does not exist (nodes: ${nodes.map((x) => x.name).join(', ')})` };
+  }
+  if (!want.nodeSelector && !want.preferNode) {
+    const best = load.leastLoaded();
+    return best ? { node: best } : { error: `0/${nodes.length} nodes are available` };
   }
   let candidates = nodes.filter((n) => n.ready);
   if (want.nodeSelector) {
@@ -28,6 +83,6 @@ export function schedule(
     if (p) return { node: p };
   }
   let best = candidates[0]!;
-  for (const n of candidates) if ((load.get(n.name) ?? 0) < (load.get(best.name) ?? 0)) best = n;
+  for (const n of candidates) if (load.get(n.name) < load.get(best.name)) best = n;
   return { node: best };
 }
