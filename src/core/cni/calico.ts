@@ -13,10 +13,11 @@ import { calicoAssign, calicoRelease, claimBlock, createCalicoIpam, handleAddres
 import { sameSubnet } from './peer-routes';
 import { createVethPair } from '../model/devices/veth';
 import { createIpip } from '../model/devices/ipip';
-import { addVxlanFdb, createVxlan } from '../model/devices/vxlan';
+import { addVxlanFdbs, createVxlan } from '../model/devices/vxlan';
 import { addAddress, getDevice, removeDevice } from '../model/netns';
-import { addRoute, removeRoute } from '../model/routes';
-import { setNeighbour } from '../model/neighbours';
+import type { RouteSpec } from '../model/routes';
+import { addRoute, addRoutes, removeRoute } from '../model/routes';
+import { setNeighbours } from '../model/neighbours';
 import { restore } from '../netfilter/restore';
 import { setIpset } from '../netfilter/ipset';
 import { macFor } from '../util/rng';
@@ -111,6 +112,8 @@ export const calicoPlugin: NetworkPlugin = {
       if (list) list.push(`${ip}/32`);
       else borrowedBy.set(n, [`${ip}/32`]);
     }
+    // Programmed as one batch per table (BIRD and Felix write their routes through netlink in bulk).
+    const out: PeerBatch = { routes: [], neighbours: [], fdb: [] };
     for (const peer of peers) {
       peer.blocks = nodeBlocks(ipam, peer.name);
       const borrowed = borrowedBy.get(peer.name) ?? [];
@@ -121,11 +124,14 @@ export const calicoPlugin: NetworkPlugin = {
             ctx.report('warning', `calico bgp: ${node.name} learns ${dst} via ${peer.ip}, which is not on a connected subnet; without encapsulation the route is unusable`, 'no-l2-adjacency');
             continue;
           }
-          addRoute(ns, { dst, via: peer.ip, dev: 'eth0', proto: 'bird' });
-        } else if (e === 'ipip') addRoute(ns, { dst, via: peer.ip, dev: 'tunl0', proto: 'bird', onlink: true });
-        else addVxlanRoute(ctx, ns, peer, dst);
+          out.routes.push({ dst, via: peer.ip, dev: 'eth0', proto: 'bird' });
+        } else if (e === 'ipip') out.routes.push({ dst, via: peer.ip, dev: 'tunl0', proto: 'bird', onlink: true });
+        else addVxlanRoute(ctx, out, peer, dst);
       }
     }
+    addRoutes(ns, out.routes);
+    setNeighbours(ns, out.neighbours);
+    addVxlanFdbs(ns, 'vxlan.calico', out.fdb);
   },
   add(ctx, args) {
     const { hostNetns: host, podNetns: pod, node } = args;
@@ -168,13 +174,20 @@ export const calicoPlugin: NetworkPlugin = {
   },
 };
 
+/** What a node learns about its peers, applied per table at the end (model/routes.ts addRoutes). */
+interface PeerBatch {
+  routes: RouteSpec[];
+  neighbours: { dev: string; ip: string; mac: string; state: 'PERMANENT' }[];
+  fdb: { mac: string; remote: string }[];
+}
+
 /** Felix's VXLAN programming: the same route + PERMANENT neighbour + FDB pattern as flannel. */
-function addVxlanRoute(ctx: CniContext, ns: Netns, peer: ModelNode, dst: string): void {
+function addVxlanRoute(ctx: CniContext, out: PeerBatch, peer: ModelNode, dst: string): void {
   const ipam = calicoIpam(ctx);
   const tunnelIp = handleAddresses(ipam, `tunnel:${peer.name}`)[0];
   if (!tunnelIp) return;
   const mac = vtepMac(ctx, peer.name);
-  addRoute(ns, { dst, via: tunnelIp, dev: 'vxlan.calico', onlink: true, proto: '80' });
-  setNeighbour(ns, 'vxlan.calico', tunnelIp, mac, 'PERMANENT');
-  addVxlanFdb(ns, 'vxlan.calico', mac, peer.ip);
+  out.routes.push({ dst, via: tunnelIp, dev: 'vxlan.calico', onlink: true, proto: '80' });
+  out.neighbours.push({ dev: 'vxlan.calico', ip: tunnelIp, mac, state: 'PERMANENT' });
+  out.fdb.push({ mac, remote: peer.ip });
 }

@@ -11,10 +11,11 @@ import type { CniContext, NetworkPlugin } from './types';
 import type { BridgeConf } from './bridge';
 import { bridgeAdd, bridgeCheck, bridgeDel } from './bridge';
 import { addDirectPeerRoutes } from './peer-routes';
-import { addVxlanFdb, createVxlan } from '../model/devices/vxlan';
+import { addVxlanFdbs, createVxlan } from '../model/devices/vxlan';
 import { addAddress, getDevice } from '../model/netns';
-import { addRoute } from '../model/routes';
-import { setNeighbour } from '../model/neighbours';
+import type { RouteSpec } from '../model/routes';
+import { addRoutes } from '../model/routes';
+import { setNeighbours } from '../model/neighbours';
 import { restore } from '../netfilter/restore';
 import { parseCidr, nthAddress } from '../util/ip';
 import { macFor } from '../util/rng';
@@ -114,7 +115,7 @@ export const flannelPlugin: NetworkPlugin = {
       addDirectPeerRoutes(ctx, node, ns, peers, 'flannel host-gw');
       return;
     }
-    for (const peer of peers) addVxlanPeer(ctx, ns, peer);
+    addVxlanPeers(ctx, ns, peers);
   },
   add(ctx, args) {
     if (!args.node.podCIDR) {
@@ -128,12 +129,21 @@ export const flannelPlugin: NetworkPlugin = {
   check: (_ctx, args, prev) => bridgeCheck(args, prev),
 };
 
-/** The three entries flanneld installs per remote lease (no L2/L3-miss handling). */
-function addVxlanPeer(ctx: CniContext, ns: Netns, peer: ModelNode): void {
-  if (!peer.podCIDR || !getDevice(ns, 'flannel.1')) return;
-  const gw = peer.podCIDR.split('/')[0]!;
-  const mac = flannelVtepMac(ctx, peer.name);
-  addRoute(ns, { dst: peer.podCIDR, via: gw, dev: 'flannel.1', onlink: true });
-  setNeighbour(ns, 'flannel.1', gw, mac, 'PERMANENT');
-  addVxlanFdb(ns, 'flannel.1', mac, peer.ip);
+/** The three entries flanneld installs per remote lease (no L2/L3-miss handling), programmed as one batch per table. */
+function addVxlanPeers(ctx: CniContext, ns: Netns, peers: readonly ModelNode[]): void {
+  if (!getDevice(ns, 'flannel.1')) return;
+  const routes: RouteSpec[] = [];
+  const neighbours: { dev: string; ip: string; mac: string; state: 'PERMANENT' }[] = [];
+  const fdb: { mac: string; remote: string }[] = [];
+  for (const peer of peers) {
+    if (!peer.podCIDR) continue;
+    const gw = peer.podCIDR.split('/')[0]!;
+    const mac = flannelVtepMac(ctx, peer.name);
+    routes.push({ dst: peer.podCIDR, via: gw, dev: 'flannel.1', onlink: true });
+    neighbours.push({ dev: 'flannel.1', ip: gw, mac, state: 'PERMANENT' });
+    fdb.push({ mac, remote: peer.ip });
+  }
+  addRoutes(ns, routes);
+  setNeighbours(ns, neighbours);
+  addVxlanFdbs(ns, 'flannel.1', fdb);
 }

@@ -6,7 +6,8 @@
  */
 import type { ModelNode, Netns } from '../model/types';
 import type { CniContext } from './types';
-import { addRoute } from '../model/routes';
+import type { RouteSpec } from '../model/routes';
+import { addRoutes } from '../model/routes';
 
 /** True when both nodes sit on the same underlay subnet (L2 adjacent). */
 export function sameSubnet(a: ModelNode, b: ModelNode): boolean {
@@ -15,6 +16,7 @@ export function sameSubnet(a: ModelNode, b: ModelNode): boolean {
 
 /** `ip route add <cidr> via <peer IP> dev eth0 [proto …]` for each peer range, where the peer is adjacent. */
 export function addDirectPeerRoutes(ctx: CniContext, node: ModelNode, ns: Netns, peers: ModelNode[], what: string, proto?: string): void {
+  const routes: RouteSpec[] = [];
   for (const peer of peers) {
     const ranges = peer.blocks.length ? peer.blocks : peer.podCIDR ? [peer.podCIDR] : [];
     if (!sameSubnet(node, peer)) {
@@ -22,6 +24,7 @@ export function addDirectPeerRoutes(ctx: CniContext, node: ModelNode, ns: Netns,
         ctx.report('warning', `${what}: ${node.name} has no route to ${peer.name}'s pods (${ranges.join(', ')}): ${peer.ip} is not on a connected subnet, and a plain route needs L2 adjacency`, 'no-l2-adjacency');
       continue;
     }
-    for (const cidr of ranges) addRoute(ns, { dst: cidr, via: peer.ip, dev: 'eth0', ...(proto ? { proto } : {}) });
+    for (const cidr of ranges) routes.push({ dst: cidr, via: peer.ip, dev: 'eth0', ...(proto ? { proto } : {}) });
   }
+  addRoutes(ns, routes);
 }

@@ -21,6 +21,42 @@ export interface RouteSpec {
 
 /** `ip route add …` into table main. Returns the route or null if `dst` is not a CIDR. */
 export function addRoute(ns: Netns, spec: RouteSpec): Route | null {
+  const route = routeFrom(spec);
+  if (!route) return null;
+  // `ip route replace` semantics: one route per destination and metric.
+  const dst = route.dst;
+  const i = ns.routes.findIndex((r) => r.dst.network === dst.network && r.dst.prefix === dst.prefix && (r.metric ?? 0) === (route.metric ?? 0));
+  if (i >= 0) ns.routes[i] = route;
+  else ns.routes.push(route);
+  return route;
+}
+
+/**
+ * Many `ip route replace` into table main at once, as `ip -batch` sends them: the table's
+ * (destination, metric) keys are indexed once for the batch instead of scanned per route.
+ * The table ends exactly as addRoute for each spec in order leaves it (specs that are not a
+ * CIDR are skipped, as addRoute refuses them).
+ */
+export function addRoutes(ns: Netns, specs: readonly RouteSpec[]): void {
+  const at = new Map<string, number>();
+  const key = (r: Route) => `${r.dst.network}/${r.dst.prefix}/${r.metric ?? 0}`;
+  // The first route of a key is the one addRoute's scan finds.
+  for (let i = ns.routes.length - 1; i >= 0; i--) at.set(key(ns.routes[i]!), i);
+  for (const spec of specs) {
+    const route = routeFrom(spec);
+    if (!route) continue;
+    if (Number.isNaN(route.metric)) {
+      ns.routes.push(route); // NaN equals no metric, not even its own: addRoute's scan never matches it
+      continue;
+    }
+    const k = key(route);
+    const i = at.get(k);
+    if (i !== undefined) ns.routes[i] = route;
+    else at.set(k, ns.routes.push(route) - 1);
+  }
+}
+
+function routeFrom(spec: RouteSpec): Route | null {
   const dst = spec.dst === 'default' ? parseCidr('0.0.0.0/0') : parseCidr(spec.dst);
   if (!dst) return null;
   const route: Route = { type: spec.type ?? 'unicast', dst, table: 254 };
@@ -31,10 +67,6 @@ export function addRoute(ns: Netns, spec: RouteSpec): Route | null {
   if (spec.proto !== undefined) route.proto = spec.proto;
   if (spec.src !== undefined) route.src = spec.src;
   if (spec.metric !== undefined) route.metric = spec.metric;
-  // `ip route replace` semantics: one route per destination and metric.
-  const i = ns.routes.findIndex((r) => r.dst.network === dst.network && r.dst.prefix === dst.prefix && (r.metric ?? 0) === (route.metric ?? 0));
-  if (i >= 0) ns.routes[i] = route;
-  else ns.routes.push(route);
   return route;
 }
 

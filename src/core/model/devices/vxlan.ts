@@ -30,6 +30,24 @@ export function addVxlanFdb(ns: Netns, dev: string, mac: string, remote: string)
   else ns.fdb.push(entry);
 }
 
+/**
+ * Many `bridge fdb append … self permanent` on one vxlan device at once: the device's entries
+ * are indexed once for the batch; the table ends as addVxlanFdb for each entry in order leaves it.
+ */
+export function addVxlanFdbs(ns: Netns, dev: string, entries: readonly { mac: string; remote: string }[]): void {
+  const at = new Map<string, number>();
+  for (let i = ns.fdb.length - 1; i >= 0; i--) {
+    const e = ns.fdb[i]!;
+    if (e.dev === dev && e.self) at.set(e.mac, i);
+  }
+  for (const { mac, remote } of entries) {
+    const entry = { mac, dev, dst: remote, permanent: true, self: true };
+    const i = at.get(mac);
+    if (i !== undefined) ns.fdb[i] = entry;
+    else at.set(mac, ns.fdb.push(entry) - 1);
+  }
+}
+
 /** The remote VTEP for an inner destination MAC, or undefined (no FDB entry: the frame is dropped, flannel programs no default). */
 export function lookupVtep(ns: Netns, dev: string, mac: string): string | undefined {
   for (const e of ns.fdb) if (e.dev === dev && e.self && e.mac === mac) return e.dst;

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { NeighState } from './types';
+import { createNetns } from './netns';
+import type { RouteSpec } from './routes';
+import { addRoute, addRoutes } from './routes';
+import { setNeighbour, setNeighbours } from './neighbours';
+import { addVxlanFdb, addVxlanFdbs } from './devices/vxlan';
+
+/** Batches (one index per call) must leave every table as the one-by-one calls (a scan each) do. */
+const dst = fc.constantFrom('default', '10.0.0.0/24', '10.0.1.0/24', '10.0.0.5/24', '10.0.0.0/16', '192.168.1.7', 'bogus');
+const route: fc.Arbitrary<RouteSpec> = fc.record(
+  { dst, via: fc.constantFrom('10.0.0.1', '10.0.0.2'), dev: fc.constantFrom('eth0', 'tunl0'), metric: fc.constantFrom(0, 100, Number.NaN), proto: fc.constantFrom('bird', 'kernel'), onlink: fc.boolean() },
+  { requiredKeys: ['dst'] },
+);
+const neigh = fc.record({ dev: fc.constantFrom('eth0', 'flannel.1'), ip: fc.constantFrom('10.0.0.1', '10.0.0.2', '10.0.0.3'), mac: fc.constantFrom('02:00:00:00:00:01', '02:00:00:00:00:02'), state: fc.constantFrom<NeighState>('PERMANENT', 'REACHABLE', 'STALE') });
+const fdb = fc.record({ dev: fc.constantFrom('flannel.1', 'vxlan.calico'), mac: fc.constantFrom('02:00:00:00:00:01', '02:00:00:00:00:02', '02:00:00:00:00:03'), remote: fc.constantFrom('192.168.0.11', '192.168.0.12') });
+
+describe('batched table writes', () => {
+  it('addRoutes leaves the table as addRoute per spec does (replace by destination and metric)', () => {
+    fc.assert(
+      fc.property(fc.array(route, { maxLength: 12 }), fc.array(route, { maxLength: 30 }), (before, batch) => {
+        const a = createNetns('a', 'node', 'n', 'a');
+        const b = createNetns('b', 'node', 'n', 'b');
+        for (const r of before) {
+          addRoute(a, r);
+          addRoute(b, r);
+        }
+        for (const r of batch) addRoute(a, r);
+        addRoutes(b, batch);
+        expect(b.routes).toEqual(a.routes);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('setNeighbours leaves the table as setNeighbour per entry does (PERMANENT kept against weaker states)', () => {
+    fc.assert(
+      fc.property(fc.array(neigh, { maxLength: 8 }), fc.array(neigh, { maxLength: 20 }), (before, batch) => {
+        const a = createNetns('a', 'node', 'n', 'a');
+        const b = createNetns('b', 'node', 'n', 'b');
+        for (const e of before) {
+          setNeighbour(a, e.dev, e.ip, e.mac, e.state);
+          setNeighbour(b, e.dev, e.ip, e.mac, e.state);
+        }
+        for (const e of batch) setNeighbour(a, e.dev, e.ip, e.mac, e.state);
+        setNeighbours(b, batch);
+        expect(b.neighbours).toEqual(a.neighbours);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('addVxlanFdbs leaves the table as addVxlanFdb per entry does, bridge entries untouched', () => {
+    fc.assert(
+      fc.property(fc.array(fdb, { maxLength: 8 }), fc.constantFrom('flannel.1', 'vxlan.calico'), fc.array(fdb, { maxLength: 20 }), (before, dev, batch) => {
+        const a = createNetns('a', 'node', 'n', 'a');
+        const b = createNetns('b', 'node', 'n', 'b');
+        for (const ns of [a, b]) {
+          ns.fdb.push({ mac: '02:00:00:00:00:01', dev, master: 'cni0', permanent: true });
+          for (const e of before) addVxlanFdb(ns, e.dev, e.mac, e.remote);
+        }
+        for (const e of batch) addVxlanFdb(a, dev, e.mac, e.remote);
+        addVxlanFdbs(b, dev, batch);
+        expect(b.fdb).toEqual(a.fdb);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
