@@ -5,7 +5,7 @@
  * kubenet (cbr0) and flannel (delegating to bridge) reuse it with their own settings.
  */
 import type { ClusterModel, Netns } from '../model/types';
-import type { CniArgs, CniContext, CniError, CniResult, CniRoute } from './types';
+import type { CniArgs, CniContext, CniError, CniIpConfig, CniResult, CniRoute } from './types';
 import type { HostLocalState } from './host-local';
 import { createHostLocal, hostLocalAllocate, hostLocalRelease } from './host-local';
 import { attachToBridge, createBridge } from '../model/devices/bridge';
@@ -96,10 +96,15 @@ export function bridgeAdd(ctx: CniContext, args: CniArgs, conf: BridgeConf): Cni
       { name: hostEnd.name, mac: hostEnd.mac },
       { name: eth0.name, mac: eth0.mac, sandbox: args.netnsPath },
     ],
-    ips: [{ ...(conf.cniVersion.startsWith('0.') ? { version: '4' as const } : {}), interface: 2, address: `${lease.ip}/${lease.prefix}`, gateway: lease.gateway }],
+    ips: [ipConfig(conf.cniVersion, `${lease.ip}/${lease.prefix}`, lease.gateway)],
     routes,
     dns: {},
   };
+}
+
+/** The result's IP entry; `version` only in 0.3.x results, and first, where the plugin prints it. */
+function ipConfig(cniVersion: string, address: string, gateway: string): CniIpConfig {
+  return cniVersion.startsWith('0.') ? { version: '4', interface: 2, address, gateway } : { interface: 2, address, gateway };
 }
 
 /** `CNI-` + the first 24 hex digits of SHA-512(name + containerID) (utils.FormatChainName). */

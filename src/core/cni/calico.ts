@@ -186,7 +186,10 @@ function addVxlanRoute(ctx: CniContext, out: PeerBatch, peer: ModelNode, dst: st
   const ipam = calicoIpam(ctx);
   const tunnelIp = handleAddresses(ipam, `tunnel:${peer.name}`)[0];
   if (!tunnelIp) return;
-  const mac = vtepMac(ctx, peer.name);
+  // The VTEP MAC the peer's Felix published (its VXLANTunnelMACAddr), read from its device.
+  const peerNs = ctx.model.netns.get(peer.netns);
+  const vtep = peerNs && getDevice(peerNs, 'vxlan.calico');
+  const mac = vtep ? vtep.mac : vtepMac(ctx, peer.name);
   out.routes.push({ dst, via: tunnelIp, dev: 'vxlan.calico', onlink: true, proto: '80' });
   out.neighbours.push({ dev: 'vxlan.calico', ip: tunnelIp, mac, state: 'PERMANENT' });
   out.fdb.push({ mac, remote: peer.ip });

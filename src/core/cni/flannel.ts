@@ -27,6 +27,16 @@ export function flannelVtepMac(ctx: CniContext, node: string): string {
   return macFor(ctx.cluster.seed, node, 'flannel.1');
 }
 
+/**
+ * The VtepMAC a peer published: its flanneld set the annotation from its own flannel.1, so it
+ * is read from there (what flannelVtepMac derived when that device was made).
+ */
+function peerVtepMac(ctx: CniContext, peer: ModelNode): string {
+  const peerNs = ctx.model.netns.get(peer.netns);
+  const vtep = peerNs && getDevice(peerNs, 'flannel.1');
+  return vtep ? vtep.mac : flannelVtepMac(ctx, peer.name);
+}
+
 function backend(ctx: CniContext): 'vxlan' | 'host-gw' {
   return ctx.cluster.cni.backend === 'host-gw' ? 'host-gw' : 'vxlan';
 }
@@ -137,8 +147,9 @@ function addVxlanPeers(ctx: CniContext, ns: Netns, peers: readonly ModelNode[]):
   const fdb: { mac: string; remote: string }[] = [];
   for (const peer of peers) {
     if (!peer.podCIDR) continue;
-    const gw = peer.podCIDR.split('/')[0]!;
-    const mac = flannelVtepMac(ctx, peer.name);
+    const slash = peer.podCIDR.indexOf('/');
+    const gw = slash < 0 ? peer.podCIDR : peer.podCIDR.slice(0, slash);
+    const mac = peerVtepMac(ctx, peer);
     routes.push({ dst: peer.podCIDR, via: gw, dev: 'flannel.1', onlink: true });
     neighbours.push({ dev: 'flannel.1', ip: gw, mac, state: 'PERMANENT' });
     fdb.push({ mac, remote: peer.ip });

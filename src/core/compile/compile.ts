@@ -122,11 +122,12 @@ function createPods(ctx: CniContext, scenario: Scenario, diagnostics: Diagnostic
     }
     const prefer = requested && cluster.cni.plugin !== 'calico' ? model.nodes.find((n) => n.podCIDR && cidrContains(parseRange(n.podCIDR), ipv4ToInt(requested)))?.name : undefined;
     const spec = want.pod.spec;
-    const placed = schedule(model.nodes, load, {
-      ...(want.boundNode ? { nodeName: want.boundNode } : spec.nodeName ? { nodeName: spec.nodeName } : {}),
-      ...(spec.nodeSelector ? { nodeSelector: spec.nodeSelector } : {}),
-      ...(prefer ? { preferNode: prefer } : {}),
-    });
+    const placement: Parameters<typeof schedule>[2] = {};
+    if (want.boundNode) placement.nodeName = want.boundNode;
+    else if (spec.nodeName) placement.nodeName = spec.nodeName;
+    if (spec.nodeSelector) placement.nodeSelector = spec.nodeSelector;
+    if (prefer) placement.preferNode = prefer;
+    const placed = schedule(model.nodes, load, placement);
     if ('error' in placed) {
       report('error', `pod ${key}: ${placed.error}`, spec.nodeName ? 'missing-node' : 'unschedulable');
       continue;
@@ -161,7 +162,7 @@ function isReady(want: DesiredPod): boolean {
 }
 
 function sandboxPod(ctx: CniContext, plugin: ReturnType<typeof getNetworkPlugin>, node: ModelNode, want: DesiredPod, ns: string, name: string, requested: string | undefined, report: (s: Severity, m: string, c: string) => void): ModelPod | null {
-  const sb = runPodSandbox(ctx, plugin, node, { namespace: ns, name, ...(requested ? { requestedIp: requested } : {}) });
+  const sb = runPodSandbox(ctx, plugin, node, requested ? { namespace: ns, name, requestedIp: requested } : { namespace: ns, name });
   if ('error' in sb) {
     report('error', `pod ${ns}/${name} on ${node.name}: ${sb.error}`, 'sandbox-failed');
     return null;
@@ -178,7 +179,9 @@ function sandboxPod(ctx: CniContext, plugin: ReturnType<typeof getNetworkPlugin>
       bound.set(k, c.name);
       sb.netns.sockets.push({ protocol: p.protocol === 'UDP' ? 'udp' : p.protocol === 'SCTP' ? 'sctp' : 'tcp', port: p.containerPort, owner: c.name });
     }
-  return { namespace: ns, name, node: node.name, ip: sb.ip, netns: sb.netns.id, labels: { ...(want.pod.metadata.labels ?? {}) }, containers, hostNetwork: false, ready: isReady(want), containerId: sb.containerId, ...(want.owner ? { owner: want.owner } : {}) };
+  const pod: ModelPod = { namespace: ns, name, node: node.name, ip: sb.ip, netns: sb.netns.id, labels: { ...(want.pod.metadata.labels ?? {}) }, containers, hostNetwork: false, ready: isReady(want), containerId: sb.containerId };
+  if (want.owner) pod.owner = want.owner;
+  return pod;
 }
 
 function hostNetworkPod(model: ClusterModel, node: ModelNode, want: DesiredPod, ns: string, name: string): ModelPod {

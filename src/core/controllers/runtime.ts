@@ -30,6 +30,13 @@ function record(model: ClusterModel, inv: CniInvocation): void {
   model.cniLog.push(inv);
 }
 
+/**
+ * The loopback network's configuration as the runtime hands it to the plugin on stdin (the
+ * plugin entry with the list's cniVersion and name). The same for every pod, so one shared,
+ * frozen object: the log records what was sent, and nobody edits it.
+ */
+const LOOPBACK_STDIN = Object.freeze({ ...LOOPBACK_CONF.plugins[0], cniVersion: LOOPBACK_CONF.cniVersion, name: LOOPBACK_CONF.name });
+
 /** RunPodSandbox: returns the pod netns and its IP, or the error the kubelet would report as an event. */
 export function runPodSandbox(ctx: CniContext, plugin: NetworkPlugin, node: ModelNode, req: SandboxRequest): SandboxResult {
   const { model } = ctx;
@@ -43,10 +50,11 @@ export function runPodSandbox(ctx: CniContext, plugin: NetworkPlugin, node: Mode
   if (ctx.cluster.cni.plugin === 'calico' && (ctx.cluster.cni.backend ?? 'ipip') === 'ipip') createIpip(pod, 1480).up = false;
   const host = model.netns.get(node.netns)!;
   const netnsPath = `/var/run/netns/${name}`;
-  const base: Omit<CniArgs, 'ifname'> = { command: 'ADD', containerId, netnsPath, k8sArgs: { namespace: req.namespace, name: req.name }, podNetns: pod, hostNetns: host, node };
-  const lo = loopbackAdd({ ...base, ifname: 'lo' });
-  record(model, { command: 'ADD', pod: key, containerId, ifname: 'lo', netnsPath, config: { ...LOOPBACK_CONF.plugins[0], cniVersion: LOOPBACK_CONF.cniVersion, name: LOOPBACK_CONF.name }, result: lo, ok: true });
-  const args: CniArgs = { ...base, ifname: 'eth0', k8sArgs: { ...base.k8sArgs, ...(req.requestedIp ? { ip: req.requestedIp } : {}) } };
+  // The CNI_* environment of the two calls (written out rather than spread: one per pod).
+  const lo = loopbackAdd({ command: 'ADD', containerId, netnsPath, k8sArgs: { namespace: req.namespace, name: req.name }, podNetns: pod, hostNetns: host, node, ifname: 'lo' });
+  record(model, { command: 'ADD', pod: key, containerId, ifname: 'lo', netnsPath, config: LOOPBACK_STDIN, result: lo, ok: true });
+  const k8sArgs: CniArgs['k8sArgs'] = req.requestedIp ? { namespace: req.namespace, name: req.name, ip: req.requestedIp } : { namespace: req.namespace, name: req.name };
+  const args: CniArgs = { command: 'ADD', containerId, netnsPath, k8sArgs, podNetns: pod, hostNetns: host, node, ifname: 'eth0' };
   const result = plugin.add(ctx, args);
   record(model, { command: 'ADD', pod: key, containerId, ifname: 'eth0', netnsPath, config: plugin.netConf(ctx, node), result, ok: !isCniError(result) });
   if (isCniError(result)) {
@@ -59,7 +67,10 @@ export function runPodSandbox(ctx: CniContext, plugin: NetworkPlugin, node: Mode
 }
 
 function podIpFrom(r: CniResult): string | undefined {
-  return r.ips[0]?.address.split('/')[0];
+  const address = r.ips[0]?.address;
+  if (address === undefined) return undefined;
+  const slash = address.indexOf('/');
+  return slash < 0 ? address : address.slice(0, slash);
 }
 
 /** StopPodSandbox: CNI DEL eth0 then lo, and the netns goes away. */
