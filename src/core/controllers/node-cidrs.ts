@@ -6,13 +6,14 @@
  */
 import type { Diagnostic, Scenario, SourcePos } from '../scenario/types';
 import type { ResolvedCluster } from '../compile/resolved';
+import type { Cidr } from '../util/ip';
 import { cidrsOverlap, parseCidr, subnetAt, subnetCount } from '../util/ip';
 
 type Report = (severity: Diagnostic['severity'], message: string, code: string, pos?: SourcePos) => void;
 
 export function allocateNodeCIDRs(c: ResolvedCluster, scenario: Scenario, report: Report): Map<string, string> {
   const out = new Map<string, string>();
-  const taken: string[] = [];
+  const taken: Cidr[] = [];
   for (const n of scenario.nodes) {
     const given = n.value.spec?.podCIDR;
     const name = n.value.metadata?.name;
@@ -23,10 +24,10 @@ export function allocateNodeCIDRs(c: ResolvedCluster, scenario: Scenario, report
       continue;
     }
     if (!cidrsOverlap(cidr, c.podCIDR) || cidr.prefix < c.podCIDR.prefix) report('warning', `Node ${name}: spec.podCIDR ${cidr.text} is outside the cluster pod CIDR ${c.podCIDR.text}`, 'node-cidr-outside', n.pos);
-    const clash = taken.find((t) => cidrsOverlap(parseCidr(t)!, cidr));
-    if (clash) report('error', `Node ${name}: spec.podCIDR ${cidr.text} overlaps another node's ${clash}`, 'cidr-overlap', n.pos);
+    const clash = taken.find((t) => cidrsOverlap(t, cidr));
+    if (clash) report('error', `Node ${name}: spec.podCIDR ${cidr.text} overlaps another node's ${clash.text}`, 'cidr-overlap', n.pos);
     out.set(name, cidr.text);
-    taken.push(cidr.text);
+    taken.push(cidr);
   }
   const count = subnetCount(c.podCIDR, c.nodeCIDRMaskSize);
   let next = 0;
@@ -36,7 +37,7 @@ export function allocateNodeCIDRs(c: ResolvedCluster, scenario: Scenario, report
     let block = null;
     while (next < count) {
       const candidate = subnetAt(c.podCIDR, c.nodeCIDRMaskSize, next++);
-      if (candidate && !taken.some((t) => cidrsOverlap(parseCidr(t)!, candidate))) {
+      if (candidate && !taken.some((t) => cidrsOverlap(t, candidate))) {
         block = candidate;
         break;
       }
@@ -46,7 +47,7 @@ export function allocateNodeCIDRs(c: ResolvedCluster, scenario: Scenario, report
       continue;
     }
     out.set(node.name, block.text);
-    taken.push(block.text);
+    taken.push(block);
   }
   if (exhausted && c.cni.plugin !== 'calico') {
     report('error', `pod CIDR ${c.podCIDR.text} holds only ${count} /${c.nodeCIDRMaskSize} node ranges; ${exhausted} node(s) got none (CIDRNotAvailable) and cannot run pods`, 'cidr-exhausted');

@@ -3,7 +3,7 @@
  * datapath's hot path (route lookup, rule matching) compares precomputed 32-bit integers,
  * because ip-num works in BigInt and a trace does hundreds of comparisons.
  */
-import { IPv4, IPv4CidrRange, IPv4Prefix, Validator } from 'ip-num';
+import { Validator } from 'ip-num';
 
 export interface Cidr {
   /** Canonical text, e.g. "10.244.1.0/24". */
@@ -96,17 +96,15 @@ export function nthAddress(c: Cidr, n: number): string {
 }
 
 /**
- * The `index`-th sub-block of size /`newPrefix` inside `c`, via ip-num's splitting;
- * null when `c` has fewer blocks than that.
+ * The `index`-th sub-block of size /`newPrefix` inside `c`; null when `c` has fewer blocks
+ * than that. Plain integer arithmetic on the network address (what ip-num's splitting
+ * computes in BigInt: the node IPAM and Calico walk blocks with it for every node).
  */
 export function subnetAt(c: Cidr, newPrefix: number, index: number): Cidr | null {
   if (newPrefix < c.prefix || newPrefix > 32) return null;
   const count = 2 ** (newPrefix - c.prefix);
-  if (index < 0 || index >= count) return null;
-  const range = IPv4CidrRange.fromCidr(c.text);
-  const first = range.getFirst().getValue() + BigInt(index) * 2n ** BigInt(32 - newPrefix);
-  const block = new IPv4CidrRange(new IPv4(first), new IPv4Prefix(BigInt(newPrefix)));
-  return parseCidr(block.toCidrString());
+  if (!Number.isInteger(index) || index < 0 || index >= count) return null;
+  return parseCidr(`${intToIpv4(c.network + index * 2 ** (32 - newPrefix))}/${newPrefix}`);
 }
 
 /** How many /`newPrefix` blocks fit in `c`. */
