@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { IPv4, IPv4CidrRange, IPv4Prefix } from 'ip-num';
-import { intToIpv4, parseCidr, subnetAt } from './ip';
+import { IPv4, IPv4CidrRange, IPv4Prefix, Validator } from 'ip-num';
+import { intToIpv4, isIPv4, parseCidr, subnetAt } from './ip';
 
 /** subnetAt as it was written with ip-num's BigInt splitting: the integer version must agree. */
 function subnetAtIpNum(text: string, newPrefix: number, index: number): string | null {
@@ -26,5 +26,22 @@ describe('subnetAt', () => {
   it('walks the /24s of a /16 in order', () => {
     const c = parseCidr('10.244.0.0/16')!;
     expect([0, 1, 255, 256].map((i) => subnetAt(c, 24, i)?.text ?? null)).toEqual(['10.244.0.0/24', '10.244.1.0/24', '10.244.255.0/24', null]);
+  });
+});
+
+describe('isIPv4', () => {
+  it("agrees with ip-num's validator on every octet value in every position, and on arbitrary strings", () => {
+    const octets = [...Array.from({ length: 300 }, (_, i) => String(i)), '00', '01', '010', '+1', '-1', ' 1', '1 ', '', 'a', '1e2', '0x1', '٣', '２'];
+    for (const o of octets)
+      for (let pos = 0; pos < 4; pos++) {
+        const parts = ['10', '0', '0', '1'];
+        parts[pos] = o;
+        const s = parts.join('.');
+        expect(isIPv4(s), s).toBe(Validator.isValidIPv4String(s)[0]);
+      }
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.ipV4(), fc.ipV4Extended(), fc.array(fc.oneof(fc.nat({ max: 999 }).map(String), fc.string({ maxLength: 3 })), { minLength: 1, maxLength: 6 }).map((a) => a.join('.'))), (s) => isIPv4(s) === Validator.isValidIPv4String(s)[0]),
+      { numRuns: 5000 },
+    );
   });
 });

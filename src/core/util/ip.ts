@@ -19,9 +19,11 @@ const DOTTED_QUAD = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\
 
 /** True if `s` is a dotted-quad IPv4 address without leading zeros. */
 export function isIPv4(s: string): boolean {
-  // A strict dotted quad (no leading zeros) is a subset of what ip-num accepts; checking the
-  // pattern first keeps the common case off ip-num's BigInt path.
-  return DOTTED_QUAD.test(s) && Validator.isValidIPv4String(s)[0];
+  // ip-num's Validator.isValidIPv4String ends with this very pattern (its IPV4_PATTERN), and
+  // every check before it (four octets, no leading zero, 0–255) is implied by the pattern; so
+  // the pattern alone is the same test without ip-num's BigInt octets (compile parses a new
+  // pod address per pod). ip.test.ts checks the equivalence.
+  return DOTTED_QUAD.test(s);
 }
 
 /** Dotted quad → unsigned 32-bit integer. No validation: call `isIPv4` on untrusted input. */
