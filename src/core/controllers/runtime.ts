@@ -10,13 +10,15 @@ import { isCniError } from '../cni/types';
 import { LOOPBACK_CONF, loopbackAdd } from '../cni/loopback';
 import { createNetns } from '../model/netns';
 import { createIpip } from '../model/devices/ipip';
-import { hexId } from '../util/rng';
+import { hexId, hexIdGrouped } from '../util/rng';
 
 /** `cni-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, as containerd names pod namespaces. */
 export function netnsName(seed: number, podKey: string): string {
-  const h = hexId(seed, 32, 'netns', podKey);
-  return `cni-${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  return `cni-${hexIdGrouped(seed, UUID_GROUPS, 'netns', podKey)}`;
 }
+
+/** A UUID's hex groups. */
+const UUID_GROUPS = [8, 4, 4, 4, 12] as const;
 
 export interface SandboxRequest {
   namespace: string;

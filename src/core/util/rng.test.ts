@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createRng, hexId, macFor } from './rng';
+import { createRng, hexId, hexIdGrouped, macFor } from './rng';
 
 /** hexId and macFor as they were written on top of createRng: the reference the fast paths must equal. */
 function hexIdRef(seed: number, n: number, ...labels: (string | number)[]): string {
@@ -36,6 +36,19 @@ describe('hexId and macFor derive the same values as a generator from createRng'
         return mac === macForRef(s, ...labels) && /^[0-9a-f][26ae](:[0-9a-f]{2}){5}$/.test(mac);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('hexIdGrouped is hexId cut into groups joined by dashes', () => {
+    fc.assert(
+      fc.property(seed, fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1, maxLength: 6 }), fc.array(label, { maxLength: 3 }), (s, groups, labels) => {
+        const h = hexIdRef(s, groups.reduce((a, b) => a + b, 0), ...labels);
+        const parts: string[] = [];
+        let at = 0;
+        for (const g of groups) parts.push(h.slice(at, (at += g)));
+        return hexIdGrouped(s, groups, ...labels) === parts.join('-');
+      }),
+      { numRuns: 1000 },
     );
   });
 

@@ -68,28 +68,68 @@ export function createRng(seed: number, ...labels: (string | number)[]): Rng {
 
 /** `n` lowercase hex digits derived deterministically from the labels. */
 export function hexId(seed: number, n: number, ...labels: (string | number)[]): string {
-  // The same stream as createRng(seed, 'hex', ...labels), drawn without a generator object:
-  // compile derives three ids per pod (sandbox, netns, veth).
+  // The same stream as createRng(seed, 'hex', ...labels), drawn without a generator object,
+  // and the digits made into one string at once: compile derives three ids per pod.
   labelStream(seed, 'hex', labels);
-  let out = '';
-  while (out.length < n) {
-    const w = streamU32();
-    out += HEX_BYTE[w >>> 24]! + HEX_BYTE[(w >>> 16) & 255]! + HEX_BYTE[(w >>> 8) & 255]! + HEX_BYTE[w & 255]!;
-  }
-  return out.length === n ? out : out.slice(0, n);
+  return hexDigits(n > 0 ? Math.floor(n) : 0, NO_DASHES);
+}
+
+/**
+ * hexId's digits with a `-` after each group of `groups` (8-4-4-4-12 gives a UUID's layout):
+ * the same string as slicing hexId(seed, sum of groups, ...labels) and joining with dashes.
+ */
+export function hexIdGrouped(seed: number, groups: readonly number[], ...labels: (string | number)[]): string {
+  labelStream(seed, 'hex', labels);
+  let n = 0;
+  for (const g of groups) n += g;
+  return hexDigits(n, groups);
 }
 
 /** A locally administered unicast MAC (second hex digit 2, 6, a or e), as random Linux MACs are. */
 export function macFor(seed: number, ...labels: (string | number)[]): string {
   labelStream(seed, 'mac', labels);
   // rng.int(0, 255) of the generator is floor(u32 / 2^32 * 256), i.e. the top byte.
-  let out = HEX_BYTE[((streamU32() >>> 24) & 0xfe) | 0x02]!;
-  for (let i = 1; i < 6; i++) out += `:${HEX_BYTE[streamU32() >>> 24]!}`;
-  return out;
+  const codes = charCodes(17);
+  for (let i = 0; i < 6; i++) {
+    let b = streamU32() >>> 24;
+    if (i === 0) b = (b & 0xfe) | 0x02;
+    codes[i * 3] = HEX_CODE[b >>> 4]!;
+    codes[i * 3 + 1] = HEX_CODE[b & 15]!;
+    if (i < 5) codes[i * 3 + 2] = 58; // ':'
+  }
+  return String.fromCharCode.apply(null, codes);
 }
 
-/** Two lowercase hex digits per byte value. */
-const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, b) => (b < 16 ? '0' : '') + b.toString(16));
+const HEX_CODE: readonly number[] = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const NO_DASHES: readonly number[] = [];
+
+/** Reused char-code buffers by length (one string is built from a buffer before the next is filled). */
+const CODE_BUFFERS: number[][] = [];
+
+function charCodes(length: number): number[] {
+  let b = CODE_BUFFERS[length];
+  if (!b) CODE_BUFFERS[length] = b = new Array<number>(length).fill(0);
+  return b;
+}
+
+/** `n` hex digits of the current stream (8 per u32, most significant first), dashes between `groups`. */
+function hexDigits(n: number, groups: readonly number[]): string {
+  const dashes = groups.length > 1 ? groups.length - 1 : 0;
+  const codes = charCodes(n + dashes);
+  let g = 0;
+  let left = groups.length > 1 ? groups[0]! : -1;
+  let w = 0;
+  for (let i = 0, at = 0; i < n; i++) {
+    if ((i & 7) === 0) w = streamU32();
+    if (left === 0) {
+      codes[at++] = 45; // '-'
+      left = groups[++g]!;
+    }
+    codes[at++] = HEX_CODE[(w >>> (28 - 4 * (i & 7))) & 15]!;
+    left--;
+  }
+  return String.fromCharCode.apply(null, codes);
+}
 
 /**
  * One shared sfc32 state for hexId and macFor, which draw all they need before returning (no
