@@ -21,7 +21,7 @@ import { setNeighbours } from '../model/neighbours';
 import { restore } from '../netfilter/restore';
 import { setIpset } from '../netfilter/ipset';
 import { macFor } from '../util/rng';
-import { sha1Hex } from '../util/hash';
+import { sha1HexPrefix } from '../util/sha1';
 
 export const CALICO_GATEWAY = '169.254.1.1';
 export const CALICO_HOST_MAC = 'ee:ee:ee:ee:ee:ee';
@@ -35,7 +35,7 @@ function encap(ctx: CniContext): Encap {
 
 /** Host-side veth name: `cali` + the first 11 hex digits of SHA-1("<namespace>.<pod>"). */
 export function calicoVethName(namespace: string, pod: string): string {
-  return `cali${sha1Hex(`${namespace}.${pod}`).slice(0, 11)}`;
+  return `cali${sha1HexPrefix(`${namespace}.${pod}`, 11)}`;
 }
 
 export function calicoIpam(ctx: CniContext): CalicoIpamState {
