@@ -39,6 +39,31 @@ function record(model: ClusterModel, inv: CniInvocation): void {
  */
 const LOOPBACK_STDIN = Object.freeze({ ...LOOPBACK_CONF.plugins[0], cniVersion: LOOPBACK_CONF.cniVersion, name: LOOPBACK_CONF.name });
 
+/**
+ * The network configuration the runtime loaded from /etc/cni/net.d. containerd reads it once
+ * and keeps it until the directory changes, not per pod; here it is kept per node while what
+ * it is made of (plugin, MTU, the node's podCIDR) stays the same, and shared, frozen, by every
+ * pod's log entry.
+ */
+const NET_CONF = new WeakMap<ModelNode, { plugin: NetworkPlugin; mtu: number; podCIDR: string | undefined; conf: unknown }>();
+
+function loadedNetConf(ctx: CniContext, plugin: NetworkPlugin, node: ModelNode): unknown {
+  const mtu = plugin.mtu(ctx);
+  const hit = NET_CONF.get(node);
+  if (hit && hit.plugin === plugin && hit.mtu === mtu && hit.podCIDR === node.podCIDR) return hit.conf;
+  const conf = deepFreeze(plugin.netConf(ctx, node));
+  NET_CONF.set(node, { plugin, mtu, podCIDR: node.podCIDR, conf });
+  return conf;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
 /** RunPodSandbox: returns the pod netns and its IP, or the error the kubelet would report as an event. */
 export function runPodSandbox(ctx: CniContext, plugin: NetworkPlugin, node: ModelNode, req: SandboxRequest): SandboxResult {
   const { model } = ctx;
@@ -58,7 +83,7 @@ export function runPodSandbox(ctx: CniContext, plugin: NetworkPlugin, node: Mode
   const k8sArgs: CniArgs['k8sArgs'] = req.requestedIp ? { namespace: req.namespace, name: req.name, ip: req.requestedIp } : { namespace: req.namespace, name: req.name };
   const args: CniArgs = { command: 'ADD', containerId, netnsPath, k8sArgs, podNetns: pod, hostNetns: host, node, ifname: 'eth0' };
   const result = plugin.add(ctx, args);
-  record(model, { command: 'ADD', pod: key, containerId, ifname: 'eth0', netnsPath, config: plugin.netConf(ctx, node), result, ok: !isCniError(result) });
+  record(model, { command: 'ADD', pod: key, containerId, ifname: 'eth0', netnsPath, config: loadedNetConf(ctx, plugin, node), result, ok: !isCniError(result) });
   if (isCniError(result)) {
     return { error: `Failed to create pod sandbox: plugin type="${ctx.cluster.cni.plugin}" failed (add): ${result.msg}${result.details ? `: ${result.details}` : ''}` };
   }
