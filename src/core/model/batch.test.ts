@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import type { NeighState } from './types';
 import { createNetns } from './netns';
 import type { RouteSpec } from './routes';
-import { addRoute, addRoutes } from './routes';
+import { addConnectedRoute, addRoute, addRoutes } from './routes';
+import { parseCidr } from '../util/ip';
 import { setNeighbour, setNeighbours } from './neighbours';
 import { addVxlanFdb, addVxlanFdbs } from './devices/vxlan';
 
@@ -65,6 +66,23 @@ describe('batched table writes', () => {
         expect(b.fdb).toEqual(a.fdb);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('addConnectedRoute', () => {
+  it('adds the route parseCidr(`${ip}/${prefix}`) gives, and none for what it refuses', () => {
+    const ip = fc.oneof(fc.ipV4(), fc.constantFrom('10.0.0.256', '1.2.3', '', '01.2.3.4'));
+    const prefix = fc.oneof(fc.integer({ min: -1, max: 33 }), fc.constantFrom(24.5, Number.NaN));
+    fc.assert(
+      fc.property(ip, prefix, (a, p) => {
+        const ns = createNetns('a', 'node', 'n', 'a');
+        const dev = ns.devices[0]!;
+        addConnectedRoute(ns, dev, a, p);
+        const net = p >= 32 ? null : parseCidr(`${a}/${p}`);
+        expect(ns.routes).toEqual(net ? [{ type: 'unicast', dst: net, table: 254, dev: 'lo', scope: 'link', proto: 'kernel', src: a }] : []);
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -4,7 +4,7 @@
  * the lower metric. Read first: `ip-route(8)`, net/ipv4/fib_trie.c (semantics only).
  */
 import type { Device, Netns, Route } from './types';
-import { cidrContains, ipv4ToInt, parseCidr, prefixMask } from '../util/ip';
+import { cidrContains, intToIpv4, ipv4ToInt, isIPv4, parseCidr, prefixMask } from '../util/ip';
 import { findLocalAddress } from './netns';
 
 export interface RouteSpec {
@@ -73,9 +73,11 @@ function routeFrom(spec: RouteSpec): Route | null {
 /** Adds the connected route the kernel creates with an address (`proto kernel scope link src …`). */
 export function addConnectedRoute(ns: Netns, dev: Device, ip: string, prefix: number): void {
   if (prefix >= 32) return;
-  const net = parseCidr(`${ip}/${prefix}`);
-  if (!net) return;
-  addRoute(ns, { dst: net.text, dev: dev.name, proto: 'kernel', scope: 'link', src: ip });
+  // The subnet is the address under the mask, as the kernel derives it; every pod of a node
+  // has the same one, so it is parsed once (the cache) rather than `${ip}/${prefix}` per pod.
+  if (!Number.isInteger(prefix) || prefix < 0 || !isIPv4(ip)) return;
+  const network = (ipv4ToInt(ip) & prefixMask(prefix)) >>> 0;
+  addRoute(ns, { dst: `${intToIpv4(network)}/${prefix}`, dev: dev.name, proto: 'kernel', scope: 'link', src: ip });
 }
 
 export function removeRoute(ns: Netns, dst: string): void {
