@@ -134,12 +134,10 @@ function hexDigits(n: number, groups: readonly number[]): string {
 /**
  * One shared sfc32 state for hexId and macFor, which draw all they need before returning (no
  * generator object, no closure, no joined key per call). Seeded exactly as createRng seeds
- * sfc32 for (seed, first, ...rest), so the numbers are the same.
+ * sfc32 for (seed, first, ...rest), so the numbers are the same. A typed array rather than
+ * module variables: 32-bit words there would be boxed numbers, one allocation per step.
  */
-let sa = 0;
-let sb = 0;
-let sc = 0;
-let sd = 0;
+const S = new Uint32Array(4);
 
 function labelStream(seed: number, first: string, rest: readonly (string | number)[]): void {
   const s = seed >>> 0;
@@ -164,25 +162,24 @@ function labelStream(seed: number, first: string, rest: readonly (string | numbe
       c = Math.imul(c ^ ch, 0x01000193) >>> 0;
     }
   }
-  sa = a;
-  sb = b;
-  sc = c;
-  sd = s;
+  S[0] = a;
+  S[1] = b;
+  S[2] = c;
+  S[3] = s;
   for (let i = 0; i < 12; i++) streamU32();
 }
 
-/** sfc32's step on the shared state (the same arithmetic as `sfc32` above). */
+/** sfc32's step on the shared state (the same arithmetic as `sfc32` above; the array keeps words unsigned). */
 function streamU32(): number {
-  sa >>>= 0;
-  sb >>>= 0;
-  sc >>>= 0;
-  sd >>>= 0;
-  let t = (sa + sb) | 0;
-  sa = sb ^ (sb >>> 9);
-  sb = (sc + (sc << 3)) | 0;
-  sc = (sc << 21) | (sc >>> 11);
-  sd = (sd + 1) | 0;
-  t = (t + sd) | 0;
-  sc = (sc + t) | 0;
+  const a = S[0]!;
+  const b = S[1]!;
+  const c = S[2]!;
+  const d = (S[3]! + 1) | 0;
+  let t = (a + b) | 0;
+  t = (t + d) | 0;
+  S[0] = b ^ (b >>> 9);
+  S[1] = (c + (c << 3)) | 0;
+  S[2] = (((c << 21) | (c >>> 11)) + t) | 0;
+  S[3] = d;
   return t >>> 0;
 }
