@@ -4,14 +4,15 @@
  * `ip route`, `ip neigh`, `bridge fdb`, `iptables-save`, `nft`, `ipvsadm` and its sockets;
  * per pod the CNI log; the kubectl tables; nodes, pods and diagnostics — must equal the dump
  * recorded before the optimisation (fixtures/compile-dumps/ORIGIN.md says how it was made).
- * Small scenarios keep the whole text (a failure shows the first differing line); the
- * bench-sized ones (100 nodes, 3,000 pods) keep only a SHA-256 of the same dump.
+ * Small scenarios keep the whole text, gzipped (a failure shows the first differing line with
+ * its neighbours); the bench-sized ones (100 nodes, 3,000 pods) keep only a SHA-256 of the same dump.
  *
  * Regenerate (only for an intended behaviour change): UPDATE_COMPILE_DUMPS=1 npx vitest run src/core/compile/compile-dump.test.ts
  */
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import type { LoadResult } from './load';
 import { loadScenario } from './load';
@@ -48,6 +49,17 @@ function* dumpParts(r: LoadResult): Generator<string> {
     yield `# sockets\n${ns.sockets.map((s) => JSON.stringify(s)).join('\n')}\n`;
   }
   for (const p of m.pods) if (!p.hostNetwork) yield `\n## cni ${p.namespace}/${p.name}\n${renderCniLog(m, `${p.namespace}/${p.name}`)}`;
+}
+
+/** The first line where `got` and `want` differ, with two lines of context; null when equal. */
+function firstDifference(got: string, want: string): string | null {
+  if (got === want) return null;
+  const g = got.split('\n');
+  const w = want.split('\n');
+  let i = 0;
+  while (i < g.length && i < w.length && g[i] === w[i]) i++;
+  const around = (lines: string[]) => lines.slice(Math.max(0, i - 2), i + 3).join('\n');
+  return `line ${i + 1} differs\n--- recorded\n${around(w)}\n+++ compiled\n${around(g)}`;
 }
 
 function cluster(spec: Record<string, unknown>): string {
@@ -102,12 +114,14 @@ describe('compile renders byte-identically to the recorded dumps', () => {
       const r = loadScenario(text);
       expect(r.model).not.toBeNull();
       const dump = [...dumpParts(r)].join('');
-      const file = join(DIR, `${name}.txt`);
+      const file = join(DIR, `${name}.txt.gz`);
       if (UPDATE) {
         mkdirSync(DIR, { recursive: true });
-        writeFileSync(file, dump);
+        writeFileSync(file, gzipSync(dump, { level: 9 }));
       }
-      expect(dump).toBe(readFileSync(file, 'utf8'));
+      const want = gunzipSync(readFileSync(file)).toString('utf8');
+      expect(firstDifference(dump, want)).toBeNull();
+      expect(dump === want).toBe(true);
     });
   }
 
