@@ -27,12 +27,17 @@ export function setNeighbour(ns: Netns, dev: string, ip: string, mac: string, st
  * leaves it.
  */
 export function setNeighbours(ns: Netns, entries: readonly { dev: string; ip: string; mac: string; state: NeighState }[]): void {
-  const at = new Map<string, Neighbour>();
-  const key = (dev: string, ip: string) => `${dev} ${ip}`;
-  for (let i = ns.neighbours.length - 1; i >= 0; i--) at.set(key(ns.neighbours[i]!.dev, ns.neighbours[i]!.ip), ns.neighbours[i]!);
+  // By device, then address: the strings the entries already hold are the keys.
+  const byDev = new Map<string, Map<string, Neighbour>>();
+  const note = (n: Neighbour) => {
+    let m = byDev.get(n.dev);
+    if (!m) byDev.set(n.dev, (m = new Map()));
+    m.set(n.ip, n);
+  };
+  // The first entry of a key is the one setNeighbour's scan finds.
+  for (let i = ns.neighbours.length - 1; i >= 0; i--) note(ns.neighbours[i]!);
   for (const e of entries) {
-    const k = key(e.dev, e.ip);
-    const existing = at.get(k);
+    const existing = byDev.get(e.dev)?.get(e.ip);
     if (existing) {
       if (existing.state !== 'PERMANENT' || e.state === 'PERMANENT') {
         existing.mac = e.mac;
@@ -42,6 +47,6 @@ export function setNeighbours(ns: Netns, entries: readonly { dev: string; ip: st
     }
     const n: Neighbour = { ip: e.ip, dev: e.dev, mac: e.mac, state: e.state };
     ns.neighbours.push(n);
-    at.set(k, n);
+    note(n);
   }
 }

@@ -38,21 +38,28 @@ export function addRoute(ns: Netns, spec: RouteSpec): Route | null {
  * CIDR are skipped, as addRoute refuses them).
  */
 export function addRoutes(ns: Netns, specs: readonly RouteSpec[]): void {
-  const at = new Map<string, number>();
-  const key = (r: Route) => `${r.dst.network}/${r.dst.prefix}/${r.metric ?? 0}`;
-  // The first route of a key is the one addRoute's scan finds.
-  for (let i = ns.routes.length - 1; i >= 0; i--) at.set(key(ns.routes[i]!), i);
+  // Index by prefix length, then network (numbers: no key strings per route); routes with a
+  // metric, rarer, by a string key. The first route of a key is the one addRoute's scan finds.
+  const byPrefix: Map<number, number>[] = [];
+  const withMetric = new Map<string, number>();
+  const note = (r: Route, i: number) => {
+    const metric = r.metric ?? 0;
+    if (Number.isNaN(metric)) return; // NaN equals no metric, not even its own: addRoute's scan never matches it
+    if (metric === 0) (byPrefix[r.dst.prefix] ??= new Map()).set(r.dst.network, i);
+    else withMetric.set(`${r.dst.network}/${r.dst.prefix}/${metric}`, i);
+  };
+  const find = (r: Route): number | undefined => {
+    const metric = r.metric ?? 0;
+    if (Number.isNaN(metric)) return undefined;
+    return metric === 0 ? byPrefix[r.dst.prefix]?.get(r.dst.network) : withMetric.get(`${r.dst.network}/${r.dst.prefix}/${metric}`);
+  };
+  for (let i = ns.routes.length - 1; i >= 0; i--) note(ns.routes[i]!, i);
   for (const spec of specs) {
     const route = routeFrom(spec);
     if (!route) continue;
-    if (Number.isNaN(route.metric)) {
-      ns.routes.push(route); // NaN equals no metric, not even its own: addRoute's scan never matches it
-      continue;
-    }
-    const k = key(route);
-    const i = at.get(k);
+    const i = find(route);
     if (i !== undefined) ns.routes[i] = route;
-    else at.set(k, ns.routes.push(route) - 1);
+    else note(route, ns.routes.push(route) - 1);
   }
 }
 
