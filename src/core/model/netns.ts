@@ -30,10 +30,19 @@ export function createNetns(id: string, kind: NetnsKind, node: string, name: str
 
 /** The next free ifindex: Linux hands them out in increasing order per namespace. */
 export function nextIfindex(ns: Netns): number {
-  let max = 0;
-  for (const d of ns.devices) if (d.ifindex > max) max = d.ifindex;
-  return max + 1;
+  // The highest ifindex is kept per device list, as the kernel keeps a per-netns counter, so a
+  // node with thousands of veths does not rescan them all for each new one. Devices are only
+  // ever appended to a list (removeDevice builds a new one), so devices past `seen` are the
+  // ones added since; a list that shrank is rescanned.
+  const devs = ns.devices;
+  let high = IFINDEX_HIGH.get(devs);
+  if (!high || high.seen > devs.length) IFINDEX_HIGH.set(devs, (high = { seen: 0, max: 0 }));
+  for (let i = high.seen; i < devs.length; i++) if (devs[i]!.ifindex > high.max) high.max = devs[i]!.ifindex;
+  high.seen = devs.length;
+  return high.max + 1;
 }
+
+const IFINDEX_HIGH = new WeakMap<Device[], { seen: number; max: number }>();
 
 /** Adds a device; the caller has built it with `nextIfindex`. */
 export function addDevice<D extends Device>(ns: Netns, dev: D): D {
