@@ -123,6 +123,9 @@ function benchTraces(): void {
   }
 }
 
-benchCompile();
-benchMemory();
+// BENCH_SKIP_COMPILE=1 runs only the traces part (while iterating on the datapath).
+if (!process.env.BENCH_SKIP_COMPILE) {
+  benchCompile();
+  benchMemory();
+}
 benchTraces();
