@@ -9,7 +9,7 @@
  */
 import type { Netns } from '../model/types';
 import type { HookEnv, HookInput, HookName, HookResult, NfPacket } from '../netfilter/types';
-import type { Packet } from './packet';
+import type { Ipv4Header, Packet } from './packet';
 import type { HopDraft, WalkContext } from './context';
 import type { RuleRef } from '../trace/types';
 import { runHook } from '../netfilter/evaluate';
@@ -33,9 +33,10 @@ function isNft(table: string | undefined): boolean {
 }
 
 function toNf(p: Packet): NfPacket {
-  const ip = outerIp(p);
-  const l4 = l4Of(p);
-  const nf: NfPacket = { src: ip.src, dst: ip.dst, protocol: ip.protocol, mark: p.mark ?? 0, length: packetLength(p, outerIpIndex(p)) };
+  const i = outerIpIndex(p);
+  const ip = p.headers[i] as Ipv4Header;
+  const l4 = p.headers[i + 1];
+  const nf: NfPacket = { src: ip.src, dst: ip.dst, protocol: ip.protocol, mark: p.mark ?? 0, length: packetLength(p, i) };
   if (l4?.kind === 'tcp') {
     nf.sport = l4.sport;
     nf.dport = l4.dport;
@@ -88,8 +89,19 @@ function ruleRef(r: HookResult): RuleRef | undefined {
     index: d.index,
     // iptables records are shared, never-mutated objects of exactly this shape (traverse.ts):
     // reuse them; copy only records that carry an `element` key (nftables lookups).
-    evaluated: r.evaluated.map((e) => ('element' in e ? { table: e.table, chain: e.chain, index: e.index, text: e.text, matched: e.matched, ...(e.element !== undefined ? { element: e.element } : {}) } : e)),
+    evaluated: ownRecords(r.evaluated),
   };
+}
+
+/**
+ * The evaluated list for a hop: the hook's own fresh array when every record is a shared iptables
+ * one (the usual case: no copy), else a copy whose nftables records are rebuilt.
+ */
+function ownRecords(evaluated: HookResult['evaluated']): NonNullable<RuleRef['evaluated']> {
+  for (const e of evaluated) {
+    if ('element' in e) return evaluated.map((x) => ('element' in x ? { table: x.table, chain: x.chain, index: x.index, text: x.text, matched: x.matched, ...(x.element !== undefined ? { element: x.element } : {}) } : x));
+  }
+  return evaluated;
 }
 
 function explainHook(ns: Netns, hook: HookName, r: HookResult, rule: RuleRef | undefined): string {

@@ -8,11 +8,11 @@
 import { addressContains } from './address';
 import { ifaceMatches } from './iface';
 import { getMatchModule } from './matches/registry';
-import type { NatRequest, PacketContext } from './module';
+import type { MatchModule, NatRequest, PacketContext } from './module';
 import { packetProtocolNumber, protocolNumber } from './protocols';
 import { renderRule } from './render-rule';
 import { getTargetModule } from './targets/registry';
-import type { Chain, EvaluatedRule, Rule, Table } from './types';
+import type { Chain, EvaluatedRule, Match, Rule, Table } from './types';
 import { ipv4ToInt } from '../util/ip';
 
 /** How a table traversal ended. */
@@ -37,6 +37,24 @@ export interface TraverseLog {
 const MAX_DEPTH = 64;
 const MAX_STEPS = 100_000;
 
+/**
+ * A match's module, remembered on the match (a symbol-keyed, non-enumerable property, invisible to
+ * JSON and structuredClone) with the name it was found for: the registry's Map lookup per match
+ * per packet showed up in trace profiles. A match renamed in place is looked up again.
+ */
+const MODULE: unique symbol = Symbol('match module');
+type WithModule = Match & { [MODULE]?: { name: string; module: MatchModule | undefined } };
+
+function matchModuleOf(m: Match): MatchModule | undefined {
+  const holder = m as WithModule;
+  const c = holder[MODULE];
+  if (c && c.name === m.module) return c.module;
+  const found = { name: m.module, module: getMatchModule(m.module) };
+  if (MODULE in holder) holder[MODULE] = found;
+  else Object.defineProperty(holder, MODULE, { value: found, writable: true, configurable: true, enumerable: false });
+  return found.module;
+}
+
 function ruleMatches(rule: Rule, ctx: PacketContext, src: number, dst: number, log: TraverseLog): boolean {
   if (rule.src && addressContains(rule.src, src) === rule.src.negate) return false;
   if (rule.dst && addressContains(rule.dst, dst) === rule.dst.negate) return false;
@@ -48,7 +66,7 @@ function ruleMatches(rule: Rule, ctx: PacketContext, src: number, dst: number, l
     if ((rule.protocol.num === packetProtocolNumber(ctx.packet.protocol)) === rule.protocol.negate) return false;
   }
   for (const m of rule.matches) {
-    const module = m.unmodelled ? undefined : getMatchModule(m.module);
+    const module = m.unmodelled ? undefined : matchModuleOf(m);
     if (!module) {
       log.unmodelled.add(`-m ${m.module}`);
       continue;
@@ -100,21 +118,24 @@ export function traverseTable(table: Table, hook: string, ctx: PacketContext, lo
   const len = ctx.packet.length;
   const src = ipv4ToInt(ctx.packet.src);
   const dst = ipv4ToInt(ctx.packet.dst);
-  const stack: { chain: Chain; index: number }[] = [];
-  let frame = { chain: base, index: 0 };
+  // The return stack as two parallel arrays: a frame object per jump was garbage per rule walked.
+  const stackChains: Chain[] = [];
+  const stackIndex: number[] = [];
+  let chain = base;
+  let next = 0;
   for (let steps = 0; steps < MAX_STEPS; steps++) {
-    if (frame.index >= frame.chain.rules.length) {
-      const back = stack.pop();
-      if (!back) break;
-      frame = back;
+    if (next >= chain.rules.length) {
+      if (!stackChains.length) break;
+      chain = stackChains.pop()!;
+      next = stackIndex.pop()!;
       continue;
     }
-    const index = frame.index++;
-    const rule = frame.chain.rules[index]!;
+    const index = next++;
+    const rule = chain.rules[index]!;
     // Rendering first also compiles a hand-built rule (its matches' parsed options) for matching.
-    const text = renderRule(rule);
+    const text = rule.text ?? renderRule(rule);
     const matched = ruleMatches(rule, ctx, src, dst, log);
-    const ev = recordOf(rule, text, table.name, frame.chain.name, index, matched);
+    const ev = recordOf(rule, text, table.name, chain.name, index, matched);
     log.evaluated.push(ev);
     if (!matched) continue;
     rule.packets++;
@@ -127,22 +148,26 @@ export function traverseTable(table: Table, hook: string, ctx: PacketContext, lo
     }
     const module = t.parsed === undefined ? undefined : getTargetModule(t.name);
     if (!module) {
-      const next = table.chains.get(t.name);
-      if (!next) {
+      const to = table.chains.get(t.name);
+      if (!to) {
         log.unmodelled.add(`-j ${t.name}`);
         continue;
       }
-      if (!rule.goto) stack.push(frame);
-      if (stack.length > MAX_DEPTH) return { verdict: 'DROP', decided: ev, byPolicy: false };
-      frame = { chain: next, index: 0 };
+      if (!rule.goto) {
+        stackChains.push(chain);
+        stackIndex.push(next);
+      }
+      if (stackChains.length > MAX_DEPTH) return { verdict: 'DROP', decided: ev, byPolicy: false };
+      chain = to;
+      next = 0;
       continue;
     }
     const out = module.apply(t.parsed, ctx);
     if (out.kind === 'continue') continue;
     if (out.kind === 'return') {
-      const back = stack.pop();
-      if (!back) break;
-      frame = back;
+      if (!stackChains.length) break;
+      chain = stackChains.pop()!;
+      next = stackIndex.pop()!;
       continue;
     }
     if (out.kind === 'nat') return { verdict: 'ACCEPT', nat: out.request, decided: ev, byPolicy: false };
