@@ -16,7 +16,7 @@ import { runHook } from '../netfilter/evaluate';
 import { hasNftRules, nftHookChains } from '../nftables/evaluate';
 import { getDevice, primaryAddress, findLocalAddress } from '../model/netns';
 import { ipv4ToInt } from '../util/ip';
-import { l4Of, outerIp, outerIpIndex, replaceHeader, withPorts } from './headers';
+import { outerIp, outerIpIndex, replaceHeader, withPorts } from './headers';
 import { packetLength } from './packet';
 import { hop } from './context';
 import { explainPolicyDrop, policyAllowsIn } from '../netpol/explain';
