@@ -16,7 +16,7 @@ import { runHook } from '../netfilter/evaluate';
 import { hasNftRules, nftHookChains } from '../nftables/evaluate';
 import { getDevice, primaryAddress, findLocalAddress } from '../model/netns';
 import { ipv4ToInt } from '../util/ip';
-import { outerIp, outerIpIndex, replaceHeader, withPorts } from './headers';
+import { outerIp, outerIpIndex, replaceHeader, withMark, withPorts } from './headers';
 import { packetLength } from './packet';
 import { hop } from './context';
 import { explainPolicyDrop, policyAllowsIn } from '../netpol/explain';
@@ -65,7 +65,7 @@ function applyNf(p: Packet, before: NfPacket, after: NfPacket): { packet: Packet
     if (after.dport !== before.dport) changed.push(`${proto}.dport`);
   }
   if (after.mark !== before.mark) {
-    out = { ...out, mark: after.mark };
+    out = withMark(out, after.mark);
     changed.push('mark');
   }
   return { packet: out, changed };
