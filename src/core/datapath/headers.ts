@@ -43,9 +43,19 @@ export function replaceHeader(p: Packet, index: number, h: Header): Packet {
   return withHeaders(p, headers);
 }
 
-export function withOuterIp(p: Packet, patch: Partial<Ipv4Header>): Packet {
+/**
+ * An IPv4 header with new addresses and TTL, the other fields copied, in the key order every
+ * IPv4 header has (kind, src, dst, ttl, protocol, id, df): the spread of a patch object onto a
+ * header was a visible part of trace profiles (every forwarded packet gets a new TTL).
+ */
+export function ipv4With(h: Ipv4Header, src: string, dst: string, ttl: number): Ipv4Header {
+  return { kind: 'ipv4', src, dst, ttl, protocol: h.protocol, id: h.id, df: h.df };
+}
+
+export function withOuterIp(p: Packet, patch: Partial<Pick<Ipv4Header, 'src' | 'dst' | 'ttl'>>): Packet {
   const i = outerIpIndex(p);
-  return replaceHeader(p, i, { ...(p.headers[i] as Ipv4Header), ...patch });
+  const h = p.headers[i] as Ipv4Header;
+  return replaceHeader(p, i, ipv4With(h, patch.src ?? h.src, patch.dst ?? h.dst, patch.ttl ?? h.ttl));
 }
 
 /** Sets the L4 ports of the outermost IP packet. */

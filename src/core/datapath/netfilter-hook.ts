@@ -16,7 +16,7 @@ import { runHook } from '../netfilter/evaluate';
 import { hasNftRules, nftHookChains } from '../nftables/evaluate';
 import { getDevice, primaryAddress, findLocalAddress } from '../model/netns';
 import { ipv4ToInt } from '../util/ip';
-import { outerIp, outerIpIndex, replaceHeader, withMark, withPorts } from './headers';
+import { ipv4With, outerIp, outerIpIndex, replaceHeader, withMark, withPorts } from './headers';
 import { packetLength } from './packet';
 import { hop } from './context';
 import { explainPolicyDrop, policyAllowsIn } from '../netpol/explain';
@@ -54,7 +54,7 @@ function applyNf(p: Packet, before: NfPacket, after: NfPacket): { packet: Packet
   if (after.src !== before.src || after.dst !== before.dst) {
     const i = outerIpIndex(out);
     const ip = outerIp(out);
-    out = replaceHeader(out, i, { ...ip, src: after.src, dst: after.dst });
+    out = replaceHeader(out, i, ipv4With(ip, after.src, after.dst, ip.ttl));
     if (after.src !== before.src) changed.push('ipv4.src');
     if (after.dst !== before.dst) changed.push('ipv4.dst');
   }
