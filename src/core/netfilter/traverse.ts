@@ -8,11 +8,11 @@
 import { addressContains } from './address';
 import { ifaceMatches } from './iface';
 import { getMatchModule } from './matches/registry';
-import type { MatchModule, NatRequest, PacketContext } from './module';
+import type { MatchModule, NatRequest, PacketContext, TargetModule } from './module';
 import { packetProtocolNumber, protocolNumber } from './protocols';
 import { renderRule } from './render-rule';
 import { getTargetModule } from './targets/registry';
-import type { Chain, EvaluatedRule, Match, Rule, Table } from './types';
+import type { Chain, EvaluatedRule, Match, Rule, Table, Target } from './types';
 import { ipv4ToInt } from '../util/ip';
 
 /** How a table traversal ended. */
@@ -52,6 +52,20 @@ function matchModuleOf(m: Match): MatchModule | undefined {
   const found = { name: m.module, module: getMatchModule(m.module) };
   if (MODULE in holder) holder[MODULE] = found;
   else Object.defineProperty(holder, MODULE, { value: found, writable: true, configurable: true, enumerable: false });
+  return found.module;
+}
+
+const TARGET_MODULE: unique symbol = Symbol('target module');
+type WithTargetModule = Target & { [TARGET_MODULE]?: { name: string; module: TargetModule | undefined } };
+
+/** A target's module, remembered like a match's (`matchModuleOf`). */
+function targetModuleOf(t: Target): TargetModule | undefined {
+  const holder = t as WithTargetModule;
+  const c = holder[TARGET_MODULE];
+  if (c && c.name === t.name) return c.module;
+  const found = { name: t.name, module: getTargetModule(t.name) };
+  if (TARGET_MODULE in holder) holder[TARGET_MODULE] = found;
+  else Object.defineProperty(holder, TARGET_MODULE, { value: found, writable: true, configurable: true, enumerable: false });
   return found.module;
 }
 
@@ -146,7 +160,7 @@ export function traverseTable(table: Table, hook: string, ctx: PacketContext, lo
       log.unmodelled.add(`-j ${t.name}`);
       continue;
     }
-    const module = t.parsed === undefined ? undefined : getTargetModule(t.name);
+    const module = t.parsed === undefined ? undefined : targetModuleOf(t);
     if (!module) {
       const to = table.chains.get(t.name);
       if (!to) {

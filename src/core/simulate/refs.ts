@@ -71,8 +71,29 @@ function splitHostPort(s: string): { host: string; port?: number } | null {
   return m[2] !== undefined ? { host: m[1], port: Number(m[2]) } : { host: m[1] };
 }
 
-/** Parses a target; `ip` is set when the host is an address or a pod/node reference. */
-export function parseTarget(model: ClusterModel, ref: string, protocol?: 'TCP' | 'UDP' | 'ICMP' | 'SCTP'): Resolved<Target> {
+/** What the text of a target says, before any lookup in the model. */
+type TargetSyntax =
+  | { ok: false; error: string }
+  | { ok: true; target: Target; isIp: boolean; pod?: { ns: string; name: string }; node?: string };
+
+/**
+ * Target texts already read: the syntax is a pure function of the text and the protocol, and
+ * running the regexes per traced flow showed up in trace profiles. Bounded like parseCidr's cache.
+ */
+const SYNTAX = new Map<string, TargetSyntax>();
+
+function targetSyntax(ref: string, protocol: 'TCP' | 'UDP' | 'ICMP' | 'SCTP' | undefined): TargetSyntax {
+  const key = `${String(protocol)} ${ref}`;
+  let hit = SYNTAX.get(key);
+  if (!hit) {
+    hit = readTarget(ref, protocol);
+    if (SYNTAX.size > 10_000) SYNTAX.clear();
+    SYNTAX.set(key, hit);
+  }
+  return hit;
+}
+
+function readTarget(ref: string, protocol: 'TCP' | 'UDP' | 'ICMP' | 'SCTP' | undefined): TargetSyntax {
   // The type says TCP/UDP/ICMP, but CLI and YAML input arrives unchecked.
   if (protocol !== undefined && !['TCP', 'UDP', 'ICMP', 'SCTP'].includes(String(protocol).toUpperCase())) {
     return { ok: false, error: `protocol ${String(protocol)} is not modelled by the datapath (TCP, UDP, SCTP or ICMP)` };
@@ -95,18 +116,33 @@ export function parseTarget(model: ClusterModel, ref: string, protocol?: 'TCP' |
   if (proto !== 'icmp' && port === undefined) return { ok: false, error: `${proto.toUpperCase()} to "${ref}" needs a port` };
   if (proto === 'icmp') port = undefined;
   const t: Target = { host: hp.host, protocol: proto, ...(port !== undefined ? { port } : {}), ...(scheme ? { scheme } : {}), ...(path ? { path } : {}) };
-  if (isIPv4(hp.host)) return { ok: true, value: { ...t, ip: hp.host } };
+  if (isIPv4(hp.host)) return { ok: true, target: t, isIp: true };
   const parts = hp.host.split('/');
   if (parts[0] === 'pod' && (parts.length === 2 || parts.length === 3)) {
     const [ns, name] = parts.length === 2 ? ['default', parts[1]!] : [parts[1]!, parts[2]!];
+    return { ok: true, target: t, isIp: false, pod: { ns, name } };
+  }
+  if (parts[0] === 'node' && parts.length === 2) return { ok: true, target: t, isIp: false, node: parts[1]! };
+  return { ok: true, target: t, isIp: false };
+}
+
+/** Parses a target; `ip` is set when the host is an address or a pod/node reference. */
+export function parseTarget(model: ClusterModel, ref: string, protocol?: 'TCP' | 'UDP' | 'ICMP' | 'SCTP'): Resolved<Target> {
+  const syn = targetSyntax(ref, protocol);
+  if (!syn.ok) return { ok: false, error: syn.error };
+  // A fresh object per call: callers may change what they get.
+  const t = syn.target;
+  if (syn.isIp) return { ok: true, value: { ...t, ip: t.host } };
+  if (syn.pod) {
+    const { ns, name } = syn.pod;
     const pod = model.pods.find((p) => p.namespace === ns && p.name === name);
     if (!pod) return { ok: false, error: `no pod ${ns}/${name}` };
     return { ok: true, value: { ...t, ip: pod.ip } };
   }
-  if (parts[0] === 'node' && parts.length === 2) {
-    const node = model.nodes.find((n) => n.name === parts[1]);
-    if (!node) return { ok: false, error: `no node ${parts[1]}` };
+  if (syn.node !== undefined) {
+    const node = model.nodes.find((n) => n.name === syn.node);
+    if (!node) return { ok: false, error: `no node ${syn.node}` };
     return { ok: true, value: { ...t, ip: node.ip } };
   }
-  return { ok: true, value: t };
+  return { ok: true, value: { ...t } };
 }
