@@ -11,6 +11,7 @@ import { getMatchModule } from './matches/registry';
 import type { MatchModule, NatRequest, PacketContext, TargetModule } from './module';
 import { packetProtocolNumber, protocolNumber } from './protocols';
 import { renderRule } from './render-rule';
+import { chainsAdded } from './state';
 import { getTargetModule } from './targets/registry';
 import type { Chain, EvaluatedRule, Match, Rule, Table, Target } from './types';
 import { ipv4ToInt } from '../util/ip';
@@ -67,6 +68,37 @@ function targetModuleOf(t: Target): TargetModule | undefined {
   if (TARGET_MODULE in holder) holder[TARGET_MODULE] = found;
   else Object.defineProperty(holder, TARGET_MODULE, { value: found, writable: true, configurable: true, enumerable: false });
   return found.module;
+}
+
+/**
+ * A rule's jump target, remembered on its target (symbol-keyed, non-enumerable) with the table's
+ * chain Map, its size and `chainsAdded` count: the Map lookup by name per jump per packet was the
+ * largest single line of trace profiles (the names parsed from `-j` are not the Map's own key
+ * strings, so every lookup compared the text). See `chainsAdded` for why the three detect any
+ * change of the table's chains.
+ */
+const JUMP: unique symbol = Symbol('jump target');
+interface Jump {
+  /** The `-j` name it was found for (the same string object while the target is unchanged). */
+  name: string;
+  chains: Map<string, Chain>;
+  size: number;
+  added: number;
+  chain: Chain;
+}
+type WithJump = Target & { [JUMP]?: Jump };
+
+function jumpTarget(table: Table, t: Target): Chain | undefined {
+  const holder = t as WithJump;
+  const j = holder[JUMP];
+  const chains = table.chains;
+  if (j && j.name === t.name && j.chains === chains && j.size === chains.size && j.added === chainsAdded(table)) return j.chain;
+  const chain = chains.get(t.name);
+  if (!chain) return undefined;
+  const made: Jump = { name: t.name, chains, size: chains.size, added: chainsAdded(table), chain };
+  if (JUMP in holder) holder[JUMP] = made;
+  else Object.defineProperty(holder, JUMP, { value: made, writable: true, configurable: true, enumerable: false });
+  return chain;
 }
 
 function ruleMatches(rule: Rule, ctx: PacketContext, src: number, dst: number, log: TraverseLog): boolean {
@@ -162,7 +194,7 @@ export function traverseTable(table: Table, hook: string, ctx: PacketContext, lo
     }
     const module = t.parsed === undefined ? undefined : targetModuleOf(t);
     if (!module) {
-      const to = table.chains.get(t.name);
+      const to = jumpTarget(table, t);
       if (!to) {
         log.unmodelled.add(`-j ${t.name}`);
         continue;
