@@ -36,7 +36,8 @@ function toNf(p: Packet): NfPacket {
   const i = outerIpIndex(p);
   const ip = p.headers[i] as Ipv4Header;
   const l4 = p.headers[i + 1];
-  const nf: NfPacket = { src: ip.src, dst: ip.dst, protocol: ip.protocol, mark: p.mark ?? 0, length: packetLength(p, i) };
+  // One shape for every protocol (absent fields undefined), so that matches stay monomorphic.
+  const nf: NfPacket = { src: ip.src, dst: ip.dst, protocol: ip.protocol, mark: p.mark ?? 0, length: packetLength(p, i), sport: undefined, dport: undefined, tcpFlags: undefined, icmpType: undefined };
   if (l4?.kind === 'tcp') {
     nf.sport = l4.sport;
     nf.dport = l4.dport;
@@ -164,12 +165,9 @@ export function nfHook(ctx: WalkContext, ns: Netns, hook: HookName, p: Packet, i
   const env = hookEnv(ctx, ns);
   if (!env.active) return { packet: p, verdict: 'ACCEPT' };
   const before = toNf(p);
-  const input: HookInput = { hook, packet: before };
-  if (io.in) input.inIface = io.in;
-  if (io.out) input.outIface = io.out;
-  if (io.bridged) input.bridged = true;
-  if (io.physIn) input.physInIface = io.physIn;
-  if (io.physOut) input.physOutIface = io.physOut;
+  // Every field present (undefined when absent): one object shape for every hook, so the rule
+  // matches that read it stay monomorphic. Readers only compare these fields with undefined.
+  const input: HookInput = { hook, packet: before, inIface: io.in || undefined, outIface: io.out || undefined, bridged: io.bridged || undefined, physInIface: io.physIn || undefined, physOutIface: io.physOut || undefined };
   const result = runHook(ns.netfilter, ns.conntrack, input, env, ns.nftables ? nftHookChains(ns.nftables, hook) : undefined);
   const { packet, changed } = applyNf(p, before, result.packet);
   if (!result.evaluated.length && !result.nat && result.verdict === 'ACCEPT') return { packet, verdict: 'ACCEPT', result };

@@ -187,7 +187,8 @@ function natStep(st: HookState, nf: NetfilterState, ct: ConntrackTable, manip: M
  * base chains of other rulesets (nftables) at this hook, interleaved by priority.
  */
 export function runHook(nf: NetfilterState, ct: ConntrackTable, input: HookInput, env: HookEnv, chains: readonly HookChain[] = []): HookResult {
-  const ctx: PacketContext = { packet: { ...input.packet }, input, env, nf, ctState: 'NEW', logs: [], untracked: false };
+  // Every field of the context from the start (ct and its direction come later): one object shape.
+  const ctx: PacketContext = { packet: { ...input.packet }, input, env, nf, ctState: 'NEW', ct: undefined, ctDirection: undefined, logs: [], untracked: false };
   const st: HookState = { ctx, log: { evaluated: [], unmodelled: new Set() }, nats: [] };
   for (const step of chains.length ? planWith(input.hook, chains) : PLANS[input.hook]) {
     if (step.k === 0) runTable(st, nf, step.table, input.hook);
