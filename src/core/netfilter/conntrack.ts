@@ -212,7 +212,24 @@ function rewrittenLater(forms: readonly [string, number, string, number][], i: n
   return false;
 }
 
+/** True when the REPLY tuple is the inverse of the ORIGINAL one (no NAT): its six forms are two. */
+function unNated(e: ConntrackEntry): boolean {
+  const o = e.orig;
+  const r = e.reply;
+  return r.src === o.dst && r.dst === o.src && r.sport === o.dport && r.dport === o.sport;
+}
+
 function reindex(ct: ConntrackTable, e: ConntrackEntry): void {
+  if (unNated(e)) {
+    // Forms 0, 2, 4 are the original tuple, 1, 3, 5 the reply: the last of each is what
+    // `entryForms` would leave (the reply's, when both are the same tuple).
+    const o = e.orig;
+    const r = e.reply;
+    const same = o.src === r.src && o.sport === r.sport && o.dst === r.dst && o.dport === r.dport;
+    if (!same) setSlot(ct, e.protocol, o.src, o.sport, o.dst, o.dport, { entry: e, dir: 'original' });
+    setSlot(ct, e.protocol, r.src, r.sport, r.dst, r.dport, { entry: e, dir: 'reply' });
+    return;
+  }
   const forms = entryForms(e);
   // Two shared, never-mutated hit records per entry instead of one per form.
   const original: ConntrackHit = { entry: e, dir: 'original' };
@@ -225,6 +242,11 @@ function reindex(ct: ConntrackTable, e: ConntrackEntry): void {
 }
 
 function unindex(ct: ConntrackTable, e: ConntrackEntry): void {
+  if (unNated(e)) {
+    deleteSlot(ct, e.protocol, e.orig.src, e.orig.sport, e.orig.dst, e.orig.dport, e);
+    deleteSlot(ct, e.protocol, e.reply.src, e.reply.sport, e.reply.dst, e.reply.dport, e);
+    return;
+  }
   for (const f of entryForms(e)) deleteSlot(ct, e.protocol, f[0], f[1], f[2], f[3], e);
 }
 
