@@ -61,15 +61,15 @@ export interface ConntrackHit {
 
 /**
  * One indexed form of a connection: protocol and the two (address, port) ends, as a packet of
- * that form carries them. Slots whose keys hash alike chain through `next`.
+ * that form carries them, and what a lookup of it finds (the slot is the `ConntrackHit` itself:
+ * no separate record per form). Slots whose keys hash alike chain through `next`.
  */
-interface IndexSlot {
+interface IndexSlot extends ConntrackHit {
   protocol: IpProtocol;
   src: string;
   sport: number;
   dst: string;
   dport: number;
-  hit: ConntrackHit;
   next: IndexSlot | undefined;
 }
 
@@ -143,22 +143,28 @@ function keyHash(protocol: IpProtocol, src: string, sport: number, dst: string, 
 
 function findSlot(ct: ConntrackTable, protocol: IpProtocol, src: string, sport: number, dst: string, dport: number): ConntrackHit | undefined {
   for (let s = ct.index.get(keyHash(protocol, src, sport, dst, dport)); s; s = s.next) {
-    if (s.sport === sport && s.dport === dport && s.src === src && s.dst === dst && s.protocol === protocol) return s.hit;
+    if (s.sport === sport && s.dport === dport && s.src === src && s.dst === dst && s.protocol === protocol) return s;
   }
   return undefined;
 }
 
-/** Sets (or overwrites) the hit of a key, as `Map.set` would for one exact key. */
-function setSlot(ct: ConntrackTable, protocol: IpProtocol, src: string, sport: number, dst: string, dport: number, hit: ConntrackHit): void {
+/**
+ * Sets (or overwrites) what a key finds, as `Map.set` would for one exact key. A hit handed out
+ * earlier is never changed: an overwritten key gets a new slot in place of the old one.
+ */
+function setSlot(ct: ConntrackTable, protocol: IpProtocol, src: string, sport: number, dst: string, dport: number, entry: ConntrackEntry, dir: 'original' | 'reply'): void {
   const h = keyHash(protocol, src, sport, dst, dport);
   const head = ct.index.get(h);
-  for (let s = head; s; s = s.next) {
+  let prev: IndexSlot | undefined;
+  for (let s = head; s; prev = s, s = s.next) {
     if (s.sport === sport && s.dport === dport && s.src === src && s.dst === dst && s.protocol === protocol) {
-      s.hit = hit;
+      const fresh: IndexSlot = { entry, dir, protocol, src, sport, dst, dport, next: s.next };
+      if (prev) prev.next = fresh;
+      else ct.index.set(h, fresh);
       return;
     }
   }
-  ct.index.set(h, { protocol, src, sport, dst, dport, hit, next: head });
+  ct.index.set(h, { entry, dir, protocol, src, sport, dst, dport, next: head });
 }
 
 /** Removes a key if it still belongs to `e`. */
@@ -167,7 +173,7 @@ function deleteSlot(ct: ConntrackTable, protocol: IpProtocol, src: string, sport
   let prev: IndexSlot | undefined;
   for (let s = ct.index.get(h); s; prev = s, s = s.next) {
     if (s.sport === sport && s.dport === dport && s.src === src && s.dst === dst && s.protocol === protocol) {
-      if (s.hit.entry !== e) return;
+      if (s.entry !== e) return;
       if (prev) prev.next = s.next;
       else if (s.next) ct.index.set(h, s.next);
       else ct.index.delete(h);
@@ -226,18 +232,15 @@ function reindex(ct: ConntrackTable, e: ConntrackEntry): void {
     const o = e.orig;
     const r = e.reply;
     const same = o.src === r.src && o.sport === r.sport && o.dst === r.dst && o.dport === r.dport;
-    if (!same) setSlot(ct, e.protocol, o.src, o.sport, o.dst, o.dport, { entry: e, dir: 'original' });
-    setSlot(ct, e.protocol, r.src, r.sport, r.dst, r.dport, { entry: e, dir: 'reply' });
+    if (!same) setSlot(ct, e.protocol, o.src, o.sport, o.dst, o.dport, e, 'original');
+    setSlot(ct, e.protocol, r.src, r.sport, r.dst, r.dport, e, 'reply');
     return;
   }
   const forms = entryForms(e);
-  // Two shared, never-mutated hit records per entry instead of one per form.
-  const original: ConntrackHit = { entry: e, dir: 'original' };
-  const reply: ConntrackHit = { entry: e, dir: 'reply' };
   for (let i = 0; i < 6; i++) {
     if (rewrittenLater(forms, i)) continue;
     const f = forms[i]!;
-    setSlot(ct, e.protocol, f[0], f[1], f[2], f[3], i % 2 === 0 ? original : reply);
+    setSlot(ct, e.protocol, f[0], f[1], f[2], f[3], e, i % 2 === 0 ? 'original' : 'reply');
   }
 }
 

@@ -67,11 +67,12 @@ export function setupNat(ct: ConntrackTable, e: ConntrackEntry, manip: ManipType
  * change, or undefined when the connection needs none here.
  */
 export function applyNat(e: ConntrackEntry, dir: 'original' | 'reply', manip: ManipType, p: NfPacket): NatChange | undefined {
+  // Most connections have no NAT: decide that before any work (this runs at every NAT hook).
+  const wanted = dir === 'original' ? (manip === 'dst' ? e.dstNat : e.srcNat) : manip === 'dst' ? e.srcNat : e.dstNat;
+  if (!wanted) return undefined;
   const ports = hasPorts(e);
   // Originals are rewritten toward the inverted REPLY tuple; replies toward the inverted ORIGINAL.
   const target = dir === 'original' ? invertTuple(e.reply) : invertTuple(e.orig);
-  const wanted = dir === 'original' ? (manip === 'dst' ? e.dstNat : e.srcNat) : manip === 'dst' ? e.srcNat : e.dstNat;
-  if (!wanted) return undefined;
   const field = manip;
   const before = { ip: p[field], ...(ports ? { port: (field === 'src' ? p.sport : p.dport) ?? 0 } : {}) };
   const ip = field === 'src' ? target.src : target.dst;
