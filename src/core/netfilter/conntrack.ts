@@ -267,6 +267,12 @@ export function lookupConntrack(ct: ConntrackTable, p: NfPacket, now: number): C
   return hit;
 }
 
+/**
+ * The `nat` list of every connection without NAT: one shared, frozen empty list (nat.ts replaces
+ * it on the first change) rather than an array per entry, which the table keeps for minutes.
+ */
+export const NO_NAT: NatChange[] = Object.freeze([]) as unknown as NatChange[];
+
 /** A new unconfirmed entry for the first packet of a connection. */
 export function createEntry(ct: ConntrackTable, p: NfPacket, now: number): ConntrackEntry {
   const orig = packetTuple(p);
@@ -281,7 +287,7 @@ export function createEntry(ct: ConntrackTable, p: NfPacket, now: number): Connt
     srcNat: false,
     dstNat: false,
     natInit: { src: false, dst: false },
-    nat: [],
+    nat: NO_NAT,
     mark: 0,
     expires: now,
   };

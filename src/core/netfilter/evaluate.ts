@@ -189,7 +189,7 @@ function natStep(st: HookState, nf: NetfilterState, ct: ConntrackTable, manip: M
 export function runHook(nf: NetfilterState, ct: ConntrackTable, input: HookInput, env: HookEnv, chains: readonly HookChain[] = []): HookResult {
   // Every field of the context from the start (ct and its direction come later): one object shape.
   const ctx: PacketContext = { packet: { ...input.packet }, input, env, nf, ctState: 'NEW', ct: undefined, ctDirection: undefined, logs: [], untracked: false };
-  const st: HookState = { ctx, log: { evaluated: [], unmodelled: new Set() }, nats: [] };
+  const st: HookState = { ctx, log: { evaluated: [], unmodelled: undefined }, nats: [] };
   for (const step of chains.length ? planWith(input.hook, chains) : PLANS[input.hook]) {
     if (step.k === 0) runTable(st, nf, step.table, input.hook);
     else if (step.k === 4) runChain(st, step.chain);
@@ -214,7 +214,7 @@ export function runHook(nf: NetfilterState, ct: ConntrackTable, input: HookInput
   if (st.stop?.rejectWith) result.rejectWith = st.stop.rejectWith;
   if (st.policy && !st.decided) result.policy = st.policy;
   if (ctx.ctDirection) result.ctDirection = ctx.ctDirection;
-  if (st.log.unmodelled.size) result.unmodelled = [...st.log.unmodelled];
+  if (st.log.unmodelled?.size) result.unmodelled = [...st.log.unmodelled];
   if (ctx.logs.length) result.logs = ctx.logs;
   return result;
 }

@@ -31,7 +31,13 @@ export interface TraverseResult {
 /** Where the evaluator collects what it saw. */
 export interface TraverseLog {
   evaluated: EvaluatedRule[];
-  unmodelled: Set<string>;
+  /** Created on the first note (`noteUnmodelled`): almost every hook has nothing to note. */
+  unmodelled: Set<string> | undefined;
+}
+
+/** Notes a match, target or statement the model does not implement. */
+export function noteUnmodelled(log: TraverseLog, what: string): void {
+  (log.unmodelled ??= new Set()).add(what);
 }
 
 /** Deeper than the kernel allows (it refuses loops at load time); guards hand-built loops. */
@@ -114,7 +120,7 @@ function ruleMatches(rule: Rule, ctx: PacketContext, src: number, dst: number, l
   for (const m of rule.matches) {
     const module = m.unmodelled ? undefined : matchModuleOf(m);
     if (!module) {
-      log.unmodelled.add(`-m ${m.module}`);
+      noteUnmodelled(log, `-m ${m.module}`);
       continue;
     }
     if (!module.evaluate(m.parsed, ctx)) return false;
@@ -189,14 +195,14 @@ export function traverseTable(table: Table, hook: string, ctx: PacketContext, lo
     const t = rule.target;
     if (!t) continue;
     if (t.unmodelled) {
-      log.unmodelled.add(`-j ${t.name}`);
+      noteUnmodelled(log, `-j ${t.name}`);
       continue;
     }
     const module = t.parsed === undefined ? undefined : targetModuleOf(t);
     if (!module) {
       const to = jumpTarget(table, t);
       if (!to) {
-        log.unmodelled.add(`-j ${t.name}`);
+        noteUnmodelled(log, `-j ${t.name}`);
         continue;
       }
       if (!rule.goto) {
