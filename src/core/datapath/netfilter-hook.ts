@@ -49,7 +49,11 @@ function toNf(p: Packet): NfPacket {
   return nf;
 }
 
+/** What `applyNf` reports for a packet netfilter left alone (shared: it is never exposed or changed). */
+const UNCHANGED: readonly string[] = Object.freeze([]);
+
 function applyNf(p: Packet, before: NfPacket, after: NfPacket): { packet: Packet; changed: string[] } {
+  if (after.src === before.src && after.dst === before.dst && after.sport === before.sport && after.dport === before.dport && after.mark === before.mark) return { packet: p, changed: UNCHANGED as string[] };
   const changed: string[] = [];
   let out = p;
   if (after.src !== before.src || after.dst !== before.dst) {

@@ -87,7 +87,8 @@ function planWith(hook: HookName, chains: readonly HookChain[]): readonly Step[]
 interface HookState {
   ctx: PacketContext;
   log: TraverseLog;
-  nats: NatChange[];
+  /** Made on the first NAT change (most hooks make none). */
+  nats: NatChange[] | undefined;
   decided?: EvaluatedRule;
   policy?: HookResult['policy'];
   entry?: ConntrackEntry;
@@ -177,8 +178,14 @@ function natStep(st: HookState, nf: NetfilterState, ct: ConntrackTable, manip: M
     if (req) setupNat(ct, entry, manip, req, ctx.env.rng);
   }
   const change = applyNat(entry, ctx.ctDirection ?? 'original', manip, ctx.packet);
-  if (change) st.nats.push(change);
+  if (change) (st.nats ??= []).push(change);
 }
+
+/**
+ * The LOG lines of a hook that logged nothing: one shared, frozen empty list (the LOG target
+ * replaces a frozen list with its own before adding a line) instead of an array per hook.
+ */
+const NO_LOGS: string[] = Object.freeze([]) as unknown as string[];
 
 /**
  * Runs hook `input.hook` on `input.packet`: returns the verdict, the packet after NAT and MARK,
@@ -188,8 +195,8 @@ function natStep(st: HookState, nf: NetfilterState, ct: ConntrackTable, manip: M
  */
 export function runHook(nf: NetfilterState, ct: ConntrackTable, input: HookInput, env: HookEnv, chains: readonly HookChain[] = []): HookResult {
   // Every field of the context from the start (ct and its direction come later): one object shape.
-  const ctx: PacketContext = { packet: { ...input.packet }, input, env, nf, ctState: 'NEW', ct: undefined, ctDirection: undefined, logs: [], untracked: false };
-  const st: HookState = { ctx, log: { evaluated: [], unmodelled: undefined }, nats: [] };
+  const ctx: PacketContext = { packet: { ...input.packet }, input, env, nf, ctState: 'NEW', ct: undefined, ctDirection: undefined, logs: NO_LOGS, untracked: false };
+  const st: HookState = { ctx, log: { evaluated: [], unmodelled: undefined }, nats: undefined };
   for (const step of chains.length ? planWith(input.hook, chains) : PLANS[input.hook]) {
     if (step.k === 0) runTable(st, nf, step.table, input.hook);
     else if (step.k === 4) runChain(st, step.chain);
@@ -207,7 +214,7 @@ export function runHook(nf: NetfilterState, ct: ConntrackTable, input: HookInput
     evaluated: st.log.evaluated,
   };
   if (st.decided) result.decided = st.decided;
-  if (st.nats.length) {
+  if (st.nats?.length) {
     result.nat = st.nats[st.nats.length - 1]!;
     result.nats = st.nats;
   }
