@@ -34,8 +34,21 @@ function externalAddress(model: ClusterModel): string {
   return '203.0.113.250';
 }
 
+/** `ref.split('/')` per source text, remembered (pure and bounded, like the target syntax below). */
+const SOURCE_PARTS = new Map<string, readonly string[]>();
+
+function sourceParts(ref: string): readonly string[] {
+  let parts = SOURCE_PARTS.get(ref);
+  if (!parts) {
+    parts = ref.split('/');
+    if (SOURCE_PARTS.size > 10_000) SOURCE_PARTS.clear();
+    SOURCE_PARTS.set(ref, parts);
+  }
+  return parts;
+}
+
 export function resolveSource(model: ClusterModel, ref: string): Resolved<Source> {
-  const parts = ref.split('/');
+  const parts = sourceParts(ref);
   const kind = parts[0];
   if (kind === 'pod' && parts.length >= 2 && parts.length <= 4) {
     const [ns, name, container] = parts.length === 2 ? ['default', parts[1]!, undefined] : [parts[1]!, parts[2]!, parts[3]];
