@@ -129,6 +129,10 @@ function benchTraces(): void {
   }
 }
 
-benchCompile();
-benchMemory();
+// HOPSCOPE_BENCH_TRACES=0 skips the traces part; BENCH_SKIP_COMPILE=1 runs only the traces part
+// (switches for iterating on one side; by default every part runs).
+if (!process.env.BENCH_SKIP_COMPILE) {
+  benchCompile();
+  benchMemory();
+}
 if (process.env.HOPSCOPE_BENCH_TRACES !== '0') benchTraces();

@@ -9,15 +9,12 @@ import type { Packet } from './packet';
 import type { Rng } from '../util/rng';
 import type { HookEnv } from '../netfilter/types';
 
-export interface HopDraft {
-  ns: Netns | { id: string; node: string };
-  device?: string;
-  stage: string;
-  packet: Packet;
-  changed?: string[];
-  rule?: RuleRef;
-  explain: string;
-}
+/**
+ * A hop as a stage drafts it: already the `Hop` the trace will hold (same fields, same key order),
+ * with `seq` filled in by the walker when it records the hop. Drafting the final object saves a
+ * second object and a copy per hop.
+ */
+export type HopDraft = Hop;
 
 /** The socket that will accept the reply: the client's ephemeral port. */
 export interface ExpectedReply {
@@ -39,27 +36,35 @@ export interface WalkContext {
   envs?: Map<string, HookEnv>;
 }
 
-export function hop(ns: HopDraft['ns'], stage: string, packet: Packet, explain: string, extra?: { device?: string; changed?: string[]; rule?: RuleRef }): HopDraft {
-  const d: HopDraft = { ns, stage, packet, explain };
-  if (extra?.device !== undefined) d.device = extra.device;
-  if (extra?.changed) d.changed = extra.changed;
-  if (extra?.rule) d.rule = extra.rule;
-  return d;
+/** Drafts a hop in `ns` (a namespace, or the underlay segment as `{ id, node }`). */
+export function hop(ns: { id: string; node: string }, stage: string, packet: Packet, explain: string, extra?: { device?: string; changed?: string[]; rule?: RuleRef }): HopDraft {
+  // Key order as the trace has always printed it: seq, node, netns, stage, packet, explain,
+  // then device, deviceId, changed, rule when present.
+  const h: Hop = { seq: 0, node: ns.node, netns: ns.id, stage, packet, explain };
+  if (extra) {
+    if (extra.device !== undefined) {
+      h.device = extra.device;
+      h.deviceId = `${ns.id}#${extra.device}`;
+    }
+    if (extra.changed) h.changed = extra.changed;
+    if (extra.rule) h.rule = extra.rule;
+  }
+  return h;
 }
 
 export function devHop(ns: Netns, dev: Device, stage: string, packet: Packet, explain: string, extra?: { changed?: string[]; rule?: RuleRef }): HopDraft {
-  return hop(ns, stage, packet, explain, { device: dev.name, ...extra });
+  const h: Hop = { seq: 0, node: ns.node, netns: ns.id, stage, packet, explain, device: dev.name, deviceId: `${ns.id}#${dev.name}` };
+  if (extra) {
+    if (extra.changed) h.changed = extra.changed;
+    if (extra.rule) h.rule = extra.rule;
+  }
+  return h;
 }
 
+/** Numbers a drafted hop and stores it (each draft is recorded once). */
 export function recordHop(ctx: WalkContext, d: HopDraft): void {
-  const h: Hop = { seq: ctx.hops.length, node: d.ns.node, netns: d.ns.id, stage: d.stage, packet: d.packet, explain: d.explain };
-  if (d.device !== undefined) {
-    h.device = d.device;
-    h.deviceId = `${d.ns.id}#${d.device}`;
-  }
-  if (d.changed) h.changed = d.changed;
-  if (d.rule) h.rule = d.rule;
-  ctx.hops.push(h);
+  d.seq = ctx.hops.length;
+  ctx.hops.push(d);
 }
 
 export interface WalkEnd {

@@ -23,15 +23,39 @@ export function l4Of(p: Packet): Header | undefined {
   return p.headers[outerIpIndex(p) + 1];
 }
 
+/**
+ * The packet with another header stack, the same payload and mark. Built field by field in the
+ * order every packet has (headers, payload, mark) rather than by spreading: the same object, and
+ * the spreads per hop were a visible part of trace profiles.
+ */
+export function withHeaders(p: Packet, headers: readonly Header[]): Packet {
+  return p.mark === undefined ? { headers, payload: p.payload } : { headers, payload: p.payload, mark: p.mark };
+}
+
+/** The packet with skb->mark set (crossing a namespace scrubs it to 0). */
+export function withMark(p: Packet, mark: number): Packet {
+  return { headers: p.headers, payload: p.payload, mark };
+}
+
 export function replaceHeader(p: Packet, index: number, h: Header): Packet {
   const headers = p.headers.slice();
   headers[index] = h;
-  return { ...p, headers };
+  return withHeaders(p, headers);
 }
 
-export function withOuterIp(p: Packet, patch: Partial<Ipv4Header>): Packet {
+/**
+ * An IPv4 header with new addresses and TTL, the other fields copied, in the key order every
+ * IPv4 header has (kind, src, dst, ttl, protocol, id, df): the spread of a patch object onto a
+ * header was a visible part of trace profiles (every forwarded packet gets a new TTL).
+ */
+export function ipv4With(h: Ipv4Header, src: string, dst: string, ttl: number): Ipv4Header {
+  return { kind: 'ipv4', src, dst, ttl, protocol: h.protocol, id: h.id, df: h.df };
+}
+
+export function withOuterIp(p: Packet, patch: Partial<Pick<Ipv4Header, 'src' | 'dst' | 'ttl'>>): Packet {
   const i = outerIpIndex(p);
-  return replaceHeader(p, i, { ...(p.headers[i] as Ipv4Header), ...patch });
+  const h = p.headers[i] as Ipv4Header;
+  return replaceHeader(p, i, ipv4With(h, patch.src ?? h.src, patch.dst ?? h.dst, patch.ttl ?? h.ttl));
 }
 
 /** Sets the L4 ports of the outermost IP packet. */
@@ -44,12 +68,12 @@ export function withPorts(p: Packet, sport: number | undefined, dport: number | 
 
 export function pushEthernet(p: Packet, src: string, dst: string): Packet {
   const eth: EthernetHeader = { kind: 'eth', src, dst, ethertype: 0x0800 };
-  return { ...p, headers: [eth, ...p.headers] };
+  return withHeaders(p, [eth, ...p.headers]);
 }
 
 /** Removes the outer Ethernet header, if any. */
 export function stripEthernet(p: Packet): Packet {
-  return p.headers[0]?.kind === 'eth' ? { ...p, headers: p.headers.slice(1) } : p;
+  return p.headers[0]?.kind === 'eth' ? withHeaders(p, p.headers.slice(1)) : p;
 }
 
 export function topEthernet(p: Packet): EthernetHeader | undefined {
@@ -59,7 +83,7 @@ export function topEthernet(p: Packet): EthernetHeader | undefined {
 
 /** Removes the first `n` headers (decapsulation). */
 export function dropHeaders(p: Packet, n: number): Packet {
-  return { ...p, headers: p.headers.slice(n) };
+  return withHeaders(p, p.headers.slice(n));
 }
 
 /** Ports of the outermost transport header. */

@@ -13,7 +13,7 @@ import { ipv4ToInt } from '../util/ip';
 import { learn, lookupFdb } from '../model/devices/bridge';
 import { lookupVtep } from '../model/devices/vxlan';
 import { devHop, hop } from './context';
-import { BROADCAST, describeFlow, outerIp, pushEthernet, stripEthernet, topEthernet } from './headers';
+import { BROADCAST, describeFlow, outerIp, pushEthernet, stripEthernet, topEthernet, withHeaders, withMark } from './headers';
 import { lookupRoute } from '../model/routes';
 import { dropped } from './step';
 import { resolveNeighbour } from './arp';
@@ -78,7 +78,7 @@ function vethXmit(ctx: WalkContext, ns: Netns, dev: Extract<Device, { kind: 'vet
   const peer = pns ? getDevice(pns, dev.peer.name) : undefined;
   if (!pns || !peer) return dropped([], 'unreachable', devHop(ns, dev, 'drop', frame, `${dev.name}'s peer is gone.`));
   // Crossing into another namespace scrubs skb->mark (skb_scrub_packet).
-  const moved = { ...frame, mark: 0 };
+  const moved = withMark(frame, 0);
   const where = pns.kind === 'pod' ? `into ${pns.id}` : `into ${pns.id}'s root namespace`;
   return { hops: [devHop(pns, peer, 'veth', moved, `The frame leaves ${ns.id} by ${dev.name} and comes out of its veth peer ${peer.name} ${where}.`)], next: { kind: 'rx', ns: pns, dev: peer, pkt: moved } };
 }
@@ -91,8 +91,10 @@ function nicXmit(ctx: WalkContext, ns: Netns, dev: Extract<Device, { kind: 'nic'
       const pns = ctx.model.netns.get(port.netns);
       const pdev = pns ? getDevice(pns, port.dev) : undefined;
       if (pns && pdev && pdev.mac === eth.dst && pdev.up) {
-        const h = hop({ id: seg.id, node: 'underlay' }, 'wire', { ...frame, mark: 0 }, `On the wire of segment ${seg.cidr}: ${ns.id} ${dev.name} (${dev.mac}) → ${pns.id} ${pdev.name} (${pdev.mac}), ${describeFlow(frame)}.`, { device: `${ns.id}>${pns.id}` });
-        return { hops: [h], next: { kind: 'rx', ns: pns, dev: pdev, pkt: { ...frame, mark: 0 } } };
+        // One immutable packet for the wire hop and the receiving step.
+        const onWire = withMark(frame, 0);
+        const h = hop({ id: seg.id, node: 'underlay' }, 'wire', onWire, `On the wire of segment ${seg.cidr}: ${ns.id} ${dev.name} (${dev.mac}) → ${pns.id} ${pdev.name} (${pdev.mac}), ${describeFlow(frame)}.`, { device: `${ns.id}>${pns.id}` });
+        return { hops: [h], next: { kind: 'rx', ns: pns, dev: pdev, pkt: onWire } };
       }
     }
   }
@@ -145,7 +147,7 @@ function bridgeForward(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: De
     const pre = nfHook(ctx, ns, 'PREROUTING', stripEthernet(p), { in: br.name, physIn: inPort!.name });
     if (pre.hop) hops.push(pre.hop);
     if (pre.verdict !== 'ACCEPT') return dropped(hops, pre.verdict === 'REJECT' ? 'reject' : 'filtered', devHop(ns, br, 'drop', p, `${ns.id} PREROUTING (bridged) ${pre.verdict === 'REJECT' ? 'rejected' : 'dropped'} the frame.`));
-    p = { ...pre.packet, headers: [p.headers[0]!, ...pre.packet.headers] };
+    p = withHeaders(pre.packet, [p.headers[0]!, ...pre.packet.headers]);
   }
   return switchFrame(ctx, ns, br, inPort, out, p, hops, `${inPort ? `from port ${inPort.name}` : `from ${ns.id}'s IP stack`} to port ${out.name}: ${how} ${eth.dst} is behind it`);
 }
@@ -189,12 +191,12 @@ function switchFrame(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: Devi
       const r = nfHook(ctx, ns, hook, stripEthernet(p), { in: br.name, out: br.name, bridged: true, physIn: inPort.name, physOut: out.name });
       if (r.hop) hops.push(r.hop);
       if (r.verdict !== 'ACCEPT') return dropped(hops, r.verdict === 'REJECT' ? 'reject' : 'filtered', devHop(ns, br, 'drop', p, `${ns.id} ${hook} (bridged) ${r.verdict === 'REJECT' ? 'rejected' : 'dropped'} the frame.`));
-      p = { ...r.packet, headers: [p.headers[0]!, ...r.packet.headers] };
+      p = withHeaders(r.packet, [p.headers[0]!, ...r.packet.headers]);
       if (hook !== 'FORWARD') continue;
       // IPVS's reply hook sits at FORWARD too, so br_netfilter hands it bridged replies (ip_vs_reply4).
       const back = ipvsOut(ctx, ns, inPort, stripEthernet(p));
       if (back.hop) hops.push(back.hop);
-      p = { ...back.packet, headers: [p.headers[0]!, ...back.packet.headers] };
+      p = withHeaders(back.packet, [p.headers[0]!, ...back.packet.headers]);
     }
   }
   hops.push(devHop(ns, br, 'bridge', p, `${br.name} switches the frame ${how}. Bridging does not touch the IP header (no TTL change).`, { rule: { kind: 'fdb', text: `${topEthernet(p)!.dst} dev ${out.name} master ${br.name}` } }));

@@ -9,14 +9,14 @@
  */
 import type { Netns } from '../model/types';
 import type { HookEnv, HookInput, HookName, HookResult, NfPacket } from '../netfilter/types';
-import type { Packet } from './packet';
+import type { Ipv4Header, Packet } from './packet';
 import type { HopDraft, WalkContext } from './context';
 import type { RuleRef } from '../trace/types';
 import { runHook } from '../netfilter/evaluate';
 import { hasNftRules, nftHookChains } from '../nftables/evaluate';
 import { getDevice, primaryAddress, findLocalAddress } from '../model/netns';
 import { ipv4ToInt } from '../util/ip';
-import { l4Of, outerIp, outerIpIndex, replaceHeader, withPorts } from './headers';
+import { ipv4With, outerIp, outerIpIndex, replaceHeader, withMark, withPorts } from './headers';
 import { packetLength } from './packet';
 import { hop } from './context';
 import { explainPolicyDrop, policyAllowsIn } from '../netpol/explain';
@@ -33,9 +33,11 @@ function isNft(table: string | undefined): boolean {
 }
 
 function toNf(p: Packet): NfPacket {
-  const ip = outerIp(p);
-  const l4 = l4Of(p);
-  const nf: NfPacket = { src: ip.src, dst: ip.dst, protocol: ip.protocol, mark: p.mark ?? 0, length: packetLength(p, outerIpIndex(p)) };
+  const i = outerIpIndex(p);
+  const ip = p.headers[i] as Ipv4Header;
+  const l4 = p.headers[i + 1];
+  // One shape for every protocol (absent fields undefined), so that matches stay monomorphic.
+  const nf: NfPacket = { src: ip.src, dst: ip.dst, protocol: ip.protocol, mark: p.mark ?? 0, length: packetLength(p, i), sport: undefined, dport: undefined, tcpFlags: undefined, icmpType: undefined };
   if (l4?.kind === 'tcp') {
     nf.sport = l4.sport;
     nf.dport = l4.dport;
@@ -47,13 +49,17 @@ function toNf(p: Packet): NfPacket {
   return nf;
 }
 
+/** What `applyNf` reports for a packet netfilter left alone (shared: it is never exposed or changed). */
+const UNCHANGED: readonly string[] = Object.freeze([]);
+
 function applyNf(p: Packet, before: NfPacket, after: NfPacket): { packet: Packet; changed: string[] } {
+  if (after.src === before.src && after.dst === before.dst && after.sport === before.sport && after.dport === before.dport && after.mark === before.mark) return { packet: p, changed: UNCHANGED as string[] };
   const changed: string[] = [];
   let out = p;
   if (after.src !== before.src || after.dst !== before.dst) {
     const i = outerIpIndex(out);
     const ip = outerIp(out);
-    out = replaceHeader(out, i, { ...ip, src: after.src, dst: after.dst });
+    out = replaceHeader(out, i, ipv4With(ip, after.src, after.dst, ip.ttl));
     if (after.src !== before.src) changed.push('ipv4.src');
     if (after.dst !== before.dst) changed.push('ipv4.dst');
   }
@@ -64,7 +70,7 @@ function applyNf(p: Packet, before: NfPacket, after: NfPacket): { packet: Packet
     if (after.dport !== before.dport) changed.push(`${proto}.dport`);
   }
   if (after.mark !== before.mark) {
-    out = { ...out, mark: after.mark };
+    out = withMark(out, after.mark);
     changed.push('mark');
   }
   return { packet: out, changed };
@@ -88,8 +94,19 @@ function ruleRef(r: HookResult): RuleRef | undefined {
     index: d.index,
     // iptables records are shared, never-mutated objects of exactly this shape (traverse.ts):
     // reuse them; copy only records that carry an `element` key (nftables lookups).
-    evaluated: r.evaluated.map((e) => ('element' in e ? { table: e.table, chain: e.chain, index: e.index, text: e.text, matched: e.matched, ...(e.element !== undefined ? { element: e.element } : {}) } : e)),
+    evaluated: ownRecords(r.evaluated),
   };
+}
+
+/**
+ * The evaluated list for a hop: the hook's own fresh array when every record is a shared iptables
+ * one (the usual case: no copy), else a copy whose nftables records are rebuilt.
+ */
+function ownRecords(evaluated: HookResult['evaluated']): NonNullable<RuleRef['evaluated']> {
+  for (const e of evaluated) {
+    if ('element' in e) return evaluated.map((x) => ('element' in x ? { table: x.table, chain: x.chain, index: x.index, text: x.text, matched: x.matched, ...(x.element !== undefined ? { element: x.element } : {}) } : x));
+  }
+  return evaluated;
 }
 
 function explainHook(ns: Netns, hook: HookName, r: HookResult, rule: RuleRef | undefined): string {
@@ -152,12 +169,9 @@ export function nfHook(ctx: WalkContext, ns: Netns, hook: HookName, p: Packet, i
   const env = hookEnv(ctx, ns);
   if (!env.active) return { packet: p, verdict: 'ACCEPT' };
   const before = toNf(p);
-  const input: HookInput = { hook, packet: before };
-  if (io.in) input.inIface = io.in;
-  if (io.out) input.outIface = io.out;
-  if (io.bridged) input.bridged = true;
-  if (io.physIn) input.physInIface = io.physIn;
-  if (io.physOut) input.physOutIface = io.physOut;
+  // Every field present (undefined when absent): one object shape for every hook, so the rule
+  // matches that read it stay monomorphic. Readers only compare these fields with undefined.
+  const input: HookInput = { hook, packet: before, inIface: io.in || undefined, outIface: io.out || undefined, bridged: io.bridged || undefined, physInIface: io.physIn || undefined, physOutIface: io.physOut || undefined };
   const result = runHook(ns.netfilter, ns.conntrack, input, env, ns.nftables ? nftHookChains(ns.nftables, hook) : undefined);
   const { packet, changed } = applyNf(p, before, result.packet);
   if (!result.evaluated.length && !result.nat && result.verdict === 'ACCEPT') return { packet, verdict: 'ACCEPT', result };

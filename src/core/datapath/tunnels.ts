@@ -6,7 +6,7 @@
 import type { IpipDevice, Netns, VxlanDevice } from '../model/types';
 import type { Ipv4Header, Packet, UdpHeader, VxlanHeader } from './packet';
 import { hashString } from '../util/rng';
-import { describeFlow, outerIp, portsOf } from './headers';
+import { describeFlow, outerIp, portsOf, withHeaders } from './headers';
 import { sourceAddressFor, lookupRoute } from '../model/routes';
 
 /**
@@ -24,7 +24,7 @@ export function vxlanEncap(dev: VxlanDevice, frame: Packet, remote: string, id: 
   const outerIpH: Ipv4Header = { kind: 'ipv4', src: dev.local, dst: remote, ttl: 64, protocol: 'udp', id, df: false };
   const udp: UdpHeader = { kind: 'udp', sport: vxlanSourcePort(frame), dport: dev.dstport };
   const vx: VxlanHeader = { kind: 'vxlan', vni: dev.vni };
-  return { ...frame, headers: [outerIpH, udp, vx, ...frame.headers], mark: 0 };
+  return { headers: [outerIpH, udp, vx, ...frame.headers], payload: frame.payload, mark: 0 };
 }
 
 /** Wraps an IP packet in IPIP towards `remote` (the route's onlink gateway). */
@@ -35,9 +35,9 @@ export function ipipEncap(ns: Netns, dev: IpipDevice, inner: Packet, remote: str
   if (!src) return null;
   const ttl = dev.ttlInherit ? outerIp(inner).ttl : 64;
   const outer: Ipv4Header = { kind: 'ipv4', src, dst: remote, ttl, protocol: 'ipip', id, df: false };
-  return { ...inner, headers: [outer, ...inner.headers], mark: 0 };
+  return { headers: [outer, ...inner.headers], payload: inner.payload, mark: 0 };
 }
 
 export function explainVxlanEncap(ns: Netns, dev: VxlanDevice, p: Packet, remote: string): string {
-  return `${dev.name} (VNI ${dev.vni}) finds the inner destination MAC in its FDB at VTEP ${remote} and wraps the whole frame in VXLAN / UDP ${(p.headers[1] as UdpHeader).sport}→${dev.dstport} / IP ${dev.local} → ${remote}: +50 bytes, inner packet ${describeFlow({ ...p, headers: p.headers.slice(4) })} unchanged.`;
+  return `${dev.name} (VNI ${dev.vni}) finds the inner destination MAC in its FDB at VTEP ${remote} and wraps the whole frame in VXLAN / UDP ${(p.headers[1] as UdpHeader).sport}→${dev.dstport} / IP ${dev.local} → ${remote}: +50 bytes, inner packet ${describeFlow(withHeaders(p, p.headers.slice(4)))} unchanged.`;
 }

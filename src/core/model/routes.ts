@@ -97,6 +97,13 @@ export type RouteDecision =
   | { kind: 'blackhole'; route: Route }
   | { kind: 'unreachable'; route?: Route };
 
+/** True when a route's device exists and is up (routes over a down link are not used). */
+function usable(ns: Netns, r: Route): boolean {
+  if (!r.dev) return true;
+  for (const d of ns.devices) if (d.name === r.dev) return d.up;
+  return false;
+}
+
 /** The kernel's FIB lookup for destination `dst`. */
 export function lookupRoute(ns: Netns, dst: string): RouteDecision {
   const ip = ipv4ToInt(dst);
@@ -105,11 +112,10 @@ export function lookupRoute(ns: Netns, dst: string): RouteDecision {
   let best: Route | undefined;
   for (const r of ns.routes) {
     if (!cidrContains(r.dst, ip)) continue;
-    if (r.dev) {
-      const dev = ns.devices.find((d) => d.name === r.dev);
-      if (!dev || !dev.up) continue; // routes over a down link are not used
-    }
-    if (!best || r.dst.prefix > best.dst.prefix || (r.dst.prefix === best.dst.prefix && (r.metric ?? 0) < (best.metric ?? 0))) best = r;
+    // Whether the device is up is asked only of a route that would win (the device scan per
+    // matching route showed up in trace profiles); a losing route is skipped either way.
+    if (best && !(r.dst.prefix > best.dst.prefix || (r.dst.prefix === best.dst.prefix && (r.metric ?? 0) < (best.metric ?? 0)))) continue;
+    if (usable(ns, r)) best = r;
   }
   if (!best) return { kind: 'unreachable' };
   if (best.type === 'blackhole') return { kind: 'blackhole', route: best };
@@ -138,8 +144,40 @@ export function sourceAddressFor(ns: Netns, route: Route): string | undefined {
   return undefined;
 }
 
+/**
+ * The last text `formatRoute` made for a route, with the fields it was made from: every routed
+ * hop prints its route (two or three times), and building the text each time showed up in trace
+ * profiles. Kept under a symbol (non-enumerable: JSON, structuredClone and test equality never
+ * see it) and used only while every printed field is unchanged, so a route edited in place is
+ * printed afresh.
+ */
+const TEXT: unique symbol = Symbol('route text');
+interface RouteText {
+  text: string;
+  type: Route['type'];
+  dst: Route['dst'];
+  via: Route['via'];
+  dev: Route['dev'];
+  proto: Route['proto'];
+  scope: Route['scope'];
+  src: Route['src'];
+  metric: Route['metric'];
+  onlink: Route['onlink'];
+}
+type WithText = Route & { [TEXT]?: RouteText };
+
 /** `ip route` text of one route, exactly as iproute2 prints it. */
 export function formatRoute(r: Route): string {
+  const holder = r as WithText;
+  const c = holder[TEXT];
+  if (c && c.dst === r.dst && c.via === r.via && c.dev === r.dev && c.type === r.type && c.proto === r.proto && c.scope === r.scope && c.src === r.src && c.metric === r.metric && c.onlink === r.onlink) return c.text;
+  const made: RouteText = { text: formatUncached(r), type: r.type, dst: r.dst, via: r.via, dev: r.dev, proto: r.proto, scope: r.scope, src: r.src, metric: r.metric, onlink: r.onlink };
+  if (TEXT in holder) holder[TEXT] = made;
+  else Object.defineProperty(holder, TEXT, { value: made, writable: true, configurable: true, enumerable: false });
+  return made.text;
+}
+
+function formatUncached(r: Route): string {
   const parts: string[] = [];
   if (r.type !== 'unicast') parts.push(r.type);
   parts.push(r.dst.prefix === 0 ? 'default' : r.dst.prefix === 32 ? r.dst.text.slice(0, -3) : r.dst.text);

@@ -53,11 +53,36 @@ export interface ConntrackEntry {
   expires: number;
 }
 
+/** What a lookup finds: the entry and the direction a packet with that tuple travels. */
+export interface ConntrackHit {
+  entry: ConntrackEntry;
+  dir: 'original' | 'reply';
+}
+
+/**
+ * One indexed form of a connection: protocol and the two (address, port) ends, as a packet of
+ * that form carries them, and what a lookup of it finds (the slot is the `ConntrackHit` itself:
+ * no separate record per form). Slots whose keys hash alike chain through `next`.
+ */
+interface IndexSlot extends ConntrackHit {
+  protocol: IpProtocol;
+  src: string;
+  sport: number;
+  dst: string;
+  dport: number;
+  next: IndexSlot | undefined;
+}
+
 /** The conntrack table of one netns. */
 export interface ConntrackTable {
   entries: Map<number, ConntrackEntry>;
-  /** Tuple key (see `tupleKey`) → entry and the direction a packet with that tuple travels. */
-  index: Map<string, { entry: ConntrackEntry; dir: 'original' | 'reply' }>;
+  /**
+   * The kernel's conntrack hash: every form of every entry (see `entryForms`), by a 30-bit hash of
+   * (protocol, src, sport, dst, dport); slots of one hash chain. An exact-tuple map: two forms
+   * are the same key only when all five fields are equal. (A string key per form, built and
+   * hashed per hook, was the largest item of a trace profile at tens of thousands of entries.)
+   */
+  index: Map<number, IndexSlot>;
   nextId: number;
 }
 
@@ -97,60 +122,142 @@ export function invertTuple(t: CtTuple): CtTuple {
   return inv;
 }
 
-/** A lookup key. ICMP types are left out: a request and its reply share the id. */
-export function tupleKey(protocol: IpProtocol, t: CtTuple): string {
-  return `${protocol} ${t.src} ${t.sport} ${t.dst} ${t.dport}`;
+const PROTO_CODE: Readonly<Record<IpProtocol, number>> = { tcp: 6, udp: 17, icmp: 1, ipip: 4, sctp: 132 };
+
+/** Dotted quad → integer, for hashing only (any string gives a number; equal strings equal numbers). */
+function ipHash(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) n = (Math.imul(n, 31) + s.charCodeAt(i)) | 0;
+  return n;
+}
+
+/** The hash of a key (protocol, src, sport, dst, dport): a small integer, so the Map keys are Smis. */
+function keyHash(protocol: IpProtocol, src: string, sport: number, dst: string, dport: number): number {
+  let h = Math.imul(PROTO_CODE[protocol] ?? 0, 0x9e3779b1);
+  h = Math.imul(h ^ ipHash(src), 0x85ebca6b);
+  h = Math.imul(h ^ (sport | 0), 0xc2b2ae35);
+  h = Math.imul(h ^ ipHash(dst), 0x27d4eb2f);
+  h = Math.imul(h ^ (dport | 0), 0x165667b1);
+  return (h ^ (h >>> 15)) & 0x3fffffff;
+}
+
+function findSlot(ct: ConntrackTable, protocol: IpProtocol, src: string, sport: number, dst: string, dport: number): ConntrackHit | undefined {
+  for (let s = ct.index.get(keyHash(protocol, src, sport, dst, dport)); s; s = s.next) {
+    if (s.sport === sport && s.dport === dport && s.src === src && s.dst === dst && s.protocol === protocol) return s;
+  }
+  return undefined;
 }
 
 /**
- * The keys of every form a packet of `e` can have, with its direction, in indexing order (a
- * later key wins a clash). A packet may be seen before, between or after NAT: the forms between
- * the two NAT manips of a connection that has both (kube-proxy's NodePort and masqueraded
- * ClusterIP traffic: DNAT in PREROUTING/OUTPUT, SNAT in POSTROUTING) are an original packet
- * after DNAT but before SNAT, and a reply after un-SNAT (PREROUTING) but before un-DNAT
- * (POSTROUTING/INPUT). The kernel keeps the conntrack entry on the skb across hooks; each hook
- * here looks it up again, so these forms are indexed too. Same strings as `tupleKey` of the
- * half-NATed and inverted tuples, built without the intermediate tuple objects.
+ * Sets (or overwrites) what a key finds, as `Map.set` would for one exact key. A hit handed out
+ * earlier is never changed: an overwritten key gets a new slot in place of the old one.
  */
-function entryKeys(e: ConntrackEntry): [string, string, string, string, string, string] {
-  const p = e.protocol;
+function setSlot(ct: ConntrackTable, protocol: IpProtocol, src: string, sport: number, dst: string, dport: number, entry: ConntrackEntry, dir: 'original' | 'reply'): void {
+  const h = keyHash(protocol, src, sport, dst, dport);
+  const head = ct.index.get(h);
+  let prev: IndexSlot | undefined;
+  for (let s = head; s; prev = s, s = s.next) {
+    if (s.sport === sport && s.dport === dport && s.src === src && s.dst === dst && s.protocol === protocol) {
+      const fresh: IndexSlot = { entry, dir, protocol, src, sport, dst, dport, next: s.next };
+      if (prev) prev.next = fresh;
+      else ct.index.set(h, fresh);
+      return;
+    }
+  }
+  ct.index.set(h, { entry, dir, protocol, src, sport, dst, dport, next: head });
+}
+
+/** Removes a key if it still belongs to `e`. */
+function deleteSlot(ct: ConntrackTable, protocol: IpProtocol, src: string, sport: number, dst: string, dport: number, e: ConntrackEntry): void {
+  const h = keyHash(protocol, src, sport, dst, dport);
+  let prev: IndexSlot | undefined;
+  for (let s = ct.index.get(h); s; prev = s, s = s.next) {
+    if (s.sport === sport && s.dport === dport && s.src === src && s.dst === dst && s.protocol === protocol) {
+      if (s.entry !== e) return;
+      if (prev) prev.next = s.next;
+      else if (s.next) ct.index.set(h, s.next);
+      else ct.index.delete(h);
+      return;
+    }
+  }
+}
+
+/**
+ * The (src, sport, dst, dport) of every form a packet of `e` can have, in indexing order (a
+ * later form wins a clash), even positions original-direction forms, odd ones reply forms. A
+ * packet may be seen before, between or after NAT: the forms between the two NAT manips of a
+ * connection that has both (kube-proxy's NodePort and masqueraded ClusterIP traffic: DNAT in
+ * PREROUTING/OUTPUT, SNAT in POSTROUTING) are an original packet after DNAT but before SNAT,
+ * and a reply after un-SNAT (PREROUTING) but before un-DNAT (POSTROUTING/INPUT). The kernel
+ * keeps the conntrack entry on the skb across hooks; each hook here looks it up again, so these
+ * forms are indexed too.
+ */
+function entryForms(e: ConntrackEntry): [string, number, string, number][] {
   const o = e.orig;
   const r = e.reply;
   return [
-    `${p} ${o.src} ${o.sport} ${r.src} ${r.sport}`, // half-NATed original
-    `${p} ${r.src} ${r.sport} ${o.src} ${o.sport}`, // half-NATed reply
-    `${p} ${r.dst} ${r.dport} ${r.src} ${r.sport}`, // inverse of the reply: original
-    `${p} ${o.dst} ${o.dport} ${o.src} ${o.sport}`, // inverse of the original: reply
-    `${p} ${o.src} ${o.sport} ${o.dst} ${o.dport}`, // original
-    `${p} ${r.src} ${r.sport} ${r.dst} ${r.dport}`, // reply
+    [o.src, o.sport, r.src, r.sport], // half-NATed original
+    [r.src, r.sport, o.src, o.sport], // half-NATed reply
+    [r.dst, r.dport, r.src, r.sport], // inverse of the reply: original
+    [o.dst, o.dport, o.src, o.sport], // inverse of the original: reply
+    [o.src, o.sport, o.dst, o.dport], // original
+    [r.src, r.sport, r.dst, r.dport], // reply
   ];
 }
 
-/** Even positions of `entryKeys` are original-direction forms, odd ones reply forms. */
+/**
+ * True when form `i` occurs again later: that later write is the one that sticks. A connection
+ * without NAT has only two distinct forms (its six are the original and the reply three times).
+ */
+function rewrittenLater(forms: readonly [string, number, string, number][], i: number): boolean {
+  const f = forms[i]!;
+  for (let j = i + 1; j < forms.length; j++) {
+    const g = forms[j]!;
+    if (g[1] === f[1] && g[3] === f[3] && g[0] === f[0] && g[2] === f[2]) return true;
+  }
+  return false;
+}
+
+/** True when the REPLY tuple is the inverse of the ORIGINAL one (no NAT): its six forms are two. */
+function unNated(e: ConntrackEntry): boolean {
+  const o = e.orig;
+  const r = e.reply;
+  return r.src === o.dst && r.dst === o.src && r.sport === o.dport && r.dport === o.sport;
+}
+
 function reindex(ct: ConntrackTable, e: ConntrackEntry): void {
-  const keys = entryKeys(e);
-  // Two shared, never-mutated hit records per entry instead of one per key.
-  const original = { entry: e, dir: 'original' as const };
-  const reply = { entry: e, dir: 'reply' as const };
-  for (let i = 0; i < 6; i++) ct.index.set(keys[i]!, i % 2 === 0 ? original : reply);
+  if (unNated(e)) {
+    // Forms 0, 2, 4 are the original tuple, 1, 3, 5 the reply: the last of each is what
+    // `entryForms` would leave (the reply's, when both are the same tuple).
+    const o = e.orig;
+    const r = e.reply;
+    const same = o.src === r.src && o.sport === r.sport && o.dst === r.dst && o.dport === r.dport;
+    if (!same) setSlot(ct, e.protocol, o.src, o.sport, o.dst, o.dport, e, 'original');
+    setSlot(ct, e.protocol, r.src, r.sport, r.dst, r.dport, e, 'reply');
+    return;
+  }
+  const forms = entryForms(e);
+  for (let i = 0; i < 6; i++) {
+    if (rewrittenLater(forms, i)) continue;
+    const f = forms[i]!;
+    setSlot(ct, e.protocol, f[0], f[1], f[2], f[3], e, i % 2 === 0 ? 'original' : 'reply');
+  }
 }
 
 function unindex(ct: ConntrackTable, e: ConntrackEntry): void {
-  for (const k of entryKeys(e)) if (ct.index.get(k)?.entry === e) ct.index.delete(k);
-}
-
-/** `tupleKey(p.protocol, packetTuple(p))` without building the tuple (one lookup per hook). */
-function packetKey(p: NfPacket): string {
-  if (p.protocol === 'icmp') {
-    const id = p.icmpId ?? 0;
-    return `icmp ${p.src} ${id} ${p.dst} ${id}`;
+  if (unNated(e)) {
+    deleteSlot(ct, e.protocol, e.orig.src, e.orig.sport, e.orig.dst, e.orig.dport, e);
+    deleteSlot(ct, e.protocol, e.reply.src, e.reply.sport, e.reply.dst, e.reply.dport, e);
+    return;
   }
-  return `${p.protocol} ${p.src} ${p.sport ?? 0} ${p.dst} ${p.dport ?? 0}`;
+  for (const f of entryForms(e)) deleteSlot(ct, e.protocol, f[0], f[1], f[2], f[3], e);
 }
 
 /** The entry a packet belongs to and its direction; expired entries are removed first. */
-export function lookupConntrack(ct: ConntrackTable, p: NfPacket, now: number): { entry: ConntrackEntry; dir: 'original' | 'reply' } | undefined {
-  const hit = ct.index.get(packetKey(p));
+export function lookupConntrack(ct: ConntrackTable, p: NfPacket, now: number): ConntrackHit | undefined {
+  // ICMP types are left out of the key: a request and its reply share the echo id.
+  const id = p.icmpId ?? 0;
+  const hit = p.protocol === 'icmp' ? findSlot(ct, 'icmp', p.src, id, p.dst, id) : findSlot(ct, p.protocol, p.src, p.sport ?? 0, p.dst, p.dport ?? 0);
   if (!hit) return undefined;
   // Strictly earlier: an entry killed at `now` (a RST) still serves the rest of that packet's hooks.
   if (hit.entry.confirmed && hit.entry.expires < now) {
@@ -159,6 +266,12 @@ export function lookupConntrack(ct: ConntrackTable, p: NfPacket, now: number): {
   }
   return hit;
 }
+
+/**
+ * The `nat` list of every connection without NAT: one shared, frozen empty list (nat.ts replaces
+ * it on the first change) rather than an array per entry, which the table keeps for minutes.
+ */
+export const NO_NAT: NatChange[] = Object.freeze([]) as unknown as NatChange[];
 
 /** A new unconfirmed entry for the first packet of a connection. */
 export function createEntry(ct: ConntrackTable, p: NfPacket, now: number): ConntrackEntry {
@@ -174,7 +287,7 @@ export function createEntry(ct: ConntrackTable, p: NfPacket, now: number): Connt
     srcNat: false,
     dstNat: false,
     natInit: { src: false, dst: false },
-    nat: [],
+    nat: NO_NAT,
     mark: 0,
     expires: now,
   };
@@ -205,7 +318,7 @@ export function confirmEntry(e: ConntrackEntry): void {
 
 /** True if a confirmed connection other than `self` already uses `reply` as its reply tuple. */
 export function replyTupleTaken(ct: ConntrackTable, protocol: IpProtocol, reply: CtTuple, self: ConntrackEntry): boolean {
-  const hit = ct.index.get(tupleKey(protocol, reply));
+  const hit = findSlot(ct, protocol, reply.src, reply.sport, reply.dst, reply.dport);
   return hit !== undefined && hit.entry !== self && hit.dir === 'reply';
 }
 

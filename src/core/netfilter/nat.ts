@@ -7,7 +7,7 @@
 import type { Rng } from '../util/rng';
 import { ipv4ToInt } from '../util/ip';
 import type { ConntrackEntry, ConntrackTable, CtTuple } from './conntrack';
-import { invertTuple, replyTupleTaken, setReplyTuple } from './conntrack';
+import { invertTuple, NO_NAT, replyTupleTaken, setReplyTuple } from './conntrack';
 import type { NatRequest } from './module';
 import type { NatChange, NfPacket } from './types';
 
@@ -37,6 +37,12 @@ function pickSourcePort(ct: ConntrackTable, e: ConntrackEntry, reply: CtTuple, r
   return orig;
 }
 
+/** Appends to the connection's NAT list (the shared empty `NO_NAT` is replaced, never changed). */
+function recordNat(e: ConntrackEntry, change: NatChange): void {
+  if (e.nat === NO_NAT) e.nat = [change];
+  else e.nat.push(change);
+}
+
 /** Records the NAT a target decided for a new connection; returns the change it makes. */
 export function setupNat(ct: ConntrackTable, e: ConntrackEntry, manip: ManipType, req: NatRequest, rng: Rng): NatChange {
   const ip = pickIp(req);
@@ -49,7 +55,7 @@ export function setupNat(ct: ConntrackTable, e: ConntrackEntry, manip: ManipType
     setReplyTuple(ct, e, reply);
     e.dstNat = true;
     const change: NatChange = { kind: req.kind === 'REDIRECT' ? 'REDIRECT' : 'DNAT', field: 'dst', before, after: { ip, ...(ports ? { port: reply.sport } : {}) } };
-    e.nat.push(change);
+    recordNat(e, change);
     return change;
   }
   const before = { ip: reply.dst, ...(ports ? { port: reply.dport } : {}) };
@@ -58,7 +64,7 @@ export function setupNat(ct: ConntrackTable, e: ConntrackEntry, manip: ManipType
   setReplyTuple(ct, e, reply);
   e.srcNat = true;
   const change: NatChange = { kind: req.kind === 'MASQUERADE' ? 'MASQUERADE' : 'SNAT', field: 'src', before, after: { ip, ...(ports ? { port: reply.dport } : {}) } };
-  e.nat.push(change);
+  recordNat(e, change);
   return change;
 }
 
@@ -67,11 +73,12 @@ export function setupNat(ct: ConntrackTable, e: ConntrackEntry, manip: ManipType
  * change, or undefined when the connection needs none here.
  */
 export function applyNat(e: ConntrackEntry, dir: 'original' | 'reply', manip: ManipType, p: NfPacket): NatChange | undefined {
+  // Most connections have no NAT: decide that before any work (this runs at every NAT hook).
+  const wanted = dir === 'original' ? (manip === 'dst' ? e.dstNat : e.srcNat) : manip === 'dst' ? e.srcNat : e.dstNat;
+  if (!wanted) return undefined;
   const ports = hasPorts(e);
   // Originals are rewritten toward the inverted REPLY tuple; replies toward the inverted ORIGINAL.
   const target = dir === 'original' ? invertTuple(e.reply) : invertTuple(e.orig);
-  const wanted = dir === 'original' ? (manip === 'dst' ? e.dstNat : e.srcNat) : manip === 'dst' ? e.srcNat : e.dstNat;
-  if (!wanted) return undefined;
   const field = manip;
   const before = { ip: p[field], ...(ports ? { port: (field === 'src' ? p.sport : p.dport) ?? 0 } : {}) };
   const ip = field === 'src' ? target.src : target.dst;

@@ -55,6 +55,22 @@ export function getChain(nf: NetfilterState, table: TableName, chain: string): C
   return getTable(nf, table).chains.get(chain);
 }
 
+/**
+ * How many chains `ensureChain` has added to a table (a symbol-keyed, non-enumerable counter:
+ * JSON, structuredClone and test equality never see it). The evaluator remembers a rule's jump
+ * target together with the table's chain Map, its size and this count: `iptables-restore`
+ * commits a new Map, deleting a chain changes the size, and a chain deleted and added again
+ * here changes the count, so a remembered target is never a chain the table no longer holds.
+ * Code that adds chains to a live table must do it through `ensureChain`.
+ */
+const CHAINS_ADDED: unique symbol = Symbol('chains added');
+type Counted = Table & { [CHAINS_ADDED]?: number };
+
+/** See `CHAINS_ADDED`. */
+export function chainsAdded(t: Table): number {
+  return (t as Counted)[CHAINS_ADDED] ?? 0;
+}
+
 /** `iptables -t TABLE -N CHAIN`, except that an existing chain is returned unchanged. */
 export function ensureChain(nf: NetfilterState, table: TableName, chain: string): Chain {
   const t = getTable(nf, table);
@@ -62,6 +78,9 @@ export function ensureChain(nf: NetfilterState, table: TableName, chain: string)
   if (!c) {
     c = { name: chain, rules: [], packets: 0, bytes: 0 };
     t.chains.set(chain, c);
+    const counted = t as Counted;
+    if (CHAINS_ADDED in counted) counted[CHAINS_ADDED] = chainsAdded(t) + 1;
+    else Object.defineProperty(counted, CHAINS_ADDED, { value: 1, writable: true, configurable: true, enumerable: false });
   }
   return c;
 }

@@ -8,11 +8,12 @@
 import { addressContains } from './address';
 import { ifaceMatches } from './iface';
 import { getMatchModule } from './matches/registry';
-import type { NatRequest, PacketContext } from './module';
+import type { MatchModule, NatRequest, PacketContext, TargetModule } from './module';
 import { packetProtocolNumber, protocolNumber } from './protocols';
 import { renderRule } from './render-rule';
+import { chainsAdded } from './state';
 import { getTargetModule } from './targets/registry';
-import type { Chain, EvaluatedRule, Rule, Table } from './types';
+import type { Chain, EvaluatedRule, Match, Rule, Table, Target } from './types';
 import { ipv4ToInt } from '../util/ip';
 
 /** How a table traversal ended. */
@@ -30,12 +31,81 @@ export interface TraverseResult {
 /** Where the evaluator collects what it saw. */
 export interface TraverseLog {
   evaluated: EvaluatedRule[];
-  unmodelled: Set<string>;
+  /** Created on the first note (`noteUnmodelled`): almost every hook has nothing to note. */
+  unmodelled: Set<string> | undefined;
+}
+
+/** Notes a match, target or statement the model does not implement. */
+export function noteUnmodelled(log: TraverseLog, what: string): void {
+  (log.unmodelled ??= new Set()).add(what);
 }
 
 /** Deeper than the kernel allows (it refuses loops at load time); guards hand-built loops. */
 const MAX_DEPTH = 64;
 const MAX_STEPS = 100_000;
+
+/**
+ * A match's module, remembered on the match (a symbol-keyed, non-enumerable property, invisible to
+ * JSON and structuredClone) with the name it was found for: the registry's Map lookup per match
+ * per packet showed up in trace profiles. A match renamed in place is looked up again.
+ */
+const MODULE: unique symbol = Symbol('match module');
+type WithModule = Match & { [MODULE]?: { name: string; module: MatchModule | undefined } };
+
+function matchModuleOf(m: Match): MatchModule | undefined {
+  const holder = m as WithModule;
+  const c = holder[MODULE];
+  if (c && c.name === m.module) return c.module;
+  const found = { name: m.module, module: getMatchModule(m.module) };
+  if (MODULE in holder) holder[MODULE] = found;
+  else Object.defineProperty(holder, MODULE, { value: found, writable: true, configurable: true, enumerable: false });
+  return found.module;
+}
+
+const TARGET_MODULE: unique symbol = Symbol('target module');
+type WithTargetModule = Target & { [TARGET_MODULE]?: { name: string; module: TargetModule | undefined } };
+
+/** A target's module, remembered like a match's (`matchModuleOf`). */
+function targetModuleOf(t: Target): TargetModule | undefined {
+  const holder = t as WithTargetModule;
+  const c = holder[TARGET_MODULE];
+  if (c && c.name === t.name) return c.module;
+  const found = { name: t.name, module: getTargetModule(t.name) };
+  if (TARGET_MODULE in holder) holder[TARGET_MODULE] = found;
+  else Object.defineProperty(holder, TARGET_MODULE, { value: found, writable: true, configurable: true, enumerable: false });
+  return found.module;
+}
+
+/**
+ * A rule's jump target, remembered on its target (symbol-keyed, non-enumerable) with the table's
+ * chain Map, its size and `chainsAdded` count: the Map lookup by name per jump per packet was the
+ * largest single line of trace profiles (the names parsed from `-j` are not the Map's own key
+ * strings, so every lookup compared the text). See `chainsAdded` for why the three detect any
+ * change of the table's chains.
+ */
+const JUMP: unique symbol = Symbol('jump target');
+interface Jump {
+  /** The `-j` name it was found for (the same string object while the target is unchanged). */
+  name: string;
+  chains: Map<string, Chain>;
+  size: number;
+  added: number;
+  chain: Chain;
+}
+type WithJump = Target & { [JUMP]?: Jump };
+
+function jumpTarget(table: Table, t: Target): Chain | undefined {
+  const holder = t as WithJump;
+  const j = holder[JUMP];
+  const chains = table.chains;
+  if (j && j.name === t.name && j.chains === chains && j.size === chains.size && j.added === chainsAdded(table)) return j.chain;
+  const chain = chains.get(t.name);
+  if (!chain) return undefined;
+  const made: Jump = { name: t.name, chains, size: chains.size, added: chainsAdded(table), chain };
+  if (JUMP in holder) holder[JUMP] = made;
+  else Object.defineProperty(holder, JUMP, { value: made, writable: true, configurable: true, enumerable: false });
+  return chain;
+}
 
 function ruleMatches(rule: Rule, ctx: PacketContext, src: number, dst: number, log: TraverseLog): boolean {
   if (rule.src && addressContains(rule.src, src) === rule.src.negate) return false;
@@ -48,9 +118,9 @@ function ruleMatches(rule: Rule, ctx: PacketContext, src: number, dst: number, l
     if ((rule.protocol.num === packetProtocolNumber(ctx.packet.protocol)) === rule.protocol.negate) return false;
   }
   for (const m of rule.matches) {
-    const module = m.unmodelled ? undefined : getMatchModule(m.module);
+    const module = m.unmodelled ? undefined : matchModuleOf(m);
     if (!module) {
-      log.unmodelled.add(`-m ${m.module}`);
+      noteUnmodelled(log, `-m ${m.module}`);
       continue;
     }
     if (!module.evaluate(m.parsed, ctx)) return false;
@@ -100,21 +170,24 @@ export function traverseTable(table: Table, hook: string, ctx: PacketContext, lo
   const len = ctx.packet.length;
   const src = ipv4ToInt(ctx.packet.src);
   const dst = ipv4ToInt(ctx.packet.dst);
-  const stack: { chain: Chain; index: number }[] = [];
-  let frame = { chain: base, index: 0 };
+  // The return stack as two parallel arrays: a frame object per jump was garbage per rule walked.
+  const stackChains: Chain[] = [];
+  const stackIndex: number[] = [];
+  let chain = base;
+  let next = 0;
   for (let steps = 0; steps < MAX_STEPS; steps++) {
-    if (frame.index >= frame.chain.rules.length) {
-      const back = stack.pop();
-      if (!back) break;
-      frame = back;
+    if (next >= chain.rules.length) {
+      if (!stackChains.length) break;
+      chain = stackChains.pop()!;
+      next = stackIndex.pop()!;
       continue;
     }
-    const index = frame.index++;
-    const rule = frame.chain.rules[index]!;
+    const index = next++;
+    const rule = chain.rules[index]!;
     // Rendering first also compiles a hand-built rule (its matches' parsed options) for matching.
-    const text = renderRule(rule);
+    const text = rule.text ?? renderRule(rule);
     const matched = ruleMatches(rule, ctx, src, dst, log);
-    const ev = recordOf(rule, text, table.name, frame.chain.name, index, matched);
+    const ev = recordOf(rule, text, table.name, chain.name, index, matched);
     log.evaluated.push(ev);
     if (!matched) continue;
     rule.packets++;
@@ -122,27 +195,31 @@ export function traverseTable(table: Table, hook: string, ctx: PacketContext, lo
     const t = rule.target;
     if (!t) continue;
     if (t.unmodelled) {
-      log.unmodelled.add(`-j ${t.name}`);
+      noteUnmodelled(log, `-j ${t.name}`);
       continue;
     }
-    const module = t.parsed === undefined ? undefined : getTargetModule(t.name);
+    const module = t.parsed === undefined ? undefined : targetModuleOf(t);
     if (!module) {
-      const next = table.chains.get(t.name);
-      if (!next) {
-        log.unmodelled.add(`-j ${t.name}`);
+      const to = jumpTarget(table, t);
+      if (!to) {
+        noteUnmodelled(log, `-j ${t.name}`);
         continue;
       }
-      if (!rule.goto) stack.push(frame);
-      if (stack.length > MAX_DEPTH) return { verdict: 'DROP', decided: ev, byPolicy: false };
-      frame = { chain: next, index: 0 };
+      if (!rule.goto) {
+        stackChains.push(chain);
+        stackIndex.push(next);
+      }
+      if (stackChains.length > MAX_DEPTH) return { verdict: 'DROP', decided: ev, byPolicy: false };
+      chain = to;
+      next = 0;
       continue;
     }
     const out = module.apply(t.parsed, ctx);
     if (out.kind === 'continue') continue;
     if (out.kind === 'return') {
-      const back = stack.pop();
-      if (!back) break;
-      frame = back;
+      if (!stackChains.length) break;
+      chain = stackChains.pop()!;
+      next = stackIndex.pop()!;
       continue;
     }
     if (out.kind === 'nat') return { verdict: 'ACCEPT', nat: out.request, decided: ev, byPolicy: false };

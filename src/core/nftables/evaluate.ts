@@ -16,6 +16,7 @@
 import type { HookChain } from '../netfilter/evaluate';
 import type { NatRequest, PacketContext } from '../netfilter/module';
 import type { TraverseLog, TraverseResult } from '../netfilter/traverse';
+import { noteUnmodelled } from '../netfilter/traverse';
 import type { ConntrackTable } from '../netfilter/conntrack';
 import type { EvaluatedRule, HookEnv, HookInput, HookName, HookResult, NftTableId } from '../netfilter/types';
 import type { NftChain, NftRule, NftSet, NftTable } from './types';
@@ -166,7 +167,7 @@ interface Walk {
 function inSet(w: Walk, name: string, key: string, ev: EvaluatedRule): boolean {
   const set = indexOf(w.table).sets.get(name);
   if (!set) {
-    w.log.unmodelled.add(`nft: @${name} (no such set)`);
+    noteUnmodelled(w.log, `nft: @${name} (no such set)`);
     return false;
   }
   const exp = set.dynamic?.get(key);
@@ -250,7 +251,7 @@ function vmapStmt(w: Walk, s: Extract<Stmt, { kind: 'vmap' }>, ev: EvaluatedRule
   }
   const set = indexOf(w.table).sets.get(s.map.name);
   if (!set) {
-    w.log.unmodelled.add(`nft: @${s.map.name} (no such map)`);
+    noteUnmodelled(w.log, `nft: @${s.map.name} (no such map)`);
     return undefined;
   }
   const hit = elementsOf(set).get(key);
@@ -297,7 +298,7 @@ function runStmt(w: Walk, s: Stmt, ev: EvaluatedRule): RuleOutcome | 'go-on' | u
     case 'counter':
       return 'go-on';
     case 'unknown':
-      w.log.unmodelled.add(`nft: ${s.text}`);
+      noteUnmodelled(w.log, `nft: ${s.text}`);
       return 'go-on';
   }
 }
@@ -357,7 +358,7 @@ export function walkNftChain(table: NftTable, base: NftChain, ctx: PacketContext
       default: {
         const next = chains.get(out.chain);
         if (!next) {
-          log.unmodelled.add(`nft: ${out.kind} ${out.chain} (no such chain)`);
+          noteUnmodelled(log, `nft: ${out.kind} ${out.chain} (no such chain)`);
           continue;
         }
         if (out.kind === 'jump') stack.push(frame);

@@ -35,7 +35,8 @@ export function traceFlow(model: ClusterModel, req: FlowRequest, opts: FlowOptio
     if (!r.ok) return r;
     return r.trace.flow ? { ok: true, flow: r.trace.flow } : { ok: false, error: r.trace.error ?? `cannot resolve "${t.host}"` };
   }
-  return { ok: true, flow: traceExchange(model, src.value, { ...t, ip: t.ip }, req.to, opts) };
+  // `t` is this call's own object (parseTarget returns a fresh one) and traceExchange only reads it.
+  return { ok: true, flow: traceExchange(model, src.value, t as typeof t & { ip: string }, req.to, opts) };
 }
 
 export type { Hop };

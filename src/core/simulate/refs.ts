@@ -34,8 +34,21 @@ function externalAddress(model: ClusterModel): string {
   return '203.0.113.250';
 }
 
+/** `ref.split('/')` per source text, remembered (pure and bounded, like the target syntax below). */
+const SOURCE_PARTS = new Map<string, readonly string[]>();
+
+function sourceParts(ref: string): readonly string[] {
+  let parts = SOURCE_PARTS.get(ref);
+  if (!parts) {
+    parts = ref.split('/');
+    if (SOURCE_PARTS.size > 10_000) SOURCE_PARTS.clear();
+    SOURCE_PARTS.set(ref, parts);
+  }
+  return parts;
+}
+
 export function resolveSource(model: ClusterModel, ref: string): Resolved<Source> {
-  const parts = ref.split('/');
+  const parts = sourceParts(ref);
   const kind = parts[0];
   if (kind === 'pod' && parts.length >= 2 && parts.length <= 4) {
     const [ns, name, container] = parts.length === 2 ? ['default', parts[1]!, undefined] : [parts[1]!, parts[2]!, parts[3]];
@@ -71,8 +84,29 @@ function splitHostPort(s: string): { host: string; port?: number } | null {
   return m[2] !== undefined ? { host: m[1], port: Number(m[2]) } : { host: m[1] };
 }
 
-/** Parses a target; `ip` is set when the host is an address or a pod/node reference. */
-export function parseTarget(model: ClusterModel, ref: string, protocol?: 'TCP' | 'UDP' | 'ICMP' | 'SCTP'): Resolved<Target> {
+/** What the text of a target says, before any lookup in the model. */
+type TargetSyntax =
+  | { ok: false; error: string }
+  | { ok: true; target: Target; isIp: boolean; pod?: { ns: string; name: string }; node?: string };
+
+/**
+ * Target texts already read: the syntax is a pure function of the text and the protocol, and
+ * running the regexes per traced flow showed up in trace profiles. Bounded like parseCidr's cache.
+ */
+const SYNTAX = new Map<string, TargetSyntax>();
+
+function targetSyntax(ref: string, protocol: 'TCP' | 'UDP' | 'ICMP' | 'SCTP' | undefined): TargetSyntax {
+  const key = `${String(protocol)} ${ref}`;
+  let hit = SYNTAX.get(key);
+  if (!hit) {
+    hit = readTarget(ref, protocol);
+    if (SYNTAX.size > 10_000) SYNTAX.clear();
+    SYNTAX.set(key, hit);
+  }
+  return hit;
+}
+
+function readTarget(ref: string, protocol: 'TCP' | 'UDP' | 'ICMP' | 'SCTP' | undefined): TargetSyntax {
   // The type says TCP/UDP/ICMP, but CLI and YAML input arrives unchecked.
   if (protocol !== undefined && !['TCP', 'UDP', 'ICMP', 'SCTP'].includes(String(protocol).toUpperCase())) {
     return { ok: false, error: `protocol ${String(protocol)} is not modelled by the datapath (TCP, UDP, SCTP or ICMP)` };
@@ -95,18 +129,43 @@ export function parseTarget(model: ClusterModel, ref: string, protocol?: 'TCP' |
   if (proto !== 'icmp' && port === undefined) return { ok: false, error: `${proto.toUpperCase()} to "${ref}" needs a port` };
   if (proto === 'icmp') port = undefined;
   const t: Target = { host: hp.host, protocol: proto, ...(port !== undefined ? { port } : {}), ...(scheme ? { scheme } : {}), ...(path ? { path } : {}) };
-  if (isIPv4(hp.host)) return { ok: true, value: { ...t, ip: hp.host } };
+  if (isIPv4(hp.host)) return { ok: true, target: t, isIp: true };
   const parts = hp.host.split('/');
   if (parts[0] === 'pod' && (parts.length === 2 || parts.length === 3)) {
     const [ns, name] = parts.length === 2 ? ['default', parts[1]!] : [parts[1]!, parts[2]!];
+    return { ok: true, target: t, isIp: false, pod: { ns, name } };
+  }
+  if (parts[0] === 'node' && parts.length === 2) return { ok: true, target: t, isIp: false, node: parts[1]! };
+  return { ok: true, target: t, isIp: false };
+}
+
+/** A copy of `t` with `ip` set (field by field: the spread of a target per flow showed up in trace profiles). */
+function withIp(t: Target, ip: string | undefined): Target {
+  const c: Target = { host: t.host, protocol: t.protocol };
+  if (t.port !== undefined) c.port = t.port;
+  if (t.scheme !== undefined) c.scheme = t.scheme;
+  if (t.path !== undefined) c.path = t.path;
+  if (ip !== undefined) c.ip = ip;
+  return c;
+}
+
+/** Parses a target; `ip` is set when the host is an address or a pod/node reference. */
+export function parseTarget(model: ClusterModel, ref: string, protocol?: 'TCP' | 'UDP' | 'ICMP' | 'SCTP'): Resolved<Target> {
+  const syn = targetSyntax(ref, protocol);
+  if (!syn.ok) return { ok: false, error: syn.error };
+  // A fresh object per call: callers may change what they get.
+  const t = syn.target;
+  if (syn.isIp) return { ok: true, value: withIp(t, t.host) };
+  if (syn.pod) {
+    const { ns, name } = syn.pod;
     const pod = model.pods.find((p) => p.namespace === ns && p.name === name);
     if (!pod) return { ok: false, error: `no pod ${ns}/${name}` };
-    return { ok: true, value: { ...t, ip: pod.ip } };
+    return { ok: true, value: withIp(t, pod.ip) };
   }
-  if (parts[0] === 'node' && parts.length === 2) {
-    const node = model.nodes.find((n) => n.name === parts[1]);
-    if (!node) return { ok: false, error: `no node ${parts[1]}` };
-    return { ok: true, value: { ...t, ip: node.ip } };
+  if (syn.node !== undefined) {
+    const node = model.nodes.find((n) => n.name === syn.node);
+    if (!node) return { ok: false, error: `no node ${syn.node}` };
+    return { ok: true, value: withIp(t, node.ip) };
   }
-  return { ok: true, value: t };
+  return { ok: true, value: withIp(t, undefined) };
 }

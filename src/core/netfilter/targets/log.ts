@@ -42,6 +42,8 @@ export const logTarget: TargetModule<LogTarget> = {
   apply(t, ctx) {
     const p = ctx.packet;
     const ports = p.sport === undefined ? '' : ` SPT=${p.sport} DPT=${p.dport ?? 0}`;
+    // A hook starts with a shared, frozen empty list (evaluate.ts): the first line gets its own.
+    if (Object.isFrozen(ctx.logs)) ctx.logs = [];
     ctx.logs.push(`${t.prefix ?? ''}IN=${ctx.input.inIface ?? ''} OUT=${ctx.input.outIface ?? ''} SRC=${p.src} DST=${p.dst} PROTO=${p.protocol.toUpperCase()}${ports}`);
     return { kind: 'continue' };
   },
