@@ -8,7 +8,7 @@
  * `-c`. Hopscope's `show` wants `[0:0]` everywhere (DESIGN §5), so counters are printed only
  * with `counters: true`, which then behaves like `iptables-save -c`.
  */
-import { renderRule } from '../netfilter/render-rule';
+import { renderRuleTransient } from '../netfilter/render-rule';
 import { isBuiltinChain, TABLE_ORDER } from '../netfilter/state';
 import type { Chain, NetfilterState, TableName } from '../netfilter/types';
 
@@ -20,11 +20,13 @@ export interface IptablesSaveOptions {
   counters?: boolean;
 }
 
+/** Built-in chains first (kernel order), then user chains sorted by name, as libiptc keeps them. */
 function orderedChains(table: TableName, chains: Iterable<Chain>): Chain[] {
   const builtin: Chain[] = [];
   const user: Chain[] = [];
   for (const c of chains) (isBuiltinChain(table, c.name) ? builtin : user).push(c);
-  user.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Names are unique in a table, so the second comparison rarely runs (110k chains at 10k Services).
+  user.sort((a, b) => (a.name < b.name ? -1 : a.name === b.name ? 0 : 1));
   return builtin.concat(user);
 }
 
@@ -37,10 +39,14 @@ export function renderIptablesSave(nf: NetfilterState, options: IptablesSaveOpti
     const table = nf.tables.get(name);
     if (!table) continue;
     const chains = orderedChains(name, table.chains.values());
-    out.push(`*${name}`);
-    for (const c of chains) out.push(`:${c.name} ${c.policy ?? '-'} ${counters ? `[${c.packets}:${c.bytes}]` : '[0:0]'}`);
-    for (const c of chains) for (const r of c.rules) out.push(counters ? `[${r.packets}:${r.bytes}] ${renderRule(r)}` : renderRule(r));
+    out.push('*' + name);
+    for (const c of chains) out.push(':' + c.name + ' ' + (c.policy ?? '-') + (counters ? ` [${c.packets}:${c.bytes}]` : ' [0:0]'));
+    for (const c of chains) {
+      const rules = c.rules;
+      if (counters) for (const r of rules) out.push(`[${r.packets}:${r.bytes}] ${renderRuleTransient(r)}`);
+      else for (let i = 0; i < rules.length; i++) out.push(renderRuleTransient(rules[i]!));
+    }
     out.push('COMMIT');
   }
-  return out.length ? `${out.join('\n')}\n` : '';
+  return out.length ? out.join('\n') + '\n' : '';
 }

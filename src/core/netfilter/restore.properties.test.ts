@@ -1,0 +1,124 @@
+// Properties of the fast paths of iptables-restore and iptables-save: the indexOf tokenizer
+// splits every line as the character-at-a-time reading does, saveString's one-pass scan quotes as
+// the regex did, and on random rulesets restore(save(x)) saves as x (iptables-save's output is a
+// fixed point), with the uncached render equal to the cached one.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { renderIptablesSave } from '../render/iptables-save';
+import { renderRule, renderRuleTransient } from './render-rule';
+import { restore } from './restore';
+import { saveString } from './save-string';
+import { createNetfilter } from './state';
+import { tokenize } from './tokenize';
+
+/** The tokenizer as it was: every character read in turn. */
+function referenceTokenize(line: string): { ok: true; words: string[] } | { ok: false; error: string } {
+  const words: string[] = [];
+  const blank = (c: string) => c === ' ' || c === '\t' || c === '\r' || c === '\n';
+  let i = 0;
+  while (i < line.length) {
+    if (blank(line[i]!)) {
+      i++;
+      continue;
+    }
+    let cur = '';
+    let quoted = false;
+    for (; i < line.length; i++) {
+      const c = line[i]!;
+      if (quoted) {
+        if (c === '\\' && i + 1 < line.length) cur += line[++i];
+        else if (c === '"') quoted = false;
+        else cur += c;
+      } else if (c === '"') quoted = true;
+      else if (blank(c)) break;
+      else cur += c;
+    }
+    if (quoted) return { ok: false, error: 'Unterminated quoted string' };
+    words.push(cur);
+  }
+  return { ok: true, words };
+}
+
+/** saveString as it was: a regex test, then a regex replace. */
+function referenceSaveString(value: string): string {
+  if (/^[A-Za-z0-9_-]+$/.test(value)) return value;
+  return `"${value.replace(/["'\\]/g, (c) => `\\${c}`)}"`;
+}
+
+describe('tokenize fast path', () => {
+  it('splits every line as the character-by-character reader does', () => {
+    const line = fc.array(fc.constantFrom('a', 'B', '-', '--x', ' ', ' ', '  ', '\t', '\r', '"', '\\', "'", '1.2', ':'), { maxLength: 30 }).map((xs) => xs.join(''));
+    fc.assert(fc.property(line, (l) => {
+      expect(tokenize(l)).toEqual(referenceTokenize(l));
+    }), { numRuns: 3000 });
+  });
+});
+
+describe('saveString fast path', () => {
+  it('quotes and escapes as the regex version does', () => {
+    const value = fc.array(fc.constantFrom('a', 'Z', '0', '_', '-', ' ', '/', ':', '"', "'", '\\', '.', 'é'), { maxLength: 12 }).map((xs) => xs.join(''));
+    fc.assert(fc.property(value, (v) => {
+      expect(saveString(v)).toBe(referenceSaveString(v));
+    }), { numRuns: 3000 });
+  });
+});
+
+const CHAINS = ['KUBE-SVC-AAAAAAAAAAAAAAAA', 'KUBE-SEP-BBBBBBBBBBBBBBBB', 'X'];
+const chain = fc.constantFrom(...CHAINS);
+const ip = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.'));
+const cidr = fc.tuple(ip, fc.option(fc.integer({ min: 0, max: 32 }), { nil: undefined })).map(([a, p]) => (p === undefined ? a : `${a}/${p}`));
+const neg = fc.boolean().map((b) => (b ? '! ' : ''));
+const comment = fc.array(fc.constantFrom('a', 'b', '/', ':', ' ', '-', '>', "'", '1'), { minLength: 1, maxLength: 10 }).map((xs) => xs.join(''));
+/** One rule's words after `-A CHAIN`, from pieces kube-proxy and the CNI plugins write. */
+const ruleBody = fc
+  .record({
+    src: fc.option(fc.tuple(neg, fc.array(cidr, { minLength: 1, maxLength: 2 })), { nil: undefined }),
+    dst: fc.option(fc.tuple(neg, cidr), { nil: undefined }),
+    iface: fc.option(fc.tuple(neg, fc.constantFrom('-i eth0', '-o cni0', '-i veth+')), { nil: undefined }),
+    proto: fc.option(fc.constantFrom('tcp', 'udp'), { nil: undefined }),
+    comment: fc.option(comment, { nil: undefined }),
+    port: fc.option(fc.tuple(neg, fc.integer({ min: 1, max: 65535 })), { nil: undefined }),
+    extra: fc.subarray(['-m statistic --mode random --probability 0.25', '-m mark ! --mark 0x4000/0x4000', '-m addrtype --dst-type LOCAL', '-m conntrack --ctstate RELATED,ESTABLISHED', '-m foo --bar baz'], { maxLength: 2 }),
+    target: fc.constantFrom('-j ACCEPT', '-j RETURN', '-j KUBE-MARK-MASQ', '-j X', '-j DNAT --to-destination 10.1.2.3:8080', '-j MARK --or-mark 0x4000', '-j REJECT', ''),
+  })
+  .map((r) => {
+    const w: string[] = [];
+    if (r.comment !== undefined) w.push(`-m comment --comment "${r.comment.replace(/'/g, '')}"`);
+    if (r.src) w.push(`${r.src[0]}-s ${r.src[1].join(',')}`);
+    if (r.dst) w.push(`${r.dst[0]}-d ${r.dst[1]}`);
+    if (r.iface) w.push(`${r.iface[0]}${r.iface[1]}`);
+    const proto = r.proto ?? (r.target.includes('DNAT') ? 'tcp' : undefined);
+    if (proto) w.push(`-p ${proto}`);
+    if (proto && r.port) w.push(`-m ${proto} ${r.port[0]}--dport ${r.port[1]}`);
+    w.push(...r.extra);
+    if (r.target) w.push(r.target);
+    return w.join(' ');
+  });
+const ruleset = fc.array(fc.tuple(chain, ruleBody), { maxLength: 25 }).map((rules) => {
+  const lines = ['*nat', ':KUBE-MARK-MASQ - [0:0]', ...CHAINS.map((c) => `:${c} - [0:0]`)];
+  for (const [c, body] of rules) lines.push(`-A ${c} ${body}`);
+  lines.push('COMMIT', '');
+  return lines.join('\n');
+});
+
+describe('restore and save on random rulesets', () => {
+  it('restore(save(x)) saves as save(x), and the uncached render equals the cached one', () => {
+    fc.assert(
+      fc.property(ruleset, (text) => {
+        const nf = createNetfilter();
+        expect(restore(nf, text)).toEqual({ ok: true });
+        const saved = renderIptablesSave(nf, { tables: ['nat'] });
+        for (const c of nf.tables.get('nat')!.chains.values())
+          for (const r of c.rules) {
+            const transient = renderRuleTransient(r);
+            expect(r.text).toBeUndefined();
+            expect(renderRule(r)).toBe(transient);
+          }
+        const again = createNetfilter();
+        expect(restore(again, saved)).toEqual({ ok: true });
+        expect(renderIptablesSave(again, { tables: ['nat'] })).toBe(saved);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
