@@ -20,33 +20,36 @@ function genericOptions(options: readonly (readonly string[])[]): string {
 }
 
 /**
- * The pieces of the rule being rendered. Joined once into a flat string: a text built by `+=`
- * is a tree of pieces that every later reader (the join of a whole iptables-save dump, a trace)
- * has to walk again.
+ * Appends the rule's text to `out` piece by piece (`-A`, the chain, ` -s `, the address …).
+ * Joined once, the pieces make a flat string: a text built by `+=` is a tree of pieces that every
+ * later reader has to walk again, and a whole iptables-save dump can be joined without making
+ * each rule's text first.
  */
-const parts: string[] = [];
-
-function renderUncached(rule: Rule): string {
-  parts.length = 0;
-  parts.push('-A ', rule.chain);
+function renderInto(rule: Rule, out: string[]): void {
+  out.push('-A ', rule.chain);
   const { src, dst, inIface, outIface, protocol } = rule;
-  if (src && !src.cidr.endsWith('/0')) parts.push(src.negate ? ' ! -s ' : ' -s ', src.cidr);
-  if (dst && !dst.cidr.endsWith('/0')) parts.push(dst.negate ? ' ! -d ' : ' -d ', dst.cidr);
-  if (inIface) parts.push(inIface.negate ? ' ! -i ' : ' -i ', inIface.name);
-  if (outIface) parts.push(outIface.negate ? ' ! -o ' : ' -o ', outIface.name);
-  if (protocol) parts.push(protocol.negate ? ' ! -p ' : ' -p ', protocol.name);
+  if (src && !src.cidr.endsWith('/0')) out.push(src.negate ? ' ! -s ' : ' -s ', src.cidr);
+  if (dst && !dst.cidr.endsWith('/0')) out.push(dst.negate ? ' ! -d ' : ' -d ', dst.cidr);
+  if (inIface) out.push(inIface.negate ? ' ! -i ' : ' -i ', inIface.name);
+  if (outIface) out.push(outIface.negate ? ' ! -o ' : ' -o ', outIface.name);
+  if (protocol) out.push(protocol.negate ? ' ! -p ' : ' -p ', protocol.name);
   for (const m of rule.matches) {
     const module = m.unmodelled ? undefined : getMatchModule(m.module);
-    parts.push(' -m ', m.module, module ? module.render(m.parsed as never) : genericOptions(m.options));
+    out.push(' -m ', m.module, module ? module.render(m.parsed as never) : genericOptions(m.options));
   }
   const t = rule.target;
   if (t) {
-    if (rule.goto) parts.push(' -g ', t.name);
+    if (rule.goto) out.push(' -g ', t.name);
     else {
       const module = t.unmodelled || t.parsed === undefined ? undefined : getTargetModule(t.name);
-      parts.push(' -j ', t.name, module ? module.render(t.parsed as never) : genericOptions(t.options));
+      out.push(' -j ', t.name, module ? module.render(t.parsed as never) : genericOptions(t.options));
     }
   }
+}
+
+function renderUncached(rule: Rule): string {
+  const parts: string[] = [];
+  renderInto(rule, parts);
   return parts.join('');
 }
 
@@ -73,12 +76,16 @@ export function renderRule(rule: Rule): string {
 }
 
 /**
- * The same text, without keeping it on the rule when it is not there yet: for a dump of every
- * rule (iptables-save of 10k Services renders ~430k rules), where keeping each text would hold
- * a second copy of the whole dump for the life of the table. Traces still cache what they use.
+ * Appends the same text to `out` (as pieces) without keeping it on the rule when it is not there
+ * yet: for a dump of every rule (iptables-save of 10k Services writes ~430k rules), where keeping
+ * each text would hold a second copy of the whole dump for the life of the table. Traces still
+ * cache the texts they use.
  */
-export function renderRuleTransient(rule: Rule): string {
-  if (rule.text !== undefined) return rule.text;
+export function renderRuleInto(rule: Rule, out: string[]): void {
+  if (rule.text !== undefined) {
+    out.push(rule.text);
+    return;
+  }
   if (!isCompiled(rule)) compileRule(rule);
-  return renderUncached(rule);
+  renderInto(rule, out);
 }

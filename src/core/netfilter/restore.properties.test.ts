@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { renderIptablesSave } from '../render/iptables-save';
-import { renderRule, renderRuleTransient } from './render-rule';
+import { renderRule, renderRuleInto } from './render-rule';
 import { restore } from './restore';
 import { saveString } from './save-string';
 import { createNetfilter } from './state';
@@ -110,7 +110,9 @@ describe('restore and save on random rulesets', () => {
         const saved = renderIptablesSave(nf, { tables: ['nat'] });
         for (const c of nf.tables.get('nat')!.chains.values())
           for (const r of c.rules) {
-            const transient = renderRuleTransient(r);
+            const pieces: string[] = [];
+            renderRuleInto(r, pieces);
+            const transient = pieces.join("");
             expect(r.text).toBeUndefined();
             expect(renderRule(r)).toBe(transient);
           }

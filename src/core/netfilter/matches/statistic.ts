@@ -16,6 +16,18 @@ export type StatisticMatch =
 
 const TWO31 = 0x80000000;
 
+/** Saved probabilities by threshold: kube-proxy uses a handful (1/n for small n), on 100k rules. */
+const probabilityTexts = new Map<number, string>();
+
+function probabilityText(threshold: number): string {
+  let text = probabilityTexts.get(threshold);
+  if (text === undefined) {
+    text = (threshold / TWO31).toFixed(11);
+    if (probabilityTexts.size < 4096) probabilityTexts.set(threshold, text);
+  }
+  return text;
+}
+
 /** The `statistic` match module. */
 export const statisticMatch: MatchModule<StatisticMatch> = {
   name: 'statistic',
@@ -42,7 +54,7 @@ export const statisticMatch: MatchModule<StatisticMatch> = {
   },
   render(m) {
     const neg = m.negate ? ' !' : '';
-    if (m.mode === 'random') return ` --mode random${neg} --probability ${(m.threshold / TWO31).toFixed(11)}`;
+    if (m.mode === 'random') return ` --mode random${neg} --probability ${probabilityText(m.threshold)}`;
     return ` --mode nth${neg} --every ${m.every} --packet ${m.packet}`;
   },
   evaluate(m, ctx) {

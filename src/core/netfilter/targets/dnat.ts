@@ -24,7 +24,7 @@ export const dnatTarget: TargetModule<DnatTarget> = {
     if (!range.ok) return range;
     return { ok: true, parsed: { range: range.parsed, flags: options.filter((o) => o !== to).map((o) => o.name) } };
   },
-  render: (t) => ` --to-destination ${renderNatRange(t.range)}${t.flags.map((f) => ` ${f}`).join('')}`,
+  render: (t) => (t.flags.length ? ` --to-destination ${renderNatRange(t.range)}${t.flags.map((f) => ` ${f}`).join('')}` : ` --to-destination ${renderNatRange(t.range)}`),
   apply: (t, ctx) => ({
     kind: 'nat',
     request: {
