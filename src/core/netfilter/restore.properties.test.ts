@@ -9,6 +9,7 @@ import { renderRule, renderRuleInto } from './render-rule';
 import { restore } from './restore';
 import { saveString } from './save-string';
 import { createNetfilter } from './state';
+import { parseNatRange, parsePortSpec } from './targets/nat-range';
 import { tokenize } from './tokenize';
 
 /** The tokenizer as it was: every character read in turn. */
@@ -60,6 +61,34 @@ describe('saveString fast path', () => {
     fc.assert(fc.property(value, (v) => {
       expect(saveString(v)).toBe(referenceSaveString(v));
     }), { numRuns: 3000 });
+  });
+});
+
+/** parsePortSpec as it was: one regex for every port. */
+function referencePortSpec(s: string): [number, number] | string {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(s);
+  const lo = Number(m?.[1]);
+  const hi = m?.[2] === undefined ? lo : Number(m[2]);
+  if (!m || lo < 1 || hi > 65535 || lo > hi) return `Port "${s}" not valid`;
+  return [lo, hi];
+}
+
+describe('NAT range fast paths', () => {
+  it('reads a port spec as the regex did', () => {
+    const spec = fc.array(fc.constantFrom('0', '1', '8', '80', '65535', '65536', '-', 'x', '99999999999999999'), { maxLength: 4 }).map((xs) => xs.join(''));
+    fc.assert(
+      fc.property(spec, (s) => {
+        const r = parsePortSpec(s, 6);
+        expect(r.ok ? r.parsed : r.error).toEqual(referencePortSpec(s));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('gives one address range both ends, and a real range its two', () => {
+    expect(parseNatRange('10.1.2.3:8080', 6)).toEqual({ ok: true, parsed: { minIp: '10.1.2.3', maxIp: '10.1.2.3', ports: [8080, 8080] } });
+    expect(parseNatRange('10.1.2.3-10.1.2.9', 6)).toEqual({ ok: true, parsed: { minIp: '10.1.2.3', maxIp: '10.1.2.9' } });
+    expect(parseNatRange('10.1.2.9-10.1.2.3', 6)).toEqual({ ok: false, error: 'Bad IP address "10.1.2.9-10.1.2.3"' });
   });
 });
 

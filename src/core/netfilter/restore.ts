@@ -16,7 +16,7 @@ import { isBuiltinChain, isTableName } from './state';
 import { parseRuleWords } from './rule-parse';
 import type { RuleParseContext } from './rule-parse';
 import { renderRule } from './render-rule';
-import { tokenize } from './tokenize';
+import { tokenizeInto } from './tokenize';
 import type { Chain, NetfilterState, Rule, Table, TableName } from './types';
 
 /** Options of `restore`. */
@@ -236,6 +236,8 @@ export function restore(nf: NetfilterState, text: string, options: RestoreOption
   const noflush = !!options.noflush;
   const counters = !!options.counters;
   let block: Block | undefined;
+  // One array for the words of every line: the parser copies what it keeps.
+  const words: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
     const line = lines[i]!.trim();
@@ -257,9 +259,8 @@ export function restore(nf: NetfilterState, text: string, options: RestoreOption
       block = undefined;
       continue;
     }
-    const tok = tokenize(line);
-    if (!tok.ok) return { ok: false, error: tok.error, line: lineNo };
-    const words = tok.words;
+    const tokError = tokenizeInto(line, words);
+    if (tokError !== undefined) return { ok: false, error: tokError, line: lineNo };
     let step: Step;
     if (first === 58 /* : */) step = declareChain(block, words, counters);
     else {

@@ -53,7 +53,11 @@ const GENERIC: Readonly<Record<string, string>> = {
 
 /** Converts parsed options to the tuple form of `types.ts` (`['!', '--mark', '0x1']` when negated). */
 export function toTuples(options: readonly ModuleOption[]): [string, ...string[]][] {
-  return options.map((o) => (o.negate ? ['!', o.name, ...o.args] : [o.name, ...o.args]));
+  return options.map((o) => {
+    // The usual option has one argument: a literal of the final length, without a spread.
+    if (o.args.length === 1) return o.negate ? ['!', o.name, o.args[0]!] : [o.name, o.args[0]!];
+    return o.negate ? ['!', o.name, ...o.args] : [o.name, ...o.args];
+  });
 }
 
 /** The inverse of `toTuples`. */
