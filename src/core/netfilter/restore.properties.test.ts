@@ -153,3 +153,30 @@ describe('restore and save on random rulesets', () => {
     );
   });
 });
+
+describe('iptables-save chain order', () => {
+  it('lists user chains in code-unit order of their names, whatever order they were made in', () => {
+    const name = fc.array(fc.constantFrom('A', 'a', 'Z', 'z', '0', '9', '-', '_', 'É', 'KUBE-', 'SEP'), { minLength: 1, maxLength: 6 }).map((xs) => xs.join(''));
+    fc.assert(
+      fc.property(fc.uniqueArray(name, { maxLength: 20 }), (names) => {
+        const nf = createNetfilter();
+        expect(restore(nf, ['*filter', ...names.map((n) => `:${n} - [0:0]`), 'COMMIT', ''].join('\n'))).toEqual({ ok: true });
+        const listed = renderIptablesSave(nf, { tables: ['filter'] })
+          .split('\n')
+          .filter((l) => l.endsWith(' - [0:0]'))
+          .map((l) => l.slice(1, -' - [0:0]'.length));
+        expect(listed).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('still sorts a hand-built table whose map keys differ from the chain names', () => {
+    const nf = createNetfilter();
+    const chains = nf.tables.get('filter')!.chains;
+    chains.set('key-b', { name: 'B', rules: [], packets: 0, bytes: 0 });
+    chains.set('key-a', { name: 'C', rules: [], packets: 0, bytes: 0 });
+    chains.set('A', { name: 'A', rules: [], packets: 0, bytes: 0 });
+    expect(renderIptablesSave(nf, { tables: ['filter'] })).toBe('*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:A - [0:0]\n:B - [0:0]\n:C - [0:0]\nCOMMIT\n');
+  });
+});

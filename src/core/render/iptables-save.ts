@@ -21,11 +21,25 @@ export interface IptablesSaveOptions {
 }
 
 /** Built-in chains first (kernel order), then user chains sorted by name, as libiptc keeps them. */
-function orderedChains(table: TableName, chains: Iterable<Chain>): Chain[] {
+function orderedChains(table: TableName, chains: ReadonlyMap<string, Chain>): Chain[] {
   const builtin: Chain[] = [];
-  const user: Chain[] = [];
-  for (const c of chains) (isBuiltinChain(table, c.name) ? builtin : user).push(c);
-  // Names are unique in a table, so the second comparison rarely runs (110k chains at 10k Services).
+  const names: string[] = [];
+  let keyed = true;
+  for (const [key, c] of chains) {
+    if (isBuiltinChain(table, c.name)) builtin.push(c);
+    else {
+      names.push(c.name);
+      keyed &&= key === c.name;
+    }
+  }
+  if (keyed) {
+    // Sorting the names with the built-in comparison (UTF-16 code units, as `<` compares) and
+    // looking the chains up again is about twice as fast as a comparator over the chains
+    // (110k chains at 10k Services).
+    names.sort();
+    return builtin.concat(names.map((n) => chains.get(n)!));
+  }
+  const user = [...chains.values()].filter((c) => !isBuiltinChain(table, c.name));
   user.sort((a, b) => (a.name < b.name ? -1 : a.name === b.name ? 0 : 1));
   return builtin.concat(user);
 }
@@ -38,7 +52,7 @@ export function renderIptablesSave(nf: NetfilterState, options: IptablesSaveOpti
     if (options.tables && !options.tables.includes(name)) continue;
     const table = nf.tables.get(name);
     if (!table) continue;
-    const chains = orderedChains(name, table.chains.values());
+    const chains = orderedChains(name, table.chains);
     out.push(`*${name}\n`);
     for (const c of chains) out.push(`:${c.name} ${c.policy ?? '-'} ${counters ? `[${c.packets}:${c.bytes}]` : '[0:0]'}\n`);
     // A chain's rules are appended as pieces and joined at once (430k rules at 10k Services):
