@@ -16,6 +16,7 @@ function genericArg(a: string): string {
 }
 
 function genericOptions(options: readonly (readonly string[])[]): string {
+  if (options.length === 0) return '';
   return options.map((t) => ' ' + t.map((x, i) => (i === 0 || x === '!' ? x : genericArg(x))).join(' ')).join('');
 }
 

@@ -11,7 +11,7 @@ import { getMatchModule, implicitProtocolMatch } from './matches/registry';
 import type { MatchModule, ModuleOption, ParseResult, RuleContext, TargetModule } from './module';
 import { protocolName, protocolNumber } from './protocols';
 import { getTargetModule, isKnownUnmodelledTarget } from './targets/registry';
-import type { AddressSelector, Match, Rule, TableName, Target } from './types';
+import type { AddressSelector, Match, Rule, TableName } from './types';
 
 interface Pending {
   name: string;
@@ -209,28 +209,27 @@ export function parseRuleWords(words: readonly string[], ctx: RuleParseContext, 
 function finishRule(rule: Rule, sel: Selectors, matches: Pending[], target: Pending | undefined, rctx: RuleContext): ParseResult<Rule[]> {
   // Arrays kept by the rule are made at their final length (`map`): one grown by `push` keeps
   // spare slots, and 10k Services keep ~1M of these arrays.
+  // Matches and targets are made whole, `parsed` (or `unmodelled`) in the literal: a property
+  // added afterwards would give each of them a separate property store.
   let failed: { ok: false; error: string } | undefined;
-  rule.matches = matches.map((p) => {
-    const m: Match = { module: p.name, options: toTuples(p.options) };
-    if (p.module) {
-      const r = failed ? undefined : (p.module as MatchModule).parse(p.options, rctx);
-      if (r && !r.ok) failed = r;
-      else if (r) m.parsed = r.parsed;
-    } else m.unmodelled = true;
-    return m;
+  rule.matches = matches.map((p): Match => {
+    const options = toTuples(p.options);
+    if (!p.module) return { module: p.name, options, unmodelled: true };
+    const r = failed ? undefined : (p.module as MatchModule).parse(p.options, rctx);
+    if (r && !r.ok) failed = r;
+    return r?.ok ? { module: p.name, options, parsed: r.parsed } : { module: p.name, options };
   });
   if (failed) return failed;
   if (target) {
-    const t: Target = { name: target.name, options: toTuples(target.options) };
+    const options = toTuples(target.options);
     if (target.chain) {
       if (target.options.length) return { ok: false, error: `unknown option "${target.options[0]!.name}"` };
+      rule.target = { name: target.name, options };
     } else if (target.module) {
       const r = (target.module as TargetModule).parse(target.options, rctx);
       if (!r.ok && r.error !== 'unmodelled') return r;
-      if (r.ok) t.parsed = r.parsed;
-      else t.unmodelled = true;
-    } else t.unmodelled = true;
-    rule.target = t;
+      rule.target = r.ok ? { name: target.name, options, parsed: r.parsed } : { name: target.name, options, unmodelled: true };
+    } else rule.target = { name: target.name, options, unmodelled: true };
   }
   return expandAddresses(rule, sel);
 }
