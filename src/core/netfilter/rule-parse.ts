@@ -36,6 +36,22 @@ export interface RuleParseContext {
   chainName?(name: string): string | undefined;
 }
 
+/**
+ * Each module's own strings for its option names. A rule keeps its options' names; taking the
+ * module's string instead of the restore line's word keeps one copy of `--comment` rather than
+ * one per rule (430k rules at 10k Services). Built the first time a module is seen.
+ */
+const optionNames = new Map<MatchModule | TargetModule, Map<string, string>>();
+
+function optionName(module: MatchModule | TargetModule, w: string): string {
+  let names = optionNames.get(module);
+  if (!names) {
+    names = new Map(Object.keys(module.options).map((k) => [k, k]));
+    optionNames.set(module, names);
+  }
+  return names.get(w) ?? w;
+}
+
 /** The target of a jump to a user chain: it takes no options. */
 const CHAIN_TARGET = { name: '', options: {} } as unknown as TargetModule;
 
@@ -156,7 +172,8 @@ export function parseRuleWords(words: readonly string[], ctx: RuleParseContext, 
           for (const m of matches) if (m.implicit && m.name === arg) reused = true;
           if (reused) break;
           const module = getMatchModule(arg);
-          const p: Pending = { name: arg, options: [] };
+          // The module's own name string, shared by every rule that loads it.
+          const p: Pending = { name: module ? module.name : arg, options: [] };
           if (module) p.module = module;
           matches.push(p);
           break;
@@ -171,7 +188,7 @@ export function parseRuleWords(words: readonly string[], ctx: RuleParseContext, 
           if (g === 'g' && !isChain) return { ok: false, error: `Couldn't load target \`${arg}':No such file or directory` };
           if (!isChain && !module && !isKnownUnmodelledTarget(arg))
             return { ok: false, error: `Couldn't load target \`${arg}':No such file or directory` };
-          target = { name: chainName ?? arg, options: [] };
+          target = { name: chainName ?? (module ? module.name : arg), options: [] };
           if (module) target.module = module;
           if (isChain) {
             target.module = CHAIN_TARGET;
@@ -196,7 +213,7 @@ export function parseRuleWords(words: readonly string[], ctx: RuleParseContext, 
     const arity = owner.module ? owner.module.options[w]! : genericArity(words, i + 1);
     if (i + arity >= words.length) return { ok: false, error: `option "${w}" requires an argument` };
     const args = arity === 1 ? [words[i + 1]!] : words.slice(i + 1, i + 1 + arity);
-    owner.options.push({ name: w, negate, args });
+    owner.options.push({ name: owner.module ? optionName(owner.module, w) : w, negate, args });
     i += arity;
     negate = false;
   }
