@@ -2,7 +2,8 @@
  * One rule as iptables-save prints it: `-A CHAIN`, then `-s -d -i -o -p` (each with `!` when
  * negated; a /0 address is not printed), then every match in order as `-m NAME OPTIONS`, then
  * `-j TARGET OPTIONS` or `-g CHAIN`. Modelled modules print their canonical form; unmodelled ones
- * print their options as written. The text is cached on the rule.
+ * print their options as written. The text is cached on the rule (rules are immutable once
+ * made: iptables replaces a rule, it never edits one).
  */
 import { compileRule } from './compile';
 import { getMatchModule } from './matches/registry';
@@ -15,34 +16,77 @@ function genericArg(a: string): string {
 }
 
 function genericOptions(options: readonly (readonly string[])[]): string {
+  if (options.length === 0) return '';
   return options.map((t) => ' ' + t.map((x, i) => (i === 0 || x === '!' ? x : genericArg(x))).join(' ')).join('');
 }
 
-function renderUncached(rule: Rule): string {
-  let s = `-A ${rule.chain}`;
-  if (rule.src && !rule.src.cidr.endsWith('/0')) s += `${rule.src.negate ? ' !' : ''} -s ${rule.src.cidr}`;
-  if (rule.dst && !rule.dst.cidr.endsWith('/0')) s += `${rule.dst.negate ? ' !' : ''} -d ${rule.dst.cidr}`;
-  if (rule.inIface) s += `${rule.inIface.negate ? ' !' : ''} -i ${rule.inIface.name}`;
-  if (rule.outIface) s += `${rule.outIface.negate ? ' !' : ''} -o ${rule.outIface.name}`;
-  if (rule.protocol) s += `${rule.protocol.negate ? ' !' : ''} -p ${rule.protocol.name}`;
+/**
+ * Appends the rule's text to `out` piece by piece (`-A`, the chain, ` -s `, the address …).
+ * Joined once, the pieces make a flat string: a text built by `+=` is a tree of pieces that every
+ * later reader has to walk again, and a whole iptables-save dump can be joined without making
+ * each rule's text first.
+ */
+function renderInto(rule: Rule, out: string[]): void {
+  out.push('-A ', rule.chain);
+  const { src, dst, inIface, outIface, protocol } = rule;
+  if (src && !src.cidr.endsWith('/0')) out.push(src.negate ? ' ! -s ' : ' -s ', src.cidr);
+  if (dst && !dst.cidr.endsWith('/0')) out.push(dst.negate ? ' ! -d ' : ' -d ', dst.cidr);
+  if (inIface) out.push(inIface.negate ? ' ! -i ' : ' -i ', inIface.name);
+  if (outIface) out.push(outIface.negate ? ' ! -o ' : ' -o ', outIface.name);
+  if (protocol) out.push(protocol.negate ? ' ! -p ' : ' -p ', protocol.name);
   for (const m of rule.matches) {
     const module = m.unmodelled ? undefined : getMatchModule(m.module);
-    s += ` -m ${m.module}${module ? module.render(m.parsed as never) : genericOptions(m.options)}`;
+    out.push(' -m ', m.module, module ? module.render(m.parsed as never) : genericOptions(m.options));
   }
   const t = rule.target;
   if (t) {
-    if (rule.goto) return `${s} -g ${t.name}`;
-    const module = t.unmodelled || t.parsed === undefined ? undefined : getTargetModule(t.name);
-    s += ` -j ${t.name}${module ? module.render(t.parsed as never) : genericOptions(t.options)}`;
+    if (rule.goto) out.push(' -g ', t.name);
+    else {
+      const module = t.unmodelled || t.parsed === undefined ? undefined : getTargetModule(t.name);
+      out.push(' -j ', t.name, module ? module.render(t.parsed as never) : genericOptions(t.options));
+    }
   }
-  return s;
+}
+
+function renderUncached(rule: Rule): string {
+  const parts: string[] = [];
+  renderInto(rule, parts);
+  return parts.join('');
+}
+
+/**
+ * True when `compileRule` has nothing left to do: every address has its numbers and every match
+ * and target its parse (restore leaves rules this way, so rendering them skips the compile).
+ */
+function isCompiled(rule: Rule): boolean {
+  if (rule.src && rule.src.mask === undefined) return false;
+  if (rule.dst && rule.dst.mask === undefined) return false;
+  for (const m of rule.matches) if (m.parsed === undefined && !m.unmodelled) return false;
+  const t = rule.target;
+  // A target without a parse is a jump to a user chain (no module), or still to be parsed.
+  return !t || t.parsed !== undefined || !!t.unmodelled || getTargetModule(t.name) === undefined;
 }
 
 /** The rule as iptables-save prints it (without counters). */
 export function renderRule(rule: Rule): string {
   if (rule.text === undefined) {
-    compileRule(rule);
+    if (!isCompiled(rule)) compileRule(rule);
     rule.text = renderUncached(rule);
   }
   return rule.text;
+}
+
+/**
+ * Appends the same text to `out` (as pieces) without keeping it on the rule when it is not there
+ * yet: for a dump of every rule (iptables-save of 10k Services writes ~430k rules), where keeping
+ * each text would hold a second copy of the whole dump for the life of the table. Traces still
+ * cache the texts they use.
+ */
+export function renderRuleInto(rule: Rule, out: string[]): void {
+  if (rule.text !== undefined) {
+    out.push(rule.text);
+    return;
+  }
+  if (!isCompiled(rule)) compileRule(rule);
+  renderInto(rule, out);
 }

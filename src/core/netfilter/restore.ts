@@ -14,8 +14,9 @@
  */
 import { isBuiltinChain, isTableName } from './state';
 import { parseRuleWords } from './rule-parse';
+import type { RuleParseContext } from './rule-parse';
 import { renderRule } from './render-rule';
-import { tokenize } from './tokenize';
+import { tokenizeInto } from './tokenize';
 import type { Chain, NetfilterState, Rule, Table, TableName } from './types';
 
 /** Options of `restore`. */
@@ -34,6 +35,21 @@ interface Block {
   table: Table;
   /** Chains deleted with `-X`, with the line of the deletion. */
   deleted: Map<string, number>;
+  /** The parser's view of this table; `chain` is set before each rule. */
+  ctx: RuleParseContext;
+}
+
+/**
+ * A chain name that owns its characters. Words are slices of the whole restore text (tens of
+ * megabytes at 10k Services); a chain name lives as long as the chain, is compared when
+ * iptables-save sorts chains and hashed on every lookup, and a slice is slower at both.
+ * Concatenating and reading a character makes V8 copy it into a flat string of its own.
+ */
+function ownName(name: string): string {
+  if (name.length < 13) return name;
+  const own = name.slice(0, 1) + name.slice(1);
+  own.charCodeAt(0);
+  return own;
 }
 
 type Step = { ok: true } | { ok: false; error: string };
@@ -51,7 +67,19 @@ function openBlock(nf: NetfilterState, name: TableName, noflush: boolean): Block
   }
   for (const b of ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'])
     if (isBuiltinChain(name, b) && !chains.has(b)) chains.set(b, { name: b, policy: 'ACCEPT', rules: [], packets: 0, bytes: 0 });
-  return { name, table: { name, chains }, deleted: new Map() };
+  const ctx: RuleParseContext = {
+    table: name,
+    chain: '',
+    hasChain: (n) => {
+      const c = chains.get(n);
+      return c !== undefined && !isBuiltinChain(name, c.name);
+    },
+    chainName: (n) => {
+      const c = chains.get(n);
+      return c !== undefined && !isBuiltinChain(name, c.name) ? c.name : undefined;
+    },
+  };
+  return { name, table: { name, chains }, deleted: new Map(), ctx };
 }
 
 function parseCounters(s: string): [number, number] | undefined {
@@ -61,7 +89,9 @@ function parseCounters(s: string): [number, number] | undefined {
 
 /** `:CHAIN POLICY [p:b]`. */
 function declareChain(b: Block, words: string[], counters: boolean): Step {
-  const [name, policy, cnt] = [words[0]!.slice(1), words[1], words[2]];
+  const name = words[0]!.slice(1);
+  const policy = words[1];
+  const cnt = words[2];
   if (!name || policy === undefined) return { ok: false, error: 'Bad chain declaration' };
   const c: [number, number] | undefined = cnt === undefined ? [0, 0] : parseCounters(cnt);
   if (!c) return { ok: false, error: `invalid counters "${cnt ?? ''}" for chain ${name}` };
@@ -74,16 +104,20 @@ function declareChain(b: Block, words: string[], counters: boolean): Step {
     return OK;
   }
   if (policy !== '-') return { ok: false, error: `Can't set policy \`${policy}' on \`${name}': Bad built-in chain name` };
-  b.deleted.delete(name);
+  if (b.deleted.size) b.deleted.delete(name);
   const existing = b.table.chains.get(name);
   if (existing) existing.rules = [];
-  else b.table.chains.set(name, { name, rules: [], packets: counters ? c[0] : 0, bytes: counters ? c[1] : 0 });
+  else {
+    const own = ownName(name);
+    b.table.chains.set(own, { name: own, rules: [], packets: counters ? c[0] : 0, bytes: counters ? c[1] : 0 });
+  }
   return OK;
 }
 
-function parseRules(b: Block, chain: string, words: string[]): { ok: true; rules: Rule[] } | { ok: false; error: string } {
-  const r = parseRuleWords(words, { table: b.name, chain, hasChain: (n) => b.table.chains.has(n) && !isBuiltinChain(b.name, n) });
-  return r.ok ? { ok: true, rules: r.parsed } : r;
+/** Parses the rule in `words[from…]` for `chain` (the table's own string for its name). */
+function parseRules(b: Block, chain: string, words: readonly string[], from: number): { ok: true; parsed: Rule[] } | { ok: false; error: string } {
+  b.ctx.chain = chain;
+  return parseRuleWords(words, b.ctx, from);
 }
 
 /** Index argument of -I/-D/-R (1-based) if the next word is a number. */
@@ -91,8 +125,9 @@ function ruleNumber(w: string | undefined): number | undefined {
   return w !== undefined && /^\d+$/.test(w) ? Number(w) : undefined;
 }
 
-function runCommand(b: Block, cmd: string, words: string[], counters: [number, number] | undefined, lineNo: number): Step {
-  const chainName = words[0];
+/** Runs the command `words[at - 1]` whose arguments are `words[at…]`. */
+function runCommand(b: Block, cmd: string, words: readonly string[], at: number, counters: [number, number] | undefined, lineNo: number): Step {
+  const chainName = words[at];
   const chain = chainName === undefined ? undefined : b.table.chains.get(chainName);
   switch (cmd) {
     case '-A':
@@ -102,36 +137,40 @@ function runCommand(b: Block, cmd: string, words: string[], counters: [number, n
     case '-R':
     case '--replace': {
       if (!chain) return { ok: false, error: NO_CHAIN };
-      const num = cmd === '-A' || cmd === '--append' ? undefined : ruleNumber(words[1]);
-      const r = parseRules(b, chain.name, words.slice(num === undefined ? 1 : 2));
+      const append = cmd === '-A' || cmd === '--append';
+      const num = append ? undefined : ruleNumber(words[at + 1]);
+      const r = parseRules(b, chain.name, words, num === undefined ? at + 1 : at + 2);
       if (!r.ok) return r;
-      if (counters) for (const rule of r.rules) [rule.packets, rule.bytes] = counters;
-      if (cmd === '-A' || cmd === '--append') chain.rules.push(...r.rules);
-      else if (cmd === '-I' || cmd === '--insert') {
-        const at = (num ?? 1) - 1;
-        if (at < 0 || at > chain.rules.length) return { ok: false, error: 'Index of insertion too big.' };
-        chain.rules.splice(at, 0, ...r.rules);
+      const rules = r.parsed;
+      if (counters) for (const rule of rules) [rule.packets, rule.bytes] = counters;
+      if (append) {
+        if (rules.length === 1) chain.rules.push(rules[0]!);
+        else chain.rules.push(...rules);
+      } else if (cmd === '-I' || cmd === '--insert') {
+        const pos = (num ?? 1) - 1;
+        if (pos < 0 || pos > chain.rules.length) return { ok: false, error: 'Index of insertion too big.' };
+        chain.rules.splice(pos, 0, ...rules);
       } else {
         if (num === undefined || num < 1 || num > chain.rules.length) return { ok: false, error: 'Index of replacement too big.' };
-        chain.rules.splice(num - 1, 1, ...r.rules);
+        chain.rules.splice(num - 1, 1, ...rules);
       }
       return OK;
     }
     case '-D':
     case '--delete': {
       if (!chain) return { ok: false, error: NO_CHAIN };
-      const num = ruleNumber(words[1]);
-      if (num !== undefined && words.length === 2) {
+      const num = ruleNumber(words[at + 1]);
+      if (num !== undefined && words.length - at === 2) {
         if (num < 1 || num > chain.rules.length) return { ok: false, error: 'Index of deletion too big.' };
         chain.rules.splice(num - 1, 1);
         return OK;
       }
-      const r = parseRules(b, chain.name, words.slice(1));
+      const r = parseRules(b, chain.name, words, at + 1);
       if (!r.ok) return r;
-      const want = renderRule(r.rules[0]!);
-      const at = chain.rules.findIndex((x) => renderRule(x) === want);
-      if (at < 0) return { ok: false, error: 'Bad rule (does a matching rule exist in that chain?).' };
-      chain.rules.splice(at, 1);
+      const want = renderRule(r.parsed[0]!);
+      const pos = chain.rules.findIndex((x) => renderRule(x) === want);
+      if (pos < 0) return { ok: false, error: 'Bad rule (does a matching rule exist in that chain?).' };
+      chain.rules.splice(pos, 1);
       return OK;
     }
     case '-N':
@@ -139,7 +178,10 @@ function runCommand(b: Block, cmd: string, words: string[], counters: [number, n
       if (chainName === undefined) return { ok: false, error: 'option "-N" requires an argument' };
       if (chain) return { ok: false, error: 'Chain already exists.' };
       b.deleted.delete(chainName);
-      b.table.chains.set(chainName, { name: chainName, rules: [], packets: 0, bytes: 0 });
+      {
+        const own = ownName(chainName);
+        b.table.chains.set(own, { name: own, rules: [], packets: 0, bytes: 0 });
+      }
       return OK;
     case '-X':
     case '--delete-chain': {
@@ -158,7 +200,7 @@ function runCommand(b: Block, cmd: string, words: string[], counters: [number, n
       return OK;
     case '-P':
     case '--policy': {
-      const policy = words[1];
+      const policy = words[at + 1];
       if (!chain || !isBuiltinChain(b.name, chain.name)) return { ok: false, error: 'Bad built-in chain name' };
       if (policy !== 'ACCEPT' && policy !== 'DROP') return { ok: false, error: `Bad policy name \`${policy ?? ''}'` };
       chain.policy = policy;
@@ -191,20 +233,25 @@ function validate(b: Block): { ok: true } | { ok: false; error: string; line: nu
 /** Loads `text` into `nf` as iptables-restore does. Never throws; the first error stops it. */
 export function restore(nf: NetfilterState, text: string, options: RestoreOptions = {}): RestoreResult {
   const lines = text.split('\n');
+  const noflush = !!options.noflush;
+  const counters = !!options.counters;
   let block: Block | undefined;
+  // One array for the words of every line: the parser copies what it keeps.
+  const words: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
     const line = lines[i]!.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const fail = (error: string): RestoreResult => ({ ok: false, error, line: lineNo });
-    if (line.startsWith('*')) {
-      if (block) return fail(`table '${block.name}' was not committed`);
+    if (line === '') continue;
+    const first = line.charCodeAt(0);
+    if (first === 35 /* # */) continue;
+    if (first === 42 /* * */) {
+      if (block) return { ok: false, error: `table '${block.name}' was not committed`, line: lineNo };
       const name = line.slice(1).trim();
-      if (!isTableName(name)) return fail(`can't initialize iptables table \`${name}': Table does not exist (do you need to insmod?)`);
-      block = openBlock(nf, name, !!options.noflush);
+      if (!isTableName(name)) return { ok: false, error: `can't initialize iptables table \`${name}': Table does not exist (do you need to insmod?)`, line: lineNo };
+      block = openBlock(nf, name, noflush);
       continue;
     }
-    if (!block) return fail('no table specified');
+    if (!block) return { ok: false, error: 'no table specified', line: lineNo };
     if (line === 'COMMIT') {
       const v = validate(block);
       if (!v.ok) return v;
@@ -212,19 +259,18 @@ export function restore(nf: NetfilterState, text: string, options: RestoreOption
       block = undefined;
       continue;
     }
-    const tok = tokenize(line);
-    if (!tok.ok) return fail(tok.error);
-    let words = tok.words;
-    const step = line.startsWith(':')
-      ? declareChain(block, words, !!options.counters)
-      : (() => {
-          const c = parseCounters(words[0]!);
-          if (c) words = words.slice(1);
-          const [cmd, ...rest] = words;
-          if (cmd === undefined) return { ok: false, error: 'empty command' } as Step;
-          return runCommand(block, cmd, rest, options.counters ? c : undefined, lineNo);
-        })();
-    if (!step.ok) return fail(step.error);
+    const tokError = tokenizeInto(line, words);
+    if (tokError !== undefined) return { ok: false, error: tokError, line: lineNo };
+    let step: Step;
+    if (first === 58 /* : */) step = declareChain(block, words, counters);
+    else {
+      // `[packets:bytes]` before the command.
+      const c = words[0]!.charCodeAt(0) === 91 /* [ */ ? parseCounters(words[0]!) : undefined;
+      const at = c ? 1 : 0;
+      const cmd = words[at];
+      step = cmd === undefined ? { ok: false, error: 'empty command' } : runCommand(block, cmd, words, at + 1, counters ? c : undefined, lineNo);
+    }
+    if (!step.ok) return { ok: false, error: step.error, line: lineNo };
   }
   if (block) return { ok: false, error: 'COMMIT expected', line: lines.length + 1 };
   return { ok: true };

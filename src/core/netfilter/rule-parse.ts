@@ -11,7 +11,7 @@ import { getMatchModule, implicitProtocolMatch } from './matches/registry';
 import type { MatchModule, ModuleOption, ParseResult, RuleContext, TargetModule } from './module';
 import { protocolName, protocolNumber } from './protocols';
 import { getTargetModule, isKnownUnmodelledTarget } from './targets/registry';
-import type { AddressSelector, Match, Rule, TableName, Target } from './types';
+import type { AddressSelector, Match, Rule, TableName } from './types';
 
 interface Pending {
   name: string;
@@ -19,6 +19,8 @@ interface Pending {
   options: ModuleOption[];
   /** Loaded by `-p PROTO` rather than `-m`; a later `-m PROTO` reuses it, as iptables does. */
   implicit?: boolean;
+  /** `-j NAME` names a chain of the table: a jump, with no options of its own. */
+  chain?: boolean;
 }
 
 /** What the parser needs to know about the table the rule goes into. */
@@ -27,7 +29,31 @@ export interface RuleParseContext {
   chain: string;
   /** True if a chain of this name exists in the table (then `-j NAME` is a jump). */
   hasChain(name: string): boolean;
+  /**
+   * Optional: the table's own string for the chain `name` (undefined when `hasChain` is false).
+   * A jump then names its chain with that string rather than a slice of the restore line.
+   */
+  chainName?(name: string): string | undefined;
 }
+
+/**
+ * Each module's own strings for its option names. A rule keeps its options' names; taking the
+ * module's string instead of the restore line's word keeps one copy of `--comment` rather than
+ * one per rule (430k rules at 10k Services). Built the first time a module is seen.
+ */
+const optionNames = new Map<MatchModule | TargetModule, Map<string, string>>();
+
+function optionName(module: MatchModule | TargetModule, w: string): string {
+  let names = optionNames.get(module);
+  if (!names) {
+    names = new Map(Object.keys(module.options).map((k) => [k, k]));
+    optionNames.set(module, names);
+  }
+  return names.get(w) ?? w;
+}
+
+/** The target of a jump to a user chain: it takes no options. */
+const CHAIN_TARGET = { name: '', options: {} } as unknown as TargetModule;
 
 const GENERIC: Readonly<Record<string, string>> = {
   '-s': 's', '--source': 's', '--src': 's',
@@ -43,7 +69,11 @@ const GENERIC: Readonly<Record<string, string>> = {
 
 /** Converts parsed options to the tuple form of `types.ts` (`['!', '--mark', '0x1']` when negated). */
 export function toTuples(options: readonly ModuleOption[]): [string, ...string[]][] {
-  return options.map((o) => (o.negate ? ['!', o.name, ...o.args] : [o.name, ...o.args]));
+  return options.map((o) => {
+    // The usual option has one argument: a literal of the final length, without a spread.
+    if (o.args.length === 1) return o.negate ? ['!', o.name, o.args[0]!] : [o.name, o.args[0]!];
+    return o.negate ? ['!', o.name, ...o.args] : [o.name, ...o.args];
+  });
 }
 
 /** The inverse of `toTuples`. */
@@ -83,22 +113,26 @@ function ownerOf(w: string, matches: Pending[], target: Pending | undefined, pro
   return undefined;
 }
 
+/** `-s`/`-d` as written (possibly `a,b`), split only when a comma asks for several rules. */
 interface Selectors {
-  src: string[];
-  dst: string[];
+  src?: string;
+  dst?: string;
   srcNeg: boolean;
   dstNeg: boolean;
 }
 
-/** Parses one rule's words. `-s a,b` gives one rule per address, as iptables does. */
-export function parseRuleWords(words: readonly string[], ctx: RuleParseContext): ParseResult<Rule[]> {
+/**
+ * Parses one rule's words (from `words[from]` on; the restore line's words after `-A CHAIN`).
+ * `-s a,b` gives one rule per address, as iptables does.
+ */
+export function parseRuleWords(words: readonly string[], ctx: RuleParseContext, from = 0): ParseResult<Rule[]> {
   const rule: Rule = { chain: ctx.chain, matches: [], packets: 0, bytes: 0 };
-  const sel: Selectors = { src: [], dst: [], srcNeg: false, dstNeg: false };
+  const sel: Selectors = { srcNeg: false, dstNeg: false };
   const matches: Pending[] = [];
   let target: Pending | undefined;
   let protocol: number | undefined;
   let negate = false;
-  for (let i = 0; i < words.length; i++) {
+  for (let i = from; i < words.length; i++) {
     const w = words[i]!;
     if (w === '!') {
       if (negate) return { ok: false, error: 'Multiple `!\' flags not allowed' };
@@ -112,11 +146,11 @@ export function parseRuleWords(words: readonly string[], ctx: RuleParseContext):
       if (negate && (g === 'm' || g === 'j' || g === 'g' || g === 'c')) return { ok: false, error: `cannot have ! before ${w}` };
       switch (g) {
         case 's':
-          sel.src = arg.split(',');
+          sel.src = arg;
           sel.srcNeg = negate;
           break;
         case 'd':
-          sel.dst = arg.split(',');
+          sel.dst = arg;
           sel.dstNeg = negate;
           break;
         case 'i':
@@ -134,23 +168,32 @@ export function parseRuleWords(words: readonly string[], ctx: RuleParseContext):
           break;
         }
         case 'm': {
-          const module = getMatchModule(arg);
-          const reused = matches.find((m) => m.implicit && m.name === arg);
+          let reused = false;
+          for (const m of matches) if (m.implicit && m.name === arg) reused = true;
           if (reused) break;
-          matches.push({ name: arg, options: [], ...(module ? { module } : {}) });
+          const module = getMatchModule(arg);
+          // The module's own name string, shared by every rule that loads it.
+          const p: Pending = { name: module ? module.name : arg, options: [] };
+          if (module) p.module = module;
+          matches.push(p);
           break;
         }
         case 'j':
         case 'g': {
           if (target) return { ok: false, error: 'multiple -j flags not allowed' };
           if (g === 'g') rule.goto = true;
-          const isChain = ctx.hasChain(arg);
+          const chainName = ctx.chainName ? ctx.chainName(arg) : ctx.hasChain(arg) ? arg : undefined;
+          const isChain = chainName !== undefined;
           const module = isChain ? undefined : getTargetModule(arg);
           if (g === 'g' && !isChain) return { ok: false, error: `Couldn't load target \`${arg}':No such file or directory` };
           if (!isChain && !module && !isKnownUnmodelledTarget(arg))
             return { ok: false, error: `Couldn't load target \`${arg}':No such file or directory` };
-          target = { name: arg, options: [], ...(module ? { module } : {}) };
-          if (isChain) target.module = { name: arg, options: {} } as unknown as TargetModule;
+          target = { name: chainName ?? (module ? module.name : arg), options: [] };
+          if (module) target.module = module;
+          if (isChain) {
+            target.module = CHAIN_TARGET;
+            target.chain = true;
+          }
           break;
         }
         case 'c': {
@@ -168,64 +211,76 @@ export function parseRuleWords(words: readonly string[], ctx: RuleParseContext):
     const owner = ownerOf(w, matches, target, protocol);
     if (!owner) return { ok: false, error: `unknown option "${w}"` };
     const arity = owner.module ? owner.module.options[w]! : genericArity(words, i + 1);
-    const args = words.slice(i + 1, i + 1 + arity);
-    if (args.length < arity) return { ok: false, error: `option "${w}" requires an argument` };
-    owner.options.push({ name: w, negate, args });
+    if (i + arity >= words.length) return { ok: false, error: `option "${w}" requires an argument` };
+    const args = arity === 1 ? [words[i + 1]!] : words.slice(i + 1, i + 1 + arity);
+    owner.options.push({ name: owner.module ? optionName(owner.module, w) : w, negate, args });
     i += arity;
     negate = false;
   }
   if (negate) return { ok: false, error: 'no argument following `!\'' };
-  return finishRule(rule, sel, matches, target, { table: ctx.table, chain: ctx.chain, ...(protocol ? { protocol } : {}) }, ctx);
+  const rctx: RuleContext = { table: ctx.table, chain: ctx.chain };
+  if (protocol) rctx.protocol = protocol;
+  return finishRule(rule, sel, matches, target, rctx);
 }
 
-function finishRule(rule: Rule, sel: Selectors, matches: Pending[], target: Pending | undefined, rctx: RuleContext, ctx: RuleParseContext): ParseResult<Rule[]> {
-  for (const p of matches) {
-    const m: Match = { module: p.name, options: toTuples(p.options) };
-    if (p.module) {
-      const r = (p.module as MatchModule).parse(p.options, rctx);
-      if (!r.ok) return r;
-      m.parsed = r.parsed;
-    } else m.unmodelled = true;
-    rule.matches.push(m);
-  }
+function finishRule(rule: Rule, sel: Selectors, matches: Pending[], target: Pending | undefined, rctx: RuleContext): ParseResult<Rule[]> {
+  // Arrays kept by the rule are made at their final length (`map`): one grown by `push` keeps
+  // spare slots, and 10k Services keep ~1M of these arrays.
+  // Matches and targets are made whole, `parsed` (or `unmodelled`) in the literal: a property
+  // added afterwards would give each of them a separate property store.
+  let failed: { ok: false; error: string } | undefined;
+  rule.matches = matches.map((p): Match => {
+    const options = toTuples(p.options);
+    if (!p.module) return { module: p.name, options, unmodelled: true };
+    const r = failed ? undefined : (p.module as MatchModule).parse(p.options, rctx);
+    if (r && !r.ok) failed = r;
+    return r?.ok ? { module: p.name, options, parsed: r.parsed } : { module: p.name, options };
+  });
+  if (failed) return failed;
   if (target) {
-    const t: Target = { name: target.name, options: toTuples(target.options) };
-    if (ctx.hasChain(target.name)) {
+    const options = toTuples(target.options);
+    if (target.chain) {
       if (target.options.length) return { ok: false, error: `unknown option "${target.options[0]!.name}"` };
+      rule.target = { name: target.name, options };
     } else if (target.module) {
       const r = (target.module as TargetModule).parse(target.options, rctx);
       if (!r.ok && r.error !== 'unmodelled') return r;
-      if (r.ok) t.parsed = r.parsed;
-      else t.unmodelled = true;
-    } else t.unmodelled = true;
-    rule.target = t;
+      rule.target = r.ok ? { name: target.name, options, parsed: r.parsed } : { name: target.name, options, unmodelled: true };
+    } else rule.target = { name: target.name, options, unmodelled: true };
   }
   return expandAddresses(rule, sel);
 }
 
+function parseList(text: string | undefined, neg: boolean): ParseResult<(AddressSelector | undefined)[]> {
+  if (text === undefined) return { ok: true, parsed: [undefined] };
+  const out: AddressSelector[] = [];
+  for (const a of text.split(',')) {
+    const r = parseAddress(a, neg);
+    if ('error' in r) return { ok: false, error: r.error };
+    out.push(r);
+  }
+  return { ok: true, parsed: out };
+}
+
 function expandAddresses(rule: Rule, sel: Selectors): ParseResult<Rule[]> {
-  const parse = (list: string[], neg: boolean): ParseResult<(AddressSelector | undefined)[]> => {
-    if (list.length === 0) return { ok: true, parsed: [undefined] };
-    const out: AddressSelector[] = [];
-    for (const a of list) {
-      const r = parseAddress(a, neg);
-      if ('error' in r) return { ok: false, error: r.error };
-      out.push(r);
-    }
-    return { ok: true, parsed: out };
-  };
-  const srcs = parse(sel.src, sel.srcNeg);
-  if (!srcs.ok) return srcs;
-  const dsts = parse(sel.dst, sel.dstNeg);
-  if (!dsts.ok) return dsts;
   // The common case (at most one -s and one -d address): the rule itself, no copies.
-  if (srcs.parsed.length === 1 && dsts.parsed.length === 1) {
-    const [s] = srcs.parsed;
-    const [d] = dsts.parsed;
-    if (s) rule.src = s;
-    if (d) rule.dst = d;
+  if (!sel.src?.includes(',') && !sel.dst?.includes(',')) {
+    if (sel.src !== undefined) {
+      const s = parseAddress(sel.src, sel.srcNeg);
+      if ('error' in s) return { ok: false, error: s.error };
+      rule.src = s;
+    }
+    if (sel.dst !== undefined) {
+      const d = parseAddress(sel.dst, sel.dstNeg);
+      if ('error' in d) return { ok: false, error: d.error };
+      rule.dst = d;
+    }
     return { ok: true, parsed: [rule] };
   }
+  const srcs = parseList(sel.src, sel.srcNeg);
+  if (!srcs.ok) return srcs;
+  const dsts = parseList(sel.dst, sel.dstNeg);
+  if (!dsts.ok) return dsts;
   const rules: Rule[] = [];
   for (const s of srcs.parsed)
     for (const d of dsts.parsed) {

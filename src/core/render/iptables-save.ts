@@ -8,7 +8,7 @@
  * `-c`. Hopscope's `show` wants `[0:0]` everywhere (DESIGN §5), so counters are printed only
  * with `counters: true`, which then behaves like `iptables-save -c`.
  */
-import { renderRule } from '../netfilter/render-rule';
+import { renderRuleInto } from '../netfilter/render-rule';
 import { isBuiltinChain, TABLE_ORDER } from '../netfilter/state';
 import type { Chain, NetfilterState, TableName } from '../netfilter/types';
 
@@ -20,11 +20,27 @@ export interface IptablesSaveOptions {
   counters?: boolean;
 }
 
-function orderedChains(table: TableName, chains: Iterable<Chain>): Chain[] {
+/** Built-in chains first (kernel order), then user chains sorted by name, as libiptc keeps them. */
+function orderedChains(table: TableName, chains: ReadonlyMap<string, Chain>): Chain[] {
   const builtin: Chain[] = [];
-  const user: Chain[] = [];
-  for (const c of chains) (isBuiltinChain(table, c.name) ? builtin : user).push(c);
-  user.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const names: string[] = [];
+  let keyed = true;
+  for (const [key, c] of chains) {
+    if (isBuiltinChain(table, c.name)) builtin.push(c);
+    else {
+      names.push(c.name);
+      keyed &&= key === c.name;
+    }
+  }
+  if (keyed) {
+    // Sorting the names with the built-in comparison (UTF-16 code units, as `<` compares) and
+    // looking the chains up again is about twice as fast as a comparator over the chains
+    // (110k chains at 10k Services).
+    names.sort();
+    return builtin.concat(names.map((n) => chains.get(n)!));
+  }
+  const user = [...chains.values()].filter((c) => !isBuiltinChain(table, c.name));
+  user.sort((a, b) => (a.name < b.name ? -1 : a.name === b.name ? 0 : 1));
   return builtin.concat(user);
 }
 
@@ -36,11 +52,22 @@ export function renderIptablesSave(nf: NetfilterState, options: IptablesSaveOpti
     if (options.tables && !options.tables.includes(name)) continue;
     const table = nf.tables.get(name);
     if (!table) continue;
-    const chains = orderedChains(name, table.chains.values());
-    out.push(`*${name}`);
-    for (const c of chains) out.push(`:${c.name} ${c.policy ?? '-'} ${counters ? `[${c.packets}:${c.bytes}]` : '[0:0]'}`);
-    for (const c of chains) for (const r of c.rules) out.push(counters ? `[${r.packets}:${r.bytes}] ${renderRule(r)}` : renderRule(r));
-    out.push('COMMIT');
+    const chains = orderedChains(name, table.chains);
+    out.push(`*${name}\n`);
+    for (const c of chains) out.push(`:${c.name} ${c.policy ?? '-'} ${counters ? `[${c.packets}:${c.bytes}]` : '[0:0]'}\n`);
+    // A chain's rules are appended as pieces and joined at once (430k rules at 10k Services):
+    // no text per rule is made or kept, and the pieces die young.
+    for (const c of chains) {
+      if (c.rules.length === 0) continue;
+      const pieces: string[] = [];
+      for (const r of c.rules) {
+        if (counters) pieces.push(`[${r.packets}:${r.bytes}] `);
+        renderRuleInto(r, pieces);
+        pieces.push('\n');
+      }
+      out.push(pieces.join(''));
+    }
+    out.push('COMMIT\n');
   }
-  return out.length ? `${out.join('\n')}\n` : '';
+  return out.join('');
 }

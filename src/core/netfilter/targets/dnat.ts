@@ -22,9 +22,9 @@ export const dnatTarget: TargetModule<DnatTarget> = {
     if (!to) return { ok: false, error: 'DNAT: you must specify --to-destination' };
     const range = parseNatRange(to.args[0] ?? '', rule.protocol);
     if (!range.ok) return range;
-    return { ok: true, parsed: { range: range.parsed, flags: options.filter((o) => o !== to).map((o) => o.name) } };
+    return { ok: true, parsed: { range: range.parsed, flags: options.length === 1 ? [] : options.filter((o) => o !== to).map((o) => o.name) } };
   },
-  render: (t) => ` --to-destination ${renderNatRange(t.range)}${t.flags.map((f) => ` ${f}`).join('')}`,
+  render: (t) => (t.flags.length ? ` --to-destination ${renderNatRange(t.range)}${t.flags.map((f) => ` ${f}`).join('')}` : ` --to-destination ${renderNatRange(t.range)}`),
   apply: (t, ctx) => ({
     kind: 'nat',
     request: {

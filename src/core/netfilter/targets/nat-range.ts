@@ -16,10 +16,27 @@ export interface NatRange {
 
 const PORT_PROTOCOLS = [6, 17, 132, 33];
 
+/** `s` as a number when it is only decimal digits (at most 15 of them), else undefined. */
+function decimal(s: string): number | undefined {
+  if (s.length === 0 || s.length > 15) return undefined;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+    n = n * 10 + (c - 48);
+  }
+  return n;
+}
+
 /** Parses `PORT[-PORT]`. */
 export function parsePortSpec(s: string, protocol: number | undefined): ParseResult<[number, number]> {
   if (protocol === undefined || !PORT_PROTOCOLS.includes(protocol))
     return { ok: false, error: 'Need TCP, UDP, SCTP or DCCP with port specification' };
+  const single = decimal(s);
+  if (single !== undefined) {
+    if (single < 1 || single > 65535) return { ok: false, error: `Port "${s}" not valid` };
+    return { ok: true, parsed: [single, single] };
+  }
   const m = /^(\d+)(?:-(\d+))?$/.exec(s);
   const lo = Number(m?.[1]);
   const hi = m?.[2] === undefined ? lo : Number(m[2]);
@@ -38,12 +55,13 @@ export function parseNatRange(s: string, protocol: number | undefined): ParseRes
     out.ports = ports.parsed;
   }
   if (addrs !== '') {
-    const [a, b] = addrs.split('-');
+    const [a, b] = addrs.includes('-') ? addrs.split('-') : [addrs, undefined];
     const lo = inetAton(a ?? '');
     const hi = b === undefined ? lo : inetAton(b);
     if (lo === undefined || hi === undefined || hi < lo) return { ok: false, error: `Bad IP address "${addrs}"` };
     out.minIp = intToIpv4(lo);
-    out.maxIp = intToIpv4(hi);
+    // One address (DNAT to an endpoint): the same text for both ends.
+    out.maxIp = hi === lo ? out.minIp : intToIpv4(hi);
   }
   return { ok: true, parsed: out };
 }

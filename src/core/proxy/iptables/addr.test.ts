@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { cidrContains, joinHostPort, parseCidr, parseIp } from './addr';
 
 describe('parseIp', () => {
@@ -63,5 +64,33 @@ describe('joinHostPort', () => {
   it('brackets IPv6', () => {
     expect(joinHostPort(parseIp('10.0.0.1')!, 80)).toBe('10.0.0.1:80');
     expect(joinHostPort(parseIp('fd00::1')!, 80)).toBe('[fd00::1]:80');
+  });
+});
+
+/** The IPv4 reading as it was: split, a regex per part, BigInt arithmetic. */
+function referenceIPv4(s: string): { value: bigint; text: string } | null {
+  const parts = s.split('.');
+  if (parts.length !== 4) return null;
+  let v = 0n;
+  for (const p of parts) {
+    if (!/^\d{1,10}$/.test(p)) return null;
+    const n = Number(p);
+    if (n > 255) return null;
+    v = (v << 8n) | BigInt(n);
+  }
+  return { value: v, text: [24n, 16n, 8n, 0n].map((sh) => String((v >> sh) & 255n)).join('.') };
+}
+
+describe('parseIp, IPv4 read a character at a time', () => {
+  it('agrees with the split-and-regex reading on random dotted text', () => {
+    const text = fc.array(fc.constantFrom('0', '1', '2', '5', '9', '25', '255', '256', '007', '.', '.', 'x', ' ', '12345678901'), { maxLength: 9 }).map((xs) => xs.join(''));
+    fc.assert(
+      fc.property(text, (t) => {
+        const got = parseIp(t);
+        const want = referenceIPv4(t.trim());
+        expect(got === null ? null : { value: got.value, text: got.text }).toEqual(want);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

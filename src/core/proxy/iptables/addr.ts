@@ -35,18 +35,34 @@ export function familyBits(family: IpFamily): number {
   return family === 'IPv4' ? 32 : 128;
 }
 
-function parseIPv4Value(s: string): bigint | null {
-  const parts = s.split('.');
-  if (parts.length !== 4) return null;
-  let v = 0n;
-  for (const p of parts) {
-    // Leading zeros are decimal, never octal: the apiserver's legacy ("sloppy") parser.
-    if (!/^\d{1,10}$/.test(p)) return null;
-    const n = Number(p);
-    if (n > 255) return null;
-    v = (v << 8n) | BigInt(n);
+/**
+ * A dotted quad as a number: four parts of 1-10 decimal digits, each at most 255. Leading zeros
+ * are decimal, never octal: the apiserver's legacy ("sloppy") parser. Read a character at a time
+ * (a sync parses every endpoint address: 100k at 10k Services).
+ */
+function parseIPv4Number(s: string): number | null {
+  let v = 0;
+  let part = 0;
+  let digits = 0;
+  let parts = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || part > 255 || ++parts > 4) return null;
+      v = v * 256 + part;
+      part = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (++digits > 10) return null;
+      part = part * 10 + (c - 48);
+    } else return null;
   }
-  return v;
+  return parts === 4 ? v : null;
+}
+
+function parseIPv4Value(s: string): bigint | null {
+  const n = parseIPv4Number(s);
+  return n === null ? null : BigInt(n);
 }
 
 function parseHexGroups(s: string): number[] | null {
@@ -121,8 +137,10 @@ export function formatIp(family: IpFamily, value: bigint): string {
 export function parseIp(input: string): IpAddr | null {
   const s = input.trim();
   if (!s.includes(':')) {
-    const v = parseIPv4Value(s);
-    return v === null ? null : { family: 'IPv4', value: v, text: formatIp('IPv4', v) };
+    const n = parseIPv4Number(s);
+    if (n === null) return null;
+    // formatIp('IPv4', …) from the number, without four BigInt shifts.
+    return { family: 'IPv4', value: BigInt(n), text: `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}` };
   }
   const groups = parseIPv6Groups(s);
   if (!groups) return null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { base32Encode, chainHash, endpointChainName, servicePortChainName } from './chain-names';
+import { base32Encode, chainHash, endpointChainName, servicePortChainName, servicePortChainNames } from './chain-names';
 
 const bytes = (s: string): Uint8Array => new Uint8Array([...s].map((c) => c.charCodeAt(0)));
 
@@ -42,5 +42,12 @@ describe('chain names', () => {
       servicePortChainName('KUBE-SVL', 'a-very-long-namespace/a-very-long-service:https', 'sctp')
         .length,
     ).toBeLessThanOrEqual(28);
+  });
+});
+
+describe('servicePortChainNames', () => {
+  it('names the four chains as servicePortChainName names each', () => {
+    const names = servicePortChainNames('ns1/svc1:p80', 'tcp');
+    for (const kind of ['KUBE-SVC', 'KUBE-SVL', 'KUBE-EXT', 'KUBE-FW'] as const) expect(names[kind]).toBe(servicePortChainName(kind, 'ns1/svc1:p80', 'tcp'));
   });
 });

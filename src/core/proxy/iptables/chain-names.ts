@@ -62,6 +62,15 @@ export function servicePortChainName(
   return `${kind}-${chainHash(servicePortName + protocol)}`;
 }
 
+/** The four chains of a service port (one hash for all of them), as `servicePortChainName` names each. */
+export function servicePortChainNames(
+  servicePortName: string,
+  protocol: string,
+): Record<ServiceChainKind, string> {
+  const h = chainHash(servicePortName + protocol);
+  return { 'KUBE-SVC': `KUBE-SVC-${h}`, 'KUBE-SVL': `KUBE-SVL-${h}`, 'KUBE-EXT': `KUBE-EXT-${h}`, 'KUBE-FW': `KUBE-FW-${h}` };
+}
+
 /**
  * Chain of one endpoint of a service port: `KUBE-SEP-` + hash of service-port name, protocol and
  * endpoint string (`10.180.0.1:80`, `[fd00::1]:80`).

@@ -47,9 +47,28 @@ function probabilityUncached(n: number): string {
   return lastDigit % 2 === 0 ? truncated : rounded;
 }
 
+/** What a KUBE-SEP name was computed from, and the name. */
+interface SepName {
+  servicePortName: string;
+  protocol: string;
+  endpoint: string;
+  name: string;
+}
+
+/**
+ * Names already computed, per endpoint object: a sync names each endpoint two or three times
+ * (its KUBE-SVC rule, the affinity rule, its own chain), and each time would rebuild the hash key.
+ * The inputs are kept beside the name and compared, so a changed object is named afresh.
+ */
+const sepNames = new WeakMap<EndpointInfo, SepName>();
+
 /** The KUBE-SEP chain name of an endpoint of a service port. */
 export function sepChainOf(sp: ServicePortInfo, ep: EndpointInfo): string {
-  return endpointChainName(sp.servicePortName, sp.protocol.toLowerCase(), ep.endpoint);
+  const hit = sepNames.get(ep);
+  if (hit && hit.servicePortName === sp.servicePortName && hit.protocol === sp.protocol && hit.endpoint === ep.endpoint) return hit.name;
+  const name = endpointChainName(sp.servicePortName, sp.protocol.toLowerCase(), ep.endpoint);
+  sepNames.set(ep, { servicePortName: sp.servicePortName, protocol: sp.protocol, endpoint: ep.endpoint, name });
+  return name;
 }
 
 /**

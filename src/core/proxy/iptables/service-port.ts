@@ -159,8 +159,19 @@ export function servicePortsFrom(services: Service[], family: IpFamily): Service
       const portName = p.name ?? '';
       const servicePortName = `${facts.namespace}/${facts.name}${portName ? `:${portName}` : ''}`;
       const protocol = p.protocol ?? 'TCP';
+      // Spelled out rather than spread from `facts` (same fields, same order): a spread copy is
+      // the slow path of object creation, and a sync makes one per service port.
       byKey.set(`${servicePortName}\u0000${protocol}`, {
-        ...facts,
+        namespace: facts.namespace,
+        name: facts.name,
+        clusterIP: facts.clusterIP,
+        externalIPs: facts.externalIPs,
+        loadBalancerVIPs: facts.loadBalancerVIPs,
+        loadBalancerSourceRanges: facts.loadBalancerSourceRanges,
+        externalPolicyLocal: facts.externalPolicyLocal,
+        internalPolicyLocal: facts.internalPolicyLocal,
+        healthCheckNodePort: facts.healthCheckNodePort,
+        affinityTimeoutSeconds: facts.affinityTimeoutSeconds,
         portName,
         servicePortName,
         protocol,

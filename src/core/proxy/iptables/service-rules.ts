@@ -9,7 +9,7 @@
  */
 import type { IpAddr } from './addr';
 import { cidrContains, parseCidr } from './addr';
-import { servicePortChainName } from './chain-names';
+import { servicePortChainNames } from './chain-names';
 import type { KubeProxyOptions } from './config';
 import { ifLocal, ifNotLocal } from './config';
 import type { CategorizedEndpoints } from './endpoints';
@@ -75,9 +75,11 @@ export function planServicePort(sp: ServicePortInfo, eps: CategorizedEndpoints):
   const hasInternal = has && !(sp.internalPolicyLocal && noLocal);
   const hasExternal = has && !(sp.externalPolicyLocal && noLocal);
   const usesFw = has && sp.loadBalancerVIPs.length > 0 && sp.loadBalancerSourceRanges.length > 0;
-  const [clusterChain, localChain, extChain, fwChain] = (
-    ['KUBE-SVC', 'KUBE-SVL', 'KUBE-EXT', 'KUBE-FW'] as const
-  ).map((kind) => servicePortChainName(kind, spn, proto)) as [string, string, string, string];
+  const names = servicePortChainNames(spn, proto);
+  const clusterChain = names['KUBE-SVC'];
+  const localChain = names['KUBE-SVL'];
+  const extChain = names['KUBE-EXT'];
+  const fwChain = names['KUBE-FW'];
   const noLocalVerdict: Verdict = {
     target: 'DROP',
     comment: quoted(`${spn} has no local endpoints`),
