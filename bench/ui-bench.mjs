@@ -216,7 +216,7 @@ try {
     await ours.bringToFront();
     await ours.evaluate(() => window.__hopscope.fanout(50, true));
     await ours.waitForTimeout(4000); // all 50 launched (3 s window) and in flight
-    const inflight = await ours.evaluate(() => document.querySelectorAll('.hs-dot').length);
+    const inflight = await ours.evaluate(() => Number(document.querySelector('[data-testid="fanout"]')?.dataset.inflight ?? 0));
     rows.ours.push({ ...(await sampleFrames(ours, oursCdp)), inflight });
     await ours.evaluate(() => window.__hopscope.stop());
     await ours.waitForTimeout(1000);
