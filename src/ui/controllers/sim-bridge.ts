@@ -5,8 +5,9 @@
  * part, a whole `hopscope run` — only once typing pauses. The newest edit wins; a worker restart
  * is reported and the last text reloaded.
  *
- * Instrumentation (bench B5): each edit is marked `hs:edit:N`; the canvas marks `hs:canvas:N`
- * when the compile of edit N reaches the screen.
+ * Instrumentation (bench B5): each edit is marked `hs:edit:N`, its answer `hs:loaded:N` (with the
+ * worker's compile time as detail); the canvas marks `hs:canvas:N` when the compile of edit N
+ * reaches the screen; a Traffic run is bracketed by `hs:traffic:start` and `hs:traffic:end`.
  */
 import type { StoreApi } from 'zustand';
 import { createSimClient, SupersededError } from '../../worker/client';
@@ -53,8 +54,8 @@ export function firstFlowToPlay(flows: FlowEntry[]): number {
   return 0;
 }
 
-function mark(name: string): void {
-  if (typeof performance !== 'undefined' && performance.mark) performance.mark(name);
+function mark(name: string, detail?: Record<string, number>): void {
+  if (typeof performance !== 'undefined' && performance.mark) performance.mark(name, detail ? { detail } : undefined);
 }
 
 export function createSimBridge(store: StoreApi<AppState>, opts: BridgeOptions = {}): SimBridge {
@@ -77,7 +78,9 @@ export function createSimBridge(store: StoreApi<AppState>, opts: BridgeOptions =
   });
 
   async function trace(g: number): Promise<void> {
+    mark('hs:traffic:start');
     const t = await client.trace();
+    mark('hs:traffic:end');
     if (g !== gen) return;
     store.getState().setFlows(t.flows);
     store.setState({ tallies: t.tallies ?? [], paths: t.paths ?? null });
@@ -95,7 +98,7 @@ export function createSimBridge(store: StoreApi<AppState>, opts: BridgeOptions =
     try {
       const r = await client.load(text);
       if (g !== gen) return;
-      mark(`hs:loaded:${seq}`);
+      mark(`hs:loaded:${seq}`, { compileMs: r.compileMs });
       store.getState().applyLoad(r);
       store.setState({ appliedEdit: seq });
       if (r.hasErrors) return;
