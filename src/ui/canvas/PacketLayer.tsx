@@ -1,7 +1,7 @@
 /** The packet overlay: one absolutely positioned element moved by `transform`, plus a ring on the hop's device. */
 import { memo, useEffect, useMemo, useState } from 'react';
 import { ViewportPortal, useStore, useStoreApi } from '@xyflow/react';
-import { useApp } from '../store/store';
+import { appStore, useApp } from '../store/store';
 import { selectCurrentHop, selectFlow } from '../store/selectors';
 import { describePacket, isDropHop, isNatHop } from '../packet/describe';
 import type { CanvasLayout } from './layout-types';
@@ -118,9 +118,18 @@ function PaintedSwarmLayer({ layout }: { layout: CanvasLayout }) {
     };
     follow(rf.getState());
     const unsub = rf.subscribe(follow);
+    // The theme's colours apply once the new theme is on the document (the app sets it in an effect).
+    let restyle = 0;
+    const unsubTheme = appStore.subscribe((s, prev) => {
+      if (s.theme === prev.theme) return;
+      cancelAnimationFrame(restyle);
+      restyle = requestAnimationFrame(() => p.restyle());
+    });
     setPainter(p);
     return () => {
       unsub();
+      unsubTheme();
+      cancelAnimationFrame(restyle);
       setPainter(null);
       releasePainter(canvas);
     };

@@ -11,4 +11,6 @@ export type PainterMessage =
   | { type: 'view'; view: View }
   /** Packets to fly from now on (replacing any in flight), with the theme's colours. */
   | { type: 'start'; swarm: PackedSwarm; timing: SwarmTiming; style: SwarmStyle }
+  /** The theme changed: the colours of the dots in flight. */
+  | { type: 'style'; style: SwarmStyle }
   | { type: 'stop' };

@@ -14,6 +14,8 @@ export type SwarmStart = (packets: SwarmPacket[], o: Omit<SwarmOptions, 'layer'>
 export interface SwarmPainter {
   setSize(w: number, h: number, dpr: number): void;
   setView(v: View): void;
+  /** Re-reads the theme's colours (after a theme change) for the dots in flight. */
+  restyle(): void;
   start: SwarmStart;
   destroy(): void;
 }
@@ -45,6 +47,7 @@ export function createSwarmController(post: (m: PainterMessage, transfer?: Trans
   return {
     setSize: (w, h, dpr) => post({ type: 'size', w, h, dpr }),
     setView: (view) => post({ type: 'view', view: { x: view.x, y: view.y, zoom: view.zoom } }),
+    restyle: () => post({ type: 'style', style: style() }),
     start(packets, o) {
       const swarm = packSwarm(packets);
       const timing = { stepMs: o.stepMs, staggerMs: o.staggerMs, loop: !!o.loop };

@@ -71,6 +71,11 @@ scope.onmessage = (e: MessageEvent<PainterMessage>) => {
       run = { swarm: m.swarm, timing: m.timing, style: m.style, t0: performance.now(), end: endMs(m.swarm, m.timing) };
       schedule();
       break;
+    case 'style':
+      if (run) run.style = m.style;
+      dirty = null;
+      schedule();
+      break;
     case 'stop':
       run = null;
       if (frame) scope.cancelAnimationFrame(frame);

@@ -147,6 +147,19 @@ describe('the painter controller (main thread)', () => {
     expect(sent.at(-1)).toEqual({ type: 'stop' });
   });
 
+  it('posts the theme colours again on restyle, and size changes as they come', () => {
+    const sent: PainterMessage[] = [];
+    let fill = 'blue';
+    const c = createSwarmController((m) => sent.push(m), { dataset: {} } as unknown as HTMLElement, () => ({ fill, border: 'b', tunnel: 'c' }));
+    fill = 'navy';
+    c.restyle();
+    c.setSize(300, 200, 2);
+    expect(sent).toEqual([
+      { type: 'style', style: { fill: 'navy', border: 'b', tunnel: 'c' } },
+      { type: 'size', w: 300, h: 200, dpr: 2 },
+    ]);
+  });
+
   it('stop cancels what is still to come', () => {
     vi.useFakeTimers();
     const el = { dataset: {} as Record<string, string> } as unknown as HTMLElement;
