@@ -108,7 +108,9 @@ test('plays all 100 requests at once and charts them per endpoint', async ({ pag
   const all = page.getByRole('button', { name: 'Play all requests' });
   await expect(all).toBeEnabled();
   await all.click();
-  await expect(page.getByTestId('fanout').locator('.hs-dot').first()).toBeAttached();
+  // Packets are in flight and drawn.
+  await expect(page.getByTestId('fanout')).toHaveAttribute('data-inflight', /^[1-9]\d*$/);
+  await expect.poll(() => app.fanoutDrawn()).toBeGreaterThan(0);
   const chart = page.getByRole('list', { name: 'Requests per endpoint' });
   await expect(chart.getByRole('listitem')).toHaveCount(2);
   await page.waitForTimeout(1500);

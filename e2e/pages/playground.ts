@@ -35,6 +35,26 @@ export class PlaygroundPage {
     return this.page.getByRole('button', { name: /^(Detail|Overview):/ });
   }
 
+  /**
+   * Packets the fan-out has put on screen: painted pixels of its canvas (an OffscreenCanvas a
+   * worker draws on) or, where the browser has none, its DOM dots.
+   */
+  fanoutDrawn(): Promise<number> {
+    return this.page.evaluate(() => {
+      const layer = document.querySelector('[data-testid="fanout"]');
+      if (!(layer instanceof HTMLCanvasElement)) return layer?.querySelectorAll('.hs-dot').length ?? 0;
+      const copy = document.createElement('canvas');
+      copy.width = layer.width;
+      copy.height = layer.height;
+      const ctx = copy.getContext('2d')!;
+      ctx.drawImage(layer, 0, 0);
+      const px = ctx.getImageData(0, 0, copy.width, copy.height).data;
+      let n = 0;
+      for (let i = 3; i < px.length; i += 4) if (px[i]! > 0) n++;
+      return n;
+    });
+  }
+
   async pause(): Promise<void> {
     if (await this.button('Pause').isEnabled()) await this.button('Pause').click();
     await expect(this.button('Pause')).toBeDisabled();

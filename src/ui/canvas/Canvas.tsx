@@ -1,5 +1,5 @@
 /** The React Flow canvas: nodes and edges from the pure layout, the packet overlay on top. */
-import { useCallback, useEffect, useLayoutEffect, useMemo } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import { Background, ConnectionMode, Controls, Panel, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import type { Node, NodeMouseHandler } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
@@ -7,6 +7,7 @@ import { appStore, useApp } from '../store/store';
 import { selectCurrentHop } from '../store/selectors';
 import { nodeTypes } from './nodes';
 import { anchorFor, layout } from './layout';
+import { createLayoutReuser } from './layout-reuse';
 import { PacketLayer, SwarmLayer } from './PacketLayer';
 import type { CanvasLayout } from './layout-types';
 import { installBenchHooks } from '../controllers/bench-hooks';
@@ -78,7 +79,9 @@ function Flow() {
   const systemPods = useApp((s) => s.systemPods);
   const theme = useApp((s) => s.theme);
   const hasErrors = useApp((s) => s.hasErrors);
-  const l = useMemo(() => (summary ? layout(summary, detail, { systemPods }) : null), [summary, detail, systemPods]);
+  // Each recompile keeps the node and edge objects whose drawing did not change (layout-reuse.ts).
+  const [reuse] = useState(createLayoutReuser);
+  const l = useMemo(() => reuse(summary ? layout(summary, detail, { systemPods }) : null), [reuse, summary, detail, systemPods]);
   const rf = useReactFlow();
   useFocusOnHop(l);
   useCanvasMark(l);

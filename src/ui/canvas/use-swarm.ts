@@ -3,8 +3,8 @@ import { useEffect, useRef } from 'react';
 import { appStore } from '../store/store';
 import type { AppState } from '../store/types';
 import type { FlowPaths } from '../../worker/protocol';
-import { startSwarm } from '../controllers/swarm';
 import type { Swarm, SwarmPacket } from '../controllers/swarm';
+import type { SwarmStart } from '../controllers/swarm-painter';
 import type { Point } from '../controllers/packet-animator';
 import type { CanvasLayout } from './layout-types';
 import { anchorFor } from './layout';
@@ -33,12 +33,12 @@ export function swarmPackets(l: CanvasLayout, paths: FlowPaths, max: number): Sw
   return paths.flows.slice(0, max).map((f) => ({ ...routes[f.route]!, ...(f.verdict === 'delivered' && f.endpoint ? { endpoint: f.endpoint } : {}) }));
 }
 
-/** `layer` is the overlay element inside React Flow's viewport (so dots pan and zoom with it). */
-export function useSwarm(layer: HTMLElement | null, layout: CanvasLayout | null): void {
+/** `start` flies packets (the painter worker's, or DOM dots'); null until the layer is mounted. */
+export function useSwarm(start: SwarmStart | null, layout: CanvasLayout | null): void {
   const lref = useRef(layout);
   lref.current = layout;
   useEffect(() => {
-    if (!layer) return;
+    if (!start) return;
     let swarm: Swarm | null = null;
     let pending: Record<string, number> = {};
     let flush: ReturnType<typeof setTimeout> | undefined;
@@ -60,7 +60,7 @@ export function useSwarm(layer: HTMLElement | null, layout: CanvasLayout | null)
       if (!s.fanout || !s.paths || !l) return;
       const packets = swarmPackets(l, s.paths, s.fanout.max);
       const stagger = Math.min(60, LAUNCH_WINDOW_MS / Math.max(1, packets.length));
-      swarm = startSwarm(packets, { layer, stepMs: STEP_MS, staggerMs: stagger, loop: s.fanout.loop, onArrive: arrive, onDone: () => appStore.setState({ fanout: null }) });
+      swarm = start(packets, { stepMs: STEP_MS, staggerMs: stagger, loop: s.fanout.loop, onArrive: arrive, onDone: () => appStore.setState({ fanout: null }) });
     };
     sync(appStore.getState());
     const unsub = appStore.subscribe(sync);
@@ -69,5 +69,5 @@ export function useSwarm(layer: HTMLElement | null, layout: CanvasLayout | null)
       clearTimeout(flush);
       swarm?.stop();
     };
-  }, [layer]);
+  }, [start]);
 }

@@ -1,8 +1,11 @@
 /**
  * The packet animator (STYLE §11): a framework-free controller that moves one absolutely
  * positioned element along the hop sequence with a CSS `transform` (never SVG attributes,
- * never React state per frame — ANCHORS §2.2). React hears about a hop only when the packet
- * arrives at it, through `onHop`.
+ * never React state per frame — ANCHORS §2.2). The whole flow is one Web Animation whose
+ * keyframes sit exactly on the hops (offsets proportional to each segment's time), so the
+ * compositor moves the packet and the main thread does nothing per frame; play, pause, step
+ * and speed are the animation's `currentTime`, `pause()` and `playbackRate`. React hears about
+ * a hop only when the packet arrives at it, through `onHop`, from one timer per hop.
  */
 export interface Point {
   x: number;
@@ -17,9 +20,9 @@ export interface AnimatorOptions {
   onHop: (i: number) => void;
   onEnd: () => void;
   reducedMotion: () => boolean;
-  /** Injected for tests; defaults to requestAnimationFrame. */
-  raf?: (cb: (t: number) => void) => number;
-  caf?: (id: number) => void;
+  /** Injected for tests; default setTimeout / clearTimeout. */
+  setTimer?: (cb: () => void, ms: number) => unknown;
+  clearTimer?: (id: unknown) => void;
 }
 
 export interface PacketAnimator {
@@ -31,78 +34,152 @@ export interface PacketAnimator {
   destroy(): void;
 }
 
-const MOVE_MS = 700;
-const DWELL_MS = 380;
+/** Time to move between two devices, and to dwell on a hop that stays on the same device. */
+export const MOVE_MS = 700;
+export const DWELL_MS = 380;
+/** Ease-in-out (quadratic) as a cubic Bézier, for each move between devices. */
+const EASE = 'cubic-bezier(0.455, 0.03, 0.515, 0.955)';
 
-function ease(p: number): number {
-  return p < 0.5 ? 2 * p * p : 1 - (-2 * p + 2) ** 2 / 2;
+export interface HopTimeline {
+  /** One keyframe per hop, in hop order; keyframe i is exactly hop i's place. */
+  keyframes: Keyframe[];
+  /** When the packet is at hop i, ms from the start at speed 1 (times[0] = 0, increasing). */
+  times: number[];
+}
+
+function translate(p: Point): string {
+  return `translate(${p.x}px, ${p.y}px)`;
+}
+
+/**
+ * The flow's timeline. A hop with no place stays where the last placed hop was (before the first
+ * placed hop: at that one); a segment between two places moves (eased) for MOVE_MS, one that
+ * stays in place dwells for DWELL_MS. With reduced motion the packet jumps at the end of each
+ * segment instead of gliding. Null when no hop has a place.
+ */
+export function hopTimeline(points: (Point | null)[], reduced: boolean): HopTimeline | null {
+  const firstPlaced = points.find((p): p is Point => p !== null);
+  if (!firstPlaced) return null;
+  const at: Point[] = [];
+  let last = firstPlaced;
+  for (const p of points) at.push((last = p ?? last));
+  const times = [0];
+  for (let i = 0; i + 1 < at.length; i++) {
+    const moving = at[i]!.x !== at[i + 1]!.x || at[i]!.y !== at[i + 1]!.y;
+    times.push(times[i]! + (moving ? MOVE_MS : DWELL_MS));
+  }
+  const total = times[times.length - 1]!;
+  const keyframes = at.map((p, i) => ({
+    offset: total > 0 ? times[i]! / total : 0,
+    transform: translate(p),
+    easing: reduced ? 'step-end' : EASE,
+  }));
+  return { keyframes, times };
 }
 
 export function createPacketAnimator(o: AnimatorOptions): PacketAnimator {
-  const raf = o.raf ?? ((cb) => requestAnimationFrame(cb));
-  const caf = o.caf ?? ((id) => cancelAnimationFrame(id));
+  const setTimer = o.setTimer ?? ((cb, ms) => setTimeout(cb, ms));
+  const clearTimer = o.clearTimer ?? ((id) => clearTimeout(id as ReturnType<typeof setTimeout>));
   let i = 0;
   let speed = 1;
-  let frame = 0;
-  let segStart = -1;
+  let playing = false;
+  let timer: unknown = null;
+  let anim: Animation | null = null;
+  let line: HopTimeline | null = null;
 
-  function put(p: Point | null): void {
-    if (p) o.el.style.transform = `translate(${p.x}px, ${p.y}px)`;
+  function stopTimer(): void {
+    if (timer !== null) clearTimer(timer);
+    timer = null;
   }
 
-  function nearest(k: number): Point | null {
-    for (let j = k; j >= 0; j--) {
-      const p = o.pointAt(j);
-      if (p) return p;
+  /** Rebuilds the flow's animation (new flow, new layout), paused on hop i. */
+  function build(): void {
+    anim?.cancel();
+    anim = null;
+    const n = o.count();
+    const pts: (Point | null)[] = [];
+    for (let k = 0; k < n; k++) pts.push(o.pointAt(k));
+    line = hopTimeline(pts, o.reducedMotion());
+    if (!line) return;
+    const total = line.times[line.times.length - 1]!;
+    if (total <= 0) {
+      o.el.style.transform = line.keyframes[0]!.transform as string;
+      return;
     }
-    return null;
+    // `fill: both` holds the first and last places; the element's own style is never written
+    // while the animation lives, so nothing but the animation moves it.
+    anim = o.el.animate(line.keyframes, { duration: total, fill: 'both', easing: 'linear' });
+    anim.pause();
+    anim.currentTime = line.times[i]!;
+    anim.playbackRate = speed;
   }
 
-  function tick(t: number): void {
-    if (segStart < 0) segStart = t;
-    const a = nearest(i);
-    const b = o.pointAt(i + 1) ?? a;
-    const moving = !!a && !!b && (a.x !== b.x || a.y !== b.y);
-    const duration = (moving ? MOVE_MS : DWELL_MS) / speed;
-    const p = Math.min(1, (t - segStart) / duration);
-    if (moving && !o.reducedMotion()) put({ x: a.x + (b.x - a.x) * ease(p), y: a.y + (b.y - a.y) * ease(p) });
-    if (p >= 1) {
-      i++;
-      segStart = t;
-      put(nearest(i));
-      o.onHop(i);
-      if (i >= o.count() - 1) {
-        frame = 0;
-        o.onEnd();
-        return;
-      }
+  /** Fires when the packet reaches hop i + 1, from where the animation is now. */
+  function scheduleNext(): void {
+    stopTimer();
+    if (!playing || !anim || !line) return;
+    const now = Number(anim.currentTime ?? 0);
+    const wait = Math.max(0, (line.times[i + 1]! - now) / speed);
+    timer = setTimer(arrive, wait);
+  }
+
+  function arrive(): void {
+    timer = null;
+    i++;
+    o.onHop(i);
+    if (i >= o.count() - 1) {
+      playing = false;
+      anim?.pause();
+      if (anim && line) anim.currentTime = line.times[i]!;
+      o.onEnd();
+      return;
     }
-    frame = raf(tick);
-  }
-
-  function stop(): void {
-    if (frame) caf(frame);
-    frame = 0;
+    scheduleNext();
   }
 
   return {
     play(s) {
       speed = s;
-      stop();
+      stopTimer();
       if (i >= o.count() - 1) return o.onEnd();
-      segStart = -1;
-      frame = raf(tick);
+      if (!anim) build();
+      if (!anim || !line) return o.onEnd();
+      playing = true;
+      // Each play starts from the hop the packet is on, as stepping leaves it.
+      anim.currentTime = line.times[i]!;
+      anim.playbackRate = speed;
+      anim.play();
+      scheduleNext();
     },
-    pause: stop,
+    pause() {
+      playing = false;
+      stopTimer();
+      anim?.pause();
+    },
     seek(k) {
       i = Math.max(0, Math.min(k, o.count() - 1));
-      segStart = -1;
-      put(nearest(i));
+      build();
+      if (!playing) return;
+      if (!anim || i >= o.count() - 1) {
+        playing = false;
+        stopTimer();
+        return o.onEnd();
+      }
+      anim.play();
+      scheduleNext();
     },
     setSpeed(s) {
       speed = s;
+      if (!anim) return;
+      anim.playbackRate = s;
+      scheduleNext();
     },
     current: () => i,
-    destroy: stop,
+    destroy() {
+      playing = false;
+      stopTimer();
+      anim?.cancel();
+      anim = null;
+    },
   };
 }

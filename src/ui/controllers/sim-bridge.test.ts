@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { SimClient } from '../../worker/client';
+import type { LoadResponse } from '../../worker/protocol';
 import { readFileSync } from 'node:fs';
 import { createAppStore } from '../store/store';
 import { createSimBridge } from './sim-bridge';
@@ -55,5 +57,47 @@ describe('sim bridge (in-thread simulator)', () => {
     expect(s.summary).toEqual(good);
     expect(s.diagnostics.some((d) => d.severity === 'error' && d.pos.line === 1)).toBe(true);
     b.destroy();
+  });
+});
+
+describe('sim bridge edits', () => {
+  const answer: LoadResponse = { summary: null, diagnostics: [], hasErrors: true, stale: false, renderings: {}, pods: '', compileMs: 1 };
+  function rig() {
+    const loads: string[] = [];
+    const client: SimClient = {
+      load: (t) => {
+        loads.push(t);
+        return Promise.resolve(answer);
+      },
+      trace: () => Promise.resolve({ flows: [] }),
+      reach: () => Promise.reject(new Error('unused')),
+      dispose: () => undefined,
+    };
+    const store = createAppStore();
+    const b = createSimBridge(store, { autoplay: false, saveMs: 1e9, client: () => client });
+    return { loads, store, b };
+  }
+
+  it('sends an edit without waiting for a timer, coalescing the edits of one event', async () => {
+    const { loads, store, b } = rig();
+    b.edit('a');
+    b.edit('ab');
+    expect(store.getState().text).toBe('ab');
+    await Promise.resolve();
+    expect(loads).toEqual(['ab']);
+    b.edit('abc');
+    await Promise.resolve();
+    expect(loads).toEqual(['ab', 'abc']);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(store.getState().appliedEdit).toBe(3);
+    b.destroy();
+  });
+
+  it('sends nothing after destroy', async () => {
+    const { loads, b } = rig();
+    b.edit('a');
+    b.destroy();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(loads).toEqual([]);
   });
 });

@@ -1,12 +1,13 @@
 /**
- * Connects edits to the simulator (STYLE §11): sends the scenario text to the worker on the next
- * frame after an edit (the client lets a newer edit supersede a queued one, so typing never
+ * Connects edits to the simulator (STYLE §11): sends the scenario text to the worker as soon as
+ * the edit's event is over (the client lets a newer edit supersede a queued one, so typing never
  * piles up work), writes results into the store, and asks for the Traffic run — the heavier
  * part, a whole `hopscope run` — only once typing pauses. The newest edit wins; a worker restart
  * is reported and the last text reloaded.
  *
- * Instrumentation (bench B5): each edit is marked `hs:edit:N`; the canvas marks `hs:canvas:N`
- * when the compile of edit N reaches the screen.
+ * Instrumentation (bench B5): each edit is marked `hs:edit:N`, its answer `hs:loaded:N` (with the
+ * worker's compile time as detail); the canvas marks `hs:canvas:N` when the compile of edit N
+ * reaches the screen; a Traffic run is bracketed by `hs:traffic:start` and `hs:traffic:end`.
  */
 import type { StoreApi } from 'zustand';
 import { createSimClient, SupersededError } from '../../worker/client';
@@ -22,7 +23,10 @@ export interface SimBridge {
 }
 
 export interface BridgeOptions {
-  /** Coalesces edits arriving within this window (key repeat, paste events). */
+  /**
+   * Coalesces edits arriving within this window; 0 (the default) coalesces only the edits of one
+   * event and sends the newest at once (the client supersedes a queued load).
+   */
   debounceMs?: number;
   /** The Traffic run waits for this long without edits. */
   traceIdleMs?: number;
@@ -50,16 +54,17 @@ export function firstFlowToPlay(flows: FlowEntry[]): number {
   return 0;
 }
 
-function mark(name: string): void {
-  if (typeof performance !== 'undefined' && performance.mark) performance.mark(name);
+function mark(name: string, detail?: Record<string, number>): void {
+  if (typeof performance !== 'undefined' && performance.mark) performance.mark(name, detail ? { detail } : undefined);
 }
 
 export function createSimBridge(store: StoreApi<AppState>, opts: BridgeOptions = {}): SimBridge {
-  const debounceMs = opts.debounceMs ?? 16;
+  const debounceMs = opts.debounceMs ?? 0;
   const traceIdleMs = opts.traceIdleMs ?? 250;
   let gen = 0;
   let editSeq = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let pendingEdit: { text: string; seq: number } | null = null;
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   let traceTimer: ReturnType<typeof setTimeout> | undefined;
   let autoplay = opts.autoplay ?? true;
@@ -73,7 +78,9 @@ export function createSimBridge(store: StoreApi<AppState>, opts: BridgeOptions =
   });
 
   async function trace(g: number): Promise<void> {
+    mark('hs:traffic:start');
     const t = await client.trace();
+    mark('hs:traffic:end');
     if (g !== gen) return;
     store.getState().setFlows(t.flows);
     store.setState({ tallies: t.tallies ?? [], paths: t.paths ?? null });
@@ -91,7 +98,7 @@ export function createSimBridge(store: StoreApi<AppState>, opts: BridgeOptions =
     try {
       const r = await client.load(text);
       if (g !== gen) return;
-      mark(`hs:loaded:${seq}`);
+      mark(`hs:loaded:${seq}`, { compileMs: r.compileMs });
       store.getState().applyLoad(r);
       store.setState({ appliedEdit: seq });
       if (r.hasErrors) return;
@@ -115,12 +122,26 @@ export function createSimBridge(store: StoreApi<AppState>, opts: BridgeOptions =
       mark(`hs:edit:${seq}`);
       store.getState().setText(text);
       clearTimeout(timer);
-      timer = setTimeout(() => void compile(text, seq, traceIdleMs), debounceMs);
+      if (debounceMs > 0) timer = setTimeout(() => void compile(text, seq, traceIdleMs), debounceMs);
+      else {
+        // Edits of one event (an editor's several content changes for one keystroke) coalesce;
+        // the next one goes at once: the client keeps one load in flight and lets a newer edit
+        // replace a queued one, so typing never piles up work and no timer delays the first.
+        const queued = pendingEdit !== null;
+        pendingEdit = { text, seq };
+        if (!queued)
+          queueMicrotask(() => {
+            const e = pendingEdit;
+            pendingEdit = null;
+            if (e && e.seq === editSeq) void compile(e.text, e.seq, traceIdleMs);
+          });
+      }
       clearTimeout(saveTimer);
       saveTimer = setTimeout(() => saveScenario(text), opts.saveMs ?? 400);
     },
     compileNow,
     destroy() {
+      pendingEdit = null;
       clearTimeout(timer);
       clearTimeout(saveTimer);
       clearTimeout(traceTimer);

@@ -59,6 +59,9 @@ export function startSwarm(packets: SwarmPacket[], o: SwarmOptions): Swarm {
   const timers: ReturnType<typeof setTimeout>[] = [];
   const nodes: HTMLElement[] = [];
   let left = packets.length;
+  let flying = 0;
+  const inflight = (d: number) => (o.layer.dataset.inflight = String((flying += d)));
+  o.layer.dataset.inflight = '0';
   // Each packet is launched by its own timer rather than an animation `delay`: in Chromium a
   // delayed animation is ticked on the main thread until it starts (measured: 50 delayed dots
   // cost ~6 % of the main thread, 50 started ones ~0.2 %).
@@ -69,6 +72,7 @@ export function startSwarm(packets: SwarmPacket[], o: SwarmOptions): Swarm {
     // The dot itself is invisible outside its run (opacity 0 in CSS; 1 in every keyframe).
     const move = el.animate(frames(p.points), timing);
     anims.push(move);
+    inflight(1);
     if (o.onArrive && p.endpoint && p.arriveAt > 0 && !o.loop) {
       const ep = p.endpoint;
       timers.push(setTimeout(() => o.onArrive!(ep), p.arriveAt * o.stepMs));
@@ -76,6 +80,7 @@ export function startSwarm(packets: SwarmPacket[], o: SwarmOptions): Swarm {
     move.finished.then(
       () => {
         el.remove();
+        inflight(-1);
         if (--left === 0) o.onDone?.();
       },
       () => undefined,
@@ -95,6 +100,7 @@ export function startSwarm(packets: SwarmPacket[], o: SwarmOptions): Swarm {
       for (const t of timers) clearTimeout(t);
       for (const a of anims) a.cancel();
       for (const n of nodes) n.remove();
+      o.layer.dataset.inflight = '0';
     },
   };
 }
