@@ -5,6 +5,8 @@
  * Baselines run beside the figures in the same process (ANCHORS.md method): the copy floor of
  * the same output with structuredClone, and a fixed loop to normalise against machine load.
  * Compile is timed apart from YAML parsing (the target is on compile; parsing is reported).
+ * `BENCH_SKIP_COMPILE=1` runs the traces part only. The traces a flow produces are checked byte
+ * for byte against recorded fixtures by src/core/simulate/golden-traces.test.ts.
  */
 import { loadScenario } from '../src/core/compile/load';
 import { compile } from '../src/core/compile/compile';
