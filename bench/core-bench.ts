@@ -7,6 +7,8 @@
  * Compile is timed apart from YAML parsing (the target is on compile; parsing is reported).
  * `HOPSCOPE_BENCH_TRACES=0` leaves the traces part out (quicker while iterating on compile);
  * by default everything runs.
+ * `BENCH_SKIP_COMPILE=1` runs the traces part only. The traces a flow produces are checked byte
+ * for byte against recorded fixtures by src/core/simulate/golden-traces.test.ts.
  */
 import { loadavg } from 'node:os';
 import { loadScenario } from '../src/core/compile/load';

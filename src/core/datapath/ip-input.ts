@@ -15,7 +15,7 @@ import { ipipDevice } from '../model/devices/ipip';
 import { devHop, hop } from './context';
 import { dropHeaders, l4Of, outerIp, outerIpIndex, withMark, withOuterIp } from './headers';
 import { packetLength } from './packet';
-import { dropped } from './step';
+import { dropped, step } from './step';
 import { nfHook } from './netfilter-hook';
 import { deliverLocal } from './deliver';
 import { ipvsIn, ipvsOut } from './ipvs-stage';
@@ -54,7 +54,7 @@ function localIn(ctx: WalkContext, ns: Netns, dev: Device, p: Packet, hops: HopD
     if (vx && q.headers[outerIpIndex(q) + 2]?.kind === 'vxlan') {
       const inner = dropHeaders(q, outerIpIndex(q) + 3);
       const d = devHop(ns, vx, 'decap', inner, `UDP port ${l4.dport} belongs to ${vx.name}'s VXLAN socket (VNI ${vx.vni}): the outer IP/UDP/VXLAN headers come off and the inner frame is received on ${vx.name}.`, { changed: ['outer'] });
-      return { hops: [...hops, d], next: { kind: 'rx', ns, dev: vx, pkt: withMark(inner, 0) } };
+      return { hops: [...hops, d], next: step('rx', ns, withMark(inner, 0), vx) };
     }
   }
   if (ip.protocol === 'ipip') {
@@ -62,7 +62,7 @@ function localIn(ctx: WalkContext, ns: Netns, dev: Device, p: Packet, hops: HopD
     if (tun) {
       const inner = dropHeaders(q, outerIpIndex(q) + 1);
       const d = devHop(ns, tun, 'decap', inner, `IP protocol 4 (IPIP) is handled by ${tun.name}: the 20-byte outer header comes off and the inner packet ${outerIp(inner).src} → ${outerIp(inner).dst} is received on ${tun.name}.`, { changed: ['outer'] });
-      return { hops: [...hops, d], next: { kind: 'ip-rcv', ns, dev: tun, pkt: withMark(inner, 0) } };
+      return { hops: [...hops, d], next: step('ip-rcv', ns, withMark(inner, 0), tun) };
     }
   }
   const r = deliverLocal(ctx, ns, dev, q);
@@ -99,5 +99,5 @@ function forward(ctx: WalkContext, ns: Netns, inDev: Device, pkt: Packet, route:
   const post = nfHook(ctx, ns, 'POSTROUTING', p, { in: inDev.name, out: outDev.name });
   if (post.hop) hops.push(post.hop);
   if (post.verdict !== 'ACCEPT') return dropped(hops, 'filtered', devHop(ns, outDev, 'drop', post.packet, `${ns.id} POSTROUTING dropped the packet.`));
-  return { hops, next: { kind: 'neigh', ns, dev: outDev, nexthop: route.via ?? outerIp(post.packet).dst, pkt: post.packet } };
+  return { hops, next: step('neigh', ns, post.packet, outDev, route.via ?? outerIp(post.packet).dst) };
 }

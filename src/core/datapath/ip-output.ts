@@ -12,7 +12,7 @@ import { lookupRoute, formatRoute, sourceAddressFor } from '../model/routes';
 import { getDevice } from '../model/netns';
 import { hop } from './context';
 import { describeFlow, outerIp, withOuterIp } from './headers';
-import { dropped } from './step';
+import { dropped, step } from './step';
 import { nfHook } from './netfilter-hook';
 import { ipvsLocalOut } from './ipvs-stage';
 
@@ -54,11 +54,11 @@ export function output(ctx: WalkContext, ns: Netns, pkt: Packet, tunnel: boolean
   p = out.packet;
   if (decision.kind === 'local') {
     const vs = ipvsLocalOut(ctx, ns, p);
-    if (vs) return { hops: [...hops, ...vs.hops], next: { kind: 'output', ns, pkt: vs.packet, tunnel } };
+    if (vs) return { hops: [...hops, ...vs.hops], next: step('output', ns, vs.packet, undefined, undefined, tunnel) };
     const post = nfHook(ctx, ns, 'POSTROUTING', p, { out: 'lo' });
     if (post.hop) hops.push(post.hop);
     if (post.verdict !== 'ACCEPT') return dropped(hops, 'filtered', hop(ns, 'drop', post.packet, `${ns.id} POSTROUTING dropped the packet.`));
-    return { hops, next: { kind: 'ip-rcv', ns, dev: getDevice(ns, 'lo')!, pkt: post.packet } };
+    return { hops, next: step('ip-rcv', ns, post.packet, getDevice(ns, 'lo')!) };
   }
   const route = decision.route;
   const post = nfHook(ctx, ns, 'POSTROUTING', p, { out: route.dev! });
@@ -66,5 +66,5 @@ export function output(ctx: WalkContext, ns: Netns, pkt: Packet, tunnel: boolean
   if (post.verdict !== 'ACCEPT') return dropped(hops, 'filtered', hop(ns, 'drop', post.packet, `${ns.id} POSTROUTING dropped the packet.`));
   const dev = getDevice(ns, route.dev!);
   if (!dev) return noRoute(ns, p, hops);
-  return { hops, next: { kind: 'neigh', ns, dev, nexthop: route.via ?? outerIp(post.packet).dst, pkt: post.packet } };
+  return { hops, next: step('neigh', ns, post.packet, dev, route.via ?? outerIp(post.packet).dst) };
 }

@@ -10,6 +10,7 @@ import type { IpvsProtocol } from '../ipvs/types';
 import type { Packet } from './packet';
 import type { HopDraft, WalkContext } from './context';
 import type { StageResult } from './step';
+import { step } from './step';
 import { lookupConn, lookupReplyConn, lookupService, scheduleConn } from '../ipvs/table';
 import { lookupRoute } from '../model/routes';
 import { getDevice } from '../model/netns';
@@ -59,14 +60,14 @@ export function ipvsIn(ctx: WalkContext, ns: Netns, dev: Device, p: Packet): Sta
   if (conn.forward === 'Masq') {
     const q = rewriteDst(p, conn.dest.ip, conn.dest.port);
     const hop = devHop(ns, dev, 'ipvs', q, `IPVS (hash lookup, not a rule walk): ${f.dst}:${f.dport}/${f.proto} is a virtual service; ${how} real server ${conn.dest.ip}:${conn.dest.port}, and NAT rewrites the destination.`, { changed: ['ipv4.dst', `${f.proto}.dport`], rule });
-    return { hops: [hop], next: { kind: 'output', ns, pkt: q, tunnel: false } };
+    return { hops: [hop], next: step('output', ns, q, undefined, undefined, false) };
   }
   // Direct routing: same IP packet, new MAC — the real server must accept the VIP itself.
   const r = lookupRoute(ns, conn.dest.ip);
   const out = r.kind === 'unicast' && r.route.dev ? getDevice(ns, r.route.dev) : undefined;
   if (!out || r.kind !== 'unicast') return { hops: [devHop(ns, dev, 'drop', p, `IPVS cannot reach real server ${conn.dest.ip}.`)], end: { verdict: 'dropped', reason: 'no-route' } };
   const hop = devHop(ns, dev, 'ipvs', p, `IPVS (direct routing): ${how} ${conn.dest.ip}; the packet is not rewritten, only sent to that server's MAC, so it arrives still addressed to ${f.dst}.`, { rule });
-  return { hops: [hop], next: { kind: 'neigh', ns, dev: out, nexthop: r.route.via ?? conn.dest.ip, pkt: p } };
+  return { hops: [hop], next: step('neigh', ns, p, out, r.route.via ?? conn.dest.ip) };
 }
 
 /** ip_vs_out: a real server's reply to a NATed connection gets the virtual address back as its source. */

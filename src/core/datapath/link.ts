@@ -15,7 +15,7 @@ import { lookupVtep } from '../model/devices/vxlan';
 import { devHop, hop } from './context';
 import { BROADCAST, describeFlow, outerIp, pushEthernet, stripEthernet, topEthernet, withHeaders, withMark } from './headers';
 import { lookupRoute } from '../model/routes';
-import { dropped } from './step';
+import { dropped, step } from './step';
 import { resolveNeighbour } from './arp';
 import { explainVxlanEncap, ipipEncap, vxlanEncap } from './tunnels';
 import { l2Endpoints } from './l2-domain';
@@ -29,13 +29,13 @@ export function neighbour(ctx: WalkContext, ns: Netns, dev: Device, nexthop: str
     if (!outer) return dropped([], 'no-route', devHop(ns, dev, 'drop', p, `${dev.name} cannot reach the tunnel endpoint ${nexthop}.`));
     const o = outerIp(outer);
     const d = devHop(ns, dev, 'encap', outer, `${dev.name} wraps the packet in IPIP: a 20-byte outer header ${o.src} → ${o.dst} (protocol 4) with the inner TTL ${o.ttl} copied (ttl inherit).`, { changed: ['outer'] });
-    return { hops: [d], next: { kind: 'output', ns, pkt: outer, tunnel: true } };
+    return { hops: [d], next: step('output', ns, outer, undefined, undefined, true) };
   }
-  if (dev.kind === 'loopback') return { hops: [], next: { kind: 'ip-rcv', ns, dev, pkt: p } };
+  if (dev.kind === 'loopback') return { hops: [], next: step('ip-rcv', ns, p, dev) };
   const arp = resolveNeighbour(ctx, ns, dev, nexthop, arpSender(ns, dev, outerIp(p).src));
   if ('failed' in arp) return dropped([], 'arp-failed', arp.failed);
   const frame = pushEthernet(p, dev.mac, arp.mac);
-  return { hops: arp.hop ? [arp.hop] : [], next: { kind: 'xmit', ns, dev, pkt: frame } };
+  return { hops: arp.hop ? [arp.hop] : [], next: step('xmit', ns, frame, dev) };
 }
 
 /**
@@ -64,10 +64,10 @@ export function transmit(ctx: WalkContext, ns: Netns, dev: Device, frame: Packet
       const remote = lookupVtep(ns, dev.name, eth.dst);
       if (!remote) return dropped([], 'no-route', devHop(ns, dev, 'drop', frame, `${dev.name} has no FDB entry for ${eth.dst}: it does not know which VTEP to send to, so the frame is dropped.`));
       const outer = vxlanEncap(dev, frame, remote, ctx.rng.int(1, 65535));
-      return { hops: [devHop(ns, dev, 'encap', outer, explainVxlanEncap(ns, dev, outer, remote), { changed: ['outer'], rule: { kind: 'fdb', text: `${eth.dst} dev ${dev.name} dst ${remote} self permanent` } })], next: { kind: 'output', ns, pkt: outer, tunnel: true } };
+      return { hops: [devHop(ns, dev, 'encap', outer, explainVxlanEncap(ns, dev, outer, remote), { changed: ['outer'], rule: { kind: 'fdb', text: `${eth.dst} dev ${dev.name} dst ${remote} self permanent` } })], next: step('output', ns, outer, undefined, undefined, true) };
     }
     case 'loopback':
-      return { hops: [], next: { kind: 'ip-rcv', ns, dev, pkt: stripEthernet(frame) } };
+      return { hops: [], next: step('ip-rcv', ns, stripEthernet(frame), dev) };
     default:
       return dropped([], 'unreachable', devHop(ns, dev, 'drop', frame, `${dev.name} is a ${dev.kind} device: what is sent to it goes nowhere.`));
   }
@@ -80,7 +80,7 @@ function vethXmit(ctx: WalkContext, ns: Netns, dev: Extract<Device, { kind: 'vet
   // Crossing into another namespace scrubs skb->mark (skb_scrub_packet).
   const moved = withMark(frame, 0);
   const where = pns.kind === 'pod' ? `into ${pns.id}` : `into ${pns.id}'s root namespace`;
-  return { hops: [devHop(pns, peer, 'veth', moved, `The frame leaves ${ns.id} by ${dev.name} and comes out of its veth peer ${peer.name} ${where}.`)], next: { kind: 'rx', ns: pns, dev: peer, pkt: moved } };
+  return { hops: [devHop(pns, peer, 'veth', moved, `The frame leaves ${ns.id} by ${dev.name} and comes out of its veth peer ${peer.name} ${where}.`)], next: step('rx', pns, moved, peer) };
 }
 
 function nicXmit(ctx: WalkContext, ns: Netns, dev: Extract<Device, { kind: 'nic' }>, frame: Packet): StageResult {
@@ -94,7 +94,7 @@ function nicXmit(ctx: WalkContext, ns: Netns, dev: Extract<Device, { kind: 'nic'
         // One immutable packet for the wire hop and the receiving step.
         const onWire = withMark(frame, 0);
         const h = hop({ id: seg.id, node: 'underlay' }, 'wire', onWire, `On the wire of segment ${seg.cidr}: ${ns.id} ${dev.name} (${dev.mac}) → ${pns.id} ${pdev.name} (${pdev.mac}), ${describeFlow(frame)}.`, { device: `${ns.id}>${pns.id}` });
-        return { hops: [h], next: { kind: 'rx', ns: pns, dev: pdev, pkt: onWire } };
+        return { hops: [h], next: step('rx', pns, onWire, pdev) };
       }
     }
   }
@@ -108,11 +108,11 @@ export function receive(ctx: WalkContext, ns: Netns, dev: Device, frame: Packet)
     if (br?.kind === 'bridge') return bridgeForward(ctx, ns, br, dev, frame);
   }
   const eth = topEthernet(frame);
-  if (!eth) return { hops: [], next: { kind: 'ip-rcv', ns, dev, pkt: frame } };
+  if (!eth) return { hops: [], next: step('ip-rcv', ns, frame, dev) };
   if (eth.dst !== dev.mac && eth.dst !== BROADCAST) {
     return dropped([], 'not-for-us', devHop(ns, dev, 'drop', frame, `${dev.name} (${dev.mac}) receives a frame for ${eth.dst}: not addressed to it, discarded.`));
   }
-  return { hops: [], next: { kind: 'ip-rcv', ns, dev, pkt: stripEthernet(frame) } };
+  return { hops: [], next: step('ip-rcv', ns, stripEthernet(frame), dev) };
 }
 
 /**
@@ -129,7 +129,7 @@ function bridgeForward(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: De
   const brnf = inPort !== undefined && ns.sysctls.bridgeNfCallIptables && frame.headers[1]?.kind === 'ipv4';
   if (inPort && eth.dst === br.mac) {
     hops.push(devHop(ns, br, 'bridge', frame, `${br.name} learns ${eth.src} on port ${inPort.name}; the frame is addressed to ${br.name}'s own MAC, so it goes up to ${ns.id}'s IP stack to be routed.`, { rule: { kind: 'fdb', text: `${br.mac} dev ${br.name} vlan 1 master ${br.name} permanent` } }));
-    if (!brnf) return { hops, next: { kind: 'ip-rcv', ns, dev: br, pkt: stripEthernet(frame) } };
+    if (!brnf) return { hops, next: step('ip-rcv', ns, stripEthernet(frame), br) };
     return bridgeUp(ctx, ns, br, inPort, frame, hops);
   }
   let outName = lookupFdb(ns, br.name, eth.dst);
@@ -177,7 +177,7 @@ function bridgeUp(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: Device,
       return switchFrame(ctx, ns, br, inPort, outDev, p, hops, `to port ${outDev.name}: after the DNAT the new destination ${dst} is on ${br.name} itself, so br_netfilter keeps the frame on the bridge with ${arp.mac} as its destination MAC instead of routing it`);
     }
   }
-  return { hops, next: { kind: 'ip-rcv', ns, dev: br, pkt: pre.packet, preroutingDone: true } };
+  return { hops, next: step('ip-rcv', ns, pre.packet, br, undefined, undefined, true) };
 }
 
 /** Switches a frame out of `out`: the hairpin check, br_netfilter's FORWARD and POSTROUTING, IPVS's reply hook. */
@@ -200,5 +200,5 @@ function switchFrame(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: Devi
     }
   }
   hops.push(devHop(ns, br, 'bridge', p, `${br.name} switches the frame ${how}. Bridging does not touch the IP header (no TTL change).`, { rule: { kind: 'fdb', text: `${topEthernet(p)!.dst} dev ${out.name} master ${br.name}` } }));
-  return { hops, next: { kind: 'xmit', ns, dev: out, pkt: p } };
+  return { hops, next: step('xmit', ns, p, out) };
 }

@@ -16,6 +16,15 @@ export type Step =
   | { kind: 'rx'; ns: Netns; dev: Device; pkt: Packet }
   | { kind: 'ip-rcv'; ns: Netns; dev: Device; pkt: Packet; preroutingDone?: boolean };
 
+/**
+ * A step, built with every field of every kind present (undefined where the kind has none): one
+ * object shape for all steps, so the walker's reads of `kind`, `ns`, `dev` and `pkt` stay
+ * monomorphic instead of seeing five shapes. A `neigh` step must be given its `nexthop`.
+ */
+export function step(kind: Step['kind'], ns: Netns, pkt: Packet, dev?: Device, nexthop?: string, tunnel?: boolean, preroutingDone?: boolean): Step {
+  return { kind, ns, dev, nexthop, pkt, tunnel, preroutingDone } as Step;
+}
+
 export interface StageResult {
   hops: HopDraft[];
   next?: Step;

@@ -13,6 +13,7 @@ import type { Header, Ipv4Header, Packet, Payload } from '../datapath/packet';
 import type { WalkContext } from '../datapath/context';
 import type { Source, Target } from './refs';
 import { walk } from '../datapath/walker';
+import { step } from '../datapath/step';
 import { outerIp, l4Of } from '../datapath/headers';
 import { createRng } from '../util/rng';
 import { buildExternalHost } from '../compile/underlay';
@@ -131,7 +132,7 @@ function refusal(model: ClusterModel, ctx: WalkContext, client: Netns, t: Target
     payload: { length: 0, summary: 'TCP RST: connection refused' },
   };
   const rctx: WalkContext = { model, rng: ctx.rng, now: ctx.now, hops: [], ...(ctx.envs ? { envs: ctx.envs } : {}), expect: { netns: client.id, ip: outerIp(sent).src, protocol: t.protocol, port: (l4Of(sent) as { sport: number }).sport } };
-  const rend = walk(rctx, { kind: 'output', ns: server, pkt: rst });
+  const rend = walk(rctx, step('output', server, rst));
   return { verdict: rend.verdict, hops: rctx.hops, ...(rend.reason ? { reason: rend.reason } : {}) };
 }
 
@@ -146,7 +147,7 @@ export function traceExchange(model: ClusterModel, src: Source, t: Target & { ip
   const ns = src.netns;
   const request = requestPacket(src, t, t.ip, ctx, podMtu(ns) - 40);
   if (opts.payload?.request) request.payload = opts.payload.request;
-  const end = walk(ctx, { kind: 'output', ns, pkt: request });
+  const end = walk(ctx, step('output', ns, request));
   const flow: Flow = { verdict: end.verdict, from: src.label, to: label, hops: ctx.hops };
   if (end.verdict === 'dropped') {
     flow.reason = end.reason ?? 'unreachable';
@@ -160,7 +161,7 @@ export function traceExchange(model: ClusterModel, src: Source, t: Target & { ip
   const answer = opts.payload?.reply ? opts.payload.reply(received, serverNs) : undefined;
   if (answer === null) return flow;
   const rctx: WalkContext = { model, rng: ctx.rng, now: ctx.now, hops: [], ...(ctx.envs ? { envs: ctx.envs } : {}), expect: { netns: ns.id, ip: outerIp(sent).src, protocol: t.protocol, ...(t.protocol !== 'icmp' ? { port: (l4Of(sent) as { sport: number }).sport } : {}) } };
-  const rend = walk(rctx, { kind: 'output', ns: serverNs, pkt: replyPacket(received, rctx, answer) });
+  const rend = walk(rctx, step('output', serverNs, replyPacket(received, rctx, answer)));
   flow.reply = { verdict: rend.verdict, hops: rctx.hops, ...(rend.reason ? { reason: rend.reason } : {}) };
   if (rend.verdict === 'dropped') {
     flow.verdict = 'dropped';

@@ -93,15 +93,21 @@ type TargetSyntax =
  * Target texts already read: the syntax is a pure function of the text and the protocol, and
  * running the regexes per traced flow showed up in trace profiles. Bounded like parseCidr's cache.
  */
-const SYNTAX = new Map<string, TargetSyntax>();
+const SYNTAX = new Map<unknown, Map<string, TargetSyntax>>();
 
 function targetSyntax(ref: string, protocol: 'TCP' | 'UDP' | 'ICMP' | 'SCTP' | undefined): TargetSyntax {
-  const key = `${String(protocol)} ${ref}`;
-  let hit = SYNTAX.get(key);
+  // Keyed by the protocol, then by the text itself (no key string built per call).
+  const key = String(protocol);
+  let byRef = SYNTAX.get(key);
+  if (!byRef) {
+    if (SYNTAX.size > 100) SYNTAX.clear(); // unchecked input may name any protocol
+    SYNTAX.set(key, (byRef = new Map()));
+  }
+  let hit = byRef.get(ref);
   if (!hit) {
     hit = readTarget(ref, protocol);
-    if (SYNTAX.size > 10_000) SYNTAX.clear();
-    SYNTAX.set(key, hit);
+    if (byRef.size > 10_000) byRef.clear();
+    byRef.set(ref, hit);
   }
   return hit;
 }
