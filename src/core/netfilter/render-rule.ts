@@ -78,8 +78,9 @@ function renderUncached(rule: Rule): string {
  * and target its parse (restore leaves rules this way, so rendering them skips the compile).
  */
 function isCompiled(rule: Rule): boolean {
-  if (rule.src && rule.src.mask === undefined) return false;
-  if (rule.dst && rule.dst.mask === undefined) return false;
+  // The conditions under which compileRule (compileAddress) would still fill something in.
+  if (rule.src && (rule.src.network === undefined || rule.src.mask === undefined)) return false;
+  if (rule.dst && (rule.dst.network === undefined || rule.dst.mask === undefined)) return false;
   for (const m of rule.matches) if (m.parsed === undefined && !m.unmodelled) return false;
   const t = rule.target;
   // A target without a parse is a jump to a user chain (no module), or still to be parsed.
