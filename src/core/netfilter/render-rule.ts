@@ -21,6 +21,23 @@ function genericOptions(options: readonly (readonly string[])[]): string {
 }
 
 /**
+ * ` -m comment`, ` -j DNAT`, ` -p tcp`: a flag and a module or protocol name as one piece. The
+ * names are few (a rule keeps its module's own string), so each joined text is made once.
+ */
+const flagged = new Map<string, Map<string, string>>();
+
+function flagAndName(flag: string, name: string): string {
+  let byName = flagged.get(flag);
+  if (!byName) flagged.set(flag, (byName = new Map()));
+  let text = byName.get(name);
+  if (text === undefined) {
+    text = flag + name;
+    if (byName.size < 256) byName.set(name, text);
+  }
+  return text;
+}
+
+/**
  * Appends the rule's text to `out` piece by piece (`-A`, the chain, ` -s `, the address …).
  * Joined once, the pieces make a flat string: a text built by `+=` is a tree of pieces that every
  * later reader has to walk again, and a whole iptables-save dump can be joined without making
@@ -33,17 +50,19 @@ function renderInto(rule: Rule, out: string[]): void {
   if (dst && !dst.cidr.endsWith('/0')) out.push(dst.negate ? ' ! -d ' : ' -d ', dst.cidr);
   if (inIface) out.push(inIface.negate ? ' ! -i ' : ' -i ', inIface.name);
   if (outIface) out.push(outIface.negate ? ' ! -o ' : ' -o ', outIface.name);
-  if (protocol) out.push(protocol.negate ? ' ! -p ' : ' -p ', protocol.name);
+  if (protocol) out.push(flagAndName(protocol.negate ? ' ! -p ' : ' -p ', protocol.name));
   for (const m of rule.matches) {
     const module = m.unmodelled ? undefined : getMatchModule(m.module);
-    out.push(' -m ', m.module, module ? module.render(m.parsed as never) : genericOptions(m.options));
+    out.push(flagAndName(' -m ', m.module), module ? module.render(m.parsed as never) : genericOptions(m.options));
   }
   const t = rule.target;
   if (t) {
     if (rule.goto) out.push(' -g ', t.name);
     else {
       const module = t.unmodelled || t.parsed === undefined ? undefined : getTargetModule(t.name);
-      out.push(' -j ', t.name, module ? module.render(t.parsed as never) : genericOptions(t.options));
+      // A module's target has few names; a jump names one of thousands of chains.
+      if (module) out.push(flagAndName(' -j ', t.name), module.render(t.parsed as never));
+      else out.push(' -j ', t.name, genericOptions(t.options));
     }
   }
 }
@@ -59,8 +78,9 @@ function renderUncached(rule: Rule): string {
  * and target its parse (restore leaves rules this way, so rendering them skips the compile).
  */
 function isCompiled(rule: Rule): boolean {
-  if (rule.src && rule.src.mask === undefined) return false;
-  if (rule.dst && rule.dst.mask === undefined) return false;
+  // The conditions under which compileRule (compileAddress) would still fill something in.
+  if (rule.src && (rule.src.network === undefined || rule.src.mask === undefined)) return false;
+  if (rule.dst && (rule.dst.network === undefined || rule.dst.mask === undefined)) return false;
   for (const m of rule.matches) if (m.parsed === undefined && !m.unmodelled) return false;
   const t = rule.target;
   // A target without a parse is a jump to a user chain (no module), or still to be parsed.

@@ -67,6 +67,34 @@ const GENERIC: Readonly<Record<string, string>> = {
   '-c': 'c', '--set-counters': 'c',
 };
 
+/** The long generic options (`--source` …), by name. */
+const GENERIC_LONG = new Map(Object.entries(GENERIC).filter(([k]) => k.startsWith('--')));
+
+/**
+ * `GENERIC[w]`, answered without a property lookup by a word read from the line for the words
+ * that are options: `-X` by its letter, `--long` from a map. Other words keep the object lookup.
+ */
+function genericKind(w: string): string | undefined {
+  if (w.charCodeAt(0) === 45 /* - */) {
+    if (w.length === 2) {
+      switch (w.charCodeAt(1)) {
+        case 115: return 's';
+        case 100: return 'd';
+        case 105: return 'i';
+        case 111: return 'o';
+        case 112: return 'p';
+        case 109: return 'm';
+        case 106: return 'j';
+        case 103: return 'g';
+        case 99: return 'c';
+        default: return undefined;
+      }
+    }
+    if (w.charCodeAt(1) === 45) return GENERIC_LONG.get(w);
+  }
+  return GENERIC[w];
+}
+
 /** Converts parsed options to the tuple form of `types.ts` (`['!', '--mark', '0x1']` when negated). */
 export function toTuples(options: readonly ModuleOption[]): [string, ...string[]][] {
   return options.map((o) => {
@@ -139,7 +167,7 @@ export function parseRuleWords(words: readonly string[], ctx: RuleParseContext, 
       negate = true;
       continue;
     }
-    const g = GENERIC[w];
+    const g = genericKind(w);
     if (g) {
       const arg = words[++i];
       if (arg === undefined) return { ok: false, error: `option "${w}" requires an argument` };

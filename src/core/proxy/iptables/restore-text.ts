@@ -35,12 +35,21 @@ export function splitRuleWords(line: string): string[] {
   return words;
 }
 
+/** The chains of each table being read, by name (a scan of `chains` per rule was quadratic). */
+const chainIndex = new WeakMap<ParsedTable, Map<string, ParsedChain>>();
+
 function chainOf(table: ParsedTable, name: string): ParsedChain {
-  let chain = table.chains.find((c) => c.name === name);
+  let index = chainIndex.get(table);
+  if (!index) {
+    index = new Map(table.chains.map((c) => [c.name, c]));
+    chainIndex.set(table, index);
+  }
+  let chain = index.get(name);
   if (!chain) {
     // Lenient: a rule for an undeclared chain declares it (iptables-restore would reject it).
     chain = { name, policy: '-', counters: '[0:0]', rules: [], deleted: false };
     table.chains.push(chain);
+    index.set(name, chain);
   }
   return chain;
 }
