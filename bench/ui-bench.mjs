@@ -4,7 +4,8 @@
 //       in app code: hs:edit:N when an edit arrives, hs:canvas:N when its compile is on screen)
 //   B4  frames with 50 packets in flight on a 10-node, 100-pod canvas, interleaved (A B A B …)
 //       in the same browser process with a bare React Flow page holding as many nodes and edges
-//       and no packets; gate on the main-thread busy ratio.
+//       and no packets; gate on the main-thread busy ratio. Packets in flight are read from the
+//       fan-out layer's data-inflight (the packets are painted on a canvas by a worker).
 // Runs a production build under `vite preview` with the system Chromium (playwright-core).
 import { spawn, execSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, existsSync, copyFileSync, writeFileSync } from 'node:fs';

@@ -80,12 +80,40 @@ export function createSwarmController(post: (m: PainterMessage, transfer?: Trans
   };
 }
 
-/** Hands `canvas` to a new painter worker; a canvas can be handed over only once. */
+/**
+ * A post that starts its target only when the first swarm starts: until then the latest size and
+ * view are kept and replayed, so opening the app spawns no painter worker (most visits never fan
+ * out). `open` returns the real post.
+ */
+export function lazyPost(open: () => (m: PainterMessage) => void): { post: (m: PainterMessage) => void; opened: () => boolean } {
+  let target: ((m: PainterMessage) => void) | null = null;
+  const kept = new Map<PainterMessage['type'], PainterMessage>();
+  return {
+    post(m) {
+      if (!target) {
+        if (m.type === 'size' || m.type === 'view') kept.set(m.type, m);
+        if (m.type !== 'start') return; // a style or a stop with nothing in flight
+        target = open();
+        for (const k of kept.values()) target(k);
+        kept.clear();
+      }
+      target(m);
+    },
+    opened: () => target !== null,
+  };
+}
+
+/** Hands `canvas` to a painter worker at the first fan-out; a canvas can be handed over only once. */
 export function createSwarmPainter(canvas: HTMLCanvasElement): SwarmPainter {
-  const worker = new Worker(new URL('./swarm-painter.worker.ts', import.meta.url), { type: 'module', name: 'hopscope-swarm' });
-  const offscreen = canvas.transferControlToOffscreen();
-  const post = (m: PainterMessage, transfer: Transferable[] = []) => worker.postMessage(m, transfer);
-  post({ type: 'init', canvas: offscreen }, [offscreen]);
-  const c = createSwarmController(post, canvas, () => readSwarmStyle(canvas.parentElement ?? document.body));
-  return { ...c, destroy: () => worker.terminate() };
+  let worker: Worker | null = null;
+  const lazy = lazyPost(() => {
+    const w = new Worker(new URL('./swarm-painter.worker.ts', import.meta.url), { type: 'module', name: 'hopscope-swarm' });
+    worker = w;
+    const offscreen = canvas.transferControlToOffscreen();
+    const init: PainterMessage = { type: 'init', canvas: offscreen };
+    w.postMessage(init, [offscreen]);
+    return (m) => w.postMessage(m);
+  });
+  const c = createSwarmController(lazy.post, canvas, () => readSwarmStyle(canvas.parentElement ?? document.body));
+  return { ...c, destroy: () => worker?.terminate() };
 }

@@ -3,7 +3,7 @@ import type { SwarmPacket } from './swarm';
 import { endMs, inFlight, packSwarm, positionAt } from './swarm-timeline';
 import { drawSwarm } from './swarm-draw';
 import type { Ctx2D } from './swarm-draw';
-import { createSwarmController } from './swarm-painter';
+import { createSwarmController, lazyPost } from './swarm-painter';
 import type { PainterMessage } from './swarm-painter-protocol';
 
 const route = [
@@ -169,5 +169,30 @@ describe('the painter controller (main thread)', () => {
     c.start([packet(route, false, 'x')], { ...timing, onArrive: (e) => arrived.push(e), onDone: () => done++ }).stop();
     vi.advanceTimersByTime(1000);
     expect([done, arrived.length, el.dataset.inflight]).toEqual([0, 0, '0']);
+  });
+});
+
+describe('lazy painter start', () => {
+  it('opens the worker at the first start only, replaying the latest size and view first', () => {
+    const got: PainterMessage[] = [];
+    let opens = 0;
+    const l = lazyPost(() => {
+      opens++;
+      return (m) => got.push(m);
+    });
+    l.post({ type: 'size', w: 1, h: 1, dpr: 1 });
+    l.post({ type: 'view', view: { x: 0, y: 0, zoom: 1 } });
+    l.post({ type: 'size', w: 2, h: 3, dpr: 1 });
+    l.post({ type: 'stop' });
+    l.post({ type: 'style', style: { fill: 'a', border: 'b', tunnel: 'c' } });
+    expect([opens, l.opened(), got.length]).toEqual([0, false, 0]);
+    const start: PainterMessage = { type: 'start', swarm: packSwarm([packet()]), timing, style: { fill: 'a', border: 'b', tunnel: 'c' } };
+    l.post(start);
+    expect(opens).toBe(1);
+    expect(got).toEqual([{ type: 'size', w: 2, h: 3, dpr: 1 }, { type: 'view', view: { x: 0, y: 0, zoom: 1 } }, start]);
+    l.post({ type: 'stop' });
+    l.post({ type: 'view', view: { x: 5, y: 5, zoom: 2 } });
+    expect(opens).toBe(1);
+    expect(got.slice(3).map((m) => m.type)).toEqual(['stop', 'view']);
   });
 });

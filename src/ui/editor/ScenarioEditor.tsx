@@ -9,15 +9,20 @@ import { useMonaco } from './use-monaco';
 export function ScenarioEditor({ onEdit }: { onEdit: (text: string) => void }) {
   const host = useRef<HTMLDivElement>(null);
   const ready = useMonaco(host, onEdit);
-  const text = useApp((s) => s.text);
   return (
     <div className="hs-editor">
       {/* nokey: React Flow's Space (pan) key handler would otherwise swallow spaces typed into Monaco's EditContext. */}
       <div ref={host} className="hs-monaco nokey" hidden={!ready} data-testid="monaco-host" />
-      {!ready && <textarea className="hs-plain-editor" aria-label="Scenario" spellCheck={false} value={text} onChange={(e) => onEdit(e.target.value)} />}
+      {!ready && <PlainEditor onEdit={onEdit} />}
       <Diagnostics />
     </div>
   );
+}
+
+/** The textarea shown until Monaco has loaded; only it follows the text, so a keystroke in Monaco re-renders nothing here. */
+function PlainEditor({ onEdit }: { onEdit: (text: string) => void }) {
+  const text = useApp((s) => s.text);
+  return <textarea className="hs-plain-editor" aria-label="Scenario" spellCheck={false} value={text} onChange={(e) => onEdit(e.target.value)} />;
 }
 
 function Diagnostics() {
