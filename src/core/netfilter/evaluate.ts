@@ -114,8 +114,9 @@ function trackPacket(st: HookState, ct: ConntrackTable, create: boolean): void {
 }
 
 function runTable(st: HookState, nf: NetfilterState, table: TableName, hook: HookName): ReturnType<typeof traverseTable> | undefined {
-  const chain = getTable(nf, table).chains.get(hook);
-  // Fast path: an empty built-in chain with policy ACCEPT does nothing.
+  const chain = nf.tables.get(table)?.chains.get(hook);
+  // Fast path: an empty built-in chain with policy ACCEPT does nothing, and neither does an
+  // untouched table (which is that).
   if (!chain || (chain.rules.length === 0 && chain.policy !== 'DROP')) return undefined;
   const r = traverseTable(getTable(nf, table), hook, st.ctx, st.log);
   if (r.decided) st.decided = r.decided;
