@@ -14,7 +14,7 @@ import type { HopDraft, WalkContext } from './context';
 import type { RuleRef } from '../trace/types';
 import { runHook } from '../netfilter/evaluate';
 import { hasNftRules, nftHookChains } from '../nftables/evaluate';
-import { getDevice, primaryAddress, findLocalAddress } from '../model/netns';
+import { conntrackOf, getDevice, primaryAddress, findLocalAddress } from '../model/netns';
 import { ipv4ToInt } from '../util/ip';
 import { l4Of, outerIp, outerIpIndex, replaceHeader, withPorts } from './headers';
 import { packetLength } from './packet';
@@ -158,7 +158,7 @@ export function nfHook(ctx: WalkContext, ns: Netns, hook: HookName, p: Packet, i
   if (io.bridged) input.bridged = true;
   if (io.physIn) input.physInIface = io.physIn;
   if (io.physOut) input.physOutIface = io.physOut;
-  const result = runHook(ns.netfilter, ns.conntrack, input, env, ns.nftables ? nftHookChains(ns.nftables, hook) : undefined);
+  const result = runHook(ns.netfilter, conntrackOf(ns), input, env, ns.nftables ? nftHookChains(ns.nftables, hook) : undefined);
   const { packet, changed } = applyNf(p, before, result.packet);
   if (!result.evaluated.length && !result.nat && result.verdict === 'ACCEPT') return { packet, verdict: 'ACCEPT', result };
   const table = result.decided?.table ?? (result.nat ? 'nat' : (result.evaluated[0]?.table ?? 'filter'));
