@@ -40,7 +40,7 @@ export function createTable(name: TableName): Table {
  * each were a large share of compile time and garbage.
  */
 export function createNetfilter(): NetfilterState {
-  return { tables: new Map(), ipsets: new Map() };
+  return { tables: new Map() };
 }
 
 /** The table `name` for writing: created (empty built-in chains) on first use. */
