@@ -134,7 +134,7 @@ export function simCtKeys(byNetns: Map<string, readonly ConntrackEntry[]>): Map<
 /** Entry ids per netns, to tell which entries a flow created. */
 export function conntrackSnapshot(model: ClusterModel): Map<string, Set<number>> {
   const m = new Map<string, Set<number>>();
-  for (const ns of model.netns.values()) m.set(ns.id, new Set(ns.conntrack.entries.keys()));
+  for (const ns of model.netns.values()) m.set(ns.id, new Set(ns.conntrack?.entries.keys()));
   return m;
 }
 
@@ -148,7 +148,7 @@ export function newSimEntries(model: ClusterModel, before: Map<string, Set<numbe
       netnsNameFor(ns, prefix),
       // A RST on a never-assured TCP connection kills its entry (the simulator expires it at
       // once, so `conntrack -L` no longer lists it); the map keeps it until the next lookup.
-      [...ns.conntrack.entries.values()].filter((e) => e.confirmed && !old.has(e.id) && !(e.tcpState === 'CLOSE' && !e.assured)),
+      [...(ns.conntrack?.entries.values() ?? [])].filter((e) => e.confirmed && !old.has(e.id) && !(e.tcpState === 'CLOSE' && !e.assured)),
     );
   }
   return out;

@@ -14,7 +14,7 @@ import type { HopDraft, WalkContext } from './context';
 import type { RuleRef } from '../trace/types';
 import { runHook } from '../netfilter/evaluate';
 import { hasNftRules, nftHookChains } from '../nftables/evaluate';
-import { getDevice, primaryAddress, findLocalAddress } from '../model/netns';
+import { conntrackOf, getDevice, primaryAddress, findLocalAddress } from '../model/netns';
 import { ipv4ToInt } from '../util/ip';
 import { ipv4With, outerIp, outerIpIndex, replaceHeader, withMark, withPorts } from './headers';
 import { packetLength } from './packet';
@@ -172,7 +172,7 @@ export function nfHook(ctx: WalkContext, ns: Netns, hook: HookName, p: Packet, i
   // Every field present (undefined when absent): one object shape for every hook, so the rule
   // matches that read it stay monomorphic. Readers only compare these fields with undefined.
   const input: HookInput = { hook, packet: before, inIface: io.in || undefined, outIface: io.out || undefined, bridged: io.bridged || undefined, physInIface: io.physIn || undefined, physOutIface: io.physOut || undefined };
-  const result = runHook(ns.netfilter, ns.conntrack, input, env, ns.nftables ? nftHookChains(ns.nftables, hook) : undefined);
+  const result = runHook(ns.netfilter, conntrackOf(ns), input, env, ns.nftables ? nftHookChains(ns.nftables, hook) : undefined);
   const { packet, changed } = applyNf(p, before, result.packet);
   if (!result.evaluated.length && !result.nat && result.verdict === 'ACCEPT') return { packet, verdict: 'ACCEPT', result };
   const table = result.decided?.table ?? (result.nat ? 'nat' : (result.evaluated[0]?.table ?? 'filter'));

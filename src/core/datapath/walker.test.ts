@@ -255,7 +255,7 @@ describe('found by the kernel conformance suite', () => {
     expect(f.reply?.hops[0]?.packet.headers[1]).toMatchObject({ kind: 'tcp', flags: 'R.' });
     expect(f.reply?.hops.at(-1)?.explain).toMatch(/Connection refused/);
     const node1 = c.model.netns.get('node-1')!;
-    const live = [...node1.conntrack.entries.values()].filter((e) => e.expires > 0);
+    const live = [...node1.conntrack!.entries.values()].filter((e) => e.expires > 0);
     expect(live.some((e) => e.orig.dport === 81)).toBe(false);
   });
 });

@@ -211,7 +211,7 @@ function tablesToRestore(ns: Netns): TableName[] {
 /** `ipset save` format: the sets iptables rules name must exist before the rules. */
 function ipsetRestore(ns: Netns): string {
   const lines: string[] = [];
-  for (const set of ns.netfilter.ipsets.values()) {
+  for (const set of ns.netfilter.ipsets?.values() ?? []) {
     lines.push(`create ${set.name} ${set.type}${set.type === 'bitmap:port' ? ' range 0-65535' : ''}`);
     for (const e of set.entries) lines.push(`add ${set.name} ${e}`);
   }
@@ -225,7 +225,7 @@ function restoreIptables(c: Ctx): void {
     if (!tables.length) continue;
     const n = shq(c.name(ns));
     const text = renderIptablesSave(ns.netfilter, { tables });
-    if (ns.netfilter.ipsets.size) c.out.push(`ip netns exec ${n} ipset restore <<'HOPSCOPE_SETS'`, ipsetRestore(ns), 'HOPSCOPE_SETS');
+    if (ns.netfilter.ipsets?.size) c.out.push(`ip netns exec ${n} ipset restore <<'HOPSCOPE_SETS'`, ipsetRestore(ns), 'HOPSCOPE_SETS');
     // kube-proxy creates its nfacct counters over netlink before it restores rules naming them.
     for (const name of new Set([...text.matchAll(NFACCT)].map((m) => m[1]!))) c.out.push(`ip netns exec ${n} nfacct add ${shq(name)} >/dev/null`);
     c.out.push(`ip netns exec ${n} iptables-restore <<'HOPSCOPE_RULES'`, text.trimEnd(), 'HOPSCOPE_RULES');

@@ -1,10 +1,12 @@
 /**
  * Network namespaces: creation, devices, addresses. A netns starts as the kernel makes it:
  * only `lo` (ifindex 1, down until someone brings it up), empty tables, forwarding off.
+ * Netfilter tables and the conntrack table are created on first use.
  */
 import type { Device, InterfaceAddress, Netns, NetnsKind } from './types';
 import { createNetfilter } from '../netfilter/state';
 import { createConntrack } from '../netfilter/conntrack';
+import type { ConntrackTable } from '../netfilter/conntrack';
 import { ipv4ToInt } from '../util/ip';
 
 /** Creates an empty namespace holding only a down loopback device. */
@@ -20,12 +22,16 @@ export function createNetns(id: string, kind: NetnsKind, node: string, name: str
     fdb: [],
     sysctls: { ipForward: false, bridgeNfCallIptables: false, routeLocalnet: false },
     netfilter: createNetfilter(),
-    conntrack: createConntrack(),
     sockets: [],
     decrementTtl: true,
   };
   ns.devices.push({ ifindex: 1, name: 'lo', kind: 'loopback', mac: '00:00:00:00:00:00', mtu: 65536, up: false, addresses: [] });
   return ns;
+}
+
+/** The conntrack table of `ns`, created on first use (a packet walk is the only writer). */
+export function conntrackOf(ns: Netns): ConntrackTable {
+  return (ns.conntrack ??= createConntrack());
 }
 
 /** The next free ifindex: Linux hands them out in increasing order per namespace. */

@@ -24,10 +24,17 @@ export function addRoute(ns: Netns, spec: RouteSpec): Route | null {
   const route = routeFrom(spec);
   if (!route) return null;
   // `ip route replace` semantics: one route per destination and metric.
-  const dst = route.dst;
-  const i = ns.routes.findIndex((r) => r.dst.network === dst.network && r.dst.prefix === dst.prefix && (r.metric ?? 0) === (route.metric ?? 0));
-  if (i >= 0) ns.routes[i] = route;
-  else ns.routes.push(route);
+  const { network, prefix } = route.dst;
+  const metric = route.metric ?? 0;
+  const routes = ns.routes;
+  for (let i = 0; i < routes.length; i++) {
+    const r = routes[i]!;
+    if (r.dst.network === network && r.dst.prefix === prefix && (r.metric ?? 0) === metric) {
+      routes[i] = route;
+      return route;
+    }
+  }
+  routes.push(route);
   return route;
 }
 

@@ -159,7 +159,11 @@ export interface Netns {
   fdb: FdbEntry[];
   sysctls: Sysctls;
   netfilter: NetfilterState;
-  conntrack: ConntrackTable;
+  /**
+   * Connection tracking, created by the first packet a hook tracks here (`conntrackOf`): most
+   * pod netns never see a packet, and an absent table lists exactly as an empty one.
+   */
+  conntrack?: ConntrackTable;
   /** The IPVS table, when kube-proxy's IPVS mode (or a load balancer) uses one here. */
   ipvs?: IpvsState;
   /** nftables tables (`nft list ruleset`), e.g. kube-proxy's `ip kube-proxy` in nftables mode. */

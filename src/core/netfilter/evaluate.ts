@@ -127,11 +127,12 @@ function trackPacket(st: HookState, ct: ConntrackTable, create: boolean): void {
 }
 
 function runTable(st: HookState, nf: NetfilterState, table: TableName, hook: HookName): ReturnType<typeof traverseTable> | undefined {
-  const t = getTable(nf, table);
-  const chain = t.chains.get(hook);
-  // Fast path: an empty built-in chain with policy ACCEPT does nothing.
+  const t = nf.tables.get(table);
+  const chain = t?.chains.get(hook);
+  // Fast path: an empty built-in chain with policy ACCEPT does nothing, and neither does an
+  // untouched table (which is that; getTable would create it).
   if (!chain || (chain.rules.length === 0 && chain.policy !== 'DROP')) return undefined;
-  const r = traverseTable(t, hook, st.ctx, st.log);
+  const r = traverseTable(t!, hook, st.ctx, st.log);
   if (r.decided) st.decided = r.decided;
   if (r.byPolicy) st.policy = { table, chain: hook, policy: r.verdict === 'DROP' ? 'DROP' : 'ACCEPT' };
   if (r.verdict !== 'ACCEPT') {

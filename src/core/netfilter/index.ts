@@ -37,7 +37,7 @@ export type {
   TableName,
   Target,
 } from './types';
-export { BUILTIN_CHAINS, TABLE_ORDER, createNetfilter, createTable, ensureChain, getChain, getTable, isBuiltinChain, zeroCounters } from './state';
+export { BUILTIN_CHAINS, TABLE_ORDER, createNetfilter, createTable, ensureChain, getChain, getTable, isBuiltinChain, readTable, zeroCounters } from './state';
 export type { RestoreOptions, RestoreResult } from './restore';
 export { restore } from './restore';
 export { renderRule } from './render-rule';

@@ -5,13 +5,13 @@ import { cidrContains, ipv4ToInt, parseCidr } from '../util/ip';
 /** `ipset create NAME TYPE` + `ipset add` for each entry; replaces an existing set's members. */
 export function setIpset(nf: NetfilterState, name: string, type: string, entries: Iterable<string>): IpSet {
   const set: IpSet = { name, type, entries: new Set(entries) };
-  nf.ipsets.set(name, set);
+  (nf.ipsets ??= new Map()).set(name, set);
   return set;
 }
 
 /** The set called `name`, or undefined (a `-m set` on a missing set never matches). */
 export function getIpset(nf: NetfilterState, name: string): IpSet | undefined {
-  return nf.ipsets.get(name);
+  return nf.ipsets?.get(name);
 }
 
 /** One packet field an ipset dimension reads: the address or port of the source or the destination. */

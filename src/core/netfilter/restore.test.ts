@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderIptablesSave } from '../render/iptables-save';
 import { renderRule } from './render-rule';
 import { restore } from './restore';
-import { createNetfilter } from './state';
+import { createNetfilter, readTable } from './state';
 import { tokenize } from './tokenize';
 
 function save(text: string, noflush = false): string {
@@ -27,7 +27,7 @@ describe('restore', () => {
     const nf = createNetfilter();
     const r = restore(nf, '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j ACCEPT\n-A INPUT -j NOPE\nCOMMIT\n');
     expect(r).toEqual({ ok: false, error: "Couldn't load target `NOPE':No such file or directory", line: 4 });
-    expect(nf.tables.get('filter')!.chains.get('INPUT')!.rules).toEqual([]);
+    expect(readTable(nf, 'filter').chains.get('INPUT')!.rules).toEqual([]);
   });
 
   it('keeps tables committed before the failing one (iptables-nft commits per table)', () => {

@@ -32,27 +32,56 @@ export function createTable(name: TableName): Table {
   return { name, chains };
 }
 
-/** A fresh netns's netfilter: raw, mangle, nat and filter with empty built-in chains, no ipsets. */
+/**
+ * A fresh netns's netfilter: no table instantiated yet, no ipsets. A table is created on first
+ * use (`getTable`), as the kernel instantiates a table when it is first referenced; until then
+ * it reads as its empty built-in chains with ACCEPT policies (`readTable`), which is all a
+ * fresh table holds. Thousands of pod netns never touch netfilter, and four tables of chains
+ * each were a large share of compile time and garbage.
+ */
 export function createNetfilter(): NetfilterState {
-  const tables = new Map<TableName, Table>();
-  for (const t of ['raw', 'mangle', 'nat', 'filter'] as const) tables.set(t, createTable(t));
-  return { tables, ipsets: new Map(), recent: new Map() };
+  return { tables: new Map() };
 }
 
-/** The table `name` (always present: createNetfilter makes all four). */
+/** The table `name` for writing: created (empty built-in chains) on first use. */
 export function getTable(nf: NetfilterState, name: TableName): Table {
   let t = nf.tables.get(name);
   if (!t) {
-    // A state built by hand may lack a table; behave as the kernel does when a module loads.
     t = createTable(name);
     nf.tables.set(name, t);
   }
   return t;
 }
 
-/** A chain of a table, or undefined if it does not exist. */
+/** Shared read-only stand-ins for tables nothing has touched (frozen, so a write throws). */
+const UNTOUCHED: Readonly<Record<TableName, Table>> = {
+  raw: frozenTable('raw'),
+  mangle: frozenTable('mangle'),
+  nat: frozenTable('nat'),
+  filter: frozenTable('filter'),
+};
+
+function frozenTable(name: TableName): Table {
+  const t = createTable(name);
+  for (const c of t.chains.values()) {
+    Object.freeze(c.rules);
+    Object.freeze(c);
+  }
+  return Object.freeze(t);
+}
+
+/**
+ * The table `name` for reading: the live table, or, if nothing has touched it yet, a shared
+ * empty one with the built-in chains at policy ACCEPT (what a fresh table shows). Never write
+ * to the result; use `getTable` to write.
+ */
+export function readTable(nf: NetfilterState, name: TableName): Table {
+  return nf.tables.get(name) ?? UNTOUCHED[name];
+}
+
+/** A chain of a table, or undefined if it does not exist (for reading: see `readTable`). */
 export function getChain(nf: NetfilterState, table: TableName, chain: string): Chain | undefined {
-  return getTable(nf, table).chains.get(chain);
+  return readTable(nf, table).chains.get(chain);
 }
 
 /**

@@ -100,8 +100,8 @@ export interface IpSet {
 
 export interface NetfilterState {
   tables: Map<TableName, Table>;
-  /** ipsets live beside netfilter in the kernel; IPVS mode and Calico use them. */
-  ipsets: Map<string, IpSet>;
+  /** ipsets live beside netfilter in the kernel; IPVS mode and Calico use them. Created by the first `setIpset`. */
+  ipsets?: Map<string, IpSet>;
   /** `-m recent` lists by `--name` (the kernel's /proc/net/xt_recent/NAME); created on first use. */
   recent?: Map<string, RecentList>;
 }

@@ -16,7 +16,7 @@ import type { HostAddresses } from './iptables/index';
 import { hostAddressesFrom, kubeProxyJumpRules, kubeProxyOptionsFrom, localhostNodePortsActive, syncIptablesRules } from './iptables/index';
 import { ANNOTATION_INTERFACES } from './iptables/config';
 import { restore } from '../netfilter/restore';
-import { getChain } from '../netfilter/state';
+import { getChain, readTable } from '../netfilter/state';
 
 const BUILTIN = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']);
 
@@ -69,7 +69,7 @@ function programNode(ctx: ProxyContext, node: ModelNode, ns: Netns, services: Se
     const r = restore(ns.netfilter, jumpRulesAsInsertions(kubeProxyJumpRules()), { noflush: true });
     if (!r.ok) ctx.report('error', `kube-proxy on ${node.name}: iptables-restore of the jump rules failed at line ${r.line}: ${r.error}`, 'proxy-restore');
   }
-  const existingChains = [...(ns.netfilter.tables.get('nat')?.chains.keys() ?? [])];
+  const existingChains = [...readTable(ns.netfilter, 'nat').chains.keys()];
   const text = syncIptablesRules({ nodeName: node.name, nodeIPs: host.nodeIPs, localAddresses: host.localAddresses, services, endpointSlices: slices, config, existingChains });
   const r = restore(ns.netfilter, text, { noflush: true });
   if (!r.ok) ctx.report('error', `kube-proxy on ${node.name}: iptables-restore failed at line ${r.line}: ${r.error}`, 'proxy-restore');

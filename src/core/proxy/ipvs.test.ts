@@ -71,7 +71,7 @@ describe('IPVS mode: what kube-proxy programs', () => {
   });
 
   it('fills the ipsets the rules match on', () => {
-    const sets = node(c, 'node-1').netfilter.ipsets;
+    const sets = node(c, 'node-1').netfilter.ipsets!;
     expect([...sets.get('KUBE-CLUSTER-IP')!.entries]).toContain(`${vip},tcp:80`);
     expect([...sets.get('KUBE-NODE-PORT-TCP')!.entries]).toEqual(['30080']);
     expect([...sets.get('KUBE-LOOP-BACK')!.entries]).toContain(`${podIp(c, 'web-1')},tcp:8080,${podIp(c, 'web-1')}`);
@@ -233,7 +233,7 @@ describe('IPVS mode: NodePort and traffic policies', () => {
 
   it('Local policy: the client address is kept; the NodePort is in the -LOCAL set (RETURN before the mark)', () => {
     const c = np('Local', ['node-1']);
-    expect([...node(c, 'node-1').netfilter.ipsets.get('KUBE-NODE-PORT-LOCAL-TCP')!.entries]).toEqual(['30080']);
+    expect([...node(c, 'node-1').netfilter.ipsets!.get('KUBE-NODE-PORT-LOCAL-TCP')!.entries]).toEqual(['30080']);
     const f = c.trace('external/client', 'node/node-1:30080');
     expect(f.verdict).toBe('delivered');
     expect(innerIp(delivered(f)).src).toBe(innerIp(f.hops[0]!.packet).src);
@@ -260,7 +260,7 @@ describe('IPVS mode: re-sync', () => {
     const out = renderIpvsadm(ns.ipvs);
     expect(out).not.toContain(`${gone}:81`);
     expect(out).not.toContain(podIp(c, 'web-2'));
-    expect(ns.netfilter.ipsets.get('KUBE-CLUSTER-IP')!.entries.has(`${gone},tcp:81`)).toBe(false);
+    expect(ns.netfilter.ipsets!.get('KUBE-CLUSTER-IP')!.entries.has(`${gone},tcp:81`)).toBe(false);
     // A second identical sync changes nothing (the jumps are not inserted twice).
     const before = renderIptablesSave(ns.netfilter);
     mode.programNode(ctx, c.model.nodes[0]!, ns, services, slices);

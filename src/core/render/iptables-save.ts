@@ -9,7 +9,7 @@
  * with `counters: true`, which then behaves like `iptables-save -c`.
  */
 import { renderRuleInto } from '../netfilter/render-rule';
-import { isBuiltinChain, TABLE_ORDER } from '../netfilter/state';
+import { isBuiltinChain, readTable, TABLE_ORDER } from '../netfilter/state';
 import type { Chain, NetfilterState, TableName } from '../netfilter/types';
 
 /** Options of `renderIptablesSave`. */
@@ -50,8 +50,9 @@ export function renderIptablesSave(nf: NetfilterState, options: IptablesSaveOpti
   const counters = !!options.counters;
   for (const name of TABLE_ORDER) {
     if (options.tables && !options.tables.includes(name)) continue;
-    const table = nf.tables.get(name);
-    if (!table) continue;
+    // An untouched table prints as its empty built-in chains, as every table did when all four
+    // were created with the netns.
+    const table = readTable(nf, name);
     const chains = orderedChains(name, table.chains);
     out.push(`*${name}\n`);
     for (const c of chains) out.push(`:${c.name} ${c.policy ?? '-'} ${counters ? `[${c.packets}:${c.bytes}]` : '[0:0]'}\n`);

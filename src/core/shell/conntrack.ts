@@ -63,7 +63,7 @@ function parse(args: string[]): { cmd: 'L' | 'C'; f: Filter } | ShellResult {
 function runConntrack(ctx: ShellContext, args: string[]): ShellResult {
   const p = parse(args);
   if ('exitCode' in p) return p;
-  const entries = [...ctx.netns.conntrack.entries.values()].filter((e) => e.confirmed && e.expires > ctx.now && keep(e, p.f));
+  const entries = [...(ctx.netns.conntrack?.entries.values() ?? [])].filter((e) => e.confirmed && e.expires > ctx.now && keep(e, p.f));
   if (p.cmd === 'C') return out(String(entries.length));
   const lines = entries.map((e) => renderConntrackEntry(e, ctx.now)).join('\n');
   return result(lines, `${VERSION}: ${entries.length} flow entries have been shown.`, 0);

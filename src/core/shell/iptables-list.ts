@@ -12,7 +12,7 @@
 import type { Chain, NetfilterState, Rule, TableName } from '../netfilter/types';
 import { renderRule } from '../netfilter/render-rule';
 import { tokenize } from '../netfilter/tokenize';
-import { isBuiltinChain } from '../netfilter/state';
+import { isBuiltinChain, readTable } from '../netfilter/state';
 import { protocolNumber } from '../netfilter/protocols';
 
 /** Options of `renderIptablesList`. */
@@ -276,20 +276,20 @@ function references(table: Map<string, Chain>, name: string): number {
 
 /** The chains of `table` (or only `chain`) as `iptables -L` prints them; null if the chain does not exist. */
 export function renderIptablesList(nf: NetfilterState, table: TableName, chain: string | undefined, o: ListOptions): string | null {
-  const t = nf.tables.get(table);
-  const all = t ? [...t.chains.values()] : [];
+  const t = readTable(nf, table);
+  const all = [...t.chains.values()];
   const builtin = all.filter((c) => isBuiltinChain(table, c.name));
   const user = all.filter((c) => !isBuiltinChain(table, c.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const chains = chain === undefined ? [...builtin, ...user] : all.filter((c) => c.name === chain);
   if (!chains.length) return chain === undefined ? '' : null;
-  const blocks = chains.map((c) => header(table, c, references(t!.chains, c.name), o) + c.rules.map((r, i) => `${ruleLine(r, i + 1, o)}\n`).join(''));
+  const blocks = chains.map((c) => header(table, c, references(t.chains, c.name), o) + c.rules.map((r, i) => `${ruleLine(r, i + 1, o)}\n`).join(''));
   return blocks.join('\n');
 }
 
 /** `iptables -S [CHAIN]`: `-P` lines for built-in chains, `-N` for user chains, then the rules. */
 export function renderIptablesRules(nf: NetfilterState, table: TableName, chain: string | undefined): string | null {
-  const t = nf.tables.get(table);
-  const all = t ? [...t.chains.values()] : [];
+  const t = readTable(nf, table);
+  const all = [...t.chains.values()];
   const chains = chain === undefined ? all : all.filter((c) => c.name === chain);
   if (chain !== undefined && !chains.length) return null;
   const heads = chains.map((c) => (isBuiltinChain(table, c.name) ? `-P ${c.name} ${c.policy ?? 'ACCEPT'}` : `-N ${c.name}`));

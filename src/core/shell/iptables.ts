@@ -6,6 +6,7 @@
  */
 import type { Command, ShellContext, ShellResult } from './types';
 import type { TableName } from '../netfilter/types';
+import { isTableName, readTable } from '../netfilter/state';
 import { renderIptablesSave } from '../render/iptables-save';
 import { renderIptablesList, renderIptablesRules } from './iptables-list';
 import { err, out } from './output';
@@ -110,7 +111,7 @@ function runSave(ctx: ShellContext, raw: string[]): ShellResult {
 function chainNames(ctx: ShellContext, args: string[]): string[] {
   const ti = args.indexOf('-t');
   const table = (ti >= 0 ? args[ti + 1] : 'filter') as TableName;
-  return [...(ctx.netns.netfilter.tables.get(table)?.chains.keys() ?? [])];
+  return isTableName(table) ? [...readTable(ctx.netns.netfilter, table).chains.keys()] : [];
 }
 
 /** `iptables`: listing the namespace's rules with their counters. */

@@ -20,7 +20,6 @@ import type { ClusterModel, ModelPod } from '../model/types';
 import type { Flow, Hop } from '../trace/types';
 import { traceFlow } from './flow';
 import type { ConntrackTable } from '../netfilter/conntrack';
-import { createConntrack } from '../netfilter/conntrack';
 import { explainPolicyDrop } from '../netpol/explain';
 
 export interface ReachOptions {
@@ -110,10 +109,11 @@ export function computeReachability(model: ClusterModel, opts: ReachOptions = {}
     .filter((p) => p.ip && (wanted ? wanted.has(p.namespace) : p.namespace !== SYSTEM_NAMESPACE))
     .sort(byName);
   const dnsIp = opts.dns === false ? undefined : clusterDnsIp(model);
-  const saved = new Map<string, ConntrackTable>();
+  // Every netns starts the matrix with no connections (a fresh table is created on first use).
+  const saved = new Map<string, ConntrackTable | undefined>();
   for (const ns of model.netns.values()) {
     saved.set(ns.id, ns.conntrack);
-    ns.conntrack = createConntrack();
+    delete ns.conntrack;
   }
   try {
     const cells: ReachCell[][] = [];
@@ -167,6 +167,7 @@ export function computeReachability(model: ClusterModel, opts: ReachOptions = {}
     for (const ns of model.netns.values()) {
       const ct = saved.get(ns.id);
       if (ct) ns.conntrack = ct;
+      else if (saved.has(ns.id)) delete ns.conntrack;
     }
   }
 }

@@ -292,9 +292,9 @@ export function clearFelix(ns: Netns): void {
     if (name.startsWith('cali-')) filter.chains.delete(name);
     else if (chain.rules.some(ours)) chain.rules = chain.rules.filter((r) => !ours(r));
   }
-  for (const name of [...ns.netfilter.ipsets.keys()])
+  for (const name of [...(ns.netfilter.ipsets?.keys() ?? [])])
     if (name.startsWith('cali40s:') || name.startsWith('cali40n:'))
-      ns.netfilter.ipsets.delete(name);
+      ns.netfilter.ipsets?.delete(name);
 }
 
 /** Programs one node; returns the restore error, if any (a bug, never bad input). */
