@@ -26,7 +26,6 @@ import { confirmEntry, createEntry, lookupConntrack, removeConntrack, touchEntry
 import type { PacketContext } from './module';
 import type { ManipType } from './nat';
 import { applyNat, setupNat } from './nat';
-import { getTable } from './state';
 import type { TraverseLog, TraverseResult } from './traverse';
 import { traverseTable } from './traverse';
 import type { EvaluatedRule, HookEnv, HookInput, HookName, HookResult, NatChange, NetfilterState, NftTableId, TableName } from './types';

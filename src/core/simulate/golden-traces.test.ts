@@ -12,6 +12,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../compile/load';
+import { conntrackOf } from '../model/netns';
 import { renderIptablesSave } from '../render/iptables-save';
 import { renderIpNeigh } from '../render/ip-neigh';
 import { renderBridgeFdb } from '../render/bridge-fdb';
@@ -99,7 +100,7 @@ function runCase(c: Case): { flows: unknown[]; state: Record<string, string> } {
   for (const ns of model.netns.values()) {
     if (ns.kind !== 'node') continue;
     state[`${ns.id} iptables-save -c`] = renderIptablesSave(ns.netfilter, { counters: true });
-    state[`${ns.id} conntrack -L`] = renderConntrack(ns.conntrack, FLOWS.length);
+    state[`${ns.id} conntrack -L`] = renderConntrack(conntrackOf(ns), FLOWS.length);
     state[`${ns.id} ip neigh`] = renderIpNeigh(ns);
     state[`${ns.id} bridge fdb`] = renderBridgeFdb(ns);
     if (ns.ipvs) state[`${ns.id} ipvsadm`] = renderIpvsadm(ns.ipvs);
@@ -132,7 +133,7 @@ function runBench(plugin: string, backend?: string): { flows: unknown[]; digest:
   for (const ns of model.netns.values()) {
     if (ns.kind !== 'node') continue;
     state[`${ns.id} iptables-save -c`] = renderIptablesSave(ns.netfilter, { counters: true });
-    state[`${ns.id} conntrack -L`] = createHash('sha256').update(renderConntrack(ns.conntrack, 1560)).digest('hex');
+    state[`${ns.id} conntrack -L`] = createHash('sha256').update(renderConntrack(conntrackOf(ns), 1560)).digest('hex');
     state[`${ns.id} ip neigh`] = renderIpNeigh(ns);
     state[`${ns.id} bridge fdb`] = renderBridgeFdb(ns);
   }
