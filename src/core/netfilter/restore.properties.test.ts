@@ -8,7 +8,7 @@ import { renderIptablesSave } from '../render/iptables-save';
 import { renderRule, renderRuleInto } from './render-rule';
 import { restore } from './restore';
 import { saveString } from './save-string';
-import { createNetfilter } from './state';
+import { createNetfilter, getTable } from './state';
 import { parseNatRange, parsePortSpec } from './targets/nat-range';
 import { tokenize } from './tokenize';
 
@@ -173,7 +173,7 @@ describe('iptables-save chain order', () => {
 
   it('still sorts a hand-built table whose map keys differ from the chain names', () => {
     const nf = createNetfilter();
-    const chains = nf.tables.get('filter')!.chains;
+    const chains = getTable(nf, 'filter').chains;
     chains.set('key-b', { name: 'B', rules: [], packets: 0, bytes: 0 });
     chains.set('key-a', { name: 'C', rules: [], packets: 0, bytes: 0 });
     chains.set('A', { name: 'A', rules: [], packets: 0, bytes: 0 });
