@@ -44,36 +44,36 @@ export function noteUnmodelled(log: TraverseLog, what: string): void {
 const MAX_DEPTH = 64;
 const MAX_STEPS = 100_000;
 
-/**
- * A match's module, remembered on the match (a symbol-keyed, non-enumerable property, invisible to
- * JSON and structuredClone) with the name it was found for: the registry's Map lookup per match
- * per packet showed up in trace profiles. A match renamed in place is looked up again.
- */
-const MODULE: unique symbol = Symbol('match module');
-type WithModule = Match & { [MODULE]?: { name: string; module: MatchModule | undefined } };
+/** A module found by name, remembered with the name it was found for. */
+interface FoundModule<M> {
+  name: string;
+  module: M | undefined;
+}
 
-function matchModuleOf(m: Match): MatchModule | undefined {
-  const holder = m as WithModule;
-  const c = holder[MODULE];
-  if (c && c.name === m.module) return c.module;
-  const found = { name: m.module, module: getMatchModule(m.module) };
-  if (MODULE in holder) holder[MODULE] = found;
-  else Object.defineProperty(holder, MODULE, { value: found, writable: true, configurable: true, enumerable: false });
+/**
+ * A match's or target's module, remembered on it (a symbol-keyed, non-enumerable property,
+ * invisible to JSON and structuredClone) with the name it was found for: the registry's Map lookup
+ * per match per packet showed up in trace profiles. One renamed in place is looked up again.
+ */
+function rememberedModule<M>(holder: object, key: symbol, name: string, find: (name: string) => M | undefined): M | undefined {
+  const slot = holder as Record<symbol, FoundModule<M> | undefined>;
+  const c = slot[key];
+  if (c && c.name === name) return c.module;
+  const found: FoundModule<M> = { name, module: find(name) };
+  if (key in slot) slot[key] = found;
+  else Object.defineProperty(holder, key, { value: found, writable: true, configurable: true, enumerable: false });
   return found.module;
 }
 
+const MATCH_MODULE: unique symbol = Symbol('match module');
 const TARGET_MODULE: unique symbol = Symbol('target module');
-type WithTargetModule = Target & { [TARGET_MODULE]?: { name: string; module: TargetModule | undefined } };
 
-/** A target's module, remembered like a match's (`matchModuleOf`). */
+function matchModuleOf(m: Match): MatchModule | undefined {
+  return rememberedModule(m, MATCH_MODULE, m.module, getMatchModule);
+}
+
 function targetModuleOf(t: Target): TargetModule | undefined {
-  const holder = t as WithTargetModule;
-  const c = holder[TARGET_MODULE];
-  if (c && c.name === t.name) return c.module;
-  const found = { name: t.name, module: getTargetModule(t.name) };
-  if (TARGET_MODULE in holder) holder[TARGET_MODULE] = found;
-  else Object.defineProperty(holder, TARGET_MODULE, { value: found, writable: true, configurable: true, enumerable: false });
-  return found.module;
+  return rememberedModule(t, TARGET_MODULE, t.name, getTargetModule);
 }
 
 /**
