@@ -23,6 +23,7 @@ import { cidrContains, ipv4ToInt } from '../util/ip';
 import { buildServiceNetwork } from './service-network';
 import { enforceNetworkPolicies } from '../cni/policy/index';
 import { buildAddons, withAddonObjects } from './addons';
+import { withRestoreMemo } from '../netfilter/restore-memo';
 
 export interface CompileResult {
   /** Null only when the scenario is too broken to build anything. */
@@ -33,8 +34,16 @@ export interface CompileResult {
 
 const ORIGIN: SourcePos = { line: 1, col: 1, offset: 0, end: 0 };
 
-/** Builds the cluster model for a parsed scenario. */
+/**
+ * Builds the cluster model for a parsed scenario. Every node's agents restore much the same
+ * iptables text, so a rule line is parsed once per compile and copied for the other nodes
+ * (netfilter/restore-memo.ts).
+ */
 export function compile(scenario: Scenario): CompileResult {
+  return withRestoreMemo(() => build(scenario));
+}
+
+function build(scenario: Scenario): CompileResult {
   const diagnostics: Diagnostic[] = [];
   const at = (pos: SourcePos) => (severity: Severity, message: string, code: string, p?: SourcePos) => diagnostics.push({ severity, message, code, pos: p ?? pos });
   const clusterPos = scenario.cluster?.pos ?? ORIGIN;

@@ -14,6 +14,8 @@
  */
 import { isBuiltinChain, isTableName } from './state';
 import { parseRuleWords } from './rule-parse';
+import type { RememberedLines } from './restore-memo';
+import { parseRememberedRule, rememberedLines } from './restore-memo';
 import type { RuleParseContext } from './rule-parse';
 import { renderRule } from './render-rule';
 import { tokenizeInto } from './tokenize';
@@ -37,6 +39,8 @@ interface Block {
   deleted: Map<string, number>;
   /** The parser's view of this table; `chain` is set before each rule. */
   ctx: RuleParseContext;
+  /** Rules parsed from this text on other nodes during a compile (restore-memo.ts). */
+  memo: RememberedLines | undefined;
 }
 
 /**
@@ -58,7 +62,7 @@ const OK: Step = { ok: true };
 const NO_CHAIN = 'No chain/target/match by that name.';
 
 /** A working copy of a table: new chain objects and rule arrays, shared rule objects. */
-function openBlock(nf: NetfilterState, name: TableName, noflush: boolean): Block {
+function openBlock(nf: NetfilterState, name: TableName, noflush: boolean, memo: RememberedLines | undefined): Block {
   const chains = new Map<string, Chain>();
   const current = nf.tables.get(name);
   for (const c of current?.chains.values() ?? []) {
@@ -79,7 +83,7 @@ function openBlock(nf: NetfilterState, name: TableName, noflush: boolean): Block
       return c !== undefined && !isBuiltinChain(name, c.name) ? c.name : undefined;
     },
   };
-  return { name, table: { name, chains }, deleted: new Map(), ctx };
+  return { name, table: { name, chains }, deleted: new Map(), ctx, memo };
 }
 
 function parseCounters(s: string): [number, number] | undefined {
@@ -115,9 +119,9 @@ function declareChain(b: Block, words: string[], counters: boolean): Step {
 }
 
 /** Parses the rule in `words[from…]` for `chain` (the table's own string for its name). */
-function parseRules(b: Block, chain: string, words: readonly string[], from: number): { ok: true; parsed: Rule[] } | { ok: false; error: string } {
+function parseRules(b: Block, chain: string, words: readonly string[], from: number, lineNo: number): { ok: true; parsed: Rule[] } | { ok: false; error: string } {
   b.ctx.chain = chain;
-  return parseRuleWords(words, b.ctx, from);
+  return parseRememberedRule(b.memo, lineNo, words, b.ctx, from, parseRuleWords);
 }
 
 /** Index argument of -I/-D/-R (1-based) if the next word is a number. */
@@ -139,7 +143,7 @@ function runCommand(b: Block, cmd: string, words: readonly string[], at: number,
       if (!chain) return { ok: false, error: NO_CHAIN };
       const append = cmd === '-A' || cmd === '--append';
       const num = append ? undefined : ruleNumber(words[at + 1]);
-      const r = parseRules(b, chain.name, words, num === undefined ? at + 1 : at + 2);
+      const r = parseRules(b, chain.name, words, num === undefined ? at + 1 : at + 2, lineNo);
       if (!r.ok) return r;
       const rules = r.parsed;
       if (counters) for (const rule of rules) [rule.packets, rule.bytes] = counters;
@@ -165,7 +169,7 @@ function runCommand(b: Block, cmd: string, words: readonly string[], at: number,
         chain.rules.splice(num - 1, 1);
         return OK;
       }
-      const r = parseRules(b, chain.name, words, at + 1);
+      const r = parseRules(b, chain.name, words, at + 1, lineNo);
       if (!r.ok) return r;
       const want = renderRule(r.parsed[0]!);
       const pos = chain.rules.findIndex((x) => renderRule(x) === want);
@@ -235,6 +239,7 @@ export function restore(nf: NetfilterState, text: string, options: RestoreOption
   const lines = text.split('\n');
   const noflush = !!options.noflush;
   const counters = !!options.counters;
+  const memo = rememberedLines(text);
   let block: Block | undefined;
   // One array for the words of every line: the parser copies what it keeps.
   const words: string[] = [];
@@ -248,7 +253,7 @@ export function restore(nf: NetfilterState, text: string, options: RestoreOption
       if (block) return { ok: false, error: `table '${block.name}' was not committed`, line: lineNo };
       const name = line.slice(1).trim();
       if (!isTableName(name)) return { ok: false, error: `can't initialize iptables table \`${name}': Table does not exist (do you need to insmod?)`, line: lineNo };
-      block = openBlock(nf, name, noflush);
+      block = openBlock(nf, name, noflush, memo);
       continue;
     }
     if (!block) return { ok: false, error: 'no table specified', line: lineNo };

@@ -1,0 +1,133 @@
+// The restore memo (restore-memo.ts) against restore without it: the same text restored into
+// many netns, each with its own chains beforehand, leaves every netns exactly as parsing each
+// time does (JSON, property order included), with no rule, match, target or parsed value shared
+// between two netns; a line whose jump answer differs on a netns is parsed afresh; the memo ends
+// with its scope.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { renderIptablesSave } from '../render/iptables-save';
+import { restore } from './restore';
+import { rememberedLines, withRestoreMemo } from './restore-memo';
+import { createNetfilter } from './state';
+import type { NetfilterState, Rule } from './types';
+
+/** `TRACE` is a target iptables knows (unmodelled) and, where a netns has the chain, a jump. */
+const CHAINS = ['KUBE-SVC-AAAAAAAAAAAAAAAA', 'KUBE-SEP-BBBBBBBBBBBBBBBB', 'X'];
+const ip = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.'));
+const cidr = fc.tuple(ip, fc.option(fc.integer({ min: 0, max: 32 }), { nil: undefined })).map(([a, p]) => (p === undefined ? a : `${a}/${p}`));
+const neg = fc.boolean().map((b) => (b ? '! ' : ''));
+const ruleBody = fc
+  .record({
+    src: fc.option(fc.tuple(neg, fc.array(cidr, { minLength: 1, maxLength: 2 })), { nil: undefined }),
+    dst: fc.option(fc.tuple(neg, cidr), { nil: undefined }),
+    iface: fc.option(fc.tuple(neg, fc.constantFrom('-i eth0', '-o cni0')), { nil: undefined }),
+    proto: fc.option(fc.constantFrom('tcp', 'udp', 'all'), { nil: undefined }),
+    comment: fc.option(fc.constantFrom('a b', 'kube-system/kube-dns:dns', ''), { nil: undefined }),
+    port: fc.option(fc.tuple(neg, fc.integer({ min: 1, max: 65535 })), { nil: undefined }),
+    extra: fc.subarray(['-m statistic --mode nth --every 3 --packet 0', '-m statistic --mode random --probability 0.25', '-m mark ! --mark 0x4000/0x4000', '-m multiport --dports 80,443', '-m foo --bar baz', '-m nope'], { maxLength: 2 }),
+    target: fc.constantFrom('-j ACCEPT', '-j KUBE-MARK-MASQ', '-j X', '-g X', '-j TRACE', '-j DNAT --to-destination 10.1.2.3:8080', '-j MARK --or-mark 0x4000', '-j MASQUERADE --to-ports 9-8', ''),
+  })
+  .map((r) => {
+    const w: string[] = [];
+    if (r.comment !== undefined) w.push(`-m comment --comment "${r.comment}"`);
+    if (r.src) w.push(`${r.src[0]}-s ${r.src[1].join(',')}`);
+    if (r.dst) w.push(`${r.dst[0]}-d ${r.dst[1]}`);
+    if (r.iface) w.push(`${r.iface[0]}${r.iface[1]}`);
+    const proto = r.proto ?? (r.target.includes('DNAT') ? 'tcp' : undefined);
+    if (proto) w.push(`-p ${proto}`);
+    if (proto && proto !== 'all' && r.port) w.push(`-m ${proto} ${r.port[0]}--dport ${r.port[1]}`);
+    w.push(...r.extra);
+    if (r.target) w.push(r.target);
+    return w.join(' ');
+  });
+const command = fc.constantFrom('-A', '-A', '-A', '-I', '-D');
+const text = fc.array(fc.tuple(command, fc.constantFrom(...CHAINS, 'POSTROUTING', 'TRACE'), ruleBody), { maxLength: 20 }).map((rules) => {
+  const lines = ['*nat', ':KUBE-MARK-MASQ - [0:0]', ...CHAINS.map((c) => `:${c} - [0:0]`)];
+  for (const [cmd, c, body] of rules) lines.push(cmd === '-I' ? `-I ${c} 1 ${body}` : `${cmd} ${c} ${body}`);
+  lines.push('COMMIT', '');
+  return lines.join('\n');
+});
+/** What a netns holds before: nothing, or a `TRACE` chain (so `-j TRACE` is a jump there), with rules. */
+const before = fc.array(fc.tuple(fc.boolean(), fc.array(ruleBody.filter((b) => !b.includes('-j X') && !b.includes('-g X') && !b.includes('KUBE-MARK-MASQ')), { maxLength: 2 })), { minLength: 1, maxLength: 5 });
+
+function prepared(withTrace: boolean, rules: string[]): NetfilterState {
+  const nf = createNetfilter();
+  const chain = withTrace ? 'TRACE' : 'POSTROUTING';
+  restore(nf, ['*nat', ...(withTrace ? [':TRACE - [0:0]'] : []), ...rules.map((r) => `-A ${chain} ${r}`), 'COMMIT', ''].join('\n'));
+  return nf;
+}
+
+/** The netns's tables as JSON (property order included). */
+function dump(nf: NetfilterState): string {
+  return JSON.stringify([...nf.tables].map(([name, t]) => [name, [...t.chains.values()]]));
+}
+
+/** Every object reachable from a netns's rules (options tuples excepted: shared by design). */
+function ruleObjects(nf: NetfilterState): Set<object> {
+  const out = new Set<object>();
+  const add = (v: unknown, key = ''): void => {
+    if (v === null || typeof v !== 'object' || key === 'options') return;
+    out.add(v);
+    for (const [k, x] of Object.entries(v)) add(x, k);
+  };
+  for (const t of nf.tables.values()) for (const c of t.chains.values()) for (const r of c.rules) add(r);
+  return out;
+}
+
+describe('restore memo', () => {
+  it('leaves every netns as restoring without the memo does, sharing no rule object between them', () => {
+    fc.assert(
+      fc.property(text, before, (t, pre) => {
+        const plain = pre.map(([trace, rules]) => prepared(trace, rules));
+        const memo = pre.map(([trace, rules]) => prepared(trace, rules));
+        const want = plain.map((nf) => restore(nf, t, { noflush: true }));
+        const got = withRestoreMemo(() => memo.map((nf) => restore(nf, t, { noflush: true })));
+        expect(got).toEqual(want);
+        for (let i = 0; i < plain.length; i++) {
+          expect(dump(memo[i]!)).toBe(dump(plain[i]!));
+          expect(renderIptablesSave(memo[i]!, { counters: true })).toBe(renderIptablesSave(plain[i]!, { counters: true }));
+        }
+        const seen = new Set<object>();
+        for (const nf of memo)
+          for (const o of ruleObjects(nf)) {
+            expect(seen.has(o)).toBe(false);
+            seen.add(o);
+          }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('copies remembered rules with fresh counters and state: an nth counter stepped on one netns is not stepped on another', () => {
+    const t = '*filter\n:C - [0:0]\n-A C -m statistic --mode nth --every 2 --packet 0 -j ACCEPT\nCOMMIT\n';
+    const nfs = [createNetfilter(), createNetfilter(), createNetfilter()];
+    withRestoreMemo(() => nfs.forEach((nf) => expect(restore(nf, t)).toEqual({ ok: true })));
+    const rules = nfs.map((nf) => nf.tables.get('filter')!.chains.get('C')!.rules[0]!);
+    const stat = (r: Rule) => r.matches[0]!.parsed as { count: number };
+    stat(rules[2]!).count = 1;
+    rules[2]!.packets = 7;
+    expect(rules.map((r) => stat(r).count)).toEqual([0, 0, 1]);
+    expect(rules.map((r) => r.packets)).toEqual([0, 0, 7]);
+    expect(new Set(rules.map((r) => r.matches[0])).size).toBe(3);
+    expect(rules[1]!.matches[0]!.options).toBe(rules[2]!.matches[0]!.options);
+  });
+
+  it('parses a line afresh where its jump target is a chain on one netns and a target on another', () => {
+    const t = '*nat\n-A POSTROUTING -j TRACE\nCOMMIT\n';
+    const nfs = [createNetfilter(), createNetfilter(), prepared(true, []), createNetfilter()];
+    withRestoreMemo(() => nfs.forEach((nf) => restore(nf, t, { noflush: true })));
+    const targets = nfs.map((nf) => nf.tables.get('nat')!.chains.get('POSTROUTING')!.rules[0]!.target);
+    expect(targets.map((x) => x?.unmodelled === true)).toEqual([true, true, false, true]);
+  });
+
+  it('remembers a text from its second restore, and nothing past its scope', () => {
+    const t = '*filter\n:C - [0:0]\n-A C -j ACCEPT\nCOMMIT\n';
+    expect(rememberedLines(t)).toBeUndefined();
+    withRestoreMemo(() => {
+      restore(createNetfilter(), t);
+      restore(createNetfilter(), t);
+      expect(rememberedLines(t)?.filter(Boolean)).toHaveLength(1);
+    });
+    expect(rememberedLines(t)).toBeUndefined();
+  });
+});

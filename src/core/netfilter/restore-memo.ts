@@ -1,0 +1,205 @@
+/**
+ * A memo of parsed restore rules, alive only while `withRestoreMemo` runs (one compile). Every
+ * node's kube-proxy restores the same sync text, and parsing those rules again on each of 100
+ * nodes was the largest part of kube-proxy's share of a compile. The kernel has a copy of each
+ * rule per netns, and so does the model: a rule parsed once here gives every later node fresh
+ * Rule, Match and Target objects (their counters, the `text` render cache and the evaluator's
+ * symbol-keyed caches stay per node), a fresh copy of each module's `parsed` value (statistic's
+ * nth counter lives there), and shares only the option tuples, which nothing writes after parsing.
+ *
+ * Remembered by restore text and line: the same text gives the same words, table and chain on a
+ * line. What else a rule's parse depends on is one fact about the table — whether its `-j`/`-g`
+ * name is a chain there (a jump) or a target — so the answer is remembered with the rule, and a
+ * line met where the answer differs is parsed afresh. Failed parses are not remembered, nor `-s
+ * a,b` lines (their rules share parsed values), nor rules holding anything but plain data.
+ */
+import type { ParseResult } from './module';
+import type { RuleParseContext } from './rule-parse';
+import type { AddressSelector, Match, Rule, Target } from './types';
+
+interface Remembered {
+  /** A pristine copy of the parse (never handed out: each use gets a copy of it). */
+  rule: Rule;
+  /** The `-j`/`-g` name the parser asked about, and whether it named a chain of the table. */
+  asked: string | undefined;
+  wasChain: boolean;
+}
+
+/** What one restore text's lines parsed to, by line number; null: parse this line every time. */
+export type RememberedLines = (Remembered | null | undefined)[];
+
+interface Memo {
+  /** By text: its lines, or null while the text has been restored only once. */
+  texts: Map<string, RememberedLines | null>;
+  /** Characters of text kept as keys so far (see MAX_CHARS). */
+  chars: number;
+}
+
+/**
+ * How much restore text one memo keeps: a compile of thousands of Services restores tens of
+ * megabytes, mostly distinct per node, and remembering it all would hold a second copy of every
+ * rule until the compile ends. Texts past this are restored as without a memo.
+ */
+const MAX_CHARS = 4 << 20;
+
+let active: Memo | undefined;
+
+/** Runs `fn` with a fresh memo (a nested call shares the outer one); the memo is dropped after. */
+export function withRestoreMemo<T>(fn: () => T): T {
+  if (active) return fn();
+  active = { texts: new Map(), chars: 0 };
+  try {
+    return fn();
+  } finally {
+    active = undefined;
+  }
+}
+
+/**
+ * The remembered lines of `text`, or undefined when no memo is running or the text is not kept.
+ * Lines are remembered from a text's second restore on: a text restored once (flanneld's rules
+ * name the node's own lease) would only pay for copies nobody takes.
+ */
+export function rememberedLines(text: string): RememberedLines | undefined {
+  const memo = active;
+  if (!memo) return undefined;
+  const lines = memo.texts.get(text);
+  if (lines) return lines;
+  if (lines === null) {
+    const made: RememberedLines = [];
+    memo.texts.set(text, made);
+    return made;
+  }
+  if (memo.chars + text.length <= MAX_CHARS) {
+    memo.texts.set(text, null);
+    memo.chars += text.length;
+  }
+  return undefined;
+}
+
+/** `parse(words, ctx, from)`, or a copy of what it gave on this line of the same text before. */
+export function parseRememberedRule(
+  lines: RememberedLines | undefined,
+  lineNo: number,
+  words: readonly string[],
+  ctx: RuleParseContext,
+  from: number,
+  parse: (words: readonly string[], ctx: RuleParseContext, from: number) => ParseResult<Rule[]>,
+): ParseResult<Rule[]> {
+  if (!lines) return parse(words, ctx, from);
+  const hit = lines[lineNo];
+  if (hit) {
+    const name = hit.asked === undefined ? undefined : chainNameIn(ctx, hit.asked);
+    if ((name !== undefined) === hit.wasChain) return { ok: true, parsed: [copyRule(hit.rule, ctx.chain, name)] };
+  }
+  if (hit === null) return parse(words, ctx, from);
+  // Parse, noting what the parser asks about the table's chains.
+  let asked: string | undefined;
+  let wasChain = false;
+  const noting: RuleParseContext = {
+    table: ctx.table,
+    chain: ctx.chain,
+    hasChain: (n) => noting.chainName!(n) !== undefined,
+    chainName: (n) => {
+      const found = chainNameIn(ctx, n);
+      asked = n;
+      wasChain = found !== undefined;
+      return found;
+    },
+  };
+  const r = parse(words, noting, from);
+  if (!r.ok) return r;
+  const rule = r.parsed.length === 1 ? r.parsed[0]! : undefined;
+  lines[lineNo] = rule && isPlain(rule) ? { rule: copyRule(rule, rule.chain, wasChain ? rule.target!.name : undefined), asked, wasChain } : null;
+  return r;
+}
+
+/** What a RuleParseContext answers for `-j NAME`: the table's string for the chain, or undefined. */
+function chainNameIn(ctx: RuleParseContext, n: string): string | undefined {
+  if (ctx.chainName) return ctx.chainName(n);
+  return ctx.hasChain(n) ? n : undefined;
+}
+
+/**
+ * A fresh rule equal to `r`, its properties in the same order (JSON of the model stays the
+ * same), for `chain` (the table's string), its jump naming `jump` when it is one. The first
+ * four are the parser's literal; the others follow in the order the parser added them.
+ */
+function copyRule(r: Rule, chain: string, jump: string | undefined): Rule {
+  const out: Rule = { chain, matches: r.matches.map(copyMatch), packets: r.packets, bytes: r.bytes };
+  for (const k in r) {
+    switch (k) {
+      case 'src':
+        out.src = copySelector(r.src!);
+        break;
+      case 'dst':
+        out.dst = copySelector(r.dst!);
+        break;
+      case 'inIface':
+        out.inIface = { ...r.inIface! };
+        break;
+      case 'outIface':
+        out.outIface = { ...r.outIface! };
+        break;
+      case 'protocol':
+        out.protocol = { ...r.protocol! };
+        break;
+      case 'target':
+        out.target = copyTarget(r.target!, jump);
+        break;
+      case 'goto':
+        out.goto = r.goto!;
+        break;
+      case 'text':
+        out.text = r.text!;
+        break;
+    }
+  }
+  return out;
+}
+
+function copySelector(s: AddressSelector): AddressSelector {
+  return { ...s };
+}
+
+/** As finishRule makes them: `parsed` or `unmodelled` in the literal. */
+function copyMatch(m: Match): Match {
+  if (m.unmodelled) return { module: m.module, options: m.options, unmodelled: true };
+  return 'parsed' in m ? { module: m.module, options: m.options, parsed: copyValue(m.parsed) } : { module: m.module, options: m.options };
+}
+
+function copyTarget(t: Target, jump: string | undefined): Target {
+  const name = jump ?? t.name;
+  if (t.unmodelled) return { name, options: t.options, unmodelled: true };
+  return 'parsed' in t ? { name, options: t.options, parsed: copyValue(t.parsed) } : { name, options: t.options };
+}
+
+/** A deep copy of plain data (what `isPlain` allows). */
+function copyValue<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(copyValue) as T;
+  const out = { ...v } as Record<string, unknown>;
+  for (const k in out) {
+    const x = out[k];
+    if (x !== null && typeof x === 'object') out[k] = copyValue(x);
+  }
+  return out as T;
+}
+
+/**
+ * True when `v` is plain data all through: primitives, arrays and plain objects with only
+ * enumerable own data properties (what copyRule and copyValue copy faithfully).
+ */
+function isPlain(v: unknown): boolean {
+  if (typeof v === 'function' || typeof v === 'symbol') return false;
+  if (v === null || typeof v !== 'object') return true;
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== (Array.isArray(v) ? Array.prototype : Object.prototype)) return false;
+  if (Object.getOwnPropertySymbols(v).length) return false;
+  for (const k of Object.getOwnPropertyNames(v)) {
+    if (Array.isArray(v) && k === 'length') continue;
+    const d = Object.getOwnPropertyDescriptor(v, k)!;
+    if (!d.enumerable || !('value' in d) || !isPlain(d.value)) return false;
+  }
+  return true;
+}
