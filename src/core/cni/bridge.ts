@@ -6,6 +6,7 @@
  */
 import type { ClusterModel, Netns } from '../model/types';
 import type { CniArgs, CniContext, CniError, CniIpConfig, CniResult, CniRoute } from './types';
+import { NO_DNS } from './types';
 import type { HostLocalState } from './host-local';
 import { createHostLocal, hostLocalAllocate, hostLocalRelease } from './host-local';
 import { attachToBridge, createBridge } from '../model/devices/bridge';
@@ -98,7 +99,7 @@ export function bridgeAdd(ctx: CniContext, args: CniArgs, conf: BridgeConf): Cni
     ],
     ips: [ipConfig(conf.cniVersion, `${lease.ip}/${lease.prefix}`, lease.gateway)],
     routes,
-    dns: {},
+    dns: NO_DNS,
   };
 }
 

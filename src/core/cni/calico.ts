@@ -8,6 +8,7 @@
  */
 import type { ModelNode, Netns } from '../model/types';
 import type { CniContext, CniResult, NetworkPlugin } from './types';
+import { NO_DNS } from './types';
 import type { CalicoIpamState } from './calico-ipam';
 import { calicoAssign, calicoRelease, claimBlock, createCalicoIpam, handleAddresses, nodeBlockCount, nodeBlocks } from './calico-ipam';
 import { sameSubnet } from './peer-routes';
@@ -25,6 +26,7 @@ import { sha1HexPrefix } from '../util/sha1';
 
 export const CALICO_GATEWAY = '169.254.1.1';
 export const CALICO_HOST_MAC = 'ee:ee:ee:ee:ee:ee';
+const GATEWAY_ROUTE = `${CALICO_GATEWAY}/32`;
 
 type Encap = 'none' | 'ipip' | 'vxlan';
 
@@ -150,10 +152,10 @@ export const calicoPlugin: NetworkPlugin = {
     );
     cali.proxyArp = true;
     addAddress(pod, eth0, lease.ip, 32);
-    addRoute(pod, { dst: `${CALICO_GATEWAY}/32`, dev: 'eth0', scope: 'link' });
+    addRoute(pod, { dst: GATEWAY_ROUTE, dev: 'eth0', scope: 'link' });
     addRoute(pod, { dst: 'default', via: CALICO_GATEWAY, dev: 'eth0' });
     addRoute(host, { dst: `${lease.ip}/32`, dev: hostName, scope: 'link' });
-    const result: CniResult = { cniVersion: '0.3.1', interfaces: [{ name: hostName, mac: CALICO_HOST_MAC }, { name: 'eth0', mac: eth0.mac, sandbox: args.netnsPath }], ips: [{ version: '4', address: `${lease.ip}/32`, interface: 1 }], dns: {} };
+    const result: CniResult = { cniVersion: '0.3.1', interfaces: [{ name: hostName, mac: CALICO_HOST_MAC }, { name: 'eth0', mac: eth0.mac, sandbox: args.netnsPath }], ips: [{ version: '4', address: `${lease.ip}/32`, interface: 1 }], dns: NO_DNS };
     return result;
   },
   del(ctx, args) {

@@ -4,15 +4,22 @@
  */
 import { bringUpLoopback } from '../model/devices/loopback';
 import type { CniArgs, CniResult } from './types';
+import { NO_DNS } from './types';
 
 export const LOOPBACK_CONF = { cniVersion: '1.0.0', name: 'cni-loopback', plugins: [{ type: 'loopback' }] };
+
+/**
+ * The parts of the result that are the same for every pod, shared and frozen: the runtime's log
+ * keeps a result per pod (thousands per compile) and only prints them.
+ */
+const LOOPBACK_IPS = Object.freeze([Object.freeze({ interface: 0, address: '127.0.0.1/8' })]) as CniResult['ips'];
 
 export function loopbackAdd(args: CniArgs): CniResult {
   bringUpLoopback(args.podNetns);
   return {
     cniVersion: '1.0.0',
     interfaces: [{ name: 'lo', mac: '00:00:00:00:00:00', sandbox: args.netnsPath }],
-    ips: [{ interface: 0, address: '127.0.0.1/8' }],
-    dns: {},
+    ips: LOOPBACK_IPS,
+    dns: NO_DNS,
   };
 }

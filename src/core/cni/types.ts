@@ -61,6 +61,12 @@ export interface CniError {
   details?: string;
 }
 
+/**
+ * A result's empty `dns` (no plugin here returns DNS settings), shared and frozen: every pod's
+ * logged results held two empty objects of their own.
+ */
+export const NO_DNS: Record<string, unknown> = Object.freeze({});
+
 export function isCniError(r: CniResult | CniError): r is CniError {
   return (r as CniError).code !== undefined;
 }

@@ -177,15 +177,18 @@ function sandboxPod(ctx: CniContext, plugin: ReturnType<typeof getNetworkPlugin>
     return null;
   }
   const containers = containersOf(want);
-  const bound = new Map<string, string>();
+  // Ports already bound, by protocol/port; a pod with one port cannot clash (the usual pod: no map).
+  const bound = containers.length > 1 || (containers[0]?.ports.length ?? 0) > 1 ? new Map<string, string>() : undefined;
   for (const c of containers)
     for (const p of c.ports) {
-      const k = `${p.protocol}/${p.containerPort}`;
-      if (bound.has(k)) {
-        report('warning', `pod ${ns}/${name}: container ${c.name} cannot listen on ${p.containerPort}/${p.protocol}: bind: address already in use (container ${bound.get(k)} holds it; containers of a pod share one network namespace)`, 'port-in-use');
-        continue;
+      if (bound) {
+        const k = `${p.protocol}/${p.containerPort}`;
+        if (bound.has(k)) {
+          report('warning', `pod ${ns}/${name}: container ${c.name} cannot listen on ${p.containerPort}/${p.protocol}: bind: address already in use (container ${bound.get(k)} holds it; containers of a pod share one network namespace)`, 'port-in-use');
+          continue;
+        }
+        bound.set(k, c.name);
       }
-      bound.set(k, c.name);
       sb.netns.sockets.push({ protocol: p.protocol === 'UDP' ? 'udp' : p.protocol === 'SCTP' ? 'sctp' : 'tcp', port: p.containerPort, owner: c.name });
     }
   const pod: ModelPod = { namespace: ns, name, node: node.name, ip: sb.ip, netns: sb.netns.id, labels: { ...(want.pod.metadata.labels ?? {}) }, containers, hostNetwork: false, ready: isReady(want), containerId: sb.containerId };

@@ -71,8 +71,7 @@ export function runPodSandbox(ctx: CniContext, plugin: NetworkPlugin, node: Mode
   const seed = ctx.cluster.seed;
   const containerId = hexId(seed, 64, 'sandbox', key);
   const name = netnsName(seed, key);
-  const pod = createNetns(`pod:${key}`, 'pod', node.name, name);
-  pod.pod = key;
+  const pod = createNetns(`pod:${key}`, 'pod', node.name, name, key);
   // With the ipip module loaded (Calico IPIP) every new namespace gets a down tunl0 at index 2.
   if (ctx.cluster.cni.plugin === 'calico' && (ctx.cluster.cni.backend ?? 'ipip') === 'ipip') createIpip(pod, 1480).up = false;
   const host = model.netns.get(node.netns)!;

@@ -8,20 +8,21 @@ import { createDummy } from './devices/dummy';
 /** What nextIfindex stands for: one more than the highest ifindex in the namespace. */
 const scan = (ns: Netns) => Math.max(0, ...ns.devices.map((d) => d.ifindex)) + 1;
 
-type Op = { kind: 'veth' | 'dummy' | 'push' | 'remove'; n: number };
+type Op = { kind: 'veth' | 'dummy' | 'push' | 'remove' | 'splice'; n: number };
 
 describe('nextIfindex', () => {
   it('is one past the highest ifindex whatever was added or removed since the last call (its kept maximum follows the list)', () => {
-    const op = fc.record({ kind: fc.constantFrom<Op['kind']>('veth', 'dummy', 'push', 'remove'), n: fc.nat(20) });
+    const op = fc.record({ kind: fc.constantFrom<Op['kind']>('veth', 'dummy', 'push', 'remove', 'splice'), n: fc.nat(20) });
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
         const host = createNetns('h', 'node', 'n', 'h');
         const pod = createNetns('p', 'pod', 'n', 'p');
         let k = 0;
         for (const o of ops) {
           if (o.kind === 'veth') createVethPair({ ns: pod, name: `e${k}`, mac: '02:00:00:00:00:01', mtu: 1500 }, { ns: host, name: `v${k++}`, mac: '02:00:00:00:00:02', mtu: 1500 });
           else if (o.kind === 'dummy') createDummy(host, `d${k++}`, '02:00:00:00:00:03');
-          else if (o.kind === 'push') host.devices.push({ ifindex: o.n * 3, name: `x${k++}`, kind: 'dummy', mac: '02:00:00:00:00:04', mtu: 1500, up: true, addresses: [] });
+          else if (o.kind === 'push') for (let i = 0; i <= o.n % 12; i++) host.devices.push({ ifindex: o.n * 3 + i, name: `x${k++}`, kind: 'dummy', mac: '02:00:00:00:00:04', mtu: 1500, up: true, addresses: [] });
+          else if (o.kind === 'splice') host.devices.splice(o.n % (host.devices.length + 1), o.n);
           else if (host.devices.length) removeDevice(host, host.devices[o.n % host.devices.length]!.name);
           expect(nextIfindex(host)).toBe(scan(host));
           expect(nextIfindex(pod)).toBe(scan(pod));

@@ -9,24 +9,16 @@ import { createConntrack } from '../netfilter/conntrack';
 import type { ConntrackTable } from '../netfilter/conntrack';
 import { ipv4ToInt } from '../util/ip';
 
-/** Creates an empty namespace holding only a down loopback device. */
-export function createNetns(id: string, kind: NetnsKind, node: string, name: string): Netns {
-  const ns: Netns = {
-    id,
-    kind,
-    node,
-    name,
-    devices: [],
-    routes: [],
-    neighbours: [],
-    fdb: [],
-    sysctls: { ipForward: false, bridgeNfCallIptables: false, routeLocalnet: false },
-    netfilter: createNetfilter(),
-    sockets: [],
-    decrementTtl: true,
-  };
-  ns.devices.push({ ifindex: 1, name: 'lo', kind: 'loopback', mac: '00:00:00:00:00:00', mtu: 65536, up: false, addresses: [] });
-  return ns;
+/**
+ * Creates an empty namespace holding only a down loopback device; `pod` names the pod it is the
+ * sandbox of (made whole in the literal: set afterwards it took a separate property store per pod).
+ */
+export function createNetns(id: string, kind: NetnsKind, node: string, name: string, pod?: string): Netns {
+  const lo: Device = { ifindex: 1, name: 'lo', kind: 'loopback', mac: '00:00:00:00:00:00', mtu: 65536, up: false, addresses: [] };
+  const sysctls = { ipForward: false, bridgeNfCallIptables: false, routeLocalnet: false };
+  if (pod !== undefined)
+    return { id, kind, node, name, devices: [lo], routes: [], neighbours: [], fdb: [], sysctls, netfilter: createNetfilter(), sockets: [], decrementTtl: true, pod };
+  return { id, kind, node, name, devices: [lo], routes: [], neighbours: [], fdb: [], sysctls, netfilter: createNetfilter(), sockets: [], decrementTtl: true };
 }
 
 /** The conntrack table of `ns`, created on first use (a packet walk is the only writer). */
@@ -41,6 +33,14 @@ export function nextIfindex(ns: Netns): number {
   // ever appended to a list (removeDevice builds a new one), so devices past `seen` are the
   // ones added since; a list that shrank is rescanned.
   const devs = ns.devices;
+  // A short list (every pod's: lo, eth0) is scanned: keeping a maximum for it would cost more
+  // than the scan, and a WeakMap entry per pod namespace is work for every garbage collection.
+  if (devs.length <= SHORT_LIST) {
+    IFINDEX_HIGH.delete(devs); // a long list shortened in place is followed afresh if it grows again
+    let max = 0;
+    for (let i = 0; i < devs.length; i++) if (devs[i]!.ifindex > max) max = devs[i]!.ifindex;
+    return max + 1;
+  }
   let high = IFINDEX_HIGH.get(devs);
   if (!high || high.seen > devs.length) IFINDEX_HIGH.set(devs, (high = { seen: 0, max: 0 }));
   for (let i = high.seen; i < devs.length; i++) if (devs[i]!.ifindex > high.max) high.max = devs[i]!.ifindex;
@@ -49,6 +49,7 @@ export function nextIfindex(ns: Netns): number {
 }
 
 const IFINDEX_HIGH = new WeakMap<Device[], { seen: number; max: number }>();
+const SHORT_LIST = 8;
 
 /** Adds a device; the caller has built it with `nextIfindex`. */
 export function addDevice<D extends Device>(ns: Netns, dev: D): D {

@@ -73,7 +73,29 @@ export function addRoutes(ns: Netns, specs: readonly RouteSpec[]): void {
 function routeFrom(spec: RouteSpec): Route | null {
   const dst = spec.dst === 'default' ? parseCidr('0.0.0.0/0') : parseCidr(spec.dst);
   if (!dst) return null;
-  const route: Route = { type: spec.type ?? 'unicast', dst, table: 254 };
+  const type = spec.type ?? 'unicast';
+  // The shapes the plugins add by the thousand are made whole, their properties in the order the
+  // general case below adds them: a property added after the literal needs a separate property
+  // store, one more object per route.
+  const { via, dev, scope, proto, src } = spec;
+  const shape = (via !== undefined ? 1 : 0) | (dev !== undefined ? 2 : 0) | (spec.onlink ? 4 : 0) | (scope !== undefined ? 8 : 0) | (proto !== undefined ? 16 : 0) | (src !== undefined ? 32 : 0) | (spec.metric !== undefined ? 64 : 0);
+  switch (shape) {
+    case 1 | 2:
+      return { type, dst, table: 254, via: via!, dev: dev! };
+    case 1 | 2 | 4:
+      return { type, dst, table: 254, via: via!, dev: dev!, onlink: true };
+    case 1 | 2 | 16:
+      return { type, dst, table: 254, via: via!, dev: dev!, proto: proto! };
+    case 1 | 2 | 4 | 16:
+      return { type, dst, table: 254, via: via!, dev: dev!, onlink: true, proto: proto! };
+    case 2 | 8:
+      return { type, dst, table: 254, dev: dev!, scope: scope! };
+    case 2 | 8 | 16 | 32:
+      return { type, dst, table: 254, dev: dev!, scope: scope!, proto: proto!, src: src! };
+    case 16:
+      return { type, dst, table: 254, proto: proto! };
+  }
+  const route: Route = { type, dst, table: 254 };
   if (spec.via !== undefined) route.via = spec.via;
   if (spec.dev !== undefined) route.dev = spec.dev;
   if (spec.onlink) route.onlink = true;

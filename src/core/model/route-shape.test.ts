@@ -1,0 +1,52 @@
+// addRoute makes the common route shapes as whole literals (routes.ts, routeFrom): every spec
+// still gives the route the one-property-at-a-time construction gives, properties in the same
+// order (the model's JSON), whichever shape it has.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { Route } from './types';
+import type { RouteSpec } from './routes';
+import { addRoute } from './routes';
+import { createNetns } from './netns';
+import { parseCidr } from '../util/ip';
+
+/** routeFrom as it was: the literal, then each optional field in turn. */
+function reference(spec: RouteSpec): Route | null {
+  const dst = spec.dst === 'default' ? parseCidr('0.0.0.0/0') : parseCidr(spec.dst);
+  if (!dst) return null;
+  const route: Route = { type: spec.type ?? 'unicast', dst, table: 254 };
+  if (spec.via !== undefined) route.via = spec.via;
+  if (spec.dev !== undefined) route.dev = spec.dev;
+  if (spec.onlink) route.onlink = true;
+  if (spec.scope !== undefined) route.scope = spec.scope;
+  if (spec.proto !== undefined) route.proto = spec.proto;
+  if (spec.src !== undefined) route.src = spec.src;
+  if (spec.metric !== undefined) route.metric = spec.metric;
+  return route;
+}
+
+describe('route shapes', () => {
+  it('gives every spec the route the field-by-field construction gives, in the same property order', () => {
+    const spec = fc.record(
+      {
+        dst: fc.constantFrom('default', '10.244.1.0/24', '10.0.0.7/32', 'bogus'),
+        via: fc.constantFrom('10.244.1.0', '169.254.1.1'),
+        dev: fc.constantFrom('eth0', 'flannel.1', 'tunl0'),
+        onlink: fc.boolean(),
+        scope: fc.constantFrom('link' as const, 'host' as const, 'global' as const),
+        proto: fc.constantFrom('kernel', 'bird', '80'),
+        src: fc.constantFrom('10.244.1.1'),
+        metric: fc.constantFrom(0, 100),
+        type: fc.constantFrom('unicast' as const, 'blackhole' as const),
+      },
+      { requiredKeys: ['dst'] },
+    );
+    fc.assert(
+      fc.property(spec, (s) => {
+        const got = addRoute(createNetns('n', 'node', 'n', 'n'), s);
+        expect(JSON.stringify(got)).toBe(JSON.stringify(reference(s)));
+        expect(got).toStrictEqual(reference(s));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
