@@ -126,7 +126,8 @@ describe('restore memo', () => {
     withRestoreMemo(() => {
       restore(createNetfilter(), t);
       restore(createNetfilter(), t);
-      expect(rememberedLines(t)?.filter(Boolean)).toHaveLength(1);
+      expect(rememberedLines(t)?.rules.filter(Boolean)).toHaveLength(1);
+      expect(rememberedLines(t)?.words.filter(Boolean)).toHaveLength(2);
     });
     expect(rememberedLines(t)).toBeUndefined();
   });

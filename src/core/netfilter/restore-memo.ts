@@ -25,8 +25,15 @@ interface Remembered {
   wasChain: boolean;
 }
 
-/** What one restore text's lines parsed to, by line number; null: parse this line every time. */
-export type RememberedLines = (Remembered | null | undefined)[];
+/** What is remembered of one restore text, by line number from 0. */
+export interface RememberedLines {
+  /** The text split into lines. */
+  lines: string[] | undefined;
+  /** Each line's words, as tokenized the first time (shared: words are strings, and read only). */
+  words: (readonly string[] | undefined)[];
+  /** The rule each line parsed to; null: parse this line every time. */
+  rules: (Remembered | null | undefined)[];
+}
 
 interface Memo {
   /** By text: its lines, or null while the text has been restored only once. */
@@ -66,7 +73,7 @@ export function rememberedLines(text: string): RememberedLines | undefined {
   const lines = memo.texts.get(text);
   if (lines) return lines;
   if (lines === null) {
-    const made: RememberedLines = [];
+    const made: RememberedLines = { lines: undefined, words: [], rules: [] };
     memo.texts.set(text, made);
     return made;
   }
@@ -77,7 +84,7 @@ export function rememberedLines(text: string): RememberedLines | undefined {
   return undefined;
 }
 
-/** `parse(words, ctx, from)`, or a copy of what it gave on this line of the same text before. */
+/** `parse(words, ctx, from)`, or a copy of what it gave on this line of the same text before (`lineNo` from 1). */
 export function parseRememberedRule(
   lines: RememberedLines | undefined,
   lineNo: number,
@@ -87,7 +94,7 @@ export function parseRememberedRule(
   parse: (words: readonly string[], ctx: RuleParseContext, from: number) => ParseResult<Rule[]>,
 ): ParseResult<Rule[]> {
   if (!lines) return parse(words, ctx, from);
-  const hit = lines[lineNo];
+  const hit = lines.rules[lineNo];
   if (hit) {
     const name = hit.asked === undefined ? undefined : chainNameIn(ctx, hit.asked);
     if ((name !== undefined) === hit.wasChain) return { ok: true, parsed: [copyRule(hit.rule, ctx.chain, name)] };
@@ -110,7 +117,7 @@ export function parseRememberedRule(
   const r = parse(words, noting, from);
   if (!r.ok) return r;
   const rule = r.parsed.length === 1 ? r.parsed[0]! : undefined;
-  lines[lineNo] = rule && isPlain(rule) ? { rule: copyRule(rule, rule.chain, wasChain ? rule.target!.name : undefined), asked, wasChain } : null;
+  lines.rules[lineNo] = rule && isPlain(rule) ? { rule: copyRule(rule, rule.chain, wasChain ? rule.target!.name : undefined), asked, wasChain } : null;
   return r;
 }
 

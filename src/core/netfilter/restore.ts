@@ -92,7 +92,7 @@ function parseCounters(s: string): [number, number] | undefined {
 }
 
 /** `:CHAIN POLICY [p:b]`. */
-function declareChain(b: Block, words: string[], counters: boolean): Step {
+function declareChain(b: Block, words: readonly string[], counters: boolean): Step {
   const name = words[0]!.slice(1);
   const policy = words[1];
   const cnt = words[2];
@@ -236,10 +236,11 @@ function validate(b: Block): { ok: true } | { ok: false; error: string; line: nu
 
 /** Loads `text` into `nf` as iptables-restore does. Never throws; the first error stops it. */
 export function restore(nf: NetfilterState, text: string, options: RestoreOptions = {}): RestoreResult {
-  const lines = text.split('\n');
+  const memo = rememberedLines(text);
+  // A text restored before in this compile is split and tokenized once (restore-memo.ts).
+  const lines = memo ? (memo.lines ??= text.split('\n')) : text.split('\n');
   const noflush = !!options.noflush;
   const counters = !!options.counters;
-  const memo = rememberedLines(text);
   let block: Block | undefined;
   // One array for the words of every line: the parser copies what it keeps.
   const words: string[] = [];
@@ -264,16 +265,19 @@ export function restore(nf: NetfilterState, text: string, options: RestoreOption
       block = undefined;
       continue;
     }
-    const tokError = tokenizeInto(line, words);
+    const known = memo?.words[i];
+    const tokError = known ? undefined : tokenizeInto(line, words);
     if (tokError !== undefined) return { ok: false, error: tokError, line: lineNo };
+    if (memo && !known) memo.words[i] = words.slice();
+    const w = known ?? words;
     let step: Step;
-    if (first === 58 /* : */) step = declareChain(block, words, counters);
+    if (first === 58 /* : */) step = declareChain(block, w, counters);
     else {
       // `[packets:bytes]` before the command.
-      const c = words[0]!.charCodeAt(0) === 91 /* [ */ ? parseCounters(words[0]!) : undefined;
+      const c = w[0]!.charCodeAt(0) === 91 /* [ */ ? parseCounters(w[0]!) : undefined;
       const at = c ? 1 : 0;
-      const cmd = words[at];
-      step = cmd === undefined ? { ok: false, error: 'empty command' } : runCommand(block, cmd, words, at + 1, counters ? c : undefined, lineNo);
+      const cmd = w[at];
+      step = cmd === undefined ? { ok: false, error: 'empty command' } : runCommand(block, cmd, w, at + 1, counters ? c : undefined, lineNo);
     }
     if (!step.ok) return { ok: false, error: step.error, line: lineNo };
   }
