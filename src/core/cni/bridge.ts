@@ -4,7 +4,7 @@
  * host-local, add the gateway to the bridge, configure the pod, set up masquerading.
  * kubenet (cbr0) and flannel (delegating to bridge) reuse it with their own settings.
  */
-import type { ClusterModel, Netns } from '../model/types';
+import type { ClusterModel, Device, Netns } from '../model/types';
 import type { CniArgs, CniContext, CniError, CniIpConfig, CniResult, CniRoute } from './types';
 import { NO_DNS } from './types';
 import type { HostLocalState } from './host-local';
@@ -76,14 +76,14 @@ export function bridgeAdd(ctx: CniContext, args: CniArgs, conf: BridgeConf): Cni
   );
   attachToBridge(host, hostEnd, br, conf.hairpinMode);
   // 5. Gateway and default route.
-  const routes: CniRoute[] = [...conf.routes];
-  if (conf.isDefaultGateway && !routes.some((r) => r.dst === '0.0.0.0/0')) routes.push({ dst: '0.0.0.0/0', gw: lease.gateway });
+  // Made at its final length: the result keeps it, one per pod (a pushed array keeps spare slots).
+  const routes: CniRoute[] = conf.isDefaultGateway && !hasDefaultRoute(conf.routes) ? [...conf.routes, { dst: '0.0.0.0/0', gw: lease.gateway }] : [...conf.routes];
   // 6. Container side: address, connected route, routes (gw defaults to the IP's gateway).
   addAddress(pod, eth0, lease.ip, lease.prefix);
   addConnectedRoute(pod, eth0, lease.ip, lease.prefix);
   for (const r of routes) addRoute(pod, { dst: r.dst === '0.0.0.0/0' ? 'default' : r.dst, via: r.gw ?? lease.gateway, dev: eth0.name });
   // 7. Host side: the gateway lives on the bridge; the node now forwards.
-  if (conf.isGateway && !br.addresses.some((a) => a.ip === lease.gateway)) {
+  if (conf.isGateway && !hasAddress(br, lease.gateway)) {
     addAddress(host, br, lease.gateway, lease.prefix);
     addConnectedRoute(host, br, lease.gateway, lease.prefix);
   }
@@ -101,6 +101,16 @@ export function bridgeAdd(ctx: CniContext, args: CniArgs, conf: BridgeConf): Cni
     routes,
     dns: NO_DNS,
   };
+}
+
+function hasDefaultRoute(routes: readonly CniRoute[]): boolean {
+  for (const r of routes) if (r.dst === '0.0.0.0/0') return true;
+  return false;
+}
+
+function hasAddress(dev: Device, ip: string): boolean {
+  for (const a of dev.addresses) if (a.ip === ip) return true;
+  return false;
 }
 
 /** The result's IP entry; `version` only in 0.3.x results, and first, where the plugin prints it. */

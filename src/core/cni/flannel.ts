@@ -41,8 +41,26 @@ function backend(ctx: CniContext): 'vxlan' | 'host-gw' {
   return ctx.cluster.cni.backend === 'host-gw' ? 'host-gw' : 'vxlan';
 }
 
-/** What the flannel CNI plugin hands its `bridge` delegate (spec/cni.md §9). */
+/**
+ * What the flannel CNI plugin hands its `bridge` delegate (spec/cni.md §9). The same for every
+ * pod of a node while what it is made of (MTU, the node's lease, the cluster network) stays the
+ * same, so it is made once per node and shared, frozen: the bridge plugin only reads it, and the
+ * results it logs per pod share its route.
+ */
 function delegateConf(ctx: CniContext, node: ModelNode, mtu: number): BridgeConf {
+  const cluster = ctx.cluster.podCIDR.text;
+  const hit = DELEGATE_CONF.get(node);
+  if (hit && hit.mtu === mtu && hit.subnet === node.podCIDR && hit.cluster === cluster) return hit.conf;
+  const conf = Object.freeze(makeDelegateConf(ctx, node, mtu));
+  Object.freeze(conf.routes);
+  for (const r of conf.routes) Object.freeze(r);
+  DELEGATE_CONF.set(node, { mtu, subnet: node.podCIDR, cluster, conf });
+  return conf;
+}
+
+const DELEGATE_CONF = new WeakMap<ModelNode, { mtu: number; subnet: string | undefined; cluster: string; conf: BridgeConf }>();
+
+function makeDelegateConf(ctx: CniContext, node: ModelNode, mtu: number): BridgeConf {
   return {
     cniVersion: '0.3.1',
     name: 'cbr0',

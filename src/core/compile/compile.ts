@@ -191,7 +191,8 @@ function sandboxPod(ctx: CniContext, plugin: ReturnType<typeof getNetworkPlugin>
       }
       sb.netns.sockets.push({ protocol: p.protocol === 'UDP' ? 'udp' : p.protocol === 'SCTP' ? 'sctp' : 'tcp', port: p.containerPort, owner: c.name });
     }
-  const pod: ModelPod = { namespace: ns, name, node: node.name, ip: sb.ip, netns: sb.netns.id, labels: { ...(want.pod.metadata.labels ?? {}) }, containers, hostNetwork: false, ready: isReady(want), containerId: sb.containerId };
+  const labels = want.pod.metadata.labels;
+  const pod: ModelPod = { namespace: ns, name, node: node.name, ip: sb.ip, netns: sb.netns.id, labels: labels ? { ...labels } : {}, containers, hostNetwork: false, ready: isReady(want), containerId: sb.containerId };
   if (want.owner) pod.owner = want.owner;
   return pod;
 }

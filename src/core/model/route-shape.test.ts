@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Route } from './types';
 import type { RouteSpec } from './routes';
-import { addRoute } from './routes';
+import { addConnectedRoute, addRoute } from './routes';
 import { createNetns } from './netns';
-import { parseCidr } from '../util/ip';
+import { intToIpv4, ipv4ToInt, parseCidr, prefixMask } from '../util/ip';
 
 /** routeFrom as it was: the literal, then each optional field in turn. */
 function reference(spec: RouteSpec): Route | null {
@@ -23,6 +23,23 @@ function reference(spec: RouteSpec): Route | null {
   if (spec.metric !== undefined) route.metric = spec.metric;
   return route;
 }
+
+describe('connected routes', () => {
+  it('name the subnet as formatting it afresh does, for every address and prefix, many subnets over', () => {
+    const ip = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.'));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(ip, fc.integer({ min: 0, max: 31 })), { minLength: 1, maxLength: 300 }), (pairs) => {
+        for (const [a, prefix] of pairs) {
+          const ns = createNetns('n', 'node', 'n', 'n');
+          addConnectedRoute(ns, ns.devices[0]!, a, prefix);
+          expect(ns.routes[0]!.dst.text).toBe(`${intToIpv4((ipv4ToInt(a) & prefixMask(prefix)) >>> 0)}/${prefix}`);
+          expect(ns.routes[0]!.src).toBe(a);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
 
 describe('route shapes', () => {
   it('gives every spec the route the field-by-field construction gives, in the same property order', () => {

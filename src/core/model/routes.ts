@@ -113,8 +113,26 @@ export function addConnectedRoute(ns: Netns, dev: Device, ip: string, prefix: nu
   // has the same one, so it is parsed once (the cache) rather than `${ip}/${prefix}` per pod.
   if (!Number.isInteger(prefix) || prefix < 0 || !isIPv4(ip)) return;
   const network = (ipv4ToInt(ip) & prefixMask(prefix)) >>> 0;
-  addRoute(ns, { dst: `${intToIpv4(network)}/${prefix}`, dev: dev.name, proto: 'kernel', scope: 'link', src: ip });
+  addRoute(ns, { dst: subnetText(network, prefix), dev: dev.name, proto: 'kernel', scope: 'link', src: ip });
 }
+
+/**
+ * `NETWORK/PREFIX` text, one string per subnet kept (a few per node): every pod of a node has the
+ * same connected subnet, and formatting it per pod (and hashing the new string in parseCidr's
+ * cache) showed up in compile profiles.
+ */
+function subnetText(network: number, prefix: number): string {
+  const key = network * 64 + prefix;
+  let text = SUBNET_TEXT.get(key);
+  if (text === undefined) {
+    text = `${intToIpv4(network)}/${prefix}`;
+    if (SUBNET_TEXT.size >= 4096) SUBNET_TEXT.clear();
+    SUBNET_TEXT.set(key, text);
+  }
+  return text;
+}
+
+const SUBNET_TEXT = new Map<number, string>();
 
 export function removeRoute(ns: Netns, dst: string): void {
   ns.routes = ns.routes.filter((r) => r.dst.text !== dst);

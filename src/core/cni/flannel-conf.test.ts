@@ -1,0 +1,41 @@
+// flannel's delegate configuration is made once per node and reused (flannel.ts, delegateConf):
+// whatever sequence of MTUs and node leases a node goes through, each pod's CNI ADD configures
+// the pod as a configuration made afresh for the current ones would.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { cluster } from '../testing/cluster';
+import { resolveCluster } from '../compile/resolved';
+import { runPodSandbox } from '../controllers/runtime';
+import { getNetworkPlugin } from './registry';
+import type { CniContext, CniResult } from './types';
+
+describe('flannel delegate configuration', () => {
+  it('follows the MTU and the node lease it is made of', () => {
+    const leases = ['10.244.0.0/24', '10.244.7.0/24', '10.244.9.0/25'];
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(1400, 1450, 9000), fc.nat(leases.length - 1)), { minLength: 1, maxLength: 8 }), (steps) => {
+        const c = cluster().nodes(1).cni('flannel', { backend: 'vxlan' }).build();
+        const resolved = resolveCluster({ apiVersion: 'hopscope/v1alpha1', kind: 'Cluster', spec: { cni: { plugin: 'flannel', backend: 'vxlan' } } }, () => {});
+        const ctx: CniContext = { model: c.model, cluster: resolved, report: () => {} };
+        const node = c.model.nodes[0]!;
+        const plugin = getNetworkPlugin('flannel');
+        steps.forEach(([mtu, lease], i) => {
+          resolved.cni.mtu = mtu;
+          node.podCIDR = leases[lease]!;
+          // host-local keeps its range from the first ADD; forgetting it makes the next ADD read the conf's subnet.
+          c.model.pluginState.delete(`host-local:${node.name}:cbr0`);
+          const sb = runPodSandbox(ctx, plugin, node, { namespace: 'default', name: `p${i}` });
+          expect('error' in sb).toBe(false);
+          if ('error' in sb) return;
+          const eth0 = sb.netns.devices.find((d) => d.name === 'eth0')!;
+          expect(eth0.mtu).toBe(mtu);
+          const result = c.model.cniLog.at(-1)!.result as CniResult;
+          expect(result.routes).toEqual([{ dst: resolved.podCIDR.text }, { dst: '0.0.0.0/0', gw: result.ips[0]!.gateway }]);
+          // host-local hands out addresses of the lease the conf names.
+          expect(result.ips[0]!.gateway).toBe(`${leases[lease]!.split('/')[0]!.replace(/\.0$/, '.1')}`);
+        });
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
