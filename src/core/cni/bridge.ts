@@ -12,7 +12,8 @@ import { createHostLocal, hostLocalAllocate, hostLocalRelease } from './host-loc
 import { attachToBridge, createBridge } from '../model/devices/bridge';
 import { createVethPair } from '../model/devices/veth';
 import { addAddress, getDevice, removeDevice } from '../model/netns';
-import { addConnectedRoute, addRoute } from '../model/routes';
+import type { RouteSpec } from '../model/routes';
+import { addConnectedRoute, addRoutes, connectedRoute } from '../model/routes';
 import { parseCidr } from '../util/ip';
 import { hexId, macFor } from '../util/rng';
 import { sha512Hex } from '../util/hash';
@@ -80,8 +81,11 @@ export function bridgeAdd(ctx: CniContext, args: CniArgs, conf: BridgeConf): Cni
   const routes: CniRoute[] = conf.isDefaultGateway && !hasDefaultRoute(conf.routes) ? [...conf.routes, { dst: '0.0.0.0/0', gw: lease.gateway }] : [...conf.routes];
   // 6. Container side: address, connected route, routes (gw defaults to the IP's gateway).
   addAddress(pod, eth0, lease.ip, lease.prefix);
-  addConnectedRoute(pod, eth0, lease.ip, lease.prefix);
-  for (const r of routes) addRoute(pod, { dst: r.dst === '0.0.0.0/0' ? 'default' : r.dst, via: r.gw ?? lease.gateway, dev: eth0.name });
+  // One batch: the same table as the connected route and then each route added in turn.
+  const connected = connectedRoute(eth0, lease.ip, lease.prefix);
+  const podRoutes: RouteSpec[] = connected ? [connected] : [];
+  for (const r of routes) podRoutes.push({ dst: r.dst === '0.0.0.0/0' ? 'default' : r.dst, via: r.gw ?? lease.gateway, dev: eth0.name });
+  addRoutes(pod, podRoutes);
   // 7. Host side: the gateway lives on the bridge; the node now forwards.
   if (conf.isGateway && !hasAddress(br, lease.gateway)) {
     addAddress(host, br, lease.gateway, lease.prefix);

@@ -152,8 +152,10 @@ export const calicoPlugin: NetworkPlugin = {
     );
     cali.proxyArp = true;
     addAddress(pod, eth0, lease.ip, 32);
-    addRoute(pod, { dst: GATEWAY_ROUTE, dev: 'eth0', scope: 'link' });
-    addRoute(pod, { dst: 'default', via: CALICO_GATEWAY, dev: 'eth0' });
+    addRoutes(pod, [
+      { dst: GATEWAY_ROUTE, dev: 'eth0', scope: 'link' },
+      { dst: 'default', via: CALICO_GATEWAY, dev: 'eth0' },
+    ]);
     addRoute(host, { dst: `${lease.ip}/32`, dev: hostName, scope: 'link' });
     const result: CniResult = { cniVersion: '0.3.1', interfaces: [{ name: hostName, mac: CALICO_HOST_MAC }, { name: 'eth0', mac: eth0.mac, sandbox: args.netnsPath }], ips: [{ version: '4', address: `${lease.ip}/32`, interface: 1 }], dns: NO_DNS };
     return result;

@@ -5,7 +5,7 @@
  * through CNI, then the plugin learning its peers. Every problem is a diagnostic with a
  * position; nothing here throws on bad input.
  */
-import type { ClusterModel, ModelNode, ModelPod } from '../model/types';
+import type { ClusterModel, ModelNode, ModelPod, Socket } from '../model/types';
 import type { Diagnostic, Scenario, Severity, SourcePos } from '../scenario/types';
 import type { CniContext } from '../cni/types';
 import type { DesiredPod } from '../controllers/workloads';
@@ -179,6 +179,7 @@ function sandboxPod(ctx: CniContext, plugin: ReturnType<typeof getNetworkPlugin>
   const containers = containersOf(want);
   // Ports already bound, by protocol/port; a pod with one port cannot clash (the usual pod: no map).
   const bound = containers.length > 1 || (containers[0]?.ports.length ?? 0) > 1 ? new Map<string, string>() : undefined;
+  const opened: Socket[] = [];
   for (const c of containers)
     for (const p of c.ports) {
       if (bound) {
@@ -189,8 +190,10 @@ function sandboxPod(ctx: CniContext, plugin: ReturnType<typeof getNetworkPlugin>
         }
         bound.set(k, c.name);
       }
-      sb.netns.sockets.push({ protocol: p.protocol === 'UDP' ? 'udp' : p.protocol === 'SCTP' ? 'sctp' : 'tcp', port: p.containerPort, owner: c.name });
+      opened.push({ protocol: p.protocol === 'UDP' ? 'udp' : p.protocol === 'SCTP' ? 'sctp' : 'tcp', port: p.containerPort, owner: c.name });
     }
+  // The new namespace's socket list made at its length (a pushed list keeps spare room, per pod).
+  if (opened.length) sb.netns.sockets = sb.netns.sockets.length ? sb.netns.sockets.concat(opened) : opened.slice();
   const labels = want.pod.metadata.labels;
   const pod: ModelPod = { namespace: ns, name, node: node.name, ip: sb.ip, netns: sb.netns.id, labels: labels ? { ...labels } : {}, containers, hostNetwork: false, ready: isReady(want), containerId: sb.containerId };
   if (want.owner) pod.owner = want.owner;

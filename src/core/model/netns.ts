@@ -77,7 +77,11 @@ export function removeDevice(ns: Netns, name: string): void {
 
 /** `ip addr add IP/PREFIX dev DEV`; also adds the connected-subnet route (`proto kernel scope link`) unless /32. */
 export function addAddress(ns: Netns, dev: Device, ip: string, prefix: number, scope: InterfaceAddress['scope'] = 'global'): void {
-  dev.addresses.push({ ip, prefix, ipInt: ipv4ToInt(ip), scope });
+  const a: InterfaceAddress = { ip, prefix, ipInt: ipv4ToInt(ip), scope };
+  // A first address makes a list of one: pushing onto an empty list reserves room for 17, and
+  // most devices (every pod's lo and eth0) only ever get one.
+  if (dev.addresses.length === 0) dev.addresses = [a];
+  else dev.addresses.push(a);
 }
 
 /** The first global address of a device (what MASQUERADE and `src` selection use). */

@@ -61,6 +61,7 @@ export function addRoutes(ns: Netns, specs: readonly RouteSpec[]): void {
     return metric === 0 ? byPrefix[r.dst.prefix]?.get(r.dst.network) : withMetric.get(`${r.dst.network}/${r.dst.prefix}/${metric}`);
   };
   for (let i = ns.routes.length - 1; i >= 0; i--) note(ns.routes[i]!, i);
+  const wasEmpty = ns.routes.length === 0;
   for (const spec of specs) {
     const route = routeFrom(spec);
     if (!route) continue;
@@ -68,6 +69,8 @@ export function addRoutes(ns: Netns, specs: readonly RouteSpec[]): void {
     if (i !== undefined) ns.routes[i] = route;
     else note(route, ns.routes.push(route) - 1);
   }
+  // A table filled from empty (a new pod's) is kept at its length: a pushed list keeps spare room.
+  if (wasEmpty && ns.routes.length) ns.routes = ns.routes.slice();
 }
 
 function routeFrom(spec: RouteSpec): Route | null {
@@ -108,12 +111,18 @@ function routeFrom(spec: RouteSpec): Route | null {
 
 /** Adds the connected route the kernel creates with an address (`proto kernel scope link src …`). */
 export function addConnectedRoute(ns: Netns, dev: Device, ip: string, prefix: number): void {
-  if (prefix >= 32) return;
+  const spec = connectedRoute(dev, ip, prefix);
+  if (spec) addRoute(ns, spec);
+}
+
+/** The connected route of an address, as a spec for addRoute(s); null when there is none (a /32). */
+export function connectedRoute(dev: Device, ip: string, prefix: number): RouteSpec | null {
+  if (prefix >= 32) return null;
   // The subnet is the address under the mask, as the kernel derives it; every pod of a node
   // has the same one, so it is parsed once (the cache) rather than `${ip}/${prefix}` per pod.
-  if (!Number.isInteger(prefix) || prefix < 0 || !isIPv4(ip)) return;
+  if (!Number.isInteger(prefix) || prefix < 0 || !isIPv4(ip)) return null;
   const network = (ipv4ToInt(ip) & prefixMask(prefix)) >>> 0;
-  addRoute(ns, { dst: subnetText(network, prefix), dev: dev.name, proto: 'kernel', scope: 'link', src: ip });
+  return { dst: subnetText(network, prefix), dev: dev.name, proto: 'kernel', scope: 'link', src: ip };
 }
 
 /**
