@@ -8,6 +8,7 @@ import { resolveCluster } from '../compile/resolved';
 import { runPodSandbox } from '../controllers/runtime';
 import { getNetworkPlugin } from './registry';
 import type { CniContext, CniResult } from './types';
+import { leaseAddress } from './flannel';
 
 describe('flannel delegate configuration', () => {
   it('follows the MTU and the node lease it is made of', () => {
@@ -34,6 +35,18 @@ describe('flannel delegate configuration', () => {
           // host-local hands out addresses of the lease the conf names.
           expect(result.ips[0]!.gateway).toBe(`${leases[lease]!.split('/')[0]!.replace(/\.0$/, '.1')}`);
         });
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('lease address', () => {
+  it('is the lease text up to its slash, for any lease, thousands of leases over (the kept strings are cleared and made again)', () => {
+    const lease = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.option(fc.integer({ min: 0, max: 32 }), { nil: undefined })).map(([a, b, c, p]) => `10.${a}.${b}.${c}${p === undefined ? '' : `/${p}`}`);
+    fc.assert(
+      fc.property(fc.array(lease, { minLength: 1, maxLength: 200 }), (leases) => {
+        for (const l of leases) expect(leaseAddress(l)).toBe(l.includes('/') ? l.slice(0, l.indexOf('/')) : l);
       }),
       { numRuns: 60 },
     );
