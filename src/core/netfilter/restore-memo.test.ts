@@ -98,6 +98,22 @@ describe('restore memo', () => {
     );
   });
 
+  it('leaves every netns as without the memo when each restores its own text sharing most lines with the others', () => {
+    fc.assert(
+      fc.property(text, before, fc.nat(30), (t, pre, at) => {
+        const lines = t.split('\n');
+        const own = (i: number) => [...lines.slice(0, Math.min(lines.length - 2, 6 + at)), `-A X -d 10.9.${i}.0/24 -m comment --comment "node ${i}" -j KUBE-MARK-MASQ`, ...lines.slice(Math.min(lines.length - 2, 6 + at))].join('\n');
+        const plain = pre.map(([trace, rules]) => prepared(trace, rules));
+        const memo = pre.map(([trace, rules]) => prepared(trace, rules));
+        const want = plain.map((nf, i) => restore(nf, own(i), { noflush: true }));
+        const got = withRestoreMemo(() => memo.map((nf, i) => restore(nf, own(i), { noflush: true })));
+        expect(got).toEqual(want);
+        for (let i = 0; i < plain.length; i++) expect(dump(memo[i]!)).toBe(dump(plain[i]!));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('copies remembered rules with fresh counters and state: an nth counter stepped on one netns is not stepped on another', () => {
     const t = '*filter\n:C - [0:0]\n-A C -m statistic --mode nth --every 2 --packet 0 -j ACCEPT\nCOMMIT\n';
     const nfs = [createNetfilter(), createNetfilter(), createNetfilter()];

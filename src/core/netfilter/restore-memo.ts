@@ -7,8 +7,9 @@
  * symbol-keyed caches stay per node), a fresh copy of each module's `parsed` value (statistic's
  * nth counter lives there), and shares only the option tuples, which nothing writes after parsing.
  *
- * Remembered by restore text and line: the same text gives the same words, table and chain on a
- * line. What else a rule's parse depends on is one fact about the table — whether its `-j`/`-g`
+ * Remembered by restore text and line number (the same text gives the same words, table and
+ * chain on a line; its lines are split and tokenized once), and by table and line text (texts that
+ * differ in a line, as flanneld's do between nodes, share the others). What else a rule's parse depends on is one fact about the table — whether its `-j`/`-g`
  * name is a chain there (a jump) or a target — so the answer is remembered with the rule, and a
  * line met where the answer differs is parsed afresh. Failed parses are not remembered, nor `-s
  * a,b` lines (their rules share parsed values), nor rules holding anything but plain data.
@@ -36,6 +37,11 @@ export interface RememberedLines {
 }
 
 interface Memo {
+  /**
+   * Rules by table and line text, whatever text they came in: flanneld's masquerade rules differ
+   * between nodes in one line (the node's lease) and are otherwise the same.
+   */
+  byLine: Map<string, Remembered | null>;
   /** By text: its lines, or null while the text has been restored only once. */
   texts: Map<string, RememberedLines | null>;
   /** Characters of text kept as keys so far (see MAX_CHARS). */
@@ -54,7 +60,7 @@ let active: Memo | undefined;
 /** Runs `fn` with a fresh memo (a nested call shares the outer one); the memo is dropped after. */
 export function withRestoreMemo<T>(fn: () => T): T {
   if (active) return fn();
-  active = { texts: new Map(), chars: 0 };
+  active = { texts: new Map(), byLine: new Map(), chars: 0 };
   try {
     return fn();
   } finally {
@@ -84,17 +90,28 @@ export function rememberedLines(text: string): RememberedLines | undefined {
   return undefined;
 }
 
-/** `parse(words, ctx, from)`, or a copy of what it gave on this line of the same text before (`lineNo` from 1). */
+/**
+ * `parse(words, ctx, from)`, or a copy of what it gave on this line (`line`, `lineNo` from 1) of
+ * the same text before, or on the same line of another text in the same table.
+ */
 export function parseRememberedRule(
   lines: RememberedLines | undefined,
   lineNo: number,
+  line: string,
   words: readonly string[],
   ctx: RuleParseContext,
   from: number,
   parse: (words: readonly string[], ctx: RuleParseContext, from: number) => ParseResult<Rule[]>,
 ): ParseResult<Rule[]> {
-  if (!lines) return parse(words, ctx, from);
-  const hit = lines.rules[lineNo];
+  const memo = active;
+  if (!memo) return parse(words, ctx, from);
+  let hit = lines?.rules[lineNo];
+  let lineKey: string | undefined;
+  if (hit === undefined) {
+    lineKey = `${ctx.table} ${line}`;
+    hit = memo.byLine.get(lineKey);
+    if (hit !== undefined && lines) lines.rules[lineNo] = hit;
+  }
   if (hit) {
     const name = hit.asked === undefined ? undefined : chainNameIn(ctx, hit.asked);
     if ((name !== undefined) === hit.wasChain) return { ok: true, parsed: [copyRule(hit.rule, ctx.chain, name)] };
@@ -117,7 +134,12 @@ export function parseRememberedRule(
   const r = parse(words, noting, from);
   if (!r.ok) return r;
   const rule = r.parsed.length === 1 ? r.parsed[0]! : undefined;
-  lines.rules[lineNo] = rule && isPlain(rule) ? { rule: copyRule(rule, rule.chain, wasChain ? rule.target!.name : undefined), asked, wasChain } : null;
+  const remembered = rule && isPlain(rule) ? { rule: copyRule(rule, rule.chain, wasChain ? rule.target!.name : undefined), asked, wasChain } : null;
+  if (lines) lines.rules[lineNo] = remembered;
+  if (lineKey !== undefined && (hit !== undefined || memo.chars + lineKey.length <= MAX_CHARS)) {
+    if (hit === undefined) memo.chars += lineKey.length;
+    memo.byLine.set(lineKey, remembered);
+  }
   return r;
 }
 

@@ -119,9 +119,9 @@ function declareChain(b: Block, words: readonly string[], counters: boolean): St
 }
 
 /** Parses the rule in `words[from…]` for `chain` (the table's own string for its name). */
-function parseRules(b: Block, chain: string, words: readonly string[], from: number, lineNo: number): { ok: true; parsed: Rule[] } | { ok: false; error: string } {
+function parseRules(b: Block, chain: string, words: readonly string[], from: number, lineNo: number, line: string): { ok: true; parsed: Rule[] } | { ok: false; error: string } {
   b.ctx.chain = chain;
-  return parseRememberedRule(b.memo, lineNo, words, b.ctx, from, parseRuleWords);
+  return parseRememberedRule(b.memo, lineNo, line, words, b.ctx, from, parseRuleWords);
 }
 
 /** Index argument of -I/-D/-R (1-based) if the next word is a number. */
@@ -130,7 +130,7 @@ function ruleNumber(w: string | undefined): number | undefined {
 }
 
 /** Runs the command `words[at - 1]` whose arguments are `words[at…]`. */
-function runCommand(b: Block, cmd: string, words: readonly string[], at: number, counters: [number, number] | undefined, lineNo: number): Step {
+function runCommand(b: Block, cmd: string, words: readonly string[], at: number, counters: [number, number] | undefined, lineNo: number, line: string): Step {
   const chainName = words[at];
   const chain = chainName === undefined ? undefined : b.table.chains.get(chainName);
   switch (cmd) {
@@ -143,7 +143,7 @@ function runCommand(b: Block, cmd: string, words: readonly string[], at: number,
       if (!chain) return { ok: false, error: NO_CHAIN };
       const append = cmd === '-A' || cmd === '--append';
       const num = append ? undefined : ruleNumber(words[at + 1]);
-      const r = parseRules(b, chain.name, words, num === undefined ? at + 1 : at + 2, lineNo);
+      const r = parseRules(b, chain.name, words, num === undefined ? at + 1 : at + 2, lineNo, line);
       if (!r.ok) return r;
       const rules = r.parsed;
       if (counters) for (const rule of rules) [rule.packets, rule.bytes] = counters;
@@ -169,7 +169,7 @@ function runCommand(b: Block, cmd: string, words: readonly string[], at: number,
         chain.rules.splice(num - 1, 1);
         return OK;
       }
-      const r = parseRules(b, chain.name, words, at + 1, lineNo);
+      const r = parseRules(b, chain.name, words, at + 1, lineNo, line);
       if (!r.ok) return r;
       const want = renderRule(r.parsed[0]!);
       const pos = chain.rules.findIndex((x) => renderRule(x) === want);
@@ -277,7 +277,7 @@ export function restore(nf: NetfilterState, text: string, options: RestoreOption
       const c = w[0]!.charCodeAt(0) === 91 /* [ */ ? parseCounters(w[0]!) : undefined;
       const at = c ? 1 : 0;
       const cmd = w[at];
-      step = cmd === undefined ? { ok: false, error: 'empty command' } : runCommand(block, cmd, w, at + 1, counters ? c : undefined, lineNo);
+      step = cmd === undefined ? { ok: false, error: 'empty command' } : runCommand(block, cmd, w, at + 1, counters ? c : undefined, lineNo, line);
     }
     if (!step.ok) return { ok: false, error: step.error, line: lineNo };
   }
