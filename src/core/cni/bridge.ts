@@ -36,7 +36,7 @@ export interface BridgeConf {
 }
 
 function ipamState(model: ClusterModel, node: string, conf: BridgeConf): HostLocalState | null {
-  const key = `host-local:${node}:${conf.name}`;
+  const key = ipamKey(node, conf.name);
   let s = model.pluginState.get(key) as HostLocalState | undefined;
   if (!s) {
     const subnet = parseCidr(conf.subnet);
@@ -46,6 +46,26 @@ function ipamState(model: ClusterModel, node: string, conf: BridgeConf): HostLoc
   }
   return s;
 }
+
+/**
+ * `host-local:NODE:NETWORK`, the plugin-state key of a node's leases: one string per node and
+ * network, rather than one made (and hashed for the lookup) per pod.
+ */
+export function ipamKey(node: string, network: string): string {
+  let byNode = IPAM_KEYS.get(network);
+  if (!byNode) {
+    if (IPAM_KEYS.size >= 64) IPAM_KEYS.clear();
+    IPAM_KEYS.set(network, (byNode = new Map()));
+  }
+  let key = byNode.get(node);
+  if (key === undefined) {
+    if (byNode.size >= 4096) byNode.clear();
+    byNode.set(node, (key = `host-local:${node}:${network}`));
+  }
+  return key;
+}
+
+const IPAM_KEYS = new Map<string, Map<string, string>>();
 
 /** The host-side veth name: `veth` + 8 hex (random in the real plugin; seeded here). */
 export function hostVethName(seed: number, containerId: string): string {
