@@ -21,6 +21,8 @@ import type { AddressSelector, Match, Rule, Target } from './types';
 interface Remembered {
   /** A pristine copy of the parse (never handed out: each use gets a copy of it). */
   rule: Rule;
+  /** Its properties after the parser's first four, in order (copies follow them, no `for…in`). */
+  extra: readonly (keyof Rule)[];
   /** The `-j`/`-g` name the parser asked about, and whether it named a chain of the table. */
   asked: string | undefined;
   wasChain: boolean;
@@ -114,7 +116,7 @@ export function parseRememberedRule(
   }
   if (hit) {
     const name = hit.asked === undefined ? undefined : chainNameIn(ctx, hit.asked);
-    if ((name !== undefined) === hit.wasChain) return { ok: true, parsed: [copyRule(hit.rule, ctx.chain, name)] };
+    if ((name !== undefined) === hit.wasChain) return { ok: true, parsed: [copyRule(hit.rule, ctx.chain, name, hit.extra)] };
   }
   if (hit === null) return parse(words, ctx, from);
   // Parse, noting what the parser asks about the table's chains.
@@ -134,7 +136,11 @@ export function parseRememberedRule(
   const r = parse(words, noting, from);
   if (!r.ok) return r;
   const rule = r.parsed.length === 1 ? r.parsed[0]! : undefined;
-  const remembered = rule && isPlain(rule) ? { rule: copyRule(rule, rule.chain, wasChain ? rule.target!.name : undefined), asked, wasChain } : null;
+  let remembered: Remembered | null = null;
+  if (rule && isPlain(rule)) {
+    const extra = (Object.keys(rule) as (keyof Rule)[]).filter((k) => k !== 'chain' && k !== 'matches' && k !== 'packets' && k !== 'bytes');
+    remembered = { rule: copyRule(rule, rule.chain, wasChain ? rule.target!.name : undefined, extra), extra, asked, wasChain };
+  }
   if (lines) lines.rules[lineNo] = remembered;
   if (lineKey !== undefined && (hit !== undefined || memo.chars + lineKey.length <= MAX_CHARS)) {
     if (hit === undefined) memo.chars += lineKey.length;
@@ -152,11 +158,11 @@ function chainNameIn(ctx: RuleParseContext, n: string): string | undefined {
 /**
  * A fresh rule equal to `r`, its properties in the same order (JSON of the model stays the
  * same), for `chain` (the table's string), its jump naming `jump` when it is one. The first
- * four are the parser's literal; the others follow in the order the parser added them.
+ * four are the parser's literal; the others (`extra`) follow in the order the parser added them.
  */
-function copyRule(r: Rule, chain: string, jump: string | undefined): Rule {
+function copyRule(r: Rule, chain: string, jump: string | undefined, extra: readonly (keyof Rule)[]): Rule {
   const out: Rule = { chain, matches: r.matches.map(copyMatch), packets: r.packets, bytes: r.bytes };
-  for (const k in r) {
+  for (const k of extra) {
     switch (k) {
       case 'src':
         out.src = copySelector(r.src!);
@@ -182,6 +188,9 @@ function copyRule(r: Rule, chain: string, jump: string | undefined): Rule {
       case 'text':
         out.text = r.text!;
         break;
+      default:
+        // A field this copy does not know (the Rule type grew): copied as plain data.
+        (out as unknown as Record<string, unknown>)[k] = copyValue((r as unknown as Record<string, unknown>)[k]);
     }
   }
   return out;
