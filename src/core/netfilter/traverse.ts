@@ -45,18 +45,35 @@ const MAX_DEPTH = 64;
 const MAX_STEPS = 100_000;
 
 /**
- * What walks of one chain remember about its rules (see `ChainMemo`): per rule position, the
- * rule and text the records were made for, the records (one object per (rule, matched), shared
- * by every walk: a walk of n rules allocated n records before, and this list is the largest part
- * of a trace; records are never mutated after creation, consumers only read them, so sharing
- * them between hops and traces is safe and they stay plain JSON data), and the modules found
- * for its matches' and target's names (a module is a function of its name alone) and its jump.
+ * What walks of one chain remember about the rule at one position (see `ChainMemo`):
+ *
+ * - the rule and the text the memo was made for;
+ * - its records, one object per (rule, matched) shared by every walk (a walk of n rules allocated
+ *   n records before, and this list is the largest part of a trace); records are never mutated
+ *   after creation, consumers only read them, so sharing them between hops and traces is safe
+ *   and they stay plain JSON data;
+ * - the rule's own fields (`-s -d -i -o -p`, matches, target, `-g`), read from the memo rather
+ *   than the rule: rules have many object shapes (optional fields set in parse order), so each
+ *   read of a rule field was a megamorphic load, most of a rule's evaluation time. The text is
+ *   the rule (iptables-save's own cache): a rule edited in place drops its cached text, as
+ *   rendering already requires, and gets a new memo. What the fields point to (matches, their
+ *   parsed options, the target) is still read live;
+ * - the modules found for its matches' and target's names (a module is a function of its name
+ *   alone, checked on every use) and its jump.
  */
 interface RuleMemo {
   rule: Rule;
   text: string;
   no: EvaluatedRule;
   yes: EvaluatedRule;
+  src: Rule['src'];
+  dst: Rule['dst'];
+  inIface: Rule['inIface'];
+  outIface: Rule['outIface'];
+  protocol: Rule['protocol'];
+  matches: Match[];
+  target: Target | undefined;
+  goto: boolean;
   /** Per match position: the module name a module was found for, and that module. */
   names: string[];
   mods: (MatchModule | undefined)[];
@@ -79,6 +96,8 @@ interface Jump {
   size: number;
   added: number;
   chain: Chain;
+  /** The chain's memo when last jumped to (checked like `memoOf` checks it before use). */
+  memo: ChainMemo | undefined;
 }
 
 /**
@@ -99,10 +118,14 @@ interface ChainMemo {
 const MEMO: unique symbol = Symbol('chain memo');
 type WithMemo = Chain & { [MEMO]?: ChainMemo };
 
+function memoFits(m: ChainMemo, table: Table, chain: Chain): boolean {
+  return m.rules === chain.rules && m.name === chain.name && m.table === table.name;
+}
+
 function memoOf(table: Table, chain: Chain): ChainMemo {
   const holder = chain as WithMemo;
   const m = holder[MEMO];
-  if (m && m.rules === chain.rules && m.name === chain.name && m.table === table.name) return m;
+  if (m && memoFits(m, table, chain)) return m;
   const made: ChainMemo = { table: table.name, name: chain.name, rules: chain.rules, byIndex: [] };
   if (MEMO in holder) holder[MEMO] = made;
   else Object.defineProperty(holder, MEMO, { value: made, writable: true, configurable: true, enumerable: false });
@@ -119,6 +142,14 @@ function ruleMemo(memo: ChainMemo, rule: Rule, text: string, index: number): Rul
     text,
     no: { table, chain, index, text, matched: false },
     yes: { table, chain, index, text, matched: true },
+    src: rule.src,
+    dst: rule.dst,
+    inIface: rule.inIface,
+    outIface: rule.outIface,
+    protocol: rule.protocol,
+    matches: rule.matches,
+    target: rule.target,
+    goto: rule.goto === true,
     names: [],
     mods: [],
     tname: undefined,
@@ -146,27 +177,41 @@ function targetModuleOf(rm: RuleMemo, t: Target): TargetModule | undefined {
   return rm.tmod;
 }
 
-function jumpTarget(rm: RuleMemo, table: Table, t: Target): Chain | undefined {
+/** The rule's jump (undefined when `-j` names no chain of the table). */
+function jumpOf(rm: RuleMemo, table: Table, t: Target): Jump | undefined {
   const j = rm.jump;
   const chains = table.chains;
-  if (j && j.name === t.name && j.chains === chains && j.size === chains.size && j.added === chainsAdded(table)) return j.chain;
+  if (j && j.name === t.name && j.chains === chains && j.size === chains.size && j.added === chainsAdded(table)) return j;
   const chain = chains.get(t.name);
   if (!chain) return undefined;
-  rm.jump = { name: t.name, chains, size: chains.size, added: chainsAdded(table), chain };
-  return chain;
+  const made: Jump = { name: t.name, chains, size: chains.size, added: chainsAdded(table), chain, memo: undefined };
+  rm.jump = made;
+  return made;
 }
 
-function ruleMatches(rule: Rule, rm: RuleMemo, ctx: PacketContext, src: number, dst: number, log: TraverseLog): boolean {
-  if (rule.src && addressContains(rule.src, src) === rule.src.negate) return false;
-  if (rule.dst && addressContains(rule.dst, dst) === rule.dst.negate) return false;
-  if (rule.inIface && ifaceMatches(rule.inIface.name, ctx.input.inIface) === rule.inIface.negate) return false;
-  if (rule.outIface && ifaceMatches(rule.outIface.name, ctx.input.outIface) === rule.outIface.negate) return false;
-  if (rule.protocol) {
+/** The memo of a jump's chain, remembered on the jump (one symbol load per chain entered was a tenth of a walk). */
+function jumpMemo(j: Jump, table: Table): ChainMemo {
+  const m = j.memo;
+  if (m && memoFits(m, table, j.chain)) return m;
+  return (j.memo = memoOf(table, j.chain));
+}
+
+function ruleMatches(rm: RuleMemo, ctx: PacketContext, src: number, dst: number, log: TraverseLog): boolean {
+  const s = rm.src;
+  if (s && addressContains(s, src) === s.negate) return false;
+  const d = rm.dst;
+  if (d && addressContains(d, dst) === d.negate) return false;
+  const i = rm.inIface;
+  if (i && ifaceMatches(i.name, ctx.input.inIface) === i.negate) return false;
+  const o = rm.outIface;
+  if (o && ifaceMatches(o.name, ctx.input.outIface) === o.negate) return false;
+  const p = rm.protocol;
+  if (p) {
     // Resolving the name (a lowercase + a table lookup) per packet showed up in profiles.
-    if (!('num' in rule.protocol)) rule.protocol.num = protocolNumber(rule.protocol.name);
-    if ((rule.protocol.num === packetProtocolNumber(ctx.packet.protocol)) === rule.protocol.negate) return false;
+    if (!('num' in p)) p.num = protocolNumber(p.name);
+    if ((p.num === packetProtocolNumber(ctx.packet.protocol)) === p.negate) return false;
   }
-  const ms = rule.matches;
+  const ms = rm.matches;
   for (let j = 0; j < ms.length; j++) {
     const m = ms[j]!;
     const module = m.unmodelled ? undefined : matchModuleOf(rm, j, m);
@@ -188,12 +233,14 @@ function policyOf(chain: Chain): TraverseResult {
 }
 
 /**
- * The return stack of a walk as two parallel arrays, reused by every walk (a frame object per
- * jump, then two fresh arrays per walk, were garbage per rule walked). A walk never starts
- * another (matches and targets do not traverse tables); `busy` guards that anyway.
+ * The return stack of a walk as two parallel arrays with a depth counter, reused by every walk (a
+ * frame object per jump, then two fresh arrays per walk, were garbage per rule walked). A walk
+ * never starts another (matches and targets do not traverse tables); `busy` guards that anyway:
+ * a walk that finds it set (or one after a walk that threw) uses arrays of its own.
  */
-const stackChains: Chain[] = [];
-const stackIndex: number[] = [];
+const sharedChains: Chain[] = [];
+const sharedMemos: ChainMemo[] = [];
+const sharedIndex: number[] = [];
 let busy = false;
 
 /**
@@ -208,19 +255,15 @@ let lastDstInt = 0;
 /** Traverses `table`'s built-in chain `hook` (which must exist) for the packet in `ctx`. */
 export function traverseTable(table: Table, hook: string, ctx: PacketContext, log: TraverseLog): TraverseResult {
   const base = table.chains.get(hook);
-  if (!base) return { verdict: 'ACCEPT', byPolicy: true };
-  if (busy) return walk(table, base, ctx, log, [], []);
+  if (!base) return BY_ACCEPT;
+  if (busy) return walk(table, base, ctx, log, [], [], []);
   busy = true;
-  try {
-    return walk(table, base, ctx, log, stackChains, stackIndex);
-  } finally {
-    stackChains.length = 0;
-    stackIndex.length = 0;
-    busy = false;
-  }
+  const r = walk(table, base, ctx, log, sharedChains, sharedMemos, sharedIndex);
+  busy = false;
+  return r;
 }
 
-function walk(table: Table, base: Chain, ctx: PacketContext, log: TraverseLog, stackChains: Chain[], stackIndex: number[]): TraverseResult {
+function walk(table: Table, base: Chain, ctx: PacketContext, log: TraverseLog, stackChains: Chain[], stackMemos: ChainMemo[], stackIndex: number[]): TraverseResult {
   const len = ctx.packet.length;
   const ps = ctx.packet.src;
   const pd = ctx.packet.dst;
@@ -239,13 +282,15 @@ function walk(table: Table, base: Chain, ctx: PacketContext, log: TraverseLog, s
   let memo = memoOf(table, chain);
   let rules = chain.rules;
   let next = 0;
+  let sp = 0;
   for (let steps = 0; steps < MAX_STEPS; steps++) {
     if (next >= rules.length) {
-      if (!stackChains.length) break;
-      chain = stackChains.pop()!;
-      memo = memoOf(table, chain);
+      if (sp === 0) break;
+      sp--;
+      chain = stackChains[sp]!;
+      memo = stackMemos[sp]!;
       rules = chain.rules;
-      next = stackIndex.pop()!;
+      next = stackIndex[sp]!;
       continue;
     }
     const index = next++;
@@ -253,13 +298,13 @@ function walk(table: Table, base: Chain, ctx: PacketContext, log: TraverseLog, s
     // Rendering first also compiles a hand-built rule (its matches' parsed options) for matching.
     const text = rule.text ?? renderRule(rule);
     const rm = ruleMemo(memo, rule, text, index);
-    const matched = ruleMatches(rule, rm, ctx, src, dst, log);
+    const matched = ruleMatches(rm, ctx, src, dst, log);
     const ev = matched ? rm.yes : rm.no;
     evaluated.push(ev);
     if (!matched) continue;
     rule.packets++;
     rule.bytes += len;
-    const t = rule.target;
+    const t = rm.target;
     if (!t) continue;
     if (t.unmodelled) {
       noteUnmodelled(log, `-j ${t.name}`);
@@ -267,18 +312,20 @@ function walk(table: Table, base: Chain, ctx: PacketContext, log: TraverseLog, s
     }
     const module = t.parsed === undefined ? undefined : targetModuleOf(rm, t);
     if (!module) {
-      const to = jumpTarget(rm, table, t);
-      if (!to) {
+      const j = jumpOf(rm, table, t);
+      if (!j) {
         noteUnmodelled(log, `-j ${t.name}`);
         continue;
       }
-      if (!rule.goto) {
-        stackChains.push(chain);
-        stackIndex.push(next);
+      if (!rm.goto) {
+        stackChains[sp] = chain;
+        stackMemos[sp] = memo;
+        stackIndex[sp] = next;
+        sp++;
       }
-      if (stackChains.length > MAX_DEPTH) return { verdict: 'DROP', decided: ev, byPolicy: false };
-      chain = to;
-      memo = memoOf(table, chain);
+      if (sp > MAX_DEPTH) return { verdict: 'DROP', decided: ev, byPolicy: false };
+      chain = j.chain;
+      memo = jumpMemo(j, table);
       rules = chain.rules;
       next = 0;
       continue;
@@ -286,11 +333,12 @@ function walk(table: Table, base: Chain, ctx: PacketContext, log: TraverseLog, s
     const out = module.apply(t.parsed, ctx);
     if (out.kind === 'continue') continue;
     if (out.kind === 'return') {
-      if (!stackChains.length) break;
-      chain = stackChains.pop()!;
-      memo = memoOf(table, chain);
+      if (sp === 0) break;
+      sp--;
+      chain = stackChains[sp]!;
+      memo = stackMemos[sp]!;
       rules = chain.rules;
-      next = stackIndex.pop()!;
+      next = stackIndex[sp]!;
       continue;
     }
     if (out.kind === 'nat') return { verdict: 'ACCEPT', nat: out.request, decided: ev, byPolicy: false };
