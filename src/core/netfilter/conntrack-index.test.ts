@@ -92,9 +92,19 @@ describe('the conntrack hash', () => {
         const live: ConntrackEntry[] = [];
         ops.forEach(([p, t0, remove, nat], i) => {
           const t = p === 'icmp' ? { ...t0, dport: t0.sport } : t0;
+          // Looked up before and after each change: the lookup's memory of its last answer
+          // must not outlive a change of the index.
+          const probe = () => {
+            const want = ref.get(key(p, t.src, t.sport, t.dst, t.dport));
+            const got = lookupConntrack(ct, packet(p, t), 0);
+            expect(got?.entry).toBe(want?.entry);
+            expect(got?.dir).toBe(want?.dir);
+          };
+          probe();
           const e = createEntry(ct, packet(p, t), 0);
           refIndex(ref, e);
           live.push(e);
+          probe();
           if (nat) {
             refUnindex(ref, e);
             setReplyTuple(ct, e, { ...e.reply, ...nat });
@@ -105,6 +115,7 @@ describe('the conntrack hash', () => {
             refUnindex(ref, gone);
             removeConntrack(ct, gone);
           }
+          probe();
         });
         expect(ct.index.size).toBe(ref.size);
         for (const e of live)

@@ -97,6 +97,8 @@ export interface ConntrackIndex {
   buckets: (IndexSlot | undefined)[];
   /** Slots held: one per distinct key. */
   size: number;
+  /** Bumped by every change of what a key finds (see `findSlot`'s memory of its last answer). */
+  gen: number;
 }
 
 const FIRST_BUCKETS = 64;
@@ -126,7 +128,7 @@ function grow(ix: ConntrackIndex): void {
 
 /** An empty table. */
 export function createConntrack(): ConntrackTable {
-  return { entries: new Map(), index: { buckets: emptyBuckets(FIRST_BUCKETS), size: 0 }, nextId: 1 };
+  return { entries: new Map(), index: { buckets: emptyBuckets(FIRST_BUCKETS), size: 0, gen: 0 }, nextId: 1 };
 }
 
 /** Timeouts in seconds (the kernel's defaults). */
@@ -179,12 +181,41 @@ function keyHash(protocol: IpProtocol, src: string, sport: number, dst: string, 
   return (h ^ (h >>> 15)) & 0x3fffffff;
 }
 
+/**
+ * The last key looked up and what it found (a hit or a miss), for the index and generation it was
+ * found in: a packet crossing a namespace is looked up at each of its hooks (PREROUTING, FORWARD,
+ * POSTROUTING, or OUTPUT and POSTROUTING) with the same tuple unless NAT changed it, and each
+ * lookup hashed both address strings and walked a chain in a table of tens of thousands of slots.
+ */
+let lastIndex: ConntrackIndex | undefined;
+let lastGen = 0;
+let lastProtocol: IpProtocol = 'tcp';
+let lastSrc = '';
+let lastSport = 0;
+let lastDst = '';
+let lastDport = 0;
+let lastHit: IndexSlot | undefined;
+
 function findSlot(ct: ConntrackTable, protocol: IpProtocol, src: string, sport: number, dst: string, dport: number): ConntrackHit | undefined {
-  const buckets = ct.index.buckets;
+  const ix = ct.index;
+  if (ix === lastIndex && ix.gen === lastGen && sport === lastSport && dport === lastDport && src === lastSrc && dst === lastDst && protocol === lastProtocol) return lastHit;
+  const buckets = ix.buckets;
+  let hit: IndexSlot | undefined;
   for (let s = buckets[keyHash(protocol, src, sport, dst, dport) & (buckets.length - 1)]; s; s = s.next) {
-    if (s.sport === sport && s.dport === dport && s.src === src && s.dst === dst && s.protocol === protocol) return s;
+    if (s.sport === sport && s.dport === dport && s.src === src && s.dst === dst && s.protocol === protocol) {
+      hit = s;
+      break;
+    }
   }
-  return undefined;
+  lastIndex = ix;
+  lastGen = ix.gen;
+  lastProtocol = protocol;
+  lastSrc = src;
+  lastSport = sport;
+  lastDst = dst;
+  lastDport = dport;
+  lastHit = hit;
+  return hit;
 }
 
 /**
@@ -193,6 +224,7 @@ function findSlot(ct: ConntrackTable, protocol: IpProtocol, src: string, sport: 
  */
 function setSlot(ct: ConntrackTable, protocol: IpProtocol, src: string, sport: number, dst: string, dport: number, entry: ConntrackEntry, dir: 'original' | 'reply'): void {
   const ix = ct.index;
+  ix.gen++;
   const hash = keyHash(protocol, src, sport, dst, dport);
   const b = hash & (ix.buckets.length - 1);
   const head = ix.buckets[b];
@@ -217,6 +249,7 @@ function deleteSlot(ct: ConntrackTable, protocol: IpProtocol, src: string, sport
   for (let s = ix.buckets[b]; s; prev = s, s = s.next) {
     if (s.sport === sport && s.dport === dport && s.src === src && s.dst === dst && s.protocol === protocol) {
       if (s.entry !== e) return;
+      ix.gen++;
       if (prev) prev.next = s.next;
       else ix.buckets[b] = s.next;
       ix.size--;
