@@ -35,11 +35,17 @@ function arpPacket(op: 'request' | 'reply', src: { mac: string; ip: string }, ds
   return { headers: [eth, arp], payload: { length: 0, summary: op === 'request' ? `ARP who-has ${dst.ip} tell ${src.ip}` : `ARP ${src.ip} is-at ${src.mac}` } };
 }
 
-/** The MAC for next hop `ip` on `dev`, resolving by ARP if the table has no usable entry. */
-export function resolveNeighbour(ctx: WalkContext, ns: Netns, dev: Device, ip: string, srcIp: string | undefined): ArpOutcome {
+/**
+ * The MAC for next hop `ip` on `dev`, resolving by ARP if the table has no usable entry. `srcIp`
+ * is the request's sender address, or how to find it: it is needed only when a request goes out,
+ * and finding it (a scan of the namespace's addresses) for every known neighbour showed up in
+ * trace profiles, where a warm table answers every lookup.
+ */
+export function resolveNeighbour(ctx: WalkContext, ns: Netns, dev: Device, ip: string, srcIp: string | undefined | (() => string | undefined)): ArpOutcome {
   const known = lookupNeighbour(ns, dev.name, ip);
   if (known?.mac && known.state !== 'FAILED' && known.state !== 'INCOMPLETE') return { mac: known.mac };
-  const sender = { mac: dev.mac, ip: srcIp ?? primaryAddress(dev) ?? '0.0.0.0' };
+  const src = typeof srcIp === 'function' ? srcIp() : srcIp;
+  const sender = { mac: dev.mac, ip: src ?? primaryAddress(dev) ?? '0.0.0.0' };
   if (dev.kind === 'vxlan' || dev.kind === 'ipip' || dev.kind === 'loopback' || dev.kind === 'dummy') {
     return { failed: devHop(ns, dev, 'drop', arpPacket('request', sender, { mac: BROADCAST, ip }), `${dev.name} has no neighbour entry for ${ip}, and a ${dev.kind} device cannot ask by broadcast: the packet is dropped.`) };
   }

@@ -31,9 +31,9 @@ export interface WalkContext {
   now: number;
   hops: Hop[];
   /** For reply walks: where the reply must land to count as delivered. */
-  expect?: ExpectedReply;
-  /** Netfilter's view of each namespace, built lazily once per walk. */
-  envs?: Map<string, HookEnv>;
+  expect?: ExpectedReply | undefined;
+  /** Netfilter's view of each namespace, built lazily once per walk (by the namespace object: no key string compared per hook). */
+  envs?: Map<Netns, HookEnv> | undefined;
 }
 
 /** Drafts a hop in `ns` (a namespace, or the underlay segment as `{ id, node }`). */

@@ -32,7 +32,7 @@ export function neighbour(ctx: WalkContext, ns: Netns, dev: Device, nexthop: str
     return { hops: [d], next: step('output', ns, outer, undefined, undefined, true) };
   }
   if (dev.kind === 'loopback') return { hops: [], next: step('ip-rcv', ns, p, dev) };
-  const arp = resolveNeighbour(ctx, ns, dev, nexthop, arpSender(ns, dev, outerIp(p).src));
+  const arp = resolveNeighbour(ctx, ns, dev, nexthop, () => arpSender(ns, dev, outerIp(p).src));
   if ('failed' in arp) return dropped([], 'arp-failed', arp.failed);
   const frame = pushEthernet(p, dev.mac, arp.mac);
   return { hops: arp.hop ? [arp.hop] : [], next: step('xmit', ns, frame, dev) };

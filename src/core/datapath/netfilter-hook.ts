@@ -8,7 +8,7 @@
  * Read first: net/netfilter/core.c (nf_hook_slow), net/netfilter/nf_nat_core.c.
  */
 import type { Netns } from '../model/types';
-import type { HookEnv, HookInput, HookName, HookResult, NfPacket } from '../netfilter/types';
+import type { HookEnv, HookInput, HookName, HookResult, NfPacket, TableName } from '../netfilter/types';
 import type { Ipv4Header, Packet } from './packet';
 import type { HopDraft, WalkContext } from './context';
 import type { RuleRef } from '../trace/types';
@@ -25,6 +25,14 @@ import { explainPolicyDrop, policyAllowsIn } from '../netpol/explain';
 export function hasRules(ns: Netns): boolean {
   for (const t of ns.netfilter.tables.values()) for (const c of t.chains.values()) if (c.rules.length) return true;
   return hasNftRules(ns.nftables);
+}
+
+/** `netfilter:TABLE/HOOK` for each iptables table and hook, made once rather than per hop. */
+const HOOKS: readonly HookName[] = ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'];
+const STAGES = Object.fromEntries((['raw', 'mangle', 'nat', 'filter'] as const).map((t) => [t, Object.fromEntries(HOOKS.map((h) => [h, `netfilter:${t}/${h}`]))])) as Record<TableName, Record<HookName, string>>;
+
+function iptablesStage(table: TableName, hook: HookName): string {
+  return STAGES[table]?.[hook] ?? `netfilter:${table}/${hook}`;
 }
 
 /** nftables rules carry their table as `FAMILY NAME` (`ip kube-proxy`); iptables ones a table name. */
@@ -139,8 +147,8 @@ interface WalkEnv extends HookEnv {
 
 /** The host facts netfilter asks about, built once per namespace and walk. */
 function hookEnv(ctx: WalkContext, ns: Netns): WalkEnv {
-  const cache = (ctx.envs ??= new Map<string, HookEnv>());
-  let env = cache.get(ns.id) as WalkEnv | undefined;
+  const cache = (ctx.envs ??= new Map<Netns, HookEnv>());
+  let env = cache.get(ns) as WalkEnv | undefined;
   if (!env) {
     env = {
       active: hasRules(ns),
@@ -158,7 +166,7 @@ function hookEnv(ctx: WalkContext, ns: Netns): WalkEnv {
       rng: ctx.rng,
       now: ctx.now,
     };
-    cache.set(ns.id, env);
+    cache.set(ns, env);
   }
   return env;
 }
@@ -177,7 +185,7 @@ export function nfHook(ctx: WalkContext, ns: Netns, hook: HookName, p: Packet, i
   if (!result.evaluated.length && !result.nat && result.verdict === 'ACCEPT') return { packet, verdict: 'ACCEPT', result };
   const table = result.decided?.table ?? (result.nat ? 'nat' : (result.evaluated[0]?.table ?? 'filter'));
   const rule = ruleRef(result);
-  const stage = isNft(table) ? `netfilter:nft/${hook.toLowerCase()}` : `netfilter:${table}/${hook}`;
+  const stage = isNft(table) ? `netfilter:nft/${hook.toLowerCase()}` : iptablesStage(table as TableName, hook);
   const device = hook === 'PREROUTING' || hook === 'INPUT' ? io.in : (io.out ?? io.in);
   const extra: { device?: string; changed?: string[]; rule?: RuleRef } = {};
   if (device !== undefined) extra.device = device;

@@ -78,4 +78,58 @@ describe('the conntrack hash', () => {
       { numRuns: 300 },
     );
   });
+
+  it('answers the same after the bucket array grew (hundreds of entries), and counts one slot per key', () => {
+    // Wide address and port ranges: most forms are distinct keys, so the index passes several
+    // doublings; removals in between leave chains relinked by an earlier growth.
+    const wideIp = fc.integer({ min: 1, max: 250 }).map((n) => `10.244.${n % 7}.${n}`);
+    const widePort = fc.integer({ min: 1, max: 65535 });
+    const wide = fc.record({ src: wideIp, sport: widePort, dst: wideIp, dport: widePort });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(proto, wide, fc.boolean(), fc.option(wide)), { minLength: 150, maxLength: 400 }), (ops) => {
+        const ct = createConntrack();
+        const ref: Ref = new Map();
+        const live: ConntrackEntry[] = [];
+        ops.forEach(([p, t0, remove, nat], i) => {
+          const t = p === 'icmp' ? { ...t0, dport: t0.sport } : t0;
+          // Looked up before and after each change: the lookup's memory of its last answer
+          // must not outlive a change of the index.
+          const probe = () => {
+            const want = ref.get(key(p, t.src, t.sport, t.dst, t.dport));
+            const got = lookupConntrack(ct, packet(p, t), 0);
+            expect(got?.entry).toBe(want?.entry);
+            expect(got?.dir).toBe(want?.dir);
+          };
+          probe();
+          const e = createEntry(ct, packet(p, t), 0);
+          refIndex(ref, e);
+          live.push(e);
+          probe();
+          if (nat) {
+            refUnindex(ref, e);
+            setReplyTuple(ct, e, { ...e.reply, ...nat });
+            refIndex(ref, e);
+          }
+          if (remove && live.length > 1) {
+            const gone = live.splice((i * 7) % live.length, 1)[0]!;
+            refUnindex(ref, gone);
+            removeConntrack(ct, gone);
+          }
+          probe();
+        });
+        expect(ct.index.size).toBe(ref.size);
+        for (const e of live)
+          for (const t of [e.orig, e.reply]) {
+            const tt = e.protocol === 'icmp' ? { ...t, dport: t.sport } : t;
+            const want = ref.get(key(e.protocol, tt.src, tt.sport, tt.dst, tt.dport));
+            const got = lookupConntrack(ct, packet(e.protocol, tt), 0);
+            expect(got?.entry).toBe(want?.entry);
+            expect(got?.dir).toBe(want?.dir);
+          }
+        for (const e of [...live]) removeConntrack(ct, e);
+        expect(ct.index.size).toBe(0);
+      }),
+      { numRuns: 40 },
+    );
+  });
 });

@@ -65,6 +65,8 @@ export interface ConntrackHit {
  * no separate record per form). Slots whose keys hash alike chain through `next`.
  */
 interface IndexSlot extends ConntrackHit {
+  /** `keyHash` of the key, kept for growing the bucket array. */
+  hash: number;
   protocol: IpProtocol;
   src: string;
   sport: number;
@@ -82,13 +84,51 @@ export interface ConntrackTable {
    * are the same key only when all five fields are equal. (A string key per form, built and
    * hashed per hook, was the largest item of a trace profile at tens of thousands of entries.)
    */
-  index: Map<number, IndexSlot>;
+  index: ConntrackIndex;
   nextId: number;
+}
+
+/**
+ * The hash itself: chains of slots in a power-of-two bucket array indexed by the low bits of the
+ * key hash, doubled when it holds more slots than buckets (a `Map` keyed by the hash cost two
+ * hash-table probes per lookup, and its rehashes, on a table that only grows, showed in profiles).
+ */
+export interface ConntrackIndex {
+  buckets: (IndexSlot | undefined)[];
+  /** Slots held: one per distinct key. */
+  size: number;
+  /** Bumped by every change of what a key finds (see `findSlot`'s memory of its last answer). */
+  gen: number;
+}
+
+const FIRST_BUCKETS = 64;
+
+function emptyBuckets(n: number): (IndexSlot | undefined)[] {
+  const b: (IndexSlot | undefined)[] = [];
+  for (let i = 0; i < n; i++) b.push(undefined);
+  return b;
+}
+
+/** Doubles the bucket array, relinking every slot by its hash. */
+function grow(ix: ConntrackIndex): void {
+  const old = ix.buckets;
+  const buckets = emptyBuckets(old.length * 2);
+  const mask = buckets.length - 1;
+  for (let i = 0; i < old.length; i++) {
+    for (let s = old[i]; s; ) {
+      const next = s.next;
+      const b = s.hash & mask;
+      s.next = buckets[b];
+      buckets[b] = s;
+      s = next;
+    }
+  }
+  ix.buckets = buckets;
 }
 
 /** An empty table. */
 export function createConntrack(): ConntrackTable {
-  return { entries: new Map(), index: new Map(), nextId: 1 };
+  return { entries: new Map(), index: { buckets: emptyBuckets(FIRST_BUCKETS), size: 0, gen: 0 }, nextId: 1 };
 }
 
 /** Timeouts in seconds (the kernel's defaults). */
@@ -141,11 +181,41 @@ function keyHash(protocol: IpProtocol, src: string, sport: number, dst: string, 
   return (h ^ (h >>> 15)) & 0x3fffffff;
 }
 
+/**
+ * The last key looked up and what it found (a hit or a miss), for the index and generation it was
+ * found in: a packet crossing a namespace is looked up at each of its hooks (PREROUTING, FORWARD,
+ * POSTROUTING, or OUTPUT and POSTROUTING) with the same tuple unless NAT changed it, and each
+ * lookup hashed both address strings and walked a chain in a table of tens of thousands of slots.
+ */
+let lastIndex: ConntrackIndex | undefined;
+let lastGen = 0;
+let lastProtocol: IpProtocol = 'tcp';
+let lastSrc = '';
+let lastSport = 0;
+let lastDst = '';
+let lastDport = 0;
+let lastHit: IndexSlot | undefined;
+
 function findSlot(ct: ConntrackTable, protocol: IpProtocol, src: string, sport: number, dst: string, dport: number): ConntrackHit | undefined {
-  for (let s = ct.index.get(keyHash(protocol, src, sport, dst, dport)); s; s = s.next) {
-    if (s.sport === sport && s.dport === dport && s.src === src && s.dst === dst && s.protocol === protocol) return s;
+  const ix = ct.index;
+  if (ix === lastIndex && ix.gen === lastGen && sport === lastSport && dport === lastDport && src === lastSrc && dst === lastDst && protocol === lastProtocol) return lastHit;
+  const buckets = ix.buckets;
+  let hit: IndexSlot | undefined;
+  for (let s = buckets[keyHash(protocol, src, sport, dst, dport) & (buckets.length - 1)]; s; s = s.next) {
+    if (s.sport === sport && s.dport === dport && s.src === src && s.dst === dst && s.protocol === protocol) {
+      hit = s;
+      break;
+    }
   }
-  return undefined;
+  lastIndex = ix;
+  lastGen = ix.gen;
+  lastProtocol = protocol;
+  lastSrc = src;
+  lastSport = sport;
+  lastDst = dst;
+  lastDport = dport;
+  lastHit = hit;
+  return hit;
 }
 
 /**
@@ -153,30 +223,36 @@ function findSlot(ct: ConntrackTable, protocol: IpProtocol, src: string, sport: 
  * earlier is never changed: an overwritten key gets a new slot in place of the old one.
  */
 function setSlot(ct: ConntrackTable, protocol: IpProtocol, src: string, sport: number, dst: string, dport: number, entry: ConntrackEntry, dir: 'original' | 'reply'): void {
-  const h = keyHash(protocol, src, sport, dst, dport);
-  const head = ct.index.get(h);
+  const ix = ct.index;
+  ix.gen++;
+  const hash = keyHash(protocol, src, sport, dst, dport);
+  const b = hash & (ix.buckets.length - 1);
+  const head = ix.buckets[b];
   let prev: IndexSlot | undefined;
   for (let s = head; s; prev = s, s = s.next) {
     if (s.sport === sport && s.dport === dport && s.src === src && s.dst === dst && s.protocol === protocol) {
-      const fresh: IndexSlot = { entry, dir, protocol, src, sport, dst, dport, next: s.next };
+      const fresh: IndexSlot = { entry, dir, hash, protocol, src, sport, dst, dport, next: s.next };
       if (prev) prev.next = fresh;
-      else ct.index.set(h, fresh);
+      else ix.buckets[b] = fresh;
       return;
     }
   }
-  ct.index.set(h, { entry, dir, protocol, src, sport, dst, dport, next: head });
+  ix.buckets[b] = { entry, dir, hash, protocol, src, sport, dst, dport, next: head };
+  if (++ix.size > ix.buckets.length) grow(ix);
 }
 
 /** Removes a key if it still belongs to `e`. */
 function deleteSlot(ct: ConntrackTable, protocol: IpProtocol, src: string, sport: number, dst: string, dport: number, e: ConntrackEntry): void {
-  const h = keyHash(protocol, src, sport, dst, dport);
+  const ix = ct.index;
+  const b = keyHash(protocol, src, sport, dst, dport) & (ix.buckets.length - 1);
   let prev: IndexSlot | undefined;
-  for (let s = ct.index.get(h); s; prev = s, s = s.next) {
+  for (let s = ix.buckets[b]; s; prev = s, s = s.next) {
     if (s.sport === sport && s.dport === dport && s.src === src && s.dst === dst && s.protocol === protocol) {
       if (s.entry !== e) return;
+      ix.gen++;
       if (prev) prev.next = s.next;
-      else if (s.next) ct.index.set(h, s.next);
-      else ct.index.delete(h);
+      else ix.buckets[b] = s.next;
+      ix.size--;
       return;
     }
   }

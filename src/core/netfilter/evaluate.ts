@@ -154,6 +154,12 @@ function runChain(st: HookState, chain: HookChain): TraverseResult {
 
 /** The nat chains of a new connection in priority order (the iptables nat table at its own) until one asks for NAT. */
 function natRequest(st: HookState, nf: NetfilterState, manip: ManipType, hook: HookName, chains: readonly HookChain[]) {
+  // Without other rulesets (every iptables-mode hook) the nat table is the only nat chain: no
+  // order to build (two arrays per new connection and manip type).
+  if (!chains.length) {
+    const r = runTable(st, nf, 'nat', hook);
+    return st.stop ? undefined : r?.nat;
+  }
   const own = manip === 'dst' ? -100 : 100;
   const order: (HookChain | 'nat')[] = ['nat', ...chains.filter((c) => c.type === 'nat')];
   if (order.length > 1) order.sort((a, b) => (a === 'nat' ? own : a.priority) - (b === 'nat' ? own : b.priority));
@@ -181,6 +187,9 @@ function natStep(st: HookState, nf: NetfilterState, ct: ConntrackTable, manip: M
   if (change) (st.nats ??= []).push(change);
 }
 
+/** No base chains of other rulesets at a hook (a default argument array was made per call). */
+const NO_CHAINS: readonly HookChain[] = Object.freeze([]);
+
 /**
  * The LOG lines of a hook that logged nothing: one shared, frozen empty list (the LOG target
  * replaces a frozen list with its own before adding a line) instead of an array per hook.
@@ -193,7 +202,7 @@ const NO_LOGS: string[] = Object.freeze([]) as unknown as string[];
  * `-m recent` lists in `nf`/`ct` are updated as the kernel would update them. `chains` are the
  * base chains of other rulesets (nftables) at this hook, interleaved by priority.
  */
-export function runHook(nf: NetfilterState, ct: ConntrackTable, input: HookInput, env: HookEnv, chains: readonly HookChain[] = []): HookResult {
+export function runHook(nf: NetfilterState, ct: ConntrackTable, input: HookInput, env: HookEnv, chains: readonly HookChain[] = NO_CHAINS): HookResult {
   // Every field of the context from the start (ct and its direction come later): one object shape.
   const ctx: PacketContext = { packet: { ...input.packet }, input, env, nf, ctState: 'NEW', ct: undefined, ctDirection: undefined, logs: NO_LOGS, untracked: false };
   const st: HookState = { ctx, log: { evaluated: [], unmodelled: undefined }, nats: undefined };

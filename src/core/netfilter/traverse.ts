@@ -44,46 +44,51 @@ export function noteUnmodelled(log: TraverseLog, what: string): void {
 const MAX_DEPTH = 64;
 const MAX_STEPS = 100_000;
 
-/** A module found by name, remembered with the name it was found for. */
-interface FoundModule<M> {
-  name: string;
-  module: M | undefined;
+/**
+ * What walks of one chain remember about the rule at one position (see `ChainMemo`):
+ *
+ * - the rule and the text the memo was made for;
+ * - its records, one object per (rule, matched) shared by every walk (a walk of n rules allocated
+ *   n records before, and this list is the largest part of a trace); records are never mutated
+ *   after creation, consumers only read them, so sharing them between hops and traces is safe
+ *   and they stay plain JSON data;
+ * - the rule's own fields (`-s -d -i -o -p`, matches, target, `-g`), read from the memo rather
+ *   than the rule: rules have many object shapes (optional fields set in parse order), so each
+ *   read of a rule field was a megamorphic load, most of a rule's evaluation time. The text is
+ *   the rule (iptables-save's own cache): a rule edited in place drops its cached text, as
+ *   rendering already requires, and gets a new memo. What the fields point to (matches, their
+ *   parsed options, the target) is still read live;
+ * - the modules found for its matches' and target's names (a module is a function of its name
+ *   alone, checked on every use) and its jump.
+ */
+interface RuleMemo {
+  rule: Rule;
+  text: string;
+  no: EvaluatedRule;
+  yes: EvaluatedRule;
+  src: Rule['src'];
+  dst: Rule['dst'];
+  inIface: Rule['inIface'];
+  outIface: Rule['outIface'];
+  protocol: Rule['protocol'];
+  matches: Match[];
+  target: Target | undefined;
+  goto: boolean;
+  /** Per match position: the module name a module was found for, and that module. */
+  names: string[];
+  mods: (MatchModule | undefined)[];
+  /** The target name `tmod` was found for (`undefined` before the first lookup). */
+  tname: string | undefined;
+  tmod: TargetModule | undefined;
+  jump: Jump | undefined;
 }
 
 /**
- * A match's or target's module, remembered on it (a symbol-keyed, non-enumerable property,
- * invisible to JSON and structuredClone) with the name it was found for: the registry's Map lookup
- * per match per packet showed up in trace profiles. One renamed in place is looked up again.
+ * A rule's jump target with the table's chain Map, its size and `chainsAdded` count it was found
+ * with: the Map lookup by name per jump per packet was the largest single line of trace profiles
+ * (the names parsed from `-j` are not the Map's own key strings, so every lookup compared the
+ * text). See `chainsAdded` for why the three detect any change of the table's chains.
  */
-function rememberedModule<M>(holder: object, key: symbol, name: string, find: (name: string) => M | undefined): M | undefined {
-  const slot = holder as Record<symbol, FoundModule<M> | undefined>;
-  const c = slot[key];
-  if (c && c.name === name) return c.module;
-  const found: FoundModule<M> = { name, module: find(name) };
-  if (key in slot) slot[key] = found;
-  else Object.defineProperty(holder, key, { value: found, writable: true, configurable: true, enumerable: false });
-  return found.module;
-}
-
-const MATCH_MODULE: unique symbol = Symbol('match module');
-const TARGET_MODULE: unique symbol = Symbol('target module');
-
-function matchModuleOf(m: Match): MatchModule | undefined {
-  return rememberedModule(m, MATCH_MODULE, m.module, getMatchModule);
-}
-
-function targetModuleOf(t: Target): TargetModule | undefined {
-  return rememberedModule(t, TARGET_MODULE, t.name, getTargetModule);
-}
-
-/**
- * A rule's jump target, remembered on its target (symbol-keyed, non-enumerable) with the table's
- * chain Map, its size and `chainsAdded` count: the Map lookup by name per jump per packet was the
- * largest single line of trace profiles (the names parsed from `-j` are not the Map's own key
- * strings, so every lookup compared the text). See `chainsAdded` for why the three detect any
- * change of the table's chains.
- */
-const JUMP: unique symbol = Symbol('jump target');
 interface Jump {
   /** The `-j` name it was found for (the same string object while the target is unchanged). */
   name: string;
@@ -91,34 +96,125 @@ interface Jump {
   size: number;
   added: number;
   chain: Chain;
+  /** The chain's memo when last jumped to (checked like `memoOf` checks it before use). */
+  memo: ChainMemo | undefined;
 }
-type WithJump = Target & { [JUMP]?: Jump };
 
-function jumpTarget(table: Table, t: Target): Chain | undefined {
-  const holder = t as WithJump;
-  const j = holder[JUMP];
+/**
+ * A chain's memo, kept on the chain under a symbol-keyed, non-enumerable property (JSON,
+ * structuredClone and test equality never see it), for the table and chain name and rules array
+ * it was made for. One memo per chain rather than caches on each rule, match and target: those
+ * were three or four megamorphic symbol loads per rule walked (rules have many shapes), a third
+ * of a walk's time. Every remembered item is checked against the live rule before use, so a
+ * rule replaced, edited in place (text dropped, a match or target renamed) or moved is seen.
+ */
+interface ChainMemo {
+  table: Table['name'];
+  name: string;
+  rules: Rule[];
+  byIndex: (RuleMemo | undefined)[];
+}
+
+const MEMO: unique symbol = Symbol('chain memo');
+type WithMemo = Chain & { [MEMO]?: ChainMemo };
+
+function memoFits(m: ChainMemo, table: Table, chain: Chain): boolean {
+  return m.rules === chain.rules && m.name === chain.name && m.table === table.name;
+}
+
+function memoOf(table: Table, chain: Chain): ChainMemo {
+  const holder = chain as WithMemo;
+  const m = holder[MEMO];
+  if (m && memoFits(m, table, chain)) return m;
+  const made: ChainMemo = { table: table.name, name: chain.name, rules: chain.rules, byIndex: [] };
+  if (MEMO in holder) holder[MEMO] = made;
+  else Object.defineProperty(holder, MEMO, { value: made, writable: true, configurable: true, enumerable: false });
+  return made;
+}
+
+/** The memo of the rule at `index`, made afresh when the rule or its text changed. */
+function ruleMemo(memo: ChainMemo, rule: Rule, text: string, index: number): RuleMemo {
+  const rm = memo.byIndex[index];
+  if (rm && rm.rule === rule && rm.text === text) return rm;
+  const { table, name: chain } = memo;
+  const made: RuleMemo = {
+    rule,
+    text,
+    no: { table, chain, index, text, matched: false },
+    yes: { table, chain, index, text, matched: true },
+    src: rule.src,
+    dst: rule.dst,
+    inIface: rule.inIface,
+    outIface: rule.outIface,
+    protocol: rule.protocol,
+    matches: rule.matches,
+    target: rule.target,
+    goto: rule.goto === true,
+    names: [],
+    mods: [],
+    tname: undefined,
+    tmod: undefined,
+    jump: undefined,
+  };
+  memo.byIndex[index] = made;
+  return made;
+}
+
+function matchModuleOf(rm: RuleMemo, j: number, m: Match): MatchModule | undefined {
+  const name = m.module;
+  if (rm.names[j] === name) return rm.mods[j];
+  const module = getMatchModule(name);
+  rm.names[j] = name;
+  rm.mods[j] = module;
+  return module;
+}
+
+function targetModuleOf(rm: RuleMemo, t: Target): TargetModule | undefined {
+  const name = t.name;
+  if (rm.tname === name) return rm.tmod;
+  rm.tmod = getTargetModule(name);
+  rm.tname = name;
+  return rm.tmod;
+}
+
+/** The rule's jump (undefined when `-j` names no chain of the table). */
+function jumpOf(rm: RuleMemo, table: Table, t: Target): Jump | undefined {
+  const j = rm.jump;
   const chains = table.chains;
-  if (j && j.name === t.name && j.chains === chains && j.size === chains.size && j.added === chainsAdded(table)) return j.chain;
+  if (j && j.name === t.name && j.chains === chains && j.size === chains.size && j.added === chainsAdded(table)) return j;
   const chain = chains.get(t.name);
   if (!chain) return undefined;
-  const made: Jump = { name: t.name, chains, size: chains.size, added: chainsAdded(table), chain };
-  if (JUMP in holder) holder[JUMP] = made;
-  else Object.defineProperty(holder, JUMP, { value: made, writable: true, configurable: true, enumerable: false });
-  return chain;
+  const made: Jump = { name: t.name, chains, size: chains.size, added: chainsAdded(table), chain, memo: undefined };
+  rm.jump = made;
+  return made;
 }
 
-function ruleMatches(rule: Rule, ctx: PacketContext, src: number, dst: number, log: TraverseLog): boolean {
-  if (rule.src && addressContains(rule.src, src) === rule.src.negate) return false;
-  if (rule.dst && addressContains(rule.dst, dst) === rule.dst.negate) return false;
-  if (rule.inIface && ifaceMatches(rule.inIface.name, ctx.input.inIface) === rule.inIface.negate) return false;
-  if (rule.outIface && ifaceMatches(rule.outIface.name, ctx.input.outIface) === rule.outIface.negate) return false;
-  if (rule.protocol) {
+/** The memo of a jump's chain, remembered on the jump (one symbol load per chain entered was a tenth of a walk). */
+function jumpMemo(j: Jump, table: Table): ChainMemo {
+  const m = j.memo;
+  if (m && memoFits(m, table, j.chain)) return m;
+  return (j.memo = memoOf(table, j.chain));
+}
+
+function ruleMatches(rm: RuleMemo, ctx: PacketContext, src: number, dst: number, log: TraverseLog): boolean {
+  const s = rm.src;
+  if (s && addressContains(s, src) === s.negate) return false;
+  const d = rm.dst;
+  if (d && addressContains(d, dst) === d.negate) return false;
+  const i = rm.inIface;
+  if (i && ifaceMatches(i.name, ctx.input.inIface) === i.negate) return false;
+  const o = rm.outIface;
+  if (o && ifaceMatches(o.name, ctx.input.outIface) === o.negate) return false;
+  const p = rm.protocol;
+  if (p) {
     // Resolving the name (a lowercase + a table lookup) per packet showed up in profiles.
-    if (!('num' in rule.protocol)) rule.protocol.num = protocolNumber(rule.protocol.name);
-    if ((rule.protocol.num === packetProtocolNumber(ctx.packet.protocol)) === rule.protocol.negate) return false;
+    if (!('num' in p)) p.num = protocolNumber(p.name);
+    if ((p.num === packetProtocolNumber(ctx.packet.protocol)) === p.negate) return false;
   }
-  for (const m of rule.matches) {
-    const module = m.unmodelled ? undefined : matchModuleOf(m);
+  const ms = rm.matches;
+  for (let j = 0; j < ms.length; j++) {
+    const m = ms[j]!;
+    const module = m.unmodelled ? undefined : matchModuleOf(rm, j, m);
     if (!module) {
       noteUnmodelled(log, `-m ${m.module}`);
       continue;
@@ -128,102 +224,125 @@ function ruleMatches(rule: Rule, ctx: PacketContext, src: number, dst: number, l
   return true;
 }
 
-/**
- * The record of a rule walked, one object per (rule, matched) shared by every walk while the rule
- * keeps its table, chain, index and text: a walk of n rules allocated n records before, and this
- * list is the largest part of a trace. The records are never mutated after creation (consumers
- * only read them), so sharing them between hops and traces is safe; they stay plain JSON data.
- */
-interface WalkRecords {
-  no: EvaluatedRule;
-  yes: EvaluatedRule;
-}
-
-/**
- * Where a rule keeps its records: a symbol-keyed, non-enumerable property, so JSON, equality in
- * tests and structuredClone never see it (a WeakMap lookup per rule walked cost more than the
- * rest of the rule's evaluation at 1,000 Services).
- */
-const RECORDS: unique symbol = Symbol('walk records');
-type WithRecords = Rule & { [RECORDS]?: WalkRecords };
-
-function recordOf(rule: Rule, text: string, table: Table['name'], chain: string, index: number, matched: boolean): EvaluatedRule {
-  const holder = rule as WithRecords;
-  let r = holder[RECORDS];
-  const c = r?.no;
-  if (!r || c!.index !== index || c!.chain !== chain || c!.table !== table || c!.text !== text) {
-    r = { no: { table, chain, index, text, matched: false }, yes: { table, chain, index, text, matched: true } };
-    if (RECORDS in holder) holder[RECORDS] = r;
-    else Object.defineProperty(holder, RECORDS, { value: r, writable: true, configurable: true, enumerable: false });
-  }
-  return matched ? r.yes : r.no;
-}
+/** A policy's ending, one frozen object per verdict (callers only read a result). */
+const BY_ACCEPT: TraverseResult = Object.freeze({ verdict: 'ACCEPT', byPolicy: true });
+const BY_DROP: TraverseResult = Object.freeze({ verdict: 'DROP', byPolicy: true });
 
 function policyOf(chain: Chain): TraverseResult {
-  return { verdict: chain.policy ?? 'ACCEPT', byPolicy: true };
+  return chain.policy === 'DROP' ? BY_DROP : BY_ACCEPT;
 }
+
+/**
+ * The return stack of a walk as two parallel arrays with a depth counter, reused by every walk (a
+ * frame object per jump, then two fresh arrays per walk, were garbage per rule walked). A walk
+ * never starts another (matches and targets do not traverse tables); `busy` guards that anyway:
+ * a walk that finds it set (or one after a walk that threw) uses arrays of its own.
+ */
+const sharedChains: Chain[] = [];
+const sharedMemos: ChainMemo[] = [];
+const sharedIndex: number[] = [];
+let busy = false;
+
+/**
+ * The last address text turned into a number and the number, per side: a hook walks up to four
+ * tables with the same addresses (NAT between them is rare), each walk converted both.
+ */
+let lastSrc = '';
+let lastSrcInt = 0;
+let lastDst = '';
+let lastDstInt = 0;
 
 /** Traverses `table`'s built-in chain `hook` (which must exist) for the packet in `ctx`. */
 export function traverseTable(table: Table, hook: string, ctx: PacketContext, log: TraverseLog): TraverseResult {
   const base = table.chains.get(hook);
-  if (!base) return { verdict: 'ACCEPT', byPolicy: true };
+  if (!base) return BY_ACCEPT;
+  if (busy) return walk(table, base, ctx, log, [], [], []);
+  busy = true;
+  const r = walk(table, base, ctx, log, sharedChains, sharedMemos, sharedIndex);
+  busy = false;
+  return r;
+}
+
+function walk(table: Table, base: Chain, ctx: PacketContext, log: TraverseLog, stackChains: Chain[], stackMemos: ChainMemo[], stackIndex: number[]): TraverseResult {
   const len = ctx.packet.length;
-  const src = ipv4ToInt(ctx.packet.src);
-  const dst = ipv4ToInt(ctx.packet.dst);
-  // The return stack as two parallel arrays: a frame object per jump was garbage per rule walked.
-  const stackChains: Chain[] = [];
-  const stackIndex: number[] = [];
+  const ps = ctx.packet.src;
+  const pd = ctx.packet.dst;
+  if (ps !== lastSrc) {
+    lastSrcInt = ipv4ToInt(ps);
+    lastSrc = ps;
+  }
+  if (pd !== lastDst) {
+    lastDstInt = ipv4ToInt(pd);
+    lastDst = pd;
+  }
+  const src = lastSrcInt;
+  const dst = lastDstInt;
+  const evaluated = log.evaluated;
   let chain = base;
+  let memo = memoOf(table, chain);
+  let rules = chain.rules;
   let next = 0;
+  let sp = 0;
   for (let steps = 0; steps < MAX_STEPS; steps++) {
-    if (next >= chain.rules.length) {
-      if (!stackChains.length) break;
-      chain = stackChains.pop()!;
-      next = stackIndex.pop()!;
+    if (next >= rules.length) {
+      if (sp === 0) break;
+      sp--;
+      chain = stackChains[sp]!;
+      memo = stackMemos[sp]!;
+      rules = chain.rules;
+      next = stackIndex[sp]!;
       continue;
     }
     const index = next++;
-    const rule = chain.rules[index]!;
+    const rule = rules[index]!;
     // Rendering first also compiles a hand-built rule (its matches' parsed options) for matching.
     const text = rule.text ?? renderRule(rule);
-    const matched = ruleMatches(rule, ctx, src, dst, log);
-    const ev = recordOf(rule, text, table.name, chain.name, index, matched);
-    log.evaluated.push(ev);
+    const rm = ruleMemo(memo, rule, text, index);
+    const matched = ruleMatches(rm, ctx, src, dst, log);
+    const ev = matched ? rm.yes : rm.no;
+    evaluated.push(ev);
     if (!matched) continue;
     rule.packets++;
     rule.bytes += len;
-    const t = rule.target;
+    const t = rm.target;
     if (!t) continue;
     if (t.unmodelled) {
       noteUnmodelled(log, `-j ${t.name}`);
       continue;
     }
-    const module = t.parsed === undefined ? undefined : targetModuleOf(t);
+    const module = t.parsed === undefined ? undefined : targetModuleOf(rm, t);
     if (!module) {
-      const to = jumpTarget(table, t);
-      if (!to) {
+      const j = jumpOf(rm, table, t);
+      if (!j) {
         noteUnmodelled(log, `-j ${t.name}`);
         continue;
       }
-      if (!rule.goto) {
-        stackChains.push(chain);
-        stackIndex.push(next);
+      if (!rm.goto) {
+        stackChains[sp] = chain;
+        stackMemos[sp] = memo;
+        stackIndex[sp] = next;
+        sp++;
       }
-      if (stackChains.length > MAX_DEPTH) return { verdict: 'DROP', decided: ev, byPolicy: false };
-      chain = to;
+      if (sp > MAX_DEPTH) return { verdict: 'DROP', decided: ev, byPolicy: false };
+      chain = j.chain;
+      memo = jumpMemo(j, table);
+      rules = chain.rules;
       next = 0;
       continue;
     }
     const out = module.apply(t.parsed, ctx);
     if (out.kind === 'continue') continue;
     if (out.kind === 'return') {
-      if (!stackChains.length) break;
-      chain = stackChains.pop()!;
-      next = stackIndex.pop()!;
+      if (sp === 0) break;
+      sp--;
+      chain = stackChains[sp]!;
+      memo = stackMemos[sp]!;
+      rules = chain.rules;
+      next = stackIndex[sp]!;
       continue;
     }
     if (out.kind === 'nat') return { verdict: 'ACCEPT', nat: out.request, decided: ev, byPolicy: false };
-    return { verdict: out.verdict, ...(out.rejectWith ? { rejectWith: out.rejectWith } : {}), decided: ev, byPolicy: false };
+    return out.rejectWith ? { verdict: out.verdict, rejectWith: out.rejectWith, decided: ev, byPolicy: false } : { verdict: out.verdict, decided: ev, byPolicy: false };
   }
   base.packets++;
   base.bytes += len;
