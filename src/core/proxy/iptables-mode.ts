@@ -56,6 +56,15 @@ function hostAddresses(nodeObj: Node, ns: Netns): HostAddresses {
   return { nodeIPs: host.nodeIPs, localAddresses: [...new Set([...own, ...host.nodeIPs])] };
 }
 
+/**
+ * The jump rules as insertions: the same text on every node and every sync (it takes no input),
+ * so it is made once rather than once per node.
+ */
+let jumpInsertions: string | undefined;
+function jumpRulesText(): string {
+  return (jumpInsertions ??= jumpRulesAsInsertions(kubeProxyJumpRules()));
+}
+
 function programNode(ctx: ProxyContext, node: ModelNode, ns: Netns, services: Service[], slices: EndpointSlice[]): void {
   const nodeObj = nodeObjectFor(ctx, node);
   const config = kubeProxyOptionsFrom(ctx.config, nodeObj);
@@ -66,7 +75,7 @@ function programNode(ctx: ProxyContext, node: ModelNode, ns: Netns, services: Se
   const host = hostAddresses(nodeObj, ns);
   // First sync: ensure the chains and the jumps from the built-in chains (once: they persist).
   if (!getChain(ns.netfilter, 'nat', 'KUBE-SERVICES')) {
-    const r = restore(ns.netfilter, jumpRulesAsInsertions(kubeProxyJumpRules()), { noflush: true });
+    const r = restore(ns.netfilter, jumpRulesText(), { noflush: true });
     if (!r.ok) ctx.report('error', `kube-proxy on ${node.name}: iptables-restore of the jump rules failed at line ${r.line}: ${r.error}`, 'proxy-restore');
   }
   const existingChains = [...readTable(ns.netfilter, 'nat').chains.keys()];
