@@ -11,7 +11,7 @@ function DeviceBox({ data, badge, extra }: { data: DeviceData; badge: string; ex
   const addr = d.addresses.find((a) => !a.startsWith('127.'));
   return (
     <div className={`hs-device hs-device-${d.kind}${d.up ? '' : ' hs-down'}`} title={`${d.name} (${d.kind}) ${d.addresses.join(' ')} mtu ${d.mtu} ${d.mac}`}>
-      <Handles />
+      <Handles ports={data.ports} />
       <span className="hs-badge">{badge}</span>
       <span className="hs-dev-name">{d.name}</span>
       <span className="hs-dev-sub">{extra ?? addr ?? (d.master ? `master ${d.master}` : '')}</span>
