@@ -35,6 +35,10 @@ function fitTargets(l: CanvasLayout): { id: string }[] {
   return l.nodes.filter((n) => !n.parentId && n.type !== 'host' && n.id !== 'segment:internet').map((n) => ({ id: n.id }));
 }
 
+function podCount(l: CanvasLayout): number {
+  return l.nodes.reduce((n, x) => n + Number(x.type === 'pod'), 0);
+}
+
 /** Marks when a compiled edit reaches the screen (B5: keystroke → canvas updated). */
 function useCanvasMark(l: CanvasLayout | null): void {
   const seq = useApp((s) => s.appliedEdit);
@@ -111,9 +115,18 @@ function Flow() {
       elementsSelectable
       onNodeClick={onNodeClick}
       onSelectionChange={onSelectionChange}
+      // Mount only the nodes and edges on screen: at the opening zoom a 10-node, 100-pod cluster
+      // is mostly off screen, and every mounted node is a resize observation and a few elements
+      // the browser walks each frame (B4). Edges still reach unmounted nodes: their handles are
+      // declared in the layout (layout-handles.ts).
+      onlyRenderVisibleElements
       minZoom={0.15}
       maxZoom={2.5}
       aria-label="Cluster canvas"
+      // The picture's size, whatever is mounted (benches size the bare React Flow page by it).
+      data-nodes={l.nodes.length}
+      data-edges={l.edges.length}
+      data-pods={podCount(l)}
     >
       <Background gap={24} />
       <Controls showInteractive={false} />

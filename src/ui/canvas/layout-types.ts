@@ -2,11 +2,16 @@ import type { Edge, Node } from '@xyflow/react';
 import type { DeviceSummary, NetnsSummary } from '../../core/index';
 import type { ServiceSummary } from '../../core/view/summary';
 
-export type DeviceData = { device: DeviceSummary };
-export type GroupData = { ns: NetnsSummary; compact: boolean };
-export type SegmentData = { id: string; cidr: string };
-export type ServiceData = { svc: ServiceSummary; compact: boolean };
-export type SvcNetData = { cidr: string; count: number };
+/** A node's handle ids: `t` on its top edge, `b` on its bottom edge. */
+export type Port = 't' | 'b';
+/** The handles edges attach to (layout-handles.ts); a node draws only these. */
+type WithPorts = { ports?: Port[] };
+
+export type DeviceData = WithPorts & { device: DeviceSummary };
+export type GroupData = WithPorts & { ns: NetnsSummary; compact: boolean };
+export type SegmentData = WithPorts & { id: string; cidr: string };
+export type ServiceData = WithPorts & { svc: ServiceSummary; compact: boolean };
+export type SvcNetData = WithPorts & { cidr: string; count: number };
 
 export type CanvasNode =
   | Node<DeviceData, 'nic' | 'veth' | 'bridge' | 'vxlan' | 'ipip' | 'loopback' | 'dummy'>

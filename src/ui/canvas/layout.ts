@@ -14,6 +14,7 @@ import type { Detail } from '../store/types';
 import type { Box, CanvasLayout } from './layout-types';
 import { Builder, COL_GAP, DH, DW, GAP, HEAD, LINE, PAD, ROW_GAP, drawnDevices } from './layout-builder';
 import { placeServices } from './layout-services';
+import { withHandles } from './layout-handles';
 
 export { DH, DW } from './layout-builder';
 
@@ -137,7 +138,8 @@ export function layout(summary: ModelSummary, detail: Detail, opts: LayoutOption
   for (const r of routers) hx += placeHost(b, r, hx, top + ROW_GAP * 2, detail).w + COL_GAP;
   for (const h of summary.netns.filter((n) => n.kind === 'host')) hx += placeHost(b, h, hx, 0, detail).w + COL_GAP;
   const svcEdges = placeServices(b, summary.services ?? [], summary.serviceCIDR, span, detail);
-  return { nodes: b.nodes, edges: [...buildEdges(summary.links, b), ...svcEdges], anchors: b.anchors, boxes: b.boxes };
+  const edges = [...buildEdges(summary.links, b), ...svcEdges];
+  return { nodes: withHandles(b.nodes, edges), edges, anchors: b.anchors, boxes: b.boxes };
 }
 
 const EDGE_TYPE: Record<LinkSummary['kind'], string> = { veth: 'straight', 'bridge-port': 'straight', segment: 'smoothstep', tunnel: 'default' };

@@ -10,9 +10,10 @@ function DeviceBox({ data, badge, extra }: { data: DeviceData; badge: string; ex
   const d = data.device;
   const addr = d.addresses.find((a) => !a.startsWith('127.'));
   return (
-    <div className={`hs-device hs-device-${d.kind}${d.up ? '' : ' hs-down'}`} title={`${d.name} (${d.kind}) ${d.addresses.join(' ')} mtu ${d.mtu} ${d.mac}`}>
-      <Handles />
-      <span className="hs-badge">{badge}</span>
+    // The kind badge is the box's ::before (data-badge): one element fewer on each of the
+    // canvas's most numerous nodes.
+    <div className={`hs-device hs-device-${d.kind}${d.up ? '' : ' hs-down'}`} data-badge={badge} title={`${d.name} (${d.kind}) ${d.addresses.join(' ')} mtu ${d.mtu} ${d.mac}`}>
+      <Handles ports={data.ports} />
       <span className="hs-dev-name">{d.name}</span>
       <span className="hs-dev-sub">{extra ?? addr ?? (d.master ? `master ${d.master}` : '')}</span>
     </div>

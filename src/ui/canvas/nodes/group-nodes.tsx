@@ -9,7 +9,7 @@ export const K8sNodeGroup = memo(function K8sNodeGroup({ data }: NodeProps<Node<
   const info = data.ns.nodeInfo;
   return (
     <div className="hs-group hs-k8snode">
-      <Handles />
+      <Handles ports={data.ports} />
       <div className="hs-group-head">
         <strong>{data.ns.name}</strong>
         <span>{info?.ip}</span>
@@ -23,7 +23,7 @@ export const PodGroup = memo(function PodGroup({ data }: NodeProps<Node<GroupDat
   const pod = data.ns.pod;
   return (
     <div className={`hs-group hs-pod${pod && !pod.ready ? ' hs-down' : ''}`}>
-      <Handles />
+      <Handles ports={data.ports} />
       <div className="hs-group-head">
         <strong>{pod ? pod.name : data.ns.name}</strong>
         <span>{pod?.ip}</span>
@@ -45,7 +45,7 @@ export const HostGroup = memo(function HostGroup({ data }: NodeProps<Node<GroupD
   const addr = ns.devices.flatMap((d) => d.addresses).filter((a) => !a.startsWith('127.'));
   return (
     <div className={`hs-group hs-host hs-host-${ns.kind}`}>
-      <Handles />
+      <Handles ports={data.ports} />
       <div className="hs-group-head">
         <strong>{ns.kind === 'router' ? `router ${ns.name}` : `external ${ns.name}`}</strong>
         <span className="hs-muted">{addr.join(' ')}</span>
@@ -57,7 +57,7 @@ export const HostGroup = memo(function HostGroup({ data }: NodeProps<Node<GroupD
 export const SegmentNode = memo(function SegmentNode({ data }: NodeProps<Node<SegmentData>>) {
   return (
     <div className="hs-segment">
-      <Handles />
+      <Handles ports={data.ports} />
       <strong>{data.id === 'internet' ? 'internet' : `underlay ${data.id}`}</strong> <span>{data.cidr}</span>
     </div>
   );

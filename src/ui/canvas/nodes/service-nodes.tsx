@@ -20,7 +20,7 @@ export const ServiceNode = memo(function ServiceNode({ id, data }: NodeProps<Nod
   const name = s.namespace === 'default' ? s.name : `${s.namespace}/${s.name}`;
   return (
     <div className={`hs-service${active ? ' hs-service-active' : ''}${ready === 0 ? ' hs-service-empty' : ''}`} title={`Service ${s.namespace}/${s.name} (${s.type}): a virtual IP, on no device and no route`}>
-      <Handles />
+      <Handles ports={data.ports} />
       <div className="hs-service-head">
         <span className="hs-badge">svc</span>
         <strong>{name}</strong>
