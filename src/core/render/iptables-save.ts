@@ -10,6 +10,7 @@
  */
 import { renderRuleInto } from '../netfilter/render-rule';
 import { isBuiltinChain, readTable, TABLE_ORDER } from '../netfilter/state';
+import { sortedByName } from './sort-by-name';
 import type { Chain, NetfilterState, TableName } from '../netfilter/types';
 
 /** Options of `renderIptablesSave`. */
@@ -23,30 +24,24 @@ export interface IptablesSaveOptions {
 /** Built-in chains first (kernel order), then user chains sorted by name, as libiptc keeps them. */
 function orderedChains(table: TableName, chains: ReadonlyMap<string, Chain>): Chain[] {
   const builtin: Chain[] = [];
-  const names: string[] = [];
-  let keyed = true;
-  for (const [key, c] of chains) {
-    if (isBuiltinChain(table, c.name)) builtin.push(c);
-    else {
-      names.push(c.name);
-      keyed &&= key === c.name;
-    }
-  }
-  if (keyed) {
-    // Sorting the names with the built-in comparison (UTF-16 code units, as `<` compares) and
-    // looking the chains up again is about twice as fast as a comparator over the chains
-    // (110k chains at 10k Services).
-    names.sort();
-    return builtin.concat(names.map((n) => chains.get(n)!));
-  }
-  const user = [...chains.values()].filter((c) => !isBuiltinChain(table, c.name));
-  user.sort((a, b) => (a.name < b.name ? -1 : a.name === b.name ? 0 : 1));
-  return builtin.concat(user);
+  const user: Chain[] = [];
+  for (const c of chains.values()) (isBuiltinChain(table, c.name) ? builtin : user).push(c);
+  return builtin.concat(sortedByName(user));
 }
+
+/**
+ * Pieces joined into one string every `BATCH` pieces. A dump of 10k Services is ~4M pieces and
+ * 33 MB: one array of them all grows and is copied again and again, and a string per chain
+ * (110k of them) lives until the end, so the young-generation collector copies each of them
+ * once or twice. A batch's string (a few hundred kB) is allocated with the large objects, which
+ * are never copied, and the batch's array dies young.
+ */
+const BATCH = 32768;
 
 /** The text iptables-save prints for `nf` (ends with a newline after the last COMMIT). */
 export function renderIptablesSave(nf: NetfilterState, options: IptablesSaveOptions = {}): string {
-  const out: string[] = [];
+  const done: string[] = [];
+  let pieces: string[] = [];
   const counters = !!options.counters;
   for (const name of TABLE_ORDER) {
     if (options.tables && !options.tables.includes(name)) continue;
@@ -54,21 +49,23 @@ export function renderIptablesSave(nf: NetfilterState, options: IptablesSaveOpti
     // were created with the netns.
     const table = readTable(nf, name);
     const chains = orderedChains(name, table.chains);
-    out.push(`*${name}\n`);
-    for (const c of chains) out.push(`:${c.name} ${c.policy ?? '-'} ${counters ? `[${c.packets}:${c.bytes}]` : '[0:0]'}\n`);
-    // A chain's rules are appended as pieces and joined at once (430k rules at 10k Services):
-    // no text per rule is made or kept, and the pieces die young.
+    pieces.push(`*${name}\n`);
     for (const c of chains) {
-      if (c.rules.length === 0) continue;
-      const pieces: string[] = [];
+      if (counters) pieces.push(':', c.name, ` ${c.policy ?? '-'} [${c.packets}:${c.bytes}]\n`);
+      else pieces.push(':', c.name, c.policy === undefined ? ' - [0:0]\n' : c.policy === 'ACCEPT' ? ' ACCEPT [0:0]\n' : ' DROP [0:0]\n');
+    }
+    for (const c of chains)
       for (const r of c.rules) {
         if (counters) pieces.push(`[${r.packets}:${r.bytes}] `);
         renderRuleInto(r, pieces);
         pieces.push('\n');
+        if (pieces.length >= BATCH) {
+          done.push(pieces.join(''));
+          pieces = [];
+        }
       }
-      out.push(pieces.join(''));
-    }
-    out.push('COMMIT\n');
+    pieces.push('COMMIT\n');
   }
-  return out.join('');
+  done.push(pieces.join(''));
+  return done.length === 1 ? done[0]! : done.join('');
 }

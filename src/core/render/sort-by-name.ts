@@ -1,0 +1,110 @@
+/**
+ * Sorting things by their name in UTF-16 code-unit order (the order `<` gives strings, and the
+ * order libiptc keeps user chains in), as a stable sort would: equal names keep their order.
+ *
+ * Why not `Array.prototype.sort`: iptables-save of 10k Services sorts 110k chain names that
+ * were made one by one during a restore, scattered over a heap of hundreds of megabytes; each
+ * of the ~2M comparisons reads two of them from memory the cache no longer holds. Here each
+ * name is read once, its code units copied into one typed array (a row per name), and a
+ * multikey quicksort (Bentley & Sedgewick, "Fast algorithms for sorting and searching strings")
+ * sorts row numbers by one code unit at a time, reading only that array.
+ */
+
+/** Rows wider than this, or more code units than `MAX_UNITS` in all, go to the built-in sort. */
+const MAX_WIDTH = 256;
+const MAX_UNITS = 1 << 24;
+/** Partitions this small are finished by insertion sort. */
+const SMALL = 12;
+
+function byName<T extends { readonly name: string }>(a: T, b: T): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** `items` sorted by `name` (a new array; `items` is not changed). */
+export function sortedByName<T extends { readonly name: string }>(items: readonly T[]): T[] {
+  const n = items.length;
+  if (n < 2) return items.slice();
+  let longest = 0;
+  for (let i = 0; i < n; i++) if (items[i]!.name.length > longest) longest = items[i]!.name.length;
+  // One more column than the longest name, so every row ends with a 0 (end of name).
+  const width = longest + 1;
+  if (width > MAX_WIDTH || n * width > MAX_UNITS) return items.slice().sort(byName);
+  const units = new Uint16Array(n * width);
+  for (let i = 0; i < n; i++) {
+    const name = items[i]!.name;
+    const row = i * width;
+    for (let j = 0; j < name.length; j++) {
+      const c = name.charCodeAt(j);
+      // A NUL in a name would read as its end: leave such names to the built-in sort.
+      if (c === 0) return items.slice().sort(byName);
+      units[row + j] = c;
+    }
+  }
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  sortRows(units, width, order, 0, n, 0);
+  const out = new Array<T>(n);
+  for (let i = 0; i < n; i++) out[i] = items[order[i]!]!;
+  return out;
+}
+
+/** Sorts `order[lo, hi)`, whose rows agree on their first `d` code units, from column `d` on. */
+function sortRows(units: Uint16Array, width: number, order: Int32Array, lo: number, hi: number, d: number): void {
+  while (hi - lo > SMALL) {
+    const a = units[order[lo]! * width + d]!;
+    const b = units[order[(lo + hi) >> 1]! * width + d]!;
+    const c = units[order[hi - 1]! * width + d]!;
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    // Three ways: [lo, lt) below the pivot, [lt, gt] equal to it, (gt, hi) above it.
+    let lt = lo;
+    let gt = hi - 1;
+    let i = lo;
+    while (i <= gt) {
+      const r = order[i]!;
+      const u = units[r * width + d]!;
+      if (u < pivot) {
+        order[i++] = order[lt]!;
+        order[lt++] = r;
+      } else if (u > pivot) {
+        order[i] = order[gt]!;
+        order[gt--] = r;
+      } else i++;
+    }
+    sortRows(units, width, order, lo, lt, d);
+    sortRows(units, width, order, gt + 1, hi, d);
+    if (pivot === 0) {
+      // Equal names: back to their original order, as a stable sort leaves them.
+      order.subarray(lt, gt + 1).sort();
+      return;
+    }
+    lo = lt;
+    hi = gt + 1;
+    d++;
+  }
+  insertionSort(units, width, order, lo, hi, d);
+}
+
+/** Row `r` compared with row `s` from column `d` on; equal names by row number (original order). */
+function compareRows(units: Uint16Array, width: number, r: number, s: number, d: number): number {
+  const ro = r * width;
+  const so = s * width;
+  for (let k = d; k < width; k++) {
+    const x = units[ro + k]!;
+    const y = units[so + k]!;
+    if (x !== y) return x - y;
+    if (x === 0) break;
+  }
+  return r - s;
+}
+
+function insertionSort(units: Uint16Array, width: number, order: Int32Array, lo: number, hi: number, d: number): void {
+  for (let i = lo + 1; i < hi; i++) {
+    const r = order[i]!;
+    let j = i - 1;
+    while (j >= lo && compareRows(units, width, order[j]!, r, d) > 0) {
+      order[j + 1] = order[j]!;
+      j--;
+    }
+    order[j + 1] = r;
+  }
+}
