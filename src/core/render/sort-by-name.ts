@@ -16,19 +16,29 @@ const MAX_UNITS = 1 << 24;
 /** Partitions this small are finished by insertion sort. */
 const SMALL = 12;
 
-function byName<T extends { readonly name: string }>(a: T, b: T): number {
+function byName(a: { readonly name: string }, b: { readonly name: string }): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 /** `items` sorted by `name` (a new array; `items` is not changed). */
 export function sortedByName<T extends { readonly name: string }>(items: readonly T[]): T[] {
+  const order = orderByName(items);
+  const out = new Array<T>(order.length);
+  for (let i = 0; i < order.length; i++) out[i] = items[order[i]!]!;
+  return out;
+}
+
+/** The indices of `items` in the order `sortedByName` puts them. */
+export function orderByName(items: readonly { readonly name: string }[]): Int32Array {
   const n = items.length;
-  if (n < 2) return items.slice();
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (n < 2) return order;
   let longest = 0;
   for (let i = 0; i < n; i++) if (items[i]!.name.length > longest) longest = items[i]!.name.length;
   // One more column than the longest name, so every row ends with a 0 (end of name).
   const width = longest + 1;
-  if (width > MAX_WIDTH || n * width > MAX_UNITS) return items.slice().sort(byName);
+  if (width > MAX_WIDTH || n * width > MAX_UNITS) return builtinOrder(items, order);
   const units = new Uint16Array(n * width);
   for (let i = 0; i < n; i++) {
     const name = items[i]!.name;
@@ -36,16 +46,18 @@ export function sortedByName<T extends { readonly name: string }>(items: readonl
     for (let j = 0; j < name.length; j++) {
       const c = name.charCodeAt(j);
       // A NUL in a name would read as its end: leave such names to the built-in sort.
-      if (c === 0) return items.slice().sort(byName);
+      if (c === 0) return builtinOrder(items, order);
       units[row + j] = c;
     }
   }
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
   sortRows(units, width, order, 0, n, 0);
-  const out = new Array<T>(n);
-  for (let i = 0; i < n; i++) out[i] = items[order[i]!]!;
-  return out;
+  return order;
+}
+
+/** The built-in (stable) sort of the indices in `order` (0 … n-1) by name. */
+function builtinOrder(items: readonly { readonly name: string }[], order: Int32Array): Int32Array {
+  const sorted = Array.from(order).sort((a, b) => byName(items[a]!, items[b]!));
+  return Int32Array.from(sorted);
 }
 
 /** Sorts `order[lo, hi)`, whose rows agree on their first `d` code units, from column `d` on. */
