@@ -5,9 +5,11 @@
  * Why not `Array.prototype.sort`: iptables-save of 10k Services sorts 110k chain names that
  * were made one by one during a restore, scattered over a heap of hundreds of megabytes; each
  * of the ~2M comparisons reads two of them from memory the cache no longer holds. Here each
- * name is read once, its code units copied into one typed array (a row per name), and a
- * multikey quicksort (Bentley & Sedgewick, "Fast algorithms for sorting and searching strings")
- * sorts row numbers by one code unit at a time, reading only that array.
+ * name is read once, its code units copied into one typed array, and a multikey quicksort
+ * (Bentley & Sedgewick, "Fast algorithms for sorting and searching strings") sorts name numbers
+ * by one code unit at a time. The array holds a column per position (the first code unit of
+ * every name, then the second …), so a partition at one position reads one column, a few
+ * hundred kB that stay in cache, rather than a row of every name.
  */
 
 /** Rows wider than this, or more code units than `MAX_UNITS` in all, go to the built-in sort. */
@@ -42,15 +44,14 @@ export function orderByName(items: readonly { readonly name: string }[]): Int32A
   const units = new Uint16Array(n * width);
   for (let i = 0; i < n; i++) {
     const name = items[i]!.name;
-    const row = i * width;
     for (let j = 0; j < name.length; j++) {
       const c = name.charCodeAt(j);
       // A NUL in a name would read as its end: leave such names to the built-in sort.
       if (c === 0) return builtinOrder(items, order);
-      units[row + j] = c;
+      units[j * n + i] = c;
     }
   }
-  sortRows(units, width, order, 0, n, 0);
+  sortRows(units, n, order, 0, n, 0);
   return order;
 }
 
@@ -60,12 +61,16 @@ function builtinOrder(items: readonly { readonly name: string }[], order: Int32A
   return Int32Array.from(sorted);
 }
 
-/** Sorts `order[lo, hi)`, whose rows agree on their first `d` code units, from column `d` on. */
-function sortRows(units: Uint16Array, width: number, order: Int32Array, lo: number, hi: number, d: number): void {
+/**
+ * Sorts `order[lo, hi)`, whose names agree on their first `d` code units, from position `d` on.
+ * `units[k * n + r]` is code unit `k` of name `r` (0 past its end).
+ */
+function sortRows(units: Uint16Array, n: number, order: Int32Array, lo: number, hi: number, d: number): void {
   while (hi - lo > SMALL) {
-    const a = units[order[lo]! * width + d]!;
-    const b = units[order[(lo + hi) >> 1]! * width + d]!;
-    const c = units[order[hi - 1]! * width + d]!;
+    const column = d * n;
+    const a = units[column + order[lo]!]!;
+    const b = units[column + order[(lo + hi) >> 1]!]!;
+    const c = units[column + order[hi - 1]!]!;
     const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
     // Three ways: [lo, lt) below the pivot, [lt, gt] equal to it, (gt, hi) above it.
     let lt = lo;
@@ -73,7 +78,7 @@ function sortRows(units: Uint16Array, width: number, order: Int32Array, lo: numb
     let i = lo;
     while (i <= gt) {
       const r = order[i]!;
-      const u = units[r * width + d]!;
+      const u = units[column + r]!;
       if (u < pivot) {
         order[i++] = order[lt]!;
         order[lt++] = r;
@@ -82,8 +87,8 @@ function sortRows(units: Uint16Array, width: number, order: Int32Array, lo: numb
         order[gt--] = r;
       } else i++;
     }
-    sortRows(units, width, order, lo, lt, d);
-    sortRows(units, width, order, gt + 1, hi, d);
+    sortRows(units, n, order, lo, lt, d);
+    sortRows(units, n, order, gt + 1, hi, d);
     if (pivot === 0) {
       // Equal names: back to their original order, as a stable sort leaves them.
       order.subarray(lt, gt + 1).sort();
@@ -93,27 +98,25 @@ function sortRows(units: Uint16Array, width: number, order: Int32Array, lo: numb
     hi = gt + 1;
     d++;
   }
-  insertionSort(units, width, order, lo, hi, d);
+  insertionSort(units, n, order, lo, hi, d);
 }
 
-/** Row `r` compared with row `s` from column `d` on; equal names by row number (original order). */
-function compareRows(units: Uint16Array, width: number, r: number, s: number, d: number): number {
-  const ro = r * width;
-  const so = s * width;
-  for (let k = d; k < width; k++) {
-    const x = units[ro + k]!;
-    const y = units[so + k]!;
+/** Name `r` compared with name `s` from position `d` on; equal names by number (original order). */
+function compareRows(units: Uint16Array, n: number, r: number, s: number, d: number): number {
+  for (let k = d * n; k < units.length; k += n) {
+    const x = units[k + r]!;
+    const y = units[k + s]!;
     if (x !== y) return x - y;
     if (x === 0) break;
   }
   return r - s;
 }
 
-function insertionSort(units: Uint16Array, width: number, order: Int32Array, lo: number, hi: number, d: number): void {
+function insertionSort(units: Uint16Array, n: number, order: Int32Array, lo: number, hi: number, d: number): void {
   for (let i = lo + 1; i < hi; i++) {
     const r = order[i]!;
     let j = i - 1;
-    while (j >= lo && compareRows(units, width, order[j]!, r, d) > 0) {
+    while (j >= lo && compareRows(units, n, order[j]!, r, d) > 0) {
       order[j + 1] = order[j]!;
       j--;
     }
