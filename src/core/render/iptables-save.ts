@@ -35,7 +35,7 @@ const BATCH = 32768;
  * which is the order their rules sit in memory: a restore allocates a chain's rules one after the
  * other, while name order jumps across the heap at every chain (at 10k Services, rendering in
  * name order took about twice as long, most of it waiting for memory). Chain `i`'s text is
- * `batches[batch[i]]` from `start[i]` to `end[i]`.
+ * `batches[batch[i]]` from `start[i]` to `end[i]` (end 0 for a chain without rules).
  */
 interface RuleTexts {
   batches: string[];
@@ -118,7 +118,9 @@ export function renderIptablesSave(nf: NetfilterState, options: IptablesSaveOpti
       else out.push(':', c.name, c.policy === undefined ? ' - [0:0]\n' : c.policy === 'ACCEPT' ? ' ACCEPT [0:0]\n' : ' DROP [0:0]\n');
     }
     const texts = renderRules(chains, counters);
-    for (const i of order) if (chains[i]!.rules.length) out.push(texts.batches[texts.batch[i]!]!.slice(texts.start[i]!, texts.end[i]!));
+    // A chain with rules ends after a newline (end > 0); one without has none. Not reading the
+    // chains again here saves a second pass over 110k objects scattered in memory.
+    for (const i of order) if (texts.end[i]! > 0) out.push(texts.batches[texts.batch[i]!]!.slice(texts.start[i]!, texts.end[i]!));
     out.push('COMMIT\n');
   }
   return out.join('');
