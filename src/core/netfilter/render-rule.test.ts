@@ -42,4 +42,13 @@ describe('renderRule', () => {
     renderRuleInto(r, again);
     expect(again).toEqual(['-A X -j ACCEPT']);
   });
+
+  it('starts each rule with its own chain, whichever chain the rule before was in', () => {
+    const texts = ['A', 'KUBE-SVC-AAAAAAAAAAAAAAAA', 'A', 'B', 'B', 'KUBE-SVC-AAAAAAAAAAAAAAAA'].map((chain) => {
+      const pieces: string[] = [];
+      renderRuleInto({ chain, matches: [], packets: 0, bytes: 0 }, pieces);
+      return pieces.join('');
+    });
+    expect(texts).toEqual(['-A A', '-A KUBE-SVC-AAAAAAAAAAAAAAAA', '-A A', '-A B', '-A B', '-A KUBE-SVC-AAAAAAAAAAAAAAAA']);
+  });
 });
