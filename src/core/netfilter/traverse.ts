@@ -333,12 +333,8 @@ function walk(table: Table, base: Chain, ctx: PacketContext, log: TraverseLog, s
     const out = module.apply(t.parsed, ctx);
     if (out.kind === 'continue') continue;
     if (out.kind === 'return') {
-      if (sp === 0) break;
-      sp--;
-      chain = stackChains[sp]!;
-      memo = stackMemos[sp]!;
-      rules = chain.rules;
-      next = stackIndex[sp]!;
+      // As falling off the chain's end: the top of the loop pops back to the calling chain.
+      next = rules.length;
       continue;
     }
     if (out.kind === 'nat') return { verdict: 'ACCEPT', nat: out.request, decided: ev, byPolicy: false };
