@@ -3,15 +3,16 @@
  * node's kube-proxy restores the same sync text, and parsing those rules again on each of 100
  * nodes was the largest part of kube-proxy's share of a compile. The kernel has a copy of each
  * rule per netns, and so does the model: a rule parsed once here gives every later node fresh
- * Rule, Match and Target objects (their counters, the `text` render cache and the evaluator's
- * symbol-keyed caches stay per node), a fresh copy of each module's `parsed` value (statistic's
+ * Rule, Match and Target objects (their counters and the `text` render cache stay per node; the
+ * evaluator's memos hang off each netns's chains), a fresh copy of each module's `parsed` value (statistic's
  * nth counter lives there), and shares only the option tuples, which nothing writes after parsing.
  *
  * Remembered by restore text and line number (the same text gives the same words, table and
  * chain on a line; its lines are split and tokenized once), and by table and line text (texts that
- * differ in a line, as flanneld's do between nodes, share the others). What else a rule's parse depends on is one fact about the table — whether its `-j`/`-g`
- * name is a chain there (a jump) or a target — so the answer is remembered with the rule, and a
- * line met where the answer differs is parsed afresh. Failed parses are not remembered, nor `-s
+ * differ in a line, as flanneld's do between nodes, share the others). What else a rule's parse
+ * depends on is one fact about the table — whether its `-j`/`-g` name is a chain there (a jump)
+ * or a target — so the answer is remembered with the rule, and a line met where the answer
+ * differs is parsed afresh. Failed parses are not remembered, nor `-s
  * a,b` lines (their rules share parsed values), nor rules holding anything but plain data.
  */
 import type { ParseResult } from './module';
