@@ -4,6 +4,7 @@
  * the lower metric. Read first: `ip-route(8)`, net/ipv4/fib_trie.c (semantics only).
  */
 import type { Device, Netns, Route } from './types';
+import type { Cidr } from '../util/ip';
 import { cidrContains, intToIpv4, ipv4ToInt, isIPv4, parseCidr, prefixMask } from '../util/ip';
 import { findLocalAddress } from './netns';
 
@@ -98,6 +99,14 @@ function routeFrom(spec: RouteSpec): Route | null {
     case 16:
       return { type, dst, table: 254, proto: proto! };
   }
+  return routeFieldByField(spec, dst, type);
+}
+
+/**
+ * The general case: the literal, then each optional field in turn. The whole literals above must
+ * give exactly this, properties in the same order (route-shape.test.ts holds them to it).
+ */
+export function routeFieldByField(spec: RouteSpec, dst: Cidr, type: Route['type']): Route {
   const route: Route = { type, dst, table: 254 };
   if (spec.via !== undefined) route.via = spec.via;
   if (spec.dev !== undefined) route.dev = spec.dev;

@@ -9,37 +9,18 @@ import { renderIptablesSave } from '../render/iptables-save';
 import { restore } from './restore';
 import { rememberedLines, withRestoreMemo } from './restore-memo';
 import { createNetfilter } from './state';
+import { ruleBodyArbitrary } from '../testing/iptables-rule-arbitrary';
 import type { NetfilterState, Rule } from './types';
 
 /** `TRACE` is a target iptables knows (unmodelled) and, where a netns has the chain, a jump. */
 const CHAINS = ['KUBE-SVC-AAAAAAAAAAAAAAAA', 'KUBE-SEP-BBBBBBBBBBBBBBBB', 'X'];
-const ip = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.'));
-const cidr = fc.tuple(ip, fc.option(fc.integer({ min: 0, max: 32 }), { nil: undefined })).map(([a, p]) => (p === undefined ? a : `${a}/${p}`));
-const neg = fc.boolean().map((b) => (b ? '! ' : ''));
-const ruleBody = fc
-  .record({
-    src: fc.option(fc.tuple(neg, fc.array(cidr, { minLength: 1, maxLength: 2 })), { nil: undefined }),
-    dst: fc.option(fc.tuple(neg, cidr), { nil: undefined }),
-    iface: fc.option(fc.tuple(neg, fc.constantFrom('-i eth0', '-o cni0')), { nil: undefined }),
-    proto: fc.option(fc.constantFrom('tcp', 'udp', 'all'), { nil: undefined }),
-    comment: fc.option(fc.constantFrom('a b', 'kube-system/kube-dns:dns', ''), { nil: undefined }),
-    port: fc.option(fc.tuple(neg, fc.integer({ min: 1, max: 65535 })), { nil: undefined }),
-    extra: fc.subarray(['-m statistic --mode nth --every 3 --packet 0', '-m statistic --mode random --probability 0.25', '-m mark ! --mark 0x4000/0x4000', '-m multiport --dports 80,443', '-m foo --bar baz', '-m nope'], { maxLength: 2 }),
-    target: fc.constantFrom('-j ACCEPT', '-j KUBE-MARK-MASQ', '-j X', '-g X', '-j TRACE', '-j DNAT --to-destination 10.1.2.3:8080', '-j MARK --or-mark 0x4000', '-j MASQUERADE --to-ports 9-8', ''),
-  })
-  .map((r) => {
-    const w: string[] = [];
-    if (r.comment !== undefined) w.push(`-m comment --comment "${r.comment}"`);
-    if (r.src) w.push(`${r.src[0]}-s ${r.src[1].join(',')}`);
-    if (r.dst) w.push(`${r.dst[0]}-d ${r.dst[1]}`);
-    if (r.iface) w.push(`${r.iface[0]}${r.iface[1]}`);
-    const proto = r.proto ?? (r.target.includes('DNAT') ? 'tcp' : undefined);
-    if (proto) w.push(`-p ${proto}`);
-    if (proto && proto !== 'all' && r.port) w.push(`-m ${proto} ${r.port[0]}--dport ${r.port[1]}`);
-    w.push(...r.extra);
-    if (r.target) w.push(r.target);
-    return w.join(' ');
-  });
+const ruleBody = ruleBodyArbitrary({
+  ifaces: ['-i eth0', '-o cni0'],
+  protos: ['tcp', 'udp', 'all'],
+  comment: fc.constantFrom('a b', 'kube-system/kube-dns:dns', ''),
+  extras: ['-m statistic --mode nth --every 3 --packet 0', '-m statistic --mode random --probability 0.25', '-m mark ! --mark 0x4000/0x4000', '-m multiport --dports 80,443', '-m foo --bar baz', '-m nope'],
+  targets: ['-j ACCEPT', '-j KUBE-MARK-MASQ', '-j X', '-g X', '-j TRACE', '-j DNAT --to-destination 10.1.2.3:8080', '-j MARK --or-mark 0x4000', '-j MASQUERADE --to-ports 9-8', ''],
+});
 const command = fc.constantFrom('-A', '-A', '-A', '-I', '-D');
 const text = fc.array(fc.tuple(command, fc.constantFrom(...CHAINS, 'POSTROUTING', 'TRACE'), ruleBody), { maxLength: 20 }).map((rules) => {
   const lines = ['*nat', ':KUBE-MARK-MASQ - [0:0]', ...CHAINS.map((c) => `:${c} - [0:0]`)];

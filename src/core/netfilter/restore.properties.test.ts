@@ -11,6 +11,7 @@ import { saveString } from './save-string';
 import { createNetfilter, getTable } from './state';
 import { parseNatRange, parsePortSpec } from './targets/nat-range';
 import { tokenize } from './tokenize';
+import { ruleBodyArbitrary } from '../testing/iptables-rule-arbitrary';
 
 /** The tokenizer as it was: every character read in turn. */
 function referenceTokenize(line: string): { ok: true; words: string[] } | { ok: false; error: string } {
@@ -94,35 +95,15 @@ describe('NAT range fast paths', () => {
 
 const CHAINS = ['KUBE-SVC-AAAAAAAAAAAAAAAA', 'KUBE-SEP-BBBBBBBBBBBBBBBB', 'X'];
 const chain = fc.constantFrom(...CHAINS);
-const ip = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.'));
-const cidr = fc.tuple(ip, fc.option(fc.integer({ min: 0, max: 32 }), { nil: undefined })).map(([a, p]) => (p === undefined ? a : `${a}/${p}`));
-const neg = fc.boolean().map((b) => (b ? '! ' : ''));
-const comment = fc.array(fc.constantFrom('a', 'b', '/', ':', ' ', '-', '>', "'", '1'), { minLength: 1, maxLength: 10 }).map((xs) => xs.join(''));
+const comment = fc.array(fc.constantFrom('a', 'b', '/', ':', ' ', '-', '>', "'", '1'), { minLength: 1, maxLength: 10 }).map((xs) => xs.join('').replace(/'/g, ''));
 /** One rule's words after `-A CHAIN`, from pieces kube-proxy and the CNI plugins write. */
-const ruleBody = fc
-  .record({
-    src: fc.option(fc.tuple(neg, fc.array(cidr, { minLength: 1, maxLength: 2 })), { nil: undefined }),
-    dst: fc.option(fc.tuple(neg, cidr), { nil: undefined }),
-    iface: fc.option(fc.tuple(neg, fc.constantFrom('-i eth0', '-o cni0', '-i veth+')), { nil: undefined }),
-    proto: fc.option(fc.constantFrom('tcp', 'udp'), { nil: undefined }),
-    comment: fc.option(comment, { nil: undefined }),
-    port: fc.option(fc.tuple(neg, fc.integer({ min: 1, max: 65535 })), { nil: undefined }),
-    extra: fc.subarray(['-m statistic --mode random --probability 0.25', '-m mark ! --mark 0x4000/0x4000', '-m addrtype --dst-type LOCAL', '-m conntrack --ctstate RELATED,ESTABLISHED', '-m foo --bar baz'], { maxLength: 2 }),
-    target: fc.constantFrom('-j ACCEPT', '-j RETURN', '-j KUBE-MARK-MASQ', '-j X', '-j DNAT --to-destination 10.1.2.3:8080', '-j MARK --or-mark 0x4000', '-j REJECT', ''),
-  })
-  .map((r) => {
-    const w: string[] = [];
-    if (r.comment !== undefined) w.push(`-m comment --comment "${r.comment.replace(/'/g, '')}"`);
-    if (r.src) w.push(`${r.src[0]}-s ${r.src[1].join(',')}`);
-    if (r.dst) w.push(`${r.dst[0]}-d ${r.dst[1]}`);
-    if (r.iface) w.push(`${r.iface[0]}${r.iface[1]}`);
-    const proto = r.proto ?? (r.target.includes('DNAT') ? 'tcp' : undefined);
-    if (proto) w.push(`-p ${proto}`);
-    if (proto && r.port) w.push(`-m ${proto} ${r.port[0]}--dport ${r.port[1]}`);
-    w.push(...r.extra);
-    if (r.target) w.push(r.target);
-    return w.join(' ');
-  });
+const ruleBody = ruleBodyArbitrary({
+  ifaces: ['-i eth0', '-o cni0', '-i veth+'],
+  protos: ['tcp', 'udp'],
+  comment,
+  extras: ['-m statistic --mode random --probability 0.25', '-m mark ! --mark 0x4000/0x4000', '-m addrtype --dst-type LOCAL', '-m conntrack --ctstate RELATED,ESTABLISHED', '-m foo --bar baz'],
+  targets: ['-j ACCEPT', '-j RETURN', '-j KUBE-MARK-MASQ', '-j X', '-j DNAT --to-destination 10.1.2.3:8080', '-j MARK --or-mark 0x4000', '-j REJECT', ''],
+});
 const ruleset = fc.array(fc.tuple(chain, ruleBody), { maxLength: 25 }).map((rules) => {
   const lines = ['*nat', ':KUBE-MARK-MASQ - [0:0]', ...CHAINS.map((c) => `:${c} - [0:0]`)];
   for (const [c, body] of rules) lines.push(`-A ${c} ${body}`);
