@@ -3,7 +3,8 @@
  * scenario (< 150 ms), pod-to-pod traces per second on a 3-node scenario (≥ 50,000/s), and
  * the memory of the 3,000-pod model (< 150 MB). Prints JSON lines; figures, not pass/fail.
  * Baselines run beside the figures in the same process (ANCHORS.md method): the copy floor of
- * the same output with structuredClone, and a fixed loop to normalise against machine load.
+ * the same output with structuredClone (the compiled model; one finished flow for traces), and a
+ * fixed loop to normalise against machine load.
  * Compile is timed apart from YAML parsing (the target is on compile; parsing is reported).
  * `HOPSCOPE_BENCH_TRACES=0` leaves the traces part out (quicker while iterating on compile);
  * by default everything runs.
@@ -113,6 +114,18 @@ function benchTraces(): void {
     }
     const ms = performance.now() - t0;
     const cpu = cpuMs(c0);
+    // The copy floor (ANCHORS method, as for compile): structuredClone of the flows this loop
+    // produces, one at a time, timed apart from making them. A flow shares its rule records and
+    // packet snapshots between hops; a clone copies every one of them once per flow.
+    const made: unknown[] = [];
+    for (let i = 0; i < 500; i++) {
+      const r = traceFlow(model, { from: pairs[i % pairs.length]![0], to: pairs[i % pairs.length]![1] }, { index: n + 2000 + i });
+      if (r.ok) made.push(r.flow);
+    }
+    const tc = performance.now();
+    for (let k = 0; k < 3; k++) for (const f of made) structuredClone(f);
+    const cloneUs = ((performance.now() - tc) / (3 * made.length)) * 1000;
+    const jsonBytes = made.length ? Math.round(made.reduce((a: number, f) => a + JSON.stringify(f).length, 0) / made.length) : 0;
     emit({
       bench: 'traces',
       plugin: `${plugin}${backend ? `/${backend}` : ''}`,
@@ -125,8 +138,12 @@ function benchTraces(): void {
       hops_per_flow: +(hops / n).toFixed(1),
       cross_node: model.pods.find((p) => `pod/default/${p.name}` === pairs[0]![0])?.node !== model.pods.find((p) => `pod/default/${p.name}:80` === pairs[0]![1])?.node,
       failed_flows: failed,
+      us_per_flow: +((ms / n) * 1000).toFixed(1),
+      baseline_structuredClone_us_per_flow: +cloneUs.toFixed(1),
+      trace_over_structuredClone: +((ms / n) * 1000 / cloneUs).toFixed(2),
+      json_bytes_per_flow: jsonBytes,
       baseline_fixed_loop_ms: +((base + baselineMs()) / 2).toFixed(1),
-      note: 'a flow is the request and its reply (two walks), each fully traced with hops',
+      note: 'a flow is the request and its reply (two walks), each fully traced with hops; baseline_structuredClone_us_per_flow copies one finished flow (the copy floor of the same output)',
     });
   }
 }
