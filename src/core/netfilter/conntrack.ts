@@ -9,6 +9,9 @@
  *
  * An entry is created unconfirmed by the first packet at PREROUTING/OUTPUT and confirmed when
  * that packet passes POSTROUTING or INPUT; a packet dropped in between leaves no entry.
+ *
+ * An expired entry is freed by the first lookup or NAT tuple check that meets it
+ * (nf_ct_gc_expired); until then it is hidden from every reader and holds no tuple.
  */
 import type { IpProtocol } from '../datapath/packet';
 import type { NatChange, NfPacket } from './types';
@@ -86,6 +89,12 @@ export interface ConntrackTable {
    */
   index: ConntrackIndex;
   nextId: number;
+  /**
+   * The time of the packet conntrack last looked up or created an entry for (the kernel's
+   * nfct_time_stamp): NAT's tuple check runs within that packet's hooks and needs it to tell an
+   * expired occupant from a live one.
+   */
+  now: number;
 }
 
 /**
@@ -128,7 +137,7 @@ function grow(ix: ConntrackIndex): void {
 
 /** An empty table. */
 export function createConntrack(): ConntrackTable {
-  return { entries: new Map(), index: { buckets: emptyBuckets(FIRST_BUCKETS), size: 0, gen: 0 }, nextId: 1 };
+  return { entries: new Map(), index: { buckets: emptyBuckets(FIRST_BUCKETS), size: 0, gen: 0 }, nextId: 1, now: 0 };
 }
 
 /** Timeouts in seconds (the kernel's defaults). */
@@ -366,14 +375,24 @@ function unindex(ct: ConntrackTable, e: ConntrackEntry): void {
   }
 }
 
-/** The entry a packet belongs to and its direction; expired entries are removed first. */
+/**
+ * Whether an entry is gone for a packet at `now` (nf_ct_is_expired). Strictly earlier: an entry
+ * killed at `now` (a RST) still serves the rest of that packet's hooks. An unconfirmed entry never
+ * expires: it belongs to a packet still on its way (the kernel keeps those off the hash and frees
+ * them with their packet).
+ */
+function expired(e: ConntrackEntry, now: number): boolean {
+  return e.confirmed && e.expires < now;
+}
+
+/** The entry a packet belongs to and its direction; an expired entry met is freed first. */
 export function lookupConntrack(ct: ConntrackTable, p: NfPacket, now: number): ConntrackHit | undefined {
+  ct.now = now;
   // ICMP types are left out of the key: a request and its reply share the echo id.
   const id = p.icmpId ?? 0;
   const hit = p.protocol === 'icmp' ? findSlot(ct, 'icmp', p.src, id, p.dst, id) : findSlot(ct, p.protocol, p.src, p.sport ?? 0, p.dst, p.dport ?? 0);
   if (!hit) return undefined;
-  // Strictly earlier: an entry killed at `now` (a RST) still serves the rest of that packet's hooks.
-  if (hit.entry.confirmed && hit.entry.expires < now) {
+  if (expired(hit.entry, now)) {
     removeConntrack(ct, hit.entry);
     return undefined;
   }
@@ -388,6 +407,7 @@ export const NO_NAT: NatChange[] = Object.freeze([]) as unknown as NatChange[];
 
 /** A new unconfirmed entry for the first packet of a connection. */
 export function createEntry(ct: ConntrackTable, p: NfPacket, now: number): ConntrackEntry {
+  ct.now = now;
   const orig = packetTuple(p);
   const e: ConntrackEntry = {
     id: ct.nextId++,
@@ -429,10 +449,20 @@ export function confirmEntry(e: ConntrackEntry): void {
   e.confirmed = true;
 }
 
-/** True if a confirmed connection other than `self` already uses `reply` as its reply tuple. */
+/**
+ * True if a connection other than `self` already uses `reply` as its reply tuple
+ * (nf_conntrack_tuple_taken). An expired occupant holds nothing: it is freed on the spot, as the
+ * kernel's check does (nf_ct_gc_expired), and the tuple is free. Runs within the hooks of the
+ * packet that created `self`, so the table's `now` is that packet's time.
+ */
 export function replyTupleTaken(ct: ConntrackTable, protocol: IpProtocol, reply: CtTuple, self: ConntrackEntry): boolean {
   const hit = findSlot(ct, protocol, reply.src, reply.sport, reply.dst, reply.dport);
-  return hit !== undefined && hit.entry !== self && hit.dir === 'reply';
+  if (hit === undefined || hit.entry === self || hit.dir !== 'reply') return false;
+  if (expired(hit.entry, ct.now)) {
+    removeConntrack(ct, hit.entry);
+    return false;
+  }
+  return true;
 }
 
 function nextTcpState(s: TcpCtState | undefined, dir: 'original' | 'reply', flags: string | undefined): TcpCtState {
