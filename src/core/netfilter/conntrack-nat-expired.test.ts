@@ -45,9 +45,9 @@ describe('NAT and expired connections (nf_conntrack_tuple_taken)', () => {
 
   it('an expired occupant holds nothing: the next connection keeps the port, and the occupant is freed', () => {
     const { nf, ct, occupant } = setup();
-    // Kept alive until the new packet has passed PREROUTING, then expired (as at 30 s): the
-    // tuple check is what meets it, with nothing having looked it up since (a lookup would
-    // free it too).
+    // Kept alive until the new packet has passed PREROUTING (whose new entry makes a sweep that
+    // would free it), then expired (as at 30 s): the tuple check is what meets it, with nothing
+    // having looked it up since.
     occupant.expires = 1e6;
     expect(forward(nf, ct, udp('10.0.0.2', 40000, '8.8.8.8', 53), 31, () => (occupant.expires = 30))).toBe(40000);
     expect(ct.entries.has(occupant.id)).toBe(false);

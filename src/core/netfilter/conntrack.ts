@@ -10,8 +10,10 @@
  * An entry is created unconfirmed by the first packet at PREROUTING/OUTPUT and confirmed when
  * that packet passes POSTROUTING or INPUT; a packet dropped in between leaves no entry.
  *
- * An expired entry is freed by the first lookup or NAT tuple check that meets it
- * (nf_ct_gc_expired); until then it is hidden from every reader and holds no tuple.
+ * Expired entries go as the kernel's go: a lookup (or NAT's tuple check) that meets one frees it
+ * (nf_ct_gc_expired), and a sweep that advances a few entries per new connection frees the rest
+ * (gc_worker), so the table holds about the live connections only. Time is simulated (`now`,
+ * seconds) and never read from a clock: which entries are freed is a function of the packets.
  */
 import type { IpProtocol } from '../datapath/packet';
 import type { NatChange, NfPacket } from './types';
@@ -400,6 +402,45 @@ export function lookupConntrack(ct: ConntrackTable, p: NfPacket, now: number): C
 }
 
 /**
+ * Entries the sweep looks at per new connection. More than one, so that a full pass over the
+ * table ends although each new connection adds an entry to it: with k per new entry a pass gains
+ * k − 1 on the table's end, and an entry that expired lingers at most about one pass.
+ */
+const GC_STEPS = 4;
+
+/**
+ * Where each table's sweep stands: an iterator over `entries` in insertion order (a Map iterator
+ * sees entries added after it started and skips deleted ones), kept out of the table so that
+ * the table stays plain data.
+ */
+const sweeps = new WeakMap<ConntrackTable, Iterator<ConntrackEntry>>();
+
+/**
+ * The kernel's gc_worker, driven by new connections instead of a timer: looks at the next
+ * `GC_STEPS` entries and frees those expired at `now`. Amortised O(1) per new entry, and
+ * deterministic; invisible to every reader, which treats an expired entry as gone already
+ * (`conntrack -L` lists `expires > now` only, lookups and NAT's tuple check free what they meet).
+ */
+function sweep(ct: ConntrackTable, now: number): void {
+  let it = sweeps.get(ct);
+  for (let i = 0; i < GC_STEPS; i++) {
+    if (!it) {
+      if (ct.entries.size === 0) return;
+      it = ct.entries.values();
+      sweeps.set(ct, it);
+    }
+    const r = it.next();
+    if (r.done) {
+      // The pass ended: the next step starts another.
+      it = undefined;
+      sweeps.delete(ct);
+      continue;
+    }
+    if (expired(r.value, now)) removeConntrack(ct, r.value);
+  }
+}
+
+/**
  * The `nat` list of every connection without NAT: one shared, frozen empty list (nat.ts replaces
  * it on the first change) rather than an array per entry, which the table keeps for minutes.
  */
@@ -408,6 +449,7 @@ export const NO_NAT: NatChange[] = Object.freeze([]) as unknown as NatChange[];
 /** A new unconfirmed entry for the first packet of a connection. */
 export function createEntry(ct: ConntrackTable, p: NfPacket, now: number): ConntrackEntry {
   ct.now = now;
+  sweep(ct, now);
   const orig = packetTuple(p);
   const e: ConntrackEntry = {
     id: ct.nextId++,
