@@ -9,6 +9,11 @@
  *
  * An entry is created unconfirmed by the first packet at PREROUTING/OUTPUT and confirmed when
  * that packet passes POSTROUTING or INPUT; a packet dropped in between leaves no entry.
+ *
+ * Expired entries go as the kernel's go: a lookup (or NAT's tuple check) that meets one frees it
+ * (nf_ct_gc_expired), and a sweep that advances a few entries per new connection frees the rest
+ * (gc_worker), so the table holds about the live connections only. Time is simulated (`now`,
+ * seconds) and never read from a clock: which entries are freed is a function of the packets.
  */
 import type { IpProtocol } from '../datapath/packet';
 import type { NatChange, NfPacket } from './types';
@@ -86,12 +91,18 @@ export interface ConntrackTable {
    */
   index: ConntrackIndex;
   nextId: number;
+  /**
+   * The time of the packet conntrack last looked up or created an entry for (the kernel's
+   * nfct_time_stamp): NAT's tuple check runs within that packet's hooks and needs it to tell an
+   * expired occupant from a live one.
+   */
+  now: number;
 }
 
 /**
  * The hash itself: chains of slots in a power-of-two bucket array indexed by the low bits of the
  * key hash, doubled when it holds more slots than buckets (a `Map` keyed by the hash cost two
- * hash-table probes per lookup, and its rehashes, on a table that only grows, showed in profiles).
+ * hash-table probes per lookup, and its rehashes showed in profiles while the table grew).
  */
 export interface ConntrackIndex {
   buckets: (IndexSlot | undefined)[];
@@ -128,7 +139,7 @@ function grow(ix: ConntrackIndex): void {
 
 /** An empty table. */
 export function createConntrack(): ConntrackTable {
-  return { entries: new Map(), index: { buckets: emptyBuckets(FIRST_BUCKETS), size: 0, gen: 0 }, nextId: 1 };
+  return { entries: new Map(), index: { buckets: emptyBuckets(FIRST_BUCKETS), size: 0, gen: 0 }, nextId: 1, now: 0 };
 }
 
 /** Timeouts in seconds (the kernel's defaults). */
@@ -164,19 +175,31 @@ export function invertTuple(t: CtTuple): CtTuple {
 
 const PROTO_CODE: Readonly<Record<IpProtocol, number>> = { tcp: 6, udp: 17, icmp: 1, ipip: 4, sctp: 132 };
 
-/** Dotted quad → integer, for hashing only (any string gives a number; equal strings equal numbers). */
-function ipHash(s: string): number {
-  let n = 0;
+/**
+ * Each address string's hash, remembered: a table holds few distinct addresses (pods, nodes,
+ * services) and every slot of every entry hashes two of them. Emptied when it grows past a bound
+ * so that no run keeps every address it ever saw.
+ */
+const ADDRESS_HASH = new Map<string, number>();
+const ADDRESS_HASH_MAX = 4096;
+
+/** A string's hash (any string gives a number; equal strings equal numbers). */
+function addressHash(s: string): number {
+  let n = ADDRESS_HASH.get(s);
+  if (n !== undefined) return n;
+  n = 0;
   for (let i = 0; i < s.length; i++) n = (Math.imul(n, 31) + s.charCodeAt(i)) | 0;
+  if (ADDRESS_HASH.size >= ADDRESS_HASH_MAX) ADDRESS_HASH.clear();
+  ADDRESS_HASH.set(s, n);
   return n;
 }
 
-/** The hash of a key (protocol, src, sport, dst, dport): a small integer, so the Map keys are Smis. */
-function keyHash(protocol: IpProtocol, src: string, sport: number, dst: string, dport: number): number {
+/** The hash of a key (protocol, src, sport, dst, dport) from its addresses' hashes: a 30-bit integer. */
+function mixKey(protocol: IpProtocol, srcHash: number, sport: number, dstHash: number, dport: number): number {
   let h = Math.imul(PROTO_CODE[protocol] ?? 0, 0x9e3779b1);
-  h = Math.imul(h ^ ipHash(src), 0x85ebca6b);
+  h = Math.imul(h ^ srcHash, 0x85ebca6b);
   h = Math.imul(h ^ (sport | 0), 0xc2b2ae35);
-  h = Math.imul(h ^ ipHash(dst), 0x27d4eb2f);
+  h = Math.imul(h ^ dstHash, 0x27d4eb2f);
   h = Math.imul(h ^ (dport | 0), 0x165667b1);
   return (h ^ (h >>> 15)) & 0x3fffffff;
 }
@@ -185,7 +208,7 @@ function keyHash(protocol: IpProtocol, src: string, sport: number, dst: string, 
  * The last key looked up and what it found (a hit or a miss), for the index and generation it was
  * found in: a packet crossing a namespace is looked up at each of its hooks (PREROUTING, FORWARD,
  * POSTROUTING, or OUTPUT and POSTROUTING) with the same tuple unless NAT changed it, and each
- * lookup hashed both address strings and walked a chain in a table of tens of thousands of slots.
+ * lookup hashed both address strings and walked a chain.
  */
 let lastIndex: ConntrackIndex | undefined;
 let lastGen = 0;
@@ -201,7 +224,7 @@ function findSlot(ct: ConntrackTable, protocol: IpProtocol, src: string, sport: 
   if (ix === lastIndex && ix.gen === lastGen && sport === lastSport && dport === lastDport && src === lastSrc && dst === lastDst && protocol === lastProtocol) return lastHit;
   const buckets = ix.buckets;
   let hit: IndexSlot | undefined;
-  for (let s = buckets[keyHash(protocol, src, sport, dst, dport) & (buckets.length - 1)]; s; s = s.next) {
+  for (let s = buckets[mixKey(protocol, addressHash(src), sport, addressHash(dst), dport) & (buckets.length - 1)]; s; s = s.next) {
     if (s.sport === sport && s.dport === dport && s.src === src && s.dst === dst && s.protocol === protocol) {
       hit = s;
       break;
@@ -219,13 +242,13 @@ function findSlot(ct: ConntrackTable, protocol: IpProtocol, src: string, sport: 
 }
 
 /**
- * Sets (or overwrites) what a key finds, as `Map.set` would for one exact key. A hit handed out
- * earlier is never changed: an overwritten key gets a new slot in place of the old one.
+ * Sets (or overwrites) what a key finds, as `Map.set` would for one exact key; `hash` is its
+ * `mixKey`. A hit handed out earlier is never changed: an overwritten key gets a new slot in place
+ * of the old one.
  */
-function setSlot(ct: ConntrackTable, protocol: IpProtocol, src: string, sport: number, dst: string, dport: number, entry: ConntrackEntry, dir: 'original' | 'reply'): void {
+function setSlot(ct: ConntrackTable, protocol: IpProtocol, src: string, sport: number, dst: string, dport: number, hash: number, entry: ConntrackEntry, dir: 'original' | 'reply'): void {
   const ix = ct.index;
   ix.gen++;
-  const hash = keyHash(protocol, src, sport, dst, dport);
   const b = hash & (ix.buckets.length - 1);
   const head = ix.buckets[b];
   let prev: IndexSlot | undefined;
@@ -241,10 +264,10 @@ function setSlot(ct: ConntrackTable, protocol: IpProtocol, src: string, sport: n
   if (++ix.size > ix.buckets.length) grow(ix);
 }
 
-/** Removes a key if it still belongs to `e`. */
-function deleteSlot(ct: ConntrackTable, protocol: IpProtocol, src: string, sport: number, dst: string, dport: number, e: ConntrackEntry): void {
+/** Removes a key (`hash` its `mixKey`) if it still belongs to `e`. */
+function deleteSlot(ct: ConntrackTable, protocol: IpProtocol, src: string, sport: number, dst: string, dport: number, hash: number, e: ConntrackEntry): void {
   const ix = ct.index;
-  const b = keyHash(protocol, src, sport, dst, dport) & (ix.buckets.length - 1);
+  const b = hash & (ix.buckets.length - 1);
   let prev: IndexSlot | undefined;
   for (let s = ix.buckets[b]; s; prev = s, s = s.next) {
     if (s.sport === sport && s.dport === dport && s.src === src && s.dst === dst && s.protocol === protocol) {
@@ -259,38 +282,51 @@ function deleteSlot(ct: ConntrackTable, protocol: IpProtocol, src: string, sport
 }
 
 /**
- * The (src, sport, dst, dport) of every form a packet of `e` can have, in indexing order (a
- * later form wins a clash), even positions original-direction forms, odd ones reply forms. A
- * packet may be seen before, between or after NAT: the forms between the two NAT manips of a
+ * The forms a packet of a connection can have, as pairs of its four ends: 0 = (orig.src,
+ * orig.sport), 1 = (orig.dst, orig.dport), 2 = (reply.src, reply.sport), 3 = (reply.dst,
+ * reply.dport). In indexing order (a later form wins a clash), even positions original-direction
+ * forms, odd ones reply forms:
+ *   0: 0 → 2  half-NATed original      1: 2 → 0  half-NATed reply
+ *   2: 3 → 2  inverse of the reply     3: 1 → 0  inverse of the original
+ *   4: 0 → 1  original                 5: 2 → 3  reply
+ * A packet may be seen before, between or after NAT: the forms between the two NAT manips of a
  * connection that has both (kube-proxy's NodePort and masqueraded ClusterIP traffic: DNAT in
  * PREROUTING/OUTPUT, SNAT in POSTROUTING) are an original packet after DNAT but before SNAT,
  * and a reply after un-SNAT (PREROUTING) but before un-DNAT (POSTROUTING/INPUT). The kernel
  * keeps the conntrack entry on the skb across hooks; each hook here looks it up again, so these
- * forms are indexed too.
+ * forms are indexed too. A connection without NAT has only two distinct forms (its six are the
+ * original and the reply three times): `reindex` sets those two directly.
  */
-function entryForms(e: ConntrackEntry): [string, number, string, number][] {
+const FORM_SRC: readonly number[] = [0, 2, 3, 1, 0, 2];
+const FORM_DST: readonly number[] = [2, 0, 2, 0, 1, 3];
+
+/** The four ends of the entry being (un)indexed, filled by `loadEnds` (one entry at a time: no arrays per entry). */
+const endAddr: string[] = ['', '', '', ''];
+const endPort: number[] = [0, 0, 0, 0];
+const endHash: number[] = [0, 0, 0, 0];
+
+function loadEnds(e: ConntrackEntry): void {
   const o = e.orig;
   const r = e.reply;
-  return [
-    [o.src, o.sport, r.src, r.sport], // half-NATed original
-    [r.src, r.sport, o.src, o.sport], // half-NATed reply
-    [r.dst, r.dport, r.src, r.sport], // inverse of the reply: original
-    [o.dst, o.dport, o.src, o.sport], // inverse of the original: reply
-    [o.src, o.sport, o.dst, o.dport], // original
-    [r.src, r.sport, r.dst, r.dport], // reply
-  ];
+  endAddr[0] = o.src;
+  endPort[0] = o.sport;
+  endAddr[1] = o.dst;
+  endPort[1] = o.dport;
+  endAddr[2] = r.src;
+  endPort[2] = r.sport;
+  endAddr[3] = r.dst;
+  endPort[3] = r.dport;
+  for (let i = 0; i < 4; i++) endHash[i] = addressHash(endAddr[i]!);
 }
 
-/**
- * True when form `i` occurs again later: that later write is the one that sticks. A connection
- * without NAT has only two distinct forms (its six are the original and the reply three times).
- */
-function rewrittenLater(forms: readonly [string, number, string, number][], i: number): boolean {
-  const f = forms[i]!;
-  for (let j = i + 1; j < forms.length; j++) {
-    const g = forms[j]!;
-    if (g[1] === f[1] && g[3] === f[3] && g[0] === f[0] && g[2] === f[2]) return true;
-  }
+/** True when two ends (indices into the loaded ends) are the same address and port. */
+function sameEnd(a: number, b: number): boolean {
+  return a === b || (endPort[a] === endPort[b] && endAddr[a] === endAddr[b]);
+}
+
+/** True when form `i` occurs again later: that later write is the one that sticks. */
+function rewrittenLater(i: number): boolean {
+  for (let j = i + 1; j < 6; j++) if (sameEnd(FORM_SRC[i]!, FORM_SRC[j]!) && sameEnd(FORM_DST[i]!, FORM_DST[j]!)) return true;
   return false;
 }
 
@@ -302,45 +338,106 @@ function unNated(e: ConntrackEntry): boolean {
 }
 
 function reindex(ct: ConntrackTable, e: ConntrackEntry): void {
+  const p = e.protocol;
   if (unNated(e)) {
-    // Forms 0, 2, 4 are the original tuple, 1, 3, 5 the reply: the last of each is what
-    // `entryForms` would leave (the reply's, when both are the same tuple).
+    // Forms 0, 2, 4 are the original tuple, 1, 3, 5 the reply: the last of each is what the
+    // six would leave (the reply's, when both are the same tuple). Two addresses to hash.
     const o = e.orig;
-    const r = e.reply;
-    const same = o.src === r.src && o.sport === r.sport && o.dst === r.dst && o.dport === r.dport;
-    if (!same) setSlot(ct, e.protocol, o.src, o.sport, o.dst, o.dport, e, 'original');
-    setSlot(ct, e.protocol, r.src, r.sport, r.dst, r.dport, e, 'reply');
+    const hs = addressHash(o.src);
+    const hd = addressHash(o.dst);
+    const same = o.src === o.dst && o.sport === o.dport;
+    if (!same) setSlot(ct, p, o.src, o.sport, o.dst, o.dport, mixKey(p, hs, o.sport, hd, o.dport), e, 'original');
+    setSlot(ct, p, o.dst, o.dport, o.src, o.sport, mixKey(p, hd, o.dport, hs, o.sport), e, 'reply');
     return;
   }
-  const forms = entryForms(e);
+  loadEnds(e);
   for (let i = 0; i < 6; i++) {
-    if (rewrittenLater(forms, i)) continue;
-    const f = forms[i]!;
-    setSlot(ct, e.protocol, f[0], f[1], f[2], f[3], e, i % 2 === 0 ? 'original' : 'reply');
+    if (rewrittenLater(i)) continue;
+    const a = FORM_SRC[i]!;
+    const b = FORM_DST[i]!;
+    setSlot(ct, p, endAddr[a]!, endPort[a]!, endAddr[b]!, endPort[b]!, mixKey(p, endHash[a]!, endPort[a]!, endHash[b]!, endPort[b]!), e, i % 2 === 0 ? 'original' : 'reply');
   }
 }
 
 function unindex(ct: ConntrackTable, e: ConntrackEntry): void {
+  const p = e.protocol;
   if (unNated(e)) {
-    deleteSlot(ct, e.protocol, e.orig.src, e.orig.sport, e.orig.dst, e.orig.dport, e);
-    deleteSlot(ct, e.protocol, e.reply.src, e.reply.sport, e.reply.dst, e.reply.dport, e);
+    const o = e.orig;
+    const hs = addressHash(o.src);
+    const hd = addressHash(o.dst);
+    deleteSlot(ct, p, o.src, o.sport, o.dst, o.dport, mixKey(p, hs, o.sport, hd, o.dport), e);
+    deleteSlot(ct, p, o.dst, o.dport, o.src, o.sport, mixKey(p, hd, o.dport, hs, o.sport), e);
     return;
   }
-  for (const f of entryForms(e)) deleteSlot(ct, e.protocol, f[0], f[1], f[2], f[3], e);
+  loadEnds(e);
+  for (let i = 0; i < 6; i++) {
+    const a = FORM_SRC[i]!;
+    const b = FORM_DST[i]!;
+    deleteSlot(ct, p, endAddr[a]!, endPort[a]!, endAddr[b]!, endPort[b]!, mixKey(p, endHash[a]!, endPort[a]!, endHash[b]!, endPort[b]!), e);
+  }
 }
 
-/** The entry a packet belongs to and its direction; expired entries are removed first. */
+/**
+ * Whether an entry is gone for a packet at `now` (nf_ct_is_expired). Strictly earlier: an entry
+ * killed at `now` (a RST) still serves the rest of that packet's hooks. An unconfirmed entry never
+ * expires: it belongs to a packet still on its way (the kernel keeps those off the hash and frees
+ * them with their packet).
+ */
+function expired(e: ConntrackEntry, now: number): boolean {
+  return e.confirmed && e.expires < now;
+}
+
+/** The entry a packet belongs to and its direction; an expired entry met is freed first. */
 export function lookupConntrack(ct: ConntrackTable, p: NfPacket, now: number): ConntrackHit | undefined {
+  ct.now = now;
   // ICMP types are left out of the key: a request and its reply share the echo id.
   const id = p.icmpId ?? 0;
   const hit = p.protocol === 'icmp' ? findSlot(ct, 'icmp', p.src, id, p.dst, id) : findSlot(ct, p.protocol, p.src, p.sport ?? 0, p.dst, p.dport ?? 0);
   if (!hit) return undefined;
-  // Strictly earlier: an entry killed at `now` (a RST) still serves the rest of that packet's hooks.
-  if (hit.entry.confirmed && hit.entry.expires < now) {
+  if (expired(hit.entry, now)) {
     removeConntrack(ct, hit.entry);
     return undefined;
   }
   return hit;
+}
+
+/**
+ * Entries the sweep looks at per new connection. More than one, so that a full pass over the
+ * table ends although each new connection adds an entry to it: with k per new entry a pass gains
+ * k − 1 on the table's end, and an entry that expired lingers at most about one pass.
+ */
+const GC_STEPS = 4;
+
+/**
+ * Where each table's sweep stands: an iterator over `entries` in insertion order (a Map iterator
+ * sees entries added after it started and skips deleted ones), kept out of the table so that
+ * the table stays plain data.
+ */
+const sweeps = new WeakMap<ConntrackTable, Iterator<ConntrackEntry>>();
+
+/**
+ * The kernel's gc_worker, driven by new connections instead of a timer: looks at the next
+ * `GC_STEPS` entries and frees those expired at `now`. Amortised O(1) per new entry, and
+ * deterministic; invisible to every reader, which treats an expired entry as gone already
+ * (`conntrack -L` lists `expires > now` only, lookups and NAT's tuple check free what they meet).
+ */
+function sweep(ct: ConntrackTable, now: number): void {
+  let it = sweeps.get(ct);
+  for (let i = 0; i < GC_STEPS; i++) {
+    if (!it) {
+      if (ct.entries.size === 0) return;
+      it = ct.entries.values();
+      sweeps.set(ct, it);
+    }
+    const r = it.next();
+    if (r.done) {
+      // The pass ended: the next step starts another.
+      it = undefined;
+      sweeps.delete(ct);
+      continue;
+    }
+    if (expired(r.value, now)) removeConntrack(ct, r.value);
+  }
 }
 
 /**
@@ -351,6 +448,8 @@ export const NO_NAT: NatChange[] = Object.freeze([]) as unknown as NatChange[];
 
 /** A new unconfirmed entry for the first packet of a connection. */
 export function createEntry(ct: ConntrackTable, p: NfPacket, now: number): ConntrackEntry {
+  ct.now = now;
+  sweep(ct, now);
   const orig = packetTuple(p);
   const e: ConntrackEntry = {
     id: ct.nextId++,
@@ -392,10 +491,20 @@ export function confirmEntry(e: ConntrackEntry): void {
   e.confirmed = true;
 }
 
-/** True if a confirmed connection other than `self` already uses `reply` as its reply tuple. */
+/**
+ * True if a connection other than `self` already uses `reply` as its reply tuple
+ * (nf_conntrack_tuple_taken). An expired occupant holds nothing: it is freed on the spot, as the
+ * kernel's check does (nf_ct_gc_expired), and the tuple is free. Runs within the hooks of the
+ * packet that created `self`, so the table's `now` is that packet's time.
+ */
 export function replyTupleTaken(ct: ConntrackTable, protocol: IpProtocol, reply: CtTuple, self: ConntrackEntry): boolean {
   const hit = findSlot(ct, protocol, reply.src, reply.sport, reply.dst, reply.dport);
-  return hit !== undefined && hit.entry !== self && hit.dir === 'reply';
+  if (hit === undefined || hit.entry === self || hit.dir !== 'reply') return false;
+  if (expired(hit.entry, ct.now)) {
+    removeConntrack(ct, hit.entry);
+    return false;
+  }
+  return true;
 }
 
 function nextTcpState(s: TcpCtState | undefined, dir: 'original' | 'reply', flags: string | undefined): TcpCtState {
