@@ -301,6 +301,7 @@ export function traverseTable(table: Table, hook: HookName, ctx: PacketContext, 
     if (found) r = replayWalk(found, base, ctx, log);
     if (r) root.counts.hits++;
     else {
+      if (found) root.counts.stale++;
       const mark = ctx.packet.mark;
       const start = log.evaluated.length;
       r = walk(table, base, ctx, log, sharedChains, sharedMemos, sharedIndex, true);

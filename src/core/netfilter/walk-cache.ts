@@ -60,10 +60,15 @@ class Branch {
   constructor(readonly field: PacketField) {}
 }
 
-/** How often walks of one table at one hook were replayed, walked and recorded, or not cacheable. */
+/**
+ * How often walks of one table at one hook were replayed, walked and recorded (`stale`: of
+ * those, how many had found a recorded walk whose path the table no longer holds), or walked
+ * and not recordable.
+ */
 export interface WalkCacheCounts {
   hits: number;
   misses: number;
+  stale: number;
   uncacheable: number;
 }
 
@@ -103,13 +108,13 @@ export function walkCacheCounts(): ReadonlyMap<string, Readonly<WalkCacheCounts>
 }
 
 export function resetWalkCacheCounts(): void {
-  for (const c of COUNTS.values()) c.hits = c.misses = c.uncacheable = 0;
+  for (const c of COUNTS.values()) c.hits = c.misses = c.stale = c.uncacheable = 0;
 }
 
 function countsFor(table: Table, hook: HookName): WalkCacheCounts {
   const key = `${table.name}/${hook}`;
   let c = COUNTS.get(key);
-  if (!c) COUNTS.set(key, (c = { hits: 0, misses: 0, uncacheable: 0 }));
+  if (!c) COUNTS.set(key, (c = { hits: 0, misses: 0, stale: 0, uncacheable: 0 }));
   return c;
 }
 
