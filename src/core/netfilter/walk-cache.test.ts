@@ -24,7 +24,10 @@ const TABLES: Readonly<Record<'filter' | 'mangle' | 'nat', readonly string[]>> =
 };
 type T = keyof typeof TABLES;
 
-/** Targets by table; user chain X may jump to Y, Y jumps nowhere (the kernel refuses loops). */
+/**
+ * Targets by table; user chain X may jump to Y, Y jumps nowhere (the kernel refuses loops), the
+ * built-in chains jump to X, Y and Z (which changes below delete and create again).
+ */
 const COMMON = ['-j ACCEPT', '-j RETURN', '-j LOG --log-prefix "p "', '-j NFLOG', ''];
 const TARGETS: Readonly<Record<T, readonly string[]>> = {
   filter: [...COMMON, '-j DROP', '-j REJECT', '-j REJECT --reject-with icmp-host-unreachable'],
@@ -60,7 +63,7 @@ const EXTRAS = [
 
 /** Rule words after `-A CHAIN` for a chain of a table. */
 function bodies(table: T, chain: string): fc.Arbitrary<string> {
-  const targets = TARGETS[table].flatMap((t) => (chain === 'Y' ? [t] : [t, '-j Y', '-g Y', ...(chain === 'X' ? [] : ['-j X'])]));
+  const targets = chain === 'Z' ? TARGETS[table] : TARGETS[table].flatMap((t) => (chain === 'Y' ? [t] : [t, '-j Y', '-g Y', ...(chain === 'X' ? [] : ['-j X', '-j Z'])]));
   return ruleBodyArbitrary({
     ifaces: ['-i eth0', '-o eth1', '-i veth+', '-o cni0'],
     protos: ['tcp', 'udp', 'icmp', 'all'],
@@ -76,13 +79,13 @@ const rulesetArb = fc.record(
     (Object.keys(TABLES) as T[]).map((t) => [
       t,
       // Lines iptables-restore refuses (a port without its protocol …) are left out.
-      fc.tuple(...[...TABLES[t], 'X', 'Y'].map((c) => fc.array(bodies(t, c).filter((b) => parseRule(t, c, b) !== undefined).map((b) => `-A ${c} ${b}`), { maxLength: 4 }))).map((xs) => xs.flat()),
+      fc.tuple(...[...TABLES[t], 'X', 'Y', 'Z'].map((c) => fc.array(bodies(t, c).filter((b) => parseRule(t, c, b) !== undefined).map((b) => `-A ${c} ${b}`), { maxLength: 4 }))).map((xs) => xs.flat()),
     ]),
   ) as Record<T, fc.Arbitrary<string[]>>,
 );
 
 function restoreText(rs: Record<T, string[]>): string {
-  return (Object.keys(TABLES) as T[]).map((t) => `*${t}\n:X - [0:0]\n:Y - [0:0]\n${rs[t].join('\n')}\nCOMMIT\n`).join('');
+  return (Object.keys(TABLES) as T[]).map((t) => `*${t}\n:X - [0:0]\n:Y - [0:0]\n:Z - [0:0]\n${rs[t].join('\n')}\nCOMMIT\n`).join('');
 }
 
 /** One rule parsed in a scratch table (chain Z declared, so `-j Z` is a jump wherever Z exists). */
@@ -245,6 +248,56 @@ describe('walk cache', () => {
     }
     expect(hits).toBeGreaterThan(500);
     expect(stale).toBeGreaterThan(20);
+  });
+
+  /** A FORWARD hook over `rules` (filter table) with a packet from `src`, cache on; and the same with it off. */
+  function pair(rules: string) {
+    const make = () => {
+      const nf = createNetfilter();
+      expect(restore(nf, `*filter\n:Z - [0:0]\n${rules}\nCOMMIT\n`, { noflush: true })).toEqual({ ok: true });
+      setIpset(nf, 'S', 'hash:ip', ['10.0.0.1']);
+      return { nf, ct: createConntrack() };
+    };
+    const sides = [make(), make()] as const;
+    const env: HookEnv = { isLocal: () => false, primaryAddress: () => undefined, rng: createRng(1, 't'), now: 0 };
+    let sport = 1000;
+    const run = (src = '10.0.0.1') => {
+      sport++;
+      const input = { hook: 'FORWARD' as const, packet: { src, dst: '10.0.0.2', protocol: 'tcp' as const, sport, dport: 80, tcpFlags: 'S', mark: 0, length: 60 } };
+      setWalkCache(true);
+      const got = runHook(sides[0].nf, sides[0].ct, input, env);
+      setWalkCache(false);
+      const want = runHook(sides[1].nf, sides[1].ct, input, env);
+      expect(JSON.stringify(got)).toBe(JSON.stringify(want));
+      expect(counters(sides[0].nf)).toEqual(counters(sides[1].nf));
+      return got;
+    };
+    const both = (f: (nf: NetfilterState) => void) => sides.forEach((s) => f(s.nf));
+    return { run, both };
+  }
+
+  it('sees a jump target chain deleted and created again (same chain count), and deleted', () => {
+    const { run, both } = pair('-A FORWARD -j Z\n-A Z -j DROP');
+    expect(run().verdict).toBe('DROP');
+    expect(run().verdict).toBe('DROP');
+    // As Calico's Felix does: deleted and created again, empty, between two packets.
+    both((nf) => {
+      getTable(nf, 'filter').chains.delete('Z');
+      ensureChain(nf, 'filter', 'Z');
+    });
+    expect(run().verdict).toBe('ACCEPT');
+    expect(run().evaluated.length).toBe(1);
+    both((nf) => getTable(nf, 'filter').chains.delete('Z'));
+    expect(run()).toMatchObject({ verdict: 'ACCEPT', unmodelled: ['-j Z'] });
+  });
+
+  it('keys on ipset membership, read afresh', () => {
+    const { run, both } = pair('-A FORWARD -m set --match-set S src -j DROP');
+    expect(run().verdict).toBe('DROP');
+    expect(run('10.0.0.3').verdict).toBe('ACCEPT');
+    both((nf) => setIpset(nf, 'S', 'hash:ip', ['10.0.0.3']));
+    expect(run().verdict).toBe('ACCEPT');
+    expect(run('10.0.0.3').verdict).toBe('DROP');
   });
 
   it('replays a repeated walk, and walks again after the rule it read is replaced', () => {
