@@ -83,17 +83,28 @@ function planWith(hook: HookName, chains: readonly HookChain[]): readonly Step[]
   return steps.map((s, i) => ({ s, i, p: stepPriority(s) })).sort((a, b) => a.p - b.p || a.i - b.i).map((x) => x.s);
 }
 
-interface HookState {
+/** A hook run's state; it is also the log its table walks write to (one object per hook, not two). */
+interface HookState extends TraverseLog {
   ctx: PacketContext;
-  log: TraverseLog;
   /** Made on the first NAT change (most hooks make none). */
   nats: NatChange[] | undefined;
-  decided?: EvaluatedRule;
-  policy?: HookResult['policy'];
-  entry?: ConntrackEntry;
+  decided: EvaluatedRule | undefined;
+  policy: HookResult['policy'];
+  entry: ConntrackEntry | undefined;
   /** Set when a table gave DROP or REJECT. */
-  stop?: { verdict: 'DROP' | 'REJECT'; rejectWith?: string };
+  stop: { verdict: 'DROP' | 'REJECT'; rejectWith?: string } | undefined;
 }
+
+/**
+ * `HookResult.policy` for each table, hook and policy: made once, as most table walks end by
+ * their policy (an object per walk before). Shared and frozen: results are only read.
+ */
+const POLICIES = Object.fromEntries(
+  (['raw', 'mangle', 'nat', 'filter'] as const).map((t) => [
+    t,
+    Object.fromEntries((['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'] as const).map((h) => [h, { ACCEPT: Object.freeze({ table: t, chain: h, policy: 'ACCEPT' as const }), DROP: Object.freeze({ table: t, chain: h, policy: 'DROP' as const }) }])),
+  ]),
+) as Record<TableName, Record<HookName, Record<'ACCEPT' | 'DROP', NonNullable<HookResult['policy']>>>>;
 
 /** Attaches the packet to its connection (or a new one), as nf_conntrack_in does. */
 function trackPacket(st: HookState, ct: ConntrackTable, create: boolean): void {
@@ -131,23 +142,23 @@ function runTable(st: HookState, nf: NetfilterState, table: TableName, hook: Hoo
   // Fast path: an empty built-in chain with policy ACCEPT does nothing, and neither does an
   // untouched table (which is that; getTable would create it).
   if (!chain || (chain.rules.length === 0 && chain.policy !== 'DROP')) return undefined;
-  const r = traverseTable(t!, hook, st.ctx, st.log);
+  const r = traverseTable(t!, hook, st.ctx, st);
   if (r.decided) st.decided = r.decided;
-  if (r.byPolicy) st.policy = { table, chain: hook, policy: r.verdict === 'DROP' ? 'DROP' : 'ACCEPT' };
+  if (r.byPolicy) st.policy = POLICIES[table][hook][r.verdict === 'DROP' ? 'DROP' : 'ACCEPT'];
   if (r.verdict !== 'ACCEPT') {
     st.stop = { verdict: r.verdict, ...(r.rejectWith ? { rejectWith: r.rejectWith } : {}) };
-    if (r.byPolicy) delete st.decided;
+    if (r.byPolicy) st.decided = undefined;
   }
   return r;
 }
 
 function runChain(st: HookState, chain: HookChain): TraverseResult {
-  const r = chain.run(st.ctx, st.log);
+  const r = chain.run(st.ctx, st);
   if (r.decided) st.decided = r.decided;
   if (r.byPolicy && r.verdict === 'DROP') st.policy = { table: chain.table, chain: chain.chain, policy: 'DROP' };
   if (r.verdict !== 'ACCEPT') {
     st.stop = { verdict: r.verdict, ...(r.rejectWith ? { rejectWith: r.rejectWith } : {}) };
-    if (r.byPolicy) delete st.decided;
+    if (r.byPolicy) st.decided = undefined;
   }
   return r;
 }
@@ -205,7 +216,7 @@ const NO_LOGS: string[] = Object.freeze([]) as unknown as string[];
 export function runHook(nf: NetfilterState, ct: ConntrackTable, input: HookInput, env: HookEnv, chains: readonly HookChain[] = NO_CHAINS): HookResult {
   // Every field of the context from the start (ct and its direction come later): one object shape.
   const ctx: PacketContext = { packet: { ...input.packet }, input, env, nf, ctState: 'NEW', ct: undefined, ctDirection: undefined, logs: NO_LOGS, untracked: false };
-  const st: HookState = { ctx, log: { evaluated: [], unmodelled: undefined }, nats: undefined };
+  const st: HookState = { ctx, evaluated: [], unmodelled: undefined, nats: undefined, decided: undefined, policy: undefined, entry: undefined, stop: undefined };
   for (const step of chains.length ? planWith(input.hook, chains) : PLANS[input.hook]) {
     if (step.k === 0) runTable(st, nf, step.table, input.hook);
     else if (step.k === 4) runChain(st, step.chain);
@@ -220,7 +231,7 @@ export function runHook(nf: NetfilterState, ct: ConntrackTable, input: HookInput
     verdict: st.stop?.verdict ?? 'ACCEPT',
     packet: ctx.packet,
     ctState: ctx.ctState,
-    evaluated: st.log.evaluated,
+    evaluated: st.evaluated,
   };
   if (st.decided) result.decided = st.decided;
   if (st.nats?.length) {
@@ -230,7 +241,7 @@ export function runHook(nf: NetfilterState, ct: ConntrackTable, input: HookInput
   if (st.stop?.rejectWith) result.rejectWith = st.stop.rejectWith;
   if (st.policy && !st.decided) result.policy = st.policy;
   if (ctx.ctDirection) result.ctDirection = ctx.ctDirection;
-  if (st.log.unmodelled?.size) result.unmodelled = [...st.log.unmodelled];
+  if (st.unmodelled?.size) result.unmodelled = [...st.unmodelled];
   if (ctx.logs.length) result.logs = ctx.logs;
   return result;
 }

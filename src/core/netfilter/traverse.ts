@@ -17,8 +17,8 @@ import { renderRule } from './render-rule';
 import { chainsAdded } from './state';
 import { getTargetModule } from './targets/registry';
 import type { Chain, EvaluatedRule, HookName, Match, Rule, Table, Target } from './types';
-import type { Replay } from './walk-cache';
-import { BY_ACCEPT, endedBy, findReplay, policyOf, recordReplay, replayWalk, rootOf, walkCacheEnabled } from './walk-cache';
+import type { Replay, Root } from './walk-cache';
+import { BY_ACCEPT, checkRoot, endedBy, findReplay, newRoot, policyOf, recordReplay, replayWalk, walkCacheEnabled } from './walk-cache';
 import { ipv4ToInt } from '../util/ip';
 
 /** How a table traversal ended. */
@@ -120,6 +120,8 @@ interface ChainMemo {
   name: string;
   rules: Rule[];
   byIndex: (RuleMemo | undefined)[];
+  /** A built-in chain's recorded walks (walk-cache.ts), made on the first walk with the cache on. */
+  walks: Root | undefined;
 }
 
 const MEMO: unique symbol = Symbol('chain memo');
@@ -133,7 +135,7 @@ function memoOf(table: Table, chain: Chain): ChainMemo {
   const holder = chain as WithMemo;
   const m = holder[MEMO];
   if (m && memoFits(m, table, chain)) return m;
-  const made: ChainMemo = { table: table.name, name: chain.name, rules: chain.rules, byIndex: [] };
+  const made: ChainMemo = { table: table.name, name: chain.name, rules: chain.rules, byIndex: [], walks: undefined };
   if (MEMO in holder) holder[MEMO] = made;
   else Object.defineProperty(holder, MEMO, { value: made, writable: true, configurable: true, enumerable: false });
   return made;
@@ -294,9 +296,11 @@ export function traverseTable(table: Table, hook: HookName, ctx: PacketContext, 
   if (!base) return BY_ACCEPT;
   if (busy) return walk(table, base, ctx, log, [], [], [], false);
   busy = true;
-  const root = walkCacheEnabled() ? rootOf(table, hook) : undefined;
   let r: TraverseResult | undefined;
-  if (root) {
+  if (walkCacheEnabled()) {
+    const memo = memoOf(table, base);
+    const root = (memo.walks ??= newRoot(table, hook));
+    checkRoot(root, table);
     const found = findReplay(root, ctx);
     if (found) r = replayWalk(found, base, ctx, log);
     if (r) root.counts.hits++;

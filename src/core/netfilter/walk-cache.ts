@@ -29,7 +29,7 @@
  * which `jumpOf` in traverse.ts relies on too. A replay that fails its check is not used: the
  * table is walked and the walk recorded in its place.
  */
-import type { FieldValue, PacketContext, PacketField, TargetModule, TargetOutcome } from './module';
+import type { DerivedField, FieldValue, PacketContext, PacketField, PacketFieldName, TargetModule, TargetOutcome } from './module';
 import { chainsAdded } from './state';
 import type { TraverseLog, TraverseResult } from './traverse';
 import type { Chain, EvaluatedRule, HookName, Rule, Table } from './types';
@@ -57,7 +57,11 @@ class Branch {
   value: FieldValue = undefined;
   next: Branch | Replay | undefined = undefined;
   more: Map<FieldValue, Branch | Replay> | undefined = undefined;
-  constructor(readonly field: PacketField) {}
+  /** The field's number in `FIELDS`, -1 for a derived field. */
+  readonly code: number;
+  constructor(readonly field: PacketField) {
+    this.code = codeOf(field);
+  }
 }
 
 /**
@@ -73,7 +77,7 @@ export interface WalkCacheCounts {
 }
 
 /** The recorded walks of one table at one hook. */
-interface Root {
+export interface Root {
   top: Branch | Replay | undefined;
   leaves: number;
   /** The table's chain Map, its size and `chainsAdded` count the recorded jumps resolved with. */
@@ -118,67 +122,66 @@ function countsFor(table: Table, hook: HookName): WalkCacheCounts {
   return c;
 }
 
-/** Kept on the table under a symbol-keyed, non-enumerable property (JSON and clones never see it). */
-const ROOTS: unique symbol = Symbol('walk cache');
-type WithRoots = Table & { [ROOTS]?: Partial<Record<HookName, Root>> };
-
-/** The tree of `table` at `hook`, emptied when the table's chains changed (see the header). */
-export function rootOf(table: Table, hook: HookName): Root | undefined {
-  const holder = table as WithRoots;
-  let roots = holder[ROOTS];
-  if (!roots) {
-    if (!Object.isExtensible(holder)) return undefined;
-    roots = {};
-    Object.defineProperty(holder, ROOTS, { value: roots, writable: true, configurable: true, enumerable: false });
-  }
+/** An empty tree for `table` at `hook` (kept with the memo of the hook's base chain, traverse.ts). */
+export function newRoot(table: Table, hook: HookName): Root {
   const chains = table.chains;
-  let root = roots[hook];
-  if (!root) roots[hook] = root = { top: undefined, leaves: 0, chains, size: chains.size, added: chainsAdded(table), counts: countsFor(table, hook) };
-  else if (root.chains !== chains || root.size !== chains.size || root.added !== chainsAdded(table)) {
-    root.top = undefined;
-    root.leaves = 0;
-    root.chains = chains;
-    root.size = chains.size;
-    root.added = chainsAdded(table);
-  }
-  return root;
+  return { top: undefined, leaves: 0, chains, size: chains.size, added: chainsAdded(table), counts: countsFor(table, hook) };
 }
 
-/** The value of `f` for the packet; `mark` is the mark the walk started with. */
-function readField(f: PacketField, ctx: PacketContext, mark: number): FieldValue {
-  if (typeof f !== 'string') return f.read(ctx);
-  switch (f) {
-    case 'src':
+/** Empties the tree when the table's chains changed (see the header). */
+export function checkRoot(root: Root, table: Table): void {
+  const chains = table.chains;
+  if (root.chains === chains && root.size === chains.size && root.added === chainsAdded(table)) return;
+  root.top = undefined;
+  root.leaves = 0;
+  root.chains = chains;
+  root.size = chains.size;
+  root.added = chainsAdded(table);
+}
+
+/** The fields by number (a Branch keeps the number: a switch on it is a jump table). */
+const FIELDS: readonly PacketFieldName[] = ['src', 'dst', 'protocol', 'inIface', 'outIface', 'sport', 'dport', 'tcpFlags', 'icmpType', 'icmpCode', 'mark', 'ctDirection', 'physInIface', 'physOutIface', 'bridged'];
+
+/** The value of field number `code` (`FIELDS`; -1: the derived field `f`); `mark` is the mark the walk started with. */
+function readField(code: number, f: PacketField, ctx: PacketContext, mark: number): FieldValue {
+  switch (code) {
+    case 0:
       return ctx.packet.src;
-    case 'dst':
+    case 1:
       return ctx.packet.dst;
-    case 'protocol':
+    case 2:
       return ctx.packet.protocol;
-    case 'inIface':
+    case 3:
       return ctx.input.inIface;
-    case 'outIface':
+    case 4:
       return ctx.input.outIface;
-    case 'sport':
+    case 5:
       return ctx.packet.sport;
-    case 'dport':
+    case 6:
       return ctx.packet.dport;
-    case 'tcpFlags':
+    case 7:
       return ctx.packet.tcpFlags;
-    case 'icmpType':
+    case 8:
       return ctx.packet.icmpType;
-    case 'icmpCode':
+    case 9:
       return ctx.packet.icmpCode;
-    case 'mark':
+    case 10:
       return mark;
-    case 'ctDirection':
+    case 11:
       return ctx.ctDirection;
-    case 'physInIface':
+    case 12:
       return ctx.input.physInIface;
-    case 'physOutIface':
+    case 13:
       return ctx.input.physOutIface;
-    case 'bridged':
+    case 14:
       return ctx.input.bridged;
+    default:
+      return (f as DerivedField).read(ctx);
   }
+}
+
+function codeOf(f: PacketField): number {
+  return typeof f === 'string' ? FIELDS.indexOf(f) : -1;
 }
 
 /** The recorded walk whose packet agreed with this one on every field it read, if any. */
@@ -186,7 +189,7 @@ export function findReplay(root: Root, ctx: PacketContext): Replay | undefined {
   let n = root.top;
   const mark = ctx.packet.mark;
   while (n instanceof Branch) {
-    const v = readField(n.field, ctx, mark);
+    const v = readField(n.code, n.field, ctx, mark);
     n = n.next !== undefined && n.value === v ? n.next : n.more?.get(v);
   }
   return n;
@@ -208,7 +211,7 @@ export function recordReplay(root: Root, fields: readonly PacketField[], ctx: Pa
   for (; i < fields.length && n instanceof Branch; i++) {
     const f = fields[i]!;
     if (n.field !== f) break;
-    const v = readField(f, ctx, mark);
+    const v = readField(n.code, f, ctx, mark);
     const child = n.next !== undefined && n.value === v ? n.next : n.more?.get(v);
     if (!child) {
       attach(n, v, chainOf(fields, i + 1, ctx, mark, replay));
@@ -247,7 +250,7 @@ function chainOf(fields: readonly PacketField[], from: number, ctx: PacketContex
   let n: Branch | Replay = replay;
   for (let i = fields.length - 1; i >= from; i--) {
     const b: Branch = new Branch(fields[i]!);
-    b.value = readField(fields[i]!, ctx, mark);
+    b.value = readField(b.code, b.field, ctx, mark);
     b.next = n;
     n = b;
   }
