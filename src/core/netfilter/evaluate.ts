@@ -27,7 +27,7 @@ import type { PacketContext } from './module';
 import type { ManipType } from './nat';
 import { applyNat, setupNat } from './nat';
 import type { TraverseLog, TraverseResult } from './traverse';
-import { traverseTable } from './traverse';
+import { traverseBase } from './traverse';
 import type { EvaluatedRule, HookEnv, HookInput, HookName, HookResult, NatChange, NetfilterState, NftTableId, TableName } from './types';
 
 /**
@@ -99,12 +99,20 @@ interface HookState extends TraverseLog {
  * `HookResult.policy` for each table, hook and policy: made once, as most table walks end by
  * their policy (an object per walk before). Shared and frozen: results are only read.
  */
-const POLICIES = Object.fromEntries(
-  (['raw', 'mangle', 'nat', 'filter'] as const).map((t) => [
-    t,
-    Object.fromEntries((['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'] as const).map((h) => [h, { ACCEPT: Object.freeze({ table: t, chain: h, policy: 'ACCEPT' as const }), DROP: Object.freeze({ table: t, chain: h, policy: 'DROP' as const }) }])),
-  ]),
-) as Record<TableName, Record<HookName, Record<'ACCEPT' | 'DROP', NonNullable<HookResult['policy']>>>>;
+type Policies = Record<'ACCEPT' | 'DROP', NonNullable<HookResult['policy']>>;
+// Literal objects of one shape each (a table built by Object.fromEntries may be a slow dictionary).
+const policies = (table: TableName, chain: HookName): Policies => ({
+  ACCEPT: Object.freeze({ table, chain, policy: 'ACCEPT' as const }),
+  DROP: Object.freeze({ table, chain, policy: 'DROP' as const }),
+});
+const hooks = (t: TableName): Record<HookName, Policies> => ({
+  PREROUTING: policies(t, 'PREROUTING'),
+  INPUT: policies(t, 'INPUT'),
+  FORWARD: policies(t, 'FORWARD'),
+  OUTPUT: policies(t, 'OUTPUT'),
+  POSTROUTING: policies(t, 'POSTROUTING'),
+});
+const POLICIES: Record<TableName, Record<HookName, Policies>> = { raw: hooks('raw'), mangle: hooks('mangle'), nat: hooks('nat'), filter: hooks('filter') };
 
 /** Attaches the packet to its connection (or a new one), as nf_conntrack_in does. */
 function trackPacket(st: HookState, ct: ConntrackTable, create: boolean): void {
@@ -136,13 +144,13 @@ function trackPacket(st: HookState, ct: ConntrackTable, create: boolean): void {
   ctx.ctState = hit.dir === 'reply' || hit.entry.seenReply ? 'ESTABLISHED' : 'NEW';
 }
 
-function runTable(st: HookState, nf: NetfilterState, table: TableName, hook: HookName): ReturnType<typeof traverseTable> | undefined {
+function runTable(st: HookState, nf: NetfilterState, table: TableName, hook: HookName): TraverseResult | undefined {
   const t = nf.tables.get(table);
   const chain = t?.chains.get(hook);
   // Fast path: an empty built-in chain with policy ACCEPT does nothing, and neither does an
   // untouched table (which is that; getTable would create it).
   if (!chain || (chain.rules.length === 0 && chain.policy !== 'DROP')) return undefined;
-  const r = traverseTable(t!, hook, st.ctx, st);
+  const r = traverseBase(t!, chain, hook, st.ctx, st);
   if (r.decided) st.decided = r.decided;
   if (r.byPolicy) st.policy = POLICIES[table][hook][r.verdict === 'DROP' ? 'DROP' : 'ACCEPT'];
   if (r.verdict !== 'ACCEPT') {

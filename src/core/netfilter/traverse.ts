@@ -293,7 +293,11 @@ let lastDstInt = 0;
 /** Traverses `table`'s built-in chain `hook` (which must exist) for the packet in `ctx`. */
 export function traverseTable(table: Table, hook: HookName, ctx: PacketContext, log: TraverseLog): TraverseResult {
   const base = table.chains.get(hook);
-  if (!base) return BY_ACCEPT;
+  return base ? traverseBase(table, base, hook, ctx, log) : BY_ACCEPT;
+}
+
+/** `traverseTable` for a caller that has looked up the built-in chain `base` (`table.chains.get(hook)`) already. */
+export function traverseBase(table: Table, base: Chain, hook: HookName, ctx: PacketContext, log: TraverseLog): TraverseResult {
   if (busy) return walk(table, base, ctx, log, [], [], [], false);
   busy = true;
   let r: TraverseResult | undefined;
