@@ -13,7 +13,7 @@ import { setIpset } from './ipset';
 import { restore } from './restore';
 import { createNetfilter, ensureChain, getChain, getTable } from './state';
 import type { HookEnv, HookName, NetfilterState, NfPacket, Rule, TableName } from './types';
-import { resetWalkCacheCounts, setWalkCache, walkCacheCounts } from './walk-cache';
+import { MAX_LEAVES, resetWalkCacheCounts, setWalkCache, walkCacheCounts } from './walk-cache';
 
 afterEach(() => setWalkCache(true));
 
@@ -298,6 +298,19 @@ describe('walk cache', () => {
     both((nf) => setIpset(nf, 'S', 'hash:ip', ['10.0.0.3']));
     expect(run().verdict).toBe('ACCEPT');
     expect(run('10.0.0.3').verdict).toBe('DROP');
+  });
+
+  it('keeps at most MAX_LEAVES walks per table and hook, then starts again', () => {
+    const { run } = pair('-A FORWARD -s 10.0.0.1/32 -j DROP');
+    const src = (i: number) => `10.1.${i >> 8}.${i & 255}`;
+    resetWalkCacheCounts();
+    for (let i = 0; i < MAX_LEAVES; i++) run(src(i));
+    expect(run(src(0)).verdict).toBe('ACCEPT');
+    expect(walkCacheCounts().get('filter/FORWARD')).toMatchObject({ hits: 1, misses: MAX_LEAVES });
+    run(src(MAX_LEAVES)); // one more: the tree is full, it starts again with this walk
+    expect(run(src(0)).verdict).toBe('ACCEPT');
+    expect(run(src(MAX_LEAVES)).verdict).toBe('ACCEPT');
+    expect(walkCacheCounts().get('filter/FORWARD')).toMatchObject({ hits: 2, misses: MAX_LEAVES + 2 });
   });
 
   it('replays a repeated walk, and walks again after the rule it read is replaced', () => {

@@ -91,7 +91,7 @@ export interface Root {
  * Recorded walks per table and hook. Scenarios here see tens of distinct walks per table and
  * hook; a tree that outgrows this (many sources and destinations) starts again empty.
  */
-const MAX_LEAVES = 4096;
+export const MAX_LEAVES = 1024;
 
 let enabled = true;
 
