@@ -333,21 +333,25 @@ function recorded(base: Chain, evaluated: EvaluatedRule[], start: number): { fie
   if (recCut) return undefined;
   const n = recMemos.length;
   const fields: PacketField[] = [];
-  const runs: (TargetModule | undefined)[] = new Array<TargetModule | undefined>(n);
+  const counted: Rule[] = [];
+  const runRules: Rule[] = [];
+  const runs: TargetModule[] = [];
   let byPolicy = true;
   for (let i = 0; i < n; i++) {
     const rm = recMemos[i]!;
     const reads = readsOf(rm);
     if (!reads) return undefined;
     for (const f of reads) if (!fields.includes(f)) fields.push(f);
-    runs[i] = undefined;
+    if (!evaluated[start + i]!.matched) continue;
+    counted.push(rm.rule);
     const t = rm.target;
-    if (!evaluated[start + i]!.matched || !t || t.unmodelled || t.parsed === undefined) continue;
+    if (!t || t.unmodelled || t.parsed === undefined) continue;
     const module = targetModuleOf(rm, t);
     if (!module) continue; // a jump (or an unmodelled one: noted)
     if (!module.replayAs) return undefined;
     if (module.replayAs === 'return') continue;
-    runs[i] = module;
+    runRules.push(rm.rule);
+    runs.push(module);
     if (module.replayAs === 'ends') byPolicy = false;
   }
   const replay: Replay = {
@@ -355,6 +359,8 @@ function recorded(base: Chain, evaluated: EvaluatedRule[], start: number): { fie
     chains: recChains.slice(),
     rules: recMemos.map((rm) => rm.rule),
     records: evaluated.slice(start),
+    counted,
+    runRules,
     runs,
     ends: recEnds.slice(),
     endLengths: recEndLengths.slice(),

@@ -41,8 +41,11 @@ export interface Replay {
   chains: Chain[];
   rules: Rule[];
   records: EvaluatedRule[];
-  /** Per rule looked at: the target module to apply again (matched rules only), else undefined. */
-  runs: (TargetModule | undefined)[];
+  /** The rules that matched, in order (their counters go up). */
+  counted: Rule[];
+  /** The matched rules whose target a replay applies again, in order, and their target modules. */
+  runRules: Rule[];
+  runs: TargetModule[];
   /** The chains the walk fell off the end of (RETURN included), with their lengths then. */
   ends: Chain[];
   endLengths: number[];
@@ -294,19 +297,17 @@ function stillHolds(r: Replay, base: Chain): boolean {
 export function replayWalk(r: Replay, base: Chain, ctx: PacketContext, log: TraverseLog): TraverseResult | undefined {
   if (!stillHolds(r, base)) return undefined;
   const len = ctx.packet.length;
-  const { rules, records, runs } = r;
+  const { records, counted, runRules, runs } = r;
   const evaluated = log.evaluated;
-  let out: TargetOutcome | undefined;
-  for (let i = 0; i < rules.length; i++) {
-    const ev = records[i]!;
-    evaluated.push(ev);
-    if (!ev.matched) continue;
-    const rule = rules[i]!;
+  for (let i = 0; i < records.length; i++) evaluated.push(records[i]!);
+  for (let i = 0; i < counted.length; i++) {
+    const rule = counted[i]!;
     rule.packets++;
     rule.bytes += len;
-    const run = runs[i];
-    if (run) out = run.apply(rule.target!.parsed, ctx);
   }
+  // Targets read and write only the packet (and LOG lines): applied after the counters as between them.
+  let out: TargetOutcome | undefined;
+  for (let i = 0; i < runs.length; i++) out = runs[i]!.apply(runRules[i]!.target!.parsed, ctx);
   if (r.notes) for (const what of r.notes) (log.unmodelled ??= new Set()).add(what);
   if (r.byPolicy) {
     base.packets++;
