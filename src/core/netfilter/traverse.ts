@@ -249,10 +249,10 @@ function readsOf(rm: RuleMemo): readonly PacketField[] | null {
   const ms = rm.matches;
   for (let j = 0; j < ms.length; j++) {
     const m = ms[j]!;
-    // Unmodelled: always matches, reads nothing (the note is recorded with the walk).
+    // Unmodelled: the walk notes it, and a walk that notes is not recorded.
     const module = m.unmodelled ? undefined : matchModuleOf(rm, j, m);
     if (!module) continue;
-    if (!module.reads) return (rm.reads = null);
+    if (!module.reads || m.parsed === undefined) return (rm.reads = null);
     fields.push(...module.reads(m.parsed));
   }
   return (rm.reads = fields);
@@ -272,14 +272,15 @@ let busy = false;
 /**
  * What a walk that may be recorded collects, reused by every walk like the stack above: the
  * memo and chain of each rule looked at, the chains it fell off the end of with their lengths,
- * its notes, and whether it ran into the step or depth limit (such a walk is not recorded).
+ * and whether it is not to be recorded: it ran into the step or depth limit, or met a match or
+ * target the model does not implement (noted; such walks are left to the walk itself).
  */
 const recMemos: RuleMemo[] = [];
 const recChains: Chain[] = [];
 const recEnds: Chain[] = [];
 const recEndLengths: number[] = [];
-let recNotes: string[] | undefined;
 let recCut = false;
+let recNoted = false;
 
 /**
  * The last address text turned into a number and the number, per side: a hook walks up to four
@@ -330,7 +331,7 @@ export function traverseBase(table: Table, base: Chain, hook: HookName, ctx: Pac
  * target without a declared outcome kind, or a walk cut short by the step or depth limit.
  */
 function recorded(base: Chain, evaluated: EvaluatedRule[], start: number): { fields: PacketField[]; replay: Replay } | undefined {
-  if (recCut) return undefined;
+  if (recCut || recNoted) return undefined;
   const n = recMemos.length;
   const fields: PacketField[] = [];
   const counted: Rule[] = [];
@@ -347,7 +348,7 @@ function recorded(base: Chain, evaluated: EvaluatedRule[], start: number): { fie
     const t = rm.target;
     if (!t || t.unmodelled || t.parsed === undefined) continue;
     const module = targetModuleOf(rm, t);
-    if (!module) continue; // a jump (or an unmodelled one: noted)
+    if (!module) continue; // a jump
     if (!module.replayAs) return undefined;
     if (module.replayAs === 'return') continue;
     runRules.push(rm.rule);
@@ -364,16 +365,15 @@ function recorded(base: Chain, evaluated: EvaluatedRule[], start: number): { fie
     runs,
     ends: recEnds.slice(),
     endLengths: recEndLengths.slice(),
-    notes: recNotes?.slice(),
     byPolicy,
   };
   return { fields, replay };
 }
 
-/** Notes an unmodelled match or target of a walk (and keeps it with the walk being recorded). */
+/** Notes an unmodelled match or target of a walk (which is then not recorded). */
 function note(log: TraverseLog, what: string, rec: boolean): void {
   noteUnmodelled(log, what);
-  if (rec) (recNotes ??= []).push(what);
+  if (rec) recNoted = true;
 }
 
 function walk(table: Table, base: Chain, ctx: PacketContext, log: TraverseLog, stackChains: Chain[], stackMemos: ChainMemo[], stackIndex: number[], rec: boolean): TraverseResult {
@@ -398,7 +398,7 @@ function walk(table: Table, base: Chain, ctx: PacketContext, log: TraverseLog, s
   let sp = 0;
   if (rec) {
     recMemos.length = recChains.length = recEnds.length = recEndLengths.length = 0;
-    recNotes = undefined;
+    recNoted = false;
     recCut = true;
   }
   for (let steps = 0; steps < MAX_STEPS; steps++) {

@@ -15,8 +15,9 @@
  * more finely, and the fields read stay a function of the path, which is all the tree needs.
  *
  * A walk is recorded only when each of its matches declares its reads (no state, effects or
- * randomness: `statistic`, `recent`, `nfacct` are never replayed) and each target it applied
- * declares the kind of outcome it always has (`TargetModule.replayAs`). A replay re-applies
+ * randomness: `statistic`, `recent` are never replayed), each target it applied declares the
+ * kind of outcome it always has (`TargetModule.replayAs`), and it met nothing the model does
+ * not implement (an unmodelled match, target or jump). A replay re-applies
  * those targets to the live packet (MARK, NOTRACK, LOG, the verdict or NAT request at the end),
  * pushes the walk's shared records, and bumps the counters of its matched rules (and of the
  * base chain when its policy decided), as the walk would.
@@ -49,8 +50,6 @@ export interface Replay {
   /** The chains the walk fell off the end of (RETURN included), with their lengths then. */
   ends: Chain[];
   endLengths: number[];
-  /** The unmodelled matches and targets it noted, in order. */
-  notes: string[] | undefined;
   /** True when the base chain's policy ended it; else the last rule's target did. */
   byPolicy: boolean;
 }
@@ -308,7 +307,6 @@ export function replayWalk(r: Replay, base: Chain, ctx: PacketContext, log: Trav
   // Targets read and write only the packet (and LOG lines): applied after the counters as between them.
   let out: TargetOutcome | undefined;
   for (let i = 0; i < runs.length; i++) out = runs[i]!.apply(runRules[i]!.target!.parsed, ctx);
-  if (r.notes) for (const what of r.notes) (log.unmodelled ??= new Set()).add(what);
   if (r.byPolicy) {
     base.packets++;
     base.bytes += len;
