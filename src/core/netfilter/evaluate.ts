@@ -51,12 +51,20 @@ export interface HookChain {
  */
 type Step = { k: 0; table: TableName } | { k: 1; nat: ManipType } | { k: 2; ct: 'create' | 'find' } | { k: 3 } | { k: 4; chain: HookChain };
 
+/**
+ * Every step made with every field (the others undefined), in one order: one object shape, so
+ * reading `k` stays monomorphic (five shapes made that load megamorphic).
+ */
+function step<S extends Step>(s: S): S {
+  return { ...{ k: s.k, table: undefined, nat: undefined, ct: undefined, chain: undefined }, ...s };
+}
+
 const PLANS: Readonly<Record<HookName, readonly Step[]>> = {
-  PREROUTING: [{ k: 0, table: 'raw' }, { k: 2, ct: 'create' }, { k: 0, table: 'mangle' }, { k: 1, nat: 'dst' }],
-  INPUT: [{ k: 2, ct: 'find' }, { k: 0, table: 'mangle' }, { k: 0, table: 'filter' }, { k: 1, nat: 'src' }, { k: 3 }],
-  FORWARD: [{ k: 2, ct: 'find' }, { k: 0, table: 'mangle' }, { k: 0, table: 'filter' }],
-  OUTPUT: [{ k: 0, table: 'raw' }, { k: 2, ct: 'create' }, { k: 0, table: 'mangle' }, { k: 1, nat: 'dst' }, { k: 0, table: 'filter' }],
-  POSTROUTING: [{ k: 2, ct: 'find' }, { k: 0, table: 'mangle' }, { k: 1, nat: 'src' }, { k: 3 }],
+  PREROUTING: [step({ k: 0, table: 'raw' }), step({ k: 2, ct: 'create' }), step({ k: 0, table: 'mangle' }), step({ k: 1, nat: 'dst' })],
+  INPUT: [step({ k: 2, ct: 'find' }), step({ k: 0, table: 'mangle' }), step({ k: 0, table: 'filter' }), step({ k: 1, nat: 'src' }), step({ k: 3 })],
+  FORWARD: [step({ k: 2, ct: 'find' }), step({ k: 0, table: 'mangle' }), step({ k: 0, table: 'filter' })],
+  OUTPUT: [step({ k: 0, table: 'raw' }), step({ k: 2, ct: 'create' }), step({ k: 0, table: 'mangle' }), step({ k: 1, nat: 'dst' }), step({ k: 0, table: 'filter' })],
+  POSTROUTING: [step({ k: 2, ct: 'find' }), step({ k: 0, table: 'mangle' }), step({ k: 1, nat: 'src' }), step({ k: 3 })],
 };
 
 /** Kernel priorities of the plan's steps (include/uapi/linux/netfilter_ipv4.h). */
@@ -79,7 +87,7 @@ function stepPriority(s: Step): number {
 function planWith(hook: HookName, chains: readonly HookChain[]): readonly Step[] {
   const filters = chains.filter((c) => c.type === 'filter');
   if (!filters.length) return PLANS[hook];
-  const steps: Step[] = [...PLANS[hook], ...filters.map((chain) => ({ k: 4 as const, chain }))];
+  const steps: Step[] = [...PLANS[hook], ...filters.map((chain) => step({ k: 4 as const, chain }))];
   return steps.map((s, i) => ({ s, i, p: stepPriority(s) })).sort((a, b) => a.p - b.p || a.i - b.i).map((x) => x.s);
 }
 
@@ -225,7 +233,9 @@ export function runHook(nf: NetfilterState, ct: ConntrackTable, input: HookInput
   // Every field of the context from the start (ct and its direction come later): one object shape.
   const ctx: PacketContext = { packet: { ...input.packet }, input, env, nf, ctState: 'NEW', ct: undefined, ctDirection: undefined, logs: NO_LOGS, untracked: false };
   const st: HookState = { ctx, evaluated: [], unmodelled: undefined, nats: undefined, decided: undefined, policy: undefined, entry: undefined, stop: undefined };
-  for (const step of chains.length ? planWith(input.hook, chains) : PLANS[input.hook]) {
+  const plan = chains.length ? planWith(input.hook, chains) : PLANS[input.hook];
+  for (let i = 0; i < plan.length; i++) {
+    const step = plan[i]!;
     if (step.k === 0) runTable(st, nf, step.table, input.hook);
     else if (step.k === 4) runChain(st, step.chain);
     else if (step.k === 2) trackPacket(st, ct, step.ct === 'create');
