@@ -27,7 +27,7 @@ import type { PacketContext } from './module';
 import type { ManipType } from './nat';
 import { applyNat, setupNat } from './nat';
 import type { TraverseLog, TraverseResult } from './traverse';
-import { traverseTable } from './traverse';
+import { traverseBase } from './traverse';
 import type { EvaluatedRule, HookEnv, HookInput, HookName, HookResult, NatChange, NetfilterState, NftTableId, TableName } from './types';
 
 /**
@@ -51,12 +51,20 @@ export interface HookChain {
  */
 type Step = { k: 0; table: TableName } | { k: 1; nat: ManipType } | { k: 2; ct: 'create' | 'find' } | { k: 3 } | { k: 4; chain: HookChain };
 
+/**
+ * Every step made with every field (the others undefined), in one order: one object shape, so
+ * reading `k` stays monomorphic (five shapes made that load megamorphic).
+ */
+function step<S extends Step>(s: S): S {
+  return { ...{ k: s.k, table: undefined, nat: undefined, ct: undefined, chain: undefined }, ...s };
+}
+
 const PLANS: Readonly<Record<HookName, readonly Step[]>> = {
-  PREROUTING: [{ k: 0, table: 'raw' }, { k: 2, ct: 'create' }, { k: 0, table: 'mangle' }, { k: 1, nat: 'dst' }],
-  INPUT: [{ k: 2, ct: 'find' }, { k: 0, table: 'mangle' }, { k: 0, table: 'filter' }, { k: 1, nat: 'src' }, { k: 3 }],
-  FORWARD: [{ k: 2, ct: 'find' }, { k: 0, table: 'mangle' }, { k: 0, table: 'filter' }],
-  OUTPUT: [{ k: 0, table: 'raw' }, { k: 2, ct: 'create' }, { k: 0, table: 'mangle' }, { k: 1, nat: 'dst' }, { k: 0, table: 'filter' }],
-  POSTROUTING: [{ k: 2, ct: 'find' }, { k: 0, table: 'mangle' }, { k: 1, nat: 'src' }, { k: 3 }],
+  PREROUTING: [step({ k: 0, table: 'raw' }), step({ k: 2, ct: 'create' }), step({ k: 0, table: 'mangle' }), step({ k: 1, nat: 'dst' })],
+  INPUT: [step({ k: 2, ct: 'find' }), step({ k: 0, table: 'mangle' }), step({ k: 0, table: 'filter' }), step({ k: 1, nat: 'src' }), step({ k: 3 })],
+  FORWARD: [step({ k: 2, ct: 'find' }), step({ k: 0, table: 'mangle' }), step({ k: 0, table: 'filter' })],
+  OUTPUT: [step({ k: 0, table: 'raw' }), step({ k: 2, ct: 'create' }), step({ k: 0, table: 'mangle' }), step({ k: 1, nat: 'dst' }), step({ k: 0, table: 'filter' })],
+  POSTROUTING: [step({ k: 2, ct: 'find' }), step({ k: 0, table: 'mangle' }), step({ k: 1, nat: 'src' }), step({ k: 3 })],
 };
 
 /** Kernel priorities of the plan's steps (include/uapi/linux/netfilter_ipv4.h). */
@@ -79,21 +87,40 @@ function stepPriority(s: Step): number {
 function planWith(hook: HookName, chains: readonly HookChain[]): readonly Step[] {
   const filters = chains.filter((c) => c.type === 'filter');
   if (!filters.length) return PLANS[hook];
-  const steps: Step[] = [...PLANS[hook], ...filters.map((chain) => ({ k: 4 as const, chain }))];
+  const steps: Step[] = [...PLANS[hook], ...filters.map((chain) => step({ k: 4 as const, chain }))];
   return steps.map((s, i) => ({ s, i, p: stepPriority(s) })).sort((a, b) => a.p - b.p || a.i - b.i).map((x) => x.s);
 }
 
-interface HookState {
+/** A hook run's state; it is also the log its table walks write to (one object per hook, not two). */
+interface HookState extends TraverseLog {
   ctx: PacketContext;
-  log: TraverseLog;
   /** Made on the first NAT change (most hooks make none). */
   nats: NatChange[] | undefined;
-  decided?: EvaluatedRule;
-  policy?: HookResult['policy'];
-  entry?: ConntrackEntry;
+  decided: EvaluatedRule | undefined;
+  policy: HookResult['policy'];
+  entry: ConntrackEntry | undefined;
   /** Set when a table gave DROP or REJECT. */
-  stop?: { verdict: 'DROP' | 'REJECT'; rejectWith?: string };
+  stop: { verdict: 'DROP' | 'REJECT'; rejectWith?: string } | undefined;
 }
+
+/**
+ * `HookResult.policy` for each table, hook and policy: made once, as most table walks end by
+ * their policy (an object per walk before). Shared and frozen: results are only read.
+ */
+type Policies = Record<'ACCEPT' | 'DROP', NonNullable<HookResult['policy']>>;
+// Literal objects of one shape each (a table built by Object.fromEntries may be a slow dictionary).
+const policies = (table: TableName, chain: HookName): Policies => ({
+  ACCEPT: Object.freeze({ table, chain, policy: 'ACCEPT' as const }),
+  DROP: Object.freeze({ table, chain, policy: 'DROP' as const }),
+});
+const hooks = (t: TableName): Record<HookName, Policies> => ({
+  PREROUTING: policies(t, 'PREROUTING'),
+  INPUT: policies(t, 'INPUT'),
+  FORWARD: policies(t, 'FORWARD'),
+  OUTPUT: policies(t, 'OUTPUT'),
+  POSTROUTING: policies(t, 'POSTROUTING'),
+});
+const POLICIES: Record<TableName, Record<HookName, Policies>> = { raw: hooks('raw'), mangle: hooks('mangle'), nat: hooks('nat'), filter: hooks('filter') };
 
 /** Attaches the packet to its connection (or a new one), as nf_conntrack_in does. */
 function trackPacket(st: HookState, ct: ConntrackTable, create: boolean): void {
@@ -125,29 +152,29 @@ function trackPacket(st: HookState, ct: ConntrackTable, create: boolean): void {
   ctx.ctState = hit.dir === 'reply' || hit.entry.seenReply ? 'ESTABLISHED' : 'NEW';
 }
 
-function runTable(st: HookState, nf: NetfilterState, table: TableName, hook: HookName): ReturnType<typeof traverseTable> | undefined {
+function runTable(st: HookState, nf: NetfilterState, table: TableName, hook: HookName): TraverseResult | undefined {
   const t = nf.tables.get(table);
   const chain = t?.chains.get(hook);
   // Fast path: an empty built-in chain with policy ACCEPT does nothing, and neither does an
   // untouched table (which is that; getTable would create it).
   if (!chain || (chain.rules.length === 0 && chain.policy !== 'DROP')) return undefined;
-  const r = traverseTable(t!, hook, st.ctx, st.log);
+  const r = traverseBase(t!, chain, hook, st.ctx, st);
   if (r.decided) st.decided = r.decided;
-  if (r.byPolicy) st.policy = { table, chain: hook, policy: r.verdict === 'DROP' ? 'DROP' : 'ACCEPT' };
+  if (r.byPolicy) st.policy = POLICIES[table][hook][r.verdict === 'DROP' ? 'DROP' : 'ACCEPT'];
   if (r.verdict !== 'ACCEPT') {
     st.stop = { verdict: r.verdict, ...(r.rejectWith ? { rejectWith: r.rejectWith } : {}) };
-    if (r.byPolicy) delete st.decided;
+    if (r.byPolicy) st.decided = undefined;
   }
   return r;
 }
 
 function runChain(st: HookState, chain: HookChain): TraverseResult {
-  const r = chain.run(st.ctx, st.log);
+  const r = chain.run(st.ctx, st);
   if (r.decided) st.decided = r.decided;
   if (r.byPolicy && r.verdict === 'DROP') st.policy = { table: chain.table, chain: chain.chain, policy: 'DROP' };
   if (r.verdict !== 'ACCEPT') {
     st.stop = { verdict: r.verdict, ...(r.rejectWith ? { rejectWith: r.rejectWith } : {}) };
-    if (r.byPolicy) delete st.decided;
+    if (r.byPolicy) st.decided = undefined;
   }
   return r;
 }
@@ -205,8 +232,10 @@ const NO_LOGS: string[] = Object.freeze([]) as unknown as string[];
 export function runHook(nf: NetfilterState, ct: ConntrackTable, input: HookInput, env: HookEnv, chains: readonly HookChain[] = NO_CHAINS): HookResult {
   // Every field of the context from the start (ct and its direction come later): one object shape.
   const ctx: PacketContext = { packet: { ...input.packet }, input, env, nf, ctState: 'NEW', ct: undefined, ctDirection: undefined, logs: NO_LOGS, untracked: false };
-  const st: HookState = { ctx, log: { evaluated: [], unmodelled: undefined }, nats: undefined };
-  for (const step of chains.length ? planWith(input.hook, chains) : PLANS[input.hook]) {
+  const st: HookState = { ctx, evaluated: [], unmodelled: undefined, nats: undefined, decided: undefined, policy: undefined, entry: undefined, stop: undefined };
+  const plan = chains.length ? planWith(input.hook, chains) : PLANS[input.hook];
+  for (let i = 0; i < plan.length; i++) {
+    const step = plan[i]!;
     if (step.k === 0) runTable(st, nf, step.table, input.hook);
     else if (step.k === 4) runChain(st, step.chain);
     else if (step.k === 2) trackPacket(st, ct, step.ct === 'create');
@@ -220,7 +249,7 @@ export function runHook(nf: NetfilterState, ct: ConntrackTable, input: HookInput
     verdict: st.stop?.verdict ?? 'ACCEPT',
     packet: ctx.packet,
     ctState: ctx.ctState,
-    evaluated: st.log.evaluated,
+    evaluated: st.evaluated,
   };
   if (st.decided) result.decided = st.decided;
   if (st.nats?.length) {
@@ -230,7 +259,7 @@ export function runHook(nf: NetfilterState, ct: ConntrackTable, input: HookInput
   if (st.stop?.rejectWith) result.rejectWith = st.stop.rejectWith;
   if (st.policy && !st.decided) result.policy = st.policy;
   if (ctx.ctDirection) result.ctDirection = ctx.ctDirection;
-  if (st.log.unmodelled?.size) result.unmodelled = [...st.log.unmodelled];
+  if (st.unmodelled?.size) result.unmodelled = [...st.unmodelled];
   if (ctx.logs.length) result.logs = ctx.logs;
   return result;
 }

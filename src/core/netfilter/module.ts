@@ -40,6 +40,45 @@ export interface PacketContext {
   untracked: boolean;
 }
 
+/**
+ * A packet or host fact a match reads to decide (see `MatchModule.reads`): a field of the packet
+ * (`mark` is its value when the table walk started: a later MARK in the same walk is part of
+ * the walk's path, which the walk cache keys on anyway), of the hook's input, or a value derived
+ * from them and the host (`DerivedField`). The walk cache (`walk-cache.ts`) keys recorded walks
+ * on the values of the fields they read.
+ */
+export type PacketFieldName =
+  | 'src'
+  | 'dst'
+  | 'protocol'
+  | 'inIface'
+  | 'outIface'
+  | 'sport'
+  | 'dport'
+  | 'tcpFlags'
+  | 'icmpType'
+  | 'icmpCode'
+  | 'mark'
+  | 'ctDirection'
+  | 'physInIface'
+  | 'physOutIface'
+  | 'bridged';
+
+/** The value of a field as the walk cache compares it (with `===`). */
+export type FieldValue = string | number | boolean | undefined;
+
+/**
+ * A value computed from the packet, its connection and the host (`addrtype`'s type of the
+ * source, `set`'s membership in an ipset …), read afresh for every packet. One object per
+ * meaning: the cache tells fields apart by identity.
+ */
+export interface DerivedField {
+  name: string;
+  read(ctx: PacketContext): FieldValue;
+}
+
+export type PacketField = PacketFieldName | DerivedField;
+
 /** A `-m NAME` module. */
 export interface MatchModule<T = unknown> {
   name: string;
@@ -49,6 +88,12 @@ export interface MatchModule<T = unknown> {
   /** The options as iptables-save prints them after `-m NAME`, each preceded by a space. */
   render(parsed: T): string;
   evaluate(parsed: T, ctx: PacketContext): boolean;
+  /**
+   * Every field `evaluate(parsed, …)` may read: its result must be a function of their values
+   * alone, with no effect. Absent for a module with state, side effects or randomness
+   * (`statistic`, `recent`, `nfacct`): a table walk that evaluates it is never cached.
+   */
+  reads?(parsed: T): readonly PacketField[];
 }
 
 /** An address/port range a NAT target asks for; the NAT engine picks the tuple within it. */
@@ -77,6 +122,13 @@ export interface TargetModule<T = unknown> {
   /** The options as iptables-save prints them after `-j NAME`, each preceded by a space. */
   render(parsed: T): string;
   apply(parsed: T, ctx: PacketContext): TargetOutcome;
+  /**
+   * The kind of outcome `apply` always gives, whatever the packet and host (`ends`: a verdict
+   * or a NAT request, which both end the walk). Declared, it lets the walk cache replay a walk
+   * through this target by calling `apply` again (its effects, such as MARK's, and its
+   * outcome are then those of the live packet); absent, walks through it are never cached.
+   */
+  replayAs?: 'continue' | 'return' | 'ends';
 }
 
 /** Shorthand for a failed parse. */

@@ -4,16 +4,21 @@
  * RETURN pops (at the built-in level it means the policy), the end of a user chain returns,
  * the end of a built-in chain applies its policy. Every rule looked at is recorded, matched or
  * not: that list is how the UI shows that iptables is a linear scan.
+ *
+ * `traverseTable` first asks the walk cache (`walk-cache.ts`) for a recorded walk that this
+ * packet would repeat, and replays it; else it walks, and records the walk.
  */
 import { addressContains } from './address';
 import { ifaceMatches } from './iface';
 import { getMatchModule } from './matches/registry';
-import type { MatchModule, NatRequest, PacketContext, TargetModule } from './module';
+import type { MatchModule, NatRequest, PacketContext, PacketField, TargetModule } from './module';
 import { packetProtocolNumber, protocolNumber } from './protocols';
 import { renderRule } from './render-rule';
 import { chainsAdded } from './state';
 import { getTargetModule } from './targets/registry';
-import type { Chain, EvaluatedRule, Match, Rule, Table, Target } from './types';
+import type { Chain, EvaluatedRule, HookName, Match, Rule, Table, Target } from './types';
+import type { Replay, Root } from './walk-cache';
+import { BY_ACCEPT, checkRoot, endedBy, findReplay, newRoot, policyOf, recordReplay, replayWalk, walkCacheEnabled } from './walk-cache';
 import { ipv4ToInt } from '../util/ip';
 
 /** How a table traversal ended. */
@@ -81,6 +86,8 @@ interface RuleMemo {
   tname: string | undefined;
   tmod: TargetModule | undefined;
   jump: Jump | undefined;
+  /** What evaluating the rule may read, for the walk cache (null: it has no declared reads); computed on first record. */
+  reads: readonly PacketField[] | null | undefined;
 }
 
 /**
@@ -113,6 +120,8 @@ interface ChainMemo {
   name: string;
   rules: Rule[];
   byIndex: (RuleMemo | undefined)[];
+  /** A built-in chain's recorded walks (walk-cache.ts), made on the first walk with the cache on. */
+  walks: Root | undefined;
 }
 
 const MEMO: unique symbol = Symbol('chain memo');
@@ -126,7 +135,7 @@ function memoOf(table: Table, chain: Chain): ChainMemo {
   const holder = chain as WithMemo;
   const m = holder[MEMO];
   if (m && memoFits(m, table, chain)) return m;
-  const made: ChainMemo = { table: table.name, name: chain.name, rules: chain.rules, byIndex: [] };
+  const made: ChainMemo = { table: table.name, name: chain.name, rules: chain.rules, byIndex: [], walks: undefined };
   if (MEMO in holder) holder[MEMO] = made;
   else Object.defineProperty(holder, MEMO, { value: made, writable: true, configurable: true, enumerable: false });
   return made;
@@ -155,6 +164,7 @@ function ruleMemo(memo: ChainMemo, rule: Rule, text: string, index: number): Rul
     tname: undefined,
     tmod: undefined,
     jump: undefined,
+    reads: undefined,
   };
   memo.byIndex[index] = made;
   return made;
@@ -196,7 +206,7 @@ function jumpMemo(j: Jump, table: Table): ChainMemo {
   return (j.memo = memoOf(table, j.chain));
 }
 
-function ruleMatches(rm: RuleMemo, ctx: PacketContext, src: number, dst: number, log: TraverseLog): boolean {
+function ruleMatches(rm: RuleMemo, ctx: PacketContext, src: number, dst: number, log: TraverseLog, rec: boolean): boolean {
   const s = rm.src;
   if (s && addressContains(s, src) === s.negate) return false;
   const d = rm.dst;
@@ -216,7 +226,7 @@ function ruleMatches(rm: RuleMemo, ctx: PacketContext, src: number, dst: number,
     const m = ms[j]!;
     const module = m.unmodelled ? undefined : matchModuleOf(rm, j, m);
     if (!module) {
-      noteUnmodelled(log, `-m ${m.module}`);
+      note(log, `-m ${m.module}`, rec);
       continue;
     }
     if (!module.evaluate(m.parsed, ctx)) return false;
@@ -224,12 +234,28 @@ function ruleMatches(rm: RuleMemo, ctx: PacketContext, src: number, dst: number,
   return true;
 }
 
-/** A policy's ending, one frozen object per verdict (callers only read a result). */
-const BY_ACCEPT: TraverseResult = Object.freeze({ verdict: 'ACCEPT', byPolicy: true });
-const BY_DROP: TraverseResult = Object.freeze({ verdict: 'DROP', byPolicy: true });
-
-function policyOf(chain: Chain): TraverseResult {
-  return chain.policy === 'DROP' ? BY_DROP : BY_ACCEPT;
+/**
+ * Every field evaluating the rule may read (its selectors', then each match module's declared
+ * reads), or null when a match declares none (state, effects, randomness: see `MatchModule.reads`).
+ */
+function readsOf(rm: RuleMemo): readonly PacketField[] | null {
+  if (rm.reads !== undefined) return rm.reads;
+  const fields: PacketField[] = [];
+  if (rm.src) fields.push('src');
+  if (rm.dst) fields.push('dst');
+  if (rm.inIface) fields.push('inIface');
+  if (rm.outIface) fields.push('outIface');
+  if (rm.protocol) fields.push('protocol');
+  const ms = rm.matches;
+  for (let j = 0; j < ms.length; j++) {
+    const m = ms[j]!;
+    // Unmodelled: the walk notes it, and a walk that notes is not recorded.
+    const module = m.unmodelled ? undefined : matchModuleOf(rm, j, m);
+    if (!module) continue;
+    if (!module.reads || m.parsed === undefined) return (rm.reads = null);
+    fields.push(...module.reads(m.parsed));
+  }
+  return (rm.reads = fields);
 }
 
 /**
@@ -244,6 +270,19 @@ const sharedIndex: number[] = [];
 let busy = false;
 
 /**
+ * What a walk that may be recorded collects, reused by every walk like the stack above: the
+ * memo and chain of each rule looked at, the chains it fell off the end of with their lengths,
+ * and whether it is not to be recorded: it ran into the step or depth limit, or met a match or
+ * target the model does not implement (noted; such walks are left to the walk itself).
+ */
+const recMemos: RuleMemo[] = [];
+const recChains: Chain[] = [];
+const recEnds: Chain[] = [];
+const recEndLengths: number[] = [];
+let recCut = false;
+let recNoted = false;
+
+/**
  * The last address text turned into a number and the number, per side: a hook walks up to four
  * tables with the same addresses (NAT between them is rare), each walk converted both.
  */
@@ -253,17 +292,91 @@ let lastDst = '';
 let lastDstInt = 0;
 
 /** Traverses `table`'s built-in chain `hook` (which must exist) for the packet in `ctx`. */
-export function traverseTable(table: Table, hook: string, ctx: PacketContext, log: TraverseLog): TraverseResult {
+export function traverseTable(table: Table, hook: HookName, ctx: PacketContext, log: TraverseLog): TraverseResult {
   const base = table.chains.get(hook);
-  if (!base) return BY_ACCEPT;
-  if (busy) return walk(table, base, ctx, log, [], [], []);
+  return base ? traverseBase(table, base, hook, ctx, log) : BY_ACCEPT;
+}
+
+/** `traverseTable` for a caller that has looked up the built-in chain `base` (`table.chains.get(hook)`) already. */
+export function traverseBase(table: Table, base: Chain, hook: HookName, ctx: PacketContext, log: TraverseLog): TraverseResult {
+  if (busy) return walk(table, base, ctx, log, [], [], [], false);
   busy = true;
-  const r = walk(table, base, ctx, log, sharedChains, sharedMemos, sharedIndex);
+  let r: TraverseResult | undefined;
+  if (walkCacheEnabled()) {
+    const memo = memoOf(table, base);
+    const root = (memo.walks ??= newRoot(table, hook));
+    checkRoot(root, table);
+    const found = findReplay(root, ctx);
+    if (found) r = replayWalk(found, base, ctx, log);
+    if (r) root.counts.hits++;
+    else {
+      if (found) root.counts.stale++;
+      const mark = ctx.packet.mark;
+      const start = log.evaluated.length;
+      r = walk(table, base, ctx, log, sharedChains, sharedMemos, sharedIndex, true);
+      const rec = recorded(base, log.evaluated, start);
+      if (rec) {
+        recordReplay(root, rec.fields, ctx, mark, rec.replay);
+        root.counts.misses++;
+      } else root.counts.uncacheable++;
+    }
+  } else r = walk(table, base, ctx, log, sharedChains, sharedMemos, sharedIndex, false);
   busy = false;
   return r;
 }
 
-function walk(table: Table, base: Chain, ctx: PacketContext, log: TraverseLog, stackChains: Chain[], stackMemos: ChainMemo[], stackIndex: number[]): TraverseResult {
+/**
+ * The walk just collected (its records are `evaluated[start…]`) as a replay with the fields it
+ * read in order, or undefined when it cannot be replayed: a match without declared reads, a
+ * target without a declared outcome kind, or a walk cut short by the step or depth limit.
+ */
+function recorded(base: Chain, evaluated: EvaluatedRule[], start: number): { fields: PacketField[]; replay: Replay } | undefined {
+  if (recCut || recNoted) return undefined;
+  const n = recMemos.length;
+  const fields: PacketField[] = [];
+  const counted: Rule[] = [];
+  const runRules: Rule[] = [];
+  const runs: TargetModule[] = [];
+  let byPolicy = true;
+  for (let i = 0; i < n; i++) {
+    const rm = recMemos[i]!;
+    const reads = readsOf(rm);
+    if (!reads) return undefined;
+    for (const f of reads) if (!fields.includes(f)) fields.push(f);
+    if (!evaluated[start + i]!.matched) continue;
+    counted.push(rm.rule);
+    const t = rm.target;
+    if (!t || t.unmodelled || t.parsed === undefined) continue;
+    const module = targetModuleOf(rm, t);
+    if (!module) continue; // a jump
+    if (!module.replayAs) return undefined;
+    if (module.replayAs === 'return') continue;
+    runRules.push(rm.rule);
+    runs.push(module);
+    if (module.replayAs === 'ends') byPolicy = false;
+  }
+  const replay: Replay = {
+    base,
+    chains: recChains.slice(),
+    rules: recMemos.map((rm) => rm.rule),
+    records: evaluated.slice(start),
+    counted,
+    runRules,
+    runs,
+    ends: recEnds.slice(),
+    endLengths: recEndLengths.slice(),
+    byPolicy,
+  };
+  return { fields, replay };
+}
+
+/** Notes an unmodelled match or target of a walk (which is then not recorded). */
+function note(log: TraverseLog, what: string, rec: boolean): void {
+  noteUnmodelled(log, what);
+  if (rec) recNoted = true;
+}
+
+function walk(table: Table, base: Chain, ctx: PacketContext, log: TraverseLog, stackChains: Chain[], stackMemos: ChainMemo[], stackIndex: number[], rec: boolean): TraverseResult {
   const len = ctx.packet.length;
   const ps = ctx.packet.src;
   const pd = ctx.packet.dst;
@@ -283,9 +396,21 @@ function walk(table: Table, base: Chain, ctx: PacketContext, log: TraverseLog, s
   let rules = chain.rules;
   let next = 0;
   let sp = 0;
+  if (rec) {
+    recMemos.length = recChains.length = recEnds.length = recEndLengths.length = 0;
+    recNoted = false;
+    recCut = true;
+  }
   for (let steps = 0; steps < MAX_STEPS; steps++) {
     if (next >= rules.length) {
-      if (sp === 0) break;
+      if (rec) {
+        recEnds.push(chain);
+        recEndLengths.push(rules.length);
+      }
+      if (sp === 0) {
+        recCut = false;
+        break;
+      }
       sp--;
       chain = stackChains[sp]!;
       memo = stackMemos[sp]!;
@@ -298,8 +423,12 @@ function walk(table: Table, base: Chain, ctx: PacketContext, log: TraverseLog, s
     // Rendering first also compiles a hand-built rule (its matches' parsed options) for matching.
     const text = rule.text ?? renderRule(rule);
     const rm = ruleMemo(memo, rule, text, index);
-    const matched = ruleMatches(rm, ctx, src, dst, log);
+    const matched = ruleMatches(rm, ctx, src, dst, log, rec);
     const ev = matched ? rm.yes : rm.no;
+    if (rec) {
+      recMemos.push(rm);
+      recChains.push(chain);
+    }
     evaluated.push(ev);
     if (!matched) continue;
     rule.packets++;
@@ -307,14 +436,14 @@ function walk(table: Table, base: Chain, ctx: PacketContext, log: TraverseLog, s
     const t = rm.target;
     if (!t) continue;
     if (t.unmodelled) {
-      noteUnmodelled(log, `-j ${t.name}`);
+      note(log, `-j ${t.name}`, rec);
       continue;
     }
     const module = t.parsed === undefined ? undefined : targetModuleOf(rm, t);
     if (!module) {
       const j = jumpOf(rm, table, t);
       if (!j) {
-        noteUnmodelled(log, `-j ${t.name}`);
+        note(log, `-j ${t.name}`, rec);
         continue;
       }
       if (!rm.goto) {
@@ -337,8 +466,8 @@ function walk(table: Table, base: Chain, ctx: PacketContext, log: TraverseLog, s
       next = rules.length;
       continue;
     }
-    if (out.kind === 'nat') return { verdict: 'ACCEPT', nat: out.request, decided: ev, byPolicy: false };
-    return out.rejectWith ? { verdict: out.verdict, rejectWith: out.rejectWith, decided: ev, byPolicy: false } : { verdict: out.verdict, decided: ev, byPolicy: false };
+    if (rec) recCut = false;
+    return endedBy(out, ev);
   }
   base.packets++;
   base.bytes += len;

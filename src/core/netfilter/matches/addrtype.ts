@@ -4,7 +4,7 @@
  * `LOCAL,UNICAST` is saved as `UNICAST,LOCAL`). LOCAL asks `env.isLocal`; the limit-iface
  * flags narrow LOCAL to the interface in the kernel, which we approximate by the whole netns.
  */
-import type { MatchModule, ParseResult } from '../module';
+import type { DerivedField, MatchModule, PacketField, ParseResult } from '../module';
 import { ipv4ToInt } from '../../util/ip';
 
 const TYPES = ['UNSPEC', 'UNICAST', 'LOCAL', 'BROADCAST', 'ANYCAST', 'MULTICAST', 'BLACKHOLE', 'UNREACHABLE', 'PROHIBIT', 'THROW', 'NAT', 'XRESOLVE'];
@@ -39,6 +39,10 @@ function typeBit(ip: string, isLocal: (ip: string) => boolean): number {
   return 1 << 1;
 }
 
+/** The type of the packet's source and destination in this netns (what the match reads). */
+export const SRC_TYPE: DerivedField = { name: 'addrtype of src', read: (ctx) => typeBit(ctx.packet.src, (ip) => ctx.env.isLocal(ip)) };
+export const DST_TYPE: DerivedField = { name: 'addrtype of dst', read: (ctx) => typeBit(ctx.packet.dst, (ip) => ctx.env.isLocal(ip)) };
+
 /** The `addrtype` match module. */
 export const addrtypeMatch: MatchModule<AddrtypeMatch> = {
   name: 'addrtype',
@@ -68,5 +72,11 @@ export const addrtypeMatch: MatchModule<AddrtypeMatch> = {
     if (m.src && ((typeBit(ctx.packet.src, isLocal) & m.src.bits) !== 0) === m.src.negate) return false;
     if (m.dst && ((typeBit(ctx.packet.dst, isLocal) & m.dst.bits) !== 0) === m.dst.negate) return false;
     return true;
+  },
+  reads(m) {
+    const fields: PacketField[] = [];
+    if (m.src) fields.push(SRC_TYPE);
+    if (m.dst) fields.push(DST_TYPE);
+    return fields;
   },
 };

@@ -18,4 +18,5 @@ export const commentMatch: MatchModule<string> = {
   evaluate() {
     return true;
   },
+  reads: () => [],
 };

@@ -3,7 +3,7 @@
  * States print in the kernel's bit order: INVALID,NEW,RELATED,ESTABLISHED,UNTRACKED,SNAT,DNAT
  * (verified). SNAT/DNAT are virtual states: the connection has a source/destination NAT.
  */
-import type { MatchModule, ParseResult, PacketContext } from '../module';
+import type { DerivedField, MatchModule, PacketField, ParseResult, PacketContext } from '../module';
 
 const STATES = ['INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED', 'SNAT', 'DNAT'];
 const STATUSES = ['NONE', 'EXPECTED', 'SEEN_REPLY', 'ASSURED', 'CONFIRMED'];
@@ -47,6 +47,10 @@ function statusBits(ctx: PacketContext): number {
   return bits === 0 ? 1 : bits;
 }
 
+/** The connection's state and status bits, as the matches read them. */
+export const CT_STATE: DerivedField = { name: 'ctstate', read: stateBits };
+const CT_STATUS: DerivedField = { name: 'ctstatus', read: statusBits };
+
 /** Parses a STATES list for `-m state` and `-m conntrack`. */
 export function parseStates(s: string): number | undefined {
   return parseList(s, STATES);
@@ -88,5 +92,12 @@ export const conntrackMatch: MatchModule<ConntrackMatch> = {
     if (m.status && ((statusBits(ctx) & m.status.bits) !== 0) === m.status.negate) return false;
     if (m.dir && (ctx.ctDirection === 'reply' ? 'REPLY' : 'ORIGINAL') !== m.dir) return false;
     return true;
+  },
+  reads(m) {
+    const fields: PacketField[] = [];
+    if (m.state) fields.push(CT_STATE);
+    if (m.status) fields.push(CT_STATUS);
+    if (m.dir) fields.push('ctDirection');
+    return fields;
   },
 };

@@ -68,4 +68,5 @@ export const icmpMatch: MatchModule<IcmpMatch> = {
     const hit = m.type === 255 || (p.icmpType === m.type && code >= m.code[0] && code <= m.code[1]);
     return hit !== m.negate;
   },
+  reads: () => ['protocol', 'icmpType', 'icmpCode'],
 };

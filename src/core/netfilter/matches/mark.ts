@@ -27,4 +27,5 @@ export const markMatch: MatchModule<MarkMatch> = {
   evaluate(m, ctx) {
     return (((ctx.packet.mark & m.mask) >>> 0) === m.value) !== m.negate;
   },
+  reads: () => ['mark'],
 };

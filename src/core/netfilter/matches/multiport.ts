@@ -46,4 +46,5 @@ export const multiportMatch: MatchModule<MultiportMatch> = {
     );
     return hit !== m.negate;
   },
+  reads: (m) => (m.dir === 'dports' ? ['dport'] : m.dir === 'sports' ? ['sport'] : ['sport', 'dport']),
 };

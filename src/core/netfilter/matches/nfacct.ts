@@ -1,6 +1,7 @@
 /**
  * `-m nfacct --nfacct-name NAME`: counts into a named accounting object and always matches.
- * iptables-save prints two spaces before the name (verified; its printer adds one more).
+ * iptables-save prints two spaces before the name (verified; its printer adds one more). The
+ * accounting object itself is not modelled (kube-proxy writes this match on KUBE-FORWARD).
  */
 import type { MatchModule, ParseResult } from '../module';
 import { saveString } from '../save-string';
@@ -20,4 +21,7 @@ export const nfacctMatch: MatchModule<string> = {
   evaluate() {
     return true;
   },
+  // The model keeps no accounting object (nothing reads one): evaluating has no effect, so a
+  // walk through it may be replayed. Counting into one would need a replay to count too.
+  reads: () => [],
 };

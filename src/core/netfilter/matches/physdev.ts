@@ -2,7 +2,7 @@
  * `-m physdev`: the bridge ports of a bridged frame (br_netfilter). Printed in the order in,
  * out, is-in, is-out, is-bridged (verified). Reads `HookInput.physInIface/physOutIface/bridged`.
  */
-import type { MatchModule, ParseResult } from '../module';
+import type { MatchModule, PacketField, ParseResult } from '../module';
 import { ifaceMatches } from '../iface';
 
 interface Sel {
@@ -59,5 +59,12 @@ export const physdevMatch: MatchModule<PhysdevMatch> = {
       test(m.isOut, physOutIface !== undefined) &&
       test(m.isBridged, !!bridged)
     );
+  },
+  reads(m) {
+    const fields: PacketField[] = [];
+    if (m.in || m.isIn) fields.push('physInIface');
+    if (m.out || m.isOut) fields.push('physOutIface');
+    if (m.isBridged) fields.push('bridged');
+    return fields;
   },
 };

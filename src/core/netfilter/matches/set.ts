@@ -4,7 +4,7 @@
  * destination address/port: `dst,dst` on a `hash:ip,port` set tests (dst IP, dst port).
  * A set that does not exist never matches.
  */
-import type { MatchModule, ParseResult } from '../module';
+import type { DerivedField, MatchModule, PacketContext, ParseResult } from '../module';
 import { getIpset, testIpset } from '../ipset';
 import type { IpsetProbe } from '../ipset';
 
@@ -15,6 +15,37 @@ export interface SetMatch {
   negate: boolean;
   /** Other options (`--return-nomatch`, `--packets-gt` …) kept for rendering only. */
   extra: string;
+}
+
+/** The membership `evaluate` tests: true/false, undefined when the set does not exist. */
+function membership(name: string, flags: SetMatch['flags'], ctx: PacketContext): boolean | undefined {
+  const set = getIpset(ctx.nf, name);
+  if (!set) return undefined;
+  const p = ctx.packet;
+  const probes: IpsetProbe[] = flags.map((f) => ({
+    ip: f === 'src' ? p.src : p.dst,
+    port: f === 'src' ? p.sport : p.dport,
+    protocol: p.protocol,
+  }));
+  return testIpset(set, probes);
+}
+
+/**
+ * The membership of the packet in set NAME by FLAGS, as a field the walk cache keys on (read
+ * afresh per packet, so members added or removed are seen): one object per name and flags,
+ * as the cache tells fields apart by identity (bounded: a dropped one only costs a re-record).
+ */
+const MEMBERSHIPS = new Map<string, DerivedField>();
+
+function membershipField(name: string, flags: SetMatch['flags']): DerivedField {
+  const key = `${name} ${flags.join(',')}`;
+  let f = MEMBERSHIPS.get(key);
+  if (!f) {
+    f = { name: `set ${key}`, read: (ctx) => membership(name, flags, ctx) };
+    if (MEMBERSHIPS.size >= 10_000) MEMBERSHIPS.clear();
+    MEMBERSHIPS.set(key, f);
+  }
+  return f;
 }
 
 /** The `set` match module. */
@@ -36,14 +67,9 @@ export const setMatch: MatchModule<SetMatch> = {
     return `${m.negate ? ' !' : ''} --match-set ${m.name} ${m.flags.join(',')}${m.extra}`;
   },
   evaluate(m, ctx) {
-    const set = getIpset(ctx.nf, m.name);
-    if (!set) return false;
-    const p = ctx.packet;
-    const probes: IpsetProbe[] = m.flags.map((f) => ({
-      ip: f === 'src' ? p.src : p.dst,
-      port: f === 'src' ? p.sport : p.dport,
-      protocol: p.protocol,
-    }));
-    return testIpset(set, probes) !== m.negate;
+    const member = membership(m.name, m.flags, ctx);
+    // A set that does not exist never matches, negated or not.
+    return member !== undefined && member !== m.negate;
   },
+  reads: (m) => [membershipField(m.name, m.flags)],
 };

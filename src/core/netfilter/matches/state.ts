@@ -1,6 +1,6 @@
 /** `-m state [!] --state S[,S]`: the legacy spelling of `-m conntrack --ctstate`. */
 import type { MatchModule, ParseResult } from '../module';
-import { parseStates, renderStates, stateBits } from './conntrack';
+import { CT_STATE, parseStates, renderStates, stateBits } from './conntrack';
 
 /** Parsed `-m state`. */
 export interface StateMatch {
@@ -25,4 +25,5 @@ export const stateMatch: MatchModule<StateMatch> = {
   evaluate(m, ctx) {
     return ((stateBits(ctx) & m.bits) !== 0) !== m.negate;
   },
+  reads: () => [CT_STATE],
 };

@@ -3,7 +3,7 @@
  * `--syn`. iptables-save prints sport, dport, then flags; `--syn` is saved as
  * `--tcp-flags FIN,SYN,RST,ACK SYN`.
  */
-import type { MatchModule, ModuleOption, ParseResult } from '../module';
+import type { MatchModule, ModuleOption, PacketField, ParseResult } from '../module';
 import { inPortRange, parsePortRange, renderPortRange } from './ports';
 
 interface PortSel {
@@ -80,6 +80,14 @@ export function portsMatch(m: { sport?: PortSel; dport?: PortSel }, sport?: numb
   return true;
 }
 
+/** The fields the port options read, after the protocol every port match checks first. */
+export function portReads(m: { sport?: PortSel; dport?: PortSel }): PacketField[] {
+  const fields: PacketField[] = ['protocol'];
+  if (m.sport) fields.push('sport');
+  if (m.dport) fields.push('dport');
+  return fields;
+}
+
 /** The `tcp` match module. */
 export const tcpMatch: MatchModule<TcpMatch> = {
   name: 'tcp',
@@ -113,5 +121,10 @@ export const tcpMatch: MatchModule<TcpMatch> = {
       if (hit === m.flags.negate) return false;
     }
     return true;
+  },
+  reads(m) {
+    const fields = portReads(m);
+    if (m.flags) fields.push('tcpFlags');
+    return fields;
   },
 };

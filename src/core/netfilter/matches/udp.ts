@@ -1,7 +1,7 @@
 /** `-m udp` and `-m sctp` (implicit with `-p udp|sctp --dport …`): `--sport`, `--dport`. */
 import type { MatchModule, ParseResult } from '../module';
 import type { IpProtocol } from '../../datapath/packet';
-import { parsePortOption, portsMatch, renderPorts } from './tcp';
+import { parsePortOption, portReads, portsMatch, renderPorts } from './tcp';
 import type { TcpMatch } from './tcp';
 
 /** Parsed port options (the port part of tcp's). */
@@ -24,6 +24,7 @@ export function portOnlyMatch(name: IpProtocol & ('udp' | 'sctp')): MatchModule<
     evaluate(m, ctx) {
       return ctx.packet.protocol === name && portsMatch(m, ctx.packet.sport, ctx.packet.dport);
     },
+    reads: portReads,
   };
 }
 

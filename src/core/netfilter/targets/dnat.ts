@@ -34,4 +34,5 @@ export const dnatTarget: TargetModule<DnatTarget> = {
       ...(t.range.ports ? { ports: t.range.ports } : {}),
     },
   }),
+  replayAs: 'ends',
 };

@@ -47,4 +47,6 @@ export const logTarget: TargetModule<LogTarget> = {
     ctx.logs.push(`${t.prefix ?? ''}IN=${ctx.input.inIface ?? ''} OUT=${ctx.input.outIface ?? ''} SRC=${p.src} DST=${p.dst} PROTO=${p.protocol.toUpperCase()}${ports}`);
     return { kind: 'continue' };
   },
+  // A replay logs the live packet again (its line reads fields no walk is keyed on).
+  replayAs: 'continue',
 };

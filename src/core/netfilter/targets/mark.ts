@@ -40,4 +40,5 @@ export const markTarget: TargetModule<MarkTarget> = {
     ctx.packet.mark = ((ctx.packet.mark & ~t.mask) ^ t.value) >>> 0;
     return { kind: 'continue' };
   },
+  replayAs: 'continue',
 };

@@ -35,4 +35,6 @@ export const masqueradeTarget: TargetModule<MasqueradeTarget> = {
     if (ip === undefined) return { kind: 'verdict', verdict: 'DROP' };
     return { kind: 'nat', request: { kind: 'MASQUERADE', minIp: ip, maxIp: ip, ...(t.ports ? { ports: t.ports } : {}), randomFully: t.randomFully } };
   },
+  // DROP without an address, NAT with one: either ends the walk, and a replay asks again.
+  replayAs: 'ends',
 };

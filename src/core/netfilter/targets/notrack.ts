@@ -14,6 +14,7 @@ function notrack(name: string, options: Record<string, number>, text: string): T
       ctx.untracked = true;
       return { kind: 'continue' };
     },
+    replayAs: 'continue',
   };
 }
 

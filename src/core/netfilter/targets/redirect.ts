@@ -34,4 +34,6 @@ export const redirectTarget: TargetModule<RedirectTarget> = {
     if (ip === undefined) return { kind: 'verdict', verdict: 'DROP' };
     return { kind: 'nat', request: { kind: 'REDIRECT', minIp: ip, maxIp: ip, ...(t.ports ? { ports: t.ports } : {}) } };
   },
+  // DROP without an address, NAT with one: either ends the walk, and a replay asks again.
+  replayAs: 'ends',
 };

@@ -36,4 +36,5 @@ export const rejectTarget: TargetModule<string> = {
   },
   render: (type) => ` --reject-with ${type}`,
   apply: (type) => ({ kind: 'verdict', verdict: 'REJECT', rejectWith: type }),
+  replayAs: 'ends',
 };

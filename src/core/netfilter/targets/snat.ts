@@ -35,4 +35,5 @@ export const snatTarget: TargetModule<SnatTarget> = {
       randomFully: t.flags.includes('--random-fully'),
     },
   }),
+  replayAs: 'ends',
 };

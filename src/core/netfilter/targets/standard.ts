@@ -12,6 +12,7 @@ function verdict(name: 'ACCEPT' | 'DROP' | 'RETURN'): TargetModule<null> {
     parse: () => ({ ok: true, parsed: null }),
     render: () => '',
     apply: () => outcome,
+    replayAs: name === 'RETURN' ? 'return' : 'ends',
   };
 }
 
