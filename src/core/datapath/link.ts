@@ -28,7 +28,7 @@ export function neighbour(ctx: WalkContext, ns: Netns, dev: Device, nexthop: str
     const outer = ipipEncap(ns, dev, p, nexthop, ctx.rng.int(1, 65535));
     if (!outer) return dropped([], 'no-route', devHop(ns, dev, 'drop', p, `${dev.name} cannot reach the tunnel endpoint ${nexthop}.`));
     const o = outerIp(outer);
-    const d = devHop(ns, dev, 'encap', outer, `${dev.name} wraps the packet in IPIP: a 20-byte outer header ${o.src} → ${o.dst} (protocol 4) with the inner TTL ${o.ttl} copied (ttl inherit).`, { changed: ['outer'] });
+    const d = devHop(ns, dev, 'encap', outer, `${dev.name} wraps the packet in IPIP: a 20-byte outer header ${o.src} → ${o.dst} (protocol 4) with the inner TTL ${o.ttl} copied (ttl inherit).`, ['outer']);
     return { hops: [d], next: step('output', ns, outer, undefined, undefined, true) };
   }
   if (dev.kind === 'loopback') return { hops: [], next: step('ip-rcv', ns, p, dev) };
@@ -64,7 +64,7 @@ export function transmit(ctx: WalkContext, ns: Netns, dev: Device, frame: Packet
       const remote = lookupVtep(ns, dev.name, eth.dst);
       if (!remote) return dropped([], 'no-route', devHop(ns, dev, 'drop', frame, `${dev.name} has no FDB entry for ${eth.dst}: it does not know which VTEP to send to, so the frame is dropped.`));
       const outer = vxlanEncap(dev, frame, remote, ctx.rng.int(1, 65535));
-      return { hops: [devHop(ns, dev, 'encap', outer, explainVxlanEncap(ns, dev, outer, remote), { changed: ['outer'], rule: { kind: 'fdb', text: `${eth.dst} dev ${dev.name} dst ${remote} self permanent` } })], next: step('output', ns, outer, undefined, undefined, true) };
+      return { hops: [devHop(ns, dev, 'encap', outer, explainVxlanEncap(ns, dev, outer, remote), ['outer'], { kind: 'fdb', text: `${eth.dst} dev ${dev.name} dst ${remote} self permanent` })], next: step('output', ns, outer, undefined, undefined, true) };
     }
     case 'loopback':
       return { hops: [], next: step('ip-rcv', ns, stripEthernet(frame), dev) };
@@ -93,7 +93,7 @@ function nicXmit(ctx: WalkContext, ns: Netns, dev: Extract<Device, { kind: 'nic'
       if (pns && pdev && pdev.mac === eth.dst && pdev.up) {
         // One immutable packet for the wire hop and the receiving step.
         const onWire = withMark(frame, 0);
-        const h = hop({ id: seg.id, node: 'underlay' }, 'wire', onWire, `On the wire of segment ${seg.cidr}: ${ns.id} ${dev.name} (${dev.mac}) → ${pns.id} ${pdev.name} (${pdev.mac}), ${describeFlow(frame)}.`, { device: `${ns.id}>${pns.id}` });
+        const h = hop({ id: seg.id, node: 'underlay' }, 'wire', onWire, `On the wire of segment ${seg.cidr}: ${ns.id} ${dev.name} (${dev.mac}) → ${pns.id} ${pdev.name} (${pdev.mac}), ${describeFlow(frame)}.`, `${ns.id}>${pns.id}`);
         return { hops: [h], next: step('rx', pns, onWire, pdev) };
       }
     }
@@ -128,7 +128,7 @@ function bridgeForward(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: De
   if (inPort) learn(ns, br.name, eth.src, inPort.name);
   const brnf = inPort !== undefined && ns.sysctls.bridgeNfCallIptables && frame.headers[1]?.kind === 'ipv4';
   if (inPort && eth.dst === br.mac) {
-    hops.push(devHop(ns, br, 'bridge', frame, `${br.name} learns ${eth.src} on port ${inPort.name}; the frame is addressed to ${br.name}'s own MAC, so it goes up to ${ns.id}'s IP stack to be routed.`, { rule: { kind: 'fdb', text: `${br.mac} dev ${br.name} vlan 1 master ${br.name} permanent` } }));
+    hops.push(devHop(ns, br, 'bridge', frame, `${br.name} learns ${eth.src} on port ${inPort.name}; the frame is addressed to ${br.name}'s own MAC, so it goes up to ${ns.id}'s IP stack to be routed.`, undefined, { kind: 'fdb', text: `${br.mac} dev ${br.name} vlan 1 master ${br.name} permanent` }));
     if (!brnf) return { hops, next: step('ip-rcv', ns, stripEthernet(frame), br) };
     return bridgeUp(ctx, ns, br, inPort, frame, hops);
   }
@@ -144,7 +144,7 @@ function bridgeForward(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: De
   if (!out) return dropped(hops, 'unreachable', devHop(ns, br, 'drop', frame, `${br.name} cannot find ${eth.dst} on any port.`));
   let p = frame;
   if (brnf) {
-    const pre = nfHook(ctx, ns, 'PREROUTING', stripEthernet(p), { in: br.name, physIn: inPort!.name });
+    const pre = nfHook(ctx, ns, 'PREROUTING', stripEthernet(p), br.name, undefined, undefined, inPort!.name);
     if (pre.hop) hops.push(pre.hop);
     if (pre.verdict !== 'ACCEPT') return dropped(hops, pre.verdict === 'REJECT' ? 'reject' : 'filtered', devHop(ns, br, 'drop', p, `${ns.id} PREROUTING (bridged) ${pre.verdict === 'REJECT' ? 'rejected' : 'dropped'} the frame.`));
     p = withHeaders(pre.packet, [p.headers[0]!, ...pre.packet.headers]);
@@ -160,7 +160,7 @@ function bridgeForward(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: De
  */
 function bridgeUp(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: Device, frame: Packet, hops: HopDraft[]): StageResult {
   const before = stripEthernet(frame);
-  const pre = nfHook(ctx, ns, 'PREROUTING', before, { in: br.name, physIn: inPort.name });
+  const pre = nfHook(ctx, ns, 'PREROUTING', before, br.name, undefined, undefined, inPort.name);
   if (pre.hop) hops.push(pre.hop);
   if (pre.verdict !== 'ACCEPT') return dropped(hops, pre.verdict === 'REJECT' ? 'reject' : 'filtered', devHop(ns, br, 'drop', pre.packet, `${ns.id} PREROUTING ${pre.verdict === 'REJECT' ? 'rejected' : 'dropped'} the packet.`));
   const dst = outerIp(pre.packet).dst;
@@ -188,7 +188,7 @@ function switchFrame(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: Devi
   let p = frame;
   if (inPort && ns.sysctls.bridgeNfCallIptables && p.headers[1]?.kind === 'ipv4') {
     for (const hook of ['FORWARD', 'POSTROUTING'] as const) {
-      const r = nfHook(ctx, ns, hook, stripEthernet(p), { in: br.name, out: br.name, bridged: true, physIn: inPort.name, physOut: out.name });
+      const r = nfHook(ctx, ns, hook, stripEthernet(p), br.name, br.name, true, inPort.name, out.name);
       if (r.hop) hops.push(r.hop);
       if (r.verdict !== 'ACCEPT') return dropped(hops, r.verdict === 'REJECT' ? 'reject' : 'filtered', devHop(ns, br, 'drop', p, `${ns.id} ${hook} (bridged) ${r.verdict === 'REJECT' ? 'rejected' : 'dropped'} the frame.`));
       p = withHeaders(r.packet, [p.headers[0]!, ...r.packet.headers]);
@@ -199,6 +199,6 @@ function switchFrame(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: Devi
       p = withHeaders(back.packet, [p.headers[0]!, ...back.packet.headers]);
     }
   }
-  hops.push(devHop(ns, br, 'bridge', p, `${br.name} switches the frame ${how}. Bridging does not touch the IP header (no TTL change).`, { rule: { kind: 'fdb', text: `${topEthernet(p)!.dst} dev ${out.name} master ${br.name}` } }));
+  hops.push(devHop(ns, br, 'bridge', p, `${br.name} switches the frame ${how}. Bridging does not touch the IP header (no TTL change).`, undefined, { kind: 'fdb', text: `${topEthernet(p)!.dst} dev ${out.name} master ${br.name}` }));
   return { hops, next: step('xmit', ns, p, out) };
 }
