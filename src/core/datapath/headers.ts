@@ -93,9 +93,16 @@ export function portsOf(p: Packet): { sport?: number; dport?: number } {
   return {};
 }
 
-/** "10.244.1.2:43210 → 10.244.2.2:80" for explanations. */
-export function describeFlow(p: Packet): string {
-  const ip = outerIp(p);
-  const { sport, dport } = portsOf(p);
-  return `${ip.src}${sport !== undefined ? `:${sport}` : ''} → ${ip.dst}${dport !== undefined ? `:${dport}` : ''}`;
+/**
+ * "10.244.1.2:43210 → 10.244.2.2:80" for explanations: the first IPv4 header from header `from`
+ * on and its ports (`from` past an encapsulation describes the inner packet without copying it).
+ */
+export function describeFlow(p: Packet, from = 0): string {
+  const hs = p.headers;
+  let i = from;
+  while (i < hs.length && hs[i]!.kind !== 'ipv4') i++;
+  const ip = hs[i] as Ipv4Header;
+  const l4 = hs[i + 1];
+  if (l4 && (l4.kind === 'tcp' || l4.kind === 'udp' || l4.kind === 'sctp')) return `${ip.src}:${l4.sport} → ${ip.dst}:${l4.dport}`;
+  return `${ip.src} → ${ip.dst}`;
 }

@@ -6,7 +6,7 @@
 import type { IpipDevice, Netns, VxlanDevice } from '../model/types';
 import type { Ipv4Header, Packet, UdpHeader, VxlanHeader } from './packet';
 import { hashString } from '../util/rng';
-import { describeFlow, outerIp, portsOf, withHeaders } from './headers';
+import { describeFlow, outerIp, portsOf } from './headers';
 import { sourceAddressFor, lookupRoute } from '../model/routes';
 
 /**
@@ -16,7 +16,14 @@ import { sourceAddressFor, lookupRoute } from '../model/routes';
 export function vxlanSourcePort(inner: Packet): number {
   const ip = outerIp(inner);
   const { sport, dport } = portsOf(inner);
-  return 32768 + (hashString(`${ip.src}|${ip.dst}|${ip.protocol}|${sport ?? 0}|${dport ?? 0}`) % (61000 - 32768));
+  // FNV-1a of `src|dst|protocol|sport|dport`, hashed part by part (the hash carries over from one
+  // part to the next exactly as over the joined text, without building that text per packet).
+  let h = hashString(ip.src);
+  h = hashString(ip.dst, hashString('|', h));
+  h = hashString(ip.protocol, hashString('|', h));
+  h = hashString(String(sport ?? 0), hashString('|', h));
+  h = hashString(String(dport ?? 0), hashString('|', h));
+  return 32768 + (h % (61000 - 32768));
 }
 
 /** Wraps an Ethernet frame for the remote VTEP `remote`. */
@@ -39,5 +46,5 @@ export function ipipEncap(ns: Netns, dev: IpipDevice, inner: Packet, remote: str
 }
 
 export function explainVxlanEncap(ns: Netns, dev: VxlanDevice, p: Packet, remote: string): string {
-  return `${dev.name} (VNI ${dev.vni}) finds the inner destination MAC in its FDB at VTEP ${remote} and wraps the whole frame in VXLAN / UDP ${(p.headers[1] as UdpHeader).sport}→${dev.dstport} / IP ${dev.local} → ${remote}: +50 bytes, inner packet ${describeFlow(withHeaders(p, p.headers.slice(4)))} unchanged.`;
+  return `${dev.name} (VNI ${dev.vni}) finds the inner destination MAC in its FDB at VTEP ${remote} and wraps the whole frame in VXLAN / UDP ${(p.headers[1] as UdpHeader).sport}→${dev.dstport} / IP ${dev.local} → ${remote}: +50 bytes, inner packet ${describeFlow(p, 4)} unchanged.`;
 }

@@ -144,7 +144,7 @@ export function traceExchange(model: ClusterModel, src: Source, t: Target & { ip
   if (t.host === t.ip) ensureExternal(model, t.ip); // a pod/ or node/ reference is inside the cluster
   const seed = opts.seed ?? model.seed;
   // Every context with the same fields in the same order (one object shape for the walk's reads).
-  const ctx: WalkContext = { model, rng: createRng(seed, 'flow', opts.index ?? 0, ...(opts.stream ? [opts.stream] : [])), now: opts.now ?? opts.index ?? 0, hops: [], expect: undefined, envs: undefined };
+  const ctx: WalkContext = { model, rng: opts.stream ? createRng(seed, 'flow', opts.index ?? 0, opts.stream) : createRng(seed, 'flow', opts.index ?? 0), now: opts.now ?? opts.index ?? 0, hops: [], expect: undefined, envs: undefined };
   const ns = src.netns;
   const request = requestPacket(src, t, t.ip, ctx, podMtu(ns) - 40);
   if (opts.payload?.request) request.payload = opts.payload.request;
