@@ -13,6 +13,7 @@ import { getDevice } from '../model/netns';
 import { vxlanForPort } from '../model/devices/vxlan';
 import { ipipDevice } from '../model/devices/ipip';
 import { devHop, hop } from './context';
+import { forwardsText, routeTexts } from './route-text';
 import { dropHeaders, l4Of, outerIp, outerIpIndex, withMark, withOuterIp } from './headers';
 import { packetLength } from './packet';
 import { dropped, step } from './step';
@@ -72,10 +73,18 @@ function localIn(ctx: WalkContext, ns: Netns, dev: Device, p: Packet, hops: HopD
   return { ...r, hops: [...hops, ...r.hops] };
 }
 
+/** `; routing decrements TTL N → N-1` by N (a TTL is 0–255), made once per value. */
+const TTL_TEXT: string[] = [];
+
+function ttlDecrementText(ttl: number): string {
+  if (!(ttl >= 0 && ttl <= 255 && Number.isInteger(ttl))) return `; routing decrements TTL ${ttl} → ${ttl - 1}`;
+  return (TTL_TEXT[ttl] ??= `; routing decrements TTL ${ttl} → ${ttl - 1}`);
+}
+
 function forward(ctx: WalkContext, ns: Netns, inDev: Device, pkt: Packet, route: Route, hops: HopDraft[]): StageResult {
   let p = pkt;
   const ip = outerIp(p);
-  const rule = { kind: 'route' as const, text: formatRoute(route) };
+  const rule = routeTexts(route).rule;
   if (!ns.sysctls.ipForward) return dropped(hops, 'forwarding-disabled', devHop(ns, inDev, 'drop', p, `${ns.id} would route ${ip.dst} by "${rule.text}", but net.ipv4.ip_forward is 0: it does not forward packets.`, undefined, rule));
   const changed: string[] = [];
   let ttlText: string;
@@ -83,14 +92,14 @@ function forward(ctx: WalkContext, ns: Netns, inDev: Device, pkt: Packet, route:
     if (ip.ttl <= 1) return dropped(hops, 'ttl-exceeded', devHop(ns, inDev, 'drop', p, `TTL reached ${ip.ttl} at ${ns.id}: the packet is dropped and ICMP time exceeded goes back to ${ip.src}.`, undefined, rule));
     p = withOuterIp(p, { ttl: ip.ttl - 1 });
     changed.push('ipv4.ttl');
-    ttlText = `; routing decrements TTL ${ip.ttl} → ${ip.ttl - 1}`;
+    ttlText = ttlDecrementText(ip.ttl);
   } else ttlText = '; this fabric does not decrement TTL';
   const back = ipvsOut(ctx, ns, inDev, p);
   if (back.hop) hops.push(back.hop);
   p = back.packet;
   const outDev = route.dev ? getDevice(ns, route.dev) : undefined;
   if (!outDev) return dropped(hops, 'no-route', devHop(ns, inDev, 'drop', p, `${ns.id}: route "${rule.text}" names a missing device.`, undefined, rule));
-  hops.push(hop(ns, 'forward', p, `${ns.id} forwards ${ip.dst} by "${rule.text}"${route.via ? ` (next hop ${route.via})` : ''} out of ${outDev.name}${ttlText}.`, outDev.name, changed, rule));
+  hops.push(hop(ns, 'forward', p, `${ns.id} forwards ${ip.dst} ${forwardsText(route)}${ttlText}.`, outDev.name, changed, rule));
   const fwd = nfHook(ctx, ns, 'FORWARD', p, inDev.name, outDev.name);
   if (fwd.hop) hops.push(fwd.hop);
   if (fwd.verdict !== 'ACCEPT') return dropped(hops, fwd.verdict === 'REJECT' ? 'reject' : 'filtered', devHop(ns, outDev, 'drop', fwd.packet, `${ns.id} FORWARD ${fwd.verdict === 'REJECT' ? 'rejected' : 'dropped'} the packet.`));

@@ -11,6 +11,7 @@ import type { RouteDecision } from '../model/routes';
 import { lookupRoute, formatRoute, sourceAddressFor } from '../model/routes';
 import { getDevice } from '../model/netns';
 import { hop } from './context';
+import { chosenText, routeTexts } from './route-text';
 import { describeFlow, outerIp, withOuterIp } from './headers';
 import { dropped, step } from './step';
 import { nfHook } from './netfilter-hook';
@@ -18,6 +19,11 @@ import { ipvsLocalOut } from './ipvs-stage';
 
 function noRoute(ns: Netns, p: Packet, hops: HopDraft[]): StageResult {
   return dropped(hops, 'no-route', hop(ns, 'drop', p, `${ns.id} has no route to ${outerIp(p).dst}: the send fails with "Network is unreachable".`));
+}
+
+/** The device a decision sends by (`lo` for a local destination). */
+function outName(d: Extract<RouteDecision, { kind: 'local' | 'unicast' }>): string {
+  return d.kind === 'local' ? 'lo' : d.route.dev!;
 }
 
 function routeText(d: Extract<RouteDecision, { kind: 'local' | 'unicast' }>, dst: string): string {
@@ -34,12 +40,11 @@ export function output(ctx: WalkContext, ns: Netns, pkt: Packet, tunnel: boolean
     if (src) p = withOuterIp(p, { src });
   }
   const who = tunnel ? `${ns.id} routes the outer packet` : `${ns.id} sends ${describeFlow(p)}`;
-  const outName = (d: typeof decision) => (d.kind === 'local' ? 'lo' : d.kind === 'unicast' ? d.route.dev! : 'lo');
   if (decision.kind === 'local') {
     hops.push(hop(ns, 'route', p, `${who}: ${outerIp(p).dst} is an address of this namespace, so the packet loops back through lo.`, 'lo', undefined, { kind: 'route', text: routeText(decision, outerIp(p).dst) }));
   } else {
     const r = decision.route;
-    hops.push(hop(ns, 'route', p, `${who}; the longest matching route is "${formatRoute(r)}"${r.via ? `: next hop ${r.via}` : ': the destination is on-link'} via ${r.dev}.`, r.dev!, undefined, { kind: 'route', text: formatRoute(r) }));
+    hops.push(hop(ns, 'route', p, who + chosenText(r), r.dev!, undefined, routeTexts(r).rule));
   }
   const out = nfHook(ctx, ns, 'OUTPUT', p, undefined, outName(decision));
   if (out.hop) hops.push(out.hop);

@@ -17,7 +17,7 @@ import { BROADCAST, describeFlow, outerIp, pushEthernet, stripEthernet, topEther
 import { lookupRoute } from '../model/routes';
 import { dropped, step } from './step';
 import { resolveNeighbour } from './arp';
-import { explainVxlanEncap, ipipEncap, vxlanEncap } from './tunnels';
+import { explainVxlanEncap, ipipEncap, vxlanEncap, vxlanFdbRule } from './tunnels';
 import { l2Endpoints } from './l2-domain';
 import { nfHook } from './netfilter-hook';
 import { ipvsOut } from './ipvs-stage';
@@ -64,7 +64,7 @@ export function transmit(ctx: WalkContext, ns: Netns, dev: Device, frame: Packet
       const remote = lookupVtep(ns, dev.name, eth.dst);
       if (!remote) return dropped([], 'no-route', devHop(ns, dev, 'drop', frame, `${dev.name} has no FDB entry for ${eth.dst}: it does not know which VTEP to send to, so the frame is dropped.`));
       const outer = vxlanEncap(dev, frame, remote, ctx.rng.int(1, 65535));
-      return { hops: [devHop(ns, dev, 'encap', outer, explainVxlanEncap(ns, dev, outer, remote), ['outer'], { kind: 'fdb', text: `${eth.dst} dev ${dev.name} dst ${remote} self permanent` })], next: step('output', ns, outer, undefined, undefined, true) };
+      return { hops: [devHop(ns, dev, 'encap', outer, explainVxlanEncap(ns, dev, outer, remote), ['outer'], vxlanFdbRule(dev, eth.dst, remote))], next: step('output', ns, outer, undefined, undefined, true) };
     }
     case 'loopback':
       return { hops: [], next: step('ip-rcv', ns, stripEthernet(frame), dev) };
@@ -73,14 +73,57 @@ export function transmit(ctx: WalkContext, ns: Netns, dev: Device, frame: Packet
   }
 }
 
+/**
+ * The sentences of a veth crossing and of a frame on the wire depend only on the two ends, so
+ * they are made once per sending device and kept (beside the device, in a WeakMap) while both
+ * ends still have the names, MACs and namespaces they were made from: every flow crosses the
+ * same few links, and the concatenations per hop were a visible part of trace profiles.
+ */
+interface LinkText {
+  /** The ends and facts the text was made from. */
+  ns: string;
+  name: string;
+  mac: string;
+  peer: Device;
+  pns: Netns;
+  pnsId: string;
+  pnsKind: Netns['kind'];
+  peerName: string;
+  peerMac: string;
+  /** The segment's CIDR for a wire hop ('' for a veth). */
+  cidr: string;
+  text: string;
+  /** A wire hop's `ns>pns` device and its underlay "namespace". */
+  device: string;
+  where: { id: string; node: string } | undefined;
+}
+
+const LINK_TEXT = new WeakMap<Device, LinkText>();
+
+function linkText(ns: Netns, dev: Device, pns: Netns, peer: Device, cidr: string): LinkText | undefined {
+  const t = LINK_TEXT.get(dev);
+  if (t && t.peer === peer && t.pns === pns && t.ns === ns.id && t.name === dev.name && t.mac === dev.mac && t.pnsId === pns.id && t.pnsKind === pns.kind && t.peerName === peer.name && t.peerMac === peer.mac && t.cidr === cidr) return t;
+  return undefined;
+}
+
+function remember(ns: Netns, dev: Device, pns: Netns, peer: Device, cidr: string, text: string, device: string, where: LinkText['where']): LinkText {
+  const t: LinkText = { ns: ns.id, name: dev.name, mac: dev.mac, peer, pns, pnsId: pns.id, pnsKind: pns.kind, peerName: peer.name, peerMac: peer.mac, cidr, text, device, where };
+  LINK_TEXT.set(dev, t);
+  return t;
+}
+
 function vethXmit(ctx: WalkContext, ns: Netns, dev: Extract<Device, { kind: 'veth' }>, frame: Packet): StageResult {
   const pns = ctx.model.netns.get(dev.peer.netns);
   const peer = pns ? getDevice(pns, dev.peer.name) : undefined;
   if (!pns || !peer) return dropped([], 'unreachable', devHop(ns, dev, 'drop', frame, `${dev.name}'s peer is gone.`));
   // Crossing into another namespace scrubs skb->mark (skb_scrub_packet).
   const moved = withMark(frame, 0);
-  const where = pns.kind === 'pod' ? `into ${pns.id}` : `into ${pns.id}'s root namespace`;
-  return { hops: [devHop(pns, peer, 'veth', moved, `The frame leaves ${ns.id} by ${dev.name} and comes out of its veth peer ${peer.name} ${where}.`)], next: step('rx', pns, moved, peer) };
+  let t = linkText(ns, dev, pns, peer, '');
+  if (!t) {
+    const where = pns.kind === 'pod' ? `into ${pns.id}` : `into ${pns.id}'s root namespace`;
+    t = remember(ns, dev, pns, peer, '', `The frame leaves ${ns.id} by ${dev.name} and comes out of its veth peer ${peer.name} ${where}.`, '', undefined);
+  }
+  return { hops: [devHop(pns, peer, 'veth', moved, t.text)], next: step('rx', pns, moved, peer) };
 }
 
 function nicXmit(ctx: WalkContext, ns: Netns, dev: Extract<Device, { kind: 'nic' }>, frame: Packet): StageResult {
@@ -93,7 +136,12 @@ function nicXmit(ctx: WalkContext, ns: Netns, dev: Extract<Device, { kind: 'nic'
       if (pns && pdev && pdev.mac === eth.dst && pdev.up) {
         // One immutable packet for the wire hop and the receiving step.
         const onWire = withMark(frame, 0);
-        const h = hop({ id: seg.id, node: 'underlay' }, 'wire', onWire, `On the wire of segment ${seg.cidr}: ${ns.id} ${dev.name} (${dev.mac}) → ${pns.id} ${pdev.name} (${pdev.mac}), ${describeFlow(frame)}.`, `${ns.id}>${pns.id}`);
+        let t = linkText(ns, dev, pns, pdev, seg.cidr);
+        if (!t || t.where === undefined || t.where.id !== seg.id) {
+          const text = `On the wire of segment ${seg.cidr}: ${ns.id} ${dev.name} (${dev.mac}) → ${pns.id} ${pdev.name} (${pdev.mac}), `;
+          t = remember(ns, dev, pns, pdev, seg.cidr, text, `${ns.id}>${pns.id}`, { id: seg.id, node: 'underlay' });
+        }
+        const h = hop(t.where!, 'wire', onWire, `${t.text}${describeFlow(frame)}.`, t.device);
         return { hops: [h], next: step('rx', pns, onWire, pdev) };
       }
     }
