@@ -84,7 +84,8 @@ function ttlDecrementText(ttl: number): string {
 function forward(ctx: WalkContext, ns: Netns, inDev: Device, pkt: Packet, route: Route, hops: HopDraft[]): StageResult {
   let p = pkt;
   const ip = outerIp(p);
-  const rule = routeTexts(route).rule;
+  const texts = routeTexts(route);
+  const rule = texts.rule;
   if (!ns.sysctls.ipForward) return dropped(hops, 'forwarding-disabled', devHop(ns, inDev, 'drop', p, `${ns.id} would route ${ip.dst} by "${rule.text}", but net.ipv4.ip_forward is 0: it does not forward packets.`, undefined, rule));
   const changed: string[] = [];
   let ttlText: string;
@@ -99,7 +100,7 @@ function forward(ctx: WalkContext, ns: Netns, inDev: Device, pkt: Packet, route:
   p = back.packet;
   const outDev = route.dev ? getDevice(ns, route.dev) : undefined;
   if (!outDev) return dropped(hops, 'no-route', devHop(ns, inDev, 'drop', p, `${ns.id}: route "${rule.text}" names a missing device.`, undefined, rule));
-  hops.push(hop(ns, 'forward', p, `${ns.id} forwards ${ip.dst} ${forwardsText(route)}${ttlText}.`, outDev.name, changed, rule));
+  hops.push(hop(ns, 'forward', p, `${ns.id} forwards ${ip.dst} ${forwardsText(texts, route)}${ttlText}.`, outDev.name, changed, rule));
   const fwd = nfHook(ctx, ns, 'FORWARD', p, inDev.name, outDev.name);
   if (fwd.hop) hops.push(fwd.hop);
   if (fwd.verdict !== 'ACCEPT') return dropped(hops, fwd.verdict === 'REJECT' ? 'reject' : 'filtered', devHop(ns, outDev, 'drop', fwd.packet, `${ns.id} FORWARD ${fwd.verdict === 'REJECT' ? 'rejected' : 'dropped'} the packet.`));

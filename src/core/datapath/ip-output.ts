@@ -44,7 +44,8 @@ export function output(ctx: WalkContext, ns: Netns, pkt: Packet, tunnel: boolean
     hops.push(hop(ns, 'route', p, `${who}: ${outerIp(p).dst} is an address of this namespace, so the packet loops back through lo.`, 'lo', undefined, { kind: 'route', text: routeText(decision, outerIp(p).dst) }));
   } else {
     const r = decision.route;
-    hops.push(hop(ns, 'route', p, who + chosenText(r), r.dev!, undefined, routeTexts(r).rule));
+    const t = routeTexts(r);
+    hops.push(hop(ns, 'route', p, who + chosenText(t, r), r.dev!, undefined, t.rule));
   }
   const out = nfHook(ctx, ns, 'OUTPUT', p, undefined, outName(decision));
   if (out.hop) hops.push(out.hop);

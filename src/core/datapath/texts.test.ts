@@ -11,14 +11,14 @@ import { chosenText, forwardsText, routeTexts } from './route-text';
 describe('remembered route texts', () => {
   it('follow a route edited in place', () => {
     const r: Route = { type: 'unicast', dst: parseCidr('10.244.2.0/24')!, table: 254, via: '10.244.2.0', dev: 'flannel.1', onlink: true };
-    expect(chosenText(r)).toBe('; the longest matching route is "10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink": next hop 10.244.2.0 via flannel.1.');
-    expect(forwardsText(r)).toBe('by "10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink" (next hop 10.244.2.0) out of flannel.1');
+    expect(chosenText(routeTexts(r), r)).toBe('; the longest matching route is "10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink": next hop 10.244.2.0 via flannel.1.');
+    expect(forwardsText(routeTexts(r), r)).toBe('by "10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink" (next hop 10.244.2.0) out of flannel.1');
     r.via = '10.244.2.1';
     r.dev = 'eth0';
     delete r.onlink;
     expect(routeTexts(r).rule).toEqual({ kind: 'route', text: '10.244.2.0/24 via 10.244.2.1 dev eth0' });
-    expect(chosenText(r)).toBe('; the longest matching route is "10.244.2.0/24 via 10.244.2.1 dev eth0": next hop 10.244.2.1 via eth0.');
-    expect(forwardsText(r)).toBe('by "10.244.2.0/24 via 10.244.2.1 dev eth0" (next hop 10.244.2.1) out of eth0');
+    expect(chosenText(routeTexts(r), r)).toBe('; the longest matching route is "10.244.2.0/24 via 10.244.2.1 dev eth0": next hop 10.244.2.1 via eth0.');
+    expect(forwardsText(routeTexts(r), r)).toBe('by "10.244.2.0/24 via 10.244.2.1 dev eth0" (next hop 10.244.2.1) out of eth0');
   });
 });
 
