@@ -17,7 +17,7 @@ import { BROADCAST, describeFlow, outerIp, pushEthernet, stripEthernet, topEther
 import { lookupRoute } from '../model/routes';
 import { dropped, step } from './step';
 import { resolveNeighbour } from './arp';
-import { explainVxlanEncap, ipipEncap, vxlanEncap, vxlanFdbRule } from './tunnels';
+import { explainVxlanEncap, ipipEncap, vxlanEncap, vxlanFdbRule, vxlanTexts } from './tunnels';
 import { l2Endpoints } from './l2-domain';
 import { nfHook } from './netfilter-hook';
 import { ipvsOut } from './ipvs-stage';
@@ -64,7 +64,8 @@ export function transmit(ctx: WalkContext, ns: Netns, dev: Device, frame: Packet
       const remote = lookupVtep(ns, dev.name, eth.dst);
       if (!remote) return dropped([], 'no-route', devHop(ns, dev, 'drop', frame, `${dev.name} has no FDB entry for ${eth.dst}: it does not know which VTEP to send to, so the frame is dropped.`));
       const outer = vxlanEncap(dev, frame, remote, ctx.rng.int(1, 65535));
-      return { hops: [devHop(ns, dev, 'encap', outer, explainVxlanEncap(ns, dev, outer, remote), ['outer'], vxlanFdbRule(dev, eth.dst, remote))], next: step('output', ns, outer, undefined, undefined, true) };
+      const texts = vxlanTexts(dev);
+      return { hops: [devHop(ns, dev, 'encap', outer, explainVxlanEncap(texts, dev, outer, remote), ['outer'], vxlanFdbRule(texts, dev, eth.dst, remote))], next: step('output', ns, outer, undefined, undefined, true) };
     }
     case 'loopback':
       return { hops: [], next: step('ip-rcv', ns, stripEthernet(frame), dev) };
@@ -98,17 +99,27 @@ interface LinkText {
   where: { id: string; node: string } | undefined;
 }
 
-const LINK_TEXT = new WeakMap<Device, LinkText>();
+/** By sending device, one per receiving end (a NIC reaches every other NIC of its segment). */
+const LINK_TEXT = new WeakMap<Device, LinkText[]>();
 
 function linkText(ns: Netns, dev: Device, pns: Netns, peer: Device, cidr: string): LinkText | undefined {
-  const t = LINK_TEXT.get(dev);
-  if (t && t.peer === peer && t.pns === pns && t.ns === ns.id && t.name === dev.name && t.mac === dev.mac && t.pnsId === pns.id && t.pnsKind === pns.kind && t.peerName === peer.name && t.peerMac === peer.mac && t.cidr === cidr) return t;
+  const ts = LINK_TEXT.get(dev);
+  if (!ts) return undefined;
+  for (const t of ts) {
+    if (t.peer !== peer) continue;
+    if (t.pns === pns && t.ns === ns.id && t.name === dev.name && t.mac === dev.mac && t.pnsId === pns.id && t.pnsKind === pns.kind && t.peerName === peer.name && t.peerMac === peer.mac && t.cidr === cidr) return t;
+    return undefined;
+  }
   return undefined;
 }
 
 function remember(ns: Netns, dev: Device, pns: Netns, peer: Device, cidr: string, text: string, device: string, where: LinkText['where']): LinkText {
   const t: LinkText = { ns: ns.id, name: dev.name, mac: dev.mac, peer, pns, pnsId: pns.id, pnsKind: pns.kind, peerName: peer.name, peerMac: peer.mac, cidr, text, device, where };
-  LINK_TEXT.set(dev, t);
+  // Replaces the entry for the same receiving device. A list far longer than any segment (peers
+  // replaced over and over by faults) starts afresh rather than keep the old ones.
+  const ts = (LINK_TEXT.get(dev) ?? []).filter((x) => x.peer !== peer);
+  ts.push(t);
+  LINK_TEXT.set(dev, ts.length > 64 ? [t] : ts);
   return t;
 }
 

@@ -52,7 +52,7 @@ export function ipipEncap(ns: Netns, dev: IpipDevice, inner: Packet, remote: str
  * while the device keeps the name, VNI, port and local address they were made from: every
  * cross-node packet is encapsulated, and these concatenations showed up in trace profiles.
  */
-interface VxlanTexts {
+export interface VxlanTexts {
   name: string;
   vni: number;
   dstport: number;
@@ -65,7 +65,7 @@ interface VxlanTexts {
 
 const VXLAN_TEXTS = new WeakMap<VxlanDevice, VxlanTexts>();
 
-function vxlanTexts(dev: VxlanDevice): VxlanTexts {
+export function vxlanTexts(dev: VxlanDevice): VxlanTexts {
   let t = VXLAN_TEXTS.get(dev);
   if (!t || t.name !== dev.name || t.vni !== dev.vni || t.dstport !== dev.dstport || t.local !== dev.local) {
     t = { name: dev.name, vni: dev.vni, dstport: dev.dstport, local: dev.local, byRemote: new Map(), byMac: new Map() };
@@ -74,8 +74,8 @@ function vxlanTexts(dev: VxlanDevice): VxlanTexts {
   return t;
 }
 
-export function explainVxlanEncap(ns: Netns, dev: VxlanDevice, p: Packet, remote: string): string {
-  const t = vxlanTexts(dev);
+/** The encap hop's sentence; `t` is `vxlanTexts(dev)`. */
+export function explainVxlanEncap(t: VxlanTexts, dev: VxlanDevice, p: Packet, remote: string): string {
   let parts = t.byRemote.get(remote);
   if (!parts) {
     parts = [`${dev.name} (VNI ${dev.vni}) finds the inner destination MAC in its FDB at VTEP ${remote} and wraps the whole frame in VXLAN / UDP `, `→${dev.dstport} / IP ${dev.local} → ${remote}: +50 bytes, inner packet `];
@@ -84,9 +84,8 @@ export function explainVxlanEncap(ns: Netns, dev: VxlanDevice, p: Packet, remote
   return `${parts[0]}${(p.headers[1] as UdpHeader).sport}${parts[1]}${describeFlow(p, 4)} unchanged.`;
 }
 
-/** The FDB entry that sent `mac` to `remote`, as `bridge fdb` prints it: the encap hop's rule. */
-export function vxlanFdbRule(dev: VxlanDevice, mac: string, remote: string): RuleRef {
-  const t = vxlanTexts(dev);
+/** The FDB entry that sent `mac` to `remote`, as `bridge fdb` prints it: the encap hop's rule; `t` is `vxlanTexts(dev)`. */
+export function vxlanFdbRule(t: VxlanTexts, dev: VxlanDevice, mac: string, remote: string): RuleRef {
   let r = t.byMac.get(mac);
   if (!r || r.remote !== remote) {
     r = { remote, rule: { kind: 'fdb', text: `${mac} dev ${dev.name} dst ${remote} self permanent` } };
