@@ -2,15 +2,14 @@
  * What a trace prints about a route: its `ip route` text as the hop's rule, and the parts of the
  * route and forward sentences that depend on the route alone. Every routed packet prints its
  * route two or three times, so these are made once per route object rather than per hop.
- * Remembered on the route under a symbol (non-enumerable: JSON, structuredClone and test equality
- * never see it; a symbol property read is cheaper than a WeakMap lookup, and formatRoute keeps
- * its text the same way) and used only while formatRoute still prints the text they were made
- * from — formatRoute checks every field it prints, and the fragments use no field it does not
- * print — so a route edited or replaced gets fresh ones.
+ * Kept in the slot formatRoute's own memo of the route offers (routeTextMemo), so they live and
+ * die with the text: formatRoute checks every field it prints before reusing its memo, the
+ * fragments use no field it does not print, and a route edited or replaced gets a new memo with
+ * an empty slot. Nothing is added to the route object itself.
  */
 import type { Route } from '../model/types';
 import type { RuleRef } from '../trace/types';
-import { formatRoute } from '../model/routes';
+import { routeTextMemo } from '../model/routes';
 
 export interface RouteTexts {
   /** `formatRoute(route)`. */
@@ -23,18 +22,11 @@ export interface RouteTexts {
   forwards: string | undefined;
 }
 
-const TEXTS: unique symbol = Symbol('route trace texts');
-type WithTexts = Route & { [TEXTS]?: RouteTexts };
-
 export function routeTexts(r: Route): RouteTexts {
-  const text = formatRoute(r);
-  const holder = r as WithTexts;
-  const m = holder[TEXTS];
-  if (m !== undefined && m.text === text) return m;
-  const made: RouteTexts = { text, rule: { kind: 'route', text }, chosen: undefined, forwards: undefined };
-  if (TEXTS in holder) holder[TEXTS] = made;
-  else Object.defineProperty(holder, TEXTS, { value: made, writable: true, configurable: true, enumerable: false });
-  return made;
+  const memo = routeTextMemo(r);
+  let m = memo.derived as RouteTexts | undefined;
+  if (m === undefined) memo.derived = m = { text: memo.text, rule: { kind: 'route', text: memo.text }, chosen: undefined, forwards: undefined };
+  return m;
 }
 
 /** The sentence tail of route `r` (whose texts are `m`) taken by a socket's packet: after who sends what. */
