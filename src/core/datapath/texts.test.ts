@@ -14,7 +14,9 @@ describe('remembered route texts', () => {
     expect(chosenText(routeTexts(r), r)).toBe('; the longest matching route is "10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink": next hop 10.244.2.0 via flannel.1.');
     expect(forwardsText(routeTexts(r), r)).toBe('by "10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink" (next hop 10.244.2.0) out of flannel.1');
     r.via = '10.244.2.1';
+    expect(forwardsText(routeTexts(r), r)).toBe('by "10.244.2.0/24 via 10.244.2.1 dev flannel.1 onlink" (next hop 10.244.2.1) out of flannel.1');
     r.dev = 'eth0';
+    expect(chosenText(routeTexts(r), r)).toBe('; the longest matching route is "10.244.2.0/24 via 10.244.2.1 dev eth0 onlink": next hop 10.244.2.1 via eth0.');
     delete r.onlink;
     expect(routeTexts(r).rule).toEqual({ kind: 'route', text: '10.244.2.0/24 via 10.244.2.1 dev eth0' });
     expect(chosenText(routeTexts(r), r)).toBe('; the longest matching route is "10.244.2.0/24 via 10.244.2.1 dev eth0": next hop 10.244.2.1 via eth0.');
