@@ -32,8 +32,12 @@ export function withHeaders(p: Packet, headers: readonly Header[]): Packet {
   return p.mark === undefined ? { headers, payload: p.payload } : { headers, payload: p.payload, mark: p.mark };
 }
 
-/** The packet with skb->mark set (crossing a namespace scrubs it to 0). */
+/**
+ * The packet with skb->mark set (crossing a namespace scrubs it to 0). A packet that already
+ * carries that mark is returned as it is: packets are immutable, so a hop may share it.
+ */
 export function withMark(p: Packet, mark: number): Packet {
+  if (p.mark === mark) return p;
   return { headers: p.headers, payload: p.payload, mark };
 }
 

@@ -70,7 +70,10 @@ function localIn(ctx: WalkContext, ns: Netns, dev: Device, p: Packet, hops: HopD
     }
   }
   const r = deliverLocal(ctx, ns, dev, q);
-  return { ...r, hops: [...hops, ...r.hops] };
+  // deliverLocal's result is this call's own: its hops go after ours, without copying the result.
+  for (const h of r.hops) hops.push(h);
+  r.hops = hops;
+  return r;
 }
 
 /** `; routing decrements TTL N → N-1` by N (a TTL is 0–255), made once per value. */

@@ -16,7 +16,7 @@ import { devHop, hop } from './context';
 import { BROADCAST, describeFlow, outerIp, pushEthernet, stripEthernet, topEthernet, withHeaders, withMark } from './headers';
 import { lookupRoute } from '../model/routes';
 import { dropped, step } from './step';
-import { resolveNeighbour } from './arp';
+import { knownNeighbour, resolveNeighbour } from './arp';
 import { explainVxlanEncap, ipipEncap, vxlanEncap, vxlanFdbRule, vxlanTexts } from './tunnels';
 import { l2Endpoints } from './l2-domain';
 import { nfHook } from './netfilter-hook';
@@ -32,6 +32,10 @@ export function neighbour(ctx: WalkContext, ns: Netns, dev: Device, nexthop: str
     return { hops: [d], next: step('output', ns, outer, undefined, undefined, true) };
   }
   if (dev.kind === 'loopback') return { hops: [], next: step('ip-rcv', ns, p, dev) };
+  // A warm table answers almost every lookup: that case first, without the closure that finds
+  // the ARP request's sender (needed only when a request goes out).
+  const known = knownNeighbour(ns, dev, nexthop);
+  if (known !== undefined) return { hops: [], next: step('xmit', ns, pushEthernet(p, dev.mac, known), dev) };
   const arp = resolveNeighbour(ctx, ns, dev, nexthop, () => arpSender(ns, dev, outerIp(p).src));
   if ('failed' in arp) return dropped([], 'arp-failed', arp.failed);
   const frame = pushEthernet(p, dev.mac, arp.mac);
