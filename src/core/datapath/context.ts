@@ -34,6 +34,8 @@ export interface WalkContext {
   expect?: ExpectedReply | undefined;
   /** Netfilter's view of each namespace, built lazily once per walk (by the namespace object: no key string compared per hook). */
   envs?: Map<Netns, HookEnv> | undefined;
+  /** The last of `envs` used: a packet crosses several hooks of one namespace in a row, and this saves the map lookup for each. */
+  lastEnv?: HookEnv | undefined;
 }
 
 /**

@@ -211,7 +211,7 @@ class WalkEnv implements HookEnv {
   readonly active: boolean;
   readonly texts: NsTexts;
   constructor(
-    private readonly ns: Netns,
+    readonly ns: Netns,
     readonly rng: Rng,
     readonly now: number,
   ) {
@@ -237,12 +237,15 @@ class WalkEnv implements HookEnv {
 
 /** The host facts netfilter asks about, built once per namespace and walk. */
 function hookEnv(ctx: WalkContext, ns: Netns): WalkEnv {
+  const last = ctx.lastEnv as WalkEnv | undefined;
+  if (last !== undefined && last.ns === ns) return last;
   const cache = (ctx.envs ??= new Map<Netns, HookEnv>());
   let env = cache.get(ns) as WalkEnv | undefined;
   if (!env) {
     env = new WalkEnv(ns, ctx.rng, ctx.now);
     cache.set(ns, env);
   }
+  ctx.lastEnv = env;
   return env;
 }
 
