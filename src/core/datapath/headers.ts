@@ -56,10 +56,11 @@ export function ipv4With(h: Ipv4Header, src: string, dst: string, ttl: number): 
   return { kind: 'ipv4', src, dst, ttl, protocol: h.protocol, id: h.id, df: h.df };
 }
 
-export function withOuterIp(p: Packet, patch: Partial<Pick<Ipv4Header, 'src' | 'dst' | 'ttl'>>): Packet {
+/** The packet with its outer IPv4 header's given fields replaced (undefined keeps a field; positional: no patch object per packet). */
+export function withOuterIp(p: Packet, src: string | undefined, dst: string | undefined, ttl: number | undefined): Packet {
   const i = outerIpIndex(p);
   const h = p.headers[i] as Ipv4Header;
-  return replaceHeader(p, i, ipv4With(h, patch.src ?? h.src, patch.dst ?? h.dst, patch.ttl ?? h.ttl));
+  return replaceHeader(p, i, ipv4With(h, src ?? h.src, dst ?? h.dst, ttl ?? h.ttl));
 }
 
 /** Sets the L4 ports of the outermost IP packet. */

@@ -94,7 +94,7 @@ function forward(ctx: WalkContext, ns: Netns, inDev: Device, pkt: Packet, route:
   let ttlText: string;
   if (ns.decrementTtl) {
     if (ip.ttl <= 1) return dropped(hops, 'ttl-exceeded', devHop(ns, inDev, 'drop', p, `TTL reached ${ip.ttl} at ${ns.id}: the packet is dropped and ICMP time exceeded goes back to ${ip.src}.`, undefined, rule));
-    p = withOuterIp(p, { ttl: ip.ttl - 1 });
+    p = withOuterIp(p, undefined, undefined, ip.ttl - 1);
     changed.push('ipv4.ttl');
     ttlText = ttlDecrementText(ip.ttl);
   } else ttlText = '; this fabric does not decrement TTL';

@@ -37,7 +37,7 @@ export function output(ctx: WalkContext, ns: Netns, pkt: Packet, tunnel: boolean
   if (decision.kind !== 'local' && decision.kind !== 'unicast') return noRoute(ns, p, hops);
   if (!outerIp(p).src) {
     const src = decision.kind === 'local' ? outerIp(p).dst : sourceAddressFor(ns, decision.route);
-    if (src) p = withOuterIp(p, { src });
+    if (src) p = withOuterIp(p, src, undefined, undefined);
   }
   const who = tunnel ? `${ns.id} routes the outer packet` : `${ns.id} sends ${describeFlow(p)}`;
   if (decision.kind === 'local') {

@@ -177,10 +177,17 @@ function walkedText(n: number, lookups: number): string {
   return (WALKED[n] ??= `${n} rule${n === 1 ? '' : 's'} evaluated`);
 }
 
-function explainHook(texts: NsTexts, hook: HookName, r: HookResult, rule: RuleRef | undefined): string {
-  const n = r.evaluated.length;
+/** Set and map lookups among the rules a hook evaluated (only nftables rules look anything up). */
+function countLookups(evaluated: HookResult['evaluated']): number {
   let lookups = 0;
-  for (const e of r.evaluated) if (e.element !== undefined) lookups++;
+  for (const e of evaluated) if (e.element !== undefined) lookups++;
+  return lookups;
+}
+
+function explainHook(ns: Netns, texts: NsTexts, hook: HookName, r: HookResult, rule: RuleRef | undefined): string {
+  const n = r.evaluated.length;
+  // Without nftables the namespace's records are all iptables ones: no need to read each one.
+  const lookups = ns.nftables ? countLookups(r.evaluated) : 0;
   const h = hookIndex(hook);
   const nat = r.nat;
   if (r.verdict === 'DROP') {
@@ -272,6 +279,6 @@ export function nfHook(ctx: WalkContext, ns: Netns, hook: HookName, p: Packet, i
   const rule = ruleRef(result);
   const stage = isNft(table) ? NFT_STAGES[hookIndex(hook)]! : iptablesStage(table, hook);
   const device = hook === 'PREROUTING' || hook === 'INPUT' ? inIface : (outIface ?? inIface);
-  const draft = hop(ns, stage, packet, explainHook(env.texts, hook, result, rule), device, changed?.length ? changed : undefined, rule);
+  const draft = hop(ns, stage, packet, explainHook(ns, env.texts, hook, result, rule), device, changed?.length ? changed : undefined, rule);
   return { packet, verdict: result.verdict, hop: draft };
 }
