@@ -8,7 +8,8 @@ import type { Device, Netns, Route } from '../model/types';
 import type { Packet } from './packet';
 import type { HopDraft, WalkContext } from './context';
 import type { StageResult } from './step';
-import { lookupRoute, formatRoute } from '../model/routes';
+import { formatRoute } from '../model/routes';
+import { routeLookup } from './route-cache';
 import { getDevice } from '../model/netns';
 import { vxlanForPort } from '../model/devices/vxlan';
 import { ipipDevice } from '../model/devices/ipip';
@@ -32,7 +33,7 @@ export function ipReceive(ctx: WalkContext, ns: Netns, dev: Device, pkt: Packet,
     p = pre.packet;
   }
   const ip = outerIp(p);
-  const decision = lookupRoute(ns, ip.dst);
+  const decision = routeLookup(ctx, ns, ip.dst);
   if (decision.kind === 'local') return localIn(ctx, ns, dev, p, hops);
   if (decision.kind === 'blackhole') {
     return dropped(hops, 'no-route', devHop(ns, dev, 'drop', p, `${ns.id} matches "${formatRoute(decision.route)}": a blackhole route discards the packet (no such address in this block).`, undefined, { kind: 'route', text: formatRoute(decision.route) }));
