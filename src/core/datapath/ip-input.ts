@@ -8,8 +8,7 @@ import type { Device, Netns, Route } from '../model/types';
 import type { Packet } from './packet';
 import type { HopDraft, WalkContext } from './context';
 import type { StageResult } from './step';
-import { formatRoute } from '../model/routes';
-import { routeLookup } from './route-cache';
+import { lookupRoute, formatRoute } from '../model/routes';
 import { getDevice } from '../model/netns';
 import { vxlanForPort } from '../model/devices/vxlan';
 import { ipipDevice } from '../model/devices/ipip';
@@ -33,7 +32,7 @@ export function ipReceive(ctx: WalkContext, ns: Netns, dev: Device, pkt: Packet,
     p = pre.packet;
   }
   const ip = outerIp(p);
-  const decision = routeLookup(ctx, ns, ip.dst);
+  const decision = lookupRoute(ns, ip.dst);
   if (decision.kind === 'local') return localIn(ctx, ns, dev, p, hops);
   if (decision.kind === 'blackhole') {
     return dropped(hops, 'no-route', devHop(ns, dev, 'drop', p, `${ns.id} matches "${formatRoute(decision.route)}": a blackhole route discards the packet (no such address in this block).`, undefined, { kind: 'route', text: formatRoute(decision.route) }));

@@ -8,8 +8,7 @@ import type { Packet } from './packet';
 import type { HopDraft, WalkContext } from './context';
 import type { StageResult } from './step';
 import type { RouteDecision } from '../model/routes';
-import { formatRoute, sourceAddressFor } from '../model/routes';
-import { routeLookup } from './route-cache';
+import { lookupRoute, formatRoute, sourceAddressFor } from '../model/routes';
 import { getDevice } from '../model/netns';
 import { hop } from './context';
 import { chosenText, routeTexts } from './route-text';
@@ -34,7 +33,7 @@ function routeText(d: Extract<RouteDecision, { kind: 'local' | 'unicast' }>, dst
 export function output(ctx: WalkContext, ns: Netns, pkt: Packet, tunnel: boolean): StageResult {
   const hops: HopDraft[] = [];
   let p = pkt;
-  let decision = routeLookup(ctx, ns, outerIp(p).dst);
+  let decision = lookupRoute(ns, outerIp(p).dst);
   if (decision.kind !== 'local' && decision.kind !== 'unicast') return noRoute(ns, p, hops);
   if (!outerIp(p).src) {
     const src = decision.kind === 'local' ? outerIp(p).dst : sourceAddressFor(ns, decision.route);
@@ -54,7 +53,7 @@ export function output(ctx: WalkContext, ns: Netns, pkt: Packet, tunnel: boolean
   if (outerIp(out.packet).dst !== outerIp(p).dst) {
     // DNAT in OUTPUT changed the destination: route again (ip_route_me_harder), even when the
     // first lookup said "local" (a node connecting to its own NodePort).
-    decision = routeLookup(ctx, ns, outerIp(out.packet).dst);
+    decision = lookupRoute(ns, outerIp(out.packet).dst);
     if (decision.kind !== 'local' && decision.kind !== 'unicast') return noRoute(ns, out.packet, hops);
     hops.push(hop(ns, 'route', out.packet, `After DNAT ${ns.id} routes again: "${routeText(decision, outerIp(out.packet).dst)}".`, outName(decision), undefined, { kind: 'route', text: routeText(decision, outerIp(out.packet).dst) }));
   }

@@ -14,7 +14,7 @@ import { learn, lookupFdb } from '../model/devices/bridge';
 import { lookupVtep } from '../model/devices/vxlan';
 import { devHop, hop } from './context';
 import { BROADCAST, describeFlow, outerIp, pushEthernet, stripEthernet, topEthernet, withHeaders, withMark } from './headers';
-import { routeLookup } from './route-cache';
+import { lookupRoute } from '../model/routes';
 import { dropped, step } from './step';
 import { knownNeighbour, resolveNeighbour } from './arp';
 import { explainVxlanEncap, ipipEncap, vxlanEncap, vxlanFdbRule, vxlanTexts } from './tunnels';
@@ -25,7 +25,7 @@ import { ipvsOut } from './ipvs-stage';
 /** Next hop → MAC (or IPIP encapsulation for tunl0), then transmit. */
 export function neighbour(ctx: WalkContext, ns: Netns, dev: Device, nexthop: string, p: Packet): StageResult {
   if (dev.kind === 'ipip') {
-    const outer = ipipEncap(ctx, ns, dev, p, nexthop, ctx.rng.int(1, 65535));
+    const outer = ipipEncap(ns, dev, p, nexthop, ctx.rng.int(1, 65535));
     if (!outer) return dropped([], 'no-route', devHop(ns, dev, 'drop', p, `${dev.name} cannot reach the tunnel endpoint ${nexthop}.`));
     const o = outerIp(outer);
     const d = devHop(ns, dev, 'encap', outer, `${dev.name} wraps the packet in IPIP: a 20-byte outer header ${o.src} → ${o.dst} (protocol 4) with the inner TTL ${o.ttl} copied (ttl inherit).`, ['outer']);
@@ -228,7 +228,7 @@ function bridgeUp(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: Device,
   if (pre.verdict !== 'ACCEPT') return dropped(hops, pre.verdict === 'REJECT' ? 'reject' : 'filtered', devHop(ns, br, 'drop', pre.packet, `${ns.id} PREROUTING ${pre.verdict === 'REJECT' ? 'rejected' : 'dropped'} the packet.`));
   const dst = outerIp(pre.packet).dst;
   if (dst !== outerIp(before).dst) {
-    const d = routeLookup(ctx, ns, dst);
+    const d = lookupRoute(ns, dst);
     if (d.kind === 'unicast' && d.route.dev === br.name) {
       const arp = resolveNeighbour(ctx, ns, br, d.route.via ?? dst, outerIp(pre.packet).src);
       if ('failed' in arp) return dropped(hops, 'arp-failed', arp.failed);

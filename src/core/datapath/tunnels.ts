@@ -6,11 +6,9 @@
 import type { IpipDevice, Netns, VxlanDevice } from '../model/types';
 import type { Ipv4Header, Packet, UdpHeader, VxlanHeader } from './packet';
 import type { RuleRef } from '../trace/types';
-import type { WalkContext } from './context';
 import { hashString } from '../util/rng';
 import { describeFlow, outerIp, portsOf } from './headers';
-import { sourceAddressFor } from '../model/routes';
-import { routeLookup } from './route-cache';
+import { sourceAddressFor, lookupRoute } from '../model/routes';
 
 /**
  * The outer UDP source port: a hash of the inner flow (vxlan_src_port), so one flow keeps one
@@ -38,8 +36,8 @@ export function vxlanEncap(dev: VxlanDevice, frame: Packet, remote: string, id: 
 }
 
 /** Wraps an IP packet in IPIP towards `remote` (the route's onlink gateway). */
-export function ipipEncap(ctx: WalkContext, ns: Netns, dev: IpipDevice, inner: Packet, remote: string, id: number): Packet | null {
-  const r = routeLookup(ctx, ns, remote);
+export function ipipEncap(ns: Netns, dev: IpipDevice, inner: Packet, remote: string, id: number): Packet | null {
+  const r = lookupRoute(ns, remote);
   if (r.kind !== 'unicast') return null;
   const src = sourceAddressFor(ns, r.route);
   if (!src) return null;
