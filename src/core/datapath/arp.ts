@@ -35,6 +35,12 @@ function arpPacket(op: 'request' | 'reply', src: { mac: string; ip: string }, ds
   return { headers: [eth, arp], payload: { length: 0, summary: op === 'request' ? `ARP who-has ${dst.ip} tell ${src.ip}` : `ARP ${src.ip} is-at ${src.mac}` } };
 }
 
+/** The MAC a usable neighbour entry gives for `ip` on `dev` (neither FAILED nor INCOMPLETE), if any. */
+export function knownNeighbour(ns: Netns, dev: Device, ip: string): string | undefined {
+  const known = lookupNeighbour(ns, dev.name, ip);
+  return known?.mac && known.state !== 'FAILED' && known.state !== 'INCOMPLETE' ? known.mac : undefined;
+}
+
 /**
  * The MAC for next hop `ip` on `dev`, resolving by ARP if the table has no usable entry. `srcIp`
  * is the request's sender address, or how to find it: it is needed only when a request goes out,
@@ -42,8 +48,8 @@ function arpPacket(op: 'request' | 'reply', src: { mac: string; ip: string }, ds
  * trace profiles, where a warm table answers every lookup.
  */
 export function resolveNeighbour(ctx: WalkContext, ns: Netns, dev: Device, ip: string, srcIp: string | undefined | (() => string | undefined)): ArpOutcome {
-  const known = lookupNeighbour(ns, dev.name, ip);
-  if (known?.mac && known.state !== 'FAILED' && known.state !== 'INCOMPLETE') return { mac: known.mac };
+  const mac = knownNeighbour(ns, dev, ip);
+  if (mac !== undefined) return { mac };
   const src = typeof srcIp === 'function' ? srcIp() : srcIp;
   const sender = { mac: dev.mac, ip: src ?? primaryAddress(dev) ?? '0.0.0.0' };
   if (dev.kind === 'vxlan' || dev.kind === 'ipip' || dev.kind === 'loopback' || dev.kind === 'dummy') {

@@ -34,30 +34,33 @@ export interface WalkContext {
   expect?: ExpectedReply | undefined;
   /** Netfilter's view of each namespace, built lazily once per walk (by the namespace object: no key string compared per hook). */
   envs?: Map<Netns, HookEnv> | undefined;
+  /** The last of `envs` used: a packet crosses several hooks of one namespace in a row, and this saves the map lookup for each. */
+  lastEnv?: HookEnv | undefined;
 }
 
-/** Drafts a hop in `ns` (a namespace, or the underlay segment as `{ id, node }`). */
-export function hop(ns: { id: string; node: string }, stage: string, packet: Packet, explain: string, extra?: { device?: string; changed?: string[]; rule?: RuleRef }): HopDraft {
+/**
+ * Drafts a hop in `ns` (a namespace, or the underlay segment as `{ id, node }`). The optional
+ * parts are positional rather than an options object: one object fewer per hop, and every
+ * stage drafts several hops per packet.
+ */
+export function hop(ns: { id: string; node: string }, stage: string, packet: Packet, explain: string, device?: string, changed?: string[], rule?: RuleRef): HopDraft {
   // Key order as the trace has always printed it: seq, node, netns, stage, packet, explain,
   // then device, deviceId, changed, rule when present.
   const h: Hop = { seq: 0, node: ns.node, netns: ns.id, stage, packet, explain };
-  if (extra) {
-    if (extra.device !== undefined) {
-      h.device = extra.device;
-      h.deviceId = `${ns.id}#${extra.device}`;
-    }
-    if (extra.changed) h.changed = extra.changed;
-    if (extra.rule) h.rule = extra.rule;
+  if (device !== undefined) {
+    h.device = device;
+    h.deviceId = `${ns.id}#${device}`;
   }
+  if (changed) h.changed = changed;
+  if (rule) h.rule = rule;
   return h;
 }
 
-export function devHop(ns: Netns, dev: Device, stage: string, packet: Packet, explain: string, extra?: { changed?: string[]; rule?: RuleRef }): HopDraft {
+/** A hop at device `dev` of `ns` (the device and its canvas id always present). */
+export function devHop(ns: Netns, dev: Device, stage: string, packet: Packet, explain: string, changed?: string[], rule?: RuleRef): HopDraft {
   const h: Hop = { seq: 0, node: ns.node, netns: ns.id, stage, packet, explain, device: dev.name, deviceId: `${ns.id}#${dev.name}` };
-  if (extra) {
-    if (extra.changed) h.changed = extra.changed;
-    if (extra.rule) h.rule = extra.rule;
-  }
+  if (changed) h.changed = changed;
+  if (rule) h.rule = rule;
   return h;
 }
 

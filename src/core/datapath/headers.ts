@@ -32,8 +32,12 @@ export function withHeaders(p: Packet, headers: readonly Header[]): Packet {
   return p.mark === undefined ? { headers, payload: p.payload } : { headers, payload: p.payload, mark: p.mark };
 }
 
-/** The packet with skb->mark set (crossing a namespace scrubs it to 0). */
+/**
+ * The packet with skb->mark set (crossing a namespace scrubs it to 0). A packet that already
+ * carries that mark is returned as it is: packets are immutable, so a hop may share it.
+ */
 export function withMark(p: Packet, mark: number): Packet {
+  if (p.mark === mark) return p;
   return { headers: p.headers, payload: p.payload, mark };
 }
 
@@ -52,10 +56,11 @@ export function ipv4With(h: Ipv4Header, src: string, dst: string, ttl: number): 
   return { kind: 'ipv4', src, dst, ttl, protocol: h.protocol, id: h.id, df: h.df };
 }
 
-export function withOuterIp(p: Packet, patch: Partial<Pick<Ipv4Header, 'src' | 'dst' | 'ttl'>>): Packet {
+/** The packet with its outer IPv4 header's given fields replaced (undefined keeps a field; positional: no patch object per packet). */
+export function withOuterIp(p: Packet, src: string | undefined, dst: string | undefined, ttl: number | undefined): Packet {
   const i = outerIpIndex(p);
   const h = p.headers[i] as Ipv4Header;
-  return replaceHeader(p, i, ipv4With(h, patch.src ?? h.src, patch.dst ?? h.dst, patch.ttl ?? h.ttl));
+  return replaceHeader(p, i, ipv4With(h, src ?? h.src, dst ?? h.dst, ttl ?? h.ttl));
 }
 
 /** Sets the L4 ports of the outermost IP packet. */
@@ -93,9 +98,16 @@ export function portsOf(p: Packet): { sport?: number; dport?: number } {
   return {};
 }
 
-/** "10.244.1.2:43210 → 10.244.2.2:80" for explanations. */
-export function describeFlow(p: Packet): string {
-  const ip = outerIp(p);
-  const { sport, dport } = portsOf(p);
-  return `${ip.src}${sport !== undefined ? `:${sport}` : ''} → ${ip.dst}${dport !== undefined ? `:${dport}` : ''}`;
+/**
+ * "10.244.1.2:43210 → 10.244.2.2:80" for explanations: the first IPv4 header from header `from`
+ * on and its ports (`from` past an encapsulation describes the inner packet without copying it).
+ */
+export function describeFlow(p: Packet, from = 0): string {
+  const hs = p.headers;
+  let i = from;
+  while (i < hs.length && hs[i]!.kind !== 'ipv4') i++;
+  const ip = hs[i] as Ipv4Header;
+  const l4 = hs[i + 1];
+  if (l4 && (l4.kind === 'tcp' || l4.kind === 'udp' || l4.kind === 'sctp')) return `${ip.src}:${l4.sport} → ${ip.dst}:${l4.dport}`;
+  return `${ip.src} → ${ip.dst}`;
 }

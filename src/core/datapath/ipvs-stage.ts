@@ -53,20 +53,20 @@ export function ipvsIn(ctx: WalkContext, ns: Netns, dev: Device, p: Packet): Sta
   const fresh = !conn;
   conn ??= scheduleConn(ns.ipvs, svc, { ip: f.src, port: f.sport }, ctx.rng, ctx.now);
   if (!conn) {
-    return { hops: [devHop(ns, dev, 'ipvs', p, `IPVS virtual service ${svc.address}:${svc.port}/${f.proto} has no available real server; the packet goes on to ${ns.id}'s own stack.`, { rule: { kind: 'ipvs', text: vip } })] };
+    return { hops: [devHop(ns, dev, 'ipvs', p, `IPVS virtual service ${svc.address}:${svc.port}/${f.proto} has no available real server; the packet goes on to ${ns.id}'s own stack.`, undefined, { kind: 'ipvs', text: vip })] };
   }
   const how = fresh ? `the ${svc.scheduler} scheduler${svc.persistent !== undefined ? ' (or the client\'s persistence template)' : ''} picks` : 'the existing IPVS connection goes to';
   const rule = { kind: 'ipvs' as const, text: `${vip}\n  -> ${conn.dest.ip}:${conn.dest.port} ${conn.forward}`, evaluated: [{ table: 'ipvs', chain: `${svc.address}:${svc.port}`, index: 0, text: vip }] };
   if (conn.forward === 'Masq') {
     const q = rewriteDst(p, conn.dest.ip, conn.dest.port);
-    const hop = devHop(ns, dev, 'ipvs', q, `IPVS (hash lookup, not a rule walk): ${f.dst}:${f.dport}/${f.proto} is a virtual service; ${how} real server ${conn.dest.ip}:${conn.dest.port}, and NAT rewrites the destination.`, { changed: ['ipv4.dst', `${f.proto}.dport`], rule });
+    const hop = devHop(ns, dev, 'ipvs', q, `IPVS (hash lookup, not a rule walk): ${f.dst}:${f.dport}/${f.proto} is a virtual service; ${how} real server ${conn.dest.ip}:${conn.dest.port}, and NAT rewrites the destination.`, ['ipv4.dst', `${f.proto}.dport`], rule);
     return { hops: [hop], next: step('output', ns, q, undefined, undefined, false) };
   }
   // Direct routing: same IP packet, new MAC — the real server must accept the VIP itself.
   const r = lookupRoute(ns, conn.dest.ip);
   const out = r.kind === 'unicast' && r.route.dev ? getDevice(ns, r.route.dev) : undefined;
   if (!out || r.kind !== 'unicast') return { hops: [devHop(ns, dev, 'drop', p, `IPVS cannot reach real server ${conn.dest.ip}.`)], end: { verdict: 'dropped', reason: 'no-route' } };
-  const hop = devHop(ns, dev, 'ipvs', p, `IPVS (direct routing): ${how} ${conn.dest.ip}; the packet is not rewritten, only sent to that server's MAC, so it arrives still addressed to ${f.dst}.`, { rule });
+  const hop = devHop(ns, dev, 'ipvs', p, `IPVS (direct routing): ${how} ${conn.dest.ip}; the packet is not rewritten, only sent to that server's MAC, so it arrives still addressed to ${f.dst}.`, undefined, rule);
   return { hops: [hop], next: step('neigh', ns, p, out, r.route.via ?? conn.dest.ip) };
 }
 
@@ -78,7 +78,7 @@ export function ipvsOut(ctx: WalkContext, ns: Netns, dev: Device, p: Packet): { 
   const conn = lookupReplyConn(ns.ipvs, f.proto, f.src, f.sport, f.dst, f.dport, ctx.now);
   if (!conn || conn.forward !== 'Masq') return { packet: p };
   const q = rewriteSrc(p, conn.vip.ip, conn.vip.port);
-  return { packet: q, hop: devHop(ns, dev, 'ipvs', q, `IPVS recognises the reply of its connection ${conn.client.ip}:${conn.client.port} → ${conn.vip.ip}:${conn.vip.port} and restores the virtual service as the source: ${f.src}:${f.sport} → ${conn.vip.ip}:${conn.vip.port}.`, { changed: ['ipv4.src', `${f.proto}.sport`], rule: { kind: 'ipvs', text: `${conn.protocol.toUpperCase()} ${conn.client.ip}:${conn.client.port} ${conn.vip.ip}:${conn.vip.port} ${conn.dest.ip}:${conn.dest.port}` } }) };
+  return { packet: q, hop: devHop(ns, dev, 'ipvs', q, `IPVS recognises the reply of its connection ${conn.client.ip}:${conn.client.port} → ${conn.vip.ip}:${conn.vip.port} and restores the virtual service as the source: ${f.src}:${f.sport} → ${conn.vip.ip}:${conn.vip.port}.`, ['ipv4.src', `${f.proto}.sport`], { kind: 'ipvs', text: `${conn.protocol.toUpperCase()} ${conn.client.ip}:${conn.client.port} ${conn.vip.ip}:${conn.vip.port} ${conn.dest.ip}:${conn.dest.port}` }) };
 }
 
 /**

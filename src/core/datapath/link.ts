@@ -16,8 +16,8 @@ import { devHop, hop } from './context';
 import { BROADCAST, describeFlow, outerIp, pushEthernet, stripEthernet, topEthernet, withHeaders, withMark } from './headers';
 import { lookupRoute } from '../model/routes';
 import { dropped, step } from './step';
-import { resolveNeighbour } from './arp';
-import { explainVxlanEncap, ipipEncap, vxlanEncap } from './tunnels';
+import { knownNeighbour, resolveNeighbour } from './arp';
+import { explainVxlanEncap, ipipEncap, vxlanEncap, vxlanFdbRule, vxlanTexts } from './tunnels';
 import { l2Endpoints } from './l2-domain';
 import { nfHook } from './netfilter-hook';
 import { ipvsOut } from './ipvs-stage';
@@ -28,10 +28,14 @@ export function neighbour(ctx: WalkContext, ns: Netns, dev: Device, nexthop: str
     const outer = ipipEncap(ns, dev, p, nexthop, ctx.rng.int(1, 65535));
     if (!outer) return dropped([], 'no-route', devHop(ns, dev, 'drop', p, `${dev.name} cannot reach the tunnel endpoint ${nexthop}.`));
     const o = outerIp(outer);
-    const d = devHop(ns, dev, 'encap', outer, `${dev.name} wraps the packet in IPIP: a 20-byte outer header ${o.src} → ${o.dst} (protocol 4) with the inner TTL ${o.ttl} copied (ttl inherit).`, { changed: ['outer'] });
+    const d = devHop(ns, dev, 'encap', outer, `${dev.name} wraps the packet in IPIP: a 20-byte outer header ${o.src} → ${o.dst} (protocol 4) with the inner TTL ${o.ttl} copied (ttl inherit).`, ['outer']);
     return { hops: [d], next: step('output', ns, outer, undefined, undefined, true) };
   }
   if (dev.kind === 'loopback') return { hops: [], next: step('ip-rcv', ns, p, dev) };
+  // A warm table answers almost every lookup: that case first, without the closure that finds
+  // the ARP request's sender (needed only when a request goes out).
+  const known = knownNeighbour(ns, dev, nexthop);
+  if (known !== undefined) return { hops: [], next: step('xmit', ns, pushEthernet(p, dev.mac, known), dev) };
   const arp = resolveNeighbour(ctx, ns, dev, nexthop, () => arpSender(ns, dev, outerIp(p).src));
   if ('failed' in arp) return dropped([], 'arp-failed', arp.failed);
   const frame = pushEthernet(p, dev.mac, arp.mac);
@@ -64,7 +68,8 @@ export function transmit(ctx: WalkContext, ns: Netns, dev: Device, frame: Packet
       const remote = lookupVtep(ns, dev.name, eth.dst);
       if (!remote) return dropped([], 'no-route', devHop(ns, dev, 'drop', frame, `${dev.name} has no FDB entry for ${eth.dst}: it does not know which VTEP to send to, so the frame is dropped.`));
       const outer = vxlanEncap(dev, frame, remote, ctx.rng.int(1, 65535));
-      return { hops: [devHop(ns, dev, 'encap', outer, explainVxlanEncap(ns, dev, outer, remote), { changed: ['outer'], rule: { kind: 'fdb', text: `${eth.dst} dev ${dev.name} dst ${remote} self permanent` } })], next: step('output', ns, outer, undefined, undefined, true) };
+      const texts = vxlanTexts(dev);
+      return { hops: [devHop(ns, dev, 'encap', outer, explainVxlanEncap(texts, dev, outer, remote), ['outer'], vxlanFdbRule(texts, dev, eth.dst, remote))], next: step('output', ns, outer, undefined, undefined, true) };
     }
     case 'loopback':
       return { hops: [], next: step('ip-rcv', ns, stripEthernet(frame), dev) };
@@ -73,14 +78,67 @@ export function transmit(ctx: WalkContext, ns: Netns, dev: Device, frame: Packet
   }
 }
 
+/**
+ * The sentences of a veth crossing and of a frame on the wire depend only on the two ends, so
+ * they are made once per sending device and kept (beside the device, in a WeakMap) while both
+ * ends still have the names, MACs and namespaces they were made from: every flow crosses the
+ * same few links, and the concatenations per hop were a visible part of trace profiles.
+ */
+interface LinkText {
+  /** The ends and facts the text was made from. */
+  ns: string;
+  name: string;
+  mac: string;
+  peer: Device;
+  pns: Netns;
+  pnsId: string;
+  pnsKind: Netns['kind'];
+  peerName: string;
+  peerMac: string;
+  /** The segment's CIDR for a wire hop ('' for a veth). */
+  cidr: string;
+  text: string;
+  /** A wire hop's `ns>pns` device and its underlay "namespace". */
+  device: string;
+  where: { id: string; node: string } | undefined;
+}
+
+/** By sending device, one per receiving end (a NIC reaches every other NIC of its segment). */
+const LINK_TEXT = new WeakMap<Device, LinkText[]>();
+
+function linkText(ns: Netns, dev: Device, pns: Netns, peer: Device, cidr: string): LinkText | undefined {
+  const ts = LINK_TEXT.get(dev);
+  if (!ts) return undefined;
+  for (const t of ts) {
+    if (t.peer !== peer) continue;
+    if (t.pns === pns && t.ns === ns.id && t.name === dev.name && t.mac === dev.mac && t.pnsId === pns.id && t.pnsKind === pns.kind && t.peerName === peer.name && t.peerMac === peer.mac && t.cidr === cidr) return t;
+    return undefined;
+  }
+  return undefined;
+}
+
+function remember(ns: Netns, dev: Device, pns: Netns, peer: Device, cidr: string, text: string, device: string, where: LinkText['where']): LinkText {
+  const t: LinkText = { ns: ns.id, name: dev.name, mac: dev.mac, peer, pns, pnsId: pns.id, pnsKind: pns.kind, peerName: peer.name, peerMac: peer.mac, cidr, text, device, where };
+  // Replaces the entry for the same receiving device. A list far longer than any segment (peers
+  // replaced over and over by faults) starts afresh rather than keep the old ones.
+  const ts = (LINK_TEXT.get(dev) ?? []).filter((x) => x.peer !== peer);
+  ts.push(t);
+  LINK_TEXT.set(dev, ts.length > 64 ? [t] : ts);
+  return t;
+}
+
 function vethXmit(ctx: WalkContext, ns: Netns, dev: Extract<Device, { kind: 'veth' }>, frame: Packet): StageResult {
   const pns = ctx.model.netns.get(dev.peer.netns);
   const peer = pns ? getDevice(pns, dev.peer.name) : undefined;
   if (!pns || !peer) return dropped([], 'unreachable', devHop(ns, dev, 'drop', frame, `${dev.name}'s peer is gone.`));
   // Crossing into another namespace scrubs skb->mark (skb_scrub_packet).
   const moved = withMark(frame, 0);
-  const where = pns.kind === 'pod' ? `into ${pns.id}` : `into ${pns.id}'s root namespace`;
-  return { hops: [devHop(pns, peer, 'veth', moved, `The frame leaves ${ns.id} by ${dev.name} and comes out of its veth peer ${peer.name} ${where}.`)], next: step('rx', pns, moved, peer) };
+  let t = linkText(ns, dev, pns, peer, '');
+  if (!t) {
+    const where = pns.kind === 'pod' ? `into ${pns.id}` : `into ${pns.id}'s root namespace`;
+    t = remember(ns, dev, pns, peer, '', `The frame leaves ${ns.id} by ${dev.name} and comes out of its veth peer ${peer.name} ${where}.`, '', undefined);
+  }
+  return { hops: [devHop(pns, peer, 'veth', moved, t.text)], next: step('rx', pns, moved, peer) };
 }
 
 function nicXmit(ctx: WalkContext, ns: Netns, dev: Extract<Device, { kind: 'nic' }>, frame: Packet): StageResult {
@@ -93,7 +151,12 @@ function nicXmit(ctx: WalkContext, ns: Netns, dev: Extract<Device, { kind: 'nic'
       if (pns && pdev && pdev.mac === eth.dst && pdev.up) {
         // One immutable packet for the wire hop and the receiving step.
         const onWire = withMark(frame, 0);
-        const h = hop({ id: seg.id, node: 'underlay' }, 'wire', onWire, `On the wire of segment ${seg.cidr}: ${ns.id} ${dev.name} (${dev.mac}) → ${pns.id} ${pdev.name} (${pdev.mac}), ${describeFlow(frame)}.`, { device: `${ns.id}>${pns.id}` });
+        let t = linkText(ns, dev, pns, pdev, seg.cidr);
+        if (!t || t.where === undefined || t.where.id !== seg.id) {
+          const text = `On the wire of segment ${seg.cidr}: ${ns.id} ${dev.name} (${dev.mac}) → ${pns.id} ${pdev.name} (${pdev.mac}), `;
+          t = remember(ns, dev, pns, pdev, seg.cidr, text, `${ns.id}>${pns.id}`, { id: seg.id, node: 'underlay' });
+        }
+        const h = hop(t.where!, 'wire', onWire, `${t.text}${describeFlow(frame)}.`, t.device);
         return { hops: [h], next: step('rx', pns, onWire, pdev) };
       }
     }
@@ -128,7 +191,7 @@ function bridgeForward(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: De
   if (inPort) learn(ns, br.name, eth.src, inPort.name);
   const brnf = inPort !== undefined && ns.sysctls.bridgeNfCallIptables && frame.headers[1]?.kind === 'ipv4';
   if (inPort && eth.dst === br.mac) {
-    hops.push(devHop(ns, br, 'bridge', frame, `${br.name} learns ${eth.src} on port ${inPort.name}; the frame is addressed to ${br.name}'s own MAC, so it goes up to ${ns.id}'s IP stack to be routed.`, { rule: { kind: 'fdb', text: `${br.mac} dev ${br.name} vlan 1 master ${br.name} permanent` } }));
+    hops.push(devHop(ns, br, 'bridge', frame, `${br.name} learns ${eth.src} on port ${inPort.name}; the frame is addressed to ${br.name}'s own MAC, so it goes up to ${ns.id}'s IP stack to be routed.`, undefined, { kind: 'fdb', text: `${br.mac} dev ${br.name} vlan 1 master ${br.name} permanent` }));
     if (!brnf) return { hops, next: step('ip-rcv', ns, stripEthernet(frame), br) };
     return bridgeUp(ctx, ns, br, inPort, frame, hops);
   }
@@ -144,7 +207,7 @@ function bridgeForward(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: De
   if (!out) return dropped(hops, 'unreachable', devHop(ns, br, 'drop', frame, `${br.name} cannot find ${eth.dst} on any port.`));
   let p = frame;
   if (brnf) {
-    const pre = nfHook(ctx, ns, 'PREROUTING', stripEthernet(p), { in: br.name, physIn: inPort!.name });
+    const pre = nfHook(ctx, ns, 'PREROUTING', stripEthernet(p), br.name, undefined, undefined, inPort!.name);
     if (pre.hop) hops.push(pre.hop);
     if (pre.verdict !== 'ACCEPT') return dropped(hops, pre.verdict === 'REJECT' ? 'reject' : 'filtered', devHop(ns, br, 'drop', p, `${ns.id} PREROUTING (bridged) ${pre.verdict === 'REJECT' ? 'rejected' : 'dropped'} the frame.`));
     p = withHeaders(pre.packet, [p.headers[0]!, ...pre.packet.headers]);
@@ -160,7 +223,7 @@ function bridgeForward(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: De
  */
 function bridgeUp(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: Device, frame: Packet, hops: HopDraft[]): StageResult {
   const before = stripEthernet(frame);
-  const pre = nfHook(ctx, ns, 'PREROUTING', before, { in: br.name, physIn: inPort.name });
+  const pre = nfHook(ctx, ns, 'PREROUTING', before, br.name, undefined, undefined, inPort.name);
   if (pre.hop) hops.push(pre.hop);
   if (pre.verdict !== 'ACCEPT') return dropped(hops, pre.verdict === 'REJECT' ? 'reject' : 'filtered', devHop(ns, br, 'drop', pre.packet, `${ns.id} PREROUTING ${pre.verdict === 'REJECT' ? 'rejected' : 'dropped'} the packet.`));
   const dst = outerIp(pre.packet).dst;
@@ -188,7 +251,7 @@ function switchFrame(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: Devi
   let p = frame;
   if (inPort && ns.sysctls.bridgeNfCallIptables && p.headers[1]?.kind === 'ipv4') {
     for (const hook of ['FORWARD', 'POSTROUTING'] as const) {
-      const r = nfHook(ctx, ns, hook, stripEthernet(p), { in: br.name, out: br.name, bridged: true, physIn: inPort.name, physOut: out.name });
+      const r = nfHook(ctx, ns, hook, stripEthernet(p), br.name, br.name, true, inPort.name, out.name);
       if (r.hop) hops.push(r.hop);
       if (r.verdict !== 'ACCEPT') return dropped(hops, r.verdict === 'REJECT' ? 'reject' : 'filtered', devHop(ns, br, 'drop', p, `${ns.id} ${hook} (bridged) ${r.verdict === 'REJECT' ? 'rejected' : 'dropped'} the frame.`));
       p = withHeaders(r.packet, [p.headers[0]!, ...r.packet.headers]);
@@ -199,6 +262,6 @@ function switchFrame(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: Devi
       p = withHeaders(back.packet, [p.headers[0]!, ...back.packet.headers]);
     }
   }
-  hops.push(devHop(ns, br, 'bridge', p, `${br.name} switches the frame ${how}. Bridging does not touch the IP header (no TTL change).`, { rule: { kind: 'fdb', text: `${topEthernet(p)!.dst} dev ${out.name} master ${br.name}` } }));
+  hops.push(devHop(ns, br, 'bridge', p, `${br.name} switches the frame ${how}. Bridging does not touch the IP header (no TTL change).`, undefined, { kind: 'fdb', text: `${topEthernet(p)!.dst} dev ${out.name} master ${br.name}` }));
   return { hops, next: step('xmit', ns, p, out) };
 }

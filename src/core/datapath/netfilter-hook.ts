@@ -9,6 +9,7 @@
  */
 import type { Netns } from '../model/types';
 import type { HookEnv, HookInput, HookName, HookResult, NfPacket, TableName } from '../netfilter/types';
+import type { Rng } from '../util/rng';
 import type { Ipv4Header, Packet } from './packet';
 import type { HopDraft, WalkContext } from './context';
 import type { RuleRef } from '../trace/types';
@@ -27,12 +28,34 @@ export function hasRules(ns: Netns): boolean {
   return hasNftRules(ns.nftables);
 }
 
+/** A hook's position in HOOKS: the index of the per-hook texts below. */
+function hookIndex(hook: HookName): number {
+  switch (hook) {
+    case 'PREROUTING':
+      return 0;
+    case 'INPUT':
+      return 1;
+    case 'FORWARD':
+      return 2;
+    case 'OUTPUT':
+      return 3;
+    case 'POSTROUTING':
+      return 4;
+  }
+}
+
 /** `netfilter:TABLE/HOOK` for each iptables table and hook, made once rather than per hop. */
 const HOOKS: readonly HookName[] = ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'];
-const STAGES = Object.fromEntries((['raw', 'mangle', 'nat', 'filter'] as const).map((t) => [t, Object.fromEntries(HOOKS.map((h) => [h, `netfilter:${t}/${h}`]))])) as Record<TableName, Record<HookName, string>>;
+const TABLES: readonly TableName[] = ['raw', 'mangle', 'nat', 'filter'];
+const STAGES: readonly (readonly string[])[] = TABLES.map((t) => HOOKS.map((h) => `netfilter:${t}/${h}`));
+/** `netfilter:nft/<hook>` for a hop an nftables rule decided. */
+const NFT_STAGES: readonly string[] = HOOKS.map((h) => `netfilter:nft/${h.toLowerCase()}`);
 
-function iptablesStage(table: TableName, hook: HookName): string {
-  return STAGES[table]?.[hook] ?? `netfilter:${table}/${hook}`;
+function iptablesStage(table: string, hook: HookName): string {
+  // A switch on the table rather than a keyed lookup by two strings (that lookup was visible in
+  // trace profiles: it runs for every hop netfilter drafts).
+  const row = table === 'filter' ? 3 : table === 'nat' ? 2 : table === 'mangle' ? 1 : table === 'raw' ? 0 : -1;
+  return row < 0 ? `netfilter:${table}/${hook}` : STAGES[row]![hookIndex(hook)]!;
 }
 
 /** nftables rules carry their table as `FAMILY NAME` (`ip kube-proxy`); iptables ones a table name. */
@@ -57,12 +80,13 @@ function toNf(p: Packet): NfPacket {
   return nf;
 }
 
-/** What `applyNf` reports for a packet netfilter left alone (shared: it is never exposed or changed). */
-const UNCHANGED: readonly string[] = Object.freeze([]);
+/** True when netfilter left every field the packet carries as it was (the usual case). */
+function unchanged(before: NfPacket, after: NfPacket): boolean {
+  return after.src === before.src && after.dst === before.dst && after.sport === before.sport && after.dport === before.dport && after.mark === before.mark;
+}
 
-function applyNf(p: Packet, before: NfPacket, after: NfPacket): { packet: Packet; changed: string[] } {
-  if (after.src === before.src && after.dst === before.dst && after.sport === before.sport && after.dport === before.dport && after.mark === before.mark) return { packet: p, changed: UNCHANGED as string[] };
-  const changed: string[] = [];
+/** The packet with what netfilter rewrote (NAT, MARK) applied; the names of the fields land in `changed`. */
+function applyNf(p: Packet, before: NfPacket, after: NfPacket, changed: string[]): Packet {
   let out = p;
   if (after.src !== before.src || after.dst !== before.dst) {
     const i = outerIpIndex(out);
@@ -81,14 +105,14 @@ function applyNf(p: Packet, before: NfPacket, after: NfPacket): { packet: Packet
     out = withMark(out, after.mark);
     changed.push('mark');
   }
-  return { packet: out, changed };
+  return out;
 }
 
+/** What a hook did to the packet; `hop` is set when rules were evaluated (or conntrack NATed). */
 export interface HookOutcome {
   packet: Packet;
   verdict: HookResult['verdict'];
-  result?: HookResult;
-  hop?: HopDraft;
+  hop: HopDraft | undefined;
 }
 
 function ruleRef(r: HookResult): RuleRef | undefined {
@@ -117,80 +141,144 @@ function ownRecords(evaluated: HookResult['evaluated']): NonNullable<RuleRef['ev
   return evaluated;
 }
 
-function explainHook(ns: Netns, hook: HookName, r: HookResult, rule: RuleRef | undefined): string {
-  const n = r.evaluated.length;
+/**
+ * The sentences of a namespace's netfilter hops that depend only on the namespace's name, the
+ * hook and the number of rules walked, made once per namespace and kept across walks (every
+ * flow crosses the same hooks of the same namespaces). Kept beside the namespace in a WeakMap,
+ * not on it, and used only while the name they were made from is the namespace's name.
+ */
+interface NsTexts {
+  id: string;
+  /** `${id} ${hook}: ` by hook index. */
+  prefix: string[];
+  /** `${id} ${hook}: N rules evaluated, none changed the packet; accepted.` by hook index, then N. */
+  accepted: string[][];
+  /** The ESTABLISHED sentence by hook index. */
+  established: string[];
+}
+
+const NS_TEXTS = new WeakMap<Netns, NsTexts>();
+
+function nsTexts(ns: Netns): NsTexts {
+  let t = NS_TEXTS.get(ns);
+  if (t?.id !== ns.id) {
+    const prefix = HOOKS.map((h) => `${ns.id} ${h}: `);
+    t = { id: ns.id, prefix, accepted: HOOKS.map(() => []), established: prefix.map((p) => `${p}conntrack knows this connection (ESTABLISHED); no NAT rules are consulted.`) };
+    NS_TEXTS.set(ns, t);
+  }
+  return t;
+}
+
+/** `N rule(s) evaluated` by N, made once per count. */
+const WALKED: string[] = [];
+
+function walkedText(n: number, lookups: number): string {
+  if (lookups) return `${n} rule${n === 1 ? '' : 's'} evaluated; ${lookups} set/map lookup${lookups === 1 ? '' : 's'}, one hash lookup each`;
+  return (WALKED[n] ??= `${n} rule${n === 1 ? '' : 's'} evaluated`);
+}
+
+/** Set and map lookups among the rules a hook evaluated (only nftables rules look anything up). */
+function countLookups(evaluated: HookResult['evaluated']): number {
   let lookups = 0;
-  for (const e of r.evaluated) if (e.element !== undefined) lookups++;
-  const walked = `${n} rule${n === 1 ? '' : 's'} evaluated${lookups ? `; ${lookups} set/map lookup${lookups === 1 ? '' : 's'}, one hash lookup each` : ''}`;
+  for (const e of evaluated) if (e.element !== undefined) lookups++;
+  return lookups;
+}
+
+function explainHook(ns: Netns, texts: NsTexts, hook: HookName, r: HookResult, rule: RuleRef | undefined): string {
+  const n = r.evaluated.length;
+  // Without nftables the namespace's records are all iptables ones: no need to read each one.
+  const lookups = ns.nftables ? countLookups(r.evaluated) : 0;
+  const h = hookIndex(hook);
   const nat = r.nat;
   if (r.verdict === 'DROP') {
     // A NetworkPolicy engine's drop names the policy and the isolated pod.
     const policy = explainPolicyDrop(rule);
-    return policy ? `${ns.id} ${hook}: ${policy} (${walked}).` : `${ns.id} ${hook}: dropped by ${r.decided?.text ?? 'the chain policy'} (${walked}).`;
+    return policy ? `${texts.prefix[h]}${policy} (${walkedText(n, lookups)}).` : `${texts.prefix[h]}dropped by ${r.decided?.text ?? 'the chain policy'} (${walkedText(n, lookups)}).`;
   }
-  if (r.verdict === 'REJECT') return `${ns.id} ${hook}: rejected (${r.rejectWith ?? 'icmp-port-unreachable'}) by ${r.decided?.text ?? 'a rule'} (${walked}).`;
+  if (r.verdict === 'REJECT') return `${texts.prefix[h]}rejected (${r.rejectWith ?? 'icmp-port-unreachable'}) by ${r.decided?.text ?? 'a rule'} (${walkedText(n, lookups)}).`;
   if (nat) {
     const what = nat.kind === 'un-DNAT' || nat.kind === 'un-SNAT' ? `conntrack reverses the earlier ${nat.kind.slice(3)} of this connection` : `${nat.kind} rewrites the ${nat.field === 'dst' ? 'destination' : 'source'}`;
-    return `${ns.id} ${hook}: ${what}: ${nat.before.ip}${nat.before.port ? `:${nat.before.port}` : ''} → ${nat.after.ip}${nat.after.port ? `:${nat.after.port}` : ''} (${walked}).`;
+    return `${texts.prefix[h]}${what}: ${nat.before.ip}${nat.before.port ? `:${nat.before.port}` : ''} → ${nat.after.ip}${nat.after.port ? `:${nat.after.port}` : ''} (${walkedText(n, lookups)}).`;
   }
-  if (r.ctState === 'ESTABLISHED' && n === 0) return `${ns.id} ${hook}: conntrack knows this connection (ESTABLISHED); no NAT rules are consulted.`;
+  if (r.ctState === 'ESTABLISHED' && n === 0) return texts.established[h]!;
   const allows = policyAllowsIn(rule);
-  if (allows.length) return `${ns.id} ${hook}: allowed by NetworkPolicy ${allows.join(', ')} (${walked}).`;
-  return `${ns.id} ${hook}: ${walked}, none changed the packet; accepted.`;
+  if (allows.length) return `${texts.prefix[h]}allowed by NetworkPolicy ${allows.join(', ')} (${walkedText(n, lookups)}).`;
+  if (lookups) return `${texts.prefix[h]}${walkedText(n, lookups)}, none changed the packet; accepted.`;
+  const byCount = texts.accepted[h]!;
+  return (byCount[n] ??= `${texts.prefix[h]}${walkedText(n, 0)}, none changed the packet; accepted.`);
 }
 
-/** A namespace's HookEnv plus whether it has any rules, both fixed for the walk. */
-interface WalkEnv extends HookEnv {
+/**
+ * The host facts netfilter asks about (HookEnv) for one namespace and walk, plus whether the
+ * namespace has any rules. Methods on a class rather than closures in a literal: one object per
+ * namespace and flow instead of three.
+ */
+class WalkEnv implements HookEnv {
   /** `hasRules(ns)`: rules never change during a walk (faults and syncs run between walks). */
-  active: boolean;
+  readonly active: boolean;
+  readonly texts: NsTexts;
+  constructor(
+    readonly ns: Netns,
+    readonly rng: Rng,
+    readonly now: number,
+  ) {
+    this.active = hasRules(ns);
+    this.texts = nsTexts(ns);
+  }
+
+  isLocal(ip: string): boolean {
+    return findLocalAddress(this.ns, ipv4ToInt(ip)) !== undefined;
+  }
+
+  // inet_select_addr: the device's address, else the first global one of the namespace
+  // (MASQUERADE out of an addressless Calico cali* veth takes the node's eth0 address).
+  primaryAddress(name: string): string | undefined {
+    const d = getDevice(this.ns, name);
+    if (!d) return undefined;
+    const own = primaryAddress(d);
+    if (own) return own;
+    for (const x of this.ns.devices) for (const a of x.addresses) if (a.scope === 'global') return a.ip;
+    return undefined;
+  }
 }
 
 /** The host facts netfilter asks about, built once per namespace and walk. */
 function hookEnv(ctx: WalkContext, ns: Netns): WalkEnv {
+  const last = ctx.lastEnv as WalkEnv | undefined;
+  if (last !== undefined && last.ns === ns) return last;
   const cache = (ctx.envs ??= new Map<Netns, HookEnv>());
   let env = cache.get(ns) as WalkEnv | undefined;
   if (!env) {
-    env = {
-      active: hasRules(ns),
-      isLocal: (ip) => findLocalAddress(ns, ipv4ToInt(ip)) !== undefined,
-      // inet_select_addr: the device's address, else the first global one of the namespace
-      // (MASQUERADE out of an addressless Calico cali* veth takes the node's eth0 address).
-      primaryAddress: (name) => {
-        const d = getDevice(ns, name);
-        if (!d) return undefined;
-        const own = primaryAddress(d);
-        if (own) return own;
-        for (const x of ns.devices) for (const a of x.addresses) if (a.scope === 'global') return a.ip;
-        return undefined;
-      },
-      rng: ctx.rng,
-      now: ctx.now,
-    };
+    env = new WalkEnv(ns, ctx.rng, ctx.now);
     cache.set(ns, env);
   }
+  ctx.lastEnv = env;
   return env;
 }
 
-/** Runs `hook` in `ns` on `p`. */
-export function nfHook(ctx: WalkContext, ns: Netns, hook: HookName, p: Packet, io: { in?: string; out?: string; bridged?: boolean; physIn?: string; physOut?: string }): HookOutcome {
+/**
+ * Runs `hook` in `ns` on `p`. `inIface`/`outIface` are what `-i`/`-o` see; `bridged`, `physIn`
+ * and `physOut` are set only while br_netfilter hands a bridged frame to iptables (`-m physdev`).
+ * Positional rather than an options object: one object fewer per hook, and every packet crosses
+ * several hooks in every namespace.
+ */
+export function nfHook(ctx: WalkContext, ns: Netns, hook: HookName, p: Packet, inIface: string | undefined, outIface?: string, bridged?: boolean, physIn?: string, physOut?: string): HookOutcome {
   // Scanning every chain of every table per hook showed up in trace profiles: once per walk.
   const env = hookEnv(ctx, ns);
-  if (!env.active) return { packet: p, verdict: 'ACCEPT' };
+  if (!env.active) return { packet: p, verdict: 'ACCEPT', hop: undefined };
   const before = toNf(p);
   // Every field present (undefined when absent): one object shape for every hook, so the rule
   // matches that read it stay monomorphic. Readers only compare these fields with undefined.
-  const input: HookInput = { hook, packet: before, inIface: io.in || undefined, outIface: io.out || undefined, bridged: io.bridged || undefined, physInIface: io.physIn || undefined, physOutIface: io.physOut || undefined };
+  const input: HookInput = { hook, packet: before, inIface: inIface || undefined, outIface: outIface || undefined, bridged: bridged || undefined, physInIface: physIn || undefined, physOutIface: physOut || undefined };
   const result = runHook(ns.netfilter, conntrackOf(ns), input, env, ns.nftables ? nftHookChains(ns.nftables, hook) : undefined);
-  const { packet, changed } = applyNf(p, before, result.packet);
-  if (!result.evaluated.length && !result.nat && result.verdict === 'ACCEPT') return { packet, verdict: 'ACCEPT', result };
+  const same = unchanged(before, result.packet);
+  const changed: string[] | undefined = same ? undefined : [];
+  const packet = same ? p : applyNf(p, before, result.packet, changed!);
+  if (!result.evaluated.length && !result.nat && result.verdict === 'ACCEPT') return { packet, verdict: 'ACCEPT', hop: undefined };
   const table = result.decided?.table ?? (result.nat ? 'nat' : (result.evaluated[0]?.table ?? 'filter'));
   const rule = ruleRef(result);
-  const stage = isNft(table) ? `netfilter:nft/${hook.toLowerCase()}` : iptablesStage(table as TableName, hook);
-  const device = hook === 'PREROUTING' || hook === 'INPUT' ? io.in : (io.out ?? io.in);
-  const extra: { device?: string; changed?: string[]; rule?: RuleRef } = {};
-  if (device !== undefined) extra.device = device;
-  if (changed.length) extra.changed = changed;
-  if (rule) extra.rule = rule;
-  const draft = hop(ns, stage, packet, explainHook(ns, hook, result, rule), extra);
-  return { packet, verdict: result.verdict, result, hop: draft };
+  const stage = isNft(table) ? NFT_STAGES[hookIndex(hook)]! : iptablesStage(table, hook);
+  const device = hook === 'PREROUTING' || hook === 'INPUT' ? inIface : (outIface ?? inIface);
+  const draft = hop(ns, stage, packet, explainHook(ns, env.texts, hook, result, rule), device, changed?.length ? changed : undefined, rule);
+  return { packet, verdict: result.verdict, hop: draft };
 }

@@ -219,6 +219,8 @@ export function sourceAddressFor(ns: Netns, route: Route): string | undefined {
 const TEXT: unique symbol = Symbol('route text');
 interface RouteText {
   text: string;
+  /** What a caller derived from `text` (see routeTextMemo); starts empty with every new text. */
+  derived: unknown;
   type: Route['type'];
   dst: Route['dst'];
   via: Route['via'];
@@ -231,17 +233,26 @@ interface RouteText {
 }
 type WithText = Route & { [TEXT]?: RouteText };
 
-/** `ip route` text of one route, exactly as iproute2 prints it. */
-export function formatRoute(r: Route): string {
+/**
+ * formatRoute's memo of `r`: the text, and `derived`, a slot where a caller keeps what it makes
+ * from the route's printed fields (the datapath keeps its hop sentences there). The memo is
+ * replaced, its slot empty, whenever one of those fields changes; one property on the route
+ * serves both, rather than a second one that would give routes yet another object shape.
+ */
+export function routeTextMemo(r: Route): { readonly text: string; derived: unknown } {
   const holder = r as WithText;
   const c = holder[TEXT];
-  if (c && c.dst === r.dst && c.via === r.via && c.dev === r.dev && c.type === r.type && c.proto === r.proto && c.scope === r.scope && c.src === r.src && c.metric === r.metric && c.onlink === r.onlink) return c.text;
-  const made: RouteText = { text: formatUncached(r), type: r.type, dst: r.dst, via: r.via, dev: r.dev, proto: r.proto, scope: r.scope, src: r.src, metric: r.metric, onlink: r.onlink };
+  if (c && c.dst === r.dst && c.via === r.via && c.dev === r.dev && c.type === r.type && c.proto === r.proto && c.scope === r.scope && c.src === r.src && c.metric === r.metric && c.onlink === r.onlink) return c;
+  const made: RouteText = { text: formatUncached(r), derived: undefined, type: r.type, dst: r.dst, via: r.via, dev: r.dev, proto: r.proto, scope: r.scope, src: r.src, metric: r.metric, onlink: r.onlink };
   if (TEXT in holder) holder[TEXT] = made;
   else Object.defineProperty(holder, TEXT, { value: made, writable: true, configurable: true, enumerable: false });
-  return made.text;
+  return made;
 }
 
+/** `ip route` text of one route, exactly as iproute2 prints it. */
+export function formatRoute(r: Route): string {
+  return routeTextMemo(r).text;
+}
 function formatUncached(r: Route): string {
   const parts: string[] = [];
   if (r.type !== 'unicast') parts.push(r.type);

@@ -131,7 +131,7 @@ function refusal(model: ClusterModel, ctx: WalkContext, client: Netns, t: Target
     ],
     payload: { length: 0, summary: 'TCP RST: connection refused' },
   };
-  const rctx: WalkContext = { model, rng: ctx.rng, now: ctx.now, hops: [], expect: { netns: client.id, ip: outerIp(sent).src, protocol: t.protocol, port: (l4Of(sent) as { sport: number }).sport }, envs: ctx.envs };
+  const rctx: WalkContext = { model, rng: ctx.rng, now: ctx.now, hops: [], expect: { netns: client.id, ip: outerIp(sent).src, protocol: t.protocol, port: (l4Of(sent) as { sport: number }).sport }, envs: ctx.envs, lastEnv: undefined };
   const rend = walk(rctx, step('output', server, rst));
   return { verdict: rend.verdict, hops: rctx.hops, ...(rend.reason ? { reason: rend.reason } : {}) };
 }
@@ -144,7 +144,7 @@ export function traceExchange(model: ClusterModel, src: Source, t: Target & { ip
   if (t.host === t.ip) ensureExternal(model, t.ip); // a pod/ or node/ reference is inside the cluster
   const seed = opts.seed ?? model.seed;
   // Every context with the same fields in the same order (one object shape for the walk's reads).
-  const ctx: WalkContext = { model, rng: createRng(seed, 'flow', opts.index ?? 0, ...(opts.stream ? [opts.stream] : [])), now: opts.now ?? opts.index ?? 0, hops: [], expect: undefined, envs: undefined };
+  const ctx: WalkContext = { model, rng: opts.stream ? createRng(seed, 'flow', opts.index ?? 0, opts.stream) : createRng(seed, 'flow', opts.index ?? 0), now: opts.now ?? opts.index ?? 0, hops: [], expect: undefined, envs: undefined, lastEnv: undefined };
   const ns = src.netns;
   const request = requestPacket(src, t, t.ip, ctx, podMtu(ns) - 40);
   if (opts.payload?.request) request.payload = opts.payload.request;
@@ -161,7 +161,7 @@ export function traceExchange(model: ClusterModel, src: Source, t: Target & { ip
   const serverNs = model.netns.get(end.endpoint!.netns)!;
   const answer = opts.payload?.reply ? opts.payload.reply(received, serverNs) : undefined;
   if (answer === null) return flow;
-  const rctx: WalkContext = { model, rng: ctx.rng, now: ctx.now, hops: [], expect: { netns: ns.id, ip: outerIp(sent).src, protocol: t.protocol, ...(t.protocol !== 'icmp' ? { port: (l4Of(sent) as { sport: number }).sport } : {}) }, envs: ctx.envs };
+  const rctx: WalkContext = { model, rng: ctx.rng, now: ctx.now, hops: [], expect: { netns: ns.id, ip: outerIp(sent).src, protocol: t.protocol, ...(t.protocol !== 'icmp' ? { port: (l4Of(sent) as { sport: number }).sport } : {}) }, envs: ctx.envs, lastEnv: undefined };
   const rend = walk(rctx, step('output', serverNs, replyPacket(received, rctx, answer)));
   flow.reply = { verdict: rend.verdict, hops: rctx.hops, ...(rend.reason ? { reason: rend.reason } : {}) };
   if (rend.verdict === 'dropped') {

@@ -23,47 +23,75 @@ export function hashString(s: string, seed = 0x811c9dc5): number {
   return h >>> 0;
 }
 
-/** Creates a sfc32 generator from four 32-bit words of state. */
-function sfc32(a: number, b: number, c: number, d: number): Rng {
-  const u32 = (): number => {
-    a >>>= 0;
-    b >>>= 0;
-    c >>>= 0;
-    d >>>= 0;
+/**
+ * A sfc32 generator from four 32-bit words of state. A class with the state in fields rather than
+ * closures over four variables: every flow makes one (three closures and their context were a
+ * visible part of trace profiles), and a field written with a new number keeps its box where a
+ * closure variable takes a new one per step.
+ */
+class Sfc32 implements Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  constructor(a: number, b: number, c: number, d: number) {
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+    // Discard the first outputs: sfc32 needs a few rounds to mix a weak seed.
+    for (let i = 0; i < 12; i++) this.u32();
+  }
+
+  u32(): number {
+    const a = this.a >>> 0;
+    const b = this.b >>> 0;
+    const c = this.c >>> 0;
+    const d = (this.d + 1) | 0;
     let t = (a + b) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    d = (d + 1) | 0;
     t = (t + d) | 0;
-    c = (c + t) | 0;
+    this.a = b ^ (b >>> 9);
+    this.b = (c + (c << 3)) | 0;
+    this.c = (((c << 21) | (c >>> 11)) + t) | 0;
+    this.d = d;
     return t >>> 0;
-  };
-  // Discard the first outputs: sfc32 needs a few rounds to mix a weak seed.
-  for (let i = 0; i < 12; i++) u32();
-  return {
-    u32,
-    next: () => u32() / 4294967296,
-    int: (min, max) => min + Math.floor((u32() / 4294967296) * (max - min + 1)),
-  };
+  }
+
+  next(): number {
+    return this.u32() / 4294967296;
+  }
+
+  int(min: number, max: number): number {
+    return min + Math.floor((this.u32() / 4294967296) * (max - min + 1));
+  }
 }
 
 /** A generator for `seed`, optionally forked by labels so independent uses never share a stream. */
 export function createRng(seed: number, ...labels: (string | number)[]): Rng {
-  const key = labels.join('\u0000');
+  // The labels joined by '\0', hashed as they come (no joined key): hashString(key, …) under three
+  // seeds, in one pass (every traced flow derives a generator from its labels).
   const s = seed >>> 0;
-  // hashString(key, …) under three seeds, in one pass over the key (compile derives a few
-  // generators per pod for names and MACs).
   let a = (s ^ 0x9e3779b9) >>> 0;
   let b = (s + 0x85ebca6b) >>> 0;
   let c = (s ^ 0xc2b2ae35) >>> 0;
-  for (let i = 0; i < key.length; i++) {
-    const ch = key.charCodeAt(i);
-    a = Math.imul(a ^ ch, 0x01000193) >>> 0;
-    b = Math.imul(b ^ ch, 0x01000193) >>> 0;
-    c = Math.imul(c ^ ch, 0x01000193) >>> 0;
+  for (let k = 0; k < labels.length; k++) {
+    if (k > 0) {
+      a = Math.imul(a, 0x01000193) >>> 0; // the '\0' separator (x ^ 0 = x)
+      b = Math.imul(b, 0x01000193) >>> 0;
+      c = Math.imul(c, 0x01000193) >>> 0;
+    }
+    const l = labels[k];
+    // Array.prototype.join's text of a label: '' for null and undefined, String(l) otherwise.
+    const text = typeof l === 'string' ? l : l == null ? '' : String(l);
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      a = Math.imul(a ^ ch, 0x01000193) >>> 0;
+      b = Math.imul(b ^ ch, 0x01000193) >>> 0;
+      c = Math.imul(c ^ ch, 0x01000193) >>> 0;
+    }
   }
-  return sfc32(a, b, c, s);
+  return new Sfc32(a, b, c, s);
 }
 
 /** `n` lowercase hex digits derived deterministically from the labels. */
@@ -169,7 +197,7 @@ function labelStream(seed: number, first: string, rest: readonly (string | numbe
   for (let i = 0; i < 12; i++) streamU32();
 }
 
-/** sfc32's step on the shared state (the same arithmetic as `sfc32` above; the array keeps words unsigned). */
+/** sfc32's step on the shared state (the same arithmetic as `Sfc32.u32` above; the array keeps words unsigned). */
 function streamU32(): number {
   const a = S[0]!;
   const b = S[1]!;
