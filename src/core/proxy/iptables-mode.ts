@@ -12,7 +12,7 @@
 import type { EndpointSlice, Node, Service } from '../k8s/types';
 import type { ModelNode, Netns } from '../model/types';
 import type { ProxyContext, ProxyMode } from './mode';
-import type { HostAddresses } from './iptables/index';
+import type { HostAddresses, ProxierInput } from './iptables/index';
 import { hostAddressesFrom, kubeProxyJumpRules, kubeProxyOptionsFrom, localhostNodePortsActive, syncIptablesRules } from './iptables/index';
 import { ANNOTATION_INTERFACES } from './iptables/config';
 import { restore } from '../netfilter/restore';
@@ -65,6 +65,55 @@ function jumpRulesText(): string {
   return (jumpInsertions ??= jumpRulesAsInsertions(kubeProxyJumpRules()));
 }
 
+/**
+ * The sync text of a node whose kube-proxy cannot tell itself from other nodes, shared by every
+ * such node of one pass over the nodes (one ProxyContext, the same Services and EndpointSlices).
+ * The text is a pure function of its input (rules.ts), and the node enters it only through
+ * (a) which endpoints are local: none, when no endpoint names the node (as for an empty node name),
+ * (b) the node IPs: only for `primary` in nodePortAddresses and for loadBalancerSourceRanges, and
+ * (c) the host's addresses: only when nodePortAddresses narrows the NodePort addresses.
+ * Without those (no nodePortAddresses, no Service with source ranges) the text depends only on
+ * the objects, the options and the nat chains already there, which key it. Every node still
+ * restores its own copy; in a 100-node cluster this is one sync text instead of a hundred.
+ * Undefined: sync this node itself.
+ */
+function nodeBlindSync(ctx: ProxyContext, input: ProxierInput): string | undefined {
+  let pass = PASSES.get(ctx);
+  if (!pass || pass.services !== input.services || pass.slices !== input.endpointSlices) {
+    pass = { services: input.services, slices: input.endpointSlices, usable: !input.services.some(hasSourceRanges), endpointNodes: endpointNodeNames(input.endpointSlices), texts: new Map() };
+    PASSES.set(ctx, pass);
+  }
+  if (!pass.usable || input.config.nodePortAddresses.length > 0 || pass.endpointNodes.has(input.nodeName)) return undefined;
+  const key = `${JSON.stringify(input.config)}\0${(input.existingChains ?? []).join('\0')}`;
+  let text = pass.texts.get(key);
+  if (text === undefined) pass.texts.set(key, (text = syncIptablesRules(input)));
+  return text;
+}
+
+interface SyncPass {
+  services: Service[];
+  slices: EndpointSlice[];
+  /** False when some Service has loadBalancerSourceRanges (the node IP decides a rule). */
+  usable: boolean;
+  /** Every `nodeName` an endpoint names: those nodes have local endpoints. */
+  endpointNodes: Set<unknown>;
+  /** Sync texts by options and existing chains. */
+  texts: Map<string, string>;
+}
+
+const PASSES = new WeakMap<ProxyContext, SyncPass>();
+
+function hasSourceRanges(svc: Service): boolean {
+  const r: unknown = svc?.spec?.loadBalancerSourceRanges;
+  return Array.isArray(r) ? r.length > 0 : r !== undefined && r !== null;
+}
+
+function endpointNodeNames(slices: EndpointSlice[]): Set<unknown> {
+  const names = new Set<unknown>();
+  for (const slice of slices) if (Array.isArray(slice?.endpoints)) for (const ep of slice.endpoints) names.add(ep?.nodeName);
+  return names;
+}
+
 function programNode(ctx: ProxyContext, node: ModelNode, ns: Netns, services: Service[], slices: EndpointSlice[]): void {
   const nodeObj = nodeObjectFor(ctx, node);
   const config = kubeProxyOptionsFrom(ctx.config, nodeObj);
@@ -79,7 +128,8 @@ function programNode(ctx: ProxyContext, node: ModelNode, ns: Netns, services: Se
     if (!r.ok) ctx.report('error', `kube-proxy on ${node.name}: iptables-restore of the jump rules failed at line ${r.line}: ${r.error}`, 'proxy-restore');
   }
   const existingChains = [...readTable(ns.netfilter, 'nat').chains.keys()];
-  const text = syncIptablesRules({ nodeName: node.name, nodeIPs: host.nodeIPs, localAddresses: host.localAddresses, services, endpointSlices: slices, config, existingChains });
+  const input: ProxierInput = { nodeName: node.name, nodeIPs: host.nodeIPs, localAddresses: host.localAddresses, services, endpointSlices: slices, config, existingChains };
+  const text = nodeBlindSync(ctx, input) ?? syncIptablesRules(input);
   const r = restore(ns.netfilter, text, { noflush: true });
   if (!r.ok) ctx.report('error', `kube-proxy on ${node.name}: iptables-restore failed at line ${r.line}: ${r.error}`, 'proxy-restore');
   if (localhostNodePortsActive(config, host.nodeIPs)) ns.sysctls.routeLocalnet = true;
