@@ -115,9 +115,12 @@ function createPods(ctx: CniContext, scenario: Scenario, diagnostics: Diagnostic
   const load = new NodeLoad(model.nodes);
   const seen = new Map<string, SourcePos>();
   const usedIps = new Map<string, string>();
+  // One reporter for the pod being created (pods are created one at a time), not a closure per pod.
+  let pos: SourcePos = ORIGIN;
+  const report = (severity: Severity, message: string, code: string) => diagnostics.push({ severity, message, code, pos });
   for (const want of desiredPods(scenario, cluster.seed, model.nodes.map((n) => n.name))) {
     setPos(want.pos);
-    const report = (severity: Severity, message: string, code: string) => diagnostics.push({ severity, message, code, pos: want.pos });
+    pos = want.pos;
     const ns = want.pod.metadata?.namespace ?? 'default';
     const name = want.pod.metadata?.name;
     if (!name || !want.pod.spec || !Array.isArray(want.pod.spec.containers)) continue; // the parser reported it
@@ -161,7 +164,8 @@ function containersOf(want: DesiredPod): ModelPod['containers'] {
   return want.pod.spec.containers.map((c) => ({
     name: c.name,
     image: c.image ?? '',
-    ports: (c.ports ?? []).map((p) => ({ containerPort: p.containerPort, protocol: p.protocol ?? 'TCP', ...(p.name ? { name: p.name } : {}) })),
+    // Written out rather than spreading an optional `name` (an empty object per port otherwise).
+    ports: (c.ports ?? []).map((p) => (p.name ? { containerPort: p.containerPort, protocol: p.protocol ?? 'TCP', name: p.name } : { containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' })),
   }));
 }
 
