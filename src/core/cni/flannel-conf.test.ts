@@ -9,6 +9,8 @@ import { runPodSandbox } from '../controllers/runtime';
 import { getNetworkPlugin } from './registry';
 import type { CniContext, CniResult } from './types';
 import { leaseAddress } from './flannel';
+import { createHostLocal } from './host-local';
+import { parseCidr } from '../util/ip';
 
 describe('flannel delegate configuration', () => {
   it('follows the MTU and the node lease it is made of', () => {
@@ -50,5 +52,33 @@ describe('lease address', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('bridge results shared between the pods of a node', () => {
+  it('name the bridge and the gateway as they are at each ADD', () => {
+    const c = cluster().nodes(1).cni('flannel', { backend: 'vxlan' }).pod('a').build();
+    const resolved = resolveCluster({ apiVersion: 'hopscope/v1alpha1', kind: 'Cluster', spec: { cni: { plugin: 'flannel', backend: 'vxlan' } } }, () => {});
+    const ctx: CniContext = { model: c.model, cluster: resolved, report: () => {} };
+    const node = c.model.nodes[0]!;
+    const plugin = getNetworkPlugin('flannel');
+    const add = (name: string) => {
+      expect('error' in runPodSandbox(ctx, plugin, node, { namespace: 'default', name })).toBe(false);
+      return c.model.cniLog.at(-1)!.result as CniResult;
+    };
+    const first = add('b');
+    expect(first.interfaces![0]).toEqual({ name: 'cni0', mac: c.model.netns.get(node.netns)!.devices.find((d) => d.name === 'cni0')!.mac });
+    // The bridge's MAC changed in place: the next result shows the new one, the earlier keeps its own.
+    const br = c.model.netns.get(node.netns)!.devices.find((d) => d.name === 'cni0')!;
+    const oldMac = br.mac;
+    br.mac = '02:42:ac:11:00:02';
+    expect(add('c').interfaces![0]).toEqual({ name: 'cni0', mac: '02:42:ac:11:00:02' });
+    expect(first.interfaces![0]!.mac).toBe(oldMac);
+    // host-local now hands out another range under the same configuration: the default route follows its gateway.
+    c.model.pluginState.set(`host-local:${node.name}:cbr0`, createHostLocal('cbr0', parseCidr('10.244.9.0/24')!));
+    const moved = add('d');
+    expect(moved.ips[0]!.gateway).toBe('10.244.9.1');
+    expect(moved.routes).toEqual([{ dst: resolved.podCIDR.text }, { dst: '0.0.0.0/0', gw: '10.244.9.1' }]);
+    expect(first.routes).toEqual([{ dst: resolved.podCIDR.text }, { dst: '0.0.0.0/0', gw: first.ips[0]!.gateway }]);
   });
 });
