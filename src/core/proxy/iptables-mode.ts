@@ -12,7 +12,7 @@
 import type { EndpointSlice, Node, Service } from '../k8s/types';
 import type { ModelNode, Netns } from '../model/types';
 import type { ProxyContext, ProxyMode } from './mode';
-import type { HostAddresses, ProxierInput } from './iptables/index';
+import type { HostAddresses, KubeProxyOptions, ProxierInput } from './iptables/index';
 import { hostAddressesFrom, kubeProxyJumpRules, kubeProxyOptionsFrom, localhostNodePortsActive, syncIptablesRules } from './iptables/index';
 import { ANNOTATION_INTERFACES } from './iptables/config';
 import { restore } from '../netfilter/restore';
@@ -48,12 +48,13 @@ function nodeObjectFor(ctx: ProxyContext, node: ModelNode): Node {
   return ctx.nodeObject(node.name) ?? { apiVersion: 'v1', kind: 'Node', metadata: { name: node.name }, status: { addresses: [{ type: 'InternalIP', address: node.ip }] } };
 }
 
-/** Node IPs from the Node object; local addresses from the annotation, else from the netns itself. */
-function hostAddresses(nodeObj: Node, ns: Netns): HostAddresses {
-  const host = hostAddressesFrom(nodeObj);
-  if (nodeObj.metadata.annotations?.[ANNOTATION_INTERFACES]) return host;
-  const own = ns.devices.flatMap((d) => d.addresses.map((a) => a.ip));
-  return { nodeIPs: host.nodeIPs, localAddresses: [...new Set([...own, ...host.nodeIPs])] };
+/** Local addresses: from the Node's annotation, else the netns's own and then the node IPs, each once. */
+function localAddresses(nodeObj: Node, ns: Netns, host: HostAddresses): string[] {
+  if (nodeObj.metadata.annotations?.[ANNOTATION_INTERFACES]) return host.localAddresses;
+  const seen = new Set<string>();
+  for (const d of ns.devices) for (const a of d.addresses) seen.add(a.ip);
+  for (const ip of host.nodeIPs) seen.add(ip);
+  return [...seen];
 }
 
 /**
@@ -75,18 +76,20 @@ function jumpRulesText(): string {
  * Without those (no nodePortAddresses, no Service with source ranges) the text depends only on
  * the objects, the options and the nat chains already there, which key it. Every node still
  * restores its own copy; in a 100-node cluster this is one sync text instead of a hundred.
+ * `input` makes this node's own input, asked for only when the shared text is made.
  * Undefined: sync this node itself.
  */
-function nodeBlindSync(ctx: ProxyContext, input: ProxierInput): string | undefined {
+function nodeBlindSync(ctx: ProxyContext, nodeName: string, config: KubeProxyOptions, existingChains: string[], services: Service[], endpointSlices: EndpointSlice[], input: () => ProxierInput): string | undefined {
+  if (config.nodePortAddresses.length > 0) return undefined;
   let pass = PASSES.get(ctx);
-  if (!pass || pass.services !== input.services || pass.slices !== input.endpointSlices) {
-    pass = { services: input.services, slices: input.endpointSlices, usable: !input.services.some(hasSourceRanges), endpointNodes: endpointNodeNames(input.endpointSlices), texts: new Map() };
+  if (!pass || pass.services !== services || pass.slices !== endpointSlices) {
+    pass = { services, slices: endpointSlices, usable: !services.some(hasSourceRanges), endpointNodes: endpointNodeNames(endpointSlices), texts: new Map() };
     PASSES.set(ctx, pass);
   }
-  if (!pass.usable || input.config.nodePortAddresses.length > 0 || pass.endpointNodes.has(input.nodeName)) return undefined;
-  const key = `${JSON.stringify(input.config)}\0${(input.existingChains ?? []).join('\0')}`;
+  if (!pass.usable || pass.endpointNodes.has(nodeName)) return undefined;
+  const key = `${JSON.stringify(config)}\0${existingChains.join('\0')}`;
   let text = pass.texts.get(key);
-  if (text === undefined) pass.texts.set(key, (text = syncIptablesRules(input)));
+  if (text === undefined) pass.texts.set(key, (text = syncIptablesRules(input())));
   return text;
 }
 
@@ -121,15 +124,16 @@ function programNode(ctx: ProxyContext, node: ModelNode, ns: Netns, services: Se
     ctx.report('info', `kube-proxy on ${node.name} runs an ${config.ipFamily} proxier (ip6tables), which is not modelled; the node gets no service rules`, 'proxy-ipv6');
     return;
   }
-  const host = hostAddresses(nodeObj, ns);
+  const host = hostAddressesFrom(nodeObj);
   // First sync: ensure the chains and the jumps from the built-in chains (once: they persist).
   if (!getChain(ns.netfilter, 'nat', 'KUBE-SERVICES')) {
     const r = restore(ns.netfilter, jumpRulesText(), { noflush: true });
     if (!r.ok) ctx.report('error', `kube-proxy on ${node.name}: iptables-restore of the jump rules failed at line ${r.line}: ${r.error}`, 'proxy-restore');
   }
   const existingChains = [...readTable(ns.netfilter, 'nat').chains.keys()];
-  const input: ProxierInput = { nodeName: node.name, nodeIPs: host.nodeIPs, localAddresses: host.localAddresses, services, endpointSlices: slices, config, existingChains };
-  const text = nodeBlindSync(ctx, input) ?? syncIptablesRules(input);
+  // The host's addresses are gathered only for a sync of this node's own (a shared text does not read them).
+  const input = (): ProxierInput => ({ nodeName: node.name, nodeIPs: host.nodeIPs, localAddresses: localAddresses(nodeObj, ns, host), services, endpointSlices: slices, config, existingChains });
+  const text = nodeBlindSync(ctx, node.name, config, existingChains, services, slices, input) ?? syncIptablesRules(input());
   const r = restore(ns.netfilter, text, { noflush: true });
   if (!r.ok) ctx.report('error', `kube-proxy on ${node.name}: iptables-restore failed at line ${r.line}: ${r.error}`, 'proxy-restore');
   if (localhostNodePortsActive(config, host.nodeIPs)) ns.sysctls.routeLocalnet = true;
