@@ -102,8 +102,14 @@ export function bridgeAdd(ctx: CniContext, args: CniArgs, conf: BridgeConf): Cni
   addAddress(pod, eth0, lease.ip, lease.prefix);
   // One batch: the same table as the connected route and then each route added in turn.
   const connected = connectedRoute(eth0, lease.ip, lease.prefix);
-  const podRoutes: RouteSpec[] = connected ? [connected] : [];
-  for (const r of routes) podRoutes.push({ dst: r.dst === '0.0.0.0/0' ? 'default' : r.dst, via: r.gw ?? lease.gateway, dev: eth0.name });
+  // The batch made at its length and filled by index (a pushed list and an iterator per pod otherwise).
+  const first = connected ? 1 : 0;
+  const podRoutes = new Array<RouteSpec>(first + routes.length);
+  if (connected) podRoutes[0] = connected;
+  for (let i = 0; i < routes.length; i++) {
+    const r = routes[i]!;
+    podRoutes[first + i] = { dst: r.dst === '0.0.0.0/0' ? 'default' : r.dst, via: r.gw ?? lease.gateway, dev: eth0.name };
+  }
   addRoutes(pod, podRoutes);
   // 7. Host side: the gateway lives on the bridge; the node now forwards.
   if (conf.isGateway && !hasAddress(br, lease.gateway)) {
