@@ -5,7 +5,7 @@
  * kubenet (cbr0) and flannel (delegating to bridge) reuse it with their own settings.
  */
 import type { ClusterModel, Device, Netns } from '../model/types';
-import type { CniArgs, CniContext, CniError, CniIpConfig, CniResult, CniRoute } from './types';
+import type { CniArgs, CniContext, CniError, CniInterface, CniIpConfig, CniResult, CniRoute } from './types';
 import { NO_DNS } from './types';
 import type { HostLocalState } from './host-local';
 import { createHostLocal, hostLocalAllocate, hostLocalRelease } from './host-local';
@@ -97,14 +97,19 @@ export function bridgeAdd(ctx: CniContext, args: CniArgs, conf: BridgeConf): Cni
   );
   attachToBridge(host, hostEnd, br, conf.hairpinMode);
   // 5. Gateway and default route.
-  // Made at its final length: the result keeps it, one per pod (a pushed array keeps spare slots).
-  const routes: CniRoute[] = conf.isDefaultGateway && !hasDefaultRoute(conf.routes) ? [...conf.routes, { dst: '0.0.0.0/0', gw: lease.gateway }] : [...conf.routes];
+  const routes = resultRoutes(conf, lease.gateway);
   // 6. Container side: address, connected route, routes (gw defaults to the IP's gateway).
   addAddress(pod, eth0, lease.ip, lease.prefix);
   // One batch: the same table as the connected route and then each route added in turn.
   const connected = connectedRoute(eth0, lease.ip, lease.prefix);
-  const podRoutes: RouteSpec[] = connected ? [connected] : [];
-  for (const r of routes) podRoutes.push({ dst: r.dst === '0.0.0.0/0' ? 'default' : r.dst, via: r.gw ?? lease.gateway, dev: eth0.name });
+  // The batch made at its length and filled by index (a pushed list and an iterator per pod otherwise).
+  const first = connected ? 1 : 0;
+  const podRoutes = new Array<RouteSpec>(first + routes.length);
+  if (connected) podRoutes[0] = connected;
+  for (let i = 0; i < routes.length; i++) {
+    const r = routes[i]!;
+    podRoutes[first + i] = { dst: r.dst === '0.0.0.0/0' ? 'default' : r.dst, via: r.gw ?? lease.gateway, dev: eth0.name };
+  }
   addRoutes(pod, podRoutes);
   // 7. Host side: the gateway lives on the bridge; the node now forwards.
   if (conf.isGateway && !hasAddress(br, lease.gateway)) {
@@ -117,15 +122,47 @@ export function bridgeAdd(ctx: CniContext, args: CniArgs, conf: BridgeConf): Cni
   return {
     cniVersion: conf.cniVersion,
     interfaces: [
-      { name: br.name, mac: br.mac },
+      bridgeInterface(br),
       { name: hostEnd.name, mac: hostEnd.mac },
       { name: eth0.name, mac: eth0.mac, sandbox: args.netnsPath },
     ],
     ips: [ipConfig(conf.cniVersion, `${lease.ip}/${lease.prefix}`, lease.gateway)],
-    routes,
+    routes: routes as CniRoute[], // shared and frozen when the configuration is (resultRoutes)
     dns: NO_DNS,
   };
 }
+
+/**
+ * The result's routes: IPAM's, then the default route via the gateway when the plugin is the
+ * default gateway. Made at its final length (a pushed array keeps spare slots). With a frozen
+ * configuration (flannel's per-node delegate conf) every pod of the node gets the same routes, so
+ * one frozen list per configuration and gateway is shared by their results, which are only printed.
+ */
+function resultRoutes(conf: BridgeConf, gateway: string): readonly CniRoute[] {
+  const hit = Object.isFrozen(conf) ? RESULT_ROUTES.get(conf) : undefined;
+  if (hit && hit.gateway === gateway) return hit.routes;
+  const routes: CniRoute[] = conf.isDefaultGateway && !hasDefaultRoute(conf.routes) ? [...conf.routes, { dst: '0.0.0.0/0', gw: gateway }] : [...conf.routes];
+  if (!Object.isFrozen(conf)) return routes;
+  for (const r of routes) Object.freeze(r);
+  RESULT_ROUTES.set(conf, { gateway, routes: Object.freeze(routes) });
+  return routes;
+}
+
+const RESULT_ROUTES = new WeakMap<BridgeConf, { gateway: string; routes: readonly CniRoute[] }>();
+
+/**
+ * The result's entry for the bridge, the same for every pod of the node while the bridge keeps
+ * its name and MAC: one frozen entry per bridge rather than one per pod.
+ */
+function bridgeInterface(br: Device): CniInterface {
+  const hit = BRIDGE_INTERFACE.get(br);
+  if (hit && hit.name === br.name && hit.mac === br.mac) return hit;
+  const entry = Object.freeze({ name: br.name, mac: br.mac });
+  BRIDGE_INTERFACE.set(br, entry);
+  return entry;
+}
+
+const BRIDGE_INTERFACE = new WeakMap<Device, CniInterface>();
 
 function hasDefaultRoute(routes: readonly CniRoute[]): boolean {
   for (const r of routes) if (r.dst === '0.0.0.0/0') return true;

@@ -179,17 +179,49 @@ const LEASE_ADDRESS = new Map<string, string>();
 function addVxlanPeers(ctx: CniContext, ns: Netns, peers: readonly ModelNode[]): void {
   if (!getDevice(ns, 'flannel.1')) return;
   const routes: RouteSpec[] = [];
-  const neighbours: { dev: string; ip: string; mac: string; state: 'PERMANENT' }[] = [];
-  const fdb: { mac: string; remote: string }[] = [];
+  const neighbours: PeerEntries['neighbour'][] = [];
+  const fdb: PeerEntries['fdb'][] = [];
   for (const peer of peers) {
     if (!peer.podCIDR) continue;
-    const gw = leaseAddress(peer.podCIDR);
-    const mac = peerVtepMac(ctx, peer);
-    routes.push({ dst: peer.podCIDR, via: gw, dev: 'flannel.1', onlink: true });
-    neighbours.push({ dev: 'flannel.1', ip: gw, mac, state: 'PERMANENT' });
-    fdb.push({ mac, remote: peer.ip });
+    const e = peerEntries(peer, peer.podCIDR, peerVtepMac(ctx, peer));
+    routes.push(e.route);
+    neighbours.push(e.neighbour);
+    fdb.push(e.fdb);
   }
   addRoutes(ns, routes);
   setNeighbours(ns, neighbours);
   addVxlanFdbs(ns, 'flannel.1', fdb);
 }
+
+/**
+ * What a node programs for one peer: the same on every node that learns that peer, so made once
+ * per peer (while its lease, address and VTEP MAC stay the same) and shared, frozen, by the
+ * batches of every node, which copy it into their own table entries (a hundred nodes learning
+ * 99 peers each made 30,000 such objects per compile).
+ */
+interface PeerEntries {
+  lease: string;
+  ip: string;
+  mac: string;
+  route: RouteSpec;
+  neighbour: { dev: string; ip: string; mac: string; state: 'PERMANENT' };
+  fdb: { mac: string; remote: string };
+}
+
+function peerEntries(peer: ModelNode, lease: string, mac: string): PeerEntries {
+  const hit = PEER_ENTRIES.get(peer);
+  if (hit && hit.lease === lease && hit.ip === peer.ip && hit.mac === mac) return hit;
+  const gw = leaseAddress(lease);
+  const made: PeerEntries = {
+    lease,
+    ip: peer.ip,
+    mac,
+    route: Object.freeze({ dst: lease, via: gw, dev: 'flannel.1', onlink: true }),
+    neighbour: Object.freeze({ dev: 'flannel.1', ip: gw, mac, state: 'PERMANENT' as const }),
+    fdb: Object.freeze({ mac, remote: peer.ip }),
+  };
+  PEER_ENTRIES.set(peer, made);
+  return made;
+}
+
+const PEER_ENTRIES = new WeakMap<ModelNode, PeerEntries>();

@@ -115,9 +115,12 @@ function createPods(ctx: CniContext, scenario: Scenario, diagnostics: Diagnostic
   const load = new NodeLoad(model.nodes);
   const seen = new Map<string, SourcePos>();
   const usedIps = new Map<string, string>();
+  // One reporter for the pod being created (pods are created one at a time), not a closure per pod.
+  let pos: SourcePos = ORIGIN;
+  const report = (severity: Severity, message: string, code: string) => diagnostics.push({ severity, message, code, pos });
   for (const want of desiredPods(scenario, cluster.seed, model.nodes.map((n) => n.name))) {
     setPos(want.pos);
-    const report = (severity: Severity, message: string, code: string) => diagnostics.push({ severity, message, code, pos: want.pos });
+    pos = want.pos;
     const ns = want.pod.metadata?.namespace ?? 'default';
     const name = want.pod.metadata?.name;
     if (!name || !want.pod.spec || !Array.isArray(want.pod.spec.containers)) continue; // the parser reported it
@@ -161,7 +164,8 @@ function containersOf(want: DesiredPod): ModelPod['containers'] {
   return want.pod.spec.containers.map((c) => ({
     name: c.name,
     image: c.image ?? '',
-    ports: (c.ports ?? []).map((p) => ({ containerPort: p.containerPort, protocol: p.protocol ?? 'TCP', ...(p.name ? { name: p.name } : {}) })),
+    // Written out rather than spreading an optional `name` (an empty object per port otherwise).
+    ports: (c.ports ?? []).map((p) => (p.name ? { containerPort: p.containerPort, protocol: p.protocol ?? 'TCP', name: p.name } : { containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' })),
   }));
 }
 
@@ -179,25 +183,37 @@ function sandboxPod(ctx: CniContext, plugin: ReturnType<typeof getNetworkPlugin>
   const containers = containersOf(want);
   // Ports already bound, by protocol/port; a pod with one port cannot clash (the usual pod: no map).
   const bound = containers.length > 1 || (containers[0]?.ports.length ?? 0) > 1 ? new Map<string, string>() : undefined;
-  const opened: Socket[] = [];
-  for (const c of containers)
-    for (const p of c.ports) {
-      if (bound) {
+  let opened: Socket[];
+  if (!bound) {
+    // The usual pod: one port at most, its list made at its length (no pushed list per pod).
+    const c = containers[0];
+    const p = c?.ports[0];
+    opened = c && p ? [socketOf(c, p)] : [];
+  } else {
+    opened = [];
+    for (const c of containers)
+      for (const p of c.ports) {
         const k = `${p.protocol}/${p.containerPort}`;
         if (bound.has(k)) {
           report('warning', `pod ${ns}/${name}: container ${c.name} cannot listen on ${p.containerPort}/${p.protocol}: bind: address already in use (container ${bound.get(k)} holds it; containers of a pod share one network namespace)`, 'port-in-use');
           continue;
         }
         bound.set(k, c.name);
+        opened.push(socketOf(c, p));
       }
-      opened.push({ protocol: p.protocol === 'UDP' ? 'udp' : p.protocol === 'SCTP' ? 'sctp' : 'tcp', port: p.containerPort, owner: c.name });
-    }
-  // The new namespace's socket list made at its length (a pushed list keeps spare room, per pod).
-  if (opened.length) sb.netns.sockets = sb.netns.sockets.length ? sb.netns.sockets.concat(opened) : opened.slice();
+    // Made at its length: a pushed list keeps spare room.
+    opened = opened.slice();
+  }
+  if (opened.length) sb.netns.sockets = sb.netns.sockets.length ? sb.netns.sockets.concat(opened) : opened;
   const labels = want.pod.metadata.labels;
   const pod: ModelPod = { namespace: ns, name, node: node.name, ip: sb.ip, netns: sb.netns.id, labels: labels ? { ...labels } : {}, containers, hostNetwork: false, ready: isReady(want), containerId: sb.containerId };
   if (want.owner) pod.owner = want.owner;
   return pod;
+}
+
+/** The listening socket a container port opens in the pod's namespace. */
+function socketOf(c: ModelPod['containers'][number], p: ModelPod['containers'][number]['ports'][number]): Socket {
+  return { protocol: p.protocol === 'UDP' ? 'udp' : p.protocol === 'SCTP' ? 'sctp' : 'tcp', port: p.containerPort, owner: c.name };
 }
 
 function hostNetworkPod(model: ClusterModel, node: ModelNode, want: DesiredPod, ns: string, name: string): ModelPod {

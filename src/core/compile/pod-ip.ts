@@ -8,7 +8,8 @@ import type { ResolvedCluster } from './resolved';
 import { cidrContains, ipv4ToInt, isIPv4 } from '../util/ip';
 
 export function podAnnotatedIp(pod: Pod, c: ResolvedCluster, report: (s: Severity, m: string, code: string) => void): string | undefined {
-  const a = pod.metadata?.annotations ?? {};
+  const a = pod.metadata?.annotations;
+  if (!a) return undefined; // the usual pod (no empty object made per pod to look nothing up in)
   let ip = a['hopscope.dev/pod-ip'];
   const calico = a['cni.projectcalico.org/ipAddrs'];
   if (!ip && calico) {

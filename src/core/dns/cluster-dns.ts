@@ -49,14 +49,14 @@ export function nodeResolvConf(): ResolvConf {
 }
 
 function infoOf(namespace: string, spec: PodSpec): PodDnsInfo {
-  return {
-    namespace,
-    hostNetwork: spec.hostNetwork === true,
-    ...(spec.dnsPolicy ? { dnsPolicy: spec.dnsPolicy } : {}),
-    ...(spec.dnsConfig ? { dnsConfig: spec.dnsConfig } : {}),
-    ...(spec.hostname ? { hostname: spec.hostname } : {}),
-    ...(spec.subdomain ? { subdomain: spec.subdomain } : {}),
-  };
+  // The optional fields added one by one, in this order, rather than spread from an object made
+  // for each (four empty objects per pod, for the usual pod that sets none of them).
+  const info: PodDnsInfo = { namespace, hostNetwork: spec.hostNetwork === true };
+  if (spec.dnsPolicy) info.dnsPolicy = spec.dnsPolicy;
+  if (spec.dnsConfig) info.dnsConfig = spec.dnsConfig;
+  if (spec.hostname) info.hostname = spec.hostname;
+  if (spec.subdomain) info.subdomain = spec.subdomain;
+  return info;
 }
 
 /** The pod specs behind the model's pods, expanded exactly as compile expanded them. */

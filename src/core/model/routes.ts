@@ -46,6 +46,14 @@ export function addRoute(ns: Netns, spec: RouteSpec): Route | null {
  * CIDR are skipped, as addRoute refuses them).
  */
 export function addRoutes(ns: Netns, specs: readonly RouteSpec[]): void {
+  // A small batch into a small table (a new pod's: its connected route and default route) is
+  // scanned as addRoute does: two maps and two closures per pod were most of a pod's garbage.
+  if (ns.routes.length + specs.length <= SMALL_BATCH) {
+    const wasEmpty = ns.routes.length === 0;
+    for (const spec of specs) addRoute(ns, spec);
+    if (wasEmpty && ns.routes.length) ns.routes = ns.routes.slice();
+    return;
+  }
   // Index by prefix length, then network (numbers: no key strings per route); routes with a
   // metric, rarer, by a string key. The first route of a key is the one addRoute's scan finds.
   const byPrefix: Map<number, number>[] = [];
@@ -73,6 +81,9 @@ export function addRoutes(ns: Netns, specs: readonly RouteSpec[]): void {
   // A table filled from empty (a new pod's) is kept at its length: a pushed list keeps spare room.
   if (wasEmpty && ns.routes.length) ns.routes = ns.routes.slice();
 }
+
+/** Up to this many routes and specs together a batch is scanned rather than indexed. */
+const SMALL_BATCH = 16;
 
 function routeFrom(spec: RouteSpec): Route | null {
   const dst = spec.dst === 'default' ? parseCidr('0.0.0.0/0') : parseCidr(spec.dst);

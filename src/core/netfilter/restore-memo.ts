@@ -12,8 +12,9 @@
  * differ in a line, as flanneld's do between nodes, share the others). What else a rule's parse
  * depends on is one fact about the table — whether its `-j`/`-g` name is a chain there (a jump)
  * or a target — so the answer is remembered with the rule, and a line met where the answer
- * differs is parsed afresh. Failed parses are not remembered, nor `-s
- * a,b` lines (their rules share parsed values), nor rules holding anything but plain data.
+ * differs is parsed afresh. A line of a text met for the first time is remembered only when it
+ * comes again (in another text, or when the text repeats). Failed parses are not remembered, nor
+ * `-s a,b` lines (their rules share parsed values), nor rules holding anything but plain data.
  */
 import type { ParseResult } from './module';
 import type { RuleParseContext } from './rule-parse';
@@ -44,7 +45,7 @@ interface Memo {
    * Rules by table and line text, whatever text they came in: flanneld's masquerade rules differ
    * between nodes in one line (the node's lease) and are otherwise the same.
    */
-  byLine: Map<string, Remembered | null>;
+  byLine: Map<string, Remembered | null | typeof ONCE>;
   /** By text: its lines, or null while the text has been restored only once. */
   texts: Map<string, RememberedLines | null>;
   /** Characters of text kept as keys so far (see MAX_CHARS). */
@@ -57,6 +58,9 @@ interface Memo {
  * rule until the compile ends. Texts past this are restored as without a memo.
  */
 const MAX_CHARS = 4 << 20;
+
+/** A line parsed once and not remembered yet (see parseRememberedRule). */
+const ONCE: unique symbol = Symbol('parsed once');
 
 let active: Memo | undefined;
 
@@ -112,8 +116,21 @@ export function parseRememberedRule(
   let lineKey: string | undefined;
   if (hit === undefined) {
     lineKey = `${ctx.table} ${line}`;
-    hit = memo.byLine.get(lineKey);
-    if (hit !== undefined && lines) lines.rules[lineNo] = hit;
+    const byLine = memo.byLine.get(lineKey);
+    if (byLine === undefined && !lines) {
+      // A line met for the first time in a text met for the first time: parsed as without a memo,
+      // and remembered only if it comes again (flanneld's line naming the node's own lease never
+      // does; checking and copying it for every node was wasted).
+      if (memo.chars + lineKey.length <= MAX_CHARS) {
+        memo.chars += lineKey.length;
+        memo.byLine.set(lineKey, ONCE);
+      }
+      return parse(words, ctx, from);
+    }
+    if (byLine !== ONCE) {
+      hit = byLine;
+      if (hit !== undefined && lines) lines.rules[lineNo] = hit;
+    }
   }
   if (hit) {
     const name = hit.asked === undefined ? undefined : chainNameIn(ctx, hit.asked);
@@ -143,8 +160,8 @@ export function parseRememberedRule(
     remembered = { rule: copyRule(rule, rule.chain, wasChain ? rule.target!.name : undefined, extra), extra, asked, wasChain };
   }
   if (lines) lines.rules[lineNo] = remembered;
-  if (lineKey !== undefined && (hit !== undefined || memo.chars + lineKey.length <= MAX_CHARS)) {
-    if (hit === undefined) memo.chars += lineKey.length;
+  if (lineKey !== undefined && (hit !== undefined || memo.byLine.has(lineKey) || memo.chars + lineKey.length <= MAX_CHARS)) {
+    if (hit === undefined && !memo.byLine.has(lineKey)) memo.chars += lineKey.length;
     memo.byLine.set(lineKey, remembered);
   }
   return r;

@@ -86,7 +86,11 @@ function openBlock(nf: NetfilterState, name: TableName, noflush: boolean, memo: 
   return { name, table: { name, chains }, deleted: new Map(), ctx, memo };
 }
 
-function parseCounters(s: string): [number, number] | undefined {
+/** `[0:0]`, what nearly every declaration carries: read only (declareChain copies out of it). */
+const ZERO: readonly [number, number] = Object.freeze([0, 0] as [number, number]);
+
+function parseCounters(s: string): readonly [number, number] | undefined {
+  if (s === '[0:0]') return ZERO;
   const m = /^\[(\d+):(\d+)\]$/.exec(s);
   return m ? [Number(m[1]), Number(m[2])] : undefined;
 }
@@ -97,7 +101,7 @@ function declareChain(b: Block, words: readonly string[], counters: boolean): St
   const policy = words[1];
   const cnt = words[2];
   if (!name || policy === undefined) return { ok: false, error: 'Bad chain declaration' };
-  const c: [number, number] | undefined = cnt === undefined ? [0, 0] : parseCounters(cnt);
+  const c = cnt === undefined ? ZERO : parseCounters(cnt);
   if (!c) return { ok: false, error: `invalid counters "${cnt ?? ''}" for chain ${name}` };
   const builtin = isBuiltinChain(b.name, name);
   if (builtin) {
@@ -130,7 +134,7 @@ function ruleNumber(w: string | undefined): number | undefined {
 }
 
 /** Runs the command `words[at - 1]` whose arguments are `words[at…]`. */
-function runCommand(b: Block, cmd: string, words: readonly string[], at: number, counters: [number, number] | undefined, lineNo: number, line: string): Step {
+function runCommand(b: Block, cmd: string, words: readonly string[], at: number, counters: readonly [number, number] | undefined, lineNo: number, line: string): Step {
   const chainName = words[at];
   const chain = chainName === undefined ? undefined : b.table.chains.get(chainName);
   switch (cmd) {
