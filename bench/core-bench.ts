@@ -63,6 +63,7 @@ function benchCompile(): void {
       pods: 3000,
       ms_compile: +median(comp).toFixed(1),
       ms_compile_min: +Math.min(...comp).toFixed(1),
+      ms_compile_max: +Math.max(...comp).toFixed(1),
       target_ms_compile: 150,
       cpu_ms_compile: +median(compCpu).toFixed(1),
       ms_parse_yaml: +median(parse).toFixed(1),
