@@ -227,11 +227,15 @@ const NO_LOGS: string[] = Object.freeze([]) as unknown as string[];
  * Runs hook `input.hook` on `input.packet`: returns the verdict, the packet after NAT and MARK,
  * the conntrack state, and every rule evaluated in order. Never throws; counters, conntrack and
  * `-m recent` lists in `nf`/`ct` are updated as the kernel would update them. `chains` are the
- * base chains of other rulesets (nftables) at this hook, interleaved by priority.
+ * base chains of other rulesets (nftables) at this hook, interleaved by priority. With `own`,
+ * `input.packet` itself is rewritten and returned (one object fewer per hook for a caller that
+ * made it for this call alone); else it is left as it was.
  */
-export function runHook(nf: NetfilterState, ct: ConntrackTable, input: HookInput, env: HookEnv, chains: readonly HookChain[] = NO_CHAINS): HookResult {
+export function runHook(nf: NetfilterState, ct: ConntrackTable, input: HookInput, env: HookEnv, chains: readonly HookChain[] = NO_CHAINS, own = false): HookResult {
   // Every field of the context from the start (ct and its direction come later): one object shape.
-  const ctx: PacketContext = { packet: { ...input.packet }, input, env, nf, ctState: 'NEW', ct: undefined, ctDirection: undefined, logs: NO_LOGS, untracked: false };
+  // `own`: the caller gives `input.packet` away (it kept what it needs of it), so NAT and MARK
+  // rewrite it in place and the result's packet is that object; else they rewrite a copy.
+  const ctx: PacketContext = { packet: own ? input.packet : { ...input.packet }, input, env, nf, ctState: 'NEW', ct: undefined, ctDirection: undefined, logs: NO_LOGS, untracked: false };
   const st: HookState = { ctx, evaluated: [], unmodelled: undefined, nats: undefined, decided: undefined, policy: undefined, entry: undefined, stop: undefined };
   const plan = chains.length ? planWith(input.hook, chains) : PLANS[input.hook];
   for (let i = 0; i < plan.length; i++) {
