@@ -215,6 +215,13 @@ class WalkEnv implements HookEnv {
   /** `hasRules(ns)`: rules never change during a walk (faults and syncs run between walks). */
   readonly active: boolean;
   readonly texts: NsTexts;
+  /**
+   * The last address `isLocal` was asked about and the answer: the namespace's addresses, like
+   * its rules, do not change during a walk, and `-m addrtype` asks of the same address at hook
+   * after hook (a scan of every device's addresses each time).
+   */
+  private lastIp: string | undefined = undefined;
+  private lastLocal = false;
   constructor(
     readonly ns: Netns,
     readonly rng: Rng,
@@ -225,7 +232,11 @@ class WalkEnv implements HookEnv {
   }
 
   isLocal(ip: string): boolean {
-    return findLocalAddress(this.ns, ipv4ToInt(ip)) !== undefined;
+    if (ip === this.lastIp) return this.lastLocal;
+    const local = findLocalAddress(this.ns, ipv4ToInt(ip)) !== undefined;
+    this.lastIp = ip;
+    this.lastLocal = local;
+    return local;
   }
 
   // inet_select_addr: the device's address, else the first global one of the namespace
