@@ -53,8 +53,10 @@ export interface Replay {
   /** True when the base chain's policy ended it; else the last rule's target did. */
   byPolicy: boolean;
   /**
-   * The result of the last replay that a plain verdict ended (no NAT request, no reject type):
-   * frozen and reused while the verdict is the same, as a policy's ending is (`policyOf`).
+   * The result of the last replay that a plain verdict ended (no NAT request, no reject type),
+   * reused while the verdict is the same, as a policy's ending is (`policyOf`). Not frozen: a
+   * frozen object has a shape of its own, one more at every reader of results (runTable), and
+   * results are only read.
    */
   verdict: TraverseResult | undefined;
 }
@@ -322,6 +324,6 @@ export function replayWalk(r: Replay, base: Chain, ctx: PacketContext, log: Trav
   const v = r.verdict;
   if (plain && v !== undefined && last.verdict === v.verdict) return v;
   const made = endedBy(last, records[records.length - 1]!);
-  if (plain) r.verdict = Object.freeze(made);
+  if (plain) r.verdict = made;
   return made;
 }
