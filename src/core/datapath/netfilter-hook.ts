@@ -80,13 +80,11 @@ function toNf(p: Packet): NfPacket {
   return nf;
 }
 
-/** True when netfilter left every field the packet carries as it was (the usual case). */
-function unchanged(before: NfPacket, after: NfPacket): boolean {
-  return after.src === before.src && after.dst === before.dst && after.sport === before.sport && after.dport === before.dport && after.mark === before.mark;
-}
+/** The fields of the packet netfilter may rewrite (NAT, MARK), as they were before the hook. */
+type Rewritable = Pick<NfPacket, 'src' | 'dst' | 'sport' | 'dport' | 'mark'>;
 
 /** The packet with what netfilter rewrote (NAT, MARK) applied; the names of the fields land in `changed`. */
-function applyNf(p: Packet, before: NfPacket, after: NfPacket, changed: string[]): Packet {
+function applyNf(p: Packet, before: Rewritable, after: NfPacket, changed: string[]): Packet {
   let out = p;
   if (after.src !== before.src || after.dst !== before.dst) {
     const i = outerIpIndex(out);
@@ -217,6 +215,13 @@ class WalkEnv implements HookEnv {
   /** `hasRules(ns)`: rules never change during a walk (faults and syncs run between walks). */
   readonly active: boolean;
   readonly texts: NsTexts;
+  /**
+   * The last address `isLocal` was asked about and the answer: the namespace's addresses, like
+   * its rules, do not change during a walk, and `-m addrtype` asks of the same address at hook
+   * after hook (a scan of every device's addresses each time).
+   */
+  private lastIp: string | undefined = undefined;
+  private lastLocal = false;
   constructor(
     readonly ns: Netns,
     readonly rng: Rng,
@@ -227,7 +232,11 @@ class WalkEnv implements HookEnv {
   }
 
   isLocal(ip: string): boolean {
-    return findLocalAddress(this.ns, ipv4ToInt(ip)) !== undefined;
+    if (ip === this.lastIp) return this.lastLocal;
+    const local = findLocalAddress(this.ns, ipv4ToInt(ip)) !== undefined;
+    this.lastIp = ip;
+    this.lastLocal = local;
+    return local;
   }
 
   // inet_select_addr: the device's address, else the first global one of the namespace
@@ -266,14 +275,18 @@ export function nfHook(ctx: WalkContext, ns: Netns, hook: HookName, p: Packet, i
   // Scanning every chain of every table per hook showed up in trace profiles: once per walk.
   const env = hookEnv(ctx, ns);
   if (!env.active) return { packet: p, verdict: 'ACCEPT', hop: undefined };
-  const before = toNf(p);
+  const nf = toNf(p);
+  // The hook rewrites `nf` in place (it is made for this call): what it may rewrite is kept here.
+  const { src, dst, sport, dport, mark } = nf;
   // Every field present (undefined when absent): one object shape for every hook, so the rule
   // matches that read it stay monomorphic. Readers only compare these fields with undefined.
-  const input: HookInput = { hook, packet: before, inIface: inIface || undefined, outIface: outIface || undefined, bridged: bridged || undefined, physInIface: physIn || undefined, physOutIface: physOut || undefined };
-  const result = runHook(ns.netfilter, conntrackOf(ns), input, env, ns.nftables ? nftHookChains(ns.nftables, hook) : undefined);
-  const same = unchanged(before, result.packet);
+  const input: HookInput = { hook, packet: nf, inIface: inIface || undefined, outIface: outIface || undefined, bridged: bridged || undefined, physInIface: physIn || undefined, physOutIface: physOut || undefined };
+  const result = runHook(ns.netfilter, conntrackOf(ns), input, env, ns.nftables ? nftHookChains(ns.nftables, hook) : undefined, true);
+  const after = result.packet;
+  // Netfilter left every field the packet carries as it was (the usual case)?
+  const same = after.src === src && after.dst === dst && after.sport === sport && after.dport === dport && after.mark === mark;
   const changed: string[] | undefined = same ? undefined : [];
-  const packet = same ? p : applyNf(p, before, result.packet, changed!);
+  const packet = same ? p : applyNf(p, { src, dst, sport, dport, mark }, after, changed!);
   if (!result.evaluated.length && !result.nat && result.verdict === 'ACCEPT') return { packet, verdict: 'ACCEPT', hop: undefined };
   const table = result.decided?.table ?? (result.nat ? 'nat' : (result.evaluated[0]?.table ?? 'filter'));
   const rule = ruleRef(result);

@@ -53,6 +53,20 @@ COMMIT
 `;
 
 describe('runHook: DNAT and conntrack', () => {
+  it('rewrites a copy of the packet it is given, or the packet itself when the caller gives it away', () => {
+    const { nf, ct } = setup(DNAT_RULES);
+    const e = env();
+    const kept = tcp('10.244.1.3', 40000, '10.96.0.10', 80);
+    const r = runHook(nf, ct, { hook: 'PREROUTING', packet: kept, inIface: 'cni0' }, e);
+    expect(r.packet.dst).toBe('10.244.2.5');
+    expect(kept.dst).toBe('10.96.0.10');
+    const given = tcp('10.244.1.3', 40001, '10.96.0.10', 80);
+    const own = runHook(nf, ct, { hook: 'PREROUTING', packet: given, inIface: 'cni0' }, e, undefined, true);
+    expect(own.packet).toBe(given);
+    expect(given.dst).toBe('10.244.2.5');
+    expect(own.nat).toEqual(r.nat);
+  });
+
   it('DNATs the first packet and un-DNATs the reply from conntrack', () => {
     const { nf, ct } = setup(DNAT_RULES);
     const e = env();

@@ -91,9 +91,11 @@ function planWith(hook: HookName, chains: readonly HookChain[]): readonly Step[]
   return steps.map((s, i) => ({ s, i, p: stepPriority(s) })).sort((a, b) => a.p - b.p || a.i - b.i).map((x) => x.s);
 }
 
-/** A hook run's state; it is also the log its table walks write to (one object per hook, not two). */
-interface HookState extends TraverseLog {
-  ctx: PacketContext;
+/**
+ * A hook run's state; it is also the packet context its matches and targets see and the log its
+ * table walks write to (one object per hook, not three).
+ */
+interface HookState extends PacketContext, TraverseLog {
   /** Made on the first NAT change (most hooks make none). */
   nats: NatChange[] | undefined;
   decided: EvaluatedRule | undefined;
@@ -124,7 +126,7 @@ const POLICIES: Record<TableName, Record<HookName, Policies>> = { raw: hooks('ra
 
 /** Attaches the packet to its connection (or a new one), as nf_conntrack_in does. */
 function trackPacket(st: HookState, ct: ConntrackTable, create: boolean): void {
-  const { ctx } = st;
+  const ctx = st;
   if (ctx.untracked) {
     ctx.ctState = 'UNTRACKED';
     return;
@@ -158,7 +160,7 @@ function runTable(st: HookState, nf: NetfilterState, table: TableName, hook: Hoo
   // Fast path: an empty built-in chain with policy ACCEPT does nothing, and neither does an
   // untouched table (which is that; getTable would create it).
   if (!chain || (chain.rules.length === 0 && chain.policy !== 'DROP')) return undefined;
-  const r = traverseBase(t!, chain, hook, st.ctx, st);
+  const r = traverseBase(t!, chain, hook, st, st);
   if (r.decided) st.decided = r.decided;
   if (r.byPolicy) st.policy = POLICIES[table][hook][r.verdict === 'DROP' ? 'DROP' : 'ACCEPT'];
   if (r.verdict !== 'ACCEPT') {
@@ -169,7 +171,7 @@ function runTable(st: HookState, nf: NetfilterState, table: TableName, hook: Hoo
 }
 
 function runChain(st: HookState, chain: HookChain): TraverseResult {
-  const r = chain.run(st.ctx, st);
+  const r = chain.run(st, st);
   if (r.decided) st.decided = r.decided;
   if (r.byPolicy && r.verdict === 'DROP') st.policy = { table: chain.table, chain: chain.chain, policy: 'DROP' };
   if (r.verdict !== 'ACCEPT') {
@@ -200,7 +202,8 @@ function natRequest(st: HookState, nf: NetfilterState, manip: ManipType, hook: H
 
 /** The nat step of a hook: consult the nat chains for a new connection, then apply conntrack's NAT. */
 function natStep(st: HookState, nf: NetfilterState, ct: ConntrackTable, manip: ManipType, hook: HookName, chains: readonly HookChain[]): void {
-  const { ctx, entry } = st;
+  const ctx = st;
+  const entry = st.entry;
   if (!entry) return;
   // br_netfilter never runs nat INPUT/OUTPUT for bridged frames.
   if (ctx.input.bridged && (hook === 'INPUT' || hook === 'OUTPUT')) return;
@@ -227,12 +230,33 @@ const NO_LOGS: string[] = Object.freeze([]) as unknown as string[];
  * Runs hook `input.hook` on `input.packet`: returns the verdict, the packet after NAT and MARK,
  * the conntrack state, and every rule evaluated in order. Never throws; counters, conntrack and
  * `-m recent` lists in `nf`/`ct` are updated as the kernel would update them. `chains` are the
- * base chains of other rulesets (nftables) at this hook, interleaved by priority.
+ * base chains of other rulesets (nftables) at this hook, interleaved by priority. With `own`,
+ * `input.packet` itself is rewritten and returned (one object fewer per hook for a caller that
+ * made it for this call alone); else it is left as it was.
  */
-export function runHook(nf: NetfilterState, ct: ConntrackTable, input: HookInput, env: HookEnv, chains: readonly HookChain[] = NO_CHAINS): HookResult {
+export function runHook(nf: NetfilterState, ct: ConntrackTable, input: HookInput, env: HookEnv, chains: readonly HookChain[] = NO_CHAINS, own = false): HookResult {
   // Every field of the context from the start (ct and its direction come later): one object shape.
-  const ctx: PacketContext = { packet: { ...input.packet }, input, env, nf, ctState: 'NEW', ct: undefined, ctDirection: undefined, logs: NO_LOGS, untracked: false };
-  const st: HookState = { ctx, evaluated: [], unmodelled: undefined, nats: undefined, decided: undefined, policy: undefined, entry: undefined, stop: undefined };
+  // `own`: the caller gives `input.packet` away (it kept what it needs of it), so NAT and MARK
+  // rewrite it in place and the result's packet is that object; else they rewrite a copy.
+  const st: HookState = {
+    packet: own ? input.packet : { ...input.packet },
+    input,
+    env,
+    nf,
+    ctState: 'NEW',
+    ct: undefined,
+    ctDirection: undefined,
+    logs: NO_LOGS,
+    untracked: false,
+    evaluated: [],
+    unmodelled: undefined,
+    nats: undefined,
+    decided: undefined,
+    policy: undefined,
+    entry: undefined,
+    stop: undefined,
+  };
+  const ctx = st;
   const plan = chains.length ? planWith(input.hook, chains) : PLANS[input.hook];
   for (let i = 0; i < plan.length; i++) {
     const step = plan[i]!;

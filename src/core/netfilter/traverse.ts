@@ -366,6 +366,7 @@ function recorded(base: Chain, evaluated: EvaluatedRule[], start: number): { fie
     ends: recEnds.slice(),
     endLengths: recEndLengths.slice(),
     byPolicy,
+    verdict: undefined,
   };
   return { fields, replay };
 }

@@ -52,6 +52,13 @@ export interface Replay {
   endLengths: number[];
   /** True when the base chain's policy ended it; else the last rule's target did. */
   byPolicy: boolean;
+  /**
+   * The result of the last replay that a plain verdict ended (no NAT request, no reject type),
+   * reused while the verdict is the same, as a policy's ending is (`policyOf`). Not frozen: a
+   * frozen object has a shape of its own, one more at every reader of results (runTable), and
+   * results are only read.
+   */
+  verdict: TraverseResult | undefined;
 }
 
 /** Reads one field and goes on by its value (the first child inline: most branches have one). */
@@ -312,5 +319,11 @@ export function replayWalk(r: Replay, base: Chain, ctx: PacketContext, log: Trav
     base.bytes += len;
     return policyOf(base);
   }
-  return endedBy(out!, records[records.length - 1]!);
+  const last = out!;
+  const plain = last.kind === 'verdict' && last.rejectWith === undefined;
+  const v = r.verdict;
+  if (plain && v !== undefined && last.verdict === v.verdict) return v;
+  const made = endedBy(last, records[records.length - 1]!);
+  if (plain) r.verdict = made;
+  return made;
 }

@@ -16,33 +16,34 @@ export function ruleComments(text: string): string[] {
   return out;
 }
 
+/** What `policyAllowsIn` returns when no allow rule accepted: shared, as most hooks have none. */
+const NONE: readonly string[] = Object.freeze([]);
+
 /**
  * The NetworkPolicy allow rules that accepted a packet, from the rules a hook evaluated:
  * an allow rule matched when the RETURN right after it (same chain, next index) was the last
  * rule evaluated in that chain. Returns `x/web spec.ingress[0]`-style names, in order.
  */
-export function policyAllowsIn(rule: RuleRef | undefined): string[] {
-  const ev = rule?.evaluated ?? [];
-  const out: string[] = [];
-  for (let k = 0; k < ev.length; k++) {
+export function policyAllowsIn(rule: RuleRef | undefined): readonly string[] {
+  const ev = rule?.evaluated;
+  if (!ev) return NONE;
+  let out: string[] | undefined;
+  for (let k = 0; k + 1 < ev.length; k++) {
     const e = ev[k]!;
-    // Cheap test first: most rules walked carry no allow comment, and this runs on every
-    // accepting hop (the regex over every evaluated rule's text showed up in trace profiles).
-    if (!e.text.includes('allow: ')) continue;
-    const allow = ruleComments(e.text).find((c) => c.startsWith('allow: '));
-    if (!allow) continue;
-    const next = ev[k + 1];
-    const after = ev[k + 2];
+    const next = ev[k + 1]!;
+    // The shape test first, then the text: this runs on every accepting hop that a rule decided,
+    // over every rule the hook evaluated, and records of one chain share its name string (a
+    // pointer compare) while the text test scans the rule (it showed up in trace profiles).
     // Policy chains end with a counting-only rule, so a RETURN that did not match is followed by
     // another rule of the same chain; one that matched left the chain.
-    const returned =
-      next &&
-      next.chain === e.chain &&
-      next.index === e.index + 1 &&
-      (!after || after.chain !== e.chain);
-    if (returned) out.push(allow.slice('allow: '.length));
+    if (next.index !== e.index + 1 || next.chain !== e.chain) continue;
+    const after = ev[k + 2];
+    if (after && after.chain === e.chain) continue;
+    if (!e.text.includes('allow: ')) continue;
+    const allow = ruleComments(e.text).find((c) => c.startsWith('allow: '));
+    if (allow) (out ??= []).push(allow.slice('allow: '.length));
   }
-  return out;
+  return out ?? NONE;
 }
 
 /**

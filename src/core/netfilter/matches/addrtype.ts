@@ -5,6 +5,7 @@
  * flags narrow LOCAL to the interface in the kernel, which we approximate by the whole netns.
  */
 import type { DerivedField, MatchModule, PacketField, ParseResult } from '../module';
+import type { HookEnv } from '../types';
 import { ipv4ToInt } from '../../util/ip';
 
 const TYPES = ['UNSPEC', 'UNICAST', 'LOCAL', 'BROADCAST', 'ANYCAST', 'MULTICAST', 'BLACKHOLE', 'UNREACHABLE', 'PROHIBIT', 'THROW', 'NAT', 'XRESOLVE'];
@@ -30,18 +31,28 @@ function renderTypes(bits: number): string {
   return TYPES.filter((_, i) => bits & (1 << i)).join(',');
 }
 
-/** The address type of `ip` in this netns, as a TYPES bit. */
-function typeBit(ip: string, isLocal: (ip: string) => boolean): number {
-  if (isLocal(ip)) return 1 << 2;
+/** The last address `unicastBit` classified and its bit (a pure function of the text: walks ask of the same few addresses). */
+let lastIp: string | undefined = undefined;
+let lastBit = 1 << 1;
+
+/** The type of a non-local `ip`: BROADCAST, MULTICAST or UNICAST. */
+function unicastBit(ip: string): number {
+  if (ip === lastIp) return lastBit;
   const n = ipv4ToInt(ip);
-  if (n === 0xffffffff) return 1 << 3;
-  if (n >>> 28 === 0xe) return 1 << 5;
-  return 1 << 1;
+  const bit = n === 0xffffffff ? 1 << 3 : n >>> 28 === 0xe ? 1 << 5 : 1 << 1;
+  lastIp = ip;
+  lastBit = bit;
+  return bit;
+}
+
+/** The address type of `ip` in this netns, as a TYPES bit (the host is asked directly: no closure per packet). */
+function typeBit(ip: string, env: HookEnv): number {
+  return env.isLocal(ip) ? 1 << 2 : unicastBit(ip);
 }
 
 /** The type of the packet's source and destination in this netns (what the match reads). */
-export const SRC_TYPE: DerivedField = { name: 'addrtype of src', read: (ctx) => typeBit(ctx.packet.src, (ip) => ctx.env.isLocal(ip)) };
-export const DST_TYPE: DerivedField = { name: 'addrtype of dst', read: (ctx) => typeBit(ctx.packet.dst, (ip) => ctx.env.isLocal(ip)) };
+export const SRC_TYPE: DerivedField = { name: 'addrtype of src', read: (ctx) => typeBit(ctx.packet.src, ctx.env) };
+export const DST_TYPE: DerivedField = { name: 'addrtype of dst', read: (ctx) => typeBit(ctx.packet.dst, ctx.env) };
 
 /** The `addrtype` match module. */
 export const addrtypeMatch: MatchModule<AddrtypeMatch> = {
@@ -68,9 +79,8 @@ export const addrtypeMatch: MatchModule<AddrtypeMatch> = {
     return s;
   },
   evaluate(m, ctx) {
-    const isLocal = (ip: string) => ctx.env.isLocal(ip);
-    if (m.src && ((typeBit(ctx.packet.src, isLocal) & m.src.bits) !== 0) === m.src.negate) return false;
-    if (m.dst && ((typeBit(ctx.packet.dst, isLocal) & m.dst.bits) !== 0) === m.dst.negate) return false;
+    if (m.src && ((typeBit(ctx.packet.src, ctx.env) & m.src.bits) !== 0) === m.src.negate) return false;
+    if (m.dst && ((typeBit(ctx.packet.dst, ctx.env) & m.dst.bits) !== 0) === m.dst.negate) return false;
     return true;
   },
   reads(m) {

@@ -52,6 +52,16 @@ describe('match modules', () => {
     expect(match('addrtype', [['--src-type', true, 'LOCAL']], ctx({}))).toBe(true);
   });
 
+  it('addrtype tells broadcast, multicast and unicast apart address after address', () => {
+    // The non-local type is remembered for the last address asked about: each answer must be
+    // that address's own, whatever came before.
+    const types = ['255.255.255.255', '10.0.0.1', '224.0.0.5', '224.0.0.5', '10.0.0.1', '255.255.255.255'];
+    const is = (type: string) => types.map((dst) => match('addrtype', [['--dst-type', false, type]], ctx({ dst })));
+    expect(is('BROADCAST')).toEqual([true, false, false, false, false, true]);
+    expect(is('MULTICAST')).toEqual([false, false, true, true, false, false]);
+    expect(is('UNICAST')).toEqual([false, true, false, false, true, false]);
+  });
+
   it('conntrack states include the virtual DNAT state', () => {
     expect(match('conntrack', [['--ctstate', false, 'NEW']], ctx({}))).toBe(true);
     expect(match('conntrack', [['--ctstate', true, 'RELATED,ESTABLISHED,DNAT']], ctx({}, { ctState: 'ESTABLISHED' }))).toBe(false);
