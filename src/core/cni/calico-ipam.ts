@@ -61,6 +61,13 @@ export function nodeBlocks(s: CalicoIpamState, node: string): string[] {
   return own ? own.map((b) => b.text) : [];
 }
 
+/** The blocks `node` has claimed, as the IPAM holds them (read only: no list made per call). */
+export function nodeBlockTexts(s: CalicoIpamState, node: string): readonly { readonly text: string }[] {
+  return s.index.blocks.get(node) ?? NO_BLOCKS;
+}
+
+const NO_BLOCKS: readonly { readonly text: string }[] = [];
+
 /** How many blocks `node` has claimed. */
 export function nodeBlockCount(s: CalicoIpamState, node: string): number {
   return s.index.blocks.get(node)?.length ?? 0;

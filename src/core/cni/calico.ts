@@ -10,7 +10,7 @@ import type { ModelNode, Netns } from '../model/types';
 import type { CniContext, CniResult, NetworkPlugin } from './types';
 import { NO_DNS } from './types';
 import type { CalicoIpamState } from './calico-ipam';
-import { calicoAssign, calicoRelease, claimBlock, createCalicoIpam, handleAddresses, nodeBlockCount, nodeBlocks } from './calico-ipam';
+import { calicoAssign, calicoRelease, claimBlock, createCalicoIpam, handleAddresses, nodeBlockCount, nodeBlocks, nodeBlockTexts } from './calico-ipam';
 import { sameSubnet } from './peer-routes';
 import { createVethPair } from '../model/devices/veth';
 import { createIpip } from '../model/devices/ipip';
@@ -117,19 +117,12 @@ export const calicoPlugin: NetworkPlugin = {
     // Programmed as one batch per table (BIRD and Felix write their routes through netlink in bulk).
     const out: PeerBatch = { routes: [], neighbours: [], fdb: [] };
     for (const peer of peers) {
-      peer.blocks = nodeBlocks(ipam, peer.name);
-      const borrowed = borrowedBy.get(peer.name) ?? [];
+      peer.blocks = sameBlocks(peer.blocks, ipam, peer.name);
       const direct = e === 'none' || (ctx.cluster.cni.crossSubnet && sameSubnet(node, peer));
-      for (const dst of [...peer.blocks, ...borrowed]) {
-        if (direct) {
-          if (!sameSubnet(node, peer)) {
-            ctx.report('warning', `calico bgp: ${node.name} learns ${dst} via ${peer.ip}, which is not on a connected subnet; without encapsulation the route is unusable`, 'no-l2-adjacency');
-            continue;
-          }
-          out.routes.push({ dst, via: peer.ip, dev: 'eth0', proto: 'bird' });
-        } else if (e === 'ipip') out.routes.push({ dst, via: peer.ip, dev: 'tunl0', proto: 'bird', onlink: true });
-        else addVxlanRoute(ctx, out, peer, dst);
-      }
+      // Written as loops over the two lists and a function, not a spread list and a closure: per node and peer.
+      for (const dst of peer.blocks) learnRoute(ctx, node, peer, out, e, direct, dst);
+      const borrowed = borrowedBy.get(peer.name);
+      if (borrowed) for (const dst of borrowed) learnRoute(ctx, node, peer, out, e, direct, dst);
     }
     addRoutes(ns, out.routes);
     setNeighbours(ns, out.neighbours);
@@ -186,6 +179,50 @@ interface PeerBatch {
 }
 
 /** Felix's VXLAN programming: the same route + PERMANENT neighbour + FDB pattern as flannel. */
+/** What `node` programs to reach `dst`, one of `peer`'s blocks or borrowed addresses. */
+function learnRoute(ctx: CniContext, node: ModelNode, peer: ModelNode, out: PeerBatch, e: Encap, direct: boolean, dst: string): void {
+  if (direct) {
+    if (!sameSubnet(node, peer)) {
+      ctx.report('warning', `calico bgp: ${node.name} learns ${dst} via ${peer.ip}, which is not on a connected subnet; without encapsulation the route is unusable`, 'no-l2-adjacency');
+      return;
+    }
+    out.routes.push(birdRoute(peer, dst, 'eth0'));
+  } else if (e === 'ipip') out.routes.push(birdRoute(peer, dst, 'tunl0'));
+  else addVxlanRoute(ctx, out, peer, dst);
+}
+
+/**
+ * `node`'s blocks as `nodeBlocks` lists them, as the list `prev` when it already holds exactly
+ * those (every node re-reads each peer's blocks when it learns its peers: a new list per node
+ * and peer was 10k lists per 100-node compile, all but the last thrown away).
+ */
+function sameBlocks(prev: string[], ipam: CalicoIpamState, node: string): string[] {
+  const now = nodeBlockTexts(ipam, node);
+  if (prev.length !== now.length) return nodeBlocks(ipam, node);
+  for (let i = 0; i < now.length; i++) if (prev[i] !== now[i]!.text) return nodeBlocks(ipam, node);
+  return prev;
+}
+
+/**
+ * The route BIRD installs on every node for a peer's block (through tunl0 with IPIP, eth0
+ * without encapsulation): the same on every node that learns the peer, so made once per peer,
+ * block and device while the peer's address stays, and shared, frozen, by every node's batch,
+ * which copies it into its own table entry (addRoutes reads a spec, never keeps or edits it).
+ */
+function birdRoute(peer: ModelNode, dst: string, dev: 'tunl0' | 'eth0'): RouteSpec {
+  let cached = BIRD_ROUTES.get(peer);
+  if (!cached || cached.ip !== peer.ip) BIRD_ROUTES.set(peer, (cached = { ip: peer.ip, tunl0: new Map(), eth0: new Map() }));
+  const byDst = cached[dev];
+  let spec = byDst.get(dst);
+  if (!spec) {
+    spec = Object.freeze(dev === 'tunl0' ? { dst, via: peer.ip, dev, proto: 'bird', onlink: true } : { dst, via: peer.ip, dev, proto: 'bird' });
+    byDst.set(dst, spec);
+  }
+  return spec;
+}
+
+const BIRD_ROUTES = new WeakMap<ModelNode, { ip: string; tunl0: Map<string, RouteSpec>; eth0: Map<string, RouteSpec> }>();
+
 function addVxlanRoute(ctx: CniContext, out: PeerBatch, peer: ModelNode, dst: string): void {
   const ipam = calicoIpam(ctx);
   const tunnelIp = handleAddresses(ipam, `tunnel:${peer.name}`)[0];

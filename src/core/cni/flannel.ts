@@ -178,15 +178,20 @@ const LEASE_ADDRESS = new Map<string, string>();
 /** The three entries flanneld installs per remote lease (no L2/L3-miss handling), programmed as one batch per table. */
 function addVxlanPeers(ctx: CniContext, ns: Netns, peers: readonly ModelNode[]): void {
   if (!getDevice(ns, 'flannel.1')) return;
-  const routes: RouteSpec[] = [];
-  const neighbours: PeerEntries['neighbour'][] = [];
-  const fdb: PeerEntries['fdb'][] = [];
+  // The three batches made at their length and filled by index: pushed, each grew through
+  // several copies (three lists of a hundred per node).
+  let n = 0;
+  for (const peer of peers) if (peer.podCIDR) n++;
+  const routes = new Array<RouteSpec>(n);
+  const neighbours = new Array<PeerEntries['neighbour']>(n);
+  const fdb = new Array<PeerEntries['fdb']>(n);
+  let i = 0;
   for (const peer of peers) {
     if (!peer.podCIDR) continue;
     const e = peerEntries(peer, peer.podCIDR, peerVtepMac(ctx, peer));
-    routes.push(e.route);
-    neighbours.push(e.neighbour);
-    fdb.push(e.fdb);
+    routes[i] = e.route;
+    neighbours[i] = e.neighbour;
+    fdb[i++] = e.fdb;
   }
   addRoutes(ns, routes);
   setNeighbours(ns, neighbours);

@@ -14,8 +14,10 @@ const route: fc.Arbitrary<RouteSpec> = fc.record(
   { dst, via: fc.constantFrom('10.0.0.1', '10.0.0.2'), dev: fc.constantFrom('eth0', 'tunl0'), metric: fc.constantFrom(0, 100, Number.NaN), proto: fc.constantFrom('bird', 'kernel'), onlink: fc.boolean() },
   { requiredKeys: ['dst'] },
 );
-const neigh = fc.record({ dev: fc.constantFrom('eth0', 'flannel.1'), ip: fc.constantFrom('10.0.0.1', '10.0.0.2', '10.0.0.3'), mac: fc.constantFrom('02:00:00:00:00:01', '02:00:00:00:00:02'), state: fc.constantFrom<NeighState>('PERMANENT', 'REACHABLE', 'STALE') });
-const fdb = fc.record({ dev: fc.constantFrom('flannel.1', 'vxlan.calico'), mac: fc.constantFrom('02:00:00:00:00:01', '02:00:00:00:00:02', '02:00:00:00:00:03'), remote: fc.constantFrom('192.168.0.11', '192.168.0.12') });
+// Addresses in other spellings too (a leading zero, not IPv4): the batch indexes canonical ones by number.
+const neigh = fc.record({ dev: fc.constantFrom('eth0', 'flannel.1'), ip: fc.oneof({ arbitrary: fc.constantFrom('10.0.0.1', '10.0.0.2', '10.0.0.3', '0.0.0.0', '255.255.255.255'), weight: 30 }, { arbitrary: fc.constantFrom('10.0.0.01', '10.0.0.1 ', '10.0.0', 'fe80::1'), weight: 1 }), mac: fc.constantFrom('02:00:00:00:00:01', '02:00:00:00:00:02'), state: fc.constantFrom<NeighState>('PERMANENT', 'REACHABLE', 'STALE') });
+// MACs in other spellings too (upper case, not a MAC): the batch indexes canonical ones by number.
+const fdb = fc.record({ dev: fc.constantFrom('flannel.1', 'vxlan.calico'), mac: fc.oneof({ arbitrary: fc.constantFrom('02:00:00:00:00:01', '02:00:00:00:00:02', '02:00:00:00:00:03', '02:00:00:00:00:0a'), weight: 30 }, { arbitrary: fc.constantFrom('02:00:00:00:00:0A', 'bogus'), weight: 1 }), remote: fc.constantFrom('192.168.0.11', '192.168.0.12') });
 
 describe('batched table writes', () => {
   it('addRoutes leaves the table as addRoute per spec does (replace by destination and metric)', () => {

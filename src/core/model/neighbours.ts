@@ -1,5 +1,6 @@
 /** The neighbour (ARP) table: `ip neigh`. */
 import type { Neighbour, NeighState, Netns } from './types';
+import { getIndex, setIndex, startIndex } from '../util/reused-index';
 
 export function lookupNeighbour(ns: Netns, dev: string, ip: string): Neighbour | undefined {
   for (const n of ns.neighbours) if (n.dev === dev && n.ip === ip) return n;
@@ -27,6 +28,38 @@ export function setNeighbour(ns: Netns, dev: string, ip: string, mac: string, st
  * leaves it.
  */
 export function setNeighbours(ns: Netns, entries: readonly { dev: string; ip: string; mac: string; state: NeighState }[]): void {
+  // By (device, address) as one number in the table reused-index.ts reuses for every batch (a
+  // map per node and batch was garbage of a hundred entries per node): the address as its
+  // 32 bits, the device as its place among the batch's few devices. An address not written in
+  // the canonical dotted form, whose string is not one-to-one with its number, or more devices
+  // than the key has room for, send the whole batch to maps keyed by the strings instead.
+  DEV_COUNT = 0;
+  const table = ns.neighbours;
+  for (let i = 0; i < table.length; i++) {
+    if (neighKey(table[i]!.dev, table[i]!.ip) < 0) return setByString(ns, entries);
+  }
+  for (let i = 0; i < entries.length; i++) {
+    if (neighKey(entries[i]!.dev, entries[i]!.ip) < 0) return setByString(ns, entries);
+  }
+  startIndex(table.length + entries.length);
+  // The first entry of a key is the one setNeighbour's scan finds.
+  for (let i = table.length - 1; i >= 0; i--) setIndex(neighKey(table[i]!.dev, table[i]!.ip), i);
+  for (const e of entries) {
+    const key = neighKey(e.dev, e.ip);
+    const at = getIndex(key);
+    if (at !== undefined) {
+      const existing = table[at]!;
+      if (existing.state !== 'PERMANENT' || e.state === 'PERMANENT') {
+        existing.mac = e.mac;
+        existing.state = e.state;
+      }
+      continue;
+    }
+    setIndex(key, table.push({ ip: e.ip, dev: e.dev, mac: e.mac, state: e.state }) - 1);
+  }
+}
+
+function setByString(ns: Netns, entries: readonly { dev: string; ip: string; mac: string; state: NeighState }[]): void {
   // By device, then address: the strings the entries already hold are the keys.
   const byDev = new Map<string, Map<string, Neighbour>>();
   const note = (n: Neighbour) => {
@@ -49,4 +82,48 @@ export function setNeighbours(ns: Netns, entries: readonly { dev: string; ip: st
     ns.neighbours.push(n);
     note(n);
   }
+}
+
+/** The devices of the batch being keyed, by place (DEV_COUNT of them; the list is reused). */
+const DEVS: string[] = [];
+let DEV_COUNT = 0;
+const MAX_DEVS = 64;
+
+/** (device, address) as address · 64 + the device's place; -1 when the address is not canonical dotted IPv4 or there are too many devices. */
+function neighKey(dev: string, ip: string): number {
+  const addr = canonicalIpv4(ip);
+  if (addr < 0) return -1;
+  let d = 0;
+  while (d < DEV_COUNT && DEVS[d] !== dev) d++;
+  if (d === DEV_COUNT) {
+    if (d === MAX_DEVS) return -1;
+    DEVS[DEV_COUNT++] = dev;
+  }
+  return addr * MAX_DEVS + d;
+}
+
+/** `a.b.c.d` with each part 0–255 written without leading zeros, as a 32-bit number; -1 for any other string. */
+function canonicalIpv4(ip: string): number {
+  let v = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) {
+      // '.'
+      if (digits === 0 || dots === 3) return -1;
+      v = v * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && part === 0) return -1; // a leading zero
+      part = part * 10 + (c - 48);
+      if (part > 255) return -1;
+      digits++;
+    } else return -1;
+  }
+  if (digits === 0 || dots !== 3) return -1;
+  return v * 256 + part;
 }

@@ -7,6 +7,7 @@ import type { Device, Netns, Route } from './types';
 import type { Cidr } from '../util/ip';
 import { cidrContains, intToIpv4, ipv4ToInt, isIPv4, parseCidr, prefixMask } from '../util/ip';
 import { findLocalAddress } from './netns';
+import { getIndex, setIndex, startIndex } from '../util/reused-index';
 
 export interface RouteSpec {
   dst: string;
@@ -54,20 +55,21 @@ export function addRoutes(ns: Netns, specs: readonly RouteSpec[]): void {
     if (wasEmpty && ns.routes.length) ns.routes = ns.routes.slice();
     return;
   }
-  // Index by prefix length, then network (numbers: no key strings per route); routes with a
-  // metric, rarer, by a string key. The first route of a key is the one addRoute's scan finds.
-  const byPrefix: Map<number, number>[] = [];
-  const withMetric = new Map<string, number>();
+  // Index by prefix length and network (one number: no key strings per route, and one table
+  // reused by every batch, see reused-index.ts); routes with a metric, rarer, by a string key
+  // in a map made only when one comes. The first route of a key is the one addRoute's scan finds.
+  startIndex(ns.routes.length + specs.length);
+  let withMetric: Map<string, number> | undefined;
   const note = (r: Route, i: number) => {
     const metric = r.metric ?? 0;
     if (Number.isNaN(metric)) return; // NaN equals no metric, not even its own: addRoute's scan never matches it
-    if (metric === 0) (byPrefix[r.dst.prefix] ??= new Map()).set(r.dst.network, i);
-    else withMetric.set(`${r.dst.network}/${r.dst.prefix}/${metric}`, i);
+    if (metric === 0) setIndex(routeKey(r.dst), i);
+    else (withMetric ??= new Map()).set(`${r.dst.network}/${r.dst.prefix}/${metric}`, i);
   };
   const find = (r: Route): number | undefined => {
     const metric = r.metric ?? 0;
     if (Number.isNaN(metric)) return undefined;
-    return metric === 0 ? byPrefix[r.dst.prefix]?.get(r.dst.network) : withMetric.get(`${r.dst.network}/${r.dst.prefix}/${metric}`);
+    return metric === 0 ? getIndex(routeKey(r.dst)) : withMetric?.get(`${r.dst.network}/${r.dst.prefix}/${metric}`);
   };
   for (let i = ns.routes.length - 1; i >= 0; i--) note(ns.routes[i]!, i);
   const wasEmpty = ns.routes.length === 0;
@@ -80,6 +82,11 @@ export function addRoutes(ns: Netns, specs: readonly RouteSpec[]): void {
   }
   // A table filled from empty (a new pod's) is kept at its length: a pushed list keeps spare room.
   if (wasEmpty && ns.routes.length) ns.routes = ns.routes.slice();
+}
+
+/** A destination as one number: the network address above, the prefix length (0–32) below. */
+function routeKey(dst: Cidr): number {
+  return dst.network * 64 + dst.prefix;
 }
 
 /** Up to this many routes and specs together a batch is scanned rather than indexed. */

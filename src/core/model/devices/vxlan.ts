@@ -5,6 +5,7 @@
  */
 import type { Netns, VxlanDevice } from '../types';
 import { addDevice, nextIfindex } from '../netns';
+import { getIndex, setIndex, startIndex } from '../../util/reused-index';
 
 export interface VxlanSpec {
   name: string;
@@ -35,6 +36,35 @@ export function addVxlanFdb(ns: Netns, dev: string, mac: string, remote: string)
  * are indexed once for the batch; the table ends as addVxlanFdb for each entry in order leaves it.
  */
 export function addVxlanFdbs(ns: Netns, dev: string, entries: readonly { mac: string; remote: string }[]): void {
+  // Indexed by the MAC as a number in the table reused-index.ts reuses for every batch (a map
+  // per node and batch was garbage of a hundred entries per node); a MAC not written in the
+  // canonical lowercase form, whose string is not one-to-one with its number, sends the whole
+  // batch to a map keyed by the string instead.
+  let canonical = true;
+  for (let i = 0; canonical && i < ns.fdb.length; i++) {
+    const e = ns.fdb[i]!;
+    if (e.dev === dev && e.self && macKey(e.mac) < 0) canonical = false;
+  }
+  for (let i = 0; canonical && i < entries.length; i++) if (macKey(entries[i]!.mac) < 0) canonical = false;
+  if (!canonical) {
+    addByString(ns, dev, entries);
+    return;
+  }
+  startIndex(ns.fdb.length + entries.length);
+  for (let i = ns.fdb.length - 1; i >= 0; i--) {
+    const e = ns.fdb[i]!;
+    if (e.dev === dev && e.self) setIndex(macKey(e.mac), i);
+  }
+  for (const { mac, remote } of entries) {
+    const entry = { mac, dev, dst: remote, permanent: true, self: true };
+    const key = macKey(mac);
+    const i = getIndex(key);
+    if (i !== undefined) ns.fdb[i] = entry;
+    else setIndex(key, ns.fdb.push(entry) - 1);
+  }
+}
+
+function addByString(ns: Netns, dev: string, entries: readonly { mac: string; remote: string }[]): void {
   const at = new Map<string, number>();
   for (let i = ns.fdb.length - 1; i >= 0; i--) {
     const e = ns.fdb[i]!;
@@ -46,6 +76,23 @@ export function addVxlanFdbs(ns: Netns, dev: string, entries: readonly { mac: st
     if (i !== undefined) ns.fdb[i] = entry;
     else at.set(mac, ns.fdb.push(entry) - 1);
   }
+}
+
+/** `aa:bb:cc:dd:ee:ff` (lowercase hex, the form every modelled MAC takes) as a 48-bit number; -1 for any other string. */
+function macKey(mac: string): number {
+  if (mac.length !== 17) return -1;
+  let v = 0;
+  for (let i = 0; i < 17; i++) {
+    const c = mac.charCodeAt(i);
+    if (i % 3 === 2) {
+      if (c !== 58) return -1; // ':'
+      continue;
+    }
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
 }
 
 /** The remote VTEP for an inner destination MAC, or undefined (no FDB entry: the frame is dropped, flannel programs no default). */
