@@ -1,6 +1,7 @@
 /** The neighbour (ARP) table: `ip neigh`. */
 import type { Neighbour, NeighState, Netns } from './types';
 import { getIndex, setIndex, startIndex } from '../util/reused-index';
+import { dottedQuadToInt } from '../util/ip';
 
 export function lookupNeighbour(ns: Netns, dev: string, ip: string): Neighbour | undefined {
   for (const n of ns.neighbours) if (n.dev === dev && n.ip === ip) return n;
@@ -91,8 +92,8 @@ const MAX_DEVS = 64;
 
 /** (device, address) as address · 64 + the device's place; -1 when the address is not canonical dotted IPv4 or there are too many devices. */
 function neighKey(dev: string, ip: string): number {
-  const addr = canonicalIpv4(ip);
-  if (addr < 0) return -1;
+  const addr = dottedQuadToInt(ip);
+  if (addr === undefined) return -1;
   let d = 0;
   while (d < DEV_COUNT && DEVS[d] !== dev) d++;
   if (d === DEV_COUNT) {
@@ -102,28 +103,3 @@ function neighKey(dev: string, ip: string): number {
   return addr * MAX_DEVS + d;
 }
 
-/** `a.b.c.d` with each part 0–255 written without leading zeros, as a 32-bit number; -1 for any other string. */
-function canonicalIpv4(ip: string): number {
-  let v = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < ip.length; i++) {
-    const c = ip.charCodeAt(i);
-    if (c === 46) {
-      // '.'
-      if (digits === 0 || dots === 3) return -1;
-      v = v * 256 + part;
-      part = 0;
-      digits = 0;
-      dots++;
-    } else if (c >= 48 && c <= 57) {
-      if (digits > 0 && part === 0) return -1; // a leading zero
-      part = part * 10 + (c - 48);
-      if (part > 255) return -1;
-      digits++;
-    } else return -1;
-  }
-  if (digits === 0 || dots !== 3) return -1;
-  return v * 256 + part;
-}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { IPv4, IPv4CidrRange, IPv4Prefix, Validator } from 'ip-num';
-import { intToIpv4, isIPv4, parseCidr, subnetAt } from './ip';
+import { dottedQuadToInt, intToIpv4, ipv4ToInt, isIPv4, parseCidr, subnetAt } from './ip';
 
 /** subnetAt as it was written with ip-num's BigInt splitting: the integer version must agree. */
 function subnetAtIpNum(text: string, newPrefix: number, index: number): string | null {
@@ -43,5 +43,20 @@ describe('isIPv4', () => {
       fc.property(fc.oneof(fc.string(), fc.ipV4(), fc.ipV4Extended(), fc.array(fc.oneof(fc.nat({ max: 999 }).map(String), fc.string({ maxLength: 3 })), { minLength: 1, maxLength: 6 }).map((a) => a.join('.'))), (s) => isIPv4(s) === Validator.isValidIPv4String(s)[0]),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('dottedQuadToInt', () => {
+  it('reads exactly the strings isIPv4 accepts, to the number ipv4ToInt gives', () => {
+    const strings = fc.oneof(fc.string(), fc.ipV4(), fc.ipV4Extended(), fc.array(fc.oneof(fc.nat({ max: 999 }).map(String), fc.constantFrom('0', '00', '01', '255', '256', ''), fc.string({ maxLength: 3 })), { minLength: 1, maxLength: 6 }).map((a) => a.join('.')));
+    fc.assert(
+      fc.property(strings, (s) => {
+        const n = dottedQuadToInt(s);
+        expect(n !== undefined, s).toBe(isIPv4(s));
+        if (n !== undefined) expect(n).toBe(ipv4ToInt(s));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(dottedQuadToInt('255.255.255.255')).toBe(0xffffffff);
   });
 });

@@ -40,6 +40,35 @@ export function ipv4ToInt(s: string): number {
   return n * 256 + octet;
 }
 
+/**
+ * A dotted quad exactly as `isIPv4` accepts it (four decimal octets 0–255 without leading
+ * zeros, `10.96.0.1`), read in one pass, as an unsigned 32-bit integer; undefined for any other
+ * string (octal, hex, short forms, junk), which callers hand to their general path.
+ */
+export function dottedQuadToInt(s: string): number | undefined {
+  let v = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return undefined;
+      v = v * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 1 && octet === 0) return undefined; // a leading zero (inet_aton: octal)
+      octet = octet * 10 + (c - 48);
+      if (octet > 255) return undefined;
+      digits++;
+    } else return undefined;
+  }
+  if (dots !== 3 || digits === 0) return undefined;
+  return (v * 256 + octet) >>> 0;
+}
+
 export function intToIpv4(n: number): string {
   return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
