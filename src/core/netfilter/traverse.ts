@@ -5,7 +5,7 @@
  * the end of a built-in chain applies its policy. Every rule looked at is recorded, matched or
  * not: that list is how the UI shows that iptables is a linear scan.
  *
- * `traverseTable` first asks the walk cache (`walk-cache.ts`) for a recorded walk that this
+ * `traverseBase` first asks the walk cache (`walk-cache.ts`) for a recorded walk that this
  * packet would repeat, and replays it; else it walks, and records the walk.
  */
 import { addressContains } from './address';
@@ -18,7 +18,7 @@ import { chainsAdded } from './state';
 import { getTargetModule } from './targets/registry';
 import type { Chain, EvaluatedRule, HookName, Match, Rule, Table, Target } from './types';
 import type { Replay, Root } from './walk-cache';
-import { BY_ACCEPT, checkRoot, endedBy, findReplay, newRoot, policyOf, recordReplay, replayWalk, walkCacheEnabled } from './walk-cache';
+import { checkRoot, endedBy, findReplay, newRoot, policyOf, recordReplay, replayWalk, walkCacheEnabled } from './walk-cache';
 import { ipv4ToInt } from '../util/ip';
 
 /** How a table traversal ended. */
@@ -291,13 +291,7 @@ let lastSrcInt = 0;
 let lastDst = '';
 let lastDstInt = 0;
 
-/** Traverses `table`'s built-in chain `hook` (which must exist) for the packet in `ctx`. */
-export function traverseTable(table: Table, hook: HookName, ctx: PacketContext, log: TraverseLog): TraverseResult {
-  const base = table.chains.get(hook);
-  return base ? traverseBase(table, base, hook, ctx, log) : BY_ACCEPT;
-}
-
-/** `traverseTable` for a caller that has looked up the built-in chain `base` (`table.chains.get(hook)`) already. */
+/** Traverses `table`'s built-in chain `base` (`table.chains.get(hook)`, looked up by the caller) for the packet in `ctx`. */
 export function traverseBase(table: Table, base: Chain, hook: HookName, ctx: PacketContext, log: TraverseLog): TraverseResult {
   if (busy) return walk(table, base, ctx, log, [], [], [], false);
   busy = true;

@@ -267,8 +267,8 @@ function chainOf(fields: readonly PacketField[], from: number, ctx: PacketContex
 }
 
 /** A policy's ending, one frozen object per verdict (callers only read a result). */
-export const BY_ACCEPT: TraverseResult = Object.freeze({ verdict: 'ACCEPT', byPolicy: true });
-export const BY_DROP: TraverseResult = Object.freeze({ verdict: 'DROP', byPolicy: true });
+const BY_ACCEPT: TraverseResult = Object.freeze({ verdict: 'ACCEPT', byPolicy: true });
+const BY_DROP: TraverseResult = Object.freeze({ verdict: 'DROP', byPolicy: true });
 
 export function policyOf(chain: Chain): TraverseResult {
   return chain.policy === 'DROP' ? BY_DROP : BY_ACCEPT;

@@ -51,8 +51,8 @@ function typeBit(ip: string, env: HookEnv): number {
 }
 
 /** The type of the packet's source and destination in this netns (what the match reads). */
-export const SRC_TYPE: DerivedField = { name: 'addrtype of src', read: (ctx) => typeBit(ctx.packet.src, ctx.env) };
-export const DST_TYPE: DerivedField = { name: 'addrtype of dst', read: (ctx) => typeBit(ctx.packet.dst, ctx.env) };
+const SRC_TYPE: DerivedField = { name: 'addrtype of src', read: (ctx) => typeBit(ctx.packet.src, ctx.env) };
+const DST_TYPE: DerivedField = { name: 'addrtype of dst', read: (ctx) => typeBit(ctx.packet.dst, ctx.env) };
 
 /** The `addrtype` match module. */
 export const addrtypeMatch: MatchModule<AddrtypeMatch> = {
