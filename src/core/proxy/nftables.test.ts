@@ -60,3 +60,19 @@ describe('nftables mode: the ip kube-proxy table', () => {
     expect(renderNftTable(ns.nftables![0]!)).not.toContain('default/web');
   });
 });
+
+describe('nftables mode: set elements', () => {
+  // kube-proxy adds `cluster-ips { <ClusterIP> }` once per service port; `nft add element` of an
+  // element the set already holds is a no-op (no NLM_F_EXCL), so `nft list` shows each address once.
+  it('lists a multi-port Service\'s ClusterIP once in cluster-ips', () => {
+    const c = cluster().nodes(1).pod('web', { node: 'node-1', ports: [80, 9090], labels: { app: 'web' } })
+      .raw(JSON.stringify({ apiVersion: 'kubeproxy.config.k8s.io/v1alpha1', kind: 'KubeProxyConfiguration', mode: 'nftables' }))
+      .raw(JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { clusterIP: '10.96.0.50', selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }, { name: 'metrics', port: 9090 }] } }))
+      .build();
+    const table = c.model.netns.get('node-1')!.nftables![0]!;
+    const set = table.sets.find((s) => s.name === 'cluster-ips')!;
+    expect(set.elements.filter((e) => e.key[0] === '10.96.0.50')).toHaveLength(1);
+    const block = /set cluster-ips \{[^}]*\}/.exec(renderNftTable(table))![0];
+    expect(block.match(/10\.96\.0\.50/g)).toHaveLength(1);
+  });
+});

@@ -144,10 +144,20 @@ interface Ctx {
   input: NftSyncInput;
   table: NftTable;
   sets: Map<string, NftSet>;
+  /** The keys each set or map already holds (by name). */
+  keys: Map<string, Set<string>>;
 }
 
 function element(ctx: Ctx, map: string, key: string[], value?: string, comment?: string): void {
-  ctx.sets.get(map)!.elements.push({ key, ...(comment !== undefined ? { comment } : {}), ...(value !== undefined ? { value } : {}) });
+  const set = ctx.sets.get(map)!;
+  // `add element` of a key the set already holds is a no-op (a multi-port Service adds its
+  // ClusterIP to cluster-ips once per port), so nft lists it once.
+  let keys = ctx.keys.get(map);
+  if (!keys) ctx.keys.set(map, (keys = new Set()));
+  const k = key.join(' . ');
+  if (keys.has(k)) return;
+  keys.add(k);
+  set.elements.push({ key, ...(comment !== undefined ? { comment } : {}), ...(value !== undefined ? { value } : {}) });
 }
 
 /** The chains of one service port, in the order the sync creates them. */
@@ -220,7 +230,7 @@ function writeServicePort(ctx: Ctx, sp: ServicePortInfo, eps: EndpointInfo[]): v
  */
 export function buildKubeProxyTable(input: NftSyncInput): NftTable {
   const table = baseTable(input);
-  const ctx: Ctx = { input, table, sets: new Map(table.sets.map((s) => [s.name, s])) };
+  const ctx: Ctx = { input, table, sets: new Map(table.sets.map((s) => [s.name, s])), keys: new Map() };
   const byPort = endpointsByServicePort(input.endpointSlices, 'IPv4', input.nodeName);
   for (const sp of servicePortsFrom(input.services, 'IPv4')) writeServicePort(ctx, sp, endpointsOf(byPort, sp));
   return table;
