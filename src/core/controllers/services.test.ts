@@ -49,6 +49,17 @@ describe('ClusterIP allocation', () => {
     expect(c.diag('clusterip-taken')?.message).toContain('provided IP is already allocated');
   });
 
+  it('a user Service asking for the kube-dns address is refused at its spec.clusterIP; kube-dns keeps it', () => {
+    // kubeadm creates kube-dns (the 10th address) when the cluster is set up, before any user
+    // object, so a later Service with that clusterIP gets "provided IP is already allocated".
+    const c = load(svc('mine', '  clusterIP: 10.96.0.10\n  ports: [{port: 80}]\n'));
+    const taken = c.r.diagnostics.filter((d) => d.code === 'clusterip-taken');
+    expect(taken).toHaveLength(1);
+    expect(taken[0]).toMatchObject({ severity: 'error', pos: { line: c.line('clusterIP: 10.96.0.10') } });
+    expect(taken[0]!.message).toContain('(to kube-system/kube-dns)');
+    expect(c.model.services.find((s) => s.metadata.name === 'kube-dns')?.spec.clusterIP).toBe('10.96.0.10');
+  });
+
   it('headless keeps None; ExternalName gets no IP, and an IP on it is a diagnostic', () => {
     const c = load(svc('h', '  clusterIP: None\n  ports: [{port: 80}]\n'), svc('x', '  type: ExternalName\n  externalName: 1.2.3.4\n'), svc('y', '  type: ExternalName\n  externalName: db.example.com\n  clusterIP: 10.96.5.5\n'));
     expect(c.model.services.find((s) => s.metadata.name === 'h')?.spec.clusterIP).toBe('None');

@@ -90,6 +90,8 @@ interface Ctx {
   /** `PROTO/port` → owner key. */
   nodePorts: Map<string, string>;
   lbIps: Set<string>;
+  /** kube-dns exists and takes the service CIDR's tenth address. */
+  dnsClaims: boolean;
 }
 
 /**
@@ -97,7 +99,7 @@ interface Ctx {
  * built-in `kubernetes` Service first when allocating (unless the scenario defines it).
  */
 export function storeServices(given: Located<Service>[], opts: ServiceControllerOptions, report: ServiceReport): StoredService[] {
-  const ctx: Ctx = { opts, report, ips: new Map(), nodePorts: new Map(), lbIps: new Set() };
+  const ctx: Ctx = { opts, report, ips: new Map(), nodePorts: new Map(), lbIps: new Set(), dnsClaims: false };
   const out: StoredService[] = given.map((g) => ({ service: JSON.parse(JSON.stringify(g.value)) as Service, source: g }));
   for (const s of out) s.service.spec ??= {};
   if (!opts.allocate) {
@@ -107,7 +109,12 @@ export function storeServices(given: Located<Service>[], opts: ServiceController
   if (!out.some((s) => keyOf(s.service) === 'default/kubernetes')) out.unshift({ service: kubernetesService(opts.serviceCIDR), source: null });
   for (const s of out) applyDefaults(ctx, s);
   // Static addresses and ports first, so that allocation never takes one a later object asks for.
-  ctx.ips.set(ipv4ToInt(nthAddress(opts.serviceCIDR, 10)), 'kube-system/kube-dns');
+  const dnsIp = nthAddress(opts.serviceCIDR, 10);
+  ctx.ips.set(ipv4ToInt(dnsIp), 'kube-system/kube-dns');
+  // kubeadm creates kube-dns with the cluster, before any user object: when it will take its
+  // address, a user Service asking for that address is refused as already allocated.
+  const dns = out.find((s) => keyOf(s.service) === 'kube-system/kube-dns');
+  ctx.dnsClaims = dns !== undefined && typeOf(dns.service) !== 'ExternalName' && (!dns.service.spec.clusterIP || dns.service.spec.clusterIP === dnsIp);
   for (const s of out) claimClusterIP(ctx, s);
   for (const s of out) claimNodePorts(ctx, s);
   for (const s of out) claimLoadBalancerIP(ctx, s);
@@ -195,7 +202,7 @@ function claimClusterIP(ctx: Ctx, s: StoredService): void {
     return;
   }
   const owner = ctx.ips.get(n);
-  const reservedForDns = owner === 'kube-system/kube-dns' && key !== owner;
+  const reservedForDns = owner === 'kube-system/kube-dns' && key !== owner && !ctx.dnsClaims;
   if (n === cidr.network || (owner !== undefined && owner !== key && !reservedForDns)) {
     ctx.report('error', `spec.clusterIPs[0]: Invalid value: "${ip}": failed to allocate IP ${ip}: provided IP is already allocated${owner ? ` (to ${owner})` : ''}`, 'clusterip-taken', at(s, 'spec.clusterIP'));
     delete spec.clusterIP;
