@@ -60,6 +60,16 @@ describe('ClusterIP allocation', () => {
     expect(c.model.services.find((s) => s.metadata.name === 'kube-dns')?.spec.clusterIP).toBe('10.96.0.10');
   });
 
+  it('refuses externalTrafficPolicy on a Service that is not externally accessible, at the field', () => {
+    // pkg/apis/core/validation validateServiceExternalTrafficPolicy: "may only be set for
+    // externally-accessible services" (NodePort, LoadBalancer, or a ClusterIP with externalIPs).
+    const c = load(svc('inside', '  externalTrafficPolicy: Local\n  ports: [{port: 80}]\n'), svc('outside', '  type: NodePort\n  externalTrafficPolicy: Local\n  ports: [{port: 81}]\n'));
+    const bad = c.r.diagnostics.filter((d) => d.code === 'etp-not-external');
+    expect(bad).toHaveLength(1);
+    expect(bad[0]).toMatchObject({ severity: 'error', pos: { line: c.line('externalTrafficPolicy: Local') } });
+    expect(bad[0]!.message).toBe('spec.externalTrafficPolicy: Invalid value: "Local": may only be set for externally-accessible services');
+  });
+
   it('headless keeps None; ExternalName gets no IP, and an IP on it is a diagnostic', () => {
     const c = load(svc('h', '  clusterIP: None\n  ports: [{port: 80}]\n'), svc('x', '  type: ExternalName\n  externalName: 1.2.3.4\n'), svc('y', '  type: ExternalName\n  externalName: db.example.com\n  clusterIP: 10.96.5.5\n'));
     expect(c.model.services.find((s) => s.metadata.name === 'h')?.spec.clusterIP).toBe('None');

@@ -153,6 +153,11 @@ function warnAsStored(ctx: Ctx, s: StoredService): void {
 function applyDefaults(ctx: Ctx, s: StoredService): void {
   const spec = s.service.spec;
   spec.type ??= 'ClusterIP';
+  // validateServiceExternalTrafficPolicy: only NodePort, LoadBalancer and ClusterIP with externalIPs.
+  const external = spec.type === 'NodePort' || spec.type === 'LoadBalancer' || (spec.type === 'ClusterIP' && (spec.externalIPs?.length ?? 0) > 0);
+  if (!external && spec.externalTrafficPolicy) {
+    ctx.report('error', `spec.externalTrafficPolicy: Invalid value: "${spec.externalTrafficPolicy}": may only be set for externally-accessible services`, 'etp-not-external', at(s, 'spec.externalTrafficPolicy'));
+  }
   if (spec.type === 'ExternalName') {
     checkExternalName(ctx, s);
     return;
