@@ -267,6 +267,24 @@ describe('Kubernetes fields we model', () => {
     ]);
   });
 
+  it('refuses repeated port names, repeated port/protocol pairs and malformed named targetPorts, as the API server does', () => {
+    const svc = (spec: string) => diags(`apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n${spec}`);
+    expect(svc('  ports: [{name: a, port: 80}, {name: a, port: 81}]\n')).toEqual([
+      '5:39 error duplicate-port: spec.ports[1].name: Duplicate value: "a" (already the name of spec.ports[0])',
+    ]);
+    expect(svc('  ports: [{name: a, port: 80}, {name: b, port: 80}]\n')).toEqual([
+      '5:48 error duplicate-port: spec.ports[1]: Duplicate value: port 80/TCP is already spec.ports[0]',
+    ]);
+    // The same port number over two protocols is how kube-dns serves 53/UDP and 53/TCP.
+    expect(svc('  ports: [{name: a, port: 53, protocol: UDP}, {name: b, port: 53, protocol: TCP}]\n')).toEqual([]);
+    expect(svc('  ports: [{port: 80, targetPort: Http_Bad}]\n')).toEqual([
+      '5:34 error invalid-port-name: spec.ports.0.targetPort: Invalid value: "Http_Bad": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)',
+    ]);
+    expect(svc('  ports: [{port: 80, targetPort: web--http}]\n')[0]).toContain('must not contain consecutive hyphens');
+    expect(svc('  ports: [{port: 80, targetPort: "8080"}]\n')[0]).toContain('must contain at least one letter (a-z)');
+    expect(svc('  ports: [{port: 80, targetPort: http-alt}]\n')).toEqual([]);
+  });
+
   it('warns about a misspelled field but not about real fields we do not model', () => {
     expect(diags(pod('  containres: [{name: c}]\n'))).toEqual([
       '4:1 error missing-field: spec.containers is required in Pod',

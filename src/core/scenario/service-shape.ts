@@ -7,13 +7,27 @@ import { isIPv4 } from '../util/ip';
 import { IPV4, metadataShape, PORT, STRING_LIST, STRING_MAP } from './common-shapes';
 import type { FieldAt, ObjectShape } from './shape';
 
+/**
+ * A named targetPort is an IANA_SVC_NAME (apimachinery validation.IsValidPortName): at most 15
+ * characters of [-a-z0-9], at least one letter, no leading, trailing or doubled hyphen.
+ */
+function checkPortName(s: string, at: FieldAt): void {
+  const errs: string[] = [];
+  if (s.length > 15) errs.push('must be no more than 15 characters');
+  if (!/^[-a-z0-9]+$/.test(s)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (!/[a-z]/.test(s)) errs.push('must contain at least one letter (a-z)');
+  if (s.includes('--')) errs.push('must not contain consecutive hyphens');
+  if (s.startsWith('-') || s.endsWith('-')) errs.push('must not begin or end with a hyphen');
+  for (const e of errs) at.error('invalid-port-name', `${at.name}: Invalid value: "${s}": ${e}`);
+}
+
 const SERVICE_PORT: ObjectShape = {
   type: 'object',
   fields: {
     name: { type: 'string' },
     protocol: { type: 'string', enum: ['TCP', 'UDP', 'SCTP'] },
     port: PORT,
-    targetPort: { type: 'union', options: [PORT, { type: 'string' }], expected: 'a port number or a named container port' },
+    targetPort: { type: 'union', options: [PORT, { type: 'string', check: checkPortName }], expected: 'a port number or a named container port' },
     // The --service-node-port-range (default 30000-32767) is the API server's rule, checked by
     // compile (controllers/services.ts): a scenario without a Cluster holds objects as stored,
     // and kube-proxy's own test objects use ports such as 3001.
@@ -23,12 +37,29 @@ const SERVICE_PORT: ObjectShape = {
   required: ['port'],
 };
 
-/** Kubernetes requires a name on every port once a Service has more than one. */
+/**
+ * Kubernetes requires a name on every port once a Service has more than one, and refuses a
+ * repeated name or a repeated (protocol, port) pair (pkg/apis/core/validation ValidateService:
+ * field.Duplicate on spec.ports[i].name and on spec.ports[i]).
+ */
 function checkPortNames(ports: unknown[], at: FieldAt): void {
-  if (ports.length < 2) return;
+  const names = new Map<string, number>();
+  const pairs = new Map<string, number>();
   ports.forEach((p, i) => {
-    if (p && typeof p === 'object' && !(p as { name?: unknown }).name) {
+    if (!p || typeof p !== 'object') return;
+    const { name, port, protocol } = p as { name?: unknown; port?: unknown; protocol?: unknown };
+    if (ports.length >= 2 && !name) {
       at.error('missing-field', `${at.name}.${i}.name is required when a Service has more than one port`, [i]);
+    } else if (typeof name === 'string' && name) {
+      const first = names.get(name);
+      if (first !== undefined) at.error('duplicate-port', `${at.name}[${i}].name: Duplicate value: "${name}" (already the name of ${at.name}[${first}])`, [i, 'name']);
+      else names.set(name, i);
+    }
+    if (typeof port === 'number') {
+      const key = `${port}/${typeof protocol === 'string' ? protocol : 'TCP'}`;
+      const first = pairs.get(key);
+      if (first !== undefined) at.error('duplicate-port', `${at.name}[${i}]: Duplicate value: port ${key} is already ${at.name}[${first}]`, [i, 'port']);
+      else pairs.set(key, i);
     }
   });
 }
