@@ -230,7 +230,7 @@ function bridgeUp(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: Device,
   if (dst !== outerIp(before).dst) {
     const d = lookupRoute(ns, dst);
     if (d.kind === 'unicast' && d.route.dev === br.name) {
-      const arp = resolveNeighbour(ctx, ns, br, d.route.via ?? dst, outerIp(pre.packet).src);
+      const arp = resolveNeighbour(ctx, ns, br, d.route.via ?? dst, () => arpSender(ns, br, outerIp(pre.packet).src));
       if ('failed' in arp) return dropped(hops, 'arp-failed', arp.failed);
       if (arp.hop) hops.push(arp.hop);
       const out = lookupFdb(ns, br.name, arp.mac);

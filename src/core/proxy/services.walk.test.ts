@@ -93,6 +93,22 @@ describe('ClusterIP', () => {
     expect(replyIp(f).src).toBe(vipOf(h, 'web'));
   });
 
+  it('same-node endpoint (bridged DNAT): the ARP request comes from the bridge address, and the reply is bridged straight back', () => {
+    // arp_solicit (net/ipv4/arp.c, arp_announce 0) uses the packet's source only when it is a
+    // local address; the DNATed pod packet's is not, so inet_select_addr picks cni0's. The server
+    // thus learns the bridge's MAC for the bridge address only, resolves the client itself and
+    // answers it on the bridge; br_netfilter un-DNATs the bridged reply (no routing, no TTL drop).
+    const s = cluster().nodes(1).cni('flannel').seed(3).pod('client', { node: 'node-1' })
+      .pod('web-1', { node: 'node-1', ports: [8080], labels: { app: 'web' } }).raw(service('web', PORT)).build();
+    const f = s.trace('pod/client', `${vipOf(s, 'web')}:80`);
+    expect(f.verdict).toBe('delivered');
+    const arp = f.hops.find((h) => h.stage === 'arp' && h.netns === 'node-1')!;
+    const req = arp.packet.headers.find((h) => h.kind === 'arp')!;
+    expect(req).toMatchObject({ targetIp: '10.244.0.1' });
+    expect(f.reply!.hops.some((h) => h.stage === 'forward')).toBe(false);
+    expect(replyIp(f)).toMatchObject({ src: vipOf(s, 'web'), dst: podIp(s, 'client'), ttl: 64 });
+  });
+
   it('without endpoints: the filter table REJECTs (connection refused)', () => {
     const e = withWeb([], service('web', PORT));
     const f = e.trace('pod/client', `${vipOf(e, 'web')}:80`);
