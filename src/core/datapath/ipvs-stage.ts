@@ -10,7 +10,7 @@ import type { IpvsProtocol } from '../ipvs/types';
 import type { Packet } from './packet';
 import type { HopDraft, WalkContext } from './context';
 import type { StageResult } from './step';
-import { step } from './step';
+import { dropped, step } from './step';
 import { lookupConn, lookupReplyConn, lookupService, scheduleConn } from '../ipvs/table';
 import { lookupRoute } from '../model/routes';
 import { getDevice } from '../model/netns';
@@ -53,7 +53,9 @@ export function ipvsIn(ctx: WalkContext, ns: Netns, dev: Device, p: Packet): Sta
   const fresh = !conn;
   conn ??= scheduleConn(ns.ipvs, svc, { ip: f.src, port: f.sport }, ctx.rng, ctx.now);
   if (!conn) {
-    return { hops: [devHop(ns, dev, 'ipvs', p, `IPVS virtual service ${svc.address}:${svc.port}/${f.proto} has no available real server; the packet goes on to ${ns.id}'s own stack.`, undefined, { kind: 'ipvs', text: vip })] };
+    // ip_vs_leave: no destination → icmp_send(ICMP_PORT_UNREACH) and NF_DROP, TCP or UDP alike.
+    const hop = devHop(ns, dev, 'ipvs', p, `IPVS virtual service ${svc.address}:${svc.port}/${f.proto} has no available real server: IPVS answers the client with ICMP port unreachable and drops the packet (connect() fails with "Connection refused").`, undefined, { kind: 'ipvs', text: vip });
+    return dropped([], 'reject', hop);
   }
   const how = fresh ? `the ${svc.scheduler} scheduler${svc.persistent !== undefined ? ' (or the client\'s persistence template)' : ''} picks` : 'the existing IPVS connection goes to';
   const rule = { kind: 'ipvs' as const, text: `${vip}\n  -> ${conn.dest.ip}:${conn.dest.port} ${conn.forward}`, evaluated: [{ table: 'ipvs', chain: `${svc.address}:${svc.port}`, index: 0, text: vip }] };

@@ -214,6 +214,15 @@ describe('IPVS mode: flows', () => {
     expect(renderIpvsadm(node(e, 'node-1').ipvs)).toMatch(new RegExp(`TCP  ${v.replace(/\./g, '\\.')}:80 rr\\n(?!  ->)`));
     expect(e.trace('pod/client', `${v}:80`).verdict).toBe('dropped');
   });
+
+  it('a Service without endpoints: IPVS itself answers ICMP port unreachable and drops the SYN (ip_vs_leave), no TCP RST from the stack', () => {
+    const e = ipvsCluster([], service('empty', WEB));
+    const f = e.trace('pod/client', `${vipOf(e, 'empty')}:80`);
+    expect(f).toMatchObject({ verdict: 'dropped', reason: 'reject' });
+    expect(f.hops.some((h) => h.stage === 'deliver')).toBe(false);
+    expect(f.hops.some((h) => h.stage === 'ipvs' && /ICMP port unreachable/.test(h.explain))).toBe(true);
+    expect(f.reply).toBeUndefined();
+  });
 });
 
 describe('IPVS mode: NodePort and traffic policies', () => {
