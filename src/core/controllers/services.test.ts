@@ -70,6 +70,24 @@ describe('ClusterIP allocation', () => {
     expect(bad[0]!.message).toBe('spec.externalTrafficPolicy: Invalid value: "Local": may only be set for externally-accessible services');
   });
 
+  it('refuses what ValidateService refuses: a headless NodePort/LoadBalancer, no ports, an affinity timeout out of range or without ClientIP', () => {
+    const c = load(
+      svc('hnp', '  type: NodePort\n  clusterIP: None\n  ports: [{port: 80}]\n'),
+      svc('hlb', '  type: LoadBalancer\n  clusterIP: None\n  ports: [{port: 81}]\n'),
+      svc('noports', '  selector: {app: web}\n'),
+      svc('headless-noports', '  clusterIP: None\n  selector: {app: web}\n'),
+      svc('long', '  sessionAffinity: ClientIP\n  sessionAffinityConfig: {clientIP: {timeoutSeconds: 100000}}\n  ports: [{port: 82}]\n'),
+      svc('none', '  sessionAffinityConfig: {clientIP: {timeoutSeconds: 60}}\n  ports: [{port: 83}]\n'),
+    );
+    const msgs = c.r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.pos.line}: ${d.message}`);
+    expect(msgs).toContain(`${c.line('clusterIP: None')}: spec.clusterIPs[0]: Invalid value: "None": may not be set to 'None' for NodePort services`);
+    expect(msgs.some((m) => m.endsWith(`spec.clusterIPs[0]: Invalid value: "None": may not be set to 'None' for LoadBalancer services`))).toBe(true);
+    expect(msgs).toContain(`${c.line('name: noports') + 2}: spec.ports: Required value`); // at spec's first field
+    expect(msgs.filter((m) => m.includes('spec.ports: Required value'))).toHaveLength(1);
+    expect(msgs).toContain(`${c.line('timeoutSeconds: 100000')}: spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: 100000: must be greater than 0 and less than 86400`);
+    expect(msgs).toContain(`${c.line('timeoutSeconds: 60')}: spec.sessionAffinityConfig: Invalid value: must not be set when session affinity is None`);
+  });
+
   it('headless keeps None; ExternalName gets no IP, and an IP on it is a diagnostic', () => {
     const c = load(svc('h', '  clusterIP: None\n  ports: [{port: 80}]\n'), svc('x', '  type: ExternalName\n  externalName: 1.2.3.4\n'), svc('y', '  type: ExternalName\n  externalName: db.example.com\n  clusterIP: 10.96.5.5\n'));
     expect(c.model.services.find((s) => s.metadata.name === 'h')?.spec.clusterIP).toBe('None');

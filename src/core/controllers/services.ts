@@ -162,6 +162,7 @@ function applyDefaults(ctx: Ctx, s: StoredService): void {
     checkExternalName(ctx, s);
     return;
   }
+  checkSpec(ctx, s);
   spec.sessionAffinity ??= 'None';
   if (spec.sessionAffinity === 'ClientIP') spec.sessionAffinityConfig = { clientIP: { timeoutSeconds: spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800 } };
   spec.internalTrafficPolicy ??= 'Cluster';
@@ -171,6 +172,25 @@ function applyDefaults(ctx: Ctx, s: StoredService): void {
   for (const p of portsOf(s.service)) {
     p.protocol ??= 'TCP';
     p.targetPort ??= p.port;
+  }
+}
+
+/** MaxClientIPServiceAffinitySeconds (pkg/apis/core/types.go). */
+const MAX_AFFINITY_SECONDS = 86400;
+
+/** ValidateService's rules on headless, ports and session affinity (pkg/apis/core/validation). */
+function checkSpec(ctx: Ctx, s: StoredService): void {
+  const spec = s.service.spec;
+  const headless = spec.clusterIP === 'None';
+  if (headless && (spec.type === 'NodePort' || spec.type === 'LoadBalancer')) {
+    ctx.report('error', `spec.clusterIPs[0]: Invalid value: "None": may not be set to 'None' for ${spec.type} services`, 'headless-external', at(s, 'spec.clusterIP'));
+  }
+  if (!headless && portsOf(s.service).length === 0) ctx.report('error', 'spec.ports: Required value', 'missing-field', at(s, 'spec'));
+  const timeout = spec.sessionAffinityConfig?.clientIP?.timeoutSeconds;
+  if ((spec.sessionAffinity ?? 'None') === 'None') {
+    if (spec.sessionAffinityConfig) ctx.report('error', 'spec.sessionAffinityConfig: Invalid value: must not be set when session affinity is None', 'affinity-config', at(s, 'spec.sessionAffinityConfig'));
+  } else if (typeof timeout === 'number' && (timeout <= 0 || timeout > MAX_AFFINITY_SECONDS)) {
+    ctx.report('error', `spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: ${timeout}: must be greater than 0 and less than ${MAX_AFFINITY_SECONDS}`, 'affinity-timeout', at(s, 'spec.sessionAffinityConfig.clientIP.timeoutSeconds'));
   }
 }
 
