@@ -11,9 +11,13 @@
 import type { ClusterModel } from '../model/types';
 import type { Flow } from '../trace/types';
 import type { ShellContext } from './types';
+import type { DnsRecord } from '../wire/dns-rdata';
+import type { DnsExchange } from '../simulate/dns-flows';
 import { isIPv4 } from '../util/ip';
 import { clusterDnsIp, readFile, searchList } from './files';
 import { runFlow } from './flows';
+import { lookupWithFlows } from '../simulate/dns-flows';
+import { resolveSource } from '../simulate/refs';
 
 /** The outcome of resolving one name. */
 export interface Resolution {
@@ -27,6 +31,36 @@ export interface Resolution {
   status: 'ok' | 'nxdomain' | 'timeout' | 'hosts';
   /** The DNS query flow walked, if one was. */
   flow?: Flow;
+  /** The records of the answer that decided (dig prints them), when the lookup went through the resolver. */
+  answers?: DnsRecord[];
+  authority?: DnsRecord[];
+  /** The answer's AA flag (false for what CoreDNS forwarded upstream). */
+  aa?: boolean;
+}
+
+function allFlows(e: DnsExchange): Flow[] {
+  return [e.flow, ...e.forwards.flatMap(allFlows)];
+}
+
+/**
+ * The stub resolver of the shell's place (resolv.conf, search list, ndots) asking its nameserver,
+ * answered as the simulated server answers: CoreDNS from the cluster zone (ExternalName CNAMEs
+ * included), forwarding other names upstream, exactly as `hopscope dns` and traces resolve.
+ */
+function resolveByResolver(ctx: ShellContext, name: string): Resolution | undefined {
+  const src = resolveSource(ctx.model, ctx.source);
+  if (!src.ok) return undefined;
+  const look = lookupWithFlows(ctx.model, src.value, name, { index: ctx.flowCount++, ...(ctx.seed !== undefined ? { seed: ctx.seed } : {}) });
+  ctx.now += 1;
+  if (ctx.captured) for (const e of look.exchanges) ctx.captured.push(...allFlows(e));
+  const server = look.conf.nameservers[0] ?? clusterDnsIp(ctx.model);
+  const r = look.resolution;
+  const decided = r.addresses.length ? look.exchanges.find((e) => e.reply && e.reply.answers.some((a) => a.type === 'A')) : look.exchanges[look.exchanges.length - 1];
+  const flow = decided?.flow ?? look.exchanges[0]?.flow;
+  const records = decided?.reply ? { answers: decided.reply.answers, authority: decided.reply.authority, aa: decided.reply.aa } : {};
+  if (r.addresses.length) return { addresses: r.addresses, fqdn: r.canonical ?? name.replace(/\.$/, ''), status: 'ok', server, ...(flow ? { flow } : {}), ...records };
+  if (r.error === 'timeout' || r.error === 'no-nameserver' || !decided?.reply) return { addresses: [], status: 'timeout', server, ...(flow ? { flow } : {}) };
+  return { addresses: [], status: 'nxdomain', server, ...(flow ? { flow } : {}), ...records };
 }
 
 function fromHosts(ctx: ShellContext, name: string): string | undefined {
@@ -79,6 +113,10 @@ export function resolveName(ctx: ShellContext, name: string, server?: string): R
   if (isIPv4(name)) return { addresses: [name], status: 'ok' };
   const local = server ? undefined : fromHosts(ctx, name);
   if (local) return { addresses: [local], status: 'hosts', fqdn: name };
+  if (!server) {
+    const viaResolver = resolveByResolver(ctx, name);
+    if (viaResolver) return viaResolver;
+  }
   const ns = server ?? nameserver(ctx);
   const walked = runFlow(ctx, `udp://${ns}:53`, 'UDP', `DNS A? ${name}`);
   const flow = walked.ok ? walked.flow : undefined;

@@ -254,6 +254,24 @@ describe('DNS tools', () => {
     expect(pod(m).run('dig +short web.default.svc.cluster.local').stdout).toBe(`${serviceIp(m)}\n`);
   });
 
+  it('answers as CoreDNS does: names outside the cluster are forwarded, an ExternalName is a CNAME, TTLs are the Corefile\'s 30', () => {
+    const m = scenario('---\napiVersion: v1\nkind: Service\nmetadata: {name: my-db}\nspec: {type: ExternalName, externalName: example.com}\n');
+    const g = pod(m).run('nslookup google.com');
+    expect(g.exitCode).toBe(0);
+    expect(g.stdout).toMatch(/\n\nNon-authoritative answer:\nName:\tgoogle\.com\nAddress: \d+\.\d+\.\d+\.\d+\n/);
+    expect(pod(m).run('nslookup my-db').stdout).toMatch(/\n\nmy-db\.default\.svc\.cluster\.local\tcanonical name = example\.com\.\nName:\texample\.com\nAddress: /);
+    expect(pod(m).run('dig google.com').stdout).toContain(';; flags: qr rd ra; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1\n\n');
+    const cname = pod(m).run('dig my-db.default.svc.cluster.local');
+    expect(cname.stdout).toContain('status: NOERROR');
+    expect(cname.stdout).toMatch(/\nmy-db\.default\.svc\.cluster\.local\.\t30\tIN\tCNAME\texample\.com\.\n/);
+    expect(cname.stdout).toMatch(/\nexample\.com\.\t\t\d+\tIN\tA\t\d+\.\d+\.\d+\.\d+\n/);
+    expect(pod(m).run('curl -s -o /dev/null -w "%{http_code}" http://my-db').stderr).not.toContain('Could not resolve host');
+    expect(pod(m).run('dig web.default.svc.cluster.local').stdout).toMatch(new RegExp(`\\nweb\\.default\\.svc\\.cluster\\.local\\.\\t30\\tIN\\tA\\t${serviceIp(m).replace(/\./g, '\\.')}\\n`));
+    const nx = pod(m).run('dig nosuch.default.svc.cluster.local');
+    expect(nx.stdout).toContain('status: NXDOMAIN');
+    expect(nx.stdout).toMatch(/\ncluster\.local\.\t\t?30\tIN\tSOA\tns\.dns\.cluster\.local\. hostmaster\.cluster\.local\. \d+ 7200 1800 86400 30\n/);
+  });
+
   it('reads /etc/resolv.conf as the kubelet writes it', () => {
     const m = scenario();
     expect(pod(m).run('cat /etc/resolv.conf').stdout).toMatch(/^search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local\nnameserver 10\.\d+\.\d+\.\d+\noptions ndots:5\n$/);
