@@ -53,6 +53,24 @@ describe('kubectl get svc / endpointslices', () => {
 });
 
 describe('kubectl describe service', () => {
+  it('ExternalName: IP Families <none>, an empty IP and IPs <none>, as kubectl writes them for every type', () => {
+    // staging/src/k8s.io/kubectl/pkg/describe/describe.go describeService: IP Families falls back
+    // to <none>, IP is always written, IPs falls back to <none>.
+    expect(renderDescribeService(model, 'my-db')).toBe(`Name:              my-db
+Namespace:         default
+Labels:            <none>
+Annotations:       <none>
+Selector:          <none>
+Type:              ExternalName
+IP Families:       <none>
+IP:                
+IPs:               <none>
+External Name:     db.example.com
+Session Affinity:  None
+Events:            <none>
+`);
+  });
+
   it('matches the current kubectl layout for a NodePort Service', () => {
     const ip = model.pods[0]!.ip;
     expect(renderDescribeService(model, 'myapp-service')).toBe(`Name:                     myapp-service

@@ -167,9 +167,10 @@ export function renderDescribeService(model: ClusterModel, name: string, namespa
   const slices = model.endpointSlices.filter((e) => nsOf(e) === namespace && e.metadata.labels?.[SERVICE_NAME_LABEL] === name);
   const lines = [`Name:\t${name}`, `Namespace:\t${namespace}`, ...multiline('Labels', s.metadata.labels), ...multiline('Annotations', s.metadata.annotations), `Selector:\t${formatLabels(spec.selector)}`, `Type:\t${spec.type ?? 'ClusterIP'}`];
   if (spec.ipFamilyPolicy) lines.push(`IP Family Policy:\t${spec.ipFamilyPolicy}`);
-  if (spec.ipFamilies?.length) lines.push(`IP Families:\t${spec.ipFamilies.join(',')}`);
-  if (spec.type !== 'ExternalName') lines.push(`IP:\t${spec.clusterIP ?? ''}`);
-  if (spec.clusterIPs?.length) lines.push(`IPs:\t${spec.clusterIPs.join(',')}`);
+  // kubectl's describeService writes these three for every type, <none> when empty.
+  lines.push(`IP Families:\t${spec.ipFamilies?.length ? spec.ipFamilies.join(',') : '<none>'}`);
+  lines.push(`IP:\t${spec.clusterIP ?? ''}`);
+  lines.push(`IPs:\t${spec.clusterIPs?.length ? spec.clusterIPs.join(',') : '<none>'}`);
   if (spec.externalIPs?.length) lines.push(`External IPs:\t${spec.externalIPs.join(',')}`);
   if (spec.loadBalancerIP) lines.push(`IP:\t${spec.loadBalancerIP}`);
   if (spec.externalName) lines.push(`External Name:\t${spec.externalName}`);
