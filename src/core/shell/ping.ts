@@ -9,6 +9,8 @@ import type { Flow } from '../trace/types';
 import { resolveName } from './resolver';
 import { netnsAddress, runFlow, simulatedRtt, lastHop } from './flows';
 import { err } from './output';
+import { findLocalAddress } from '../model/netns';
+import { ipv4ToInt } from '../util/ip';
 
 const HELP = `
 Usage
@@ -55,10 +57,22 @@ function replyTtl(flow: Flow): number {
   return ip && ip.kind === 'ipv4' ? ip.ttl : 64;
 }
 
+/**
+ * The source of the ICMP error (icmp_send): the offending packet's destination when that is an
+ * address of the namespace that answers (a local delivery, e.g. a REJECT at INPUT); otherwise the
+ * namespace's address.
+ */
+function errorSource(ctx: ShellContext, hop: Flow['hops'][number]): string {
+  const ns = ctx.model.netns.get(hop.netns);
+  const ip = hop.packet.headers.find((h) => h.kind === 'ipv4');
+  if (ns && ip?.kind === 'ipv4' && findLocalAddress(ns, ipv4ToInt(ip.dst))) return ip.dst;
+  return netnsAddress(ctx, hop.netns);
+}
+
 function errorLine(ctx: ShellContext, flow: Flow, seq: number): string | undefined {
   const reason = flow.reason ?? '';
   const hop = lastHop(flow);
-  const from = hop ? netnsAddress(ctx, hop.netns) : '0.0.0.0';
+  const from = hop ? errorSource(ctx, hop) : '0.0.0.0';
   if (reason === 'ttl-exceeded') return `From ${from} icmp_seq=${seq} Time to live exceeded`;
   if (reason === 'arp-failed') return `From ${from} icmp_seq=${seq} Destination Host Unreachable`;
   if (/port-unreachable|reject|no-endpoints/.test(reason)) return `From ${from} icmp_seq=${seq} Destination Port Unreachable`;

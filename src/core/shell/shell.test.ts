@@ -189,6 +189,12 @@ describe('flow commands', () => {
     expect(r.stderr).toMatch(/^curl: \((7|28)\) Failed to connect to 10\.244\.200\.9 port 80 after \d+ ms: (Timeout was reached|Couldn't connect to server)\n$/);
   });
 
+  it('ping of an IPVS ClusterIP: KUBE-IPVS-FILTER rejects it at INPUT, and the error comes from the VIP (icmp_send sources a local destination)', () => {
+    const m = scenario('', 'cni: {plugin: flannel, backend: vxlan}, kubeProxy: {mode: ipvs}');
+    const r = pod(m).run(`ping -c 1 ${serviceIp(m)}`);
+    expect(r.stdout).toContain(`From ${serviceIp(m)} icmp_seq=1 Destination Port Unreachable\n`);
+  });
+
   it('ping prints iputils lines with the reply TTL, and the statistics block', () => {
     const m = scenario();
     const remote = webPods(m).find((p) => p.node !== 'node-1')!;
