@@ -5,7 +5,7 @@
 import type { ClusterModel, Flow, Hop, LoadResult } from '../core/index';
 import { formatDiagnostic, loadScenario, renderBridgeFdb, renderGetNodes, renderGetPods, renderIpAddr, renderIpLink, renderIpNeigh, renderIpRoute } from '../core/index';
 import { renderIptablesSave } from '../core/render/iptables-save';
-import { renderDescribeService, renderGetEndpointSlices, renderGetServices } from '../core/render/kubectl-services';
+import { ENDPOINTS_DEPRECATED, renderDescribeService, renderGetEndpoints, renderGetEndpointSlices, renderGetServices } from '../core/render/kubectl-services';
 import { renderRunResult } from '../core/render/run';
 import { runTraffic } from '../core/simulate/run';
 import { renderCniLog } from '../core/render/cni-log';
@@ -113,7 +113,7 @@ export function show(a: Args): CommandOutput {
 
 export function kubectl(a: Args): CommandOutput {
   const [file, verb, resource, name] = a.positionals;
-  if ((verb !== 'get' && verb !== 'describe') || !resource) throw new UsageError('kubectl FILE get pods|nodes|svc|endpointslices [-o wide] [-n NS|-A] | kubectl FILE describe service NAME [-n NS]');
+  if ((verb !== 'get' && verb !== 'describe') || !resource) throw new UsageError('kubectl FILE get pods|nodes|svc|endpoints|endpointslices [-o wide] [-n NS|-A] | kubectl FILE describe service NAME [-n NS]');
   const l = load(file);
   if ('code' in l) return l;
   if (['ingress', 'ingresses', 'ing'].includes(resource)) return ingressKubectl(l.model, verb, name, { allNamespaces: a.values['all-namespaces'] === true, namespace: typeof a.values.namespace === 'string' ? a.values.namespace : 'default' });
@@ -136,6 +136,9 @@ export function kubectl(a: Args): CommandOutput {
     case 'endpointslices':
     case 'endpointslice':
       return ok(renderGetEndpointSlices(l.model, o));
+    case 'endpoints':
+    case 'ep':
+      return { ...ok(renderGetEndpoints(l.model, o)), stderr: `${ENDPOINTS_DEPRECATED}\n` };
     default:
       return fail(`error: the server doesn't have a resource type "${resource}"`);
   }

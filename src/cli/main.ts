@@ -20,7 +20,7 @@ commands:
   show FILE --pod NS/NAME WHAT                the same inside a pod's network namespace; WHAT=cni prints the
                                               runtime's CNI ADD calls (lo, eth0) with config and result JSON
   run FILE [--seed N] [--json]                 every Traffic request, with the per-endpoint distribution
-  kubectl FILE get pods|nodes|svc|endpointslices [-o wide] [-n NS | -A]
+  kubectl FILE get pods|nodes|svc|endpoints|endpointslices [-o wide] [-n NS | -A]
   kubectl FILE describe service NAME [-n NS]
   kubectl FILE get ingress [-n NS | -A] | kubectl FILE describe ingress NAME [-n NS]
   dns FILE --from REF NAME [--aaaa] [--seed N] the resolver's DNS queries in order, each a flow, with its answer

@@ -36,6 +36,14 @@ describe('hopscope kubectl (services)', () => {
     expect(d.stdout).toContain('Port:                     http  80/TCP\nTargetPort:               http/TCP\n');
   });
 
+  it('get endpoints (ep) lists the v1 Endpoints, with kubectl 1.33\'s deprecation warning on stderr', () => {
+    const out = kubectl({ positionals: [FILE, 'get', 'ep'], values: {} });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^NAME\s+ENDPOINTS\s+AGE\n/);
+    expect(out.stdout).toMatch(/^service-test\s+10\.0\.\d\.\d:8080,10\.0\.\d\.\d:8080\s+<unknown>$/m);
+    expect(out.stderr).toBe('Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n');
+  });
+
   it('describe of a missing Service fails like kubectl', () => {
     const out = kubectl({ positionals: [FILE, 'describe', 'svc', 'nope'], values: {} });
     expect(out.code).toBe(1);

@@ -1,7 +1,7 @@
 // kubectl layouts for Services and EndpointSlices (spec/services-and-proxy.md §10).
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../compile/load';
-import { renderDescribeService, renderGetEndpointSlices, renderGetServices, tabwrite } from './kubectl-services';
+import { renderDescribeService, renderGetEndpoints, renderGetEndpointSlices, renderGetServices, tabwrite } from './kubectl-services';
 
 const TEXT = `apiVersion: hopscope/v1alpha1
 kind: Cluster
@@ -49,6 +49,34 @@ describe('kubectl get svc / endpointslices', () => {
     const out = renderGetEndpointSlices(model);
     expect(out).toMatch(/myapp-service-\w{5}\s+IPv4\s+80\s+10\.244\.0\.\d+\s+<unknown>/);
     expect(out).toMatch(/web-headless-\w{5}\s+IPv4\s+<unset>\s+<unset>/);
+  });
+});
+
+describe('kubectl get endpoints', () => {
+  it('one row per Service the endpoints controller (or the apiserver, for kubernetes) keeps: ready IP:port, <none> when empty', () => {
+    // printers.go printEndpoints/formatEndpoints: NAME, ENDPOINTS (three, then "+ N more..."), AGE;
+    // no Endpoints object for an ExternalName Service or one without a selector.
+    const ip = model.pods[0]!.ip;
+    expect(renderGetEndpoints(model)).toBe(`NAME            ENDPOINTS           AGE
+kubernetes      192.168.0.11:6443   <unknown>
+myapp-service   ${ip}:80${' '.repeat(20 - ip.length - 3)}<unknown>
+web-headless    <none>              <unknown>
+`);
+    expect(renderGetEndpoints(model, { allNamespaces: true })).toMatch(/^NAMESPACE\s+NAME\s+ENDPOINTS\s+AGE\ndefault\s+kubernetes\s+192\.168\.0\.11:6443\s+<unknown>\n/);
+    expect(renderGetEndpoints(model, { namespace: 'nope' })).toBe('No resources found in nope namespace.\n');
+    const unready = loadScenario(`${TEXT}---
+apiVersion: v1
+kind: Pod
+metadata: {name: slow, labels: {app: slow}}
+spec: {nodeName: node-1, containers: [{name: c, ports: [{containerPort: 80}]}]}
+status: {conditions: [{type: Ready, status: "False"}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: slow}
+spec: {selector: {app: slow}, ports: [{port: 80}]}
+`).model!;
+    expect(renderGetEndpoints(unready)).toMatch(/\nslow {12}\s+<unknown>\n/);
   });
 });
 

@@ -14,6 +14,8 @@ import type { GetOptions } from './kubectl';
 import { renderTable } from './table';
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+/** What kubectl prints on stderr for any read of v1 Endpoints from a v1.33+ apiserver (a warning header). */
+export const ENDPOINTS_DEPRECATED = 'Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice';
 
 function nsOf(o: { metadata: { namespace?: string } }): string {
   return o.metadata.namespace ?? 'default';
@@ -77,6 +79,52 @@ export function renderGetServices(model: ClusterModel, o: GetOptions = {}): stri
 function firstThree(items: string[], empty: string): string {
   if (!items.length) return empty;
   return items.length > 3 ? `${items.slice(0, 3).join(',')} + ${items.length - 3} more...` : items.join(',');
+}
+
+/**
+ * The ENDPOINTS column of `kubectl get endpoints` (printers.go formatEndpoints) for a Service's
+ * v1 Endpoints as the endpoints controller writes them from the same pods: one subset per port
+ * list (a slice here), ready addresses sorted as RepackSubsets sorts them (by the IP's text);
+ * for each port of a subset every address as IP:port, three shown, then " + N more..."; `<none>`
+ * without subsets, an empty cell when the only addresses are not ready.
+ */
+function endpointsColumn(slices: EndpointSlice[]): string {
+  const list: string[] = [];
+  let count = 0;
+  // No subset at all prints <none>; subsets holding only not-ready addresses print nothing.
+  const subsets = slices.some((e) => (e.endpoints ?? []).length > 0);
+  for (const e of slices) {
+    const addresses = (e.endpoints ?? []).filter((x) => x.conditions?.ready !== false).flatMap((x) => x.addresses).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const ports = e.ports ?? [];
+    if (!ports.length) {
+      count += addresses.length;
+      for (const a of addresses) if (list.length < 3) list.push(a);
+      continue;
+    }
+    for (const p of ports) {
+      count += addresses.length;
+      for (const a of addresses) if (list.length < 3) list.push(`${a}:${p.port ?? ''}`);
+    }
+  }
+  if (!list.length) return subsets ? '' : '<none>';
+  return count > 3 ? `${list.join(',')} + ${count - 3} more...` : list.join(',');
+}
+
+/**
+ * `kubectl get endpoints [-n NS | -A]`: the v1 Endpoints the endpoints controller keeps for every
+ * Service with a selector (none for ExternalName), plus the apiserver's own for `kubernetes`.
+ */
+export function renderGetEndpoints(model: ClusterModel, o: GetOptions = {}): string {
+  const withEndpoints = model.services.filter((s) => (s.spec.type ?? 'ClusterIP') !== 'ExternalName' && (Object.keys(s.spec.selector ?? {}).length > 0 || (nsOf(s) === 'default' && s.metadata.name === 'kubernetes')));
+  const list = byNamespaceAndName(withEndpoints, o);
+  if (!list.length) return noneFound(o);
+  const rows = list.map((s) => {
+    const slices = model.endpointSlices.filter((e) => nsOf(e) === nsOf(s) && e.metadata.labels?.[SERVICE_NAME_LABEL] === s.metadata.name);
+    const row = [s.metadata.name ?? '', endpointsColumn(slices), '<unknown>'];
+    return o.allNamespaces ? [nsOf(s), ...row] : row;
+  });
+  const header = ['NAME', 'ENDPOINTS', 'AGE'];
+  return renderTable(o.allNamespaces ? ['NAMESPACE', ...header] : header, rows);
 }
 
 /** `kubectl get endpointslices [-n NS | -A]`. */

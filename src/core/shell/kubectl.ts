@@ -1,5 +1,5 @@
 /**
- * `kubectl get pods|svc|endpointslices|nodes|ingress|networkpolicy [NAME] [-o wide] [-n NS|-A]`
+ * `kubectl get pods|svc|endpoints|endpointslices|nodes|ingress|networkpolicy [NAME] [-o wide] [-n NS|-A]`
  * and `kubectl describe service|pod|node|ingress NAME`, answered from the model in kubectl's
  * layouts (core/render), with kubectl's errors (fixtures/tool-output/kubectl-errors.txt):
  * `Error from server (NotFound): pods "x" not found`, `error: the server doesn't have a resource
@@ -8,7 +8,7 @@
 import type { Command, ShellContext, ShellResult } from './types';
 import type { GetOptions } from '../render/kubectl';
 import { renderGetNodes, renderGetPods } from '../render/kubectl';
-import { renderDescribeService, renderGetEndpointSlices, renderGetServices } from '../render/kubectl-services';
+import { ENDPOINTS_DEPRECATED, renderDescribeService, renderGetEndpoints, renderGetEndpointSlices, renderGetServices } from '../render/kubectl-services';
 import { renderDescribeIngress, renderGetIngress } from '../render/kubectl-ingress';
 import { renderDescribeNode, renderDescribePod } from './kubectl-describe';
 import { err, out } from './output';
@@ -21,15 +21,16 @@ Basic Commands (hopscope answers these from the simulated cluster):
 
 Usage:
   kubectl [flags] [options]
-  kubectl get pods|svc|endpointslices|nodes|ingress|networkpolicy [NAME] [-o wide] [-n NS | -A]
+  kubectl get pods|svc|endpoints|endpointslices|nodes|ingress|networkpolicy [NAME] [-o wide] [-n NS | -A]
   kubectl describe service|pod|node|ingress NAME [-n NS]
 `;
 
-type Kind = 'pods' | 'services' | 'endpointslices' | 'nodes' | 'ingresses' | 'networkpolicies';
+type Kind = 'pods' | 'services' | 'endpoints' | 'endpointslices' | 'nodes' | 'ingresses' | 'networkpolicies';
 
 const KINDS: Record<string, Kind> = {
   po: 'pods', pod: 'pods', pods: 'pods',
   svc: 'services', service: 'services', services: 'services',
+  ep: 'endpoints', endpoints: 'endpoints',
   endpointslice: 'endpointslices', endpointslices: 'endpointslices',
   no: 'nodes', node: 'nodes', nodes: 'nodes',
   ing: 'ingresses', ingress: 'ingresses', ingresses: 'ingresses',
@@ -74,6 +75,8 @@ function table(ctx: ShellContext, kind: Kind, o: GetOptions): string {
       return renderGetPods(ctx.model, o);
     case 'services':
       return renderGetServices(ctx.model, o);
+    case 'endpoints':
+      return renderGetEndpoints(ctx.model, o);
     case 'endpointslices':
       return renderGetEndpointSlices(ctx.model, o);
     case 'nodes':
@@ -94,9 +97,11 @@ function get(ctx: ShellContext, k: KArgs): ShellResult {
   if (k.output !== undefined && k.output !== 'wide') return err(`hopscope: -o ${k.output} is not modelled here; use -o wide (or the scenario editor for the objects themselves)`, 1);
   const o: GetOptions = { namespace: k.namespace, allNamespaces: k.all && !name, wide: k.output === 'wide' };
   const text = table(ctx, kind, o);
-  if (text.startsWith('No resources found')) return name ? err(`Error from server (NotFound): ${kind} "${name}" not found`) : { stdout: '', stderr: text, exitCode: 0 };
+  const warn = kind === 'endpoints' ? `${ENDPOINTS_DEPRECATED}\n` : '';
+  if (text.startsWith('No resources found')) return name ? err(`${warn}Error from server (NotFound): ${kind} "${name}" not found`) : { stdout: '', stderr: warn + text, exitCode: 0 };
   const one = pick(text, name);
-  return one === null ? err(`Error from server (NotFound): ${kind} "${name}" not found`) : out(one);
+  if (one === null) return err(`${warn}Error from server (NotFound): ${kind} "${name}" not found`);
+  return warn ? { stdout: one, stderr: warn, exitCode: 0 } : out(one);
 }
 
 function describe(ctx: ShellContext, k: KArgs): ShellResult {

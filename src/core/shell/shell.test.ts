@@ -233,6 +233,15 @@ describe('flow commands', () => {
   });
 });
 
+describe('kubectl get endpoints', () => {
+  it('prints the Service\'s ready IP:port list, with the v1.33 deprecation warning on stderr', () => {
+    const m = scenario();
+    const r = pod(m).run('kubectl get ep web');
+    expect(r.stdout).toMatch(/^NAME\s+ENDPOINTS\s+AGE\nweb\s+10\.244\.\d+\.\d+:8080,10\.244\.\d+\.\d+:8080\s+<unknown>\n$/);
+    expect(r.stderr).toBe('Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n');
+  });
+});
+
 describe('DNS tools', () => {
   it('with no DNS server reachable, dig and nslookup print BIND\'s timeout text', () => {
     const sh = pod(scenario());
