@@ -21,6 +21,8 @@ interface CurlArgs {
   silent: boolean;
   showError: boolean;
   head: boolean;
+  /** -i: the response headers go to stdout before the body. */
+  include: boolean;
   output?: string;
   timeout?: number;
 }
@@ -28,7 +30,7 @@ interface CurlArgs {
 const WITH_VALUE = ['-o', '--output', '-m', '--max-time', '--connect-timeout', '-H', '--header', '-X', '--request', '-w', '--write-out', '-A', '--user-agent'];
 
 function parseArgs(args: string[]): CurlArgs | ShellResult {
-  const a: CurlArgs = { url: '', verbose: false, silent: false, showError: false, head: false };
+  const a: CurlArgs = { url: '', verbose: false, silent: false, showError: false, head: false, include: false };
   for (let i = 0; i < args.length; i++) {
     const w = args[i]!;
     if (WITH_VALUE.includes(w)) {
@@ -36,15 +38,17 @@ function parseArgs(args: string[]): CurlArgs | ShellResult {
       if (v === undefined) return err(`curl: option ${w}: requires parameter\ncurl: try 'curl --help' or 'curl --manual' for more information`, 2);
       if (w === '-o' || w === '--output') a.output = v;
       if (w === '-m' || w === '--max-time' || w === '--connect-timeout') a.timeout = Number(v);
-    } else if (/^-[vsSIkLf]+$/.test(w)) {
+    } else if (/^-[vsSIikLf]+$/.test(w)) {
       for (const c of w.slice(1)) {
         if (c === 'v') a.verbose = true;
         if (c === 's') a.silent = true;
         if (c === 'S') a.showError = true;
         if (c === 'I') a.head = true;
+        if (c === 'i') a.include = true;
       }
-    } else if (['--verbose', '--silent', '--head', '--show-error', '--insecure', '--location', '--fail'].includes(w)) {
+    } else if (['--verbose', '--silent', '--head', '--include', '--show-error', '--insecure', '--location', '--fail'].includes(w)) {
       if (w === '--verbose') a.verbose = true;
+      if (w === '--include') a.include = true;
       if (w === '--silent') a.silent = true;
       if (w === '--head') a.head = true;
       if (w === '--show-error') a.showError = true;
@@ -101,7 +105,7 @@ function success(ctx: ShellContext, a: CurlArgs, u: Url, ip: string, flow: Flow)
     stderr += headers.split('\r\n').slice(0, -1).map((l) => `< ${l}\n`).join('');
     stderr += `* Connection #0 to host ${u.host} left intact\n`;
   }
-  const stdout = a.head ? headers : a.output ? '' : text;
+  const stdout = a.head ? headers : a.output ? '' : a.include ? headers + text : text;
   return { stdout, stderr, exitCode: 0 };
 }
 

@@ -173,6 +173,15 @@ describe('flow commands', () => {
     expect(r.flows?.at(-1)?.verdict).toBe('delivered');
   });
 
+  it('curl -i / -si / --include prints the response headers before the body on stdout', () => {
+    const m = scenario();
+    for (const flag of ['-i', '-si', '--include']) {
+      const r = pod(m).run(`curl ${flag} http://${serviceIp(m)}/`);
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toMatch(/^HTTP\/1\.1 200 OK\r\nContent-Type: text\/plain\r\nContent-Length: \d+\r\n\r\nHello from web-/);
+    }
+  });
+
   it('curl to a closed port prints curl\'s refusal with exit 7 (fixtures/tool-output/curl-errors.txt)', () => {
     const m = scenario();
     const ip = webPods(m)[0]!.ip;
