@@ -1,13 +1,17 @@
 /**
- * `curl [-v] [-s] [-S] [-I] [-o FILE] [-m S] [--connect-timeout S] URL`: resolves the host as the
- * pod's resolver does, walks the TCP exchange, and prints what curl 7.88 prints: the response
- * body of the simulated server ("Hello from POD"), or curl's error text and exit code
+ * `curl [-v] [-s] [-S] [-I] [-i] [-H 'Host: H'] [-o FILE] [-m S] [--connect-timeout S] URL`: resolves
+ * the host as the pod's resolver does, walks the TCP exchange, and prints what curl 7.88 prints:
+ * the response body of the simulated server ("Hello from POD"; through an ingress-nginx pod, the
+ * backend its rules pick for the Host header and path, or nginx's 404/502/503 page), or curl's
+ * error text and exit code
  * (fixtures/tool-output/curl-errors.txt): 6 for an unresolvable host, 7 for a refused or
  * unroutable connection, 28 when nothing answers.
  */
 import type { Command, ShellContext, ShellResult } from './types';
 import type { Flow } from '../trace/types';
+import type { Target } from '../simulate/refs';
 import { resolveName } from './resolver';
+import { ingressLeg } from '../simulate/request';
 import { runFlow } from './flows';
 import { err } from './output';
 import curlHelp from './curl-help.json';
@@ -23,6 +27,8 @@ interface CurlArgs {
   head: boolean;
   /** -i: the response headers go to stdout before the body. */
   include: boolean;
+  /** The Host header given with -H, without a port. */
+  host?: string;
   output?: string;
   timeout?: number;
 }
@@ -37,6 +43,7 @@ function parseArgs(args: string[]): CurlArgs | ShellResult {
       const v = args[++i];
       if (v === undefined) return err(`curl: option ${w}: requires parameter\ncurl: try 'curl --help' or 'curl --manual' for more information`, 2);
       if (w === '-o' || w === '--output') a.output = v;
+      if ((w === '-H' || w === '--header') && /^host\s*:/i.test(v)) a.host = v.replace(/^host\s*:\s*/i, '').replace(/:\d+$/, '').trim();
       if (w === '-m' || w === '--max-time' || w === '--connect-timeout') a.timeout = Number(v);
     } else if (/^-[vsSIikLf]+$/.test(w)) {
       for (const c of w.slice(1)) {
@@ -101,7 +108,7 @@ function success(ctx: ShellContext, a: CurlArgs, u: Url, ip: string, flow: Flow)
   let stderr = '';
   if (a.verbose) {
     stderr += `*   Trying ${ip}:${u.port}...\n* Connected to ${u.host} (${ip}) port ${u.port} (#0)\n`;
-    stderr += `> ${a.head ? 'HEAD' : 'GET'} ${u.path} HTTP/1.1\n> Host: ${u.host}${u.port === 80 ? '' : `:${u.port}`}\n> User-Agent: curl/7.88.1\n> Accept: */*\n> \n`;
+    stderr += `> ${a.head ? 'HEAD' : 'GET'} ${u.path} HTTP/1.1\n> Host: ${a.host ?? `${u.host}${u.port === 80 ? '' : `:${u.port}`}`}\n> User-Agent: curl/7.88.1\n> Accept: */*\n> \n`;
     stderr += headers.split('\r\n').slice(0, -1).map((l) => `< ${l}\n`).join('');
     stderr += `* Connection #0 to host ${u.host} left intact\n`;
   }
@@ -123,8 +130,32 @@ function runCurl(ctx: ShellContext, args: string[]): ShellResult {
   const r = runFlow(ctx, `${u.scheme}://${ip}:${u.port}${u.path}`, 'TCP');
   if (!r.ok) return { ...err(`curl: (7) Failed to connect to ${u.host} port ${u.port} after 0 ms: Couldn't connect to server`, 7), flows };
   flows.push(r.flow);
-  const out = r.flow.verdict === 'delivered' ? success(ctx, a, u, ip, r.flow) : failure(a, u, ip, r.flow);
-  return { ...out, flows };
+  if (r.flow.verdict !== 'delivered') return { ...failure(a, u, ip, r.flow), flows };
+  // An ingress-nginx pod answered: it routes by the Host header and path, as `hopscope trace` does.
+  const t: Target = { host: a.host ?? u.host, ip, port: u.port, protocol: 'tcp', scheme: u.scheme, path: u.path };
+  const ing = ingressLeg(ctx.model, t, r.flow, { index: ctx.flowCount - 1, ...(ctx.seed !== undefined ? { seed: ctx.seed } : {}) });
+  if (!ing) return { ...success(ctx, a, u, ip, r.flow), flows };
+  if (ing.flow) flows.push(ing.flow);
+  if (ing.status === 200 && ing.flow) return { ...success(ctx, a, u, ip, ing.flow), flows };
+  return { ...nginxError(a, u, ip, ing.status), flows };
+}
+
+const REASONS: Record<number, string> = { 404: 'Not Found', 502: 'Bad Gateway', 503: 'Service Temporarily Unavailable' };
+
+/** The controller's own error page (nginx's built-in one: CRLF lines, "nginx" under a rule). */
+function nginxError(a: CurlArgs, u: Url, ip: string, status: number): ShellResult {
+  const title = `${status} ${REASONS[status] ?? 'Error'}`;
+  const page = `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+  const headers = `HTTP/1.1 ${title}\r\nContent-Type: text/html\r\nContent-Length: ${page.length}\r\n\r\n`;
+  let stderr = '';
+  if (a.verbose) {
+    stderr += `*   Trying ${ip}:${u.port}...\n* Connected to ${u.host} (${ip}) port ${u.port} (#0)\n`;
+    stderr += `> ${a.head ? 'HEAD' : 'GET'} ${u.path} HTTP/1.1\n> Host: ${a.host ?? `${u.host}${u.port === 80 ? '' : `:${u.port}`}`}\n> User-Agent: curl/7.88.1\n> Accept: */*\n> \n`;
+    stderr += headers.split('\r\n').slice(0, -1).map((l) => `< ${l}\n`).join('');
+    stderr += `* Connection #0 to host ${u.host} left intact\n`;
+  }
+  const stdout = a.head ? headers : a.output ? '' : a.include ? headers + page : page;
+  return { stdout, stderr, exitCode: 0 };
 }
 
 /** `curl`: an HTTP request over a simulated TCP flow. */

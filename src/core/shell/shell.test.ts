@@ -242,6 +242,38 @@ describe('flow commands', () => {
   });
 });
 
+describe('curl through an ingress-nginx controller', () => {
+  const ING = `---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop}
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: shop.example.com
+    http:
+      paths:
+      - {path: /api, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+      - {path: /gone, pathType: Prefix, backend: {service: {name: nosvc, port: {number: 80}}}}
+`;
+  it('routes by the Host header and path as the controller does: the backend answers, 404 and 503 come from nginx', () => {
+    const m = scenario(ING);
+    const ctl = m.services.find((s) => s.metadata.name === 'ingress-nginx-controller')!;
+    const np = ctl.spec.ports!.find((p) => p.port === 80)!.nodePort!;
+    const sh = pod(m);
+    const ok = sh.run(`curl -s -H "Host: shop.example.com" http://192.168.0.11:${np}/api/items`);
+    expect(ok.exitCode).toBe(0);
+    expect(ok.stdout).toMatch(/^Hello from web-/);
+    expect(ok.flows?.some((f) => f.from.startsWith('pod/ingress-nginx/'))).toBe(true);
+    const miss = sh.run(`curl -si -H "Host: shop.example.com" http://192.168.0.11:${np}/other`);
+    expect(miss.stdout).toMatch(/^HTTP\/1\.1 404 Not Found\r\n/);
+    expect(miss.stdout).toContain('<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>');
+    const gone = sh.run(`curl -s -H "Host: shop.example.com" http://192.168.0.11:${np}/gone`);
+    expect(gone.stdout).toContain('<title>503 Service Temporarily Unavailable</title>');
+    expect(sh.run(`curl -s http://192.168.0.11:${np}/api`).stdout).toContain('404 Not Found');
+  });
+});
+
 describe('kubectl get endpoints', () => {
   it('prints the Service\'s ready IP:port list, with the v1.33 deprecation warning on stderr', () => {
     const m = scenario();

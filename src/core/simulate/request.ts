@@ -145,7 +145,7 @@ function backendText(ns: string, b: { service?: { name?: string; port?: { number
 }
 
 /** When an ingress-nginx pod accepted an HTTP(S) connection: route it and open the second leg. */
-function ingressLeg(model: ClusterModel, t: Target, flow: Flow, opts: FlowOptions): IngressHop | undefined {
+export function ingressLeg(model: ClusterModel, t: Target, flow: Flow, opts: FlowOptions): IngressHop | undefined {
   const state = getIngressState(model);
   if (!state || flow.verdict !== 'delivered' || !flow.endpoint?.startsWith(`${CONTROLLER_NAMESPACE}/`) || (t.scheme !== 'http' && t.scheme !== 'https')) return undefined;
   const host = t.host.toLowerCase();
