@@ -64,3 +64,26 @@ describe('the CNI log', () => {
     expect(CNI_VERSION_RESULT.supportedVersions).toContain('1.1.0');
   });
 });
+
+describe('the CNI log: a result in the version the configuration declares', () => {
+  // kubenet's template says "cniVersion": "0.1.0"; libcni prints a 0.1.0/0.2.0 result in the
+  // types020 form (containernetworking/cni pkg/types/020/types.go, 040 convertTo02x): one `ip4`
+  // object with `ip`, `gateway` and the IPv4 routes; no `interfaces` or `ips` list.
+  it('kubenet: the eth0 result is {cniVersion 0.1.0, ip4: {ip, gateway, routes}, dns}', () => {
+    const c = cluster().cni('kubenet').pod('a').build();
+    const log = renderCniLog(c.model, 'default/a');
+    const eth0 = log.slice(log.indexOf('# ADD eth0'));
+    const result = JSON.parse(eth0.slice(eth0.indexOf('## stdout (result)\n') + '## stdout (result)\n'.length)) as Record<string, unknown>;
+    const ip = c.model.pods[0]!.ip;
+    expect(result).toEqual({ cniVersion: '0.1.0', ip4: { ip: `${ip}/24`, gateway: ip.replace(/\.\d+$/, '.1'), routes: [{ dst: '0.0.0.0/0' }] }, dns: {} });
+  });
+
+  it('flannel (0.3.1) keeps the interfaces/ips form with ips[].version', () => {
+    const c = cluster().cni('flannel').pod('a').build();
+    const log = renderCniLog(c.model, 'default/a');
+    const eth0 = log.slice(log.indexOf('# ADD eth0'));
+    const result = JSON.parse(eth0.slice(eth0.indexOf('## stdout (result)\n') + '## stdout (result)\n'.length)) as { ips: { version: string }[]; interfaces: unknown[] };
+    expect(result.ips[0]!.version).toBe('4');
+    expect(result.interfaces).toHaveLength(3);
+  });
+});
