@@ -49,7 +49,7 @@ describe('host-local', () => {
     expect((hostLocalAllocate(s, 'c4', 'eth0') as { ip: string }).ip).toBe('10.244.1.5');
     hostLocalAllocate(s, 'c5', 'eth0');
     expect((hostLocalAllocate(s, 'c6', 'eth0') as { ip: string }).ip).toBe('10.244.1.2');
-    expect(hostLocalAllocate(s, 'c7', 'eth0')).toMatchObject({ code: 11, msg: 'no IP addresses available in range set: 10.244.1.1-10.244.1.6' });
+    expect(hostLocalAllocate(s, 'c7', 'eth0')).toMatchObject({ code: 999, msg: 'failed to allocate for range 0: no IP addresses available in range set: 10.244.1.1-10.244.1.6' });
   });
 });
 

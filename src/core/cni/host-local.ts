@@ -44,7 +44,7 @@ export function hostLocalAllocate(
       return { cniVersion: '1.0.0', code: 7, msg: 'Invalid Configuration', details: `requested IP address ${requested} is not in range set ${intToIpv4(range.start)}-${intToIpv4(range.end)}` };
     }
     if (s.allocated.has(requested)) {
-      return { cniVersion: '1.0.0', code: 11, msg: `requested IP address ${requested} is not available in range set ${intToIpv4(range.start)}-${intToIpv4(range.end)}` };
+      return { cniVersion: '1.0.0', code: 999, msg: `failed to allocate for range 0: requested IP address ${requested} is not available in range set ${intToIpv4(range.start)}-${intToIpv4(range.end)}` };
     }
     s.allocated.set(requested, owner);
     s.lastReserved = requested;
@@ -60,10 +60,12 @@ export function hostLocalAllocate(
     s.lastReserved = ip;
     return { ip, prefix: range.subnet.prefix, gateway: range.gateway };
   }
+  // A plain Go error in host-local's cmdAdd ("failed to allocate for range %d: %v"), so skel
+  // reports it as ErrInternal (999).
   return {
     cniVersion: '1.0.0',
-    code: 11,
-    msg: `no IP addresses available in range set: ${intToIpv4(range.start)}-${intToIpv4(range.end)}`,
+    code: 999,
+    msg: `failed to allocate for range 0: no IP addresses available in range set: ${intToIpv4(range.start)}-${intToIpv4(range.end)}`,
   };
 }
 

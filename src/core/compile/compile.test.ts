@@ -57,6 +57,20 @@ describe('controllers', () => {
     expect(r.model!.pods).toHaveLength(5);
   });
 
+  it('words an exhausted range as the runtime logs it: libcni wraps host-local’s error, which names the range set index', () => {
+    // host-local cmdAdd: fmt.Errorf("failed to allocate for range %d: %v", idx, err); libcni:
+    // fmt.Errorf("plugin %s failed (add): %w", pluginDescription(...)) with type="<plugin type>".
+    // flannel's "failed to delegate add: %w" wraps a *types.Error, which skel unwraps (errors.As).
+    for (const [plugin, type] of [['flannel', 'flannel'], ['bridge', 'bridge'], ['kubenet', 'bridge']] as const) {
+      let yaml = `{"apiVersion":"hopscope/v1alpha1","kind":"Cluster","spec":{"nodes":1,"nodeCIDRMaskSize":30,"dns":false,"cni":{"plugin":"${plugin}"}}}\n`;
+      for (let i = 0; i < 2; i++) yaml += `---\n{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p${i}"},"spec":{"containers":[{"name":"c"}]}}\n`;
+      const errs = loadScenario(yaml).diagnostics.filter((d) => d.code === 'sandbox-failed');
+      expect(errs.map((e) => e.message)).toEqual([
+        `pod default/p1 on node-1: Failed to create pod sandbox: plugin type="${type}" failed (add): failed to allocate for range 0: no IP addresses available in range set: 10.244.0.1-10.244.0.2`,
+      ]);
+    }
+  });
+
   it('reports a pod CIDR too small for the nodes', () => {
     const r = loadScenario('{"apiVersion":"hopscope/v1alpha1","kind":"Cluster","spec":{"nodes":3,"podCIDR":"10.244.0.0/23"}}\n');
     const err = r.diagnostics.find((d) => d.severity === 'error')!;

@@ -84,12 +84,20 @@ export function runPodSandbox(ctx: CniContext, plugin: NetworkPlugin, node: Mode
   const result = plugin.add(ctx, args);
   record(model, { command: 'ADD', pod: key, containerId, ifname: 'eth0', netnsPath, config: loadedNetConf(ctx, plugin, node), result, ok: !isCniError(result) });
   if (isCniError(result)) {
-    return { error: `Failed to create pod sandbox: plugin type="${ctx.cluster.cni.plugin}" failed (add): ${result.msg}${result.details ? `: ${result.details}` : ''}` };
+    // libcni: `plugin type="<type>" failed (add): ` + the error, whose text is msg["; " details].
+    return { error: `Failed to create pod sandbox: plugin type="${pluginType(ctx, plugin, node)}" failed (add): ${result.msg}${result.details ? `; ${result.details}` : ''}` };
   }
   const ip = podIpFrom(result);
   if (!ip) return { error: 'Failed to create pod sandbox: the CNI result has no IP' };
   model.netns.set(pod.id, pod);
   return { netns: pod, ip, containerId };
+}
+
+/** The `type` of the first plugin of the node's network configuration (kubenet's is "bridge"). */
+function pluginType(ctx: CniContext, plugin: NetworkPlugin, node: ModelNode): string {
+  const conf = loadedNetConf(ctx, plugin, node) as { type?: unknown; plugins?: { type?: unknown }[] };
+  const type = conf.plugins?.[0]?.type ?? conf.type;
+  return typeof type === 'string' ? type : ctx.cluster.cni.plugin;
 }
 
 function podIpFrom(r: CniResult): string | undefined {
