@@ -66,7 +66,9 @@ function checkNodeMask(spec: Record<string, unknown>, at: FieldAt): void {
   const mask = spec['nodeCIDRMaskSize'] ?? CLUSTER_DEFAULTS.nodeCIDRMaskSize;
   if (!pod || typeof mask !== 'number' || !Number.isInteger(mask)) return;
   if (mask < pod.prefix) {
-    at.error('invalid-value', `spec.nodeCIDRMaskSize ${mask} is shorter than the pod CIDR's /${pod.prefix}`, ['nodeCIDRMaskSize']);
+    // With the default mask (not in the text) the position is the pod CIDR the user wrote.
+    const written = spec['nodeCIDRMaskSize'] !== undefined;
+    at.error('invalid-value', `spec.nodeCIDRMaskSize ${mask}${written ? '' : ' (the default)'} is shorter than the pod CIDR's /${pod.prefix}`, written ? ['nodeCIDRMaskSize'] : ['podCIDR']);
     return;
   }
   const plugin = (spec['cni'] as { plugin?: unknown } | undefined)?.plugin;
