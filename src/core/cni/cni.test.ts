@@ -53,6 +53,23 @@ describe('host-local', () => {
   });
 });
 
+describe('host-local: a requested address (CNI_ARGS IP=…)', () => {
+  // plugins/ipam/host-local: main.go hands a requested IP only to the range set that contains it
+  // (Range.Contains: rangeStart .1 … rangeEnd .254), and fails with "failed to allocate all
+  // requested IPs: …" when none does; allocator.Get refuses the gateway ("requested ip %s is
+  // subnet's gateway"), wrapped "failed to allocate for range %d: %v"; plain errors → code 999.
+  it('refuses the gateway, the network and broadcast addresses, and accepts a free host address', () => {
+    const s = createHostLocal('cbr0', parseCidr('10.244.1.0/24')!);
+    expect(hostLocalAllocate(s, 'c1', 'eth0', '10.244.1.1')).toEqual({ cniVersion: '1.0.0', code: 999, msg: "failed to allocate for range 0: requested ip 10.244.1.1 is subnet's gateway" });
+    expect(hostLocalAllocate(s, 'c1', 'eth0', '10.244.1.0')).toEqual({ cniVersion: '1.0.0', code: 999, msg: 'failed to allocate all requested IPs: 10.244.1.0' });
+    expect(hostLocalAllocate(s, 'c1', 'eth0', '10.244.1.255')).toEqual({ cniVersion: '1.0.0', code: 999, msg: 'failed to allocate all requested IPs: 10.244.1.255' });
+    expect(hostLocalAllocate(s, 'c1', 'eth0', '10.244.2.7')).toEqual({ cniVersion: '1.0.0', code: 999, msg: 'failed to allocate all requested IPs: 10.244.2.7' });
+    expect(s.allocated.size).toBe(0);
+    expect(hostLocalAllocate(s, 'c1', 'eth0', '10.244.1.254')).toMatchObject({ ip: '10.244.1.254' });
+    expect(hostLocalAllocate(s, 'c2', 'eth0', '10.244.1.254')).toMatchObject({ code: 999, msg: 'failed to allocate for range 0: requested IP address 10.244.1.254 is not available in range set 10.244.1.1-10.244.1.254' });
+  });
+});
+
 describe('the CNI log', () => {
   it('shows the runtime environment, config and result of each call, and VERSION lists the spec versions', () => {
     const c = cluster().cni('flannel').pod('a').build();
