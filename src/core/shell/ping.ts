@@ -9,6 +9,7 @@ import type { Flow } from '../trace/types';
 import { resolveName } from './resolver';
 import { netnsAddress, runFlow, simulatedRtt, lastHop } from './flows';
 import { err } from './output';
+import { lookupRoute, sourceAddressFor } from '../model/routes';
 
 const HELP = `
 Usage
@@ -55,10 +56,26 @@ function replyTtl(flow: Flow): number {
   return ip && ip.kind === 'ipv4' ? ip.ttl : 64;
 }
 
+/**
+ * Where an ICMP error comes from: the source the failing namespace's route back to the client
+ * picks (icmp.c __icmp_send leaves saddr 0 for a forwarded packet), e.g. a flannel node's
+ * flannel.1 address, as traceroute names the same router.
+ */
+function errorSource(ctx: ShellContext, flow: Flow, netnsId: string): string {
+  const ns = ctx.model.netns.get(netnsId);
+  const first = flow.hops[0]?.packet.headers.find((h) => h.kind === 'ipv4');
+  if (ns && first && first.kind === 'ipv4') {
+    const d = lookupRoute(ns, first.src);
+    const src = d.kind === 'unicast' ? sourceAddressFor(ns, d.route) : undefined;
+    if (src) return src;
+  }
+  return netnsAddress(ctx, netnsId);
+}
+
 function errorLine(ctx: ShellContext, flow: Flow, seq: number): string | undefined {
   const reason = flow.reason ?? '';
   const hop = lastHop(flow);
-  const from = hop ? netnsAddress(ctx, hop.netns) : '0.0.0.0';
+  const from = hop ? errorSource(ctx, flow, hop.netns) : '0.0.0.0';
   if (reason === 'ttl-exceeded') return `From ${from} icmp_seq=${seq} Time to live exceeded`;
   if (reason === 'arp-failed') return `From ${from} icmp_seq=${seq} Destination Host Unreachable`;
   if (/port-unreachable|reject|no-endpoints/.test(reason)) return `From ${from} icmp_seq=${seq} Destination Port Unreachable`;

@@ -201,6 +201,20 @@ describe('flow commands', () => {
     expect(r.flows).toHaveLength(3);
   });
 
+  it('ping: an ICMP error comes from the address the failing node routes back to the client with', () => {
+    // icmp.c __icmp_send: for a forwarded packet saddr is 0, so the error's source is the one the
+    // route back to the sender picks — on a flannel node the flannel.1 address (X.X.X.0), as
+    // traceroute's hop shows; node-2's IP would be wrong. A local failure comes from the pod itself.
+    const m = scenario();
+    const node2 = m.nodes.find((n) => n.name === 'node-2')!;
+    const vtep = node2.podCIDR!.replace(/\/\d+$/, '');
+    const missing = node2.podCIDR!.replace(/\.0\/\d+$/, '.99');
+    expect(pod(m).run(`ping -c 1 ${missing}`).stdout.split('\n')[1]).toBe(`From ${vtep} icmp_seq=1 Destination Host Unreachable`);
+    const client = m.pods.find((p) => p.name === 'client')!;
+    const local = client.ip.replace(/\.\d+$/, '.99');
+    expect(pod(m).run(`ping -c 1 ${local}`).stdout.split('\n')[1]).toBe(`From ${client.ip} icmp_seq=1 Destination Host Unreachable`);
+  });
+
   it('traceroute lists the node routers on the way, then the destination', () => {
     const m = scenario();
     const remote = webPods(m).find((p) => p.node !== 'node-1')!;
