@@ -215,6 +215,26 @@ describe('flow commands', () => {
     expect(pod(m).run(`ping -c 1 ${local}`).stdout.split('\n')[1]).toBe(`From ${client.ip} icmp_seq=1 Destination Host Unreachable`);
   });
 
+  it('cat reads /sys/class/net/DEV/{iflink,ifindex,mtu,address} and a flannel node\'s /run/flannel/subnet.env', () => {
+    // spec/pod-networking.md §3: inside the pod `cat /sys/class/net/eth0/iflink` prints the host
+    // veth's index (the N of eth0@ifN). flanneld's WriteSubnetFile writes NETWORK, SUBNET (first
+    // address of the lease), MTU, IPMASQ in that order (spec/cni.md §9).
+    const m = scenario();
+    const client = m.pods.find((p) => p.name === 'client')!;
+    const podNs = m.netns.get(client.netns)!;
+    const eth0 = podNs.devices.find((d) => d.name === 'eth0')!;
+    const host = eth0.kind === 'veth' ? eth0.peer.ifindex : -1;
+    expect(pod(m).run('cat /sys/class/net/eth0/iflink').stdout).toBe(`${host}\n`);
+    expect(pod(m).run('cat /sys/class/net/eth0/ifindex').stdout).toBe(`${eth0.ifindex}\n`);
+    expect(pod(m).run('cat /sys/class/net/eth0/mtu').stdout).toBe('1450\n');
+    expect(pod(m).run('cat /sys/class/net/eth0/address').stdout).toBe(`${eth0.mac}\n`);
+    expect(pod(m).run('cat /sys/class/net/lo/iflink').stdout).toBe('1\n');
+    expect(pod(m).run('cat /run/flannel/subnet.env').exitCode).toBe(1);
+    const node1 = createShell(m, { kind: 'node', name: 'node-1' });
+    const cidr = m.nodes.find((n) => n.name === 'node-1')!.podCIDR!;
+    expect(node1.run('cat /run/flannel/subnet.env').stdout).toBe(`FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=${cidr.replace('.0/', '.1/')}\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n`);
+  });
+
   it('traceroute lists the node routers on the way, then the destination', () => {
     const m = scenario();
     const remote = webPods(m).find((p) => p.node !== 'node-1')!;
