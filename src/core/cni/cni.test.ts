@@ -104,3 +104,25 @@ describe('the CNI log: a result in the version the configuration declares', () =
     expect(result.interfaces).toHaveLength(3);
   });
 });
+
+describe('the CNI log: Calico\'s result', () => {
+  // projectcalico/calico cni-plugin/pkg/k8s/k8s.go CmdAddK8s: calico-ipam's result (a /32, no
+  // gateway, no interface index) plus ONE interface, the host veth's name with the workload's
+  // MAC, MTU and sandbox; printed as the conflist's 0.3.1 (ips[].version, no interface mtu).
+  it('is {interfaces: [{name: caliX, mac: <pod eth0 MAC>, sandbox}], ips: [{version, address /32}]}', () => {
+    const c = cluster().cni('calico', { backend: 'ipip' }).pod('a').build();
+    const log = renderCniLog(c.model, 'default/a');
+    const eth0Log = log.slice(log.indexOf('# ADD eth0'));
+    const result = JSON.parse(eth0Log.slice(eth0Log.indexOf('## stdout (result)\n') + '## stdout (result)\n'.length)) as Record<string, unknown>;
+    const pod = c.model.pods[0]!;
+    const podNs = c.model.netns.get(pod.netns)!;
+    const eth0 = podNs.devices.find((d) => d.name === 'eth0')!;
+    const host = eth0.kind === 'veth' ? eth0.peer.name : '';
+    expect(result).toEqual({
+      cniVersion: '0.3.1',
+      interfaces: [{ name: host, mac: eth0.mac, sandbox: `/var/run/netns/${podNs.name}` }],
+      ips: [{ version: '4', address: `${pod.ip}/32` }],
+      dns: {},
+    });
+  });
+});
