@@ -79,6 +79,8 @@ function errorLine(ctx: ShellContext, flow: Flow, seq: number): string | undefin
   if (reason === 'ttl-exceeded') return `From ${from} icmp_seq=${seq} Time to live exceeded`;
   if (reason === 'arp-failed') return `From ${from} icmp_seq=${seq} Destination Host Unreachable`;
   if (/port-unreachable|reject|no-endpoints/.test(reason)) return `From ${from} icmp_seq=${seq} Destination Port Unreachable`;
+  // A blackhole route drops silently: the kernel's ip_error() sends nothing for its -EINVAL.
+  if (reason === 'no-route' && hop?.rule?.kind === 'route' && hop.rule.text.startsWith('blackhole')) return undefined;
   if (reason === 'no-route' && hop && hop.netns !== flow.hops[0]?.netns) return `From ${from} icmp_seq=${seq} Destination Net Unreachable`;
   return undefined;
 }

@@ -235,6 +235,18 @@ describe('flow commands', () => {
     expect(node1.run('cat /run/flannel/subnet.env').stdout).toBe(`FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=${cidr.replace('.0/', '.1/')}\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n`);
   });
 
+  it('ping: a packet a blackhole route discards gets no ICMP error, only loss', () => {
+    // Kernel: a blackhole route makes the input lookup fail with -EINVAL, and ip_error() drops
+    // such packets without an ICMP error (checked on Linux 6.1: no "From …" line); Calico's
+    // blackhole for a node's own block is where an unused address in it ends.
+    const m = scenario('', 'cni: {plugin: calico, backend: ipip}');
+    const client = m.pods.find((p) => p.name === 'client')!;
+    const unused = client.ip.replace(/\.\d+$/, '.50');
+    const r = pod(m).run(`ping -c 1 ${unused}`);
+    expect(r.stdout).not.toMatch(/From /);
+    expect(r.stdout).toMatch(/1 packets transmitted, 0 received, 100% packet loss/);
+  });
+
   it('traceroute lists the node routers on the way, then the destination', () => {
     const m = scenario();
     const remote = webPods(m).find((p) => p.node !== 'node-1')!;
