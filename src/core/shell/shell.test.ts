@@ -235,7 +235,7 @@ describe('flow commands', () => {
     expect(node1.run('cat /run/flannel/subnet.env').stdout).toBe(`FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=${cidr.replace('.0/', '.1/')}\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n`);
   });
 
-  it('ping: a packet a blackhole route discards gets no ICMP error, only loss', () => {
+  it('ping and curl: a packet a blackhole route discards gets no ICMP error, only loss or a timeout', () => {
     // Kernel: a blackhole route makes the input lookup fail with -EINVAL, and ip_error() drops
     // such packets without an ICMP error (checked on Linux 6.1: no "From …" line); Calico's
     // blackhole for a node's own block is where an unused address in it ends.
@@ -245,6 +245,10 @@ describe('flow commands', () => {
     const r = pod(m).run(`ping -c 1 ${unused}`);
     expect(r.stdout).not.toMatch(/From /);
     expect(r.stdout).toMatch(/1 packets transmitted, 0 received, 100% packet loss/);
+    // curl sees no error either: its connect times out (28), it is not refused or unreachable (7).
+    const c = pod(m).run(`curl -sS --connect-timeout 2 http://${unused}/`);
+    expect(c.exitCode).toBe(28);
+    expect(c.stderr).toBe(`curl: (28) Failed to connect to ${unused} port 80 after 2001 ms: Timeout was reached\n`);
   });
 
   it('traceroute lists the node routers on the way, then the destination', () => {
