@@ -79,6 +79,17 @@ describe('hopscope show and kubectl', () => {
     expect(r.stdout).toMatch(/\n2: eth0@if\d+: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default\n {4}link\/ether [0-9a-f:]{17} brd ff:ff:ff:ff:ff:ff link-netnsid 0\n {4}inet 10\.244\.0\.2\/24 brd 10\.244\.0\.255 scope global eth0\n/);
   });
 
+  it('show cni for a hostNetwork pod says why there are no CNI calls', () => {
+    // A hostNetwork pod's sandbox joins the node's namespace: the runtime calls no CNI plugin
+    // (spec/cni.md §8; CRI: NamespaceMode NODE skips network setup).
+    const dir = mkdtempSync(join(tmpdir(), 'hopscope-'));
+    const file = join(dir, 'hn.yaml');
+    writeFileSync(file, 'apiVersion: hopscope/v1alpha1\nkind: Cluster\nspec: {dns: false}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: hn}\nspec: {nodeName: node-1, hostNetwork: true, containers: [{name: c, image: busybox}]}\n');
+    const r = run('show', file, '--pod', 'default/hn', 'cni');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("pod default/hn has hostNetwork: true: it runs in node-1's network namespace, so the runtime creates no sandbox namespace and calls no CNI plugin\n");
+  });
+
   it('kubectl get pods -o wide lays out the columns like kubectl', () => {
     const r = run('kubectl', fx('two-node.yaml'), 'get', 'pods', '-o', 'wide');
     const [head, a] = r.stdout.split('\n');

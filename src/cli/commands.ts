@@ -102,6 +102,7 @@ export function show(a: Args): CommandOutput {
     const [pns, pname] = podRef.includes('/') ? podRef.split('/') : ['default', podRef];
     const pod = l.model.pods.find((p) => p.namespace === pns && p.name === pname);
     if (!pod) return fail(`hopscope: no pod ${pns}/${pname}`);
+    if (what === 'cni' && pod.hostNetwork) return ok(`pod ${pns}/${pname} has hostNetwork: true: it runs in ${pod.node}'s network namespace, so the runtime creates no sandbox namespace and calls no CNI plugin\n`);
     ns = l.model.netns.get(pod.netns);
   } else if (typeof nodeName === 'string') {
     const node = l.model.nodes.find((n) => n.name === nodeName);

@@ -150,7 +150,9 @@ export const calicoPlugin: NetworkPlugin = {
       { dst: 'default', via: CALICO_GATEWAY, dev: 'eth0' },
     ]);
     addRoute(host, { dst: `${lease.ip}/32`, dev: hostName, scope: 'link' });
-    const result: CniResult = { cniVersion: '0.3.1', interfaces: [{ name: hostName, mac: CALICO_HOST_MAC }, { name: 'eth0', mac: eth0.mac, sandbox: args.netnsPath }], ips: [{ version: '4', address: `${lease.ip}/32`, interface: 1 }], dns: NO_DNS };
+    // k8s.go CmdAddK8s: calico-ipam's /32 (no gateway, no interface index) and one interface,
+    // named after the host veth but carrying the workload's MAC and sandbox.
+    const result: CniResult = { cniVersion: '0.3.1', interfaces: [{ name: hostName, mac: eth0.mac, sandbox: args.netnsPath }], ips: [{ version: '4', address: `${lease.ip}/32` }], dns: NO_DNS };
     return result;
   },
   del(ctx, args) {

@@ -49,7 +49,24 @@ describe('host-local', () => {
     expect((hostLocalAllocate(s, 'c4', 'eth0') as { ip: string }).ip).toBe('10.244.1.5');
     hostLocalAllocate(s, 'c5', 'eth0');
     expect((hostLocalAllocate(s, 'c6', 'eth0') as { ip: string }).ip).toBe('10.244.1.2');
-    expect(hostLocalAllocate(s, 'c7', 'eth0')).toMatchObject({ code: 11, msg: 'no IP addresses available in range set: 10.244.1.1-10.244.1.6' });
+    expect(hostLocalAllocate(s, 'c7', 'eth0')).toMatchObject({ code: 999, msg: 'failed to allocate for range 0: no IP addresses available in range set: 10.244.1.1-10.244.1.6' });
+  });
+});
+
+describe('host-local: a requested address (CNI_ARGS IP=…)', () => {
+  // plugins/ipam/host-local: main.go hands a requested IP only to the range set that contains it
+  // (Range.Contains: rangeStart .1 … rangeEnd .254), and fails with "failed to allocate all
+  // requested IPs: …" when none does; allocator.Get refuses the gateway ("requested ip %s is
+  // subnet's gateway"), wrapped "failed to allocate for range %d: %v"; plain errors → code 999.
+  it('refuses the gateway, the network and broadcast addresses, and accepts a free host address', () => {
+    const s = createHostLocal('cbr0', parseCidr('10.244.1.0/24')!);
+    expect(hostLocalAllocate(s, 'c1', 'eth0', '10.244.1.1')).toEqual({ cniVersion: '1.0.0', code: 999, msg: "failed to allocate for range 0: requested ip 10.244.1.1 is subnet's gateway" });
+    expect(hostLocalAllocate(s, 'c1', 'eth0', '10.244.1.0')).toEqual({ cniVersion: '1.0.0', code: 999, msg: 'failed to allocate all requested IPs: 10.244.1.0' });
+    expect(hostLocalAllocate(s, 'c1', 'eth0', '10.244.1.255')).toEqual({ cniVersion: '1.0.0', code: 999, msg: 'failed to allocate all requested IPs: 10.244.1.255' });
+    expect(hostLocalAllocate(s, 'c1', 'eth0', '10.244.2.7')).toEqual({ cniVersion: '1.0.0', code: 999, msg: 'failed to allocate all requested IPs: 10.244.2.7' });
+    expect(s.allocated.size).toBe(0);
+    expect(hostLocalAllocate(s, 'c1', 'eth0', '10.244.1.254')).toMatchObject({ ip: '10.244.1.254' });
+    expect(hostLocalAllocate(s, 'c2', 'eth0', '10.244.1.254')).toMatchObject({ code: 999, msg: 'failed to allocate for range 0: requested IP address 10.244.1.254 is not available in range set 10.244.1.1-10.244.1.254' });
   });
 });
 
@@ -62,5 +79,50 @@ describe('the CNI log', () => {
     expect(log).toContain('# ADD eth0');
     expect(log).toContain('"type": "flannel"');
     expect(CNI_VERSION_RESULT.supportedVersions).toContain('1.1.0');
+  });
+});
+
+describe('the CNI log: a result in the version the configuration declares', () => {
+  // kubenet's template says "cniVersion": "0.1.0"; libcni prints a 0.1.0/0.2.0 result in the
+  // types020 form (containernetworking/cni pkg/types/020/types.go, 040 convertTo02x): one `ip4`
+  // object with `ip`, `gateway` and the IPv4 routes; no `interfaces` or `ips` list.
+  it('kubenet: the eth0 result is {cniVersion 0.1.0, ip4: {ip, gateway, routes}, dns}', () => {
+    const c = cluster().cni('kubenet').pod('a').build();
+    const log = renderCniLog(c.model, 'default/a');
+    const eth0 = log.slice(log.indexOf('# ADD eth0'));
+    const result = JSON.parse(eth0.slice(eth0.indexOf('## stdout (result)\n') + '## stdout (result)\n'.length)) as Record<string, unknown>;
+    const ip = c.model.pods[0]!.ip;
+    expect(result).toEqual({ cniVersion: '0.1.0', ip4: { ip: `${ip}/24`, gateway: ip.replace(/\.\d+$/, '.1'), routes: [{ dst: '0.0.0.0/0' }] }, dns: {} });
+  });
+
+  it('flannel (0.3.1) keeps the interfaces/ips form with ips[].version', () => {
+    const c = cluster().cni('flannel').pod('a').build();
+    const log = renderCniLog(c.model, 'default/a');
+    const eth0 = log.slice(log.indexOf('# ADD eth0'));
+    const result = JSON.parse(eth0.slice(eth0.indexOf('## stdout (result)\n') + '## stdout (result)\n'.length)) as { ips: { version: string }[]; interfaces: unknown[] };
+    expect(result.ips[0]!.version).toBe('4');
+    expect(result.interfaces).toHaveLength(3);
+  });
+});
+
+describe('the CNI log: Calico\'s result', () => {
+  // projectcalico/calico cni-plugin/pkg/k8s/k8s.go CmdAddK8s: calico-ipam's result (a /32, no
+  // gateway, no interface index) plus ONE interface, the host veth's name with the workload's
+  // MAC, MTU and sandbox; printed as the conflist's 0.3.1 (ips[].version, no interface mtu).
+  it('is {interfaces: [{name: caliX, mac: <pod eth0 MAC>, sandbox}], ips: [{version, address /32}]}', () => {
+    const c = cluster().cni('calico', { backend: 'ipip' }).pod('a').build();
+    const log = renderCniLog(c.model, 'default/a');
+    const eth0Log = log.slice(log.indexOf('# ADD eth0'));
+    const result = JSON.parse(eth0Log.slice(eth0Log.indexOf('## stdout (result)\n') + '## stdout (result)\n'.length)) as Record<string, unknown>;
+    const pod = c.model.pods[0]!;
+    const podNs = c.model.netns.get(pod.netns)!;
+    const eth0 = podNs.devices.find((d) => d.name === 'eth0')!;
+    const host = eth0.kind === 'veth' ? eth0.peer.name : '';
+    expect(result).toEqual({
+      cniVersion: '0.3.1',
+      interfaces: [{ name: host, mac: eth0.mac, sandbox: `/var/run/netns/${podNs.name}` }],
+      ips: [{ version: '4', address: `${pod.ip}/32` }],
+      dns: {},
+    });
   });
 });

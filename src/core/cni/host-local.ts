@@ -40,11 +40,17 @@ export function hostLocalAllocate(
   const owner = `${containerId}\r\n${ifname}`;
   const { range } = s;
   if (requested !== undefined) {
-    if (!isIPv4(requested) || !cidrContains(range.subnet, ipv4ToInt(requested))) {
-      return { cniVersion: '1.0.0', code: 7, msg: 'Invalid Configuration', details: `requested IP address ${requested} is not in range set ${intToIpv4(range.start)}-${intToIpv4(range.end)}` };
+    // main.go gives a requested IP only to the range set holding it (rangeStart … rangeEnd);
+    // one no range set holds is left over: "failed to allocate all requested IPs: …".
+    const n = isIPv4(requested) ? ipv4ToInt(requested) : -1;
+    if (n < 0 || !cidrContains(range.subnet, n) || n < range.start || n > range.end) {
+      return { cniVersion: '1.0.0', code: 999, msg: `failed to allocate all requested IPs: ${requested}` };
+    }
+    if (requested === range.gateway) {
+      return { cniVersion: '1.0.0', code: 999, msg: `failed to allocate for range 0: requested ip ${requested} is subnet's gateway` };
     }
     if (s.allocated.has(requested)) {
-      return { cniVersion: '1.0.0', code: 11, msg: `requested IP address ${requested} is not available in range set ${intToIpv4(range.start)}-${intToIpv4(range.end)}` };
+      return { cniVersion: '1.0.0', code: 999, msg: `failed to allocate for range 0: requested IP address ${requested} is not available in range set ${intToIpv4(range.start)}-${intToIpv4(range.end)}` };
     }
     s.allocated.set(requested, owner);
     s.lastReserved = requested;
@@ -60,10 +66,12 @@ export function hostLocalAllocate(
     s.lastReserved = ip;
     return { ip, prefix: range.subnet.prefix, gateway: range.gateway };
   }
+  // A plain Go error in host-local's cmdAdd ("failed to allocate for range %d: %v"), so skel
+  // reports it as ErrInternal (999).
   return {
     cniVersion: '1.0.0',
-    code: 11,
-    msg: `no IP addresses available in range set: ${intToIpv4(range.start)}-${intToIpv4(range.end)}`,
+    code: 999,
+    msg: `failed to allocate for range 0: no IP addresses available in range set: ${intToIpv4(range.start)}-${intToIpv4(range.end)}`,
   };
 }
 

@@ -8,7 +8,9 @@ import { bridgeBasedPlugin } from './bridge-based';
 
 export const kubenetPlugin = bridgeBasedPlugin({
   name: 'kubenet',
-  conf: (mtu, subnet) => ({ cniVersion: '0.1.0', name: 'kubenet', bridge: 'cbr0', isGateway: true, isDefaultGateway: true, ipMasq: false, hairpinMode: false, mtu, subnet, routes: [] }),
+  // As kubenet's template: isGateway only, the default route comes from host-local's `routes`
+  // (no `gw`, so the result's route has none and the pod's uses the IP's gateway).
+  conf: (mtu, subnet) => ({ cniVersion: '0.1.0', name: 'kubenet', bridge: 'cbr0', isGateway: true, isDefaultGateway: false, ipMasq: false, hairpinMode: false, mtu, subnet, routes: [{ dst: '0.0.0.0/0' }] }),
   netConf: (c) => ({
     cniVersion: c.cniVersion,
     name: 'kubenet',

@@ -57,6 +57,33 @@ describe('controllers', () => {
     expect(r.model!.pods).toHaveLength(5);
   });
 
+  it('words an exhausted range as the runtime logs it: libcni wraps host-local’s error, which names the range set index', () => {
+    // host-local cmdAdd: fmt.Errorf("failed to allocate for range %d: %v", idx, err); libcni:
+    // fmt.Errorf("plugin %s failed (add): %w", pluginDescription(...)) with type="<plugin type>".
+    // flannel's "failed to delegate add: %w" wraps a *types.Error, which skel unwraps (errors.As).
+    for (const [plugin, type] of [['flannel', 'flannel'], ['bridge', 'bridge'], ['kubenet', 'bridge']] as const) {
+      let yaml = `{"apiVersion":"hopscope/v1alpha1","kind":"Cluster","spec":{"nodes":1,"nodeCIDRMaskSize":30,"dns":false,"cni":{"plugin":"${plugin}"}}}\n`;
+      for (let i = 0; i < 2; i++) yaml += `---\n{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p${i}"},"spec":{"containers":[{"name":"c"}]}}\n`;
+      const errs = loadScenario(yaml).diagnostics.filter((d) => d.code === 'sandbox-failed');
+      expect(errs.map((e) => e.message)).toEqual([
+        `pod default/p1 on node-1: Failed to create pod sandbox: plugin type="${type}" failed (add): failed to allocate for range 0: no IP addresses available in range set: 10.244.0.1-10.244.0.2`,
+      ]);
+    }
+  });
+
+  it('accepts a service CIDR carved from the pod CIDR (GKE 10.0.0.0/14 + 10.3.240.0/20) and keeps node ranges out of it', () => {
+    // kube-controller-manager's range allocator occupies the service range in the cluster CIDR
+    // (nodeipam/ipam/range_allocator.go filterOutServiceRange); spec/pod-networking.md §0.
+    const g = loadScenario('{"apiVersion":"hopscope/v1alpha1","kind":"Cluster","spec":{"nodes":2,"podCIDR":"10.0.0.0/14","serviceCIDR":"10.3.240.0/20","cni":{"plugin":"kubenet"}}}\n');
+    expect(g.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const r = loadScenario('{"apiVersion":"hopscope/v1alpha1","kind":"Cluster","spec":{"nodes":3,"dns":false,"podCIDR":"10.0.0.0/22","serviceCIDR":"10.0.1.0/24","cni":{"plugin":"flannel"}}}\n');
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.model!.nodes.map((n) => n.podCIDR)).toEqual(['10.0.0.0/24', '10.0.2.0/24', '10.0.3.0/24']);
+    // Calico's IPAM ignores node ranges and would hand out blocks inside the service range.
+    const c = loadScenario('{"apiVersion":"hopscope/v1alpha1","kind":"Cluster","spec":{"podCIDR":"10.0.0.0/14","serviceCIDR":"10.3.240.0/20","cni":{"plugin":"calico"}}}\n');
+    expect(c.diagnostics.some((d) => d.severity === 'error' && d.code === 'cidr-overlap')).toBe(true);
+  });
+
   it('reports a pod CIDR too small for the nodes', () => {
     const r = loadScenario('{"apiVersion":"hopscope/v1alpha1","kind":"Cluster","spec":{"nodes":3,"podCIDR":"10.244.0.0/23"}}\n');
     const err = r.diagnostics.find((d) => d.severity === 'error')!;

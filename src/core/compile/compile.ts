@@ -15,7 +15,9 @@ import { addCloudRoute, buildNodeNetns, buildUnderlay } from './underlay';
 import { allocateNodeCIDRs } from '../controllers/node-cidrs';
 import { expandDaemonSet, expandDeployment, expandReplicaSet } from '../controllers/workloads';
 import { NodeLoad, schedule } from '../controllers/scheduler';
+import type { SandboxRequest } from '../controllers/runtime';
 import { runPodSandbox } from '../controllers/runtime';
+import type { PortMapping } from '../cni/portmap';
 import { getNetworkPlugin } from '../cni/registry';
 import { nodesFromObjects } from './nodes-from-objects';
 import { podAnnotatedIp } from './pod-ip';
@@ -175,7 +177,10 @@ function isReady(want: DesiredPod): boolean {
 }
 
 function sandboxPod(ctx: CniContext, plugin: ReturnType<typeof getNetworkPlugin>, node: ModelNode, want: DesiredPod, ns: string, name: string, requested: string | undefined, report: (s: Severity, m: string, c: string) => void): ModelPod | null {
-  const sb = runPodSandbox(ctx, plugin, node, requested ? { namespace: ns, name, requestedIp: requested } : { namespace: ns, name });
+  const req: SandboxRequest = requested ? { namespace: ns, name, requestedIp: requested } : { namespace: ns, name };
+  const maps = hostPortsOf(want);
+  if (maps) req.portMappings = maps;
+  const sb = runPodSandbox(ctx, plugin, node, req);
   if ('error' in sb) {
     report('error', `pod ${ns}/${name} on ${node.name}: ${sb.error}`, 'sandbox-failed');
     return null;
@@ -209,6 +214,19 @@ function sandboxPod(ctx: CniContext, plugin: ReturnType<typeof getNetworkPlugin>
   const pod: ModelPod = { namespace: ns, name, node: node.name, ip: sb.ip, netns: sb.netns.id, labels: labels ? { ...labels } : {}, containers, hostNetwork: false, ready: isReady(want), containerId: sb.containerId };
   if (want.owner) pod.owner = want.owner;
   return pod;
+}
+
+/** The CRI port mappings of a pod's hostPorts (what containerd hands portmap), or undefined. */
+function hostPortsOf(want: DesiredPod): PortMapping[] | undefined {
+  let out: PortMapping[] | undefined;
+  for (const c of want.pod.spec.containers)
+    for (const p of c.ports ?? []) {
+      if (!p.hostPort) continue;
+      const m: PortMapping = { hostPort: p.hostPort, containerPort: p.containerPort, protocol: p.protocol === 'UDP' ? 'udp' : p.protocol === 'SCTP' ? 'sctp' : 'tcp' };
+      if (p.hostIP) m.hostIP = p.hostIP;
+      (out ??= []).push(m);
+    }
+  return out;
 }
 
 /** The listening socket a container port opens in the pod's namespace. */

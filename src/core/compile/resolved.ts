@@ -6,6 +6,7 @@
 import type { CniPluginName, ClusterDocument, Diagnostic, ProxyMode, SourcePos } from '../scenario/types';
 import type { Cidr } from '../util/ip';
 import { cidrContains, cidrsOverlap, ipv4ToInt, isIPv4, nthAddress, parseCidr } from '../util/ip';
+import { serviceInsidePods } from '../scenario/cluster-checks';
 
 export interface ResolvedNode {
   name: string;
@@ -71,7 +72,7 @@ export function resolveCluster(doc: ClusterDocument | null, report: Report): Res
   const backend = spec.cni?.backend ?? (plugin === 'flannel' ? 'vxlan' : plugin === 'calico' ? 'ipip' : undefined);
 
   const nodes = resolveNodes(spec.nodes, subnets, report);
-  checkOverlaps(podCIDR, serviceCIDR, subnets, report);
+  checkOverlaps(podCIDR, serviceCIDR, subnets, plugin, report);
   const mask = spec.nodeCIDRMaskSize ?? DEFAULTS.nodeCIDRMaskSize;
   if (mask < podCIDR.prefix || mask > 30) {
     report('error', `spec.nodeCIDRMaskSize ${mask} does not fit in the pod CIDR ${podCIDR.text} (must be between ${podCIDR.prefix} and 30)`, 'invalid-mask');
@@ -133,8 +134,8 @@ function resolveNodes(nodes: unknown, subnets: Cidr[], report: Report): Resolved
   return out;
 }
 
-function checkOverlaps(pod: Cidr, svc: Cidr, subnets: Cidr[], report: Report): void {
-  if (cidrsOverlap(pod, svc)) report('error', `spec.podCIDR ${pod.text} overlaps spec.serviceCIDR ${svc.text}`, 'cidr-overlap');
+function checkOverlaps(pod: Cidr, svc: Cidr, subnets: Cidr[], plugin: CniPluginName, report: Report): void {
+  if (cidrsOverlap(pod, svc) && !serviceInsidePods(pod, svc, plugin)) report('error', `spec.podCIDR ${pod.text} overlaps spec.serviceCIDR ${svc.text}`, 'cidr-overlap');
   for (const s of subnets) {
     if (cidrsOverlap(pod, s)) report('error', `spec.podCIDR ${pod.text} overlaps the underlay ${s.text}`, 'cidr-overlap');
     if (cidrsOverlap(svc, s)) report('error', `spec.serviceCIDR ${svc.text} overlaps the underlay ${s.text}`, 'cidr-overlap');

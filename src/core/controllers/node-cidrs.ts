@@ -13,7 +13,8 @@ type Report = (severity: Diagnostic['severity'], message: string, code: string, 
 
 export function allocateNodeCIDRs(c: ResolvedCluster, scenario: Scenario, report: Report): Map<string, string> {
   const out = new Map<string, string>();
-  const taken: Cidr[] = [];
+  // filterOutServiceRange: a service range inside the cluster CIDR is never a node's.
+  const taken: Cidr[] = cidrsOverlap(c.podCIDR, c.serviceCIDR) ? [c.serviceCIDR] : [];
   for (const n of scenario.nodes) {
     const given = n.value.spec?.podCIDR;
     const name = n.value.metadata?.name;

@@ -8,6 +8,8 @@ import type { ClusterModel, CniInvocation, ModelNode, ModelPod, Netns } from '..
 import type { CniArgs, CniContext, CniResult, NetworkPlugin } from '../cni/types';
 import { isCniError } from '../cni/types';
 import { LOOPBACK_CONF, loopbackAdd } from '../cni/loopback';
+import type { PortMapping } from '../cni/portmap';
+import { portmapAdd, portmapDel } from '../cni/portmap';
 import { createNetns } from '../model/netns';
 import { createIpip } from '../model/devices/ipip';
 import { hexId, hexIdGrouped } from '../util/rng';
@@ -24,6 +26,8 @@ export interface SandboxRequest {
   namespace: string;
   name: string;
   requestedIp?: string;
+  /** The pod's hostPorts (CRI port mappings), for a chained portmap plugin. */
+  portMappings?: readonly PortMapping[];
 }
 
 export type SandboxResult = { netns: Netns; ip: string; containerId: string } | { error: string };
@@ -84,12 +88,26 @@ export function runPodSandbox(ctx: CniContext, plugin: NetworkPlugin, node: Mode
   const result = plugin.add(ctx, args);
   record(model, { command: 'ADD', pod: key, containerId, ifname: 'eth0', netnsPath, config: loadedNetConf(ctx, plugin, node), result, ok: !isCniError(result) });
   if (isCniError(result)) {
-    return { error: `Failed to create pod sandbox: plugin type="${ctx.cluster.cni.plugin}" failed (add): ${result.msg}${result.details ? `: ${result.details}` : ''}` };
+    // libcni: `plugin type="<type>" failed (add): ` + the error, whose text is msg["; " details].
+    return { error: `Failed to create pod sandbox: plugin type="${pluginType(ctx, plugin, node)}" failed (add): ${result.msg}${result.details ? `; ${result.details}` : ''}` };
   }
   const ip = podIpFrom(result);
   if (!ip) return { error: 'Failed to create pod sandbox: the CNI result has no IP' };
+  if (req.portMappings?.length) {
+    const conf = loadedNetConf(ctx, plugin, node) as { name?: string; plugins?: { type?: unknown }[] };
+    const prefix = Number(result.ips[0]!.address.split('/')[1] ?? 32);
+    if (conf.plugins?.some((p) => p.type === 'portmap')) portmapAdd(host, conf.name ?? '', containerId, ip, prefix, req.portMappings);
+    else ctx.report('warning', `pod ${key}: hostPort is not modelled for ${ctx.cluster.cni.plugin} (its network configuration has no portmap plugin)`, 'hostport-unsupported');
+  }
   model.netns.set(pod.id, pod);
   return { netns: pod, ip, containerId };
+}
+
+/** The `type` of the first plugin of the node's network configuration (kubenet's is "bridge"). */
+function pluginType(ctx: CniContext, plugin: NetworkPlugin, node: ModelNode): string {
+  const conf = loadedNetConf(ctx, plugin, node) as { type?: unknown; plugins?: { type?: unknown }[] };
+  const type = conf.plugins?.[0]?.type ?? conf.type;
+  return typeof type === 'string' ? type : ctx.cluster.cni.plugin;
 }
 
 function podIpFrom(r: CniResult): string | undefined {
@@ -107,6 +125,9 @@ export function stopPodSandbox(ctx: CniContext, plugin: NetworkPlugin, pod: Mode
   if (!podNs || !node) return;
   const host = model.netns.get(node.netns)!;
   const netnsPath = `/var/run/netns/${podNs.name}`;
+  // DEL runs the list last to first: portmap's chain goes before the interface.
+  const conf = loadedNetConf(ctx, plugin, node) as { name?: string; plugins?: { type?: unknown }[] };
+  if (conf.plugins?.some((p) => p.type === 'portmap')) portmapDel(host, conf.name ?? '', pod.containerId);
   plugin.del(ctx, { command: 'DEL', containerId: pod.containerId, netnsPath, ifname: 'eth0', k8sArgs: { namespace: pod.namespace, name: pod.name }, podNetns: podNs, hostNetns: host, node });
   record(model, { command: 'DEL', pod: `${pod.namespace}/${pod.name}`, containerId: pod.containerId, ifname: 'eth0', netnsPath, config: plugin.netConf(ctx, node), result: {}, ok: true });
   record(model, { command: 'DEL', pod: `${pod.namespace}/${pod.name}`, containerId: pod.containerId, ifname: 'lo', netnsPath, config: LOOPBACK_CONF, result: {}, ok: true });

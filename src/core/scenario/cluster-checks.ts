@@ -45,14 +45,26 @@ function describe(n: Network): string {
   return `spec.${n.path.join('.')} ${n.cidr.text}${n.explicit ? '' : ' (the default)'}`;
 }
 
+/**
+ * A service CIDR inside the pod CIDR is how GKE's routes-based clusters were set up (10.0.0.0/14
+ * with services 10.3.240.0/20): kube-controller-manager's node IPAM occupies the service range
+ * before handing out node ranges (range_allocator.go filterOutServiceRange). Not with Calico,
+ * whose IPAM ignores node ranges and could hand out blocks inside it.
+ */
+export function serviceInsidePods(pod: Cidr, svc: Cidr, plugin: unknown): boolean {
+  return plugin !== 'calico' && svc.prefix >= pod.prefix && cidrsOverlap(pod, svc);
+}
+
 /** Pod, service and underlay networks must not overlap: routing could not tell them apart. */
 function checkOverlaps(spec: Record<string, unknown>, at: FieldAt): void {
   const nets = networks(spec);
+  const plugin = (spec['cni'] as { plugin?: unknown } | undefined)?.plugin;
   for (let i = 0; i < nets.length; i++) {
     for (let j = i + 1; j < nets.length; j++) {
       const a = nets[i] as Network;
       const b = nets[j] as Network;
       if (!cidrsOverlap(a.cidr, b.cidr) || (!a.explicit && !b.explicit)) continue;
+      if (a.path[0] === 'podCIDR' && b.path[0] === 'serviceCIDR' && serviceInsidePods(a.cidr, b.cidr, plugin)) continue;
       const blame = b.explicit ? b : a;
       const other = blame === b ? a : b;
       at.error('cidr-overlap', `${describe(blame)} overlaps ${describe(other)}`, blame.path);
@@ -66,7 +78,9 @@ function checkNodeMask(spec: Record<string, unknown>, at: FieldAt): void {
   const mask = spec['nodeCIDRMaskSize'] ?? CLUSTER_DEFAULTS.nodeCIDRMaskSize;
   if (!pod || typeof mask !== 'number' || !Number.isInteger(mask)) return;
   if (mask < pod.prefix) {
-    at.error('invalid-value', `spec.nodeCIDRMaskSize ${mask} is shorter than the pod CIDR's /${pod.prefix}`, ['nodeCIDRMaskSize']);
+    // With the default mask (not in the text) the position is the pod CIDR the user wrote.
+    const written = spec['nodeCIDRMaskSize'] !== undefined;
+    at.error('invalid-value', `spec.nodeCIDRMaskSize ${mask}${written ? '' : ' (the default)'} is shorter than the pod CIDR's /${pod.prefix}`, written ? ['nodeCIDRMaskSize'] : ['podCIDR']);
     return;
   }
   const plugin = (spec['cni'] as { plugin?: unknown } | undefined)?.plugin;

@@ -68,6 +68,10 @@ describe('kind: Cluster', () => {
     expect(cluster('  podCIDR: 10.244.0.0/16\n  nodeCIDRMaskSize: 12\n')).toEqual([
       "6:21 error invalid-value: spec.nodeCIDRMaskSize 12 is shorter than the pod CIDR's /16",
     ]);
+    // The default mask is not in the text: the pod CIDR the user wrote is what to point at.
+    expect(cluster('  podCIDR: 10.244.0.0/28\n')).toEqual([
+      "5:12 error invalid-value: spec.nodeCIDRMaskSize 24 (the default) is shorter than the pod CIDR's /28",
+    ]);
     expect(cluster('  podCIDR: 10.244.0.0/24\n  nodes: 3\n')).toEqual([
       '5:12 error invalid-value: pod CIDR 10.244.0.0/24 split into /24 blocks has room for 1 node, but the cluster has 3',
     ]);

@@ -91,7 +91,10 @@ function failure(a: CurlArgs, u: Url, ip: string, flow: Flow): ShellResult {
   const reason = flow.reason ?? '';
   const atSource = flow.hops.every((h) => h.netns === flow.hops[0]?.netns);
   const refused = /refused|reject|port-unreachable|no-endpoints/.test(reason) || (reason === 'no-route' && atSource);
-  const hostUnreach = /arp-failed|no-route|unreachable/.test(reason) && !refused;
+  // A router's blackhole route drops without an ICMP error (ip_error: -EINVAL): connect times out.
+  const last = flow.hops[flow.hops.length - 1];
+  const blackholed = reason === 'no-route' && last?.rule?.kind === 'route' && last.rule.text.startsWith('blackhole');
+  const hostUnreach = /arp-failed|no-route|unreachable/.test(reason) && !refused && !blackholed;
   let text: string;
   if (refused) text = `curl: (7) Failed to connect to ${u.host} port ${u.port} after 0 ms: Couldn't connect to server`;
   else if (hostUnreach) text = `curl: (7) Failed to connect to ${u.host} port ${u.port} after 3067 ms: Couldn't connect to server`;

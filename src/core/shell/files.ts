@@ -56,6 +56,28 @@ function sysctl(ctx: ShellContext, path: string): string | undefined {
   return undefined;
 }
 
+/** /sys/class/net/DEV/{ifindex,iflink,mtu,address}: iflink is the veth peer's index (eth0@ifN). */
+function sysClassNet(ctx: ShellContext, path: string): string | undefined {
+  const m = /^\/sys\/class\/net\/([^/]+)\/(ifindex|iflink|mtu|address)$/.exec(path);
+  const dev = m ? ctx.netns.devices.find((d) => d.name === m[1]) : undefined;
+  if (!m || !dev) return undefined;
+  if (m[2] === 'ifindex') return `${dev.ifindex}\n`;
+  if (m[2] === 'iflink') return `${dev.kind === 'veth' ? dev.peer.ifindex : dev.ifindex}\n`;
+  if (m[2] === 'mtu') return `${dev.mtu}\n`;
+  // lo has six zero bytes, an IPIP device four (its link-layer address is an IPv4 address).
+  if (dev.kind === 'loopback') return '00:00:00:00:00:00\n';
+  if (dev.kind === 'ipip') return '00:00:00:00\n';
+  return `${dev.mac}\n`;
+}
+
+/** flanneld's /run/flannel/subnet.env on a node (WriteSubnetFile: NETWORK, SUBNET, MTU, IPMASQ). */
+function flannelSubnetEnv(ctx: ShellContext): string | undefined {
+  if (ctx.where.kind !== 'node') return undefined;
+  const env = ctx.model.pluginState.get(`flannel:subnet.env:${ctx.where.name}`) as Record<string, unknown> | undefined;
+  if (!env) return undefined;
+  return `FLANNEL_NETWORK=${String(env['FLANNEL_NETWORK'])}\nFLANNEL_SUBNET=${String(env['FLANNEL_SUBNET'])}\nFLANNEL_MTU=${String(env['FLANNEL_MTU'])}\nFLANNEL_IPMASQ=${String(env['FLANNEL_IPMASQ'])}\n`;
+}
+
 /** The content of `path` as seen from where the shell stands, or undefined if it does not exist. */
 export function readFile(ctx: ShellContext, path: string): string | undefined {
   switch (path) {
@@ -65,10 +87,12 @@ export function readFile(ctx: ShellContext, path: string): string | undefined {
       return hosts(ctx);
     case '/etc/hostname':
       return `${ctx.hostname}\n`;
+    case '/run/flannel/subnet.env':
+      return flannelSubnetEnv(ctx);
     default:
-      return sysctl(ctx, path);
+      return path.startsWith('/sys/') ? sysClassNet(ctx, path) : sysctl(ctx, path);
   }
 }
 
 /** Paths `cat` completes. */
-export const KNOWN_FILES = ['/etc/resolv.conf', '/etc/hosts', '/etc/hostname', '/proc/sys/net/ipv4/ip_forward', '/proc/sys/net/bridge/bridge-nf-call-iptables'];
+export const KNOWN_FILES = ['/etc/resolv.conf', '/etc/hosts', '/etc/hostname', '/proc/sys/net/ipv4/ip_forward', '/proc/sys/net/bridge/bridge-nf-call-iptables', '/run/flannel/subnet.env', '/sys/class/net/eth0/iflink'];

@@ -11,6 +11,7 @@ import { netnsAddress, runFlow, simulatedRtt, lastHop } from './flows';
 import { err } from './output';
 import { findLocalAddress } from '../model/netns';
 import { ipv4ToInt } from '../util/ip';
+import { lookupRoute, sourceAddressFor } from '../model/routes';
 
 const HELP = `
 Usage
@@ -58,24 +59,33 @@ function replyTtl(flow: Flow): number {
 }
 
 /**
- * The source of the ICMP error (icmp_send): the offending packet's destination when that is an
- * address of the namespace that answers (a local delivery, e.g. a REJECT at INPUT); otherwise the
- * namespace's address.
+ * The source of the ICMP error (icmp.c __icmp_send): the offending packet's destination when
+ * that is an address of the namespace that answers (a local delivery, e.g. a REJECT at INPUT);
+ * otherwise (a forwarded packet, saddr left 0) the source the namespace's route back to the
+ * client picks, e.g. a flannel node's flannel.1 address, as traceroute names the same router.
  */
-function errorSource(ctx: ShellContext, hop: Flow['hops'][number]): string {
+function errorSource(ctx: ShellContext, flow: Flow, hop: Flow['hops'][number]): string {
   const ns = ctx.model.netns.get(hop.netns);
   const ip = hop.packet.headers.find((h) => h.kind === 'ipv4');
   if (ns && ip?.kind === 'ipv4' && findLocalAddress(ns, ipv4ToInt(ip.dst))) return ip.dst;
+  const first = flow.hops[0]?.packet.headers.find((h) => h.kind === 'ipv4');
+  if (ns && first && first.kind === 'ipv4') {
+    const d = lookupRoute(ns, first.src);
+    const src = d.kind === 'unicast' ? sourceAddressFor(ns, d.route) : undefined;
+    if (src) return src;
+  }
   return netnsAddress(ctx, hop.netns);
 }
 
 function errorLine(ctx: ShellContext, flow: Flow, seq: number): string | undefined {
   const reason = flow.reason ?? '';
   const hop = lastHop(flow);
-  const from = hop ? errorSource(ctx, hop) : '0.0.0.0';
+  const from = hop ? errorSource(ctx, flow, hop) : '0.0.0.0';
   if (reason === 'ttl-exceeded') return `From ${from} icmp_seq=${seq} Time to live exceeded`;
   if (reason === 'arp-failed') return `From ${from} icmp_seq=${seq} Destination Host Unreachable`;
   if (/port-unreachable|reject|no-endpoints/.test(reason)) return `From ${from} icmp_seq=${seq} Destination Port Unreachable`;
+  // A blackhole route drops silently: the kernel's ip_error() sends nothing for its -EINVAL.
+  if (reason === 'no-route' && hop?.rule?.kind === 'route' && hop.rule.text.startsWith('blackhole')) return undefined;
   if (reason === 'no-route' && hop && hop.netns !== flow.hops[0]?.netns) return `From ${from} icmp_seq=${seq} Destination Net Unreachable`;
   return undefined;
 }

@@ -216,6 +216,56 @@ describe('flow commands', () => {
     expect(r.flows).toHaveLength(3);
   });
 
+  it('ping: an ICMP error comes from the address the failing node routes back to the client with', () => {
+    // icmp.c __icmp_send: for a forwarded packet saddr is 0, so the error's source is the one the
+    // route back to the sender picks — on a flannel node the flannel.1 address (X.X.X.0), as
+    // traceroute's hop shows; node-2's IP would be wrong. A local failure comes from the pod itself.
+    const m = scenario();
+    const node2 = m.nodes.find((n) => n.name === 'node-2')!;
+    const vtep = node2.podCIDR!.replace(/\/\d+$/, '');
+    const missing = node2.podCIDR!.replace(/\.0\/\d+$/, '.99');
+    expect(pod(m).run(`ping -c 1 ${missing}`).stdout.split('\n')[1]).toBe(`From ${vtep} icmp_seq=1 Destination Host Unreachable`);
+    const client = m.pods.find((p) => p.name === 'client')!;
+    const local = client.ip.replace(/\.\d+$/, '.99');
+    expect(pod(m).run(`ping -c 1 ${local}`).stdout.split('\n')[1]).toBe(`From ${client.ip} icmp_seq=1 Destination Host Unreachable`);
+  });
+
+  it('cat reads /sys/class/net/DEV/{iflink,ifindex,mtu,address} and a flannel node\'s /run/flannel/subnet.env', () => {
+    // spec/pod-networking.md §3: inside the pod `cat /sys/class/net/eth0/iflink` prints the host
+    // veth's index (the N of eth0@ifN). flanneld's WriteSubnetFile writes NETWORK, SUBNET (first
+    // address of the lease), MTU, IPMASQ in that order (spec/cni.md §9).
+    const m = scenario();
+    const client = m.pods.find((p) => p.name === 'client')!;
+    const podNs = m.netns.get(client.netns)!;
+    const eth0 = podNs.devices.find((d) => d.name === 'eth0')!;
+    const host = eth0.kind === 'veth' ? eth0.peer.ifindex : -1;
+    expect(pod(m).run('cat /sys/class/net/eth0/iflink').stdout).toBe(`${host}\n`);
+    expect(pod(m).run('cat /sys/class/net/eth0/ifindex').stdout).toBe(`${eth0.ifindex}\n`);
+    expect(pod(m).run('cat /sys/class/net/eth0/mtu').stdout).toBe('1450\n');
+    expect(pod(m).run('cat /sys/class/net/eth0/address').stdout).toBe(`${eth0.mac}\n`);
+    expect(pod(m).run('cat /sys/class/net/lo/iflink').stdout).toBe('1\n');
+    expect(pod(m).run('cat /run/flannel/subnet.env').exitCode).toBe(1);
+    const node1 = createShell(m, { kind: 'node', name: 'node-1' });
+    const cidr = m.nodes.find((n) => n.name === 'node-1')!.podCIDR!;
+    expect(node1.run('cat /run/flannel/subnet.env').stdout).toBe(`FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=${cidr.replace('.0/', '.1/')}\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n`);
+  });
+
+  it('ping and curl: a packet a blackhole route discards gets no ICMP error, only loss or a timeout', () => {
+    // Kernel: a blackhole route makes the input lookup fail with -EINVAL, and ip_error() drops
+    // such packets without an ICMP error (checked on Linux 6.1: no "From …" line); Calico's
+    // blackhole for a node's own block is where an unused address in it ends.
+    const m = scenario('', 'cni: {plugin: calico, backend: ipip}');
+    const client = m.pods.find((p) => p.name === 'client')!;
+    const unused = client.ip.replace(/\.\d+$/, '.50');
+    const r = pod(m).run(`ping -c 1 ${unused}`);
+    expect(r.stdout).not.toMatch(/From /);
+    expect(r.stdout).toMatch(/1 packets transmitted, 0 received, 100% packet loss/);
+    // curl sees no error either: its connect times out (28), it is not refused or unreachable (7).
+    const c = pod(m).run(`curl -sS --connect-timeout 2 http://${unused}/`);
+    expect(c.exitCode).toBe(28);
+    expect(c.stderr).toBe(`curl: (28) Failed to connect to ${unused} port 80 after 2001 ms: Timeout was reached\n`);
+  });
+
   it('traceroute lists the node routers on the way, then the destination', () => {
     const m = scenario();
     const remote = webPods(m).find((p) => p.node !== 'node-1')!;

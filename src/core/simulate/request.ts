@@ -11,7 +11,7 @@
  */
 import type { ClusterModel } from '../model/types';
 import type { Flow } from '../trace/types';
-import type { Target } from './refs';
+import type { Source, Target } from './refs';
 import type { FlowOptions } from './exchange';
 import type { DnsExchange, DnsLookup } from './dns-flows';
 import type { RouteDecision } from '../ingress/routing';
@@ -102,6 +102,19 @@ function ingressEntryPort(model: ClusterModel, ip: string, t: Target, to: string
   return svc?.spec.ports?.find((p) => p.port === t.port)?.nodePort ?? t.port;
 }
 
+/**
+ * The address /etc/hosts gives `name`, read before any DNS query (glibc's "hosts: files dns"):
+ * `localhost` everywhere, and in a pod the kubelet-managed file's line for the pod's own name.
+ */
+function hostsFileAddress(model: ClusterModel, src: Source, name: string): string | undefined {
+  const n = name.toLowerCase();
+  if (n === 'localhost') return '127.0.0.1';
+  const key = src.netns.pod;
+  if (key === undefined) return undefined;
+  const pod = model.pods.find((p) => `${p.namespace}/${p.name}` === key);
+  return pod && pod.name.toLowerCase() === n ? pod.ip : undefined;
+}
+
 /** Traces a request: resolution flows, the connection, and an ingress controller's second leg. */
 export function traceRequest(model: ClusterModel, req: TrafficRequestRef, opts: RequestOptions = {}): RequestResult {
   const src = resolveSource(model, req.from);
@@ -110,7 +123,7 @@ export function traceRequest(model: ClusterModel, req: TrafficRequestRef, opts: 
   if (!target.ok) return target;
   const t = target.value;
   const trace: RequestTrace = { from: src.value.label, to: req.to, flows: [] };
-  let ip = t.ip;
+  let ip = t.ip ?? hostsFileAddress(model, src.value, t.host);
   if (!ip) {
     const lookup = lookupWithFlows(model, src.value, t.host, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}), index: opts.index ?? 0, ...(opts.aaaa ? { aaaa: true } : {}) });
     trace.lookup = lookup;
