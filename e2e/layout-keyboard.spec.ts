@@ -2,6 +2,42 @@ import { expect, test } from '@playwright/test';
 import type { Locator } from '@playwright/test';
 import { PlaygroundPage } from './pages/playground';
 
+/** The element's box lies inside [left, right] of the page (a control cut off at an edge fails). */
+async function expectWithin(el: Locator, left: number, right: number): Promise<void> {
+  const b = await el.boundingBox();
+  expect(b, 'laid out').not.toBeNull();
+  expect(b!.x, 'left edge').toBeGreaterThanOrEqual(left - 0.5);
+  expect(b!.x + b!.width, 'right edge').toBeLessThanOrEqual(right + 0.5);
+}
+
+test.describe('at projector size (1024×768)', () => {
+  test.use({ viewport: { width: 1024, height: 768 } });
+
+  test('a lesson in large text keeps every top-bar control, the inspector and the flow selector on screen', async ({ page }) => {
+    const app = new PlaygroundPage(page);
+    await page.goto('/?lesson=05-flannel-vxlan');
+    await expect(app.canvasNodes()).not.toHaveCount(0);
+    await expect(app.hops.items().first()).toBeVisible();
+    await page.getByRole('button', { name: 'Large text' }).click();
+    await expect(page.locator('html.hs-large')).toHaveCount(1);
+    for (const name of ['Lessons', 'Share', 'Dark theme', 'Large text']) await expectWithin(page.getByRole('button', { name, exact: true }), 0, 1024);
+    await expectWithin(app.detailToggle(), 0, 1024);
+
+    // The inspector wraps its text inside its column: nothing runs past the window's edge.
+    const inspector = await page.locator('.hs-inspector').boundingBox();
+    await expectWithin(app.hops.current(), inspector!.x, 1024);
+    await expectWithin(app.inspector.tab('Balance'), inspector!.x, 1024);
+    await expectWithin(app.inspector.packet.locator('dd').first(), inspector!.x, 1024);
+
+    // The playback bar keeps the hop counter and the flow selector inside the stage.
+    const stage = await page.locator('.hs-stage').boundingBox();
+    await expectWithin(page.locator('.hs-hopcount'), stage!.x, stage!.x + stage!.width);
+    await expectWithin(page.getByRole('combobox', { name: 'Flow' }), stage!.x, stage!.x + stage!.width);
+    await app.screenshot('projector-lesson-large-text');
+    expect(app.errors).toEqual([]);
+  });
+});
+
 test('the editor follows the window when it narrows (Monaco never covers the canvas)', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   const app = new PlaygroundPage(page);
