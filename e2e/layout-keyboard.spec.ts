@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import type { Locator } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { PlaygroundPage } from './pages/playground';
 
 /** The element's box lies inside [left, right] of the page (a control cut off at an edge fails). */
@@ -8,6 +8,13 @@ async function expectWithin(el: Locator, left: number, right: number): Promise<v
   expect(b, 'laid out').not.toBeNull();
   expect(b!.x, 'left edge').toBeGreaterThanOrEqual(left - 0.5);
   expect(b!.x + b!.width, 'right edge').toBeLessThanOrEqual(right + 0.5);
+}
+
+async function focused(page: Page): Promise<{ inMonaco: boolean; name: string }> {
+  return page.evaluate(() => {
+    const e = document.activeElement as HTMLElement | null;
+    return { inMonaco: !!e?.closest('.monaco-editor'), name: e?.getAttribute('aria-label') ?? e?.textContent?.trim() ?? '' };
+  });
 }
 
 test.describe('at projector size (1024×768)', () => {
@@ -46,6 +53,26 @@ test('the editor follows the window when it narrows (Monaco never covers the can
   await page.setViewportSize({ width: 1024, height: 640 });
   const widths = () => page.evaluate(() => ({ column: document.querySelector('.hs-editor')!.getBoundingClientRect().right, monaco: document.querySelector('.monaco-editor')!.getBoundingClientRect().right }));
   await expect.poll(async () => { const w = await widths(); return w.monaco - w.column; }).toBeLessThanOrEqual(1);
+  expect(app.errors).toEqual([]);
+});
+
+test('keyboard: Tab indents in the editor, Esc then Tab leaves it for the canvas and the playback controls', async ({ page }) => {
+  const app = new PlaygroundPage(page);
+  await app.open();
+  await app.editor.waitForMonaco();
+  await app.editor.monaco.locator('.view-lines').click();
+  await page.keyboard.press('Tab');
+  expect((await focused(page)).inMonaco).toBe(true);
+  await page.keyboard.press('Control+z');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Tab');
+  expect((await focused(page)).inMonaco).toBe(false);
+  // Back in the editor, Tab indents again.
+  await app.editor.monaco.locator('.view-lines').click();
+  await page.keyboard.press('Tab');
+  expect((await focused(page)).inMonaco).toBe(true);
+  await page.keyboard.press('Control+z');
+  await expect(page.getByText('Esc then Tab leaves the editor')).toBeVisible();
   expect(app.errors).toEqual([]);
 });
 

@@ -14,7 +14,7 @@ export function ScenarioEditor({ onEdit }: { onEdit: (text: string) => void }) {
       {/* nokey: React Flow's Space (pan) key handler would otherwise swallow spaces typed into Monaco's EditContext. */}
       <div ref={host} className="hs-monaco nokey" hidden={!ready} data-testid="monaco-host" />
       {!ready && <PlainEditor onEdit={onEdit} />}
-      <Diagnostics />
+      <Diagnostics hint={ready} />
     </div>
   );
 }
@@ -25,7 +25,7 @@ function PlainEditor({ onEdit }: { onEdit: (text: string) => void }) {
   return <textarea className="hs-plain-editor" aria-label="Scenario" spellCheck={false} value={text} onChange={(e) => onEdit(e.target.value)} />;
 }
 
-function Diagnostics() {
+function Diagnostics({ hint }: { hint: boolean }) {
   const diags = useApp((s) => s.diagnostics);
   const stale = useApp((s) => s.stale);
   const compiling = useApp((s) => s.compiling);
@@ -44,6 +44,7 @@ function Diagnostics() {
           </li>
         ))}
       </ul>
+      {hint && <p className="hs-editor-hint hs-muted">Esc then Tab leaves the editor.</p>}
     </section>
   );
 }

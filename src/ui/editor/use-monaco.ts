@@ -24,6 +24,20 @@ export function useMonaco(host: RefObject<HTMLDivElement | null>, onEdit: (text:
       // that change is not an edit and must not echo back (it would recompile and re-save).
       let applying = false;
       const sub = ed.onDidChangeModelContent(() => !applying && onEdit(model.getValue()));
+      // Tab indents, so a keyboard user leaves with Esc then Tab (or Shift+Tab): Esc turns on
+      // Monaco's tab-focus mode for the next key only; any other key, or leaving, turns it off.
+      let escaped = false;
+      const escape = (on: boolean) => {
+        if (on === escaped) return;
+        escaped = on;
+        ed.updateOptions({ tabFocusMode: on });
+      };
+      const keys = ed.onKeyDown((e) => {
+        const k = e.browserEvent.key;
+        if (k === 'Escape') escape(true);
+        else if (k !== 'Tab' && k !== 'Shift') escape(false);
+      });
+      const blur = ed.onDidBlurEditorText(() => escape(false));
       const syncText = (text: string) => {
         if (text === model.getValue()) return;
         applying = true;
@@ -43,6 +57,8 @@ export function useMonaco(host: RefObject<HTMLDivElement | null>, onEdit: (text:
       return () => {
         unsub();
         sub.dispose();
+        keys.dispose();
+        blur.dispose();
         ed.dispose();
       };
     }
