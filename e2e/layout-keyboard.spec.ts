@@ -76,6 +76,39 @@ test('keyboard: Tab indents in the editor, Esc then Tab leaves it for the canvas
   expect(app.errors).toEqual([]);
 });
 
+test('keyboard: Escape closes the Share, Lessons and File popovers and gives focus back to their button', async ({ page }) => {
+  const app = new PlaygroundPage(page);
+  await app.open();
+  const shareButton = page.getByRole('button', { name: 'Share', exact: true });
+  await shareButton.focus();
+  await page.keyboard.press('Enter');
+  const link = page.getByRole('textbox', { name: 'Share link' });
+  await expect(link).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'Share link' })).toHaveCount(0);
+  await expect(shareButton).toBeFocused();
+
+  const lessons = page.getByRole('button', { name: 'Lessons', exact: true });
+  await lessons.focus();
+  await page.keyboard.press('Enter');
+  const list = page.getByRole('dialog', { name: 'Lessons' });
+  await expect(list.getByRole('button').first()).toBeVisible();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Escape');
+  await expect(list).toHaveCount(0);
+  await expect(lessons).toBeFocused();
+
+  const file = page.locator('summary', { hasText: 'File' });
+  await file.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('menuitem', { name: 'Save .yaml' })).toBeVisible();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('menuitem', { name: 'Save .yaml' })).toBeHidden();
+  await expect(file).toBeFocused();
+  expect(app.errors).toEqual([]);
+});
+
 test('the terminal fits its dock: the playback bar stays usable and the Terminal button closes it again', async ({ page }) => {
   const app = new PlaygroundPage(page);
   await app.open();
