@@ -128,3 +128,33 @@ test('the terminal fits its dock: the playback bar stays usable and the Terminal
   await expect(dock).toHaveCount(0);
   expect(app.errors).toEqual([]);
 });
+
+test('keyboard: the hop list is one Tab stop; arrow keys move through the hops and the inspector follows', async ({ page }) => {
+  const app = new PlaygroundPage(page);
+  await app.open();
+  await app.pause();
+  await app.hops.items().nth(2).getByRole('button').click();
+  await expect(app.hops.current()).toHaveCount(1);
+  await expect(app.hops.items().nth(2)).toHaveAttribute('aria-current', 'step');
+  const current = app.hops.current().getByRole('button');
+  await expect(current).toBeFocused();
+  // One stop: Tab leaves the list for the inspector's tabs, Shift+Tab comes back to the current hop.
+  await page.keyboard.press('Tab');
+  await expect(app.inspector.tab('Packet')).toBeFocused();
+  await page.keyboard.press('Shift+Tab');
+  await expect(current).toBeFocused();
+  const title = await app.inspector.title().textContent();
+  await page.keyboard.press('ArrowDown');
+  await expect(app.hops.items().nth(3)).toHaveAttribute('aria-current', 'step');
+  await expect(app.hops.current().getByRole('button')).toBeFocused();
+  await expect(app.inspector.title()).not.toHaveText(title ?? '');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  await expect(app.hops.items().nth(1)).toHaveAttribute('aria-current', 'step');
+  await page.keyboard.press('End');
+  await expect(app.hops.items().last()).toHaveAttribute('aria-current', 'step');
+  await expect(app.hops.current().getByRole('button')).toBeFocused();
+  await page.keyboard.press('Home');
+  await expect(app.hops.items().first()).toHaveAttribute('aria-current', 'step');
+  expect(app.errors).toEqual([]);
+});
