@@ -158,3 +158,27 @@ test('keyboard: the hop list is one Tab stop; arrow keys move through the hops a
   await expect(app.hops.items().first()).toHaveAttribute('aria-current', 'step');
   expect(app.errors).toEqual([]);
 });
+
+test('keyboard: the inspector tabs are one Tab stop and the arrow keys switch tabs (not hops)', async ({ page }) => {
+  const app = new PlaygroundPage(page);
+  await app.open();
+  await app.pause();
+  const hop = await app.hops.current().textContent();
+  await app.inspector.tab('Packet').click();
+  await expect(app.inspector.tab('Packet')).toBeFocused();
+  await page.keyboard.press('ArrowRight');
+  await expect(app.inspector.tab('Rules')).toHaveAttribute('aria-selected', 'true');
+  await expect(app.inspector.tab('Rules')).toBeFocused();
+  await expect(app.hops.current()).toHaveText(hop ?? '');
+  await page.keyboard.press('End');
+  await expect(app.page.getByRole('tab', { name: 'Balance' })).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('ArrowRight');
+  await expect(app.inspector.tab('Packet')).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('ArrowLeft');
+  await expect(app.page.getByRole('tab', { name: 'Balance' })).toBeFocused();
+  // Shift+Tab from the selected tab goes back to the hop list, not to the other tabs.
+  await page.keyboard.press('Shift+Tab');
+  await expect(app.hops.current().getByRole('button')).toBeFocused();
+  await expect(app.hops.current()).toHaveText(hop ?? '');
+  expect(app.errors).toEqual([]);
+});
