@@ -182,3 +182,21 @@ test('keyboard: the inspector tabs are one Tab stop and the arrow keys switch ta
   await expect(app.hops.current()).toHaveText(hop ?? '');
   expect(app.errors).toEqual([]);
 });
+
+test('a diagnostic is a link to its place: choosing it puts the cursor there, in view, in the editor', async ({ page }) => {
+  const app = new PlaygroundPage(page);
+  // A scenario whose one error is on its last line (49), far below the editor's first screen.
+  const filler = Array.from({ length: 44 }, (_, i) => `# line ${i + 2}`).join('\n');
+  const yaml = `apiVersion: hopscope/v1alpha1\n${filler}\nkind: Cluster\nmetadata: {name: far}\nspec:\n  nodes: many\n`;
+  await page.goto(`/#s=0.${Buffer.from(yaml, 'utf8').toString('base64url')}`);
+  await app.editor.waitForMonaco();
+  const diag = page.getByRole('region', { name: 'Diagnostics' }).getByRole('button', { name: /^49:10 error/ });
+  await expect(diag).toBeVisible();
+  await expect(app.editor.monaco.locator('.squiggly-error')).toHaveCount(0);
+  await diag.focus();
+  await page.keyboard.press('Enter');
+  await expect(app.editor.monaco.locator('.squiggly-error')).toBeVisible();
+  expect((await page.evaluate(() => !!document.activeElement?.closest('.monaco-editor')))).toBe(true);
+  await expect(app.editor.monaco.locator('.view-lines')).toContainText('nodes: many');
+  expect(app.errors).toEqual([]);
+});

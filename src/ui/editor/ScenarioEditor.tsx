@@ -5,6 +5,7 @@
 import { useRef } from 'react';
 import { useApp } from '../store/store';
 import { useMonaco } from './use-monaco';
+import { revealInEditor } from './reveal';
 
 export function ScenarioEditor({ onEdit }: { onEdit: (text: string) => void }) {
   const host = useRef<HTMLDivElement>(null);
@@ -37,10 +38,13 @@ function Diagnostics({ hint }: { hint: boolean }) {
       <ul role="list" className="hs-scroll">
         {diags.map((d, k) => (
           <li key={k} className={`hs-diag hs-${d.severity}`}>
-            <span className="hs-pos">
-              {d.pos.line}:{d.pos.col}
-            </span>{' '}
-            {d.severity}: {d.message}
+            {/* A link to the place: the cursor goes there, in view. */}
+            <button type="button" onClick={() => revealInEditor(d.pos.line, d.pos.col)}>
+              <span className="hs-pos">
+                {d.pos.line}:{d.pos.col}
+              </span>{' '}
+              {d.severity}: {d.message}
+            </button>
           </li>
         ))}
       </ul>

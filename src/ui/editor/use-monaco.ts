@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { RefObject } from 'react';
 import { appStore } from '../store/store';
 import { toMarkers } from './markers';
+import { setRevealer } from './reveal';
 
 import type * as MonacoSetup from './monaco-setup';
 
@@ -38,6 +39,11 @@ export function useMonaco(host: RefObject<HTMLDivElement | null>, onEdit: (text:
         else if (k !== 'Tab' && k !== 'Shift') escape(false);
       });
       const blur = ed.onDidBlurEditorText(() => escape(false));
+      setRevealer((lineNumber, column) => {
+        ed.setPosition({ lineNumber, column });
+        ed.revealPositionInCenterIfOutsideViewport({ lineNumber, column });
+        ed.focus();
+      });
       const syncText = (text: string) => {
         if (text === model.getValue()) return;
         applying = true;
@@ -59,6 +65,7 @@ export function useMonaco(host: RefObject<HTMLDivElement | null>, onEdit: (text:
         sub.dispose();
         keys.dispose();
         blur.dispose();
+        setRevealer(null);
         ed.dispose();
       };
     }
