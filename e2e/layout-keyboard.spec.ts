@@ -200,3 +200,20 @@ test('a diagnostic is a link to its place: choosing it puts the cursor there, in
   await expect(app.editor.monaco.locator('.view-lines')).toContainText('nodes: many');
   expect(app.errors).toEqual([]);
 });
+
+/** Whether the centre of the element is the element itself (or inside it): nothing lies over it. */
+async function uncovered(el: Locator): Promise<boolean> {
+  const b = (await el.boundingBox())!;
+  return el.evaluate((node, { x, y }) => node.contains(document.elementFromPoint(x, y)), { x: b.x + b.width / 2, y: b.y + b.height / 2 });
+}
+
+test("the stale-model banner does not cover the canvas's kube-system option", async ({ page }) => {
+  const app = new PlaygroundPage(page);
+  await app.open();
+  await app.editor.waitForMonaco();
+  await app.editor.typeAtStart('bad: a: b\n');
+  await expect(page.getByText(/Showing the last good model/)).toBeVisible();
+  const option = page.getByRole('checkbox', { name: 'kube-system pods' });
+  expect(await uncovered(option)).toBe(true);
+  expect(app.errors).toEqual([]);
+});
