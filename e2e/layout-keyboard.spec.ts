@@ -217,3 +217,24 @@ test("the stale-model banner does not cover the canvas's kube-system option", as
   expect(await uncovered(option)).toBe(true);
   expect(app.errors).toEqual([]);
 });
+
+test.describe('a lesson at projector size', () => {
+  test.use({ viewport: { width: 1024, height: 768 } });
+
+  test('the narration keeps Previous step and Next step in view, in large text and presentation mode', async ({ page }) => {
+    const app = new PlaygroundPage(page);
+    await page.goto('/?lesson=05-flannel-vxlan');
+    await expect(app.canvasNodes()).not.toHaveCount(0);
+    const next = page.getByRole('button', { name: 'Next step' });
+    await page.getByRole('button', { name: 'Large text' }).click();
+    await expect(next).toBeInViewport({ ratio: 1 });
+    expect(await uncovered(next)).toBe(true);
+    await page.getByRole('button', { name: 'Present' }).click();
+    await expect(page.locator('html.hs-present')).toHaveCount(1);
+    await expect(next).toBeInViewport({ ratio: 1 });
+    expect(await uncovered(next)).toBe(true);
+    await next.click();
+    await expect(page.getByText('Step 2 of 6')).toBeVisible();
+    expect(app.errors).toEqual([]);
+  });
+});
