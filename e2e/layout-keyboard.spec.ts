@@ -238,3 +238,26 @@ test.describe('a lesson at projector size', () => {
     expect(app.errors).toEqual([]);
   });
 });
+
+test('keyboard: Space presses the focused button (Space elsewhere still plays and pauses)', async ({ page }) => {
+  const app = new PlaygroundPage(page);
+  await app.open();
+  await app.pause();
+  const speed = app.button('Speed');
+  await expect(speed).toHaveText('1×');
+  await speed.focus();
+  await page.keyboard.press('Space');
+  await expect(speed).toHaveText('2×');
+  await expect(app.button('Pause')).toBeDisabled();
+  const lessons = page.getByRole('button', { name: 'Lessons', exact: true });
+  await lessons.focus();
+  await page.keyboard.press('Space');
+  await expect(page.getByRole('dialog', { name: 'Lessons' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('Space');
+  await expect(app.button('Pause')).toBeEnabled();
+  await page.keyboard.press('Space');
+  await expect(app.button('Pause')).toBeDisabled();
+  expect(app.errors).toEqual([]);
+});
