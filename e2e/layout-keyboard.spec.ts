@@ -33,7 +33,7 @@ test.describe('at projector size (1024×768)', () => {
     // The inspector wraps its text inside its column: nothing runs past the window's edge.
     const inspector = await page.locator('.hs-inspector').boundingBox();
     await expectWithin(app.hops.current(), inspector!.x, 1024);
-    await expectWithin(app.inspector.tab('Balance'), inspector!.x, 1024);
+    await expectWithin(page.getByRole('tab', { name: 'Balance' }), inspector!.x, 1024);
     await expectWithin(app.inspector.packet.locator('dd').first(), inspector!.x, 1024);
 
     // The playback bar keeps the hop counter and the flow selector inside the stage.
