@@ -261,3 +261,16 @@ test('keyboard: Space presses the focused button (Space elsewhere still plays an
   await expect(app.button('Pause')).toBeDisabled();
   expect(app.errors).toEqual([]);
 });
+
+test('keyboard: a canvas node reached with Tab shows a focus ring', async ({ page }) => {
+  const app = new PlaygroundPage(page);
+  await app.open();
+  await app.editor.waitForMonaco();
+  await app.editor.monaco.locator('.view-lines').click();
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Tab');
+  const node = page.locator('.react-flow__node:focus');
+  await expect(node).toHaveCount(1);
+  expect(await node.evaluate((el) => getComputedStyle(el).outlineStyle)).not.toBe('none');
+  expect(app.errors).toEqual([]);
+});
