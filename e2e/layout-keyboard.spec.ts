@@ -274,3 +274,23 @@ test('keyboard: a canvas node reached with Tab shows a focus ring', async ({ pag
   expect(await node.evaluate((el) => getComputedStyle(el).outlineStyle)).not.toBe('none');
   expect(app.errors).toEqual([]);
 });
+
+test('keyboard: focus stays in the playback bar when the pressed control turns itself off', async ({ page }) => {
+  const app = new PlaygroundPage(page);
+  await app.open();
+  await app.pause();
+  await app.button('Play').focus();
+  await page.keyboard.press('Enter');
+  await expect(app.button('Play')).toBeDisabled();
+  await expect(app.button('Pause')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(app.button('Play')).toBeFocused();
+  // Step forward to the last hop: the focus moves to Step back.
+  await app.hops.items().last().getByRole('button').click();
+  await app.hops.items().nth(-2).getByRole('button').click();
+  await app.button('Step forward').focus();
+  await page.keyboard.press('Enter');
+  await expect(app.button('Step forward')).toBeDisabled();
+  await expect(app.button('Step back')).toBeFocused();
+  expect(app.errors).toEqual([]);
+});
