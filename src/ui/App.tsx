@@ -33,10 +33,10 @@ export function App({ onEdit }: { onEdit: (text: string) => void }) {
         <StaleBanner />
         <div className="hs-canvas">
           <Canvas />
+          {/* issue 9: terminal + compare dock, over the canvas (whatever height the playback bar takes) */}
+          <ToolDock />
         </div>
         <PlaybackBar />
-        {/* issue 9: terminal + compare dock */}
-        <ToolDock />
       </main>
       <Inspector />
     </div>

@@ -73,6 +73,24 @@ export function loadActiveSlot(): 'own' | 'shared' {
   return get(ACTIVE_KEY) === 'shared' ? 'shared' : 'own';
 }
 
+/** Per document, the last text that compiled without errors: what the canvas shows when it reopens with errors. */
+const GOOD_KEYS = { own: 'hopscope.good.own.v1', shared: 'hopscope.good.shared.v1' } as const;
+
+/** Records the active document's last good text (nothing for a lesson: it reopens from its source). */
+export function saveLastGood(text: string): void {
+  if (slot) set(GOOD_KEYS[slot], text);
+}
+
+/** A new document in a slot (a file opened, another link): the old one's good text is not its. */
+export function forgetLastGood(s: 'own' | 'shared'): void {
+  set(GOOD_KEYS[s], null);
+}
+
+/** The active document's last good text, if any. */
+export function loadLastGood(): string | null {
+  return slot ? get(GOOD_KEYS[slot]) : null;
+}
+
 /** Saves the text into the active slot (the user's own scenario unless told otherwise). */
 export function saveScenario(text: string): void {
   if (onScreen && onScreen() !== text) return;

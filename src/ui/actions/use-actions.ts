@@ -18,14 +18,20 @@ function isTyping(t: EventTarget | null): boolean {
   return ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName) || el.isContentEditable || !!el.closest?.('.monaco-editor');
 }
 
+/** A control that Space presses (the platform's own keyboard behaviour wins over the play shortcut). */
+function spacePresses(t: EventTarget | null): boolean {
+  const el = t as HTMLElement | null;
+  return !!el?.closest?.('button, summary, a[href], [role="button"], [role="tab"], [role="menuitem"]');
+}
+
 /** Global keyboard shortcuts from the action registry (space, arrows, d), except while typing. */
 export function useShortcuts(): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (isTyping(e.target)) return;
+      if (e.key === ' ' && spacePresses(e.target)) return;
       const a = actionForKey(e);
       if (!a) return;
-      if ((e.target as HTMLElement | null)?.tagName === 'BUTTON' && e.key === ' ') e.preventDefault();
       if (runAction(a, appStore)) e.preventDefault();
     };
     window.addEventListener('keydown', onKey);

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createAppStore } from '../store/store';
 import { createSimBridge } from './sim-bridge';
 import { selectHops } from '../store/selectors';
+import { setSaveSlot } from '../persist';
 
 const text = readFileSync(new URL('../default-scenario.yaml', import.meta.url), 'utf8');
 
@@ -57,6 +58,49 @@ describe('sim bridge (in-thread simulator)', () => {
     expect(s.summary).toEqual(good);
     expect(s.diagnostics.some((d) => d.severity === 'error' && d.pos.line === 1)).toBe(true);
     b.destroy();
+  });
+
+  it("opens a document with errors on that document's last good model: after a reload, or back from another document", async () => {
+    const m = new Map<string, string>();
+    const storage = { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, String(v)), removeItem: (k: string) => void m.delete(k) };
+    (globalThis as { localStorage?: unknown }).localStorage = storage;
+    try {
+      const bad = `bad: a: b\n${text}`;
+      const show = async (b: ReturnType<typeof createSimBridge>, store: ReturnType<typeof createAppStore>, t: string) => {
+        store.getState().setText(t);
+        await b.compileNow(t);
+      };
+      setSaveSlot('own');
+      const first = createAppStore();
+      const a = createSimBridge(first, { autoplay: false });
+      await show(a, first, text);
+      const good = first.getState().summary;
+      expect(good?.name).toBe('demo');
+      a.destroy();
+
+      // A reload with the bad edit saved: a new page and worker, and no model yet.
+      const store = createAppStore();
+      const b = createSimBridge(store, { autoplay: false });
+      await show(b, store, bad);
+      expect(store.getState().text).toBe(bad);
+      expect(store.getState().hasErrors).toBe(true);
+      expect(store.getState().stale).toBe(true);
+      expect(store.getState().summary).toEqual(good);
+      expect(store.getState().diagnostics.some((d) => d.severity === 'error' && d.pos.line === 1)).toBe(true);
+
+      // Another document (a lesson: not saved) on screen, then back to yours with its error.
+      setSaveSlot(null);
+      await show(b, store, text.replace('metadata: {name: demo}', 'metadata: {name: lesson}'));
+      expect(store.getState().summary?.name).toBe('lesson');
+      setSaveSlot('own');
+      await show(b, store, bad);
+      expect(store.getState().stale).toBe(true);
+      expect(store.getState().summary?.name).toBe('demo');
+      b.destroy();
+    } finally {
+      setSaveSlot('own');
+      delete (globalThis as { localStorage?: unknown }).localStorage;
+    }
   });
 });
 

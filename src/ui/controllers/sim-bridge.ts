@@ -14,7 +14,7 @@ import { createSimClient, SupersededError } from '../../worker/client';
 import type { SimClient, SimClientOptions } from '../../worker/client';
 import type { FlowEntry } from '../../worker/protocol';
 import type { AppState } from '../store/types';
-import { saveScenario } from '../persist';
+import { loadLastGood, saveLastGood, saveScenario } from '../persist';
 
 export interface SimBridge {
   edit(text: string): void;
@@ -102,6 +102,7 @@ export function createSimBridge(store: StoreApi<AppState>, opts: BridgeOptions =
       store.getState().applyLoad(r);
       store.setState({ appliedEdit: seq });
       if (r.hasErrors) return;
+      saveLastGood(text);
       if (idle <= 0) return await trace(g);
       await new Promise<void>((resolve) => (traceTimer = setTimeout(resolve, idle)));
       if (g === gen) await trace(g);
@@ -112,8 +113,18 @@ export function createSimBridge(store: StoreApi<AppState>, opts: BridgeOptions =
     }
   }
 
-  function compileNow(text: string): Promise<void> {
-    return compile(text, editSeq, 0);
+  /**
+   * Compiles a document put on screen (boot, a reload, a switch back from a link or a lesson).
+   * If it has errors, the worker would keep whatever model it had — none after a reload, or
+   * another document's — so that document's last good text is compiled first, then its own.
+   */
+  async function compileNow(text: string): Promise<void> {
+    await compile(text, editSeq, 0);
+    const good = loadLastGood();
+    const still = () => store.getState().text === text && lastText === text;
+    if (!store.getState().hasErrors || good === null || good === text || !still()) return;
+    await compile(good, editSeq, 0);
+    if (store.getState().text === text) await compile(text, editSeq, 0);
   }
 
   return {

@@ -5,6 +5,7 @@
 import { useRef } from 'react';
 import { useApp } from '../store/store';
 import { useMonaco } from './use-monaco';
+import { revealInEditor } from './reveal';
 
 export function ScenarioEditor({ onEdit }: { onEdit: (text: string) => void }) {
   const host = useRef<HTMLDivElement>(null);
@@ -14,7 +15,7 @@ export function ScenarioEditor({ onEdit }: { onEdit: (text: string) => void }) {
       {/* nokey: React Flow's Space (pan) key handler would otherwise swallow spaces typed into Monaco's EditContext. */}
       <div ref={host} className="hs-monaco nokey" hidden={!ready} data-testid="monaco-host" />
       {!ready && <PlainEditor onEdit={onEdit} />}
-      <Diagnostics />
+      <Diagnostics hint={ready} />
     </div>
   );
 }
@@ -25,7 +26,7 @@ function PlainEditor({ onEdit }: { onEdit: (text: string) => void }) {
   return <textarea className="hs-plain-editor" aria-label="Scenario" spellCheck={false} value={text} onChange={(e) => onEdit(e.target.value)} />;
 }
 
-function Diagnostics() {
+function Diagnostics({ hint }: { hint: boolean }) {
   const diags = useApp((s) => s.diagnostics);
   const stale = useApp((s) => s.stale);
   const compiling = useApp((s) => s.compiling);
@@ -37,13 +38,17 @@ function Diagnostics() {
       <ul role="list" className="hs-scroll">
         {diags.map((d, k) => (
           <li key={k} className={`hs-diag hs-${d.severity}`}>
-            <span className="hs-pos">
-              {d.pos.line}:{d.pos.col}
-            </span>{' '}
-            {d.severity}: {d.message}
+            {/* A link to the place: the cursor goes there, in view. */}
+            <button type="button" onClick={() => revealInEditor(d.pos.line, d.pos.col)}>
+              <span className="hs-pos">
+                {d.pos.line}:{d.pos.col}
+              </span>{' '}
+              {d.severity}: {d.message}
+            </button>
           </li>
         ))}
       </ul>
+      {hint && <p className="hs-editor-hint hs-muted">Esc then Tab leaves the editor.</p>}
     </section>
   );
 }

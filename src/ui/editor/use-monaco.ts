@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { RefObject } from 'react';
 import { appStore } from '../store/store';
 import { toMarkers } from './markers';
+import { setRevealer } from './reveal';
 
 import type * as MonacoSetup from './monaco-setup';
 
@@ -24,6 +25,25 @@ export function useMonaco(host: RefObject<HTMLDivElement | null>, onEdit: (text:
       // that change is not an edit and must not echo back (it would recompile and re-save).
       let applying = false;
       const sub = ed.onDidChangeModelContent(() => !applying && onEdit(model.getValue()));
+      // Tab indents, so a keyboard user leaves with Esc then Tab (or Shift+Tab): Esc turns on
+      // Monaco's tab-focus mode for the next key only; any other key, or leaving, turns it off.
+      let escaped = false;
+      const escape = (on: boolean) => {
+        if (on === escaped) return;
+        escaped = on;
+        ed.updateOptions({ tabFocusMode: on });
+      };
+      const keys = ed.onKeyDown((e) => {
+        const k = e.browserEvent.key;
+        if (k === 'Escape') escape(true);
+        else if (k !== 'Tab' && k !== 'Shift') escape(false);
+      });
+      const blur = ed.onDidBlurEditorText(() => escape(false));
+      setRevealer((lineNumber, column) => {
+        ed.setPosition({ lineNumber, column });
+        ed.revealPositionInCenterIfOutsideViewport({ lineNumber, column });
+        ed.focus();
+      });
       const syncText = (text: string) => {
         if (text === model.getValue()) return;
         applying = true;
@@ -43,6 +63,9 @@ export function useMonaco(host: RefObject<HTMLDivElement | null>, onEdit: (text:
       return () => {
         unsub();
         sub.dispose();
+        keys.dispose();
+        blur.dispose();
+        setRevealer(null);
         ed.dispose();
       };
     }

@@ -1,5 +1,9 @@
-/** Every hop of the selected flow as an accessible list; choosing one focuses the canvas there. */
+/**
+ * Every hop of the selected flow as an accessible list; choosing one focuses the canvas there.
+ * The list is one Tab stop (the current hop); the arrow keys, Home and End move through it.
+ */
 import { memo, useEffect, useRef } from 'react';
+import type { KeyboardEvent } from 'react';
 import { appStore, useApp } from '../store/store';
 import { selectFlow, selectHops } from '../store/selectors';
 import type { PlayHop } from '../store/types';
@@ -8,7 +12,7 @@ const HopItem = memo(function HopItem({ h, current }: { h: PlayHop; current: boo
   const where = h.hop.device ? `${h.hop.netns} ${h.hop.device}` : h.hop.netns;
   return (
     <li className={`hs-hop${current ? ' hs-current' : ''}${h.dir === 'reply' ? ' hs-reply' : ''}`} aria-current={current ? 'step' : undefined}>
-      <button type="button" onClick={() => appStore.getState().focusHop(h.i)}>
+      <button type="button" tabIndex={current ? 0 : -1} onClick={() => appStore.getState().focusHop(h.i)}>
         <span className="hs-hop-stage">{h.hop.stage}</span>
         <span className="hs-hop-where">{where}</span>
         <span className="hs-hop-explain">{h.hop.explain}</span>
@@ -27,7 +31,17 @@ export function HopList() {
     const c = box.current;
     if (!el || !c) return;
     if (el.offsetTop < c.scrollTop || el.offsetTop + el.offsetHeight > c.scrollTop + c.clientHeight) c.scrollTop = el.offsetTop - c.clientHeight / 3;
+    // Focus in the list follows the current hop (arrow keys here, or stepping from elsewhere).
+    if (c.contains(document.activeElement) && document.activeElement !== el.firstElementChild) (el.firstElementChild as HTMLElement | null)?.focus({ preventScroll: true });
   }, [hop, hops]);
+  const onKeyDown = (e: KeyboardEvent) => {
+    const last = hops.length - 1;
+    const to = { ArrowDown: hop + 1, ArrowUp: hop - 1, Home: 0, End: last }[e.key];
+    if (to === undefined || e.altKey || e.ctrlKey || e.metaKey || last < 0) return;
+    e.preventDefault();
+    e.stopPropagation();
+    appStore.getState().focusHop(Math.max(0, Math.min(last, to)));
+  };
   return (
     <section className="hs-hoplist" aria-label="Hops">
       <h2>
@@ -35,7 +49,7 @@ export function HopList() {
       </h2>
       {entry?.error && <p className="hs-error">{entry.error}</p>}
       <div className="hs-scroll" ref={box}>
-        <ol role="list" aria-label="Hop list">
+        <ol role="list" aria-label="Hop list" onKeyDown={onKeyDown}>
           {hops.map((h) => (
             <HopItem key={h.i} h={h} current={h.i === hop} />
           ))}

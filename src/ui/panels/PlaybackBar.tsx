@@ -1,4 +1,5 @@
 /** Play, Pause, Step back, Step forward, Speed, a scrubber over the hops and the flow selector. */
+import { useEffect, useRef } from 'react';
 import { pause, play, stepBack, stepForward, cycleSpeed } from '../actions/registry';
 import { fanOut } from '../actions/fanout';
 import { perform, useEnabled } from '../actions/use-actions';
@@ -23,10 +24,35 @@ function Icon({ id }: { id: string }) {
   ) : null;
 }
 
+/** Where the focus goes when a focused control turns itself off (Play → Pause, the last Step forward → Step back…). */
+const PARTNER: Record<string, Action> = { play: pause, pause: play, stepForward: stepBack, stepBack: stepForward };
+
 function ActionButton({ action, text, pressed }: { action: Action; text?: string; pressed?: boolean }) {
   const enabled = useEnabled(action);
+  const self = useRef<HTMLButtonElement>(null);
+  // Focused when it was disabled: the browser drops the focus to the page (a keyboard user would
+  // start again from the top), so it moves to the partner control instead.
+  const focused = useRef(false);
+  useEffect(() => {
+    const partner = PARTNER[action.id];
+    if (enabled || !focused.current || !partner) return;
+    focused.current = false;
+    const active = document.activeElement;
+    if (active && active !== document.body && active !== self.current) return;
+    self.current?.closest('[role="toolbar"]')?.querySelector<HTMLButtonElement>(`button[aria-label="${partner.label}"]:not(:disabled)`)?.focus();
+  }, [enabled, action.id]);
   return (
-    <button type="button" aria-label={action.label} title={action.label} disabled={!enabled} aria-pressed={pressed} onClick={() => perform(action)}>
+    <button
+      ref={self}
+      type="button"
+      aria-label={action.label}
+      title={action.label}
+      disabled={!enabled}
+      aria-pressed={pressed}
+      onFocus={() => (focused.current = true)}
+      onBlur={(e) => e.relatedTarget && (focused.current = false)}
+      onClick={() => perform(action)}
+    >
       <Icon id={action.id} />
       {text && <span aria-hidden="true">{text}</span>}
     </button>

@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { appStore, useApp } from '../store/store';
 import { perform } from '../actions/use-actions';
+import { closeOnEscape } from '../actions/close-on-escape';
 import { share } from './actions';
 import { getServices } from './services';
 import { download, fileBase, openFile, saveYaml } from './files';
@@ -36,14 +37,15 @@ function DocSwitch() {
 function ShareButton() {
   const outcome = useApp((s) => s.shareOutcome);
   const input = useRef<HTMLInputElement>(null);
+  const opener = useRef<HTMLButtonElement>(null);
   useEffect(() => input.current?.select(), [outcome]);
   return (
     <div className="hs-share">
-      <button type="button" onClick={() => perform(share)} title="Copy a link to this scenario and the selected hop">
+      <button ref={opener} type="button" onClick={() => perform(share)} title="Copy a link to this scenario and the selected hop">
         Share
       </button>
       {outcome && (
-        <div className="hs-popover" role="dialog" aria-label="Share link">
+        <div className="hs-popover" role="dialog" aria-label="Share link" onKeyDown={closeOnEscape(() => appStore.setState({ shareOutcome: null }), opener)}>
           {outcome.error ? (
             <p role="alert">{outcome.error}</p>
           ) : (
@@ -64,6 +66,7 @@ function ShareButton() {
 function FileMenu() {
   const picker = useRef<HTMLInputElement>(null);
   const menu = useRef<HTMLDetailsElement>(null);
+  const summary = useRef<HTMLElement>(null);
   const [busy, setBusy] = useState(false);
   const fail = (m: string) => appStore.setState({ openError: m });
   const close = () => menu.current?.removeAttribute('open');
@@ -83,8 +86,8 @@ function FileMenu() {
     }
   }
   return (
-    <details className="hs-menu" ref={menu}>
-      <summary aria-label="File">File</summary>
+    <details className="hs-menu" ref={menu} onKeyDown={(e) => menu.current?.open && closeOnEscape(close, summary)(e)}>
+      <summary ref={summary} aria-label="File">File</summary>
       <div className="hs-popover" role="menu">
         <button type="button" role="menuitem" onClick={() => (close(), picker.current?.click())}>
           Open .yaml…

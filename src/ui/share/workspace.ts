@@ -8,7 +8,7 @@ import type { StoreApi } from 'zustand';
 import type { AppState } from '../store/types';
 import type { DocSource } from './workspace-slice';
 import { decodeShare, encodeShare, hasSharedScenario } from './codec';
-import { loadActiveSlot, loadSavedScenario, loadSharedScenario, saveScenario, saveSharedScenario, setOnScreenText, setSaveSlot } from '../persist';
+import { forgetLastGood, loadActiveSlot, loadSavedScenario, loadSharedScenario, saveScenario, saveSharedScenario, setOnScreenText, setSaveSlot } from '../persist';
 
 export interface Loader {
   /** Puts text in the editor and compiles it now. */
@@ -60,6 +60,7 @@ export function createWorkspace(store: StoreApi<AppState>, loader: Loader, fallb
     const prev = loadSharedScenario();
     // Reloading the same link keeps the edits made to the shared copy since.
     const text = prev && prev.hash === hash ? prev.text : r.value.text;
+    if (!prev || prev.hash !== hash) forgetLastGood('shared');
     if (current === 'own') keep();
     saveSharedScenario(text, hash);
     store.setState({ openError: null });
@@ -92,6 +93,7 @@ export function createWorkspace(store: StoreApi<AppState>, loader: Loader, fallb
     openText(text, name) {
       keep();
       clearHash();
+      forgetLastGood('own');
       show('own', text);
       saveScenario(text);
       store.setState({ notice: `Opened ${name} as your scenario.` });

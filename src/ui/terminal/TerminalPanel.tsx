@@ -11,6 +11,9 @@ import type { Flow } from '../../core/index';
 import { createLineEditor } from './line-editor';
 import { useShellSession } from './use-shell';
 
+/** Room left for xterm's scrollbar beside the columns. */
+const SCROLLBAR = 14;
+
 function crlf(s: string): string {
   return s.replace(/\r?\n/g, '\r\n');
 }
@@ -37,6 +40,21 @@ export default function TerminalPanel() {
     const t = new Terminal({ convertEol: false, fontSize: 13, cursorBlink: true, scrollback: 5000 });
     t.open(host.current!);
     term.current = t;
+    // xterm opens at 80×24 whatever the room: fit the rows and columns to the panel, from the
+    // rendered cell size, so it never runs past the dock over the playback bar.
+    const fit = () => {
+      const box = host.current;
+      const screen = t.element?.querySelector<HTMLElement>('.xterm-screen');
+      if (!box || !screen?.offsetHeight || !screen.offsetWidth) return;
+      const cs = getComputedStyle(box);
+      const h = box.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+      const w = box.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - SCROLLBAR;
+      const rows = Math.max(2, Math.floor(h / (screen.offsetHeight / t.rows)));
+      const cols = Math.max(20, Math.floor(w / (screen.offsetWidth / t.cols)));
+      if (rows !== t.rows || cols !== t.cols) t.resize(cols, rows);
+    };
+    const resize = new ResizeObserver(fit);
+    resize.observe(host.current!);
     const editor = createLineEditor({ prompt: shellRef.current?.prompt ?? '$ ', complete: (l) => shellRef.current?.complete(l) ?? [], history: () => shellRef.current?.history ?? [] });
     const sub = t.onData((data) => {
       const e = editor.input(data);
@@ -56,6 +74,7 @@ export default function TerminalPanel() {
     t.write(`Type help for the commands. Tab completes.\r\n${shellRef.current?.prompt ?? '$ '}`);
     t.focus();
     return () => {
+      resize.disconnect();
       sub.dispose();
       t.dispose();
     };

@@ -20,7 +20,7 @@ export function ToolDock() {
   const toggle = (which: Exclude<Open, null>) => setOpen((o) => (o === which ? null : which));
   return (
     <>
-      <div className="hs-dock-buttons">
+      <div className={`hs-dock-buttons${open ? ' hs-dock-open' : ''}`}>
         <button type="button" aria-pressed={open === 'terminal'} onClick={() => toggle('terminal')}>
           Terminal
         </button>
