@@ -51,8 +51,27 @@ export function nextIfindex(ns: Netns): number {
 const IFINDEX_HIGH = new WeakMap<Device[], { seen: number; max: number }>();
 const SHORT_LIST = 8;
 
+/**
+ * A count of the changes that can alter a route lookup's answer and that route lookups cannot
+ * see for themselves: routes.ts remembers each namespace's decisions while its routes and
+ * devices are the same arrays of the same lengths and this count has not moved (see its
+ * `RouteMemo`). Every writer here and in routes.ts bumps it; code that edits a route, a
+ * device's address list or an address in place must call `routingChanged` too. (A device's
+ * `up` needs no call: a remembered decision rechecks the devices it read.)
+ */
+let routingChanges = 0;
+
+export function routingChanged(): void {
+  routingChanges++;
+}
+
+export function routingStamp(): number {
+  return routingChanges;
+}
+
 /** Adds a device; the caller has built it with `nextIfindex`. */
 export function addDevice<D extends Device>(ns: Netns, dev: D): D {
+  routingChanged();
   ns.devices.push(dev);
   return dev;
 }
@@ -69,6 +88,7 @@ export function getDeviceByIndex(ns: Netns, ifindex: number): Device | undefined
 
 /** Removes a device and everything that referred to it (routes, neighbours, FDB), as the kernel does. */
 export function removeDevice(ns: Netns, name: string): void {
+  routingChanged();
   ns.devices = ns.devices.filter((d) => d.name !== name);
   ns.routes = ns.routes.filter((r) => r.dev !== name);
   ns.neighbours = ns.neighbours.filter((n) => n.dev !== name);
@@ -78,6 +98,7 @@ export function removeDevice(ns: Netns, name: string): void {
 /** `ip addr add IP/PREFIX dev DEV`; also adds the connected-subnet route (`proto kernel scope link`) unless /32. */
 export function addAddress(ns: Netns, dev: Device, ip: string, prefix: number, scope: InterfaceAddress['scope'] = 'global'): void {
   const a: InterfaceAddress = { ip, prefix, ipInt: ipv4ToInt(ip), scope };
+  routingChanged();
   // A first address makes a list of one: pushing onto an empty list reserves room for 17, and
   // most devices (every pod's lo and eth0) only ever get one.
   if (dev.addresses.length === 0) dev.addresses = [a];

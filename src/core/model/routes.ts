@@ -6,7 +6,7 @@
 import type { Device, Netns, Route } from './types';
 import type { Cidr } from '../util/ip';
 import { cidrContains, intToIpv4, ipv4ToInt, isIPv4, parseCidr, prefixMask } from '../util/ip';
-import { findLocalAddress } from './netns';
+import { findLocalAddress, routingChanged, routingStamp } from './netns';
 import { getIndex, setIndex, startIndex } from '../util/reused-index';
 
 export interface RouteSpec {
@@ -25,6 +25,7 @@ export interface RouteSpec {
 export function addRoute(ns: Netns, spec: RouteSpec): Route | null {
   const route = routeFrom(spec);
   if (!route) return null;
+  routingChanged();
   // `ip route replace` semantics: one route per destination and metric.
   const { network, prefix } = route.dst;
   const metric = route.metric ?? 0;
@@ -47,6 +48,7 @@ export function addRoute(ns: Netns, spec: RouteSpec): Route | null {
  * CIDR are skipped, as addRoute refuses them).
  */
 export function addRoutes(ns: Netns, specs: readonly RouteSpec[]): void {
+  routingChanged();
   // A small batch into a small table (a new pod's: its connected route and default route) is
   // scanned as addRoute does: two maps and two closures per pod were most of a pod's garbage.
   if (ns.routes.length + specs.length <= SMALL_BATCH) {
@@ -171,6 +173,7 @@ function subnetText(network: number, prefix: number): string {
 const SUBNET_TEXT = new Map<number, string>();
 
 export function removeRoute(ns: Netns, dst: string): void {
+  routingChanged();
   ns.routes = ns.routes.filter((r) => r.dst.text !== dst);
 }
 
@@ -180,30 +183,120 @@ export type RouteDecision =
   | { kind: 'blackhole'; route: Route }
   | { kind: 'unreachable'; route?: Route };
 
-/** True when a route's device exists and is up (routes over a down link are not used). */
-function usable(ns: Netns, r: Route): boolean {
-  if (!r.dev) return true;
-  for (const d of ns.devices) if (d.name === r.dev) return d.up;
-  return false;
+/** The kernel's FIB lookup for destination `dst` (remembered per namespace, see `RouteMemo`). */
+export function lookupRoute(ns: Netns, dst: string): RouteDecision {
+  const m = validMemo(ns);
+  const hit = m.byDst.get(dst);
+  if (hit !== undefined && upsUnchanged(hit)) return hit.decision;
+  const made = decideTracked(ns, dst, []);
+  if (m.byDst.size >= MEMO_MAX_DESTINATIONS) m.byDst.clear();
+  m.byDst.set(dst, made);
+  return made.decision;
 }
 
-/** The kernel's FIB lookup for destination `dst`. */
-export function lookupRoute(ns: Netns, dst: string): RouteDecision {
+/** The FIB lookup itself, unremembered (what `lookupRoute` answers, for tests and one-off callers). */
+export function decideRoute(ns: Netns, dst: string): RouteDecision {
+  return decideTracked(ns, dst, []).decision;
+}
+
+/**
+ * A decision and the devices whose `up` it read, with what it read: the local addresses first,
+ * then the longest prefix of the routes. `up` is the one field the model edits in place (a
+ * node fault stops its NIC), so each remembered decision rechecks those devices.
+ */
+interface TrackedDecision {
+  decision: RouteDecision;
+  devs: Device[];
+  ups: boolean[];
+}
+
+function decideTracked(ns: Netns, dst: string, devs: Device[]): TrackedDecision {
   const ip = ipv4ToInt(dst);
+  // 127.0.0.0/8 is local only on a loopback that is up (findLocalAddress): those lookups depend on it.
+  if (ip >>> 24 === 127) for (const d of ns.devices) if (d.kind === 'loopback') devs.push(d);
   const local = findLocalAddress(ns, ip);
-  if (local) return { kind: 'local', dev: local };
+  if (local) return tracked({ kind: 'local', dev: local }, devs);
   let best: Route | undefined;
   for (const r of ns.routes) {
     if (!cidrContains(r.dst, ip)) continue;
     // Whether the device is up is asked only of a route that would win (the device scan per
     // matching route showed up in trace profiles); a losing route is skipped either way.
     if (best && !(r.dst.prefix > best.dst.prefix || (r.dst.prefix === best.dst.prefix && (r.metric ?? 0) < (best.metric ?? 0)))) continue;
-    if (usable(ns, r)) best = r;
+    if (usableTracked(ns, r, devs)) best = r;
   }
-  if (!best) return { kind: 'unreachable' };
-  if (best.type === 'blackhole') return { kind: 'blackhole', route: best };
-  if (best.type === 'unreachable') return { kind: 'unreachable', route: best };
-  return { kind: 'unicast', route: best };
+  if (!best) return tracked({ kind: 'unreachable' }, devs);
+  if (best.type === 'blackhole') return tracked({ kind: 'blackhole', route: best }, devs);
+  if (best.type === 'unreachable') return tracked({ kind: 'unreachable', route: best }, devs);
+  return tracked({ kind: 'unicast', route: best }, devs);
+}
+
+/** `usable`, noting the device it asked. */
+function usableTracked(ns: Netns, r: Route, devs: Device[]): boolean {
+  if (!r.dev) return true;
+  for (const d of ns.devices) {
+    if (d.name === r.dev) {
+      devs.push(d);
+      return d.up;
+    }
+  }
+  return false;
+}
+
+function tracked(decision: RouteDecision, devs: Device[]): TrackedDecision {
+  const ups: boolean[] = [];
+  for (const d of devs) ups.push(d.up);
+  return { decision, devs, ups };
+}
+
+function upsUnchanged(t: TrackedDecision): boolean {
+  const devs = t.devs;
+  for (let i = 0; i < devs.length; i++) if (devs[i]!.up !== t.ups[i]) return false;
+  return true;
+}
+
+/**
+ * The decisions of one namespace by destination text. A walk looks up the same few
+ * destinations in each namespace it crosses (11 lookups per flow over a few hundred distinct
+ * pairs in the bench), and each lookup parsed the address, scanned every device's addresses and
+ * every route: objects of many shapes. Kept while the namespace's routes and devices are the
+ * same arrays of the same lengths and no writer has called `routingChanged` since (every
+ * writer of routes.ts and netns.ts does); a decision also rechecks the `up` of the devices it
+ * read. What this relies on: a route, a device's address list and an address are replaced,
+ * never edited in place, except through those writers (see `routingChanged`).
+ */
+interface RouteMemo {
+  stamp: number;
+  routes: Route[];
+  routesLength: number;
+  devices: Device[];
+  devicesLength: number;
+  byDst: Map<string, TrackedDecision>;
+}
+
+/** A bound on the destinations remembered per namespace, so that no run keeps every address it ever routed. */
+const MEMO_MAX_DESTINATIONS = 1024;
+
+const MEMOS = new WeakMap<Netns, RouteMemo>();
+/** The memo of the namespace looked up last: a packet's stages look up its namespace several times in a row. */
+let lastNs: Netns | undefined;
+let lastMemo: RouteMemo | undefined;
+
+function validMemo(ns: Netns): RouteMemo {
+  let m = ns === lastNs ? lastMemo : MEMOS.get(ns);
+  if (m === undefined) {
+    m = { stamp: routingStamp(), routes: ns.routes, routesLength: ns.routes.length, devices: ns.devices, devicesLength: ns.devices.length, byDst: new Map() };
+    MEMOS.set(ns, m);
+  } else if (m.stamp !== routingStamp() || m.routes !== ns.routes || m.routesLength !== ns.routes.length || m.devices !== ns.devices || m.devicesLength !== ns.devices.length) {
+    m.stamp = routingStamp();
+    m.routes = ns.routes;
+    m.routesLength = ns.routes.length;
+    m.devices = ns.devices;
+    m.devicesLength = ns.devices.length;
+    m.byDst.clear();
+  }
+  lastNs = ns;
+  lastMemo = m;
+  return m;
 }
 
 /** Source address the kernel picks for traffic leaving by `route` (its `src`, else the device's address). */
