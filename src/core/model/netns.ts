@@ -56,8 +56,8 @@ const SHORT_LIST = 8;
  * see for themselves: routes.ts remembers each namespace's decisions while its routes and
  * devices are the same arrays of the same lengths and this count has not moved (see its
  * `RouteMemo`). Every writer here and in routes.ts bumps it; code that edits a route, a
- * device's address list or an address in place must call `routingChanged` too. (A device's
- * `up` needs no call: a remembered decision rechecks the devices it read.)
+ * device's address list or an address in place must call `routingChanged` too; a device's
+ * `up` is set with `setDeviceUp`.
  */
 let routingChanges = 0;
 
@@ -67,6 +67,12 @@ export function routingChanged(): void {
 
 export function routingStamp(): number {
   return routingChanges;
+}
+
+/** `ip link set DEV up|down` (a node fault stops its NIC): route lookups see the change. */
+export function setDeviceUp(dev: Device, up: boolean): void {
+  dev.up = up;
+  routingChanged();
 }
 
 /** Adds a device; the caller has built it with `nextIfindex`. */

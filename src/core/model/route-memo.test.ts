@@ -2,10 +2,12 @@
 // of routes, devices and addresses is applied between lookups, and each answer is held to a
 // fresh, unremembered lookup (decideRoute) of the same model.
 import fc from 'fast-check';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Device, Netns } from './types';
 import { addRoute, addRoutes, decideRoute, lookupRoute, removeRoute } from './routes';
-import { addAddress, addDevice, createNetns, removeDevice, routingChanged } from './netns';
+import { addAddress, addDevice, createNetns, removeDevice, routingChanged, setDeviceUp } from './netns';
 import { parseCidr } from '../util/ip';
 
 const DEVICES = ['d0', 'd1', 'd2'];
@@ -90,9 +92,9 @@ function apply(ns: Netns, op: Op): void {
       return;
     }
     case 'toggleUp': {
-      // A node fault stopping its NIC: an in-place edit no writer announces.
+      // A node fault stopping its NIC.
       const d = ns.devices.find((x) => x.name === op.dev) ?? ns.devices[0]!;
-      d.up = !d.up;
+      setDeviceUp(d, !d.up);
       return;
     }
   }
@@ -184,5 +186,35 @@ describe('lookupRoute memo', () => {
     extra.addresses = [{ ip: '10.0.0.1', prefix: 32, ipInt: 0x0a000001, scope: 'global' }];
     addDevice(ns, extra);
     expect(lookupRoute(ns, '10.0.0.1')).toEqual({ kind: 'local', dev: extra });
+  });
+
+  it('is not bypassed: the sources assign a device\'s up and address list only where the memo hears of it', () => {
+    // The memo trusts every in-place change of `up` and `addresses` to be announced
+    // (setDeviceUp, routingChanged). Each assignment in the sources is listed here, so that a new
+    // one is looked at: an unannounced one would leave lookups answering from the old model.
+    const root = join(__dirname, '../..');
+    const found: string[] = [];
+    const visit = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) visit(path);
+        else if (name.endsWith('.ts') && !name.endsWith('.test.ts')) {
+          readFileSync(path, 'utf8')
+            .split('\n')
+            .forEach((line) => {
+              if (/\.(up|addresses)\s*=[^=>]/.test(line)) found.push(`${path.slice(root.length + 1)}: ${line.trim()}`);
+            });
+        }
+      }
+    };
+    visit(root);
+    expect(found).toEqual([
+      // setDeviceUp itself.
+      'core/model/netns.ts: dev.up = up;',
+      // A device's first address; addAddress calls routingChanged.
+      'core/model/netns.ts: if (dev.addresses.length === 0) dev.addresses = [a];',
+      // IPVS's sync, followed by routingChanged.
+      'core/proxy/ipvs.ts: dummy.addresses = dummy.addresses.filter((a) => wanted.has(a.ip));',
+    ]);
   });
 });

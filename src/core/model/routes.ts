@@ -186,72 +186,39 @@ export type RouteDecision =
 /** The kernel's FIB lookup for destination `dst` (remembered per namespace, see `RouteMemo`). */
 export function lookupRoute(ns: Netns, dst: string): RouteDecision {
   const m = validMemo(ns);
-  const hit = m.byDst.get(dst);
-  if (hit !== undefined && upsUnchanged(hit)) return hit.decision;
-  const made = decideTracked(ns, dst, []);
-  if (m.byDst.size >= MEMO_MAX_DESTINATIONS) m.byDst.clear();
-  m.byDst.set(dst, made);
-  return made.decision;
+  let d = m.byDst.get(dst);
+  if (d === undefined) {
+    d = decideRoute(ns, dst);
+    if (m.byDst.size >= MEMO_MAX_DESTINATIONS) m.byDst.clear();
+    m.byDst.set(dst, d);
+  }
+  return d;
 }
 
-/** The FIB lookup itself, unremembered (what `lookupRoute` answers, for tests and one-off callers). */
+/** True when a route's device exists and is up (routes over a down link are not used). */
+function usable(ns: Netns, r: Route): boolean {
+  if (!r.dev) return true;
+  for (const d of ns.devices) if (d.name === r.dev) return d.up;
+  return false;
+}
+
+/** The FIB lookup itself, unremembered (what `lookupRoute` answers; for tests). */
 export function decideRoute(ns: Netns, dst: string): RouteDecision {
-  return decideTracked(ns, dst, []).decision;
-}
-
-/**
- * A decision and the devices whose `up` it read, with what it read: the local addresses first,
- * then the longest prefix of the routes. `up` is the one field the model edits in place (a
- * node fault stops its NIC), so each remembered decision rechecks those devices.
- */
-interface TrackedDecision {
-  decision: RouteDecision;
-  devs: Device[];
-  ups: boolean[];
-}
-
-function decideTracked(ns: Netns, dst: string, devs: Device[]): TrackedDecision {
   const ip = ipv4ToInt(dst);
-  // 127.0.0.0/8 is local only on a loopback that is up (findLocalAddress): those lookups depend on it.
-  if (ip >>> 24 === 127) for (const d of ns.devices) if (d.kind === 'loopback') devs.push(d);
   const local = findLocalAddress(ns, ip);
-  if (local) return tracked({ kind: 'local', dev: local }, devs);
+  if (local) return { kind: 'local', dev: local };
   let best: Route | undefined;
   for (const r of ns.routes) {
     if (!cidrContains(r.dst, ip)) continue;
     // Whether the device is up is asked only of a route that would win (the device scan per
     // matching route showed up in trace profiles); a losing route is skipped either way.
     if (best && !(r.dst.prefix > best.dst.prefix || (r.dst.prefix === best.dst.prefix && (r.metric ?? 0) < (best.metric ?? 0)))) continue;
-    if (usableTracked(ns, r, devs)) best = r;
+    if (usable(ns, r)) best = r;
   }
-  if (!best) return tracked({ kind: 'unreachable' }, devs);
-  if (best.type === 'blackhole') return tracked({ kind: 'blackhole', route: best }, devs);
-  if (best.type === 'unreachable') return tracked({ kind: 'unreachable', route: best }, devs);
-  return tracked({ kind: 'unicast', route: best }, devs);
-}
-
-/** `usable`, noting the device it asked. */
-function usableTracked(ns: Netns, r: Route, devs: Device[]): boolean {
-  if (!r.dev) return true;
-  for (const d of ns.devices) {
-    if (d.name === r.dev) {
-      devs.push(d);
-      return d.up;
-    }
-  }
-  return false;
-}
-
-function tracked(decision: RouteDecision, devs: Device[]): TrackedDecision {
-  const ups: boolean[] = [];
-  for (const d of devs) ups.push(d.up);
-  return { decision, devs, ups };
-}
-
-function upsUnchanged(t: TrackedDecision): boolean {
-  const devs = t.devs;
-  for (let i = 0; i < devs.length; i++) if (devs[i]!.up !== t.ups[i]) return false;
-  return true;
+  if (!best) return { kind: 'unreachable' };
+  if (best.type === 'blackhole') return { kind: 'blackhole', route: best };
+  if (best.type === 'unreachable') return { kind: 'unreachable', route: best };
+  return { kind: 'unicast', route: best };
 }
 
 /**
@@ -260,9 +227,10 @@ function upsUnchanged(t: TrackedDecision): boolean {
  * pairs in the bench), and each lookup parsed the address, scanned every device's addresses and
  * every route: objects of many shapes. Kept while the namespace's routes and devices are the
  * same arrays of the same lengths and no writer has called `routingChanged` since (every
- * writer of routes.ts and netns.ts does); a decision also rechecks the `up` of the devices it
- * read. What this relies on: a route, a device's address list and an address are replaced,
- * never edited in place, except through those writers (see `routingChanged`).
+ * writer of routes.ts and netns.ts does, `setDeviceUp` included). What this relies on: a route,
+ * a device's address list, an address and a device's `up` are not edited in place except
+ * through those writers (route-memo.test.ts lists the assignments to `up` and `addresses` in
+ * the sources to hold new code to it).
  */
 interface RouteMemo {
   stamp: number;
@@ -270,7 +238,7 @@ interface RouteMemo {
   routesLength: number;
   devices: Device[];
   devicesLength: number;
-  byDst: Map<string, TrackedDecision>;
+  byDst: Map<string, RouteDecision>;
 }
 
 /** A bound on the destinations remembered per namespace, so that no run keeps every address it ever routed. */
