@@ -117,8 +117,60 @@ export function primaryAddress(dev: Device): string | undefined {
   return dev.addresses[0]?.ip;
 }
 
-/** The device holding `ip`, if the address is local to this namespace (the kernel's `local` table). */
+/**
+ * The device holding `ip`, if the address is local to this namespace (the kernel's `local` table).
+ * Remembered per namespace and address (see `LocalMemo`).
+ */
 export function findLocalAddress(ns: Netns, ip: number): Device | undefined {
+  const m = localMemo(ns);
+  let d = m.byIp.get(ip);
+  if (d === undefined) {
+    d = scanLocalAddresses(ns, ip) ?? null;
+    if (m.byIp.size >= LOCAL_MEMO_MAX) m.byIp.clear();
+    m.byIp.set(ip, d);
+  }
+  return d ?? undefined;
+}
+
+/**
+ * The answers of one namespace's local table by address (null: not local). Netfilter's addrtype
+ * match, ARP and routing ask it at hook after hook, and each question scanned every device's
+ * addresses (14 devices on average in the bench's node namespaces, objects of many shapes).
+ * Kept as routes.ts keeps its decisions: while the devices are the same array of the same
+ * length and `routingChanged` has not been called (addAddress, add/removeDevice, setDeviceUp,
+ * IPVS's address sync call it).
+ */
+interface LocalMemo {
+  stamp: number;
+  devices: Device[];
+  devicesLength: number;
+  byIp: Map<number, Device | null>;
+}
+
+/** A bound on the addresses remembered per namespace. */
+const LOCAL_MEMO_MAX = 1024;
+const LOCAL_MEMOS = new WeakMap<Netns, LocalMemo>();
+let lastLocalNs: Netns | undefined;
+let lastLocalMemo: LocalMemo | undefined;
+
+function localMemo(ns: Netns): LocalMemo {
+  let m = ns === lastLocalNs ? lastLocalMemo : LOCAL_MEMOS.get(ns);
+  if (m === undefined) {
+    m = { stamp: routingChanges, devices: ns.devices, devicesLength: ns.devices.length, byIp: new Map() };
+    LOCAL_MEMOS.set(ns, m);
+  } else if (m.stamp !== routingChanges || m.devices !== ns.devices || m.devicesLength !== ns.devices.length) {
+    m.stamp = routingChanges;
+    m.devices = ns.devices;
+    m.devicesLength = ns.devices.length;
+    m.byIp.clear();
+  }
+  lastLocalNs = ns;
+  lastLocalMemo = m;
+  return m;
+}
+
+/** `findLocalAddress` unremembered: the first device holding `ip`, or an up loopback for 127.0.0.0/8. */
+export function scanLocalAddresses(ns: Netns, ip: number): Device | undefined {
   for (const d of ns.devices) {
     for (const a of d.addresses) {
       if (a.ipInt === ip) return d;
