@@ -10,7 +10,7 @@ import { isCniError } from '../cni/types';
 import { LOOPBACK_CONF, loopbackAdd } from '../cni/loopback';
 import type { PortMapping } from '../cni/portmap';
 import { portmapAdd, portmapDel } from '../cni/portmap';
-import { createNetns } from '../model/netns';
+import { createNetns, setDeviceUp } from '../model/netns';
 import { createIpip } from '../model/devices/ipip';
 import { hexId, hexIdGrouped } from '../util/rng';
 
@@ -77,7 +77,7 @@ export function runPodSandbox(ctx: CniContext, plugin: NetworkPlugin, node: Mode
   const name = netnsName(seed, key);
   const pod = createNetns(`pod:${key}`, 'pod', node.name, name, key);
   // With the ipip module loaded (Calico IPIP) every new namespace gets a down tunl0 at index 2.
-  if (ctx.cluster.cni.plugin === 'calico' && (ctx.cluster.cni.backend ?? 'ipip') === 'ipip') createIpip(pod, 1480).up = false;
+  if (ctx.cluster.cni.plugin === 'calico' && (ctx.cluster.cni.backend ?? 'ipip') === 'ipip') setDeviceUp(createIpip(pod, 1480), false);
   const host = model.netns.get(node.netns)!;
   const netnsPath = `/var/run/netns/${name}`;
   // The CNI_* environment of the two calls (written out rather than spread: one per pod).

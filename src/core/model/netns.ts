@@ -51,8 +51,33 @@ export function nextIfindex(ns: Netns): number {
 const IFINDEX_HIGH = new WeakMap<Device[], { seen: number; max: number }>();
 const SHORT_LIST = 8;
 
+/**
+ * A count of the changes that can alter a route lookup's answer and that route lookups cannot
+ * see for themselves: routes.ts remembers each namespace's decisions while its routes and
+ * devices are the same arrays of the same lengths and this count has not moved (see its
+ * `RouteMemo`). Every writer here and in routes.ts bumps it; code that edits a route, a
+ * device's address list or an address in place must call `routingChanged` too; a device's
+ * `up` is set with `setDeviceUp`.
+ */
+let routingChanges = 0;
+
+export function routingChanged(): void {
+  routingChanges++;
+}
+
+export function routingStamp(): number {
+  return routingChanges;
+}
+
+/** `ip link set DEV up|down` (a node fault stops its NIC): route lookups see the change. */
+export function setDeviceUp(dev: Device, up: boolean): void {
+  dev.up = up;
+  routingChanged();
+}
+
 /** Adds a device; the caller has built it with `nextIfindex`. */
 export function addDevice<D extends Device>(ns: Netns, dev: D): D {
+  routingChanged();
   ns.devices.push(dev);
   return dev;
 }
@@ -69,6 +94,7 @@ export function getDeviceByIndex(ns: Netns, ifindex: number): Device | undefined
 
 /** Removes a device and everything that referred to it (routes, neighbours, FDB), as the kernel does. */
 export function removeDevice(ns: Netns, name: string): void {
+  routingChanged();
   ns.devices = ns.devices.filter((d) => d.name !== name);
   ns.routes = ns.routes.filter((r) => r.dev !== name);
   ns.neighbours = ns.neighbours.filter((n) => n.dev !== name);
@@ -78,6 +104,7 @@ export function removeDevice(ns: Netns, name: string): void {
 /** `ip addr add IP/PREFIX dev DEV`; also adds the connected-subnet route (`proto kernel scope link`) unless /32. */
 export function addAddress(ns: Netns, dev: Device, ip: string, prefix: number, scope: InterfaceAddress['scope'] = 'global'): void {
   const a: InterfaceAddress = { ip, prefix, ipInt: ipv4ToInt(ip), scope };
+  routingChanged();
   // A first address makes a list of one: pushing onto an empty list reserves room for 17, and
   // most devices (every pod's lo and eth0) only ever get one.
   if (dev.addresses.length === 0) dev.addresses = [a];
@@ -90,8 +117,60 @@ export function primaryAddress(dev: Device): string | undefined {
   return dev.addresses[0]?.ip;
 }
 
-/** The device holding `ip`, if the address is local to this namespace (the kernel's `local` table). */
+/**
+ * The device holding `ip`, if the address is local to this namespace (the kernel's `local` table).
+ * Remembered per namespace and address (see `LocalMemo`).
+ */
 export function findLocalAddress(ns: Netns, ip: number): Device | undefined {
+  const m = localMemo(ns);
+  let d = m.byIp.get(ip);
+  if (d === undefined) {
+    d = scanLocalAddresses(ns, ip) ?? null;
+    if (m.byIp.size >= LOCAL_MEMO_MAX) m.byIp.clear();
+    m.byIp.set(ip, d);
+  }
+  return d ?? undefined;
+}
+
+/**
+ * The answers of one namespace's local table by address (null: not local). Netfilter's addrtype
+ * match, ARP and routing ask it at hook after hook, and each question scanned every device's
+ * addresses (14 devices on average in the bench's node namespaces, objects of many shapes).
+ * Kept as routes.ts keeps its decisions: while the devices are the same array of the same
+ * length and `routingChanged` has not been called (addAddress, add/removeDevice, setDeviceUp,
+ * IPVS's address sync call it).
+ */
+interface LocalMemo {
+  stamp: number;
+  devices: Device[];
+  devicesLength: number;
+  byIp: Map<number, Device | null>;
+}
+
+/** A bound on the addresses remembered per namespace. */
+const LOCAL_MEMO_MAX = 1024;
+const LOCAL_MEMOS = new WeakMap<Netns, LocalMemo>();
+let lastLocalNs: Netns | undefined;
+let lastLocalMemo: LocalMemo | undefined;
+
+function localMemo(ns: Netns): LocalMemo {
+  let m = ns === lastLocalNs ? lastLocalMemo : LOCAL_MEMOS.get(ns);
+  if (m === undefined) {
+    m = { stamp: routingChanges, devices: ns.devices, devicesLength: ns.devices.length, byIp: new Map() };
+    LOCAL_MEMOS.set(ns, m);
+  } else if (m.stamp !== routingChanges || m.devices !== ns.devices || m.devicesLength !== ns.devices.length) {
+    m.stamp = routingChanges;
+    m.devices = ns.devices;
+    m.devicesLength = ns.devices.length;
+    m.byIp.clear();
+  }
+  lastLocalNs = ns;
+  lastLocalMemo = m;
+  return m;
+}
+
+/** `findLocalAddress` unremembered: the first device holding `ip`, or an up loopback for 127.0.0.0/8. */
+export function scanLocalAddresses(ns: Netns, ip: number): Device | undefined {
   for (const d of ns.devices) {
     for (const a of d.addresses) {
       if (a.ipInt === ip) return d;

@@ -6,7 +6,7 @@
 import type { Device, Netns, Route } from './types';
 import type { Cidr } from '../util/ip';
 import { cidrContains, intToIpv4, ipv4ToInt, isIPv4, parseCidr, prefixMask } from '../util/ip';
-import { findLocalAddress } from './netns';
+import { findLocalAddress, routingChanged, routingStamp } from './netns';
 import { getIndex, setIndex, startIndex } from '../util/reused-index';
 
 export interface RouteSpec {
@@ -25,6 +25,7 @@ export interface RouteSpec {
 export function addRoute(ns: Netns, spec: RouteSpec): Route | null {
   const route = routeFrom(spec);
   if (!route) return null;
+  routingChanged();
   // `ip route replace` semantics: one route per destination and metric.
   const { network, prefix } = route.dst;
   const metric = route.metric ?? 0;
@@ -47,6 +48,7 @@ export function addRoute(ns: Netns, spec: RouteSpec): Route | null {
  * CIDR are skipped, as addRoute refuses them).
  */
 export function addRoutes(ns: Netns, specs: readonly RouteSpec[]): void {
+  routingChanged();
   // A small batch into a small table (a new pod's: its connected route and default route) is
   // scanned as addRoute does: two maps and two closures per pod were most of a pod's garbage.
   if (ns.routes.length + specs.length <= SMALL_BATCH) {
@@ -171,6 +173,7 @@ function subnetText(network: number, prefix: number): string {
 const SUBNET_TEXT = new Map<number, string>();
 
 export function removeRoute(ns: Netns, dst: string): void {
+  routingChanged();
   ns.routes = ns.routes.filter((r) => r.dst.text !== dst);
 }
 
@@ -180,6 +183,18 @@ export type RouteDecision =
   | { kind: 'blackhole'; route: Route }
   | { kind: 'unreachable'; route?: Route };
 
+/** The kernel's FIB lookup for destination `dst` (remembered per namespace, see `RouteMemo`). */
+export function lookupRoute(ns: Netns, dst: string): RouteDecision {
+  const m = validMemo(ns);
+  let d = m.byDst.get(dst);
+  if (d === undefined) {
+    d = decideRoute(ns, dst);
+    if (m.byDst.size >= MEMO_MAX_DESTINATIONS) m.byDst.clear();
+    m.byDst.set(dst, d);
+  }
+  return d;
+}
+
 /** True when a route's device exists and is up (routes over a down link are not used). */
 function usable(ns: Netns, r: Route): boolean {
   if (!r.dev) return true;
@@ -187,8 +202,8 @@ function usable(ns: Netns, r: Route): boolean {
   return false;
 }
 
-/** The kernel's FIB lookup for destination `dst`. */
-export function lookupRoute(ns: Netns, dst: string): RouteDecision {
+/** The FIB lookup itself, unremembered (what `lookupRoute` answers; for tests). */
+export function decideRoute(ns: Netns, dst: string): RouteDecision {
   const ip = ipv4ToInt(dst);
   const local = findLocalAddress(ns, ip);
   if (local) return { kind: 'local', dev: local };
@@ -204,6 +219,52 @@ export function lookupRoute(ns: Netns, dst: string): RouteDecision {
   if (best.type === 'blackhole') return { kind: 'blackhole', route: best };
   if (best.type === 'unreachable') return { kind: 'unreachable', route: best };
   return { kind: 'unicast', route: best };
+}
+
+/**
+ * The decisions of one namespace by destination text. A walk looks up the same few
+ * destinations in each namespace it crosses (11 lookups per flow over a few hundred distinct
+ * pairs in the bench), and each lookup parsed the address, scanned every device's addresses and
+ * every route: objects of many shapes. Kept while the namespace's routes and devices are the
+ * same arrays of the same lengths and no writer has called `routingChanged` since (every
+ * writer of routes.ts and netns.ts does, `setDeviceUp` included). What this relies on: a route,
+ * a device's address list, an address and a device's `up` are not edited in place except
+ * through those writers (route-memo.test.ts lists the assignments to `up` and `addresses` in
+ * the sources to hold new code to it).
+ */
+interface RouteMemo {
+  stamp: number;
+  routes: Route[];
+  routesLength: number;
+  devices: Device[];
+  devicesLength: number;
+  byDst: Map<string, RouteDecision>;
+}
+
+/** A bound on the destinations remembered per namespace, so that no run keeps every address it ever routed. */
+const MEMO_MAX_DESTINATIONS = 1024;
+
+const MEMOS = new WeakMap<Netns, RouteMemo>();
+/** The memo of the namespace looked up last: a packet's stages look up its namespace several times in a row. */
+let lastNs: Netns | undefined;
+let lastMemo: RouteMemo | undefined;
+
+function validMemo(ns: Netns): RouteMemo {
+  let m = ns === lastNs ? lastMemo : MEMOS.get(ns);
+  if (m === undefined) {
+    m = { stamp: routingStamp(), routes: ns.routes, routesLength: ns.routes.length, devices: ns.devices, devicesLength: ns.devices.length, byDst: new Map() };
+    MEMOS.set(ns, m);
+  } else if (m.stamp !== routingStamp() || m.routes !== ns.routes || m.routesLength !== ns.routes.length || m.devices !== ns.devices || m.devicesLength !== ns.devices.length) {
+    m.stamp = routingStamp();
+    m.routes = ns.routes;
+    m.routesLength = ns.routes.length;
+    m.devices = ns.devices;
+    m.devicesLength = ns.devices.length;
+    m.byDst.clear();
+  }
+  lastNs = ns;
+  lastMemo = m;
+  return m;
 }
 
 /** Source address the kernel picks for traffic leaving by `route` (its `src`, else the device's address). */

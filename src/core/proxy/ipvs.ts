@@ -21,7 +21,7 @@ import { planIpvsSync } from './ipvs/plan';
 import { IPVS_SETS } from './ipvs/ipsets';
 import { ipvsJumpInsertions } from './ipvs/rules';
 import { createDummy } from '../model/devices/dummy';
-import { addAddress } from '../model/netns';
+import { addAddress, routingChanged } from '../model/netns';
 import { addDest, addService, createIpvs } from '../ipvs/table';
 import { isKnownScheduler } from '../ipvs/schedulers/registry';
 import { setIpset } from '../netfilter/ipset';
@@ -45,6 +45,7 @@ function syncDummy(ctx: ProxyContext, node: ModelNode, ns: Netns, want: string[]
   const dummy = createDummy(ns, IPVS_DUMMY, macFor(ctx.model.seed, IPVS_DUMMY, node.name));
   const wanted = new Set(want);
   dummy.addresses = dummy.addresses.filter((a) => wanted.has(a.ip));
+  routingChanged(); // an address list replaced in place of the device's (route lookups remember local addresses)
   const bound = new Set(dummy.addresses.map((a) => a.ip));
   for (const ip of want) if (!bound.has(ip)) addAddress(ns, dummy, ip, 32);
 }

@@ -18,6 +18,7 @@ import { resyncServiceNetwork } from '../compile/service-network';
 import { getNetworkPlugin } from '../cni/registry';
 import { stopPodSandbox } from '../controllers/runtime';
 import { isIPv4 } from '../util/ip';
+import { setDeviceUp } from '../model/netns';
 import { proxyLeg } from './proxies';
 
 /** One request's outcome, as `hopscope run --json` prints it. */
@@ -164,7 +165,7 @@ function nodeFault(model: ClusterModel, f: Fault, wasReady: Map<string, boolean>
   const down = f.action === 'node-down';
   node.ready = !down;
   const ns = model.netns.get(node.netns);
-  for (const d of ns?.devices ?? []) if (d.kind === 'nic') d.up = !down;
+  for (const d of ns?.devices ?? []) if (d.kind === 'nic') setDeviceUp(d, !down);
   for (const p of model.pods.filter((q) => q.node === node.name)) {
     const key = `${p.namespace}/${p.name}`;
     if (down) {

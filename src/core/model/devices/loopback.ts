@@ -4,12 +4,12 @@
  * other on localhost.
  */
 import type { Netns } from '../types';
-import { addAddress, getDevice } from '../netns';
+import { addAddress, getDevice, setDeviceUp } from '../netns';
 
 /** `ip link set lo up` plus the addresses the kernel gives it. */
 export function bringUpLoopback(ns: Netns): void {
   const lo = getDevice(ns, 'lo');
   if (!lo || lo.up) return;
-  lo.up = true;
+  setDeviceUp(lo, true);
   addAddress(ns, lo, '127.0.0.1', 8, 'host');
 }
