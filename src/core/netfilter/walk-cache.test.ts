@@ -313,6 +313,31 @@ describe('walk cache', () => {
     expect(walkCacheCounts().get('filter/FORWARD')).toMatchObject({ hits: 2, misses: MAX_LEAVES + 2 });
   });
 
+  it('replays a walk through jumps and returns, and walks again after a rule of a user chain changes', () => {
+    // The path: FORWARD 0 → X 0, 1 → back in FORWARD 1 → Y 0 (goto) → its end returns to
+    // FORWARD's caller (the policy): spans of three chains, one chain entered twice.
+    const { run, both } = pair('-A FORWARD -j Z\n-A FORWARD -s 10.9.0.0/16 -j ACCEPT\n-A FORWARD -g Z\n-A Z -d 10.9.9.9/32 -j DROP\n-A Z -p udp -j DROP');
+    resetWalkCacheCounts();
+    expect(run()).toMatchObject({ verdict: 'ACCEPT', evaluated: [{ index: 0 }, { index: 0 }, { index: 1 }, { index: 1 }, { index: 2 }, { index: 0 }, { index: 1 }] });
+    expect(run().verdict).toBe('ACCEPT');
+    expect(walkCacheCounts().get('filter/FORWARD')).toMatchObject({ hits: 1, misses: 1, stale: 0 });
+    // The second rule of Z replaced by a copy of itself (same text, another object), then edited in place.
+    both((nf) => {
+      const z = getChain(nf, 'filter', 'Z')!.rules;
+      z[1] = { ...z[1]! };
+    });
+    expect(run().verdict).toBe('ACCEPT');
+    expect(walkCacheCounts().get('filter/FORWARD')).toMatchObject({ hits: 1, misses: 2, stale: 1 });
+    expect(run().verdict).toBe('ACCEPT');
+    both((nf) => {
+      const r = getChain(nf, 'filter', 'Z')!.rules[1]!;
+      r.protocol = { name: 'tcp', negate: false };
+      delete r.text;
+    });
+    expect(run()).toMatchObject({ verdict: 'DROP', evaluated: [{ index: 0 }, { index: 0 }, { index: 1, matched: true }] });
+    expect(walkCacheCounts().get('filter/FORWARD')).toMatchObject({ hits: 2, misses: 3, stale: 2 });
+  });
+
   it('replays a repeated walk, and walks again after the rule it read is replaced', () => {
     const nf = createNetfilter();
     expect(restore(nf, '*filter\n-A FORWARD -p tcp -m tcp --dport 80 -j DROP\nCOMMIT\n', { noflush: true })).toEqual({ ok: true });
