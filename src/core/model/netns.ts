@@ -3,7 +3,7 @@
  * only `lo` (ifindex 1, down until someone brings it up), empty tables, forwarding off.
  * Netfilter tables and the conntrack table are created on first use.
  */
-import type { Device, InterfaceAddress, Netns, NetnsKind } from './types';
+import type { Device, InterfaceAddress, Netns, NetnsKind, Route } from './types';
 import { createNetfilter } from '../netfilter/state';
 import { createConntrack } from '../netfilter/conntrack';
 import type { ConntrackTable } from '../netfilter/conntrack';
@@ -65,8 +65,32 @@ export function routingChanged(): void {
   routingChanges++;
 }
 
-export function routingStamp(): number {
-  return routingChanges;
+/**
+ * What a per-namespace memo (route decisions, local addresses) was filled against: the routing
+ * stamp, and the namespace's routes and devices arrays with their lengths. Its answers hold while
+ * all of these do.
+ */
+export interface MemoBasis {
+  stamp: number;
+  routes: Route[];
+  routesLength: number;
+  devices: Device[];
+  devicesLength: number;
+}
+
+export function memoBasis(ns: Netns): MemoBasis {
+  return { stamp: routingChanges, routes: ns.routes, routesLength: ns.routes.length, devices: ns.devices, devicesLength: ns.devices.length };
+}
+
+/** True when `m` was filled against `ns` as it is now; else re-bases `m` on it and returns false (the caller drops its answers). */
+export function memoCurrent(m: MemoBasis, ns: Netns): boolean {
+  if (m.stamp === routingChanges && m.routes === ns.routes && m.routesLength === ns.routes.length && m.devices === ns.devices && m.devicesLength === ns.devices.length) return true;
+  m.stamp = routingChanges;
+  m.routes = ns.routes;
+  m.routesLength = ns.routes.length;
+  m.devices = ns.devices;
+  m.devicesLength = ns.devices.length;
+  return false;
 }
 
 /** `ip link set DEV up|down` (a node fault stops its NIC): route lookups see the change. */
@@ -136,14 +160,10 @@ export function findLocalAddress(ns: Netns, ip: number): Device | undefined {
  * The answers of one namespace's local table by address (null: not local). Netfilter's addrtype
  * match, ARP and routing ask it at hook after hook, and each question scanned every device's
  * addresses (14 devices on average in the bench's node namespaces, objects of many shapes).
- * Kept as routes.ts keeps its decisions: while the devices are the same array of the same
- * length and `routingChanged` has not been called (addAddress, add/removeDevice, setDeviceUp,
- * IPVS's address sync call it).
+ * Kept as routes.ts keeps its decisions, while `memoCurrent` holds (`routingChanged`, which
+ * addAddress, add/removeDevice, setDeviceUp and IPVS's address sync call, not called since).
  */
-interface LocalMemo {
-  stamp: number;
-  devices: Device[];
-  devicesLength: number;
+interface LocalMemo extends MemoBasis {
   byIp: Map<number, Device | null>;
 }
 
@@ -156,14 +176,9 @@ let lastLocalMemo: LocalMemo | undefined;
 function localMemo(ns: Netns): LocalMemo {
   let m = ns === lastLocalNs ? lastLocalMemo : LOCAL_MEMOS.get(ns);
   if (m === undefined) {
-    m = { stamp: routingChanges, devices: ns.devices, devicesLength: ns.devices.length, byIp: new Map() };
+    m = { ...memoBasis(ns), byIp: new Map() };
     LOCAL_MEMOS.set(ns, m);
-  } else if (m.stamp !== routingChanges || m.devices !== ns.devices || m.devicesLength !== ns.devices.length) {
-    m.stamp = routingChanges;
-    m.devices = ns.devices;
-    m.devicesLength = ns.devices.length;
-    m.byIp.clear();
-  }
+  } else if (!memoCurrent(m, ns)) m.byIp.clear();
   lastLocalNs = ns;
   lastLocalMemo = m;
   return m;

@@ -6,7 +6,8 @@
 import type { Device, Netns, Route } from './types';
 import type { Cidr } from '../util/ip';
 import { cidrContains, intToIpv4, ipv4ToInt, isIPv4, parseCidr, prefixMask } from '../util/ip';
-import { findLocalAddress, routingChanged, routingStamp } from './netns';
+import type { MemoBasis } from './netns';
+import { findLocalAddress, memoBasis, memoCurrent, routingChanged } from './netns';
 import { getIndex, setIndex, startIndex } from '../util/reused-index';
 
 export interface RouteSpec {
@@ -232,12 +233,7 @@ export function decideRoute(ns: Netns, dst: string): RouteDecision {
  * through those writers (route-memo.test.ts lists the assignments to `up` and `addresses` in
  * the sources to hold new code to it).
  */
-interface RouteMemo {
-  stamp: number;
-  routes: Route[];
-  routesLength: number;
-  devices: Device[];
-  devicesLength: number;
+interface RouteMemo extends MemoBasis {
   byDst: Map<string, RouteDecision>;
 }
 
@@ -252,16 +248,9 @@ let lastMemo: RouteMemo | undefined;
 function validMemo(ns: Netns): RouteMemo {
   let m = ns === lastNs ? lastMemo : MEMOS.get(ns);
   if (m === undefined) {
-    m = { stamp: routingStamp(), routes: ns.routes, routesLength: ns.routes.length, devices: ns.devices, devicesLength: ns.devices.length, byDst: new Map() };
+    m = { ...memoBasis(ns), byDst: new Map() };
     MEMOS.set(ns, m);
-  } else if (m.stamp !== routingStamp() || m.routes !== ns.routes || m.routesLength !== ns.routes.length || m.devices !== ns.devices || m.devicesLength !== ns.devices.length) {
-    m.stamp = routingStamp();
-    m.routes = ns.routes;
-    m.routesLength = ns.routes.length;
-    m.devices = ns.devices;
-    m.devicesLength = ns.devices.length;
-    m.byDst.clear();
-  }
+  } else if (!memoCurrent(m, ns)) m.byDst.clear();
   lastNs = ns;
   lastMemo = m;
   return m;

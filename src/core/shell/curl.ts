@@ -106,8 +106,15 @@ function failure(a: CurlArgs, u: Url, ip: string, flow: Flow): ShellResult {
 }
 
 function success(ctx: ShellContext, a: CurlArgs, u: Url, ip: string, flow: Flow): ShellResult {
-  const text = body(ctx, flow);
-  const headers = `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n`;
+  return respond(a, u, ip, '200 OK', 'text/plain', body(ctx, flow));
+}
+
+/**
+ * What curl prints for an HTTP answer: the body (or the headers with -I, both with -i, nothing
+ * with -o), and with -v the connection and both sides' headers on stderr.
+ */
+function respond(a: CurlArgs, u: Url, ip: string, status: string, contentType: string, text: string): ShellResult {
+  const headers = `HTTP/1.1 ${status}\r\nContent-Type: ${contentType}\r\nContent-Length: ${text.length}\r\n\r\n`;
   let stderr = '';
   if (a.verbose) {
     stderr += `*   Trying ${ip}:${u.port}...\n* Connected to ${u.host} (${ip}) port ${u.port} (#0)\n`;
@@ -149,16 +156,7 @@ const REASONS: Record<number, string> = { 404: 'Not Found', 502: 'Bad Gateway', 
 function nginxError(a: CurlArgs, u: Url, ip: string, status: number): ShellResult {
   const title = `${status} ${REASONS[status] ?? 'Error'}`;
   const page = `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
-  const headers = `HTTP/1.1 ${title}\r\nContent-Type: text/html\r\nContent-Length: ${page.length}\r\n\r\n`;
-  let stderr = '';
-  if (a.verbose) {
-    stderr += `*   Trying ${ip}:${u.port}...\n* Connected to ${u.host} (${ip}) port ${u.port} (#0)\n`;
-    stderr += `> ${a.head ? 'HEAD' : 'GET'} ${u.path} HTTP/1.1\n> Host: ${a.host ?? `${u.host}${u.port === 80 ? '' : `:${u.port}`}`}\n> User-Agent: curl/7.88.1\n> Accept: */*\n> \n`;
-    stderr += headers.split('\r\n').slice(0, -1).map((l) => `< ${l}\n`).join('');
-    stderr += `* Connection #0 to host ${u.host} left intact\n`;
-  }
-  const stdout = a.head ? headers : a.output ? '' : a.include ? headers + page : page;
-  return { stdout, stderr, exitCode: 0 };
+  return respond(a, u, ip, title, 'text/html', page);
 }
 
 /** `curl`: an HTTP request over a simulated TCP flow. */
