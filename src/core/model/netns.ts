@@ -3,11 +3,12 @@
  * only `lo` (ifindex 1, down until someone brings it up), empty tables, forwarding off.
  * Netfilter tables and the conntrack table are created on first use.
  */
-import type { Device, InterfaceAddress, Netns, NetnsKind, Route } from './types';
+import type { Device, InterfaceAddress, Netns, NetnsKind } from './types';
 import { createNetfilter } from '../netfilter/state';
 import { createConntrack } from '../netfilter/conntrack';
 import type { ConntrackTable } from '../netfilter/conntrack';
 import { ipv4ToInt } from '../util/ip';
+import { NamespaceMemo, routingChanged } from './namespace-memo';
 
 /**
  * Creates an empty namespace holding only a down loopback device; `pod` names the pod it is the
@@ -51,47 +52,7 @@ export function nextIfindex(ns: Netns): number {
 const IFINDEX_HIGH = new WeakMap<Device[], { seen: number; max: number }>();
 const SHORT_LIST = 8;
 
-/**
- * A count of the changes that can alter a route lookup's answer and that route lookups cannot
- * see for themselves: routes.ts remembers each namespace's decisions while its routes and
- * devices are the same arrays of the same lengths and this count has not moved (see its
- * `RouteMemo`). Every writer here and in routes.ts bumps it; code that edits a route, a
- * device's address list or an address in place must call `routingChanged` too; a device's
- * `up` is set with `setDeviceUp`.
- */
-let routingChanges = 0;
-
-export function routingChanged(): void {
-  routingChanges++;
-}
-
-/**
- * What a per-namespace memo (route decisions, local addresses) was filled against: the routing
- * stamp, and the namespace's routes and devices arrays with their lengths. Its answers hold while
- * all of these do.
- */
-export interface MemoBasis {
-  stamp: number;
-  routes: Route[];
-  routesLength: number;
-  devices: Device[];
-  devicesLength: number;
-}
-
-export function memoBasis(ns: Netns): MemoBasis {
-  return { stamp: routingChanges, routes: ns.routes, routesLength: ns.routes.length, devices: ns.devices, devicesLength: ns.devices.length };
-}
-
-/** True when `m` was filled against `ns` as it is now; else re-bases `m` on it and returns false (the caller drops its answers). */
-export function memoCurrent(m: MemoBasis, ns: Netns): boolean {
-  if (m.stamp === routingChanges && m.routes === ns.routes && m.routesLength === ns.routes.length && m.devices === ns.devices && m.devicesLength === ns.devices.length) return true;
-  m.stamp = routingChanges;
-  m.routes = ns.routes;
-  m.routesLength = ns.routes.length;
-  m.devices = ns.devices;
-  m.devicesLength = ns.devices.length;
-  return false;
-}
+export { routingChanged } from './namespace-memo';
 
 /** `ip link set DEV up|down` (a node fault stops its NIC): route lookups see the change. */
 export function setDeviceUp(dev: Device, up: boolean): void {
@@ -143,46 +104,16 @@ export function primaryAddress(dev: Device): string | undefined {
 
 /**
  * The device holding `ip`, if the address is local to this namespace (the kernel's `local` table).
- * Remembered per namespace and address (see `LocalMemo`).
+ * Remembered per namespace and address (namespace-memo.ts): netfilter's addrtype match, ARP and
+ * routing ask it at hook after hook, and a scan reads every device's addresses (14 devices on
+ * average in the bench's node namespaces).
  */
 export function findLocalAddress(ns: Netns, ip: number): Device | undefined {
-  const m = localMemo(ns);
-  let d = m.byIp.get(ip);
-  if (d === undefined) {
-    d = scanLocalAddresses(ns, ip) ?? null;
-    if (m.byIp.size >= LOCAL_MEMO_MAX) m.byIp.clear();
-    m.byIp.set(ip, d);
-  }
-  return d ?? undefined;
+  return LOCAL.get(ns, ip) ?? undefined;
 }
 
-/**
- * The answers of one namespace's local table by address (null: not local). Netfilter's addrtype
- * match, ARP and routing ask it at hook after hook, and each question scanned every device's
- * addresses (14 devices on average in the bench's node namespaces, objects of many shapes).
- * Kept as routes.ts keeps its decisions, while `memoCurrent` holds (`routingChanged`, which
- * addAddress, add/removeDevice, setDeviceUp and IPVS's address sync call, not called since).
- */
-interface LocalMemo extends MemoBasis {
-  byIp: Map<number, Device | null>;
-}
-
-/** A bound on the addresses remembered per namespace. */
-const LOCAL_MEMO_MAX = 1024;
-const LOCAL_MEMOS = new WeakMap<Netns, LocalMemo>();
-let lastLocalNs: Netns | undefined;
-let lastLocalMemo: LocalMemo | undefined;
-
-function localMemo(ns: Netns): LocalMemo {
-  let m = ns === lastLocalNs ? lastLocalMemo : LOCAL_MEMOS.get(ns);
-  if (m === undefined) {
-    m = { ...memoBasis(ns), byIp: new Map() };
-    LOCAL_MEMOS.set(ns, m);
-  } else if (!memoCurrent(m, ns)) m.byIp.clear();
-  lastLocalNs = ns;
-  lastLocalMemo = m;
-  return m;
-}
+/** Answers by address, null when not local; at most 1,024 addresses remembered per namespace. */
+const LOCAL = new NamespaceMemo<number, Device | null>((ns, ip) => scanLocalAddresses(ns, ip) ?? null, 1024);
 
 /** `findLocalAddress` unremembered: the first device holding `ip`, or an up loopback for 127.0.0.0/8. */
 export function scanLocalAddresses(ns: Netns, ip: number): Device | undefined {

@@ -6,8 +6,8 @@
 import type { Device, Netns, Route } from './types';
 import type { Cidr } from '../util/ip';
 import { cidrContains, intToIpv4, ipv4ToInt, isIPv4, parseCidr, prefixMask } from '../util/ip';
-import type { MemoBasis } from './netns';
-import { findLocalAddress, memoBasis, memoCurrent, routingChanged } from './netns';
+import { findLocalAddress } from './netns';
+import { NamespaceMemo, routingChanged } from './namespace-memo';
 import { getIndex, setIndex, startIndex } from '../util/reused-index';
 
 export interface RouteSpec {
@@ -184,17 +184,18 @@ export type RouteDecision =
   | { kind: 'blackhole'; route: Route }
   | { kind: 'unreachable'; route?: Route };
 
-/** The kernel's FIB lookup for destination `dst` (remembered per namespace, see `RouteMemo`). */
+/**
+ * The kernel's FIB lookup for destination `dst`. Remembered per namespace and destination text
+ * (namespace-memo.ts): a walk looks up the same few destinations in each namespace it crosses
+ * (11 lookups per flow over a few hundred distinct pairs in the bench), and each lookup parsed
+ * the address, scanned every device's addresses and every route.
+ */
 export function lookupRoute(ns: Netns, dst: string): RouteDecision {
-  const m = validMemo(ns);
-  let d = m.byDst.get(dst);
-  if (d === undefined) {
-    d = decideRoute(ns, dst);
-    if (m.byDst.size >= MEMO_MAX_DESTINATIONS) m.byDst.clear();
-    m.byDst.set(dst, d);
-  }
-  return d;
+  return DECISIONS.get(ns, dst);
 }
+
+/** Decisions by destination text; at most 1,024 destinations remembered per namespace. */
+const DECISIONS = new NamespaceMemo<string, RouteDecision>((ns, dst) => decideRoute(ns, dst), 1024);
 
 /** True when a route's device exists and is up (routes over a down link are not used). */
 function usable(ns: Netns, r: Route): boolean {
@@ -220,40 +221,6 @@ export function decideRoute(ns: Netns, dst: string): RouteDecision {
   if (best.type === 'blackhole') return { kind: 'blackhole', route: best };
   if (best.type === 'unreachable') return { kind: 'unreachable', route: best };
   return { kind: 'unicast', route: best };
-}
-
-/**
- * The decisions of one namespace by destination text. A walk looks up the same few
- * destinations in each namespace it crosses (11 lookups per flow over a few hundred distinct
- * pairs in the bench), and each lookup parsed the address, scanned every device's addresses and
- * every route: objects of many shapes. Kept while the namespace's routes and devices are the
- * same arrays of the same lengths and no writer has called `routingChanged` since (every
- * writer of routes.ts and netns.ts does, `setDeviceUp` included). What this relies on: a route,
- * a device's address list, an address and a device's `up` are not edited in place except
- * through those writers (route-memo.test.ts lists the assignments to `up` and `addresses` in
- * the sources to hold new code to it).
- */
-interface RouteMemo extends MemoBasis {
-  byDst: Map<string, RouteDecision>;
-}
-
-/** A bound on the destinations remembered per namespace, so that no run keeps every address it ever routed. */
-const MEMO_MAX_DESTINATIONS = 1024;
-
-const MEMOS = new WeakMap<Netns, RouteMemo>();
-/** The memo of the namespace looked up last: a packet's stages look up its namespace several times in a row. */
-let lastNs: Netns | undefined;
-let lastMemo: RouteMemo | undefined;
-
-function validMemo(ns: Netns): RouteMemo {
-  let m = ns === lastNs ? lastMemo : MEMOS.get(ns);
-  if (m === undefined) {
-    m = { ...memoBasis(ns), byDst: new Map() };
-    MEMOS.set(ns, m);
-  } else if (!memoCurrent(m, ns)) m.byDst.clear();
-  lastNs = ns;
-  lastMemo = m;
-  return m;
 }
 
 /** Source address the kernel picks for traffic leaving by `route` (its `src`, else the device's address). */
