@@ -1,4 +1,4 @@
-// lookupRoute remembers each namespace's decisions (routes.ts RouteMemo). Every kind of writer
+// lookupRoute remembers each namespace's decisions (a NamespaceMemo, namespace-memo.ts). Every kind of writer
 // of routes, devices and addresses is applied between lookups, and each answer is held to a
 // fresh, unremembered lookup (decideRoute) of the same model.
 import fc from 'fast-check';
