@@ -99,7 +99,10 @@ export function checkCni(cni: Record<string, unknown>, at: FieldAt): void {
   const backends = CNI_BACKENDS[plugin];
   const backend = str(cni['backend']);
   if (!backends) return;
-  if (backend !== undefined && !backends.includes(backend)) {
+  // A backend no plugin offers was already reported by the field's enum (with a suggestion):
+  // saying again that this plugin does not offer it only adds a second error at the same place.
+  const known = backend !== undefined && Object.values(CNI_BACKENDS).some((b) => b.includes(backend));
+  if (known && !backends.includes(backend!)) {
     const allowed = backends.length === 0 ? `plugin ${plugin} has no backends` : `plugin ${plugin} offers ${backends.join(', ')}`;
     at.error('invalid-value', `${at.name}.backend "${backend}" is not valid: ${allowed}`, ['backend']);
   }

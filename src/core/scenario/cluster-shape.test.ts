@@ -42,6 +42,9 @@ describe('kind: Cluster', () => {
 
   it('refuses invalid CIDRs and CIDRs with host bits', () => {
     expect(cluster('  podCIDR: 10.244.0.0\n')).toEqual(['5:12 error invalid-cidr: spec.podCIDR must be a CIDR such as 10.244.0.0/16 (got "10.244.0.0")']);
+    // Each field's example is a value of its own kind.
+    expect(cluster('  serviceCIDR: 10.96.0.0\n')).toEqual(['5:16 error invalid-cidr: spec.serviceCIDR must be a CIDR such as 10.96.0.0/12 (got "10.96.0.0")']);
+    expect(cluster('  underlay: {cidr: 192.168.0.0}\n')).toEqual(['5:20 error invalid-cidr: spec.underlay.cidr must be a CIDR such as 192.168.0.0/24 (got "192.168.0.0")']);
     expect(cluster('  podCIDR: 10.244.0.0/33\n')[0]).toContain('invalid-cidr');
     expect(cluster('  serviceCIDR: 10.96.0.1/12\n')).toEqual(['5:16 error invalid-cidr: spec.serviceCIDR has host bits set; did you mean 10.96.0.0/12?']);
     expect(cluster('  underlay: {subnets: [nope], type: routed}\n')[0]).toContain('spec.underlay.subnets.0 must be a CIDR');
@@ -87,6 +90,10 @@ describe('kind: Cluster', () => {
       '5:35 error invalid-value: spec.cni.backend "bgp" is not valid: plugin flannel offers vxlan, host-gw',
     ]);
     expect(cluster('  cni: {plugin: calico, backend: host-gw}\n')[0]).toContain('plugin calico offers bgp, ipip, vxlan');
+    // A backend no plugin has: one error (the enum's, with its suggestion), not a second one per plugin.
+    expect(cluster('  cni: {plugin: calico, backend: ipipp}\n')).toEqual([
+      '5:34 error invalid-value: spec.cni.backend must be one of vxlan, host-gw, bgp, ipip (got "ipipp"); did you mean ipip?',
+    ]);
     expect(cluster('  cni: {backend: vxlan}\n')).toEqual(['5:18 error invalid-value: spec.cni.backend "vxlan" is not valid: plugin bridge has no backends']);
     expect(cluster('  cni: {plugin: calico, backend: ipip, crossSubnet: true}\n')).toEqual([]);
     expect(cluster('  cni: {plugin: flannel, crossSubnet: true}\n')[0]).toContain('warning ignored-field: spec.cni.crossSubnet only applies to plugin calico');

@@ -2,10 +2,13 @@
  * The shape of `kind: Cluster` (hopscope/v1alpha1). Every field is optional: a YAML doc with only
  * `kind: Cluster` is a working 2-node cluster. Unknown fields are warned about with a suggestion.
  */
-import { CIDR, IPV4, nameShape, STRING_MAP } from './common-shapes';
+import { CIDR, cidrShape, IPV4, nameShape, STRING_MAP } from './common-shapes';
 import { checkClusterSpec, checkCni } from './cluster-checks';
 import { IPVS_SCHEDULERS } from './cluster-defaults';
 import type { ObjectShape } from './shape';
+
+/** The nodes' own network (the default underlay is 192.168.0.0/24). */
+const UNDERLAY_CIDR = cidrShape('192.168.0.0/24');
 
 const NODE_SPEC: ObjectShape = {
   type: 'object',
@@ -31,14 +34,14 @@ const CLUSTER_SPEC: ObjectShape = {
       type: 'object',
       fields: {
         type: { type: 'string', enum: ['l2', 'routed', 'cloud'] },
-        cidr: CIDR,
-        subnets: { type: 'list', items: CIDR, minItems: 1 },
+        cidr: UNDERLAY_CIDR,
+        subnets: { type: 'list', items: UNDERLAY_CIDR, minItems: 1 },
         mtu: { type: 'number', integer: true, min: 576, max: 9216 },
       },
     },
     podCIDR: CIDR,
     nodeCIDRMaskSize: { type: 'number', integer: true, min: 8, max: 30 },
-    serviceCIDR: CIDR,
+    serviceCIDR: cidrShape('10.96.0.0/12'),
     clusterDomain: nameShape(),
     cni: {
       type: 'object',

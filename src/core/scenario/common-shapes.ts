@@ -17,19 +17,27 @@ export const IPV4: StringShape = {
   },
 };
 
-/** A CIDR with no host bits set, e.g. 10.244.0.0/16 (Kubernetes rejects 10.244.1.1/16). */
-export const CIDR: StringShape = {
-  type: 'string',
-  expected: 'a CIDR such as 10.244.0.0/16',
-  check: (s, at) => {
-    if (!s.includes('/') || !parseCidr(s)) {
-      at.error('invalid-cidr', `${at.name} must be a CIDR such as 10.244.0.0/16 (got "${s}")`);
-      return;
-    }
-    const loose = parseCidr(s);
-    if (!parseCidr(s, true) && loose) at.error('invalid-cidr', `${at.name} has host bits set; did you mean ${loose.text}?`);
-  },
-};
+/**
+ * A CIDR with no host bits set (Kubernetes rejects 10.244.1.1/16); `example` is the one the
+ * message suggests, a value of the field's own kind (a service CIDR's example is not a pod CIDR).
+ */
+export function cidrShape(example: string): StringShape {
+  return {
+    type: 'string',
+    expected: `a CIDR such as ${example}`,
+    check: (s, at) => {
+      if (!s.includes('/') || !parseCidr(s)) {
+        at.error('invalid-cidr', `${at.name} must be a CIDR such as ${example} (got "${s}")`);
+        return;
+      }
+      const loose = parseCidr(s);
+      if (!parseCidr(s, true) && loose) at.error('invalid-cidr', `${at.name} has host bits set; did you mean ${loose.text}?`);
+    },
+  };
+}
+
+/** A pod-network CIDR such as 10.244.0.0/16. */
+export const CIDR: StringShape = cidrShape('10.244.0.0/16');
 
 /** An object name: a DNS-1123 subdomain (`label` selects the stricter DNS-1123 label rule). */
 export function nameShape(label = false): StringShape {
