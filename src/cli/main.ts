@@ -30,7 +30,8 @@ commands:
   pcap FILE [--from REF --to TARGET] [--flow N] > trace.pcapng
                                               the trace (or the Traffic's flows) as pcapng for Wireshark
   reach FILE [--port 80] [--protocol TCP|UDP|ICMP] [--namespace NS[,NS]] [--json]
-                                              every pod to every pod as traced flows: . allowed, X denied
+                                              every pod to every pod as traced flows: . allowed, X denied by a
+                                              NetworkPolicy, R refused (nothing listens), - dropped otherwise
   exec FILE --on node/NAME|pod/NS/NAME[/CONTAINER] -- COMMAND…
                                               what the terminal prints for COMMAND there (ip, iptables, curl …)
   compare FILE --set PATH=VALUE… --from REF --to TARGET [--json]

@@ -108,6 +108,35 @@ describe('hopscope reach', () => {
     );
   });
 
+  it('marks a port nothing listens on R (refused), not X, and prints the legend on stderr', () => {
+    // The oracle pods serve 80 and 81; nothing listens on 82. x is isolated by default deny.
+    const r = run(scenario('refused', 'default-deny-ingress'), { port: '82', namespace: 'x,y' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        'x/a x/b x/c y/a y/b y/c',
+        'x/a R X X R R R',
+        'x/b X R X R R R',
+        'x/c X X R R R R',
+        'y/a X X X R R R',
+        'y/b X X X R R R',
+        'y/c X X X R R R',
+        '',
+      ].join('\n'),
+    );
+    expect(r.stderr.split('\n').slice(0, 4)).toEqual([
+      '.  allowed: the request reached a listening socket and the reply came back',
+      'X  denied by a NetworkPolicy (the policy engine dropped it)',
+      'R  refused: nothing listens on that port (TCP RST, SCTP ABORT or ICMP port unreachable)',
+      '-  dropped for another reason (no route, a rule other than a policy, a lost reply): the client times out',
+    ]);
+    const json = JSON.parse(run(scenario('refused-json', 'default-deny-ingress'), { port: '82', namespace: 'x,y', json: true }).stdout) as {
+      cells: { outcome: string; reason?: string }[][];
+    };
+    expect(json.cells[0]![3]).toEqual({ allowed: false, outcome: 'refused', reason: 'connection-refused' });
+    expect(json.cells[3]![0]).toMatchObject({ allowed: false, outcome: 'policy' });
+  });
+
   it('refuses bad options cleanly and traces SCTP like the other protocols', () => {
     const file = scenario('bad', 'default-deny-ingress');
     expect(() => run(file, { port: '70000' })).toThrow(/--port 70000/);

@@ -2,13 +2,14 @@
  * `hopscope reach FILE [--port 80] [--protocol TCP] [--namespace NS[,NS…]] [--seed N] [--json]`:
  * the reachability matrix of every pod to every pod, each cell a flow traced through the model
  * (issue 8). stdout is exactly the matrix — a header naming the columns, then one line per source
- * pod starting with its `namespace/name`, `.` allowed and `X` denied — so it can be compared with
- * a truth table; what helps reading it (a CNI that enforces no policy, pods whose DNS lookups a
- * policy breaks) goes to stderr.
+ * pod starting with its `namespace/name`, then a mark per column: `.` allowed, `X` denied by a
+ * NetworkPolicy, `R` refused (nothing listens), `-` dropped otherwise — so where only policy
+ * decides it can be compared with a `.`/`X` truth table; what helps reading it (the legend, a CNI
+ * that enforces no policy, pods whose DNS lookups a policy breaks) goes to stderr.
  */
 import type { Args, CommandOutput } from './commands';
 import { formatDiagnostic, loadScenario } from '../core/index';
-import { computeReachability, renderReachDns, renderReachMatrix } from '../core/simulate/reach';
+import { computeReachability, renderReachDns, renderReachLegend, renderReachMatrix } from '../core/simulate/reach';
 import { readScenario, UsageError } from './io';
 
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP', 'ICMP'] as const;
@@ -70,8 +71,6 @@ export function reach(a: Args): CommandOutput {
     };
   const dns = renderReachDns(m.matrix);
   if (dns) notes.push(dns);
-  const stdout = a.values.json
-    ? JSON.stringify(m.matrix, null, 2) + '\n'
-    : renderReachMatrix(m.matrix);
-  return { stdout, stderr: notes.map((n) => `${n}\n`).join(''), code: 0 };
+  if (a.values.json) return { stdout: JSON.stringify(m.matrix, null, 2) + '\n', stderr: notes.map((n) => `${n}\n`).join(''), code: 0 };
+  return { stdout: renderReachMatrix(m.matrix), stderr: renderReachLegend() + notes.map((n) => `${n}\n`).join(''), code: 0 };
 }

@@ -5,6 +5,7 @@ import { renderIpvsadm } from '../render/ipvsadm';
 import { createDummy } from '../model/devices/dummy';
 import { addAddress } from '../model/netns';
 import { createRng } from '../util/rng';
+import { IPVS_SVC_F_SCHED1, IPVS_SVC_F_SCHED2, IPVS_SVC_F_SCHED3, IPVS_SVC_F_SCHED_MH_PORT } from './types';
 
 function withVip(scheduler = 'rr', persistent?: number) {
   const c = cluster().nodes(2).cni('flannel').pod('client', { node: 'node-1' }).pod('s1', { node: 'node-1', ports: [8080] }).pod('s2', { node: 'node-2', ports: [8080] }).build();
@@ -103,5 +104,19 @@ describe('ipvsadm -Ln', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it("prints scheduler flags in parentheses after the scheduler, named per scheduler (ipvsadm's print_sched_flags)", () => {
+    const s = createIpvs();
+    const header = (svc: { scheduler: string; schedFlags: number; persistent?: number }, address: string) => {
+      addService(s, { protocol: 'tcp', address, port: 80, ...svc });
+      return renderIpvsadm(s).split('\n').find((l) => l.startsWith(`TCP  ${address}:80 `));
+    };
+    expect(header({ scheduler: 'mh', schedFlags: IPVS_SVC_F_SCHED_MH_PORT }, '10.96.0.1')).toBe('TCP  10.96.0.1:80 mh (mh-port)');
+    expect(header({ scheduler: 'mh', schedFlags: IPVS_SVC_F_SCHED1 | IPVS_SVC_F_SCHED2, persistent: 10800 }, '10.96.0.2')).toBe('TCP  10.96.0.2:80 mh (mh-fallback,mh-port) persistent 10800');
+    expect(header({ scheduler: 'sh', schedFlags: IPVS_SVC_F_SCHED2 }, '10.96.0.3')).toBe('TCP  10.96.0.3:80 sh (sh-port)');
+    expect(header({ scheduler: 'rr', schedFlags: IPVS_SVC_F_SCHED1 | IPVS_SVC_F_SCHED3 }, '10.96.0.4')).toBe('TCP  10.96.0.4:80 rr (flag-1,flag-3)');
+    expect(header({ scheduler: 'mh', schedFlags: IPVS_SVC_F_SCHED3 }, '10.96.0.5')).toBe('TCP  10.96.0.5:80 mh ()');
+    expect(header({ scheduler: 'mh', schedFlags: 0 }, '10.96.0.6')).toBe('TCP  10.96.0.6:80 mh');
   });
 });

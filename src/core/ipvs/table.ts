@@ -12,27 +12,33 @@ export function createIpvs(): IpvsState {
 }
 
 /** `ipvsadm -A -t|-u ADDR:PORT -s SCHED [-p TIMEOUT]`; replaces an existing service's settings. */
-export function addService(s: IpvsState, svc: { protocol: IpvsProtocol; address: string; port: number; scheduler?: string; persistent?: number }): IpvsService {
+export function addService(s: IpvsState, svc: { protocol: IpvsProtocol; address: string; port: number; scheduler?: string; persistent?: number; schedFlags?: number }): IpvsService {
   let found = lookupService(s, svc.protocol, svc.address, svc.port);
   if (!found) {
-    found = { protocol: svc.protocol, address: svc.address, port: svc.port, scheduler: svc.scheduler ?? 'rr', dests: [], cursor: -1, cw: 0 };
+    found = { protocol: svc.protocol, address: svc.address, port: svc.port, scheduler: svc.scheduler ?? 'rr', schedFlags: 0, dests: [], cursor: -1, cw: 0 };
     s.services.push(found);
   }
   found.scheduler = svc.scheduler ?? found.scheduler;
+  found.schedFlags = svc.schedFlags ?? 0;
   if (svc.persistent !== undefined) found.persistent = svc.persistent;
   else delete found.persistent;
   return found;
 }
 
-/** `ipvsadm -a … -r ADDR:PORT -m|-g|-i -w WEIGHT`. */
+/**
+ * `ipvsadm -a|-e … -r ADDR:PORT -m|-g|-i -w WEIGHT`. As __ip_vs_update_dest, a new server's
+ * weight and any later non-zero weight become its last weight; setting weight 0 keeps it.
+ */
 export function addDest(svc: IpvsService, d: { address: string; port: number; forward?: IpvsForward; weight?: number }): IpvsDest {
   let dest = svc.dests.find((x) => x.address === d.address && x.port === d.port);
   if (!dest) {
-    dest = { address: d.address, port: d.port, forward: d.forward ?? 'Masq', weight: d.weight ?? 1, activeConns: 0, inactiveConns: 0 };
+    const weight = d.weight ?? 1;
+    dest = { address: d.address, port: d.port, forward: d.forward ?? 'Masq', weight, lastWeight: weight, activeConns: 0, inactiveConns: 0 };
     svc.dests.push(dest);
   }
   dest.forward = d.forward ?? dest.forward;
   dest.weight = d.weight ?? dest.weight;
+  if (dest.weight !== 0) dest.lastWeight = dest.weight;
   return dest;
 }
 
@@ -68,7 +74,7 @@ export function scheduleConn(s: IpvsState, svc: IpvsService, client: { ip: strin
     const t = s.templates.find((x) => x.service === key && x.client === client.ip && x.expires > now);
     if (t) dest = svc.dests.find((d) => d.address === t.dest.ip && d.port === t.dest.port && d.weight > 0);
   }
-  if (!dest) dest = getScheduler(svc.scheduler)(svc, { client: client.ip, rng });
+  if (!dest) dest = getScheduler(svc.scheduler)(svc, { client: client.ip, clientPort: client.port, rng });
   if (!dest) return undefined;
   if (svc.persistent !== undefined) {
     s.templates = s.templates.filter((x) => !(x.service === key && x.client === client.ip));

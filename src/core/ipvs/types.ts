@@ -14,6 +14,11 @@ export interface IpvsDest {
   port: number;
   forward: IpvsForward;
   weight: number;
+  /**
+   * The latest non-zero weight (`dest->last_weight`): a server quiesced to weight 0 keeps its
+   * share of mh's lookup table (it takes no new connections, but the table does not reshuffle).
+   */
+  lastWeight: number;
   activeConns: number;
   inactiveConns: number;
 }
@@ -25,12 +30,27 @@ export interface IpvsService {
   scheduler: string;
   /** `persistent N`: a client keeps its real server for N seconds (sessionAffinity: ClientIP). */
   persistent?: number;
+  /**
+   * The scheduler flags (`-b`, IP_VS_SVC_F_SCHED1..3), whose meaning depends on the scheduler:
+   * sh-fallback/sh-port for sh, mh-fallback/mh-port for mh, flag-1..3 otherwise.
+   */
+  schedFlags: number;
+  /** Real servers in the order they were added; the kernel's list is the reverse (list_add_rcu at the head). */
   dests: IpvsDest[];
   /** Scheduler state (rr/wrr position). */
   cursor: number;
   /** wrr: the current weight in the interleaving. */
   cw: number;
 }
+
+/** IP_VS_SVC_F_SCHED1..3 (include/uapi/linux/ip_vs.h). */
+export const IPVS_SVC_F_SCHED1 = 0x0008;
+export const IPVS_SVC_F_SCHED2 = 0x0010;
+export const IPVS_SVC_F_SCHED3 = 0x0020;
+/** mh: when the hashed server is unavailable, walk the table for another (ip_vs_mh.c). */
+export const IPVS_SVC_F_SCHED_MH_FALLBACK = IPVS_SVC_F_SCHED1;
+/** mh: hash the client's source port as well as its address. */
+export const IPVS_SVC_F_SCHED_MH_PORT = IPVS_SVC_F_SCHED2;
 
 export interface IpvsConn {
   protocol: IpvsProtocol;

@@ -309,3 +309,39 @@ describe('IPVS mode: the seed experiment', () => {
     expect(renderIpvsadm(loadScenario(withConfig).model!.netns.get('node-1')!.ipvs)).toMatch(/TCP {2}10\.3\.\d+\.\d+:80 lc\n/);
   });
 });
+
+describe('IPVS mode: the mh (Maglev) scheduler', () => {
+  const text = readFileSync(join(__dirname, '../../../fixtures/scenarios/service-test-ipvs.yaml'), 'utf8').replace('ipvsScheduler: rr', 'ipvsScheduler: mh');
+
+  it('is modelled (no rr fallback notice) and every virtual server gets the mh-port flag, as kube-proxy sets FlagSourceHash', () => {
+    const r = loadScenario(text);
+    expect(r.diagnostics.filter((d) => d.code === 'ipvs-scheduler')).toEqual([]);
+    const listing = renderIpvsadm(r.model!.netns.get('node-1')!.ipvs);
+    expect(listing).toMatch(/TCP {2}10\.3\.\d+\.\d+:80 mh \(mh-port\)\n/);
+    expect(listing).toMatch(/TCP {2}10\.3\.240\.1:443 mh \(mh-port\)\n/);
+  });
+
+  it('takes mh from a KubeProxyConfiguration too', () => {
+    const withConfig = `${text.replace('ipvsScheduler: mh', 'ipvsScheduler: rr')}---\napiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: ipvs\nipvs: {scheduler: mh}\n`;
+    const r = loadScenario(withConfig);
+    expect(r.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    expect(renderIpvsadm(r.model!.netns.get('node-1')!.ipvs)).toMatch(/:80 mh \(mh-port\)\n/);
+  });
+
+  it('traces a client to the Service through a Maglev lookup, the same way for the same seed', () => {
+    const r = loadScenario(text);
+    const runs = [1, 1, 5].map((seed) => runTraffic(loadScenario(text).model!, r.scenario, { seed }).requests[0]!);
+    for (const res of runs) expect(res).toMatchObject({ count: 200, delivered: 200, dropped: 0 });
+    expect(runs[1]!.byEndpoint).toEqual(runs[0]!.byEndpoint);
+    // With mh-port each new source port hashes afresh: one client's connections reach both servers.
+    for (const res of runs) expect(Object.keys(res.byEndpoint)).toHaveLength(2);
+  });
+
+  it('without mh-port one client address always reaches the same server', () => {
+    const r = loadScenario(text);
+    for (const ns of r.model!.netns.values()) for (const svc of ns.ipvs?.services ?? []) svc.schedFlags = 0;
+    const res = runTraffic(r.model!, r.scenario, { seed: 1 }).requests[0]!;
+    expect(res).toMatchObject({ count: 200, delivered: 200 });
+    expect(Object.values(res.byEndpoint)).toEqual([200]);
+  });
+});

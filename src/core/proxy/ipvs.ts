@@ -75,7 +75,7 @@ function syncVirtualServers(ns: Netns, plan: PlannedVirtualServer[]): void {
   const state = (ns.ipvs ??= createIpvs());
   const active = new Set<string>();
   for (const vs of plan) {
-    const svc = addService(state, { protocol: vs.protocol, address: vs.address, port: vs.port, scheduler: vs.scheduler, ...(vs.persistent !== undefined ? { persistent: vs.persistent } : {}) });
+    const svc = addService(state, { protocol: vs.protocol, address: vs.address, port: vs.port, scheduler: vs.scheduler, schedFlags: vs.schedFlags ?? 0, ...(vs.persistent !== undefined ? { persistent: vs.persistent } : {}) });
     syncDests(state, svc, vs.dests);
     active.add(vsKey(vs));
   }

@@ -27,4 +27,4 @@ export const CNI_BACKENDS: Readonly<Record<CniPluginName, readonly string[]>> = 
 };
 
 /** IPVS schedulers the model implements (ipvsadm's names). */
-export const IPVS_SCHEDULERS = ['rr', 'wrr', 'lc', 'wlc', 'sh', 'dh', 'sed', 'nq'] as const;
+export const IPVS_SCHEDULERS = ['rr', 'wrr', 'lc', 'wlc', 'sh', 'dh', 'sed', 'nq', 'mh'] as const;

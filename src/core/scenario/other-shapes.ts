@@ -3,6 +3,7 @@
  * KubeProxyConfiguration) and the metadata-only shape for kinds we keep for later layers.
  */
 import { CIDR, IPV4, metadataShape, STRING_LIST } from './common-shapes';
+import { IPVS_SCHEDULERS } from './cluster-defaults';
 import type { ObjectShape, Shape } from './shape';
 
 const ANY: Shape = { type: 'any' };
@@ -103,7 +104,7 @@ export const KUBE_PROXY_CONFIGURATION: ObjectShape = {
     ipvs: {
       type: 'object',
       fields: {
-        scheduler: { type: 'string', enum: ['', 'rr', 'wrr', 'lc', 'wlc', 'sh', 'dh', 'sed', 'nq'] },
+        scheduler: { type: 'string', enum: ['', ...IPVS_SCHEDULERS] },
         strictARP: { type: 'boolean' },
         excludeCIDRs: { type: 'list', items: CIDR },
       },

@@ -76,7 +76,7 @@ export interface CniSpec {
 
 export interface KubeProxySpec {
   mode?: ProxyMode;
-  /** IPVS scheduler: rr, wrr, lc, wlc, sh, dh, sed, nq. */
+  /** IPVS scheduler: rr, wrr, lc, wlc, sh, dh, sed, nq, mh. */
   ipvsScheduler?: string;
 }
 

@@ -151,6 +151,12 @@ describe('iptables, conntrack and ipvsadm after simulated traffic', () => {
     expect(stats.find((l) => l.startsWith(`TCP  ${serviceIp(m)}:80`))).toMatch(/^TCP {2}[\d.:]+ +1 +1 +1 +60 +60$/);
   });
 
+  it('ipvsadm -Ln shows the mh scheduler with the mh-port flag kube-proxy sets', () => {
+    const m = scenario('', 'cni: {plugin: flannel}, kubeProxy: {mode: ipvs, ipvsScheduler: mh}');
+    expect(node(m).run('ipvsadm -Ln').stdout).toContain(`TCP  ${serviceIp(m)}:80 mh (mh-port)\n`);
+    expect(pod(m).run(`curl -s http://${serviceIp(m)}`).exitCode).toBe(0);
+  });
+
   it('nft list ruleset prints nothing, as the real tool does for an empty ruleset', () => {
     expect(node(scenario()).run('nft list ruleset')).toEqual({ stdout: '', stderr: '', exitCode: 0 });
   });

@@ -20,7 +20,7 @@ import type { ClusterModel, ModelPod } from '../model/types';
 import type { Flow, Hop } from '../trace/types';
 import { traceFlow } from './flow';
 import type { ConntrackTable } from '../netfilter/conntrack';
-import { explainPolicyDrop } from '../netpol/explain';
+import { explainPolicyDrop, ruleComments } from '../netpol/explain';
 
 export interface ReachOptions {
   /** Destination port (not used for ICMP). Default 80. */
@@ -35,9 +35,25 @@ export interface ReachOptions {
   dns?: boolean;
 }
 
+/**
+ * How a probe ended. Only `policy` is what a NetworkPolicy truth table calls blocked; a port
+ * nothing listens on is `refused` (the kernel answers, so the client fails at once), and any
+ * other loss is `dropped` (the client hears nothing and times out).
+ */
+export type ReachOutcome = 'allowed' | 'policy' | 'refused' | 'dropped';
+
+/** The mark `hopscope reach` prints for each outcome and the legend line that explains it. */
+export const REACH_MARKS: Readonly<Record<ReachOutcome, { mark: string; legend: string }>> = {
+  allowed: { mark: '.', legend: 'allowed: the request reached a listening socket and the reply came back' },
+  policy: { mark: 'X', legend: 'denied by a NetworkPolicy (the policy engine dropped it)' },
+  refused: { mark: 'R', legend: 'refused: nothing listens on that port (TCP RST, SCTP ABORT or ICMP port unreachable)' },
+  dropped: { mark: '-', legend: 'dropped for another reason (no route, a rule other than a policy, a lost reply): the client times out' },
+};
+
 export interface ReachCell {
   allowed: boolean;
-  /** Why a denied cell failed: `filtered`, `connection-refused`, `reply: …`. */
+  outcome: ReachOutcome;
+  /** Why a denied cell failed: `filtered`, `connection-refused`, `port-unreachable`, `no-route`, `reply: …`. */
   reason?: string;
   /** For a policy drop: which policy engine rule and why (see `explainPolicyDrop`). */
   explain?: string;
@@ -79,22 +95,31 @@ function clusterDnsIp(model: ClusterModel): string | undefined {
   return ip && ip !== 'None' ? ip : undefined;
 }
 
-/** The hop that dropped a walk with its rule, explained if a policy engine's rule did it. */
-function dropExplain(hops: readonly Hop[]): string | undefined {
+/**
+ * The policy engine's sentence for the hop that dropped a walk, and whether that rule is the
+ * default deny of a pod a NetworkPolicy isolates (Felix's "Drop if no policies passed packet")
+ * rather than another drop of the engine's (an unmanaged interface, INVALID, no profile).
+ */
+function dropExplain(hops: readonly Hop[]): { explain: string; networkPolicy: boolean } | undefined {
   for (let i = hops.length - 1; i >= 0; i--) {
-    const e = explainPolicyDrop(hops[i]!.rule);
-    if (e) return e;
+    const rule = hops[i]!.rule;
+    const explain = explainPolicyDrop(rule);
+    if (explain) return { explain, networkPolicy: ruleComments(rule!.text).includes('Drop if no policies passed packet') };
   }
   return undefined;
 }
 
+const REFUSED: ReadonlySet<string> = new Set(['connection-refused', 'port-unreachable']);
+
 function cellOf(f: Flow): ReachCell {
-  if (f.verdict === 'delivered') return { allowed: true };
-  const explain = dropExplain(f.reply?.verdict === 'dropped' ? f.reply.hops : f.hops);
+  if (f.verdict === 'delivered') return { allowed: true, outcome: 'allowed' };
+  const drop = dropExplain(f.reply?.verdict === 'dropped' ? f.reply.hops : f.hops);
+  const outcome: ReachOutcome = drop?.networkPolicy ? 'policy' : f.reason && REFUSED.has(f.reason) ? 'refused' : 'dropped';
   return {
     allowed: false,
+    outcome,
     ...(f.reason ? { reason: f.reason } : {}),
-    ...(explain ? { explain } : {}),
+    ...(drop ? { explain: drop.explain } : {}),
   };
 }
 
@@ -133,7 +158,7 @@ export function computeReachability(model: ClusterModel, opts: ReachOptions = {}
             ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
           },
         );
-        row.push(r.ok ? cellOf(r.flow) : { allowed: false, reason: r.error });
+        row.push(r.ok ? cellOf(r.flow) : { allowed: false, outcome: 'dropped', reason: r.error });
       }
       cells.push(row);
     }
@@ -158,7 +183,7 @@ export function computeReachability(model: ClusterModel, opts: ReachOptions = {}
             ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
           },
         );
-        return r.ok ? cellOf(r.flow) : { allowed: false, reason: r.error };
+        return r.ok ? cellOf(r.flow) : { allowed: false, outcome: 'dropped' as const, reason: r.error };
       });
       matrix.dns = { target: `${target}/UDP`, cells: dns };
     }
@@ -174,14 +199,21 @@ export function computeReachability(model: ClusterModel, opts: ReachOptions = {}
 
 /**
  * The matrix as text: a header naming the columns, then one line per source pod — its
- * `namespace/name`, then `.` (allowed) or `X` (denied) per column, separated by spaces.
+ * `namespace/name`, then one mark per column (REACH_MARKS: `.` allowed, `X` denied by a
+ * NetworkPolicy, `R` refused, `-` dropped otherwise), separated by spaces. Where only policy
+ * decides, this is the `.`/`X` truth table of upstream's NetworkPolicy e2e tests.
  */
 export function renderReachMatrix(m: ReachMatrix): string {
   const lines = [m.pods.join(' ')];
   m.cells.forEach((row, i) =>
-    lines.push(`${m.pods[i]!} ${row.map((c) => (c.allowed ? '.' : 'X')).join(' ')}`),
+    lines.push(`${m.pods[i]!} ${row.map((c) => REACH_MARKS[c.outcome].mark).join(' ')}`),
   );
   return lines.join('\n') + '\n';
+}
+
+/** One `MARK  meaning` line per outcome, in REACH_MARKS order: the key to the matrix. */
+export function renderReachLegend(): string {
+  return (Object.values(REACH_MARKS) as { mark: string; legend: string }[]).map((x) => `${x.mark}  ${x.legend}\n`).join('');
 }
 
 /** One line about DNS: every row pod reaches the DNS Service, or which do not and why; undefined without DNS. */

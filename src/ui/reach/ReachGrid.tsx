@@ -1,11 +1,14 @@
 /**
  * The reachability matrix as an ARIA grid: a row per source pod, a column per destination pod
- * (plus the DNS probe), one button per cell named "default/a to default/b: allowed". One cell
+ * (plus the DNS probe), one button per cell named after its outcome ("default/a to default/b:
+ * allowed", "…: denied by a NetworkPolicy", "…: refused, nothing listens", "…: dropped (no route to
+ * the destination)"), its tooltip adding why. One cell
  * is in the tab order; arrow keys, Home and End move between cells (roving tabindex).
  */
 import { useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { CellView, ReachCol, ReachView } from './view-model';
+import { OUTCOME_CLASS } from './ReachLegend';
 
 interface Props {
   view: ReachView;
@@ -25,7 +28,7 @@ const MOVES: Record<string, (r: number, c: number, rows: number, cols: number) =
 function Cell({ cell, focus, current, onProbe }: { cell: CellView; focus: boolean; current: boolean; onProbe: Props['onProbe'] }) {
   return (
     <td role="gridcell" className={cell.col === 'dns' ? 'hs-reach-dns' : undefined}>
-      <button type="button" className={`hs-reach-cell ${cell.allowed ? 'hs-allow' : 'hs-deny'}`} aria-label={cell.label} title={cell.why ? `${cell.label} — ${cell.why}` : cell.label} aria-current={current ? 'true' : undefined} tabIndex={focus ? 0 : -1} data-row={cell.row} data-col={cell.col} onClick={() => onProbe(cell.row, cell.col)}>
+      <button type="button" className={`hs-reach-cell ${OUTCOME_CLASS[cell.outcome]}`} aria-label={cell.label} title={cell.why ? `${cell.label} — ${cell.why}` : cell.label} aria-current={current ? 'true' : undefined} tabIndex={focus ? 0 : -1} data-row={cell.row} data-col={cell.col} onClick={() => onProbe(cell.row, cell.col)}>
         {cell.symbol}
       </button>
     </td>

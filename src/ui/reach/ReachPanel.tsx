@@ -9,8 +9,9 @@ import type { FormEvent } from 'react';
 import { appStore, useApp } from '../store/store';
 import type { AppState } from '../store/types';
 import { ReachGrid } from './ReachGrid';
+import { ReachLegend } from './ReachLegend';
 import { useReachController } from './use-reach';
-import { reachView } from './view-model';
+import { outcomeCounts, reachView } from './view-model';
 import type { ReachView } from './view-model';
 import type { ReachState } from './reach-slice';
 import './reach.css';
@@ -71,7 +72,7 @@ function statusText(r: ReachState, view: ReachView | null): string {
   if (!view) return 'Waiting for a model without errors.';
   if (!view.rows.length) return 'No pods in this namespace.';
   const on = r.matrix!.protocol === 'ICMP' ? 'ICMP' : `${r.matrix!.port}/${r.matrix!.protocol}`;
-  return `${view.rows.length} pods · ${on} · ${view.denied} of ${view.total} denied · ${Math.round(r.ms)} ms`;
+  return `${view.rows.length} pods · ${on} · ${outcomeCounts(view)} · ${Math.round(r.ms)} ms`;
 }
 
 /** What the clicked cell says: its label and, when denied, why (the policy that isolates it). */
@@ -107,6 +108,7 @@ export default function ReachPanel() {
       {view && (reach.status === 'ready' || reach.status === 'computing') && (
         <div className="hs-reach-body" aria-busy={reach.status === 'computing'}>
           <ReachGrid view={view} selected={reach.cell} onProbe={(r, c) => void ctl?.probe(r, c)} />
+          <ReachLegend />
           <CellNote view={view} cell={reach.cell} />
         </div>
       )}

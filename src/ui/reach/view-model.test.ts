@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { loadScenario, summarizeModel, traceFlow } from '../../core/index';
 import { computeReachability, renderReachMatrix } from '../../core/simulate/reach';
 import type { ReachMatrix } from '../../core/simulate/reach';
-import { decidingHop, probeRequest, reachView, shieldIndex } from './view-model';
+import { decidingHop, outcomeCounts, probeRequest, reachView, shieldIndex } from './view-model';
 
 const text = readFileSync(new URL('../../../fixtures/scenarios/netpol-default-deny.yaml', import.meta.url), 'utf8');
 
@@ -26,7 +26,8 @@ describe('reachView', () => {
   it('labels each cell for assistive tech and says why a denied one failed', () => {
     expect(v.rows[0]!.cells[2]).toMatchObject({ label: 'default/client to default/web: allowed', allowed: true });
     const x = v.rows[0]!.cells[1]!;
-    expect(x.label).toBe('default/client to default/db: denied');
+    expect(x.label).toBe('default/client to default/db: denied by a NetworkPolicy');
+    expect(x).toMatchObject({ outcome: 'policy', symbol: 'X' });
     expect(x.why).toMatch(/isolated by default\/default-deny-ingress/);
   });
 
@@ -34,7 +35,28 @@ describe('reachView', () => {
     expect(v.dnsTarget).toMatch(/:53\/UDP$/);
     expect(v.rows[1]!.dns).toMatchObject({ col: 'dns', allowed: true, label: `default/db to kube-dns ${v.dnsTarget}: allowed` });
     expect(v.denied).toBe(5);
+    expect(v.counts).toEqual({ allowed: 7, policy: 5, refused: 0, dropped: 0 });
     expect(v.total).toBe(12);
+    expect(outcomeCounts(v)).toBe('5 of 12 denied');
+  });
+
+  it('names a refused cell and a dropped one apart from a policy denial, with why', () => {
+    // Nothing listens on 81: pods the policies leave open refuse it; isolated ones still deny it.
+    const on81 = reachView(matrixOf(text, { port: 81 }));
+    const self = on81.rows[0]!.cells[0]!; // client to itself: never leaves its netns
+    expect(self).toMatchObject({ outcome: 'refused', symbol: 'R', label: 'default/client to default/client: refused, nothing listens' });
+    expect(self.why).toBe('nothing listens on that port: the kernel answers with a TCP RST');
+    expect(on81.rows[0]!.cells[1]).toMatchObject({ outcome: 'policy', symbol: 'X' });
+    expect(outcomeCounts(on81)).toBe('6 of 12 denied · 3 refused');
+    const udp = reachView(matrixOf(text, { port: 81, protocol: 'UDP' }));
+    expect(udp.rows[0]!.cells[0]!.why).toBe('nothing listens on that port: the kernel answers ICMP port unreachable');
+    // A cell the worker could not trace, and a plain drop with a reason the view words.
+    const dropped = reachView({ ...m, dns: undefined, pods: ['a/p', 'a/q'], cells: [[{ allowed: false, outcome: 'dropped', reason: 'no-route' }, { allowed: false, outcome: 'dropped', reason: 'reply: filtered' }], []] });
+    expect(dropped.rows[0]!.cells.map((c) => [c.symbol, c.label, c.why])).toEqual([
+      ['-', 'a/p to a/p: dropped (no route to the destination)', 'no route to the destination'],
+      ['-', 'a/p to a/q: dropped (reply: filtered)', 'reply: filtered'],
+    ]);
+    expect(outcomeCounts(dropped)).toBe('0 of 2 denied · 2 dropped');
   });
 
   it('groups columns by namespace', () => {

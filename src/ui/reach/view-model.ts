@@ -6,7 +6,8 @@
  * No React, no store: everything here is a function of worker results, tested beside it.
  */
 import type { Hop, ModelSummary } from '../../core/index';
-import type { ReachCell, ReachMatrix } from '../../core/simulate/reach';
+import type { ReachCell, ReachMatrix, ReachOutcome } from '../../core/simulate/reach';
+import { REACH_MARKS } from '../../core/simulate/reach';
 import type { PolicySummary } from '../../core/view/summary';
 import { explainPolicyDrop } from '../../core/netpol/explain';
 import type { TraceRequest } from '../../worker/protocol';
@@ -18,11 +19,12 @@ export interface CellView {
   row: number;
   col: ReachCol;
   allowed: boolean;
-  /** `.` or `X`, as `hopscope reach` prints it. */
-  symbol: '.' | 'X';
-  /** The accessible name: "default/a to default/b: allowed". */
+  outcome: ReachOutcome;
+  /** The mark `hopscope reach` prints: `.`, `X`, `R` or `-`. */
+  symbol: string;
+  /** The accessible name, naming the outcome: "default/a to default/b: denied by a NetworkPolicy". */
   label: string;
-  /** Why a denied cell failed (the policy sentence when a policy dropped it). */
+  /** Why a cell that is not allowed failed (the policy sentence when a policy dropped it). */
   why?: string;
 }
 
@@ -43,7 +45,10 @@ export interface ReachView {
   rows: RowView[];
   /** `10.96.0.10:53/UDP`, when the rows carry DNS probes. */
   dnsTarget?: string;
+  /** Cells not allowed, whatever the cause. */
   denied: number;
+  /** Cells per outcome. */
+  counts: Record<ReachOutcome, number>;
   total: number;
 }
 
@@ -52,14 +57,55 @@ function split(pod: string): { namespace: string; name: string } {
   return { namespace: pod.slice(0, i), name: pod.slice(i + 1) };
 }
 
-function why(c: ReachCell): string | undefined {
-  if (c.allowed) return undefined;
-  return c.explain ?? (c.reason === 'filtered' ? 'dropped on the way' : c.reason);
+/** A drop reason (the trace's DropReason, or `reply: …`) in words. */
+const DROP_REASONS: Record<string, string> = {
+  filtered: 'a netfilter rule dropped it',
+  reject: 'a netfilter rule rejected it',
+  'no-route': 'no route to the destination',
+  'arp-failed': 'the next hop did not answer ARP',
+  'ttl-exceeded': 'the TTL ran out (a routing loop?)',
+  loop: 'the packet went round in a loop',
+  unreachable: 'the destination is unreachable',
+  'forwarding-disabled': 'IP forwarding is off on the way',
+  'mtu-exceeded': 'too big for the path MTU',
+  'no-endpoints': 'the Service has no endpoints',
+  'not-for-us': 'no host on the way accepts the address',
+};
+
+/** What a refusal looks like on the wire, by the probe's protocol. */
+function refusal(c: ReachCell, protocol: string): string {
+  if (c.reason === 'port-unreachable') return 'nothing listens on that port: the kernel answers ICMP port unreachable';
+  if (protocol === 'SCTP') return 'nothing listens on that port: the kernel answers the INIT with an ABORT';
+  return 'nothing listens on that port: the kernel answers with a TCP RST';
 }
 
-function cellView(c: ReachCell, row: number, col: ReachCol, from: string, to: string): CellView {
-  const w = why(c);
-  return { row, col, allowed: c.allowed, symbol: c.allowed ? '.' : 'X', label: `${from} to ${to}: ${c.allowed ? 'allowed' : 'denied'}`, ...(w ? { why: w } : {}) };
+function dropText(c: ReachCell): string {
+  return (c.reason && DROP_REASONS[c.reason]) ?? c.reason ?? 'dropped on the way';
+}
+
+/** The accessible name's verdict: what happened, with the reason a plain drop had. */
+function outcomeText(c: ReachCell): string {
+  switch (c.outcome) {
+    case 'allowed':
+      return 'allowed';
+    case 'policy':
+      return 'denied by a NetworkPolicy';
+    case 'refused':
+      return 'refused, nothing listens';
+    case 'dropped':
+      return `dropped (${dropText(c)})`;
+  }
+}
+
+function why(c: ReachCell, protocol: string): string | undefined {
+  if (c.outcome === 'allowed') return undefined;
+  if (c.outcome === 'refused') return refusal(c, protocol);
+  return c.explain ?? dropText(c);
+}
+
+function cellView(c: ReachCell, row: number, col: ReachCol, from: string, to: string, protocol: string): CellView {
+  const w = why(c, protocol);
+  return { row, col, allowed: c.allowed, outcome: c.outcome, symbol: REACH_MARKS[c.outcome].mark, label: `${from} to ${to}: ${outcomeText(c)}`, ...(w ? { why: w } : {}) };
 }
 
 /** Column namespace runs: `[{default, 3}, {x, 2}]`. */
@@ -79,17 +125,25 @@ export function reachView(m: ReachMatrix): ReachView {
   const dnsName = m.dns ? `kube-dns ${m.dns.target}` : '';
   let denied = 0;
   let total = 0;
+  const counts: Record<ReachOutcome, number> = { allowed: 0, policy: 0, refused: 0, dropped: 0 };
   const rows = m.pods.map((pod, r) => {
-    const cells = (m.cells[r] ?? []).map((c, k) => cellView(c, r, k, pod, m.pods[k]!));
+    const cells = (m.cells[r] ?? []).map((c, k) => cellView(c, r, k, pod, m.pods[k]!, m.protocol));
     const d = m.dns?.cells[r];
-    const dns = d ? cellView(d, r, 'dns', pod, dnsName) : undefined;
+    const dns = d ? cellView(d, r, 'dns', pod, dnsName, 'UDP') : undefined;
     for (const c of dns ? [...cells, dns] : cells) {
       total++;
+      counts[c.outcome]++;
       if (!c.allowed) denied++;
     }
     return { pod, ...split(pod), cells, ...(dns ? { dns } : {}) };
   });
-  return { columns, groups: groupsOf(columns), rows, ...(m.dns ? { dnsTarget: m.dns.target } : {}), denied, total };
+  return { columns, groups: groupsOf(columns), rows, ...(m.dns ? { dnsTarget: m.dns.target } : {}), denied, counts, total };
+}
+
+/** "5 of 12 denied", then the refused and dropped cells when there are any: "· 3 refused · 1 dropped". */
+export function outcomeCounts(v: Pick<ReachView, 'counts' | 'total'>): string {
+  const { policy, refused, dropped } = v.counts;
+  return `${policy} of ${v.total} denied${refused ? ` · ${refused} refused` : ''}${dropped ? ` · ${dropped} dropped` : ''}`;
 }
 
 /**

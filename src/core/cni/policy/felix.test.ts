@@ -124,13 +124,13 @@ describe('egress deny, with and without DNS allowed', () => {
     expect(renderReachMatrix(deny.matrix)).toBe(
       [
         'app/client app/web dns/resolver',
-        'app/client X X X',
+        'app/client R X X', // to itself: never leaves the netns, and nothing listens on 80 (refused)
         'app/web X . X',
-        'dns/resolver X . X',
+        'dns/resolver R . R', // the resolver's egress is not isolated: client and resolver refuse TCP/80
         '',
       ].join('\n'),
     );
-    expect(renderReachMatrix(fixed.matrix).split('\n')[1]).toBe('app/client X X .'); // nothing listens on UDP/53 but the resolver
+    expect(renderReachMatrix(fixed.matrix).split('\n')[1]).toBe('app/client R X .'); // nothing listens on UDP/53 but the resolver (ICMP port unreachable)
   });
 });
 
@@ -170,8 +170,8 @@ describe('policies added in sequence', () => {
       if (!m.ok) throw new Error(m.error);
       return renderReachMatrix(m.matrix).split('\n').slice(1, 4).join(' | ');
     };
-    // client listens on 8080 and the resolver on UDP/53 only: their columns are X (refused) on TCP/80.
-    expect(row()).toBe('app/client X . X | app/web X . X | dns/resolver X . X');
+    // client listens on 8080 and the resolver on UDP/53 only: their columns are R (refused) on TCP/80.
+    expect(row()).toBe('app/client R . R | app/web R . R | dns/resolver R . R');
     const steps = [
       policy('deny-all', 'app', { podSelector: {} }),
       policy('allow-client', 'app', {
@@ -182,11 +182,13 @@ describe('policies added in sequence', () => {
     const read = (docs: string[]) =>
       readNetworkPolicies(parseScenario(docs.join('\n---\n')).scenario).policies;
     expect(setNetworkPolicies(c.model, read(steps.slice(0, 1)))).toEqual([]);
-    expect(row()).toBe('app/client X X X | app/web X . X | dns/resolver X X X');
+    // deny-all isolates app's pods: other pods' probes of them are denied (X); a pod's probe of
+    // itself never leaves its netns, and the resolver is not isolated, so those stay refused (R).
+    expect(row()).toBe('app/client R X R | app/web X . R | dns/resolver X X R');
     expect(setNetworkPolicies(c.model, read(steps))).toEqual([]);
-    expect(row()).toBe('app/client X . X | app/web X . X | dns/resolver X X X');
+    expect(row()).toBe('app/client R . R | app/web X . R | dns/resolver X X R');
     expect(setNetworkPolicies(c.model, [])).toEqual([]);
-    expect(row()).toBe('app/client X . X | app/web X . X | dns/resolver X . X');
+    expect(row()).toBe('app/client R . R | app/web R . R | dns/resolver R . R');
     expect(getPolicyEnforcement(c.model)?.state.policies).toEqual([]);
   });
 

@@ -8,8 +8,9 @@ import { sh } from './sh';
 import { dh } from './dh';
 import { sed } from './sed';
 import { nq } from './nq';
+import { mh } from './mh';
 
-const SCHEDULERS: Record<string, Scheduler> = { rr, wrr, lc, wlc, sh, dh, sed, nq };
+const SCHEDULERS: Record<string, Scheduler> = { rr, wrr, lc, wlc, sh, dh, sed, nq, mh };
 
 export function getScheduler(name: string): Scheduler {
   return SCHEDULERS[name] ?? rr;

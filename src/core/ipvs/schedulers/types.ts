@@ -4,6 +4,8 @@ import type { Rng } from '../../util/rng';
 
 export interface ScheduleInput {
   client: string;
+  /** The client's source port (mh and sh hash it when the service has their -port flag). */
+  clientPort: number;
   rng: Rng;
 }
 

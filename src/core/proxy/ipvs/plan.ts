@@ -19,6 +19,7 @@ import { servicePortsFrom } from '../iptables/service-port';
 import { cidrContains, parseCidr, parseIp } from '../iptables/addr';
 import { addEntry, emptySetEntries, ipPortEntry } from './ipsets';
 import { ipvsRestoreText } from './rules';
+import { IPVS_SVC_F_SCHED_MH_PORT } from '../../ipvs/types';
 
 /** What one node's IPVS proxier needs for a sync. */
 export interface IpvsSyncInput {
@@ -43,6 +44,8 @@ export interface PlannedVirtualServer {
   scheduler: string;
   /** ClientIP affinity timeout (`persistent N`). */
   persistent?: number;
+  /** Scheduler flags: with mh, kube-proxy's FlagSourceHash (0x10, the kernel's mh-port). */
+  schedFlags?: number;
   dests: { ip: string; port: number }[];
   /** `NS/NAME:PORT` of the service port it belongs to. */
   servicePort: string;
@@ -99,6 +102,10 @@ function addVs(ctx: Ctx, sp: ServicePortInfo, kind: PlannedVirtualServer['kind']
   const scheduler = ctx.input.scheduler || 'rr';
   const vs: PlannedVirtualServer = { protocol: sp.protocol.toLowerCase() as IpvsProtocol, address, port, scheduler, dests, servicePort: sp.servicePortName, kind };
   if (sp.affinityTimeoutSeconds !== null) vs.persistent = sp.affinityTimeoutSeconds;
+  // "Set the source hash flag needed for the distribution method mh", on every virtual server
+  // (ClusterIP, external IP, LoadBalancer IP, NodePort): clients behind one address then spread
+  // over the real servers by source port instead of all landing on one.
+  if (scheduler === 'mh') vs.schedFlags = IPVS_SVC_F_SCHED_MH_PORT;
   ctx.vss.push(vs);
 }
 
