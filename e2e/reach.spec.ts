@@ -22,7 +22,7 @@ test('Reachability: a denied cell plays its flow and stops on the policy drop @s
   await expect(app.cell('default/client', 'default/web')).toHaveAccessibleName('default/client to default/web: allowed');
   await expect(app.cell('default/client', 'default/web')).toHaveText('.');
   const denied = app.cell('default/web', 'default/db');
-  await expect(denied).toHaveAccessibleName('default/web to default/db: denied');
+  await expect(denied).toHaveAccessibleName('default/web to default/db: denied by a NetworkPolicy');
   await expect(denied).toHaveText('X');
   await expect(app.status).toContainText('5 of 12 denied');
 
