@@ -29,9 +29,12 @@ function nameWithPeer(d: Device): string {
   return d.name;
 }
 
-function qlen(d: Device): string {
-  return d.kind === 'loopback' || d.kind === 'nic' || d.kind === 'bridge' || d.kind === 'ipip' ? ' qlen 1000' : '';
-}
+/**
+ * Every kind modelled keeps ether_setup's (or loopback's) tx_queue_len of 1000: since Linux 4.3
+ * veth, vxlan and dummy mark themselves IFF_NO_QUEUE instead of zeroing it (Linux 6.18 prints
+ * `qlen 1000` for lo, veth, bridge and vxlan alike).
+ */
+const QLEN = ' qlen 1000';
 
 function linkLine(model: ClusterModel, ns: Netns, d: Device): string {
   if (d.kind === 'loopback') return '    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00';
@@ -48,13 +51,15 @@ function linkLine(model: ClusterModel, ns: Netns, d: Device): string {
 function header(model: ClusterModel, ns: Netns, d: Device, mode: 'addr' | 'link'): string {
   const master = d.master ? ` master ${d.master}` : '';
   const mdefault = mode === 'link' ? ' mode DEFAULT' : '';
-  return `${d.ifindex}: ${nameWithPeer(d)}: <${flags(d)}> mtu ${d.mtu} qdisc ${qdisc(d)}${master} state ${state(d)}${mdefault} group default${qlen(d)}\n${linkLine(model, ns, d)}\n`;
+  return `${d.ifindex}: ${nameWithPeer(d)}: <${flags(d)}> mtu ${d.mtu} qdisc ${qdisc(d)}${master} state ${state(d)}${mdefault} group default${QLEN}\n${linkLine(model, ns, d)}\n`;
 }
 
 function inetLines(d: Device): string {
   let out = '';
   for (const a of d.addresses) {
-    const brd = a.prefix < 31 ? ` brd ${intToIpv4((ipv4ToInt(a.ip) | ~prefixMask(a.prefix)) >>> 0)}` : '';
+    // The kernel gives lo its 127.0.0.1/8 without a broadcast address; the CNI plugins' netlink
+    // library computes one for every address they add (vishvananda/netlink AddrAdd).
+    const brd = a.prefix < 31 && d.kind !== 'loopback' ? ` brd ${intToIpv4((ipv4ToInt(a.ip) | ~prefixMask(a.prefix)) >>> 0)}` : '';
     out += `    inet ${a.ip}/${a.prefix}${brd} scope ${a.scope} ${d.name}\n       valid_lft forever preferred_lft forever\n`;
   }
   return out;
