@@ -1,9 +1,18 @@
 /**
  * `ip addr` and `ip link`, as iproute2 prints them: flags, MTU, qdisc, state, master,
- * `link/ether … brd …`, `link-netns`/`link-netnsid` for veths, one `inet` block per address.
+ * `link/ether … brd …`, `link-netns`/`link-netnsid` for veths, one `inet` block per address;
+ * with `-d`, each device's details (ip-link-details.ts).
  */
 import type { ClusterModel, Device, Netns } from '../model/types';
 import { intToIpv4, ipv4ToInt, prefixMask } from '../util/ip';
+import { linkDetails } from './ip-link-details';
+
+/** `-d`/`-details`, and the shell's clock for the timers it shows. */
+export interface ShowOptions {
+  details?: boolean;
+  /** Simulated seconds since the shell started. */
+  now?: number;
+}
 
 function flags(d: Device): string {
   if (d.kind === 'loopback') return d.up ? 'LOOPBACK,UP,LOWER_UP' : 'LOOPBACK';
@@ -48,10 +57,11 @@ function linkLine(model: ClusterModel, ns: Netns, d: Device): string {
   return line;
 }
 
-function header(model: ClusterModel, ns: Netns, d: Device, mode: 'addr' | 'link'): string {
+function header(model: ClusterModel, ns: Netns, d: Device, mode: 'addr' | 'link', opts: ShowOptions): string {
   const master = d.master ? ` master ${d.master}` : '';
   const mdefault = mode === 'link' ? ' mode DEFAULT' : '';
-  return `${d.ifindex}: ${nameWithPeer(d)}: <${flags(d)}> mtu ${d.mtu} qdisc ${qdisc(d)}${master} state ${state(d)}${mdefault} group default${QLEN}\n${linkLine(model, ns, d)}\n`;
+  const details = opts.details ? linkDetails(model, ns, d, { mode, now: opts.now ?? 0 }) : '';
+  return `${d.ifindex}: ${nameWithPeer(d)}: <${flags(d)}> mtu ${d.mtu} qdisc ${qdisc(d)}${master} state ${state(d)}${mdefault} group default${QLEN}\n${linkLine(model, ns, d)}${details}\n`;
 }
 
 function inetLines(d: Device): string {
@@ -65,10 +75,10 @@ function inetLines(d: Device): string {
   return out;
 }
 
-export function renderIpAddr(model: ClusterModel, ns: Netns): string {
-  return [...ns.devices].sort((a, b) => a.ifindex - b.ifindex).map((d) => header(model, ns, d, 'addr') + inetLines(d)).join('');
+export function renderIpAddr(model: ClusterModel, ns: Netns, opts: ShowOptions = {}): string {
+  return [...ns.devices].sort((a, b) => a.ifindex - b.ifindex).map((d) => header(model, ns, d, 'addr', opts) + inetLines(d)).join('');
 }
 
-export function renderIpLink(model: ClusterModel, ns: Netns): string {
-  return [...ns.devices].sort((a, b) => a.ifindex - b.ifindex).map((d) => header(model, ns, d, 'link')).join('');
+export function renderIpLink(model: ClusterModel, ns: Netns, opts: ShowOptions = {}): string {
+  return [...ns.devices].sort((a, b) => a.ifindex - b.ifindex).map((d) => header(model, ns, d, 'link', opts)).join('');
 }

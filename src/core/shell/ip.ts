@@ -1,5 +1,5 @@
 /**
- * `ip` (iproute2 6.1): `address`, `link`, `route` (incl. `route get`), `neighbour`, `netns`,
+ * `ip` (iproute2 6.1): `address`, `link` (both with `-d` details), `route` (incl. `route get`), `neighbour`, `netns`,
  * with iproute2's prefix matching of objects and subcommands and its error texts
  * (fixtures/tool-output/ip-errors.txt). The terminal is read-only: changes (`add`, `del` …) are
  * refused with a note rather than pretending to work.
@@ -38,9 +38,10 @@ function deviceArg(args: string[]): string | undefined {
   return i >= 0 ? rest[i + 1] : rest[0];
 }
 
-function showDevices(ctx: ShellContext, args: string[], mode: 'addr' | 'link'): ShellResult {
+function showDevices(ctx: ShellContext, args: string[], mode: 'addr' | 'link', details: boolean): ShellResult {
   if (args[0] && MODIFY.includes(args[0])) return readOnly(`ip ${mode} ${args[0]}`);
-  const text = mode === 'addr' ? renderIpAddr(ctx.model, ctx.netns) : renderIpLink(ctx.model, ctx.netns);
+  const opts = { details, now: ctx.now };
+  const text = mode === 'addr' ? renderIpAddr(ctx.model, ctx.netns, opts) : renderIpLink(ctx.model, ctx.netns, opts);
   const dev = deviceArg(args);
   if (!dev) return out(text);
   if (!ctx.netns.devices.some((d) => d.name === dev)) return err(`Device "${dev}" does not exist.`);
@@ -92,17 +93,19 @@ function netns(ctx: ShellContext, args: string[]): ShellResult {
   return out(names.map((n, i) => `${n} (id: ${i})`).join('\n'));
 }
 
-function parseOptions(args: string[]): { rest: string[]; v6: boolean } | ShellResult {
+function parseOptions(args: string[]): { rest: string[]; v6: boolean; details: boolean } | ShellResult {
   let i = 0;
   let v6 = false;
+  let details = false;
   for (; i < args.length && args[i]!.startsWith('-'); i++) {
     const o = args[i]!;
     if (o === '-6') v6 = true;
-    else if (o === '-4' || matches(o, '-details') || matches(o, '-statistics') || matches(o, '-oneline') || o === '-c' || o === '-color') continue;
+    else if (matches(o, '-details')) details = true;
+    else if (o === '-4' || matches(o, '-statistics') || matches(o, '-oneline') || o === '-c' || o === '-color') continue;
     else if (o === '-h' || matches(o, '-help')) return out(HELP);
     else return err(`Option "${o}" is unknown, try "ip -help".`, 255);
   }
-  return { rest: args.slice(i), v6 };
+  return { rest: args.slice(i), v6, details };
 }
 
 function runIp(ctx: ShellContext, args: string[]): ShellResult {
@@ -115,9 +118,9 @@ function runIp(ctx: ShellContext, args: string[]): ShellResult {
   if (opts.v6 && which !== 'link') return out(''); // the model is IPv4-only
   switch (which) {
     case 'address':
-      return showDevices(ctx, rest, 'addr');
+      return showDevices(ctx, rest, 'addr', opts.details);
     case 'link':
-      return showDevices(ctx, rest, 'link');
+      return showDevices(ctx, rest, 'link', opts.details);
     case 'route':
       return route(ctx, rest);
     case 'neighbor':
