@@ -1,5 +1,5 @@
 /**
- * `ip -d link show DEV` and `ip -d addr show DEV`: the kernel's text against Hopscope's, device
+ * `ip -d link show DEV`, `ip -d addr show DEV` and their `-br` forms: the kernel's text against Hopscope's, device
  * by device. Each scenario is built in fresh namespaces with `exportNetnsScript` (the model's
  * names, MACs, MTUs, VNIs, ports, bridge ports and hairpin mode); then for every loopback, veth,
  * bridge and vxlan device of every node and pod namespace the two outputs must be equal after
@@ -31,6 +31,18 @@ import { namespacesWithPrefix, removeNamespaces, runScript } from './host';
 const IPROUTE2 = 'ip utility, iproute2-6.1.0';
 const KERNEL = /^6\.18\./;
 const KINDS = new Set(['loopback', 'veth', 'bridge', 'vxlan']);
+
+/** The outputs compared: `-d` (details) and `-br` (one line a device), of `ip link` and `ip addr`. */
+interface View {
+  opt: '-d' | '-br';
+  obj: 'link' | 'addr';
+}
+const VIEWS: View[] = [
+  { opt: '-d', obj: 'link' },
+  { opt: '-d', obj: 'addr' },
+  { opt: '-br', obj: 'link' },
+  { opt: '-br', obj: 'addr' },
+];
 // Not `hk<id>s<n>-`: the conformance suite removes such namespaces when <id> is no live pid.
 const RUN_PREFIX = `hkbd-${process.pid.toString(36)}-`;
 
@@ -73,18 +85,24 @@ function yaml(cni: string): string {
   return `apiVersion: hopscope/v1alpha1\nkind: Cluster\nmetadata: {name: d}\nspec:\n  nodes: 2\n  cni: ${cni}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: default}\nspec:\n  nodeName: node-1\n  containers: [{name: web, image: nginx}]\n`;
 }
 
-/** The block of `dev` in a rendering of all devices. */
-function block(text: string, dev: string): string {
-  const head = new RegExp(`^\\d+: ${dev.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[@:]`);
+/** The block (with `-br`, the line) of `dev` in a rendering of all devices. */
+function pick(text: string, dev: string, brief: boolean): string {
+  const name = dev.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (brief)
+    return text
+      .split(/(?<=\n)/)
+      .filter((l) => new RegExp(`^${name}[@ ]`).test(l))
+      .join('');
+  const head = new RegExp(`^\\d+: ${name}[@:]`);
   return text
     .split(/(?=^\d+: )/m)
     .filter((b) => head.test(b))
     .join('');
 }
 
-/** `ip -d OBJ show DEV` in the kernel; in a pod, with the namespace names hidden as on a real node. */
-function kernelShow(ns: Netns, name: string, obj: 'link' | 'addr', dev: string): string {
-  const show = `ip -d ${obj} show dev ${dev}`;
+/** `ip OPT OBJ show dev DEV` in the kernel; in a pod, with the namespace names hidden as on a real node. */
+function kernelShow(ns: Netns, name: string, view: View, dev: string): string {
+  const show = `ip ${view.opt} ${view.obj} show dev ${dev}`;
   const cmd = ns.kind === 'pod' ? `mount -t tmpfs hide /var/run/netns && ${show}` : show;
   return execFileSync('ip', ['netns', 'exec', name, 'sh', '-c', cmd], { encoding: 'utf8', timeout: 5000 });
 }
@@ -92,7 +110,7 @@ function kernelShow(ns: Netns, name: string, obj: 'link' | 'addr', dev: string):
 function normalise(text: string, names: Map<string, string>): string {
   let t = text
     .replace(/^\d+: /gm, 'N: ')
-    .replace(/@if\d+:/g, '@ifN:')
+    .replace(/@if\d+([: ])/g, '@ifN$1')
     .replace(/gc_timer +\d+\.\d+ /g, 'gc_timer T ')
     // A port's forward_delay_timer runs 15 s from the moment it came up, then stays at 0.00
     // (Hopscope's steady state); the build finished only seconds ago.
@@ -109,14 +127,17 @@ function compare(model: ClusterModel, prefix: string): { checked: number; diffs:
   for (const ns of model.netns.values()) {
     if (ns.kind !== 'node' && ns.kind !== 'pod') continue;
     const real = netnsNameFor(ns, prefix);
-    const sim = { link: renderIpLink(model, ns, { details: true }), addr: renderIpAddr(model, ns, { details: true }) };
+    const sim = (v: View) => {
+      const opts = v.opt === '-d' ? { details: true } : { brief: true };
+      return v.obj === 'link' ? renderIpLink(model, ns, opts) : renderIpAddr(model, ns, opts);
+    };
     for (const d of ns.devices) {
       if (!KINDS.has(d.kind)) continue;
-      for (const obj of ['link', 'addr'] as const) {
-        const want = normalise(kernelShow(ns, real, obj, d.name), names);
-        const got = normalise(block(sim[obj], d.name), names);
+      for (const v of VIEWS) {
+        const want = normalise(kernelShow(ns, real, v, d.name), names);
+        const got = normalise(pick(sim(v), d.name, v.opt === '-br'), names);
         checked++;
-        if (got !== want) diffs.push(`${ns.name} ${d.name} (ip -d ${obj}):\n  kernel:   ${JSON.stringify(want)}\n  hopscope: ${JSON.stringify(got)}`);
+        if (got !== want) diffs.push(`${ns.name} ${d.name} (ip ${v.opt} ${v.obj}):\n  kernel:   ${JSON.stringify(want)}\n  hopscope: ${JSON.stringify(got)}`);
       }
     }
   }

@@ -7,9 +7,11 @@ import type { ClusterModel, Device, Netns } from '../model/types';
 import { intToIpv4, ipv4ToInt, prefixMask } from '../util/ip';
 import { linkDetails } from './ip-link-details';
 
-/** `-d`/`-details`, and the shell's clock for the timers it shows. */
+/** `-d`/`-details`, `-br`/`-brief`, and the shell's clock for the timers `-d` shows. */
 export interface ShowOptions {
   details?: boolean;
+  /** One line per device; iproute2 then ignores `-d`. */
+  brief?: boolean;
   /** Simulated seconds since the shell started. */
   now?: number;
 }
@@ -75,10 +77,30 @@ function inetLines(d: Device): string {
   return out;
 }
 
+/** The hardware address `ip -br link` prints: ll_addr_n2a shows a tunnel's 4-byte one as IPv4. */
+function linkAddress(d: Device): string {
+  if (d.kind === 'loopback') return '00:00:00:00:00:00';
+  if (d.kind === 'ipip') return '0.0.0.0';
+  return d.mac;
+}
+
+/** print_linkinfo_brief: name (`%-16s `), operstate (`%-14s `), then the link's address and flags or the addresses. */
+function briefLine(d: Device, mode: 'addr' | 'link'): string {
+  const head = `${nameWithPeer(d).padEnd(16)} ${state(d).padEnd(14)} `;
+  if (mode === 'link') return `${head}${linkAddress(d)} <${flags(d)}> \n`;
+  return `${head}${d.addresses.map((a) => `${a.ip}/${a.prefix} `).join('')}\n`;
+}
+
+function render(model: ClusterModel, ns: Netns, mode: 'addr' | 'link', opts: ShowOptions): string {
+  const devices = [...ns.devices].sort((a, b) => a.ifindex - b.ifindex);
+  if (opts.brief) return devices.map((d) => briefLine(d, mode)).join('');
+  return devices.map((d) => header(model, ns, d, mode, opts) + (mode === 'addr' ? inetLines(d) : '')).join('');
+}
+
 export function renderIpAddr(model: ClusterModel, ns: Netns, opts: ShowOptions = {}): string {
-  return [...ns.devices].sort((a, b) => a.ifindex - b.ifindex).map((d) => header(model, ns, d, 'addr', opts) + inetLines(d)).join('');
+  return render(model, ns, 'addr', opts);
 }
 
 export function renderIpLink(model: ClusterModel, ns: Netns, opts: ShowOptions = {}): string {
-  return [...ns.devices].sort((a, b) => a.ifindex - b.ifindex).map((d) => header(model, ns, d, 'link', opts)).join('');
+  return render(model, ns, 'link', opts);
 }

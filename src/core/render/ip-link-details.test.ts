@@ -142,3 +142,24 @@ describe('ip -d addr', () => {
     );
   });
 });
+
+describe('ip -br', () => {
+  it('prints one line a device (`%-16s %-14s `), the link address and flags or the addresses, and ignores -d', () => {
+    const m = cluster('cni: {plugin: flannel, backend: vxlan}');
+    const p = m.netns.get(m.pods.find((x) => x.name === 'client')!.netns)!;
+    const eth0 = dev(p, 'eth0') as Extract<Device, { kind: 'veth' }>;
+    const name = `eth0@if${eth0.peer.ifindex}`;
+    expect(pod(m).run('ip -br link').stdout).toBe(
+      `lo               UNKNOWN        00:00:00:00:00:00 <LOOPBACK,UP,LOWER_UP> \n${name.padEnd(16)} UP             ${eth0.mac} <BROADCAST,MULTICAST,UP,LOWER_UP> \n`,
+    );
+    expect(pod(m).run('ip -br -d addr show dev eth0').stdout).toBe(`${name.padEnd(16)} UP             ${eth0.addresses[0]!.ip}/${eth0.addresses[0]!.prefix} \n`);
+    expect(pod(m).run('ip -brief addr show lo').stdout).toBe('lo               UNKNOWN        127.0.0.1/8 \n');
+  });
+
+  it("shows tunl0's 4-byte address as iproute2 does and a down device's state", () => {
+    const m = cluster('cni: {plugin: calico, backend: ipip}, kubeProxy: {mode: ipvs}');
+    const k = dev(nodeNs(m), 'kube-ipvs0');
+    expect(node(m).run('ip -br link show tunl0').stdout).toBe('tunl0@NONE       UNKNOWN        0.0.0.0 <NOARP,UP,LOWER_UP> \n');
+    expect(node(m).run('ip -br link show kube-ipvs0').stdout).toBe(`kube-ipvs0       DOWN           ${k.mac} <BROADCAST,NOARP> \n`);
+  });
+});
