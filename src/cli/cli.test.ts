@@ -76,7 +76,7 @@ describe('hopscope show and kubectl', () => {
   it('show ip-addr inside a pod shows lo and eth0@ifN', () => {
     const r = run('show', fx('two-node.yaml'), '--pod', 'default/a', 'ip-addr');
     expect(r.stdout).toMatch(/^1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536/);
-    expect(r.stdout).toMatch(/\n2: eth0@if\d+: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default\n {4}link\/ether [0-9a-f:]{17} brd ff:ff:ff:ff:ff:ff link-netnsid 0\n {4}inet 10\.244\.0\.2\/24 brd 10\.244\.0\.255 scope global eth0\n/);
+    expect(r.stdout).toMatch(/\n2: eth0@if\d+: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default qlen 1000\n {4}link\/ether [0-9a-f:]{17} brd ff:ff:ff:ff:ff:ff link-netnsid 0\n {4}inet 10\.244\.0\.2\/24 brd 10\.244\.0\.255 scope global eth0\n/);
   });
 
   it('show cni for a hostNetwork pod says why there are no CNI calls', () => {

@@ -1,5 +1,6 @@
 /**
- * `ip` (iproute2 6.1): `address`, `link`, `route` (incl. `route get`), `neighbour`, `netns`,
+ * `ip` (iproute2 6.1): `address`, `link` (both with `-d` details and `-br` lines), `route`
+ * (incl. `route get`), `neighbour`, `netns`,
  * with iproute2's prefix matching of objects and subcommands and its error texts
  * (fixtures/tool-output/ip-errors.txt). The terminal is read-only: changes (`add`, `del` …) are
  * refused with a note rather than pretending to work.
@@ -26,10 +27,15 @@ function matches(arg: string, word: string): boolean {
   return arg.length > 0 && word.startsWith(arg);
 }
 
-/** Device blocks of `ip addr`/`ip link` output whose name is `dev` (names print as `eth0@if7`). */
-function filterDevice(text: string, dev: string): string {
+/**
+ * Device blocks of `ip addr`/`ip link` output whose name is `dev` (names print as `eth0@if7`);
+ * with `-br`, its one line (`eth0@if7         UP …`).
+ */
+function filterDevice(text: string, dev: string, brief: boolean): string {
+  const name = dev.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (brief) return text.split(/(?<=\n)/).filter((l) => new RegExp(`^${name}[@ ]`).test(l)).join('');
   const blocks = text.split(/(?=^\d+: )/m);
-  return blocks.filter((b) => new RegExp(`^\\d+: ${dev.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[@:]`).test(b)).join('');
+  return blocks.filter((b) => new RegExp(`^\\d+: ${name}[@:]`).test(b)).join('');
 }
 
 function deviceArg(args: string[]): string | undefined {
@@ -38,13 +44,14 @@ function deviceArg(args: string[]): string | undefined {
   return i >= 0 ? rest[i + 1] : rest[0];
 }
 
-function showDevices(ctx: ShellContext, args: string[], mode: 'addr' | 'link'): ShellResult {
+function showDevices(ctx: ShellContext, args: string[], mode: 'addr' | 'link', show: { details: boolean; brief: boolean }): ShellResult {
   if (args[0] && MODIFY.includes(args[0])) return readOnly(`ip ${mode} ${args[0]}`);
-  const text = mode === 'addr' ? renderIpAddr(ctx.model, ctx.netns) : renderIpLink(ctx.model, ctx.netns);
+  const opts = { details: show.details, brief: show.brief, now: ctx.now };
+  const text = mode === 'addr' ? renderIpAddr(ctx.model, ctx.netns, opts) : renderIpLink(ctx.model, ctx.netns, opts);
   const dev = deviceArg(args);
   if (!dev) return out(text);
   if (!ctx.netns.devices.some((d) => d.name === dev)) return err(`Device "${dev}" does not exist.`);
-  return out(filterDevice(text, dev));
+  return out(filterDevice(text, dev, show.brief));
 }
 
 function readOnly(what: string): ShellResult {
@@ -92,17 +99,22 @@ function netns(ctx: ShellContext, args: string[]): ShellResult {
   return out(names.map((n, i) => `${n} (id: ${i})`).join('\n'));
 }
 
-function parseOptions(args: string[]): { rest: string[]; v6: boolean } | ShellResult {
+function parseOptions(args: string[]): { rest: string[]; v6: boolean; details: boolean; brief: boolean } | ShellResult {
   let i = 0;
   let v6 = false;
+  let details = false;
+  let brief = false;
   for (; i < args.length && args[i]!.startsWith('-'); i++) {
     const o = args[i]!;
     if (o === '-6') v6 = true;
-    else if (o === '-4' || matches(o, '-details') || matches(o, '-statistics') || matches(o, '-oneline') || o === '-c' || o === '-color') continue;
+    else if (matches(o, '-details')) details = true;
+    // `-b` alone is iproute2's -batch; `-br` onwards is -brief.
+    else if (o.length >= 3 && matches(o, '-brief')) brief = true;
+    else if (o === '-4' || matches(o, '-statistics') || matches(o, '-oneline') || o === '-c' || o === '-color') continue;
     else if (o === '-h' || matches(o, '-help')) return out(HELP);
     else return err(`Option "${o}" is unknown, try "ip -help".`, 255);
   }
-  return { rest: args.slice(i), v6 };
+  return { rest: args.slice(i), v6, details, brief };
 }
 
 function runIp(ctx: ShellContext, args: string[]): ShellResult {
@@ -115,9 +127,9 @@ function runIp(ctx: ShellContext, args: string[]): ShellResult {
   if (opts.v6 && which !== 'link') return out(''); // the model is IPv4-only
   switch (which) {
     case 'address':
-      return showDevices(ctx, rest, 'addr');
+      return showDevices(ctx, rest, 'addr', opts);
     case 'link':
-      return showDevices(ctx, rest, 'link');
+      return showDevices(ctx, rest, 'link', opts);
     case 'route':
       return route(ctx, rest);
     case 'neighbor':

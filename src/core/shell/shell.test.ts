@@ -82,7 +82,9 @@ describe('kubectl', () => {
 describe('ip and bridge', () => {
   it('shows the pod side of the veth and its routes', () => {
     const sh = pod(scenario());
-    expect(sh.run('ip addr show eth0').stdout).toMatch(/^\d+: eth0@if\d+: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu \d+ qdisc noqueue state UP group default\n {4}link\/ether [0-9a-f:]{17} brd ff:ff:ff:ff:ff:ff link-netnsid 0\n {4}inet 10\.244\./);
+    expect(sh.run('ip addr show eth0').stdout).toMatch(/^\d+: eth0@if\d+: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu \d+ qdisc noqueue state UP group default qlen 1000\n {4}link\/ether [0-9a-f:]{17} brd ff:ff:ff:ff:ff:ff link-netnsid 0\n {4}inet 10\.244\./);
+    // The kernel adds lo's address without a broadcast address.
+    expect(sh.run('ip addr show lo').stdout).toContain('    inet 127.0.0.1/8 scope host lo\n');
     expect(sh.run('ip r').stdout).toMatch(/^default via 10\.244\.\d+\.1 dev eth0/);
     expect(sh.run('ip route get 8.8.8.8').stdout).toMatch(/^8\.8\.8\.8 via 10\.244\.\d+\.1 dev eth0 src 10\.244\.\d+\.\d+ uid 0 \n {4}cache $/m);
   });
