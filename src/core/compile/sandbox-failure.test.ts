@@ -1,0 +1,116 @@
+/**
+ * A pod whose sandbox cannot be created (its CNI ADD finds no free address) is left
+ * ContainerCreating, as the kubelet leaves it: a warning at its manifest, the pod bound to its
+ * node with no netns and no IP, and the rest of the cluster built and usable.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from './load';
+import { renderGetPods } from '../render/kubectl';
+import { renderDescribePod } from '../shell/kubectl-describe';
+import { traceFlow } from '../simulate/flow';
+import { computeReachability } from '../simulate/reach';
+import { renderCniLog } from '../render/cni-log';
+
+/** One node whose /29 leaves 5 pod addresses (.1 is the gateway), and a Deployment of `replicas`. */
+function scenario(replicas: number, extra: Record<string, unknown> = {}): string {
+  return [
+    JSON.stringify({ apiVersion: 'hopscope/v1alpha1', kind: 'Cluster', metadata: { name: 'small' }, spec: { nodes: 1, podCIDR: '10.244.0.0/16', nodeCIDRMaskSize: 29, dns: false, cni: { plugin: 'bridge' }, ...extra } }),
+    JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 80 }] }] } } } }),
+    JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } }),
+  ].join('\n---\n');
+}
+
+const EXHAUSTED = /^Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "[0-9a-f]{64}": plugin type="bridge" failed \(add\): failed to allocate for range 0: no IP addresses available in range set: 10\.244\.0\.1-10\.244\.0\.6$/;
+
+describe('a pod whose sandbox failed', () => {
+  const r = loadScenario(scenario(8));
+  const m = r.model!;
+  const pending = m.pendingPods ?? [];
+
+  it('is a warning at the Deployment, not an error: the model is built', () => {
+    expect(r.hasErrors).toBe(false);
+    const warnings = r.diagnostics.filter((d) => d.code === 'sandbox-failed');
+    expect(warnings).toHaveLength(3);
+    for (const w of warnings) {
+      expect(w.severity).toBe('warning');
+      expect(w.pos.line).toBe(3); // the Deployment's document
+      expect(w.message.replace(/^pod default\/web-\S+ on node-1: /, '')).toMatch(EXHAUSTED);
+    }
+    expect(m.pods).toHaveLength(5);
+  });
+
+  it('is bound to its node with no netns and no IP, and the event message', () => {
+    expect(pending.map((p) => p.node)).toEqual(['node-1', 'node-1', 'node-1']);
+    for (const p of pending) {
+      expect(p.sandboxError).toMatch(EXHAUSTED);
+      expect(p.owner).toMatch(/^ReplicaSet\/web-/);
+      expect([...m.netns.values()].some((ns) => ns.pod === `${p.namespace}/${p.name}`)).toBe(false);
+    }
+  });
+
+  it('changes nothing else: the other pods, their namespaces and the node are as with 5 replicas', () => {
+    const five = loadScenario(scenario(5)).model!;
+    expect(five.pendingPods).toBeUndefined();
+    expect(m.pods).toEqual(five.pods);
+    expect([...m.netns.keys()]).toEqual([...five.netns.keys()]);
+    const host = (x: typeof m) => x.netns.get(x.nodes[0]!.netns)!.devices.map((d) => d.name);
+    expect(host(m)).toEqual(host(five)); // no veth left behind by the failed ADDs
+  });
+
+  it('was torn down by the runtime: CNI ADD lo, a failed ADD eth0, then DEL eth0 and DEL lo', () => {
+    const key = `${pending[0]!.namespace}/${pending[0]!.name}`;
+    const log = m.cniLog.filter((i) => i.pod === key).map((i) => `${i.command} ${i.ifname} ${i.ok ? 'ok' : 'failed'}`);
+    expect(log).toEqual(['ADD lo ok', 'ADD eth0 failed', 'DEL eth0 ok', 'DEL lo ok']);
+    expect(renderCniLog(m, key)).toMatch(/no IP addresses available in range set/);
+  });
+
+  it('kubectl get pods shows it 0/1 ContainerCreating, and <none> for its IP with -o wide', () => {
+    const rows = renderGetPods(m, { wide: true }).split('\n');
+    expect(rows[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$/);
+    for (const p of pending) expect(rows.find((l) => l.startsWith(`${p.name} `))).toMatch(new RegExp(`^${p.name}\\s+0/1\\s+ContainerCreating\\s+0\\s+<unknown>\\s+<none>\\s+node-1\\s+<none>\\s+<none>$`));
+    expect(rows.filter((l) => /\s1\/1\s+Running\s+0\s+<unknown>\s+10\.244\.0\.\d\s+node-1/.test(l))).toHaveLength(5);
+    const all = renderGetPods(m, { allNamespaces: true });
+    expect(all).toContain(`default     ${pending[0]!.name}   0/1     ContainerCreating   0          <unknown>`);
+  });
+
+  it('kubectl describe pod shows it Pending without IPs, containers waiting, and the FailedCreatePodSandBox event', () => {
+    const p = pending[0]!;
+    const text = renderDescribePod(m, p.name, 'default')!;
+    expect(text).toMatch(/^Status: +Pending$/m);
+    expect(text).toMatch(/^IP: +$/m);
+    expect(text).toMatch(/^IPs: +<none>$/m);
+    expect(text).toMatch(/^ {4}State: +Waiting\n {6}Reason: +ContainerCreating\n {4}Ready: +False$/m);
+    expect(text).toMatch(/^ {2}PodReadyToStartContainers +False $/m);
+    const events = text.slice(text.indexOf('Events:'));
+    expect(events.split('\n').slice(1, 3)).toEqual(['  Type     Reason                  Age        From     Message', '  ----     ------                  ----       ----     -------']);
+    expect(events.split('\n')[3]).toBe(`  Warning  FailedCreatePodSandBox  <unknown>  kubelet  ${p.sandboxError}`);
+  });
+
+  it('is left out of the Service’s endpoints (not ready, no IP)', () => {
+    const slice = m.endpointSlices.find((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'web')!;
+    const addresses = (slice.endpoints ?? []).map((e) => e.addresses[0]).sort();
+    expect(addresses).toEqual(m.pods.map((p) => p.ip).sort());
+  });
+
+  it('cannot be traced from or to: a clear error with the reason, not a crash', () => {
+    const p = pending[0]!;
+    const running = m.pods[0]!;
+    const why = new RegExp(`^pod default/${p.name} has no IP: its sandbox was not created \\(Failed to create pod sandbox: .*no IP addresses available in range set: 10\\.244\\.0\\.1-10\\.244\\.0\\.6\\)$`);
+    const from = traceFlow(m, { from: `pod/${p.name}`, to: `pod/default/${running.name}:80` });
+    expect(from.ok).toBe(false);
+    expect(!from.ok && from.error).toMatch(why);
+    const to = traceFlow(m, { from: `pod/${running.name}`, to: `pod/default/${p.name}:80` });
+    expect(!to.ok && to.error).toMatch(why);
+    // A name that is no pod at all keeps its own answer.
+    const none = traceFlow(m, { from: 'pod/nope', to: `pod/default/${running.name}:80` });
+    expect(!none.ok && none.error).toMatch(/^no pod default\/nope/);
+  });
+
+  it('is not a row of the reachability matrix; the running pods reach each other', () => {
+    const reach = computeReachability(m, { port: 80, dns: false });
+    expect(reach.ok).toBe(true);
+    if (!reach.ok) return;
+    expect(reach.matrix.pods).toEqual(m.pods.map((p) => `${p.namespace}/${p.name}`).sort());
+    expect(reach.matrix.cells.flat().every((c) => c.allowed)).toBe(true);
+  });
+});
