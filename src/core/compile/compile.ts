@@ -120,6 +120,13 @@ interface BoundPod {
   requested: string | undefined;
 }
 
+/**
+ * The namespace of what the installer starts at bootstrap (CoreDNS, kubeadm's add-ons): those
+ * pods got their sandboxes while the nodes came up, so they hold their node's first pod
+ * addresses before any user workload exists, and a full range fails user pods, not them.
+ */
+const SYSTEM_NAMESPACE = 'kube-system';
+
 function createPods(ctx: CniContext, scenario: Scenario, diagnostics: Diagnostic[], setPos: (p: SourcePos) => void): void {
   const { model, cluster } = ctx;
   const plugin = getNetworkPlugin(cluster.cni.plugin);
@@ -163,8 +170,9 @@ function createPods(ctx: CniContext, scenario: Scenario, diagnostics: Diagnostic
     if (requested) pinnedBy.set(requested, key);
     bound.push({ want, ns, name, node, requested });
   }
-  // 2. The kubelets create the sandboxes. A failed one leaves its pod bound, without a netns
-  // (model.pendingPods), and the rest of the cluster is built as if it were not there.
+  // 2. The kubelets create the sandboxes, system pods first (as at bootstrap), then the rest in
+  // order; model.pods keeps the scenario's order. A failed sandbox leaves its pod bound, without
+  // a netns (model.pendingPods), and the rest of the cluster is built as if it were not there.
   const created: (ModelPod | undefined)[] = new Array<ModelPod | undefined>(bound.length);
   const usedIps = new Map<string, string>();
   const create = (i: number) => {
@@ -181,7 +189,8 @@ function createPods(ctx: CniContext, scenario: Scenario, diagnostics: Diagnostic
     usedIps.set(pod.ip, key);
     created[i] = pod;
   };
-  for (let i = 0; i < bound.length; i++) create(i);
+  for (let i = 0; i < bound.length; i++) if (bound[i]!.ns === SYSTEM_NAMESPACE) create(i);
+  for (let i = 0; i < bound.length; i++) if (bound[i]!.ns !== SYSTEM_NAMESPACE) create(i);
   for (const pod of created) if (pod) model.pods.push(pod);
 }
 

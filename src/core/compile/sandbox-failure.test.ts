@@ -114,3 +114,35 @@ describe('a pod whose sandbox failed', () => {
     expect(reach.matrix.cells.flat().every((c) => c.allowed)).toBe(true);
   });
 });
+
+describe('system pods get their addresses first, as at bootstrap', () => {
+  /** The issue's scenario: CoreDNS (2 replicas, kube-system) and 8 web replicas on one /29. */
+  const issue = (replicas: number) => scenario(replicas).replace('"dns":false,', '');
+
+  it('CoreDNS holds the node’s first addresses and runs; the user pods past the range wait', () => {
+    const r = loadScenario(issue(8));
+    expect(r.hasErrors).toBe(false);
+    const m = r.model!;
+    const dns = m.pods.filter((p) => p.namespace === 'kube-system');
+    expect(dns.map((p) => p.ip)).toEqual(['10.244.0.2', '10.244.0.3']);
+    expect(m.pendingPods!.map((p) => p.namespace)).toEqual(['default', 'default', 'default', 'default', 'default']);
+    expect(m.pods.filter((p) => p.namespace === 'default').map((p) => p.ip)).toEqual(['10.244.0.4', '10.244.0.5', '10.244.0.6']);
+    // kube-dns has its two endpoints: name lookups work for the running pods.
+    const slice = m.endpointSlices.find((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'kube-dns')!;
+    expect((slice.endpoints ?? []).map((e) => e.addresses[0])).toEqual(['10.244.0.2', '10.244.0.3']);
+    expect(r.diagnostics.some((d) => /kube-dns.*matches no pod/.test(d.message))).toBe(false);
+  });
+
+  it('keeps placement and the model’s order: only the addresses on CoreDNS’s nodes move', () => {
+    const two = (dns: boolean) => loadScenario(scenario(4, { nodes: 2, nodeCIDRMaskSize: 24, dns })).model!;
+    const withDns = two(true);
+    const without = two(false);
+    // The scheduler still binds in the scenario's order: the web pods sit where they sat without DNS.
+    const web = (m: ReturnType<typeof two>) => m.pods.filter((p) => p.namespace === 'default').map((p) => `${p.name}@${p.node}`);
+    expect(web(withDns)).toEqual(web(without));
+    expect(withDns.pods.map((p) => p.namespace)).toEqual(['default', 'default', 'default', 'default', 'kube-system', 'kube-system']);
+    // Each CoreDNS replica has its node's first address; the web pods come after it.
+    for (const p of withDns.pods.filter((q) => q.namespace === 'kube-system')) expect(p.ip).toMatch(/^10\.244\.[01]\.2$/);
+    expect(withDns.pods.filter((p) => p.namespace === 'default').map((p) => p.ip)).toEqual(['10.244.0.3', '10.244.1.3', '10.244.0.4', '10.244.1.4']);
+  });
+});
