@@ -146,3 +146,43 @@ describe('system pods get their addresses first, as at bootstrap', () => {
     expect(withDns.pods.filter((p) => p.namespace === 'default').map((p) => p.ip)).toEqual(['10.244.0.3', '10.244.1.3', '10.244.0.4', '10.244.1.4']);
   });
 });
+
+describe('Calico: calico-ipam out of addresses', () => {
+  const calico = (nodes: number, podCIDR: string, pods: { name: string; node?: string }[]) =>
+    [
+      JSON.stringify({ apiVersion: 'hopscope/v1alpha1', kind: 'Cluster', spec: { nodes, podCIDR, nodeCIDRMaskSize: 28, dns: false, cni: { plugin: 'calico' } } }),
+      ...pods.map((p) => JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: p.name }, spec: { ...(p.node ? { nodeName: p.node } : {}), containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 80 }] }] } })),
+    ].join('\n---\n');
+
+  it('the pool’s last address gone: the pod waits with calico-ipam’s error, the others run', () => {
+    // A /28 pool is one block: the IPIP tunnel takes an address, 15 pods get the rest.
+    const r = loadScenario(calico(1, '10.244.0.0/28', Array.from({ length: 16 }, (_, i) => ({ name: `p${i}` }))));
+    expect(r.hasErrors).toBe(false);
+    const m = r.model!;
+    expect(m.pods).toHaveLength(15);
+    expect(m.pendingPods!.map((p) => p.name)).toEqual(['p15']);
+    const w = r.diagnostics.find((d) => d.code === 'sandbox-failed')!;
+    expect(w.severity).toBe('warning');
+    expect(w.message).toMatch(/^pod default\/p15 on node-1: Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "[0-9a-f]{64}": plugin type="calico" failed \(add\): failed to request IPv4 addresses: Assigned 0 out of 1 requested IPv4 addresses; No IPs available in pools: \[10\.244\.0\.0\/28\]$/);
+    // No cali veth left on the node for it.
+    const host = m.netns.get(m.nodes[0]!.netns)!;
+    expect(host.devices.filter((d) => d.name.startsWith('cali'))).toHaveLength(15);
+    const t = traceFlow(m, { from: 'pod/p0', to: 'pod/default/p15:80' });
+    expect(!t.ok && t.error).toMatch(/^pod default\/p15 has no IP: its sandbox was not created \(.*No IPs available in pools/);
+  });
+
+  it('a node whose blocks are full borrows from another node’s block, and the address is reachable', () => {
+    // A /25 is two /26 blocks, one per node (each minus its tunnel address): node-1's 64th pod borrows.
+    const pods = Array.from({ length: 64 }, (_, i) => ({ name: `p${i}`, node: 'node-1' }));
+    pods.push({ name: 'other', node: 'node-2' });
+    const m = loadScenario(calico(2, '10.244.0.0/25', pods)).model!;
+    expect(m.pendingPods).toBeUndefined();
+    const borrower = m.pods.find((p) => p.name === 'p63')!;
+    const block2 = m.nodes[1]!.blocks[0]!;
+    expect(block2).toMatch(/^10\.244\.0\.(0|64)\/26$/);
+    const [net] = block2.split('/');
+    expect(Number(borrower.ip.split('.')[3]) >> 6).toBe(Number(net!.split('.')[3]) >> 6); // in node-2's block
+    const there = traceFlow(m, { from: 'pod/other', to: `pod/default/p63:80` });
+    expect(there.ok && there.flow.verdict).toBe('delivered');
+  });
+});
