@@ -186,3 +186,22 @@ describe('Calico: calico-ipam out of addresses', () => {
     expect(there.ok && there.flow.verdict).toBe('delivered');
   });
 });
+
+describe('a Service whose pods all wait for a sandbox', () => {
+  it('warns that its pods have no IP, not that it selects none', () => {
+    const docs = [
+      JSON.stringify({ apiVersion: 'hopscope/v1alpha1', kind: 'Cluster', spec: { nodes: 1, nodeCIDRMaskSize: 30, dns: false } }),
+      JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'first' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } }),
+      JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api' }, spec: { replicas: 2, selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'c', image: 'api' }] } } } }),
+      JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' }, spec: { selector: { app: 'api' }, ports: [{ port: 80 }] } }),
+      JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'none' }, spec: { selector: { app: 'none' }, ports: [{ port: 80 }] } }),
+    ].join('\n---\n');
+    const r = loadScenario(docs);
+    expect(r.model!.pendingPods!.map((p) => p.name.split('-')[0])).toEqual(['api', 'api']);
+    const warn = r.diagnostics.filter((d) => d.code === 'selector-no-match').map((d) => d.message);
+    expect(warn).toEqual([
+      'Service default/api: selector app=api matches only pods without an IP in namespace default (2 waiting in ContainerCreating: their sandbox was not created); the Service has no endpoints (connections are refused)',
+      'Service default/none: selector app=none matches no pod in namespace default; the Service has no endpoints (connections are refused)',
+    ]);
+  });
+});
