@@ -10,6 +10,7 @@ import { renderDescribePod } from '../shell/kubectl-describe';
 import { traceFlow } from '../simulate/flow';
 import { computeReachability } from '../simulate/reach';
 import { renderCniLog } from '../render/cni-log';
+import { runTraffic } from '../simulate/run';
 
 /** One node whose /29 leaves 5 pod addresses (.1 is the gateway), and a Deployment of `replicas`. */
 function scenario(replicas: number, extra: Record<string, unknown> = {}): string {
@@ -104,6 +105,17 @@ describe('a pod whose sandbox failed', () => {
     // A name that is no pod at all keeps its own answer.
     const none = traceFlow(m, { from: 'pod/nope', to: `pod/default/${running.name}:80` });
     expect(!none.ok && none.error).toMatch(/^no pod default\/nope/);
+  });
+
+  it('a Traffic run lists the requests from it as errors and sends the others', () => {
+    const p = pending[0]!;
+    const running = m.pods[0]!;
+    const traffic = JSON.stringify({ apiVersion: 'hopscope/v1alpha1', kind: 'Traffic', metadata: { name: 't' }, spec: { requests: [{ from: `pod/${p.name}`, to: 'http://web:80', count: 2 }, { from: `pod/${running.name}`, to: 'http://web:80', count: 2 }] } });
+    const loaded = loadScenario(`${scenario(8)}\n---\n${traffic}`);
+    const run = runTraffic(loaded.model!, loaded.scenario);
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toMatch(new RegExp(`^pod/${p.name} → http://web:80: pod default/${p.name} has no IP: its sandbox was not created \\(`));
+    expect(run.requests[1]!.delivered).toBe(2);
   });
 
   it('is not a row of the reachability matrix; the running pods reach each other', () => {
