@@ -35,6 +35,65 @@ describe('hopscope check', () => {
   });
 });
 
+describe('a pod range too small for the pods (the issue’s scenario)', () => {
+  const scenario = [
+    'apiVersion: hopscope/v1alpha1',
+    'kind: Cluster',
+    'metadata: {name: small}',
+    'spec:',
+    '  nodes: 1',
+    '  podCIDR: 10.244.0.0/16',
+    '  nodeCIDRMaskSize: 29',
+    '  cni: {plugin: bridge}',
+    '---',
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata: {name: web}',
+    'spec:',
+    '  replicas: 8',
+    '  selector: {matchLabels: {app: web}}',
+    '  template:',
+    '    metadata: {labels: {app: web}}',
+    '    spec: {containers: [{name: c, image: nginx}]}',
+    '',
+  ].join('\n');
+  const file = () => {
+    const f = join(mkdtempSync(join(tmpdir(), 'hs-')), 'exhausted.yaml');
+    writeFileSync(f, scenario);
+    return f;
+  };
+
+  it('check: one warning per pod without a sandbox, at the Deployment, and exit 0 (warnings do not fail)', () => {
+    const f = file();
+    const r = run('check', f);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.pop()).toBe('0 errors, 5 warnings');
+    expect(lines).toHaveLength(5);
+    for (const l of lines) expect(l).toMatch(/exhausted\.yaml:10:1: warning: pod default\/web-\S+ on node-1: Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "[0-9a-f]{64}": plugin type="bridge" failed \(add\): failed to allocate for range 0: no IP addresses available in range set: 10\.244\.0\.1-10\.244\.0\.6$/);
+  });
+
+  it('kubectl: CoreDNS runs on the first addresses, the pods past the range are 0/1 ContainerCreating with no IP', () => {
+    const r = run('kubectl', file(), 'get', 'pods', '-A', '-o', 'wide');
+    expect(r.code).toBe(0);
+    const rows = r.stdout.trim().split('\n').slice(1);
+    expect(rows.filter((l) => /^kube-system +coredns-\S+ +1\/1 +Running +0 +<unknown> +10\.244\.0\.[23] +node-1 /.test(l))).toHaveLength(2);
+    expect(rows.filter((l) => /^default +web-\S+ +1\/1 +Running +0 +<unknown> +10\.244\.0\.[456] +node-1 /.test(l))).toHaveLength(3);
+    expect(rows.filter((l) => /^default +web-\S+ +0\/1 +ContainerCreating +0 +<unknown> +<none> +node-1 +<none> +<none>$/.test(l))).toHaveLength(5);
+  });
+
+  it('trace from a pod without a sandbox: a clear error, exit 1, no stack', () => {
+    const f = file();
+    const pods = run('kubectl', f, 'get', 'pods').stdout;
+    const waiting = /^(web-\S+) +0\/1 +ContainerCreating/m.exec(pods)![1]!;
+    const running = /^(web-\S+) +1\/1 +Running/m.exec(pods)![1]!;
+    const r = run('trace', f, '--from', `pod/${waiting}`, '--to', `pod/default/${running}:80`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`pod default/${waiting} has no IP: its sandbox was not created \\(Failed to create pod sandbox: `));
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+});
+
 describe('hopscope trace', () => {
   it('--json prints the flow contract: verdict, hops with the DESIGN fields, reply.hops', () => {
     const r = run('trace', fx('two-node.yaml'), '--from', 'pod/a', '--to', 'pod/default/b:80', '--json');
@@ -76,7 +135,8 @@ describe('hopscope show and kubectl', () => {
   it('show ip-addr inside a pod shows lo and eth0@ifN', () => {
     const r = run('show', fx('two-node.yaml'), '--pod', 'default/a', 'ip-addr');
     expect(r.stdout).toMatch(/^1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536/);
-    expect(r.stdout).toMatch(/\n2: eth0@if\d+: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default qlen 1000\n {4}link\/ether [0-9a-f:]{17} brd ff:ff:ff:ff:ff:ff link-netnsid 0\n {4}inet 10\.244\.0\.2\/24 brd 10\.244\.0\.255 scope global eth0\n/);
+    // node-1's first pod address (.2) is CoreDNS's, given at bootstrap: a has the next one.
+    expect(r.stdout).toMatch(/\n2: eth0@if\d+: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default qlen 1000\n {4}link\/ether [0-9a-f:]{17} brd ff:ff:ff:ff:ff:ff link-netnsid 0\n {4}inet 10\.244\.0\.3\/24 brd 10\.244\.0\.255 scope global eth0\n/);
   });
 
   it('show cni for a hostNetwork pod says why there are no CNI calls', () => {
@@ -94,7 +154,7 @@ describe('hopscope show and kubectl', () => {
     const r = run('kubectl', fx('two-node.yaml'), 'get', 'pods', '-o', 'wide');
     const [head, a] = r.stdout.split('\n');
     expect(head).toMatch(/^NAME +READY +STATUS +RESTARTS +AGE +IP +NODE +NOMINATED NODE +READINESS GATES$/);
-    expect(a).toMatch(/^a +1\/1 +Running +0 +<unknown> +10\.244\.0\.2 +node-1 +<none> +<none>$/);
+    expect(a).toMatch(/^a +1\/1 +Running +0 +<unknown> +10\.244\.0\.3 +node-1 +<none> +<none>$/);
     expect(head!.indexOf('READY')).toBe(a!.indexOf('1/1'));
   });
 

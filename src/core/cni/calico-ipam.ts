@@ -97,20 +97,40 @@ export function calicoAssign(s: CalicoIpamState, node: string, handle: string, r
   }
   for (;;) {
     for (const c of s.index.blocks.get(node) ?? []) {
-      const size = 2 ** (32 - c.prefix);
-      // Addresses below the hint are all taken: the first free one is at or after it.
-      for (let i = s.index.firstFree.get(c.text) ?? 0; i < size; i++) {
-        const ip = intToIpv4(c.network + i);
-        if (!s.allocated.has(ip)) {
-          assign(s, ip, handle);
-          s.index.firstFree.set(c.text, i + 1);
-          return { ip };
-        }
-      }
-      s.index.firstFree.set(c.text, size);
+      const ip = takeFree(s, c, handle);
+      if (ip) return { ip };
     }
-    if (!claimBlock(s, node)) return { error: `no more free affine blocks and no free addresses in pool ${s.pool.text}` };
+    if (!claimBlock(s, node)) break;
   }
+  // No free block left to claim. Without strict affinity (Calico's default on Linux) autoAssign
+  // then borrows from blocks affine to other nodes; the address is announced as a /32.
+  for (const [text, owner] of s.affinity) {
+    if (owner === node) continue;
+    const ip = takeFree(s, parseCidr(text)!, handle);
+    if (ip) {
+      s.borrowed.set(ip, node);
+      return { ip };
+    }
+  }
+  // libcalico-go's PartialFulfillmentError after "No IPs available in pools: %v", wrapped by the
+  // calico-ipam plugin's cmdAdd ("failed to request IPv4 addresses: %w").
+  return { error: `failed to request IPv4 addresses: Assigned 0 out of 1 requested IPv4 addresses; No IPs available in pools: [${s.pool.text}]` };
+}
+
+/** Assigns the first free address of block `c` to `handle`, or undefined when the block is full. */
+function takeFree(s: CalicoIpamState, c: Cidr, handle: string): string | undefined {
+  const size = 2 ** (32 - c.prefix);
+  // Addresses below the hint are all taken: the first free one is at or after it.
+  for (let i = s.index.firstFree.get(c.text) ?? 0; i < size; i++) {
+    const ip = intToIpv4(c.network + i);
+    if (!s.allocated.has(ip)) {
+      assign(s, ip, handle);
+      s.index.firstFree.set(c.text, i + 1);
+      return ip;
+    }
+  }
+  s.index.firstFree.set(c.text, size);
+  return undefined;
 }
 
 export function calicoRelease(s: CalicoIpamState, handle: string): void {

@@ -54,19 +54,27 @@ describe('controllers', () => {
     const errs = r.diagnostics.filter((d) => d.code === 'sandbox-failed');
     expect(errs).toHaveLength(2); // a /29 has 6 hosts, one is the gateway
     expect(errs[0]!.message).toMatch(/no IP addresses available in range set: 10\.244\.0\.1-10\.244\.0\.6/);
+    // The pods wait in ContainerCreating; the cluster is built (sandbox-failure.test.ts).
+    expect(errs.map((e) => e.severity)).toEqual(['warning', 'warning']);
+    expect(r.hasErrors).toBe(false);
     expect(r.model!.pods).toHaveLength(5);
+    expect(r.model!.pendingPods?.map((p) => p.name)).toEqual(['p5', 'p6']);
   });
 
-  it('words an exhausted range as the runtime logs it: libcni wraps host-local’s error, which names the range set index', () => {
+  it('words an exhausted range as the kubelet’s event: the CRI error around containerd’s, around libcni’s around host-local’s', () => {
     // host-local cmdAdd: fmt.Errorf("failed to allocate for range %d: %v", idx, err); libcni:
     // fmt.Errorf("plugin %s failed (add): %w", pluginDescription(...)) with type="<plugin type>".
     // flannel's "failed to delegate add: %w" wraps a *types.Error, which skel unwraps (errors.As).
+    // containerd RunPodSandbox: "failed to setup network for sandbox %q: %w" (the sandbox id), sent
+    // as a gRPC Unknown; kubelet kuberuntime: Eventf(..., "Failed to create pod sandbox: %v", err).
     for (const [plugin, type] of [['flannel', 'flannel'], ['bridge', 'bridge'], ['kubenet', 'bridge']] as const) {
       let yaml = `{"apiVersion":"hopscope/v1alpha1","kind":"Cluster","spec":{"nodes":1,"nodeCIDRMaskSize":30,"dns":false,"cni":{"plugin":"${plugin}"}}}\n`;
       for (let i = 0; i < 2; i++) yaml += `---\n{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p${i}"},"spec":{"containers":[{"name":"c"}]}}\n`;
-      const errs = loadScenario(yaml).diagnostics.filter((d) => d.code === 'sandbox-failed');
+      const r = loadScenario(yaml);
+      const errs = r.diagnostics.filter((d) => d.code === 'sandbox-failed');
+      const sandbox = r.model!.cniLog.find((i) => i.pod === 'default/p1')!.containerId;
       expect(errs.map((e) => e.message)).toEqual([
-        `pod default/p1 on node-1: Failed to create pod sandbox: plugin type="${type}" failed (add): failed to allocate for range 0: no IP addresses available in range set: 10.244.0.1-10.244.0.2`,
+        `pod default/p1 on node-1: Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${sandbox}": plugin type="${type}" failed (add): failed to allocate for range 0: no IP addresses available in range set: 10.244.0.1-10.244.0.2`,
       ]);
     }
   });

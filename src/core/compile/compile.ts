@@ -5,7 +5,7 @@
  * through CNI, then the plugin learning its peers. Every problem is a diagnostic with a
  * position; nothing here throws on bad input.
  */
-import type { ClusterModel, ModelNode, ModelPod, Socket } from '../model/types';
+import type { ClusterModel, ModelNode, ModelPod, PendingPod, Socket } from '../model/types';
 import type { Diagnostic, Scenario, Severity, SourcePos } from '../scenario/types';
 import type { CniContext } from '../cni/types';
 import type { DesiredPod } from '../controllers/workloads';
@@ -111,15 +111,33 @@ function desiredPods(scenario: Scenario, seed: number, nodeNames: string[]): Des
   return out;
 }
 
+/** A pod the scheduler has bound, waiting for its node's kubelet to create it. */
+interface BoundPod {
+  want: DesiredPod;
+  ns: string;
+  name: string;
+  node: ModelNode;
+  requested: string | undefined;
+}
+
+/**
+ * The namespace of what the installer starts at bootstrap (CoreDNS, kubeadm's add-ons): those
+ * pods got their sandboxes while the nodes came up, so they hold their node's first pod
+ * addresses before any user workload exists, and a full range fails user pods, not them.
+ */
+const SYSTEM_NAMESPACE = 'kube-system';
+
 function createPods(ctx: CniContext, scenario: Scenario, diagnostics: Diagnostic[], setPos: (p: SourcePos) => void): void {
   const { model, cluster } = ctx;
   const plugin = getNetworkPlugin(cluster.cni.plugin);
   const load = new NodeLoad(model.nodes);
   const seen = new Map<string, SourcePos>();
-  const usedIps = new Map<string, string>();
-  // One reporter for the pod being created (pods are created one at a time), not a closure per pod.
+  const pinnedBy = new Map<string, string>();
+  // One reporter for the pod being handled (pods are handled one at a time), not a closure per pod.
   let pos: SourcePos = ORIGIN;
   const report = (severity: Severity, message: string, code: string) => diagnostics.push({ severity, message, code, pos });
+  // 1. The API server admits each pod and the scheduler binds it, in the scenario's order.
+  const bound: BoundPod[] = [];
   for (const want of desiredPods(scenario, cluster.seed, model.nodes.map((n) => n.name))) {
     setPos(want.pos);
     pos = want.pos;
@@ -130,8 +148,8 @@ function createPods(ctx: CniContext, scenario: Scenario, diagnostics: Diagnostic
     if (seen.has(key)) continue; // duplicate: reported by the parser
     seen.set(key, want.pos);
     const requested = podAnnotatedIp(want.pod, cluster, report);
-    if (requested && usedIps.has(requested)) {
-      report('error', `pod ${key} asks for IP ${requested}, already taken by ${usedIps.get(requested)}`, 'duplicate-ip');
+    if (requested && pinnedBy.has(requested)) {
+      report('error', `pod ${key} asks for IP ${requested}, already taken by ${pinnedBy.get(requested)}`, 'duplicate-ip');
       continue;
     }
     const prefer = requested && cluster.cni.plugin !== 'calico' ? model.nodes.find((n) => n.podCIDR && cidrContains(parseRange(n.podCIDR), ipv4ToInt(requested)))?.name : undefined;
@@ -149,11 +167,31 @@ function createPods(ctx: CniContext, scenario: Scenario, diagnostics: Diagnostic
     const node = placed.node;
     if (requested && prefer && prefer !== node.name) report('warning', `pod ${key} pins ${requested}, which is in ${prefer}'s range, but runs on ${node.name}: host-local on ${node.name} cannot assign it`, 'pinned-ip-node');
     load.bind(node.name);
-    const pod = spec.hostNetwork ? hostNetworkPod(model, node, want, ns, name) : sandboxPod(ctx, plugin, node, want, ns, name, requested, report);
-    if (!pod) continue;
-    usedIps.set(pod.ip, key);
-    model.pods.push(pod);
+    if (requested) pinnedBy.set(requested, key);
+    bound.push({ want, ns, name, node, requested });
   }
+  // 2. The kubelets create the sandboxes, system pods first (as at bootstrap), then the rest in
+  // order; model.pods keeps the scenario's order. A failed sandbox leaves its pod bound, without
+  // a netns (model.pendingPods), and the rest of the cluster is built as if it were not there.
+  const created: (ModelPod | undefined)[] = new Array<ModelPod | undefined>(bound.length);
+  const usedIps = new Map<string, string>();
+  const create = (i: number) => {
+    const b = bound[i]!;
+    setPos(b.want.pos);
+    pos = b.want.pos;
+    const key = `${b.ns}/${b.name}`;
+    if (b.requested && usedIps.has(b.requested)) {
+      report('error', `pod ${key} asks for IP ${b.requested}, already taken by ${usedIps.get(b.requested)}`, 'duplicate-ip');
+      return;
+    }
+    const pod = b.want.pod.spec.hostNetwork ? hostNetworkPod(model, b.node, b.want, b.ns, b.name) : sandboxPod(ctx, plugin, b.node, b.want, b.ns, b.name, b.requested, report);
+    if (!pod) return;
+    usedIps.set(pod.ip, key);
+    created[i] = pod;
+  };
+  for (let i = 0; i < bound.length; i++) if (bound[i]!.ns === SYSTEM_NAMESPACE) create(i);
+  for (let i = 0; i < bound.length; i++) if (bound[i]!.ns !== SYSTEM_NAMESPACE) create(i);
+  for (const pod of created) if (pod) model.pods.push(pod);
 }
 
 function parseRange(text: string) {
@@ -182,7 +220,9 @@ function sandboxPod(ctx: CniContext, plugin: ReturnType<typeof getNetworkPlugin>
   if (maps) req.portMappings = maps;
   const sb = runPodSandbox(ctx, plugin, node, req);
   if ('error' in sb) {
-    report('error', `pod ${ns}/${name} on ${node.name}: ${sb.error}`, 'sandbox-failed');
+    // The kubelet retries; the pod waits in ContainerCreating and the rest of the cluster runs on.
+    report('warning', `pod ${ns}/${name} on ${node.name}: ${sb.error}`, 'sandbox-failed');
+    pendingPod(ctx.model, want, ns, name, node, sb.error);
     return null;
   }
   const containers = containersOf(want);
@@ -214,6 +254,14 @@ function sandboxPod(ctx: CniContext, plugin: ReturnType<typeof getNetworkPlugin>
   const pod: ModelPod = { namespace: ns, name, node: node.name, ip: sb.ip, netns: sb.netns.id, labels: labels ? { ...labels } : {}, containers, hostNetwork: false, ready: isReady(want), containerId: sb.containerId };
   if (want.owner) pod.owner = want.owner;
   return pod;
+}
+
+/** Records a pod whose sandbox failed: bound to its node, no netns, no IP (model/types.ts PendingPod). */
+function pendingPod(model: ClusterModel, want: DesiredPod, ns: string, name: string, node: ModelNode, sandboxError: string): void {
+  const labels = want.pod.metadata.labels;
+  const pod: PendingPod = { namespace: ns, name, node: node.name, labels: labels ? { ...labels } : {}, containers: containersOf(want), sandboxError };
+  if (want.owner) pod.owner = want.owner;
+  (model.pendingPods ??= []).push(pod);
 }
 
 /** The CRI port mappings of a pod's hostPorts (what containerd hands portmap), or undefined. */

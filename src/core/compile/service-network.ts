@@ -38,7 +38,7 @@ export function buildServiceNetwork(model: ClusterModel, scenario: Scenario, clu
     model.netns.get(first.netns)?.sockets.push({ protocol: 'tcp', port: APISERVER_PORT, owner: 'kube-apiserver' });
   }
   model.services = stored.map((s) => s.service);
-  const slices = reconcileEndpointSlices(cluster.seed, stored, model.pods, scenario.endpointSlices, report);
+  const slices = reconcileEndpointSlices(cluster.seed, stored, model.pods, scenario.endpointSlices, report, model.pendingPods);
   model.endpointSlices = apiserverSlice ? [apiserverSlice, ...slices] : slices;
   const state: ServiceNetworkState = { seed: cluster.seed, services: model.services, given: scenario.endpointSlices.map((g) => g.value), apiserverSlice };
   model.pluginState.set(STATE_KEY, state);

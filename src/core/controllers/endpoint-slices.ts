@@ -12,7 +12,7 @@
  * Pure and total.
  */
 import type { Endpoint, EndpointPort, EndpointSlice, Service } from '../k8s/types';
-import type { ModelPod } from '../model/types';
+import type { ModelPod, PendingPod } from '../model/types';
 import type { Located, SourcePos } from '../scenario/types';
 import type { ServiceReport, StoredService } from './services';
 import { randomSuffix } from './names';
@@ -120,11 +120,14 @@ function warnUnresolvedPorts(svc: StoredService, pods: ModelPod[], report: Servi
   });
 }
 
+/** A pod the selector may match that has no IP (model/types.ts PendingPod). */
+type WaitingPod = Pick<PendingPod, 'namespace' | 'labels'>;
+
 /**
  * Reconciles EndpointSlices: the controller's for selector Services, followed by the slices the
  * scenario gives. Warns when a selector matches no pod and when a named targetPort is not declared.
  */
-export function reconcileEndpointSlices(seed: number, services: StoredService[], pods: ModelPod[], given: Located<EndpointSlice>[], report: ServiceReport): EndpointSlice[] {
+export function reconcileEndpointSlices(seed: number, services: StoredService[], pods: ModelPod[], given: Located<EndpointSlice>[], report: ServiceReport, waiting: readonly WaitingPod[] = []): EndpointSlice[] {
   const out: EndpointSlice[] = [];
   for (const s of services) {
     const svc = s.service;
@@ -133,7 +136,10 @@ export function reconcileEndpointSlices(seed: number, services: StoredService[],
     const ns = svc.metadata.namespace ?? 'default';
     const selected = pods.filter((p) => p.namespace === ns && p.ip && selectorMatches(selector, p.labels));
     if (!selected.length && s.source) {
-      report('warning', `Service ${ns}/${svc.metadata.name ?? ''}: selector ${selectorText(selector)} matches no pod in namespace ${ns}; the Service has no endpoints (connections are refused)`, 'selector-no-match', s.source.fieldPos('spec.selector'));
+      // Pods without a sandbox have no IP, so the controller skips them; say so rather than "no pod".
+      const stuck = waiting.filter((p) => p.namespace === ns && selectorMatches(selector, p.labels)).length;
+      const which = stuck ? `matches only pods without an IP in namespace ${ns} (${stuck} waiting in ContainerCreating: their sandbox was not created)` : `matches no pod in namespace ${ns}`;
+      report('warning', `Service ${ns}/${svc.metadata.name ?? ''}: selector ${selectorText(selector)} ${which}; the Service has no endpoints (connections are refused)`, 'selector-no-match', s.source.fieldPos('spec.selector'));
     }
     warnUnresolvedPorts(s, selected, report);
     const groups = selected.length ? groupsFor(svc, selected) : [{ ports: [], endpoints: [] }];

@@ -89,10 +89,14 @@ export function runPodSandbox(ctx: CniContext, plugin: NetworkPlugin, node: Mode
   record(model, { command: 'ADD', pod: key, containerId, ifname: 'eth0', netnsPath, config: loadedNetConf(ctx, plugin, node), result, ok: !isCniError(result) });
   if (isCniError(result)) {
     // libcni: `plugin type="<type>" failed (add): ` + the error, whose text is msg["; " details].
-    return { error: `Failed to create pod sandbox: plugin type="${pluginType(ctx, plugin, node)}" failed (add): ${result.msg}${result.details ? `; ${result.details}` : ''}` };
+    tearDown(ctx, plugin, args);
+    return { error: sandboxError(containerId, `plugin type="${pluginType(ctx, plugin, node)}" failed (add): ${result.msg}${result.details ? `; ${result.details}` : ''}`) };
   }
   const ip = podIpFrom(result);
-  if (!ip) return { error: 'Failed to create pod sandbox: the CNI result has no IP' };
+  if (!ip) {
+    tearDown(ctx, plugin, args);
+    return { error: sandboxError(containerId, `failed to find network info for sandbox "${containerId}"`) };
+  }
   if (req.portMappings?.length) {
     const conf = loadedNetConf(ctx, plugin, node) as { name?: string; plugins?: { type?: unknown }[] };
     const prefix = Number(result.ips[0]!.address.split('/')[1] ?? 32);
@@ -101,6 +105,28 @@ export function runPodSandbox(ctx: CniContext, plugin: NetworkPlugin, node: Mode
   }
   model.netns.set(pod.id, pod);
   return { netns: pod, ip, containerId };
+}
+
+/**
+ * The FailedCreatePodSandBox event's message: the kubelet's "Failed to create pod sandbox: %v"
+ * around the CRI call's gRPC error, whose description is containerd's "failed to setup network
+ * for sandbox %q: %w" around the CNI error.
+ */
+function sandboxError(containerId: string, cniError: string): string {
+  return `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${containerId}": ${cniError}`;
+}
+
+/**
+ * containerd's cleanup after a failed network setup: CNI DEL for every network, last to first
+ * (eth0, then lo), then the namespace is removed (it was never registered in the model). DEL
+ * frees whatever the failed ADD may have taken (an address, a veth).
+ */
+function tearDown(ctx: CniContext, plugin: NetworkPlugin, add: CniArgs): void {
+  const del: CniArgs = { ...add, command: 'DEL', k8sArgs: { namespace: add.k8sArgs.namespace, name: add.k8sArgs.name } };
+  plugin.del(ctx, del);
+  const key = `${add.k8sArgs.namespace}/${add.k8sArgs.name}`;
+  record(ctx.model, { command: 'DEL', pod: key, containerId: add.containerId, ifname: 'eth0', netnsPath: add.netnsPath, config: loadedNetConf(ctx, plugin, add.node), result: {}, ok: true });
+  record(ctx.model, { command: 'DEL', pod: key, containerId: add.containerId, ifname: 'lo', netnsPath: add.netnsPath, config: LOOPBACK_STDIN, result: {}, ok: true });
 }
 
 /** The `type` of the first plugin of the node's network configuration (kubenet's is "bridge"). */

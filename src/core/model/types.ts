@@ -233,6 +233,25 @@ export interface ModelPod {
   owner?: string;
 }
 
+/**
+ * A pod the scheduler bound to a node but whose sandbox the runtime could not create
+ * (RunPodSandbox failed, e.g. its CNI ADD found no free address): the kubelet tore the sandbox
+ * down again, so the pod has no network namespace and no IP, and stays Pending with its
+ * containers Waiting (ContainerCreating), a FailedCreatePodSandBox event on it. Kept apart from
+ * `pods`, whose every reader (datapath, DNS, kube-proxy, policy, canvas) needs a netns and an IP.
+ */
+export interface PendingPod {
+  namespace: string;
+  name: string;
+  node: string;
+  labels: Record<string, string>;
+  containers: ModelContainer[];
+  /** Controller that created it, e.g. "ReplicaSet/web-6ffd9ddbbf". */
+  owner?: string;
+  /** The message of the kubelet's FailedCreatePodSandBox event ("Failed to create pod sandbox: rpc error: …"). */
+  sandboxError: string;
+}
+
 export interface ClusterModel {
   name: string;
   seed: number;
@@ -243,6 +262,8 @@ export interface ClusterModel {
   proxyMode: string;
   nodes: ModelNode[];
   pods: ModelPod[];
+  /** Pods left ContainerCreating by a failed sandbox, in creation order; absent when there are none. */
+  pendingPods?: PendingPod[];
   netns: Map<string, Netns>;
   segments: Map<string, Segment>;
   cniLog: CniInvocation[];

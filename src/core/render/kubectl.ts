@@ -3,7 +3,7 @@
  * `<unknown>`, as kubectl prints it for objects without a creation timestamp: the simulation
  * has no wall clock.
  */
-import type { ClusterModel, ModelPod } from '../model/types';
+import type { ClusterModel, ModelPod, PendingPod } from '../model/types';
 import { renderTable } from './table';
 
 export const KUBELET_VERSION = 'v1.33.1';
@@ -14,16 +14,20 @@ export interface GetOptions {
   wide?: boolean;
 }
 
-function podRow(p: ModelPod, o: GetOptions): string[] {
-  const ready = `${p.ready ? p.containers.length : 0}/${p.containers.length}`;
-  const row = [p.name, ready, 'Running', '0', '<unknown>'];
-  if (o.wide) row.push(p.ip, p.node, '<none>', '<none>');
+function podRow(p: ModelPod | PendingPod, o: GetOptions): string[] {
+  // A pod without a sandbox: no container started (READY 0/n), STATUS is the waiting containers'
+  // reason, and an empty podIP prints as <none> (kubectl's printPod).
+  const pending = 'sandboxError' in p;
+  const ready = `${!pending && p.ready ? p.containers.length : 0}/${p.containers.length}`;
+  const row = [p.name, ready, pending ? 'ContainerCreating' : 'Running', '0', '<unknown>'];
+  if (o.wide) row.push(pending ? '<none>' : p.ip, p.node, '<none>', '<none>');
   return o.allNamespaces ? [p.namespace, ...row] : row;
 }
 
 export function renderGetPods(model: ClusterModel, o: GetOptions = {}): string {
   const ns = o.namespace ?? 'default';
-  const pods = model.pods.filter((p) => o.allNamespaces || p.namespace === ns).sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  const all: (ModelPod | PendingPod)[] = model.pendingPods?.length ? [...model.pods, ...model.pendingPods] : model.pods;
+  const pods = all.filter((p) => o.allNamespaces || p.namespace === ns).sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
   if (!pods.length) return o.allNamespaces ? 'No resources found\n' : `No resources found in ${ns} namespace.\n`;
   const header = ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', ...(o.wide ? ['IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES'] : [])];
   return renderTable(o.allNamespaces ? ['NAMESPACE', ...header] : header, pods.map((p) => podRow(p, o)));

@@ -132,7 +132,7 @@ function runKubectl(ctx: ShellContext, args: string[]): ShellResult {
 }
 
 function names(ctx: ShellContext, kind: Kind | undefined): string[] {
-  if (kind === 'pods') return ctx.model.pods.map((p) => p.name);
+  if (kind === 'pods') return [...ctx.model.pods, ...(ctx.model.pendingPods ?? [])].map((p) => p.name);
   if (kind === 'services') return ctx.model.services.map((s) => s.metadata.name ?? '');
   if (kind === 'nodes') return ctx.model.nodes.map((n) => n.name);
   if (kind === 'endpointslices') return ctx.model.endpointSlices.map((e) => e.metadata.name ?? '');

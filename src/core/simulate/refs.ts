@@ -47,13 +47,22 @@ function sourceParts(ref: string): readonly string[] {
   return parts;
 }
 
+/**
+ * Why a pod that exists cannot send or receive: its sandbox was never created, so it has no
+ * network namespace and no IP (model/types.ts PendingPod). Undefined for any other name.
+ */
+function withoutSandbox(model: ClusterModel, ns: string, name: string): string | undefined {
+  const p = model.pendingPods?.find((x) => x.namespace === ns && x.name === name);
+  return p && `pod ${ns}/${name} has no IP: its sandbox was not created (${p.sandboxError})`;
+}
+
 export function resolveSource(model: ClusterModel, ref: string): Resolved<Source> {
   const parts = sourceParts(ref);
   const kind = parts[0];
   if (kind === 'pod' && parts.length >= 2 && parts.length <= 4) {
     const [ns, name, container] = parts.length === 2 ? ['default', parts[1]!, undefined] : [parts[1]!, parts[2]!, parts[3]];
     const pod = model.pods.find((p) => p.namespace === ns && p.name === name);
-    if (!pod) return { ok: false, error: `no pod ${ns}/${name} (pods: ${model.pods.map((p) => `${p.namespace}/${p.name}`).join(', ') || 'none'})` };
+    if (!pod) return { ok: false, error: withoutSandbox(model, ns, name) ?? `no pod ${ns}/${name} (pods: ${model.pods.map((p) => `${p.namespace}/${p.name}`).join(', ') || 'none'})` };
     if (container && !pod.containers.some((c) => c.name === container)) return { ok: false, error: `pod ${ns}/${name} has no container "${container}" (containers: ${pod.containers.map((c) => c.name).join(', ')})` };
     return { ok: true, value: { netns: model.netns.get(pod.netns)!, label: `pod/${ns}/${name}${container ? `/${container}` : ''}`, ...(container ? { container } : {}) } };
   }
@@ -165,7 +174,7 @@ export function parseTarget(model: ClusterModel, ref: string, protocol?: 'TCP' |
   if (syn.pod) {
     const { ns, name } = syn.pod;
     const pod = model.pods.find((p) => p.namespace === ns && p.name === name);
-    if (!pod) return { ok: false, error: `no pod ${ns}/${name}` };
+    if (!pod) return { ok: false, error: withoutSandbox(model, ns, name) ?? `no pod ${ns}/${name}` };
     return { ok: true, value: withIp(t, pod.ip) };
   }
   if (syn.node !== undefined) {

@@ -30,6 +30,6 @@ describe('header stack diff', () => {
     expect(blocks.at(-2)!.title).toBe('IPv4');
     const label = describePacket(enc.packet);
     expect(label.outer).toMatch(/^VXLAN 1 192\.168\.0\.11 → 192\.168\.0\.12$/);
-    expect(label.inner).toContain('10.244.1.2:80');
+    expect(label.inner).toContain(`${server.ip}:8080`);
   });
 });

@@ -57,7 +57,9 @@ describe('reach controller (in-thread worker)', () => {
   });
 
   it('waits to be asked above AUTO_MAX pods', async () => {
-    const many = { ...summary, netns: Array.from({ length: AUTO_MAX + 1 }, (_, i) => ({ ...summary.netns.find((n) => n.pod)!, id: `pod:default/p${i}` })) };
+    // Copies of a user pod's namespace (the matrix leaves kube-system's pods out).
+    const user = summary.netns.find((n) => n.pod && n.pod.namespace !== 'kube-system')!;
+    const many = { ...summary, netns: Array.from({ length: AUTO_MAX + 1 }, (_, i) => ({ ...user, id: `pod:default/p${i}` })) };
     const store = createAppStore({ text, summary: many });
     ctl = createReachController(store);
     await until(() => store.getState().reach.status === 'large');
