@@ -160,6 +160,23 @@ describe('dig', () => {
     expect(shell(m).run('nslookup -type=SRV _http._tcp.a kube-dns.kube-system').stdout).toMatch(new RegExp(`^Server:\\t\\tkube-dns\\.kube-system\\nAddress:\\t${esc(dns)}#53\\n\\n`));
   });
 
+  it('refuses what dns_name_fromtext refuses, after the greeting, with exit 10', () => {
+    const sh = shell(model());
+    const r = sh.run('dig a..b');
+    expect(r).toMatchObject({ stderr: "dig: 'a..b' is not a legal name (empty label)\n", exitCode: 10 });
+    expect(r.stdout).toContain('; <<>> DiG');
+    expect(r.flows ?? []).toHaveLength(0);
+    expect(sh.run(`dig ${'x'.repeat(64)}.com`).stderr).toContain('(label too long)');
+  });
+
+  it('the apex answers SOA and NS (ns.dns.<zone>, its address in ADDITIONAL)', () => {
+    const m = model();
+    expect(shell(m).run('dig +short cluster.local SOA').stdout).toBe('ns.dns.cluster.local. hostmaster.cluster.local. 1700000000 7200 1800 86400 30\n');
+    const ns = shell(m).run('dig cluster.local NS');
+    expect(ns.stdout).toContain(';; ANSWER SECTION:\ncluster.local.\t\t30\tIN\tNS\tns.dns.cluster.local.\n');
+    expect(ns.stdout).toContain(`;; ADDITIONAL SECTION:\nns.dns.cluster.local.\t30\tIN\tA\t${ipOf(m, 'kube-dns', 'kube-system')}\n`);
+  });
+
   it('completes + options and types', () => {
     const sh = shell(model());
     expect(sh.complete('dig +sh')).toEqual(['+short']);
@@ -192,6 +209,16 @@ describe('nslookup', () => {
     expect(r.stdout).toMatch(new RegExp(`\\n\\nName:\\ta\\.default\\.svc\\.cluster\\.local\\nAddress: ${esc(ipOf(m, 'a'))}\\n\\n$`));
     expect(r.flows).toHaveLength(2);
     expect(shell(m).run('nslookup a.default').flows).toHaveLength(3);
+  });
+
+  it('without a type, a name with no A and no AAAA is "No answer" after both lookups', () => {
+    const m = model();
+    const r = shell(m).run('nslookup cluster.local.');
+    expect(r.stdout).toMatch(/\n\n\*\*\* Can't find cluster\.local: No answer\n\n$/);
+    expect(r.flows).toHaveLength(2);
+    // One dot: the three search domains say NXDOMAIN before the name as given says NODATA.
+    expect(shell(m).run('nslookup cluster.local').flows).toHaveLength(5);
+    expect(shell(m).run('nslookup .').stdout).toMatch(/\n\*\*\* Can't find \.: No answer\n\n$/);
   });
 
   it('reports an unknown type and keeps asking A', () => {

@@ -141,6 +141,16 @@ function reverseName(addr: string, strict: boolean): string | undefined {
   return `${addr.split('.').reverse().join('.')}.in-addr.arpa.`;
 }
 
+/** Why dns_name_fromtext refuses `name` (dighost.c: "'NAME' is not a legal name (REASON)"), or undefined. */
+function illegalName(name: string): string | undefined {
+  if (name === '.') return undefined;
+  const labels = name.replace(/\.$/, '').split('.');
+  if (labels.some((l) => l === '')) return 'empty label';
+  if (labels.some((l) => l.length > 63)) return 'label too long';
+  if (labels.reduce((n, l) => n + l.length + 1, 1) > 255) return 'ran out of space';
+  return undefined;
+}
+
 function communicationsErrors(server: string, n: number): string {
   return `;; communications error to ${server}#53: timed out\n`.repeat(n);
 }
@@ -365,8 +375,15 @@ function runDig(ctx: ShellContext, args: string[]): ShellResult {
   let stdout = digGreeting(o, args);
   let exitCode = 0;
   const answers: ToolAnswer[] = [];
+  let stderr = o.warnings;
   for (const l of o.lookups) {
     const type = l.type ?? 'A';
+    const bad = illegalName(l.name);
+    if (bad) {
+      stderr += `dig: '${l.name}' is not a legal name (${bad})\n`;
+      exitCode = 10;
+      break;
+    }
     const a = queryDns(ctx, { name: l.name, type: wireType(type), search: o.search, ...(o.address ? { server: o.address } : {}) });
     answers.push(a);
     if (!a.reply) {
@@ -378,7 +395,7 @@ function runDig(ctx: ShellContext, args: string[]): ShellResult {
   }
   // The greeting goes after the errors of a first lookup that timed out (printed as they happen).
   if (exitCode === 9 && answers.length === 1) stdout = `${communicationsErrors(answers[0]!.server, 3)}${digGreeting(o, args)};; no servers could be reached\n`;
-  return { stdout, stderr: o.warnings, exitCode, flows: flowsOf(answers) };
+  return { stdout, stderr, exitCode, flows: flowsOf(answers) };
 }
 
 // ---------------------------------------------------------------- nslookup
@@ -440,6 +457,8 @@ function runNslookup(ctx: ShellContext, args: string[]): ShellResult {
   if (server === null) return err(`nslookup: couldn't get address for '${serverArg}': not found`, 1);
   const reverse = reverseName(name, true);
   const first = reverse ? { name: reverse, type: 'PTR' } : { name, type: type ?? 'A' };
+  const bad = illegalName(first.name);
+  if (bad) return { stdout, stderr: `nslookup: '${first.name}' is not a legal name (${bad})\n`, exitCode: 10 };
   const defaults = !reverse && type === undefined;
   const answers: ToolAnswer[] = [];
   const ask = (n: string, t: string, search: boolean) => {
@@ -466,7 +485,7 @@ function runNslookup(ctx: ShellContext, args: string[]): ShellResult {
   if (defaults) {
     // nslookup's second lookup: AAAA of the name that answered, asked as it is.
     const target = chased(m, a.qname);
-    const six = ask(`${target}.`, 'AAAA', false);
+    const six = ask(absolute(target), 'AAAA', false);
     if (six.reply && six.reply.rcode === 0) {
       stdout += nslookupSection(six.reply.answers, true);
       if (!m.answers.length && !six.reply.answers.length) stdout += `*** Can't find ${target}: No answer\n`;
@@ -510,6 +529,8 @@ function runHost(ctx: ShellContext, args: string[]): ShellResult {
   if (server === null) return err(`host: couldn't get address for '${serverArg}': not found`, 1);
   const reverse = reverseName(name, true);
   const defaults = !reverse && type === undefined;
+  const bad = illegalName(reverse ?? name);
+  if (bad) return err(`host: '${reverse ?? name}' is not a legal name (${bad})`, 1);
   const answers: ToolAnswer[] = [];
   const ask = (n: string, t: string, search: boolean) => {
     const a = queryDns(ctx, { name: n, type: wireType(t), search, ...(server ? { server } : {}) });
@@ -534,7 +555,7 @@ function runHost(ctx: ShellContext, args: string[]): ShellResult {
     return done(0);
   }
   // host's default: A, then AAAA and MX of the name that answered.
-  const target = `${chased(m, a.qname)}.`;
+  const target = absolute(chased(m, a.qname));
   for (const t of ['AAAA', 'MX']) {
     const more = ask(target, t, false);
     if (more.reply?.rcode === 0) stdout += hostLines(more.reply);
