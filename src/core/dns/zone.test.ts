@@ -59,6 +59,11 @@ describe('SRV', () => {
     expect(text(ask('db.default.svc.cluster.local', 'SRV').answers)).toHaveLength(2);
   });
 
+  it('the SRV name answers A as well: the ClusterIP, or a headless Service\'s endpoints', () => {
+    expect(text(ask('_http._tcp.web.default.svc.cluster.local', 'A').answers)).toEqual(['_http._tcp.web.default.svc.cluster.local A 10.96.0.20']);
+    expect(text(ask('_pg._tcp.db.default.svc.cluster.local', 'A').answers)).toEqual(['_pg._tcp.db.default.svc.cluster.local A 10.244.1.6', '_pg._tcp.db.default.svc.cluster.local A 10.244.2.7']);
+  });
+
   it('an ExternalName asked SRV names the external host, port 0', () => {
     expect(text(ask('my-db.default.svc.cluster.local', 'SRV').answers)).toEqual(['my-db.default.svc.cluster.local SRV 0 100 0 example.com']);
     expect(text(ask('my-db.default.svc.cluster.local', 'AAAA').answers)).toEqual(['my-db.default.svc.cluster.local CNAME example.com']);

@@ -9,6 +9,7 @@
  *   per endpoint (host = endpoint hostname, the pod's `hostname` when its `subdomain` names the
  *   Service, else the dashed IP); no ready endpoint → NXDOMAIN;
  * - `_<port>._<proto>.<svc>.<ns>.svc.<zone>` SRV per named port (headless: per ready endpoint),
+ *   answering A as well (the Service's address, or its endpoints'),
  *   and SRV at the Service name itself for every port, named or not (the plugin treats a missing
  *   port and protocol as "any"); an SRV answer carries its targets' A records as ADDITIONAL;
  * - ExternalName: CNAME to `spec.externalName` (an SRV question gets `0 100 0 <externalName>.`);
@@ -123,7 +124,10 @@ function addClusterIpService(zone: ClusterZone, svc: Service, fqdn: string, slic
   for (const p of ports) add(zone, { name: fqdn, class: 1, ttl, type: 'SRV', priority: 0, weight, port: p.port, target: fqdn });
   for (const p of ports) {
     if (!p.name) continue;
-    for (const r of srvRecords(`_${p.name}._${(p.protocol ?? 'TCP').toLowerCase()}.${fqdn}`, p.port, [fqdn], ttl)) add(zone, r);
+    const owner = `_${p.name}._${(p.protocol ?? 'TCP').toLowerCase()}.${fqdn}`;
+    for (const r of srvRecords(owner, p.port, [fqdn], ttl)) add(zone, r);
+    // The plugin answers A at the SRV name too: `_port._proto` only narrows the Service's ports.
+    add(zone, { name: owner, class: 1, ttl, type: 'A', address: ip });
   }
   // Endpoint names exist for a ClusterIP Service too (CoreDNS answers `r.endpoint` queries for any Service).
   for (const { ip: epIp, host } of readyEndpoints(slices, svc.metadata.name ?? '', pods)) {
@@ -164,7 +168,7 @@ function endpointHost(e: { addresses: string[]; hostname?: string; targetRef?: {
 
 function addHeadlessService(zone: ClusterZone, svc: Service, fqdn: string, slices: EndpointSlice[], pods: Map<string, ZonePod>, endpointNames: Map<string, string[]>): void {
   const ttl = zone.ttl;
-  const named = new Map<string, { protocol: string; port: number; targets: string[] }>();
+  const named = new Map<string, { protocol: string; port: number; targets: string[]; ips: string[] }>();
   const any: { port: number; target: string }[] = [];
   for (const e of readyEndpoints(slices, svc.metadata.name ?? '', pods)) {
     const host = `${e.host}.${fqdn}`;
@@ -176,14 +180,18 @@ function addHeadlessService(zone: ClusterZone, svc: Service, fqdn: string, slice
       any.push({ port: p.port, target: host });
       if (!p.name) continue;
       const key = `_${p.name}._${(p.protocol ?? 'TCP').toLowerCase()}.${fqdn}`;
-      const entry = named.get(key) ?? { protocol: p.protocol ?? 'TCP', port: p.port, targets: [] };
+      const entry = named.get(key) ?? { protocol: p.protocol ?? 'TCP', port: p.port, targets: [], ips: [] };
       entry.targets.push(host);
+      entry.ips.push(e.ip);
       named.set(key, entry);
     }
   }
   // CoreDNS gives each endpoint its own port (named ports may resolve differently per pod);
   // one port per SRV owner is the common case and what we model.
-  for (const [owner, e] of named) for (const r of srvRecords(owner, e.port, e.targets, ttl)) add(zone, r);
+  for (const [owner, e] of named) {
+    for (const r of srvRecords(owner, e.port, e.targets, ttl)) add(zone, r);
+    for (const address of e.ips) add(zone, { name: owner, class: 1, ttl, type: 'A', address });
+  }
   // SRV at the Service name: every endpoint × port, the weights splitting 100.
   const weight = Math.floor(100 / Math.max(1, any.length));
   for (const a of any) add(zone, { name: fqdn, class: 1, ttl, type: 'SRV', priority: 0, weight, port: a.port, target: a.target });
