@@ -155,7 +155,7 @@ function communicationsErrors(server: string, n: number): string {
   return `;; communications error to ${server}#53: timed out\n`.repeat(n);
 }
 
-/** A server given by name is looked up first, as the tools do (getaddrinfo); undefined when it does not resolve. */
+/** A server given by name is looked up first, as the tools do (getaddrinfo); null when it does not resolve. */
 function serverAddress(ctx: ShellContext, server: string | undefined): string | undefined | null {
   if (server === undefined || isIPv4(server)) return server;
   return resolveName(ctx, server).addresses[0] ?? null;
@@ -191,7 +191,10 @@ interface DigOptions {
   warnings: string;
 }
 
-/** `+[no]OPT`: the display switches dig.c plus_option knows; false when `opt` is not one of them. */
+/** dig's other `+[no]OPT` switches: accepted, without effect on what the simulation shows (transport, EDNS, DNSSEC, layout). */
+const IGNORED_PLUS = new Set(['tcp', 'vc', 'recurse', 'edns', 'cookie', 'time', 'tries', 'retry', 'ttlid', 'identify', 'multiline', 'aaflag', 'adflag', 'cdflag', 'dnssec', 'nsid', 'ndots', 'bufsize', 'trace', 'nssearch', 'besteffort', 'class', 'crypto', 'rrcomments', 'ttlunits', 'expandaaaa', 'onesoa', 'qr', 'fail', 'idnin', 'idnout', 'keepopen', 'padding', 'qid', 'raflag', 'rdflag', 'showsearch', 'split', 'subnet', 'tcflag', 'unknownformat', 'zflag', 'header-only', 'ignore', 'opcode', 'mapped', 'expire', 'keepalive', 'showbadcookie']);
+
+/** `+[no]OPT`: the display switches dig.c plus_option knows; false when `opt` is not a dig option. */
 function plusOption(o: DigOptions, opt: string): boolean {
   const on = !opt.startsWith('no');
   const name = (on ? opt : opt.slice(2)).split('=')[0]!;
@@ -216,59 +219,8 @@ function plusOption(o: DigOptions, opt: string): boolean {
     case 'stats':
       o[name] = on;
       return true;
-    // Accepted, without effect on what the simulation shows.
-    case 'tcp':
-    case 'vc':
-    case 'recurse':
-    case 'edns':
-    case 'cookie':
-    case 'time':
-    case 'tries':
-    case 'retry':
-    case 'ttlid':
-    case 'identify':
-    case 'multiline':
-    case 'aaflag':
-    case 'adflag':
-    case 'cdflag':
-    case 'dnssec':
-    case 'nsid':
-    case 'ndots':
-    case 'bufsize':
-    case 'trace':
-    case 'nssearch':
-    case 'besteffort':
-    case 'class':
-    case 'crypto':
-    case 'rrcomments':
-    case 'ttlunits':
-    case 'expandaaaa':
-    case 'onesoa':
-    case 'qr':
-    case 'fail':
-    case 'idnin':
-    case 'idnout':
-    case 'keepopen':
-    case 'padding':
-    case 'qid':
-    case 'raflag':
-    case 'rdflag':
-    case 'showsearch':
-    case 'split':
-    case 'subnet':
-    case 'tcflag':
-    case 'unknownformat':
-    case 'zflag':
-    case 'header-only':
-    case 'ignore':
-    case 'opcode':
-    case 'mapped':
-    case 'expire':
-    case 'keepalive':
-    case 'showbadcookie':
-      return true;
     default:
-      return false;
+      return IGNORED_PLUS.has(name);
   }
 }
 
