@@ -177,6 +177,13 @@ describe('dig', () => {
     expect(ns.stdout).toContain(`;; ADDITIONAL SECTION:\nns.dns.cluster.local.\t30\tIN\tA\t${ipOf(m, 'kube-dns', 'kube-system')}\n`);
   });
 
+  it('-h prints the usage and asks nothing', () => {
+    const r = shell(model()).run('dig -h');
+    expect(r).toMatchObject({ stderr: '', exitCode: 0 });
+    expect(r.stdout).toMatch(/^Usage:  dig \[@global-server\] \[domain\] \[q-type\] \[q-class\] \{q-opt\}\n/);
+    expect(r.flows ?? []).toHaveLength(0);
+  });
+
   it('completes + options and types', () => {
     const sh = shell(model());
     expect(sh.complete('dig +sh')).toEqual(['+short']);

@@ -255,7 +255,8 @@ function parseDig(args: string[]): DigOptions | ShellResult {
       if (!plusOption(o, w.slice(1))) return err(`Invalid option: ${w}\n${DIG_USAGE}`, 1);
     } else if (w.startsWith('-') && w.length > 1) {
       const flag = w[1]!;
-      if ('46dhimnrRuv'.includes(flag) && w.length === 2) continue;
+      if (flag === 'h' && w.length === 2) return { stdout: digCommand.help, stderr: '', exitCode: 0 };
+      if ('46dimnrRuv'.includes(flag) && w.length === 2) continue;
       if (!'tcqxpbfky'.includes(flag)) return err(`Invalid option: ${w}\n${DIG_USAGE}`, 1);
       const value = w.length > 2 ? w.slice(2) : args[++i];
       if (value === undefined) return err(`Invalid option: ${w}\n${DIG_USAGE}`, 1);
