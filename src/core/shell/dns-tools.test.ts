@@ -180,7 +180,7 @@ describe('dig', () => {
   it('-h prints the usage and asks nothing', () => {
     const r = shell(model()).run('dig -h');
     expect(r).toMatchObject({ stderr: '', exitCode: 0 });
-    expect(r.stdout).toMatch(/^Usage:  dig \[@global-server\] \[domain\] \[q-type\] \[q-class\] \{q-opt\}\n/);
+    expect(r.stdout).toMatch(/^Usage: {2}dig \[@global-server\] \[domain\] \[q-type\] \[q-class\] \{q-opt\}\n/);
     expect(r.flows ?? []).toHaveLength(0);
   });
 
