@@ -24,6 +24,8 @@ export interface DnsReply {
   aa: boolean;
   answers: DnsRecord[];
   authority: DnsRecord[];
+  /** Extra records (an SRV answer's target addresses); absent when none. */
+  additional?: DnsRecord[];
 }
 
 /** One exchange: a reply, or nothing came back (the query or the reply was dropped). */

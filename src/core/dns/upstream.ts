@@ -38,6 +38,8 @@ export function buildPublicZone(extra: readonly { name: string; address: string 
     if (n.address) put({ name: n.name, class: 1, ttl: TTL, type: 'A', address: n.address });
   }
   for (const e of extra) if (!records.has(e.name.toLowerCase())) put({ name: e.name.toLowerCase(), class: 1, ttl: TTL, type: 'A', address: e.address });
+  // The root exists (its NS set is what `dig` with no name asks for).
+  for (const l of 'abcdefghijklm') put({ name: '', class: 1, ttl: 518400, type: 'NS', target: `${l}.root-servers.net` });
   return { records };
 }
 

@@ -8,9 +8,16 @@
  * - headless (`clusterIP: None`): one A per ready endpoint, and `<host>.<svc>.<ns>.svc.<zone>`
  *   per endpoint (host = endpoint hostname, the pod's `hostname` when its `subdomain` names the
  *   Service, else the dashed IP); no ready endpoint → NXDOMAIN;
- * - `_<port>._<proto>.<svc>.<ns>.svc.<zone>` SRV per named port (headless: per ready endpoint);
- * - ExternalName: CNAME to `spec.externalName`;
- * - `<d>.<c>.<b>.<a>.in-addr.arpa` PTR for ClusterIPs;
+ * - `_<port>._<proto>.<svc>.<ns>.svc.<zone>` SRV per named port (headless: per ready endpoint),
+ *   answering A as well (the Service's address, or its endpoints'),
+ *   and SRV at the Service name itself for every port, named or not (the plugin treats a missing
+ *   port and protocol as "any"); an SRV answer carries its targets' A records as ADDITIONAL;
+ * - ExternalName: CNAME to `spec.externalName` (an SRV question gets `0 100 0 <externalName>.`);
+ * - `<d>.<c>.<b>.<a>.in-addr.arpa` PTR for ClusterIPs, else for ready endpoint IPs of any Service
+ *   (`<host>.<svc>.<ns>.svc.<zone>`, one per Service selecting it; CoreDNS `serviceRecordForIP`),
+ *   and `<host>.<svc>.<ns>.svc.<zone>` A for those endpoints, which CoreDNS answers for
+ *   ClusterIP Services too;
+ * - the apex: SOA, NS `ns.dns.<zone>`, and `ns.dns.<zone>` A → the kube-dns ClusterIP;
  * - `<a-b-c-d>.<ns>.pod.<zone>` A (`pods insecure`, kubeadm's Corefile: any dashed IPv4 in a
  *   namespace that exists; `verified` needs a pod with that IP; `disabled` answers NXDOMAIN);
  * - `dns-version.<zone>` TXT "1.1.0".
@@ -106,15 +113,50 @@ function srvRecords(owner: string, port: number, targets: string[], ttl: number)
   return targets.map((target) => ({ name: owner, class: 1, ttl, type: 'SRV' as const, priority: 0, weight, port, target }));
 }
 
-function addClusterIpService(zone: ClusterZone, svc: Service, fqdn: string): void {
+function addClusterIpService(zone: ClusterZone, svc: Service, fqdn: string, slices: EndpointSlice[], pods: Map<string, ZonePod>, endpointNames: Map<string, string[]>): void {
   const ip = svc.spec.clusterIP!;
   const ttl = zone.ttl;
   add(zone, { name: fqdn, class: 1, ttl, type: 'A', address: ip });
   add(zone, { name: reverseName(ip), class: 1, ttl, type: 'PTR', target: fqdn });
-  for (const p of svc.spec.ports ?? []) {
+  const ports = svc.spec.ports ?? [];
+  // SRV at the Service name: one per port, named or not, the weights splitting 100.
+  const weight = Math.floor(100 / Math.max(1, ports.length));
+  for (const p of ports) add(zone, { name: fqdn, class: 1, ttl, type: 'SRV', priority: 0, weight, port: p.port, target: fqdn });
+  for (const p of ports) {
     if (!p.name) continue;
-    for (const r of srvRecords(`_${p.name}._${(p.protocol ?? 'TCP').toLowerCase()}.${fqdn}`, p.port, [fqdn], ttl)) add(zone, r);
+    const owner = `_${p.name}._${(p.protocol ?? 'TCP').toLowerCase()}.${fqdn}`;
+    for (const r of srvRecords(owner, p.port, [fqdn], ttl)) add(zone, r);
+    // The plugin answers A at the SRV name too: `_port._proto` only narrows the Service's ports.
+    add(zone, { name: owner, class: 1, ttl, type: 'A', address: ip });
   }
+  // Endpoint names exist for a ClusterIP Service too (CoreDNS answers `r.endpoint` queries for any Service).
+  for (const { ip: epIp, host } of readyEndpoints(slices, svc.metadata.name ?? '', pods)) {
+    const name = `${host}.${fqdn}`;
+    add(zone, { name, class: 1, ttl, type: 'A', address: epIp });
+    noteEndpointName(endpointNames, epIp, name);
+  }
+}
+
+function noteEndpointName(names: Map<string, string[]>, ip: string, name: string): void {
+  const list = names.get(ip);
+  if (list) list.push(name);
+  else names.set(ip, [name]);
+}
+
+/** The ready IPv4 endpoints of a Service's slices, each once, with the host label CoreDNS gives it. */
+function readyEndpoints(slices: EndpointSlice[], svcName: string, pods: Map<string, ZonePod>): { ip: string; host: string; ports: NonNullable<EndpointSlice['ports']> }[] {
+  const out: { ip: string; host: string; ports: NonNullable<EndpointSlice['ports']> }[] = [];
+  const seen = new Set<string>();
+  for (const slice of slices) {
+    if (slice.addressType !== 'IPv4') continue;
+    for (const e of slice.endpoints ?? []) {
+      const ip = e.addresses?.[0];
+      if (!ip || !isIPv4(ip) || !isReady(e) || seen.has(ip)) continue;
+      seen.add(ip);
+      out.push({ ip, host: endpointHost(e, svcName, pods), ports: slice.ports ?? [] });
+    }
+  }
+  return out;
 }
 
 function endpointHost(e: { addresses: string[]; hostname?: string; targetRef?: { name?: string; namespace?: string } }, svcName: string, pods: Map<string, ZonePod>): string {
@@ -124,32 +166,35 @@ function endpointHost(e: { addresses: string[]; hostname?: string; targetRef?: {
   return dashed(e.addresses[0]!);
 }
 
-function addHeadlessService(zone: ClusterZone, svc: Service, fqdn: string, slices: EndpointSlice[], pods: Map<string, ZonePod>): void {
+function addHeadlessService(zone: ClusterZone, svc: Service, fqdn: string, slices: EndpointSlice[], pods: Map<string, ZonePod>, endpointNames: Map<string, string[]>): void {
   const ttl = zone.ttl;
-  const name = svc.metadata.name ?? '';
-  const named = new Map<string, { protocol: string; port: number; targets: string[] }>();
-  const seen = new Set<string>();
-  for (const slice of slices) {
-    if (slice.addressType !== 'IPv4') continue;
-    for (const e of slice.endpoints ?? []) {
-      const ip = e.addresses?.[0];
-      if (!ip || !isIPv4(ip) || !isReady(e) || seen.has(ip)) continue;
-      seen.add(ip);
-      const host = `${endpointHost(e, name, pods)}.${fqdn}`;
-      add(zone, { name: fqdn, class: 1, ttl, type: 'A', address: ip });
-      add(zone, { name: host, class: 1, ttl, type: 'A', address: ip });
-      for (const p of slice.ports ?? []) {
-        if (!p.name || p.port === undefined) continue;
-        const key = `_${p.name}._${(p.protocol ?? 'TCP').toLowerCase()}.${fqdn}`;
-        const entry = named.get(key) ?? { protocol: p.protocol ?? 'TCP', port: p.port, targets: [] };
-        entry.targets.push(host);
-        named.set(key, entry);
-      }
+  const named = new Map<string, { protocol: string; port: number; targets: string[]; ips: string[] }>();
+  const any: { port: number; target: string }[] = [];
+  for (const e of readyEndpoints(slices, svc.metadata.name ?? '', pods)) {
+    const host = `${e.host}.${fqdn}`;
+    add(zone, { name: fqdn, class: 1, ttl, type: 'A', address: e.ip });
+    add(zone, { name: host, class: 1, ttl, type: 'A', address: e.ip });
+    noteEndpointName(endpointNames, e.ip, host);
+    for (const p of e.ports) {
+      if (p.port === undefined) continue;
+      any.push({ port: p.port, target: host });
+      if (!p.name) continue;
+      const key = `_${p.name}._${(p.protocol ?? 'TCP').toLowerCase()}.${fqdn}`;
+      const entry = named.get(key) ?? { protocol: p.protocol ?? 'TCP', port: p.port, targets: [], ips: [] };
+      entry.targets.push(host);
+      entry.ips.push(e.ip);
+      named.set(key, entry);
     }
   }
   // CoreDNS gives each endpoint its own port (named ports may resolve differently per pod);
   // one port per SRV owner is the common case and what we model.
-  for (const [owner, e] of named) for (const r of srvRecords(owner, e.port, e.targets, ttl)) add(zone, r);
+  for (const [owner, e] of named) {
+    for (const r of srvRecords(owner, e.port, e.targets, ttl)) add(zone, r);
+    for (const address of e.ips) add(zone, { name: owner, class: 1, ttl, type: 'A', address });
+  }
+  // SRV at the Service name: every endpoint × port, the weights splitting 100.
+  const weight = Math.floor(100 / Math.max(1, any.length));
+  for (const a of any) add(zone, { name: fqdn, class: 1, ttl, type: 'SRV', priority: 0, weight, port: a.port, target: a.target });
 }
 
 /** Builds the zone from the API objects (Services, EndpointSlices, pods). Pure and total. */
@@ -163,6 +208,8 @@ export function buildClusterZone(input: ZoneInput): ClusterZone {
     zone.podIps.add(`${p.namespace}/${p.ip}`);
   }
   const slices = slicesByService(input.endpointSlices);
+  const endpointNames = new Map<string, string[]>();
+  let nsAddress: string | undefined;
   for (const svc of input.services) {
     const ns = svc.metadata.namespace ?? 'default';
     const name = svc.metadata.name;
@@ -172,9 +219,22 @@ export function buildClusterZone(input: ZoneInput): ClusterZone {
     const spec = svc.spec ?? {};
     if (spec.type === 'ExternalName') {
       if (spec.externalName) add(zone, { name: fqdn, class: 1, ttl: zone.ttl, type: 'CNAME', target: spec.externalName.replace(/\.$/, '') });
-    } else if (spec.clusterIP === 'None') addHeadlessService(zone, svc, fqdn, slices.get(`${ns}/${name}`) ?? [], pods);
-    else if (spec.clusterIP && isIPv4(spec.clusterIP)) addClusterIpService(zone, svc, fqdn);
+    } else if (spec.clusterIP === 'None') addHeadlessService(zone, svc, fqdn, slices.get(`${ns}/${name}`) ?? [], pods, endpointNames);
+    else if (spec.clusterIP && isIPv4(spec.clusterIP)) {
+      addClusterIpService(zone, svc, fqdn, slices.get(`${ns}/${name}`) ?? [], pods, endpointNames);
+      if (ns === 'kube-system' && name === 'kube-dns') nsAddress = spec.clusterIP;
+    }
   }
+  // A reverse name answers the ClusterIP's Service first, else every Service the endpoint serves.
+  for (const [ip, names] of endpointNames) {
+    const rev = reverseName(ip);
+    if (zone.records.get(rev)?.some((r) => r.type === 'PTR')) continue;
+    for (const target of names) add(zone, { name: rev, class: 1, ttl: zone.ttl, type: 'PTR', target });
+  }
+  // The apex: SOA and NS (the plugin names its own server `ns.dns.<zone>`, at the kube-dns address).
+  add(zone, zoneSoa(zone));
+  add(zone, { name: domain, class: 1, ttl: zone.ttl, type: 'NS', target: `ns.dns.${domain}` });
+  if (nsAddress) add(zone, { name: `ns.dns.${domain}`, class: 1, ttl: zone.ttl, type: 'A', address: nsAddress });
   for (const ns of zone.namespaces) {
     zone.existing.add(`${ns}.svc.${domain}`);
     zone.existing.add(`${ns}.pod.${domain}`);
@@ -205,8 +265,22 @@ function podRecord(zone: ClusterZone, name: string): DnsRecord | null {
   return { name, class: 1, ttl: zone.ttl, type: 'A', address: ip };
 }
 
-function reply(rcode: number, answers: DnsRecord[], authority: DnsRecord[]): ZoneAnswer {
-  return { kind: 'reply', reply: { rcode, aa: true, answers, authority } };
+function reply(rcode: number, answers: DnsRecord[], authority: DnsRecord[], additional: DnsRecord[] = []): ZoneAnswer {
+  return { kind: 'reply', reply: { rcode, aa: true, answers, authority, ...(additional.length ? { additional } : {}) } };
+}
+
+/** The A records of SRV and NS targets inside the zone, each once: CoreDNS's ADDITIONAL section. */
+function targetAddresses(zone: ClusterZone, answers: DnsRecord[]): DnsRecord[] {
+  const out: DnsRecord[] = [];
+  const seen = new Set<string>();
+  for (const r of answers) {
+    if (r.type !== 'SRV' && r.type !== 'NS') continue;
+    const target = r.target.toLowerCase();
+    if (seen.has(target)) continue;
+    seen.add(target);
+    for (const a of zone.records.get(target) ?? []) if (a.type === 'A') out.push(a);
+  }
+  return out;
 }
 
 /**
@@ -222,9 +296,11 @@ export function answerFromZone(zone: ClusterZone, qname: string, type: string): 
   const all = pod ? [pod] : records;
   if (isReverse && !all.length) return { kind: 'forward' };
   const cname = all.filter((r) => r.type === 'CNAME');
+  // An ExternalName asked SRV: the plugin's SRV() makes the external name the target, port 0.
+  if (cname[0]?.type === 'CNAME' && type === 'SRV') return reply(0, [{ name, class: 1, ttl: zone.ttl, type: 'SRV', priority: 0, weight: 100, port: 0, target: cname[0].target }], []);
   if (cname.length && type !== 'CNAME') return reply(0, cname, []);
-  const match = all.filter((r) => r.type === type || (r.type === 'OTHER' && type === 'TXT'));
-  if (match.length) return reply(0, match, []);
+  const match = all.filter((r) => r.type === type || (r.type === 'OTHER' && type === 'TXT' && r.typeCode === 16));
+  if (match.length) return reply(0, match, [], targetAddresses(zone, match));
   if (all.length || zone.existing.has(name)) return reply(0, [], [zoneSoa(zone)]);
   return reply(3, [], [zoneSoa(zone)]);
 }

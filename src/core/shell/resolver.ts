@@ -1,23 +1,25 @@
 /**
- * Name resolution as a pod's (or node's) stub resolver does it: /etc/hosts first, then the
- * nameserver of /etc/resolv.conf with the search list (ndots:5). The query is walked as a real
- * UDP flow to the nameserver's port 53, so a cluster without a reachable DNS server answers like
- * the real tools when no server responds; when the query is delivered, the answer is cluster
- * DNS's (CoreDNS's kubernetes plugin): Service A records (the ClusterIP, or a headless Service's
- * ready endpoints) and `A-B-C-D.NS.pod.DOMAIN` pod records.
+ * Name resolution from where the shell stands, each question a real UDP flow to the nameserver's
+ * port 53 (so a cluster without a reachable DNS server answers like the real tools when no server
+ * responds), answered as the simulated server answers (CoreDNS's kubernetes plugin, forwarding
+ * the rest upstream):
+ * - `resolveName`: what libc does for curl, ping and traceroute: /etc/hosts first, then the
+ *   resolv.conf nameservers with the search list (ndots:5), A records;
+ * - `queryDns`: what BIND's dig, host and nslookup do: one question of any type, straight to a
+ *   server, with BIND's own search rules.
  *
  * WARNING: walking the query changes the model as real traffic would (conntrack, counters).
  */
-import type { ClusterModel } from '../model/types';
 import type { Flow } from '../trace/types';
 import type { ShellContext } from './types';
-import type { DnsRecord } from '../wire/dns-rdata';
 import type { DnsExchange } from '../simulate/dns-flows';
+import type { DnsMessage } from '../wire/dns';
 import { isIPv4 } from '../util/ip';
-import { clusterDnsIp, readFile, searchList } from './files';
-import { runFlow } from './flows';
-import { lookupWithFlows } from '../simulate/dns-flows';
+import { clusterDnsIp, readFile } from './files';
+import { lookupWithFlows, queryWithFlows, sourceResolvConf } from '../simulate/dns-flows';
 import { resolveSource } from '../simulate/refs';
+import { resolverSettings } from '../dns/resolv-conf';
+import { emitDns } from '../wire/dns';
 
 /** The outcome of resolving one name. */
 export interface Resolution {
@@ -25,17 +27,12 @@ export interface Resolution {
   addresses: string[];
   /** The name that answered (after the search list), e.g. `web.default.svc.cluster.local`. */
   fqdn?: string;
-  /** The server asked, `IP#53` style data for nslookup/dig. */
+  /** The nameserver asked. */
   server?: string;
   /** `nxdomain`: the server said no; `timeout`: no server answered; `hosts`: /etc/hosts answered. */
   status: 'ok' | 'nxdomain' | 'timeout' | 'hosts';
-  /** The DNS query flow walked, if one was. */
+  /** The DNS query flow that decided, if one was walked. */
   flow?: Flow;
-  /** The records of the answer that decided (dig prints them), when the lookup went through the resolver. */
-  answers?: DnsRecord[];
-  authority?: DnsRecord[];
-  /** The answer's AA flag (false for what CoreDNS forwarded upstream). */
-  aa?: boolean;
 }
 
 function allFlows(e: DnsExchange): Flow[] {
@@ -57,10 +54,9 @@ function resolveByResolver(ctx: ShellContext, name: string): Resolution | undefi
   const r = look.resolution;
   const decided = r.addresses.length ? look.exchanges.find((e) => e.reply && e.reply.answers.some((a) => a.type === 'A')) : look.exchanges[look.exchanges.length - 1];
   const flow = decided?.flow ?? look.exchanges[0]?.flow;
-  const records = decided?.reply ? { answers: decided.reply.answers, authority: decided.reply.authority, aa: decided.reply.aa } : {};
-  if (r.addresses.length) return { addresses: r.addresses, fqdn: r.canonical ?? name.replace(/\.$/, ''), status: 'ok', server, ...(flow ? { flow } : {}), ...records };
+  if (r.addresses.length) return { addresses: r.addresses, fqdn: r.canonical ?? name.replace(/\.$/, ''), status: 'ok', server, ...(flow ? { flow } : {}) };
   if (r.error === 'timeout' || r.error === 'no-nameserver' || !decided?.reply) return { addresses: [], status: 'timeout', server, ...(flow ? { flow } : {}) };
-  return { addresses: [], status: 'nxdomain', server, ...(flow ? { flow } : {}), ...records };
+  return { addresses: [], status: 'nxdomain', server, ...(flow ? { flow } : {}) };
 }
 
 function fromHosts(ctx: ShellContext, name: string): string | undefined {
@@ -72,61 +68,76 @@ function fromHosts(ctx: ShellContext, name: string): string | undefined {
   return undefined;
 }
 
-/** CoreDNS's answer for a fully qualified name, or undefined (NXDOMAIN). */
-export function lookupClusterName(model: ClusterModel, fqdn: string): string[] | undefined {
-  const d = `.${model.clusterDomain}`;
-  const name = fqdn.replace(/\.$/, '');
-  if (!name.endsWith(d)) return undefined;
-  const labels = name.slice(0, -d.length).split('.');
-  if (labels.length === 3 && labels[2] === 'svc') return serviceRecord(model, labels[0]!, labels[1]!);
-  if (labels.length === 3 && labels[2] === 'pod') {
-    const ip = labels[0]!.replace(/-/g, '.');
-    return isIPv4(ip) ? [ip] : undefined;
-  }
-  return undefined;
-}
-
-function serviceRecord(model: ClusterModel, name: string, ns: string): string[] | undefined {
-  const svc = model.services.find((s) => s.metadata.name === name && (s.metadata.namespace ?? 'default') === ns);
-  if (!svc) return undefined;
-  if (svc.spec.type === 'ExternalName') return undefined;
-  if (svc.spec.clusterIP && svc.spec.clusterIP !== 'None') return [svc.spec.clusterIP];
-  const slices = model.endpointSlices.filter((e) => e.metadata.labels?.['kubernetes.io/service-name'] === name && (e.metadata.namespace ?? 'default') === ns);
-  return slices.flatMap((s) => (s.endpoints ?? []).filter((e) => e.conditions?.ready !== false).flatMap((e) => e.addresses));
-}
-
-/** The names the resolver tries for `name`, in order (ndots:5 puts the search list first). */
-export function candidates(ctx: ShellContext, name: string): string[] {
-  if (name.endsWith('.')) return [name];
-  const search = searchList(ctx).map((s) => `${name}.${s}`);
-  return name.split('.').length - 1 >= 5 ? [name, ...search] : [...search, name];
-}
-
-/** The nameserver of this place's resolv.conf. */
-export function nameserver(ctx: ShellContext): string {
-  const conf = readFile(ctx, '/etc/resolv.conf') ?? '';
-  return /nameserver\s+(\S+)/.exec(conf)?.[1] ?? clusterDnsIp(ctx.model);
-}
-
-/** Resolves `name` from where the shell stands; `server` overrides the resolv.conf nameserver. */
-export function resolveName(ctx: ShellContext, name: string, server?: string): Resolution {
+/** Resolves `name` from where the shell stands, as libc's getaddrinfo does (curl, ping, traceroute). */
+export function resolveName(ctx: ShellContext, name: string): Resolution {
   if (isIPv4(name)) return { addresses: [name], status: 'ok' };
-  const local = server ? undefined : fromHosts(ctx, name);
+  const local = fromHosts(ctx, name);
   if (local) return { addresses: [local], status: 'hosts', fqdn: name };
-  if (!server) {
-    const viaResolver = resolveByResolver(ctx, name);
-    if (viaResolver) return viaResolver;
+  return resolveByResolver(ctx, name) ?? { addresses: [], status: 'timeout', server: clusterDnsIp(ctx.model) };
+}
+
+/** One question as BIND's dig, host and nslookup ask it. */
+export interface ToolQuery {
+  /** As typed; a trailing dot makes it absolute. */
+  name: string;
+  /** The query type mnemonic (`A`, `SRV`, `TYPE65` …). */
+  type: string;
+  /** `@server` / the server argument: asked instead of resolv.conf's nameservers. */
+  server?: string;
+  /** Apply resolv.conf's search list (nslookup and host always; dig with `+search`). */
+  search: boolean;
+}
+
+/** What came back for a `ToolQuery`: the last reply (if any server answered) and every flow walked. */
+export interface ToolAnswer {
+  /** The server that answered, or the last one tried. */
+  server: string;
+  /** The last name asked, without the trailing dot (`.` for the root). */
+  qname: string;
+  reply?: DnsMessage;
+  /** The reply's size on the wire, with the OPT record an EDNS answer carries (dig's MSG SIZE). */
+  size: number;
+  /** The client's query flows, in order (CoreDNS's forwards go to a capture, not here). */
+  flows: Flow[];
+}
+
+/**
+ * The names BIND's tools try (dighost.c setup_lookup / next_origin): an absolute name, a name
+ * without search, or one with at least `ndots` dots is asked once as given; a shorter one walks
+ * the search list, then is asked as given. Unlike glibc, a name with `ndots` dots is never searched.
+ */
+export function bindCandidates(name: string, search: boolean, searches: readonly string[], ndots: number): string[] {
+  if (name.endsWith('.')) return [name];
+  if (!search || name.split('.').length - 1 >= ndots) return [`${name}.`];
+  return [...searches.map((d) => `${name}.${d.replace(/\.$/, '')}.`), `${name}.`];
+}
+
+/**
+ * Asks `q` from where the shell stands, each question a UDP flow to the server (CoreDNS answers
+ * with the asked type, forwarding names outside the cluster). Only NXDOMAIN moves on to the next
+ * search candidate, as in dighost.c (NODATA is an answer); a server that does not answer is
+ * skipped for the next nameserver, and when none answers there is no reply.
+ */
+export function queryDns(ctx: ShellContext, q: ToolQuery): ToolAnswer {
+  const src = resolveSource(ctx.model, ctx.source);
+  const flows: Flow[] = [];
+  if (!src.ok) return { server: q.server ?? '', qname: q.name, size: 0, flows };
+  const conf = sourceResolvConf(ctx.model, src.value);
+  const servers = q.server ? [q.server] : conf.nameservers.length ? conf.nameservers : [clusterDnsIp(ctx.model)];
+  const names = bindCandidates(q.name, q.search, conf.searches, resolverSettings(conf).ndots);
+  let last: ToolAnswer = { server: servers[0]!, qname: q.name, size: 0, flows };
+  for (const name of names) {
+    const qname = name === '.' ? '.' : name.replace(/\.$/, '');
+    for (const server of servers) {
+      const ex = queryWithFlows(ctx.model, src.value, server, name, q.type, { index: ctx.flowCount++, ...(ctx.seed !== undefined ? { seed: ctx.seed } : {}) });
+      ctx.now += 1;
+      flows.push(ex.flow);
+      if (ctx.captured) ctx.captured.push(...allFlows(ex));
+      last = { server, qname, size: ex.reply ? emitDns(ex.reply).length + 11 : 0, flows, ...(ex.reply ? { reply: ex.reply } : {}) };
+      if (ex.reply) break;
+    }
+    if (!last.reply) return last;
+    if (last.reply.rcode !== 3) return last;
   }
-  const ns = server ?? nameserver(ctx);
-  const walked = runFlow(ctx, `udp://${ns}:53`, 'UDP', `DNS A? ${name}`);
-  const flow = walked.ok ? walked.flow : undefined;
-  if (!flow || flow.verdict !== 'delivered') return { addresses: [], status: 'timeout', server: ns, ...(flow ? { flow } : {}) };
-  // Only cluster DNS (the kube-dns Service) knows the cluster's names; any other server says NXDOMAIN.
-  const clusterDns = ctx.model.services.some((s) => s.metadata.name === 'kube-dns' && s.metadata.namespace === 'kube-system' && s.spec.clusterIP === ns);
-  if (!clusterDns) return { addresses: [], status: 'nxdomain', server: ns, flow };
-  for (const fqdn of candidates(ctx, name)) {
-    const a = lookupClusterName(ctx.model, fqdn);
-    if (a && a.length) return { addresses: a, fqdn: fqdn.replace(/\.$/, ''), status: 'ok', server: ns, flow };
-  }
-  return { addresses: [], status: 'nxdomain', server: ns, flow };
+  return last;
 }

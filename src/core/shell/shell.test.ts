@@ -377,10 +377,10 @@ describe('DNS tools', () => {
     expect(pod(m).run('dig google.com').stdout).toContain(';; flags: qr rd ra; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1\n\n');
     const cname = pod(m).run('dig my-db.default.svc.cluster.local');
     expect(cname.stdout).toContain('status: NOERROR');
-    expect(cname.stdout).toMatch(/\nmy-db\.default\.svc\.cluster\.local\.\t30\tIN\tCNAME\texample\.com\.\n/);
+    expect(cname.stdout).toMatch(/\nmy-db\.default\.svc\.cluster\.local\. 30 IN\tCNAME\texample\.com\.\n/);
     expect(cname.stdout).toMatch(/\nexample\.com\.\t\t\d+\tIN\tA\t\d+\.\d+\.\d+\.\d+\n/);
     expect(pod(m).run('curl -s -o /dev/null -w "%{http_code}" http://my-db').stderr).not.toContain('Could not resolve host');
-    expect(pod(m).run('dig web.default.svc.cluster.local').stdout).toMatch(new RegExp(`\\nweb\\.default\\.svc\\.cluster\\.local\\.\\t30\\tIN\\tA\\t${serviceIp(m).replace(/\./g, '\\.')}\\n`));
+    expect(pod(m).run('dig web.default.svc.cluster.local').stdout).toMatch(new RegExp(`\\nweb\\.default\\.svc\\.cluster\\.local\\. 30 IN\\tA\\t${serviceIp(m).replace(/\./g, '\\.')}\\n`));
     const nx = pod(m).run('dig nosuch.default.svc.cluster.local');
     expect(nx.stdout).toContain('status: NXDOMAIN');
     expect(nx.stdout).toMatch(/\ncluster\.local\.\t\t?30\tIN\tSOA\tns\.dns\.cluster\.local\. hostmaster\.cluster\.local\. \d+ 7200 1800 86400 30\n/);

@@ -70,7 +70,12 @@ function payloadOf(m: DnsMessage): Payload {
 }
 
 function replyMessage(q: DnsMessage, r: DnsReply, recursive: boolean): DnsMessage {
-  return { ...q, qr: true, aa: r.aa, ra: recursive, rcode: r.rcode, answers: r.answers, authority: r.authority, additional: [] };
+  return { ...q, qr: true, aa: r.aa, ra: recursive, rcode: r.rcode, answers: r.answers, authority: r.authority, additional: r.additional ?? [] };
+}
+
+/** A reply message as the resolver sees it (ADDITIONAL only when it holds records). */
+function replyOf(m: DnsMessage): DnsReply {
+  return { rcode: m.rcode, aa: m.aa, answers: m.answers, authority: m.authority, ...(m.additional.length ? { additional: m.additional } : {}) };
 }
 
 function isCorednsPod(model: ClusterModel, ns: Netns): ModelPod | undefined {
@@ -102,7 +107,7 @@ function exchangeOnce(c: Ctx, src: Source, server: string, name: string, type: s
         if (!upstream) return { ok: false, reason: 'CoreDNS has no upstream nameserver' };
         const f = exchangeOnce(c, from, upstream, fname, ftype);
         ex.forwards.push(f);
-        return f.reply ? { ok: true, reply: { rcode: f.reply.rcode, aa: f.reply.aa, answers: f.reply.answers, authority: f.reply.authority } } : { ok: false, reason: f.flow.reason ?? 'no reply' };
+        return f.reply ? { ok: true, reply: replyOf(f.reply) } : { ok: false, reason: f.flow.reason ?? 'no reply' };
       });
       r = answer.reply;
       recursive = !r.aa;
@@ -135,9 +140,19 @@ export function lookupWithFlows(model: ClusterModel, src: Source, name: string, 
       const ex = exchangeOnce(c, src, server, qname, type);
       exchanges.push(ex);
       if (!ex.reply) return { ok: false, reason: ex.flow.reason ?? 'no reply (timed out)' };
-      return { ok: true, reply: { rcode: ex.reply.rcode, aa: ex.reply.aa, answers: ex.reply.answers, authority: ex.reply.authority } };
+      return { ok: true, reply: replyOf(ex.reply) };
     },
     opts.aaaa ? { aaaa: true } : {},
   );
   return { resolution, exchanges, conf };
+}
+
+/**
+ * One question of any type from `src` straight to `server`, walked as a flow, without a stub
+ * resolver in between: what dig, host and nslookup do (they build their own queries and apply
+ * a search list themselves, if at all). Forwards CoreDNS makes are in the exchange's `forwards`.
+ */
+export function queryWithFlows(model: ClusterModel, src: Source, server: string, name: string, type: string, opts: LookupOptions = {}): DnsExchange {
+  ensureUpstreamDns(model);
+  return exchangeOnce({ model, opts, counter: { n: 0 } }, src, server, name, type);
 }

@@ -1,0 +1,255 @@
+// dig, nslookup and host with a query type, held to BIND 9.18's sources (bin/dig/dig.c
+// parse_args, nslookup.c printsection, host.c rtypes/printmessage, lib/dns/masterdump.c columns)
+// and to CoreDNS's kubernetes plugin answers (SRV + ADDITIONAL, PTR, NODATA with the SOA).
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../compile/load';
+import type { ClusterModel } from '../model/types';
+import { createShell } from './index';
+
+const YAML = `apiVersion: hopscope/v1alpha1
+kind: Cluster
+metadata: {name: f}
+spec:
+  nodes: 2
+  cni: {plugin: flannel, backend: vxlan}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: a, labels: {app: a}}
+spec: {containers: [{name: c, image: nginx, ports: [{containerPort: 80, name: http}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: a}
+spec: {selector: {app: a}, ports: [{port: 80, name: http}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: db}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: pg, image: postgres, ports: [{containerPort: 5432, name: pg}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: db}
+spec: {clusterIP: None, selector: {app: db}, ports: [{port: 5432, name: pg}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: my-db}
+spec: {type: ExternalName, externalName: example.com}
+`;
+
+function model(): ClusterModel {
+  const r = loadScenario(YAML);
+  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return r.model!;
+}
+
+const shell = (m: ClusterModel) => createShell(m, { kind: 'pod', namespace: 'default', name: 'a' });
+const ipOf = (m: ClusterModel, svc: string, ns = 'default') => m.services.find((s) => s.metadata.name === svc && s.metadata.namespace === ns)!.spec.clusterIP!;
+const dbPods = (m: ClusterModel) => m.pods.filter((p) => p.labels['app'] === 'db');
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const reverse = (ip: string) => `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
+
+describe('dig', () => {
+  it('takes a known type token as the query type, before or after the name, and prints CoreDNS\'s SRV answer with its ADDITIONAL address', () => {
+    const m = model();
+    const ip = ipOf(m, 'a');
+    for (const cmd of ['dig a.default.svc.cluster.local SRV', 'dig SRV a.default.svc.cluster.local', 'dig -t srv a.default.svc.cluster.local']) {
+      const r = shell(m).run(cmd);
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toContain(';; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: ');
+      expect(r.stdout).toContain(';; flags: qr aa rd; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 2\n');
+      expect(r.stdout).toContain(';; QUESTION SECTION:\n;a.default.svc.cluster.local.\tIN\tSRV\n\n');
+      expect(r.stdout).toContain(';; ANSWER SECTION:\na.default.svc.cluster.local. 30\tIN\tSRV\t0 100 80 a.default.svc.cluster.local.\n\n');
+      expect(r.stdout).toContain(`;; ADDITIONAL SECTION:\na.default.svc.cluster.local. 30\tIN\tA\t${ip}\n\n`);
+      expect(r.flows).toHaveLength(1);
+      expect(r.flows![0]!.to).toMatch(/:53$/);
+    }
+  });
+
+  it('asks the named port\'s SRV owner, the columns as masterdump.c lays them out past column 24', () => {
+    const r = shell(model()).run('dig SRV _http._tcp.a.default.svc.cluster.local');
+    expect(r.stdout).toContain(';_http._tcp.a.default.svc.cluster.local.\tIN SRV\n');
+    expect(r.stdout).toContain('\n_http._tcp.a.default.svc.cluster.local.\t30 IN SRV 0 100 80 a.default.svc.cluster.local.\n');
+  });
+
+  it('-x asks PTR of the in-addr.arpa name: a ClusterIP answers its Service, a pod behind a Service its endpoint name', () => {
+    const m = model();
+    const dns = ipOf(m, 'kube-dns', 'kube-system');
+    const r = shell(m).run(`dig -x ${dns}`);
+    expect(r.stdout).toContain(`;; QUESTION SECTION:\n;${reverse(dns)}.\tIN\tPTR\n`);
+    expect(r.stdout).toMatch(new RegExp(`\\n${esc(reverse(dns))}\\.\\s+30\\s+IN\\s+PTR\\tkube-dns\\.kube-system\\.svc\\.cluster\\.local\\.\\n`));
+    expect(shell(m).run(`dig +short -x ${dns}`).stdout).toBe('kube-dns.kube-system.svc.cluster.local.\n');
+    const podA = m.pods.find((p) => p.name === 'a')!;
+    expect(shell(m).run(`dig -x ${podA.ip} +short`).stdout).toBe(`${podA.ip.replace(/\./g, '-')}.a.default.svc.cluster.local.\n`);
+  });
+
+  it('NODATA is NOERROR with no answer and the zone SOA; a missing name is NXDOMAIN', () => {
+    const m = model();
+    const nodata = shell(m).run('dig a.default.svc.cluster.local AAAA');
+    expect(nodata.stdout).toContain('status: NOERROR');
+    expect(nodata.stdout).toContain(';; flags: qr aa rd; QUERY: 1, ANSWER: 0, AUTHORITY: 1, ADDITIONAL: 1\n');
+    expect(nodata.stdout).not.toContain('ANSWER SECTION');
+    expect(nodata.stdout).toContain(';; AUTHORITY SECTION:\ncluster.local.\t\t30\tIN\tSOA\tns.dns.cluster.local. hostmaster.cluster.local. ');
+    const nx = shell(m).run('dig nope.default.svc.cluster.local AAAA');
+    expect(nx.stdout).toContain('status: NXDOMAIN');
+    expect(nx.exitCode).toBe(0);
+  });
+
+  it('+short prints the RDATA only; +noall +answer the answer lines only', () => {
+    const m = model();
+    expect(shell(m).run('dig +short a.default.svc.cluster.local').stdout).toBe(`${ipOf(m, 'a')}\n`);
+    expect(shell(m).run('dig +short _http._tcp.a.default.svc.cluster.local SRV').stdout).toBe('0 100 80 a.default.svc.cluster.local.\n');
+    expect(shell(m).run('dig +short my-db.default.svc.cluster.local').stdout).toMatch(/^example\.com\.\n\d+\.\d+\.\d+\.\d+\n$/);
+    expect(shell(m).run('dig +noall +answer a.default.svc.cluster.local').stdout).toBe(`a.default.svc.cluster.local. 30\tIN\tA\t${ipOf(m, 'a')}\n`);
+  });
+
+  it('a headless Service answers one SRV per ready endpoint, every endpoint\'s A in ADDITIONAL', () => {
+    const m = model();
+    const r = shell(m).run('dig _pg._tcp.db.default.svc.cluster.local SRV');
+    const targets = dbPods(m).map((p) => `${p.ip.replace(/\./g, '-')}.db.default.svc.cluster.local`);
+    for (const t of targets) expect(r.stdout).toContain(`\n_pg._tcp.db.default.svc.cluster.local. 30 IN SRV 0 50 5432 ${t}.\n`);
+    expect(r.stdout).toContain('ANSWER: 2, AUTHORITY: 0, ADDITIONAL: 3');
+    for (const p of dbPods(m)) expect(r.stdout).toMatch(new RegExp(`\\n${esc(p.ip.replace(/\./g, '-'))}\\.db\\.default\\.svc\\.cluster\\.local\\. 30 IN A ${esc(p.ip)}\\n`));
+  });
+
+  it('an ExternalName is a CNAME: asked CNAME it is the only answer', () => {
+    const r = shell(model()).run('dig +noall +answer my-db.default.svc.cluster.local CNAME');
+    expect(r.stdout).toBe('my-db.default.svc.cluster.local. 30 IN\tCNAME\texample.com.\n');
+  });
+
+  it('parses like dig.c: `a` is the type A, and with no name dig asks the root\'s NS, warning of the extra type', () => {
+    const r = shell(model()).run('dig a AAAA');
+    expect(r.stderr).toBe(';; Warning, extra type option\n');
+    expect(r.stdout).toContain(';; QUESTION SECTION:\n;.\t\t\t\tIN\tNS\n');
+    expect(r.stdout).toContain('.\t\t\t518400\tIN\tNS\ta.root-servers.net.\n');
+  });
+
+  it('a type after the first name is inherited by the next; -q names a lookup; each name is its own query and flow', () => {
+    const m = model();
+    const r = shell(m).run('dig +short a.default.svc.cluster.local SRV -q _http._tcp.a.default.svc.cluster.local');
+    expect(r.stdout).toBe('0 100 80 a.default.svc.cluster.local.\n0 100 80 a.default.svc.cluster.local.\n');
+    expect(r.flows).toHaveLength(2);
+  });
+
+  it('does not search unless +search, which then walks resolv.conf\'s search list (ndots:5) until an answer', () => {
+    const m = model();
+    const plain = shell(m).run('dig +short db');
+    expect(plain.stdout).toBe('');
+    expect(plain.flows).toHaveLength(1);
+    const searched = shell(m).run('dig +search +short _http._tcp.a SRV');
+    expect(searched.stdout).toBe('0 100 80 a.default.svc.cluster.local.\n');
+    expect(searched.flows).toHaveLength(1);
+    const walked = shell(m).run('dig +search +short a.default');
+    expect(walked.stdout).toBe(`${ipOf(m, 'a')}\n`);
+    expect(walked.flows).toHaveLength(2);
+  });
+
+  it('a server given by name is looked up first and printed as typed; one that does not resolve is dig\'s exit 10', () => {
+    const m = model();
+    const dns = ipOf(m, 'kube-dns', 'kube-system');
+    const r = shell(m).run('dig @kube-dns.kube-system.svc.cluster.local a.default.svc.cluster.local');
+    expect(r.stdout).toContain(`;; SERVER: ${dns}#53(kube-dns.kube-system.svc.cluster.local) (UDP)\n`);
+    expect(shell(m).run('dig @nowhere a.default.svc.cluster.local')).toMatchObject({ stderr: "dig: couldn't get address for 'nowhere': not found\n", exitCode: 10 });
+    expect(shell(m).run('nslookup -type=SRV _http._tcp.a kube-dns.kube-system').stdout).toMatch(new RegExp(`^Server:\\t\\tkube-dns\\.kube-system\\nAddress:\\t${esc(dns)}#53\\n\\n`));
+  });
+
+  it('refuses what dns_name_fromtext refuses, after the greeting, with exit 10', () => {
+    const sh = shell(model());
+    const r = sh.run('dig a..b');
+    expect(r).toMatchObject({ stderr: "dig: 'a..b' is not a legal name (empty label)\n", exitCode: 10 });
+    expect(r.stdout).toContain('; <<>> DiG');
+    expect(r.flows ?? []).toHaveLength(0);
+    expect(sh.run(`dig ${'x'.repeat(64)}.com`).stderr).toContain('(label too long)');
+  });
+
+  it('the apex answers SOA and NS (ns.dns.<zone>, its address in ADDITIONAL)', () => {
+    const m = model();
+    expect(shell(m).run('dig +short cluster.local SOA').stdout).toBe('ns.dns.cluster.local. hostmaster.cluster.local. 1700000000 7200 1800 86400 30\n');
+    const ns = shell(m).run('dig cluster.local NS');
+    expect(ns.stdout).toContain(';; ANSWER SECTION:\ncluster.local.\t\t30\tIN\tNS\tns.dns.cluster.local.\n');
+    expect(ns.stdout).toContain(`;; ADDITIONAL SECTION:\nns.dns.cluster.local.\t30\tIN\tA\t${ipOf(m, 'kube-dns', 'kube-system')}\n`);
+  });
+
+  it('-h prints the usage and asks nothing', () => {
+    const r = shell(model()).run('dig -h');
+    expect(r).toMatchObject({ stderr: '', exitCode: 0 });
+    expect(r.stdout).toMatch(/^Usage: {2}dig \[@global-server\] \[domain\] \[q-type\] \[q-class\] \{q-opt\}\n/);
+    expect(r.flows ?? []).toHaveLength(0);
+  });
+
+  it('completes + options and types', () => {
+    const sh = shell(model());
+    expect(sh.complete('dig +sh')).toEqual(['+short']);
+    expect(sh.complete('dig -t S')).toEqual(['SOA', 'SRV']);
+  });
+});
+
+describe('nslookup', () => {
+  it('-type=SRV applies the search list and prints "service ="', () => {
+    const r = shell(model()).run('nslookup -type=SRV _http._tcp.a');
+    expect(r.stdout).toMatch(/^Server:\t\t(\S+)\nAddress:\t\1#53\n\n_http\._tcp\.a\.default\.svc\.cluster\.local\tservice = 0 100 80 a\.default\.svc\.cluster\.local\.\n\n$/);
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('an address asks PTR ("name ="); -query=AAAA of an A-only name is "No answer"; NXDOMAIN exits 1', () => {
+    const m = model();
+    const dns = ipOf(m, 'kube-dns', 'kube-system');
+    expect(shell(m).run(`nslookup ${dns}`).stdout).toMatch(new RegExp(`\\n\\n${esc(reverse(dns))}\\tname = kube-dns\\.kube-system\\.svc\\.cluster\\.local\\.\\n\\n$`));
+    const none = shell(m).run('nslookup -query=AAAA a');
+    expect(none.stdout).toMatch(/\n\n\*\*\* Can't find a: No answer\n\n$/);
+    expect(none.exitCode).toBe(0);
+    const nx = shell(m).run('nslookup -q=SRV _nope._tcp.a');
+    expect(nx.stdout).toMatch(/\*\* server can't find _nope\._tcp\.a: NXDOMAIN\n\n$/);
+    expect(nx.exitCode).toBe(1);
+  });
+
+  it('without a type asks A through the search list, then AAAA of the name that answered (two flows)', () => {
+    const m = model();
+    const r = shell(m).run('nslookup a');
+    expect(r.stdout).toMatch(new RegExp(`\\n\\nName:\\ta\\.default\\.svc\\.cluster\\.local\\nAddress: ${esc(ipOf(m, 'a'))}\\n\\n$`));
+    expect(r.flows).toHaveLength(2);
+    expect(shell(m).run('nslookup a.default').flows).toHaveLength(3);
+  });
+
+  it('without a type, a name with no A and no AAAA is "No answer" after both lookups', () => {
+    const m = model();
+    const r = shell(m).run('nslookup cluster.local.');
+    expect(r.stdout).toMatch(/\n\n\*\*\* Can't find cluster\.local: No answer\n\n$/);
+    expect(r.flows).toHaveLength(2);
+    // One dot: the three search domains say NXDOMAIN before the name as given says NODATA.
+    expect(shell(m).run('nslookup cluster.local').flows).toHaveLength(5);
+    expect(shell(m).run('nslookup .').stdout).toMatch(/\n\*\*\* Can't find \.: No answer\n\n$/);
+  });
+
+  it('reports an unknown type and keeps asking A', () => {
+    const r = shell(model()).run('nslookup -type=BOGUS a');
+    expect(r.stdout).toMatch(/^unknown query type: BOGUS\nServer:/);
+    expect(r.stdout).toContain('Name:\ta.default.svc.cluster.local\n');
+  });
+});
+
+describe('host', () => {
+  it('-t SRV, -t PTR by address, -t AAAA of an A-only name, NXDOMAIN', () => {
+    const m = model();
+    expect(shell(m).run('host -t SRV _http._tcp.a').stdout).toBe('_http._tcp.a.default.svc.cluster.local has SRV record 0 100 80 a.default.svc.cluster.local.\n');
+    const dns = ipOf(m, 'kube-dns', 'kube-system');
+    expect(shell(m).run(`host ${dns}`).stdout).toBe(`${reverse(dns)} domain name pointer kube-dns.kube-system.svc.cluster.local.\n`);
+    expect(shell(m).run('host -t AAAA a')).toMatchObject({ stdout: 'a.default.svc.cluster.local has no AAAA record\n', exitCode: 0 });
+    expect(shell(m).run('host nope')).toMatchObject({ stdout: 'Host nope not found: 3(NXDOMAIN)\n', exitCode: 1 });
+  });
+
+  it('without a type asks A, AAAA and MX, following an ExternalName\'s CNAME', () => {
+    const m = model();
+    const r = shell(m).run('host my-db');
+    expect(r.stdout).toMatch(/^my-db\.default\.svc\.cluster\.local is an alias for example\.com\.\nexample\.com has address \d+\.\d+\.\d+\.\d+\n$/);
+    expect(r.flows).toHaveLength(3);
+    expect(shell(m).run('host a').stdout).toBe(`a.default.svc.cluster.local has address ${ipOf(m, 'a')}\n`);
+  });
+});
