@@ -3,7 +3,6 @@
  * `kubectl get -o yaml` prints), whose items are objects in their own right; their positions
  * point into the list so diagnostics land on the item.
  */
-import type { LineCounter } from 'yaml';
 import type { Reporter } from './diagnostics';
 import { createLocator } from './positions';
 import type { Locator } from './positions';
@@ -19,9 +18,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function unpackList(list: Record<string, unknown>, d: YamlDocument, lines: LineCounter, out: Reporter): RawObject[] {
+function unpackList(list: Record<string, unknown>, d: YamlDocument, out: Reporter): RawObject[] {
   const items = list['items'];
-  const listLocator = createLocator(d.doc, lines);
+  const listLocator = createLocator(d.source);
   if (items === undefined || items === null) return [];
   if (!Array.isArray(items)) {
     out.error('wrong-type', 'items must be a list of objects in a List', listLocator.valuePos(['items']));
@@ -29,7 +28,7 @@ function unpackList(list: Record<string, unknown>, d: YamlDocument, lines: LineC
   }
   const objects: RawObject[] = [];
   items.forEach((item, i) => {
-    const locator = createLocator(d.doc, lines, ['items', i]);
+    const locator = createLocator(d.source, ['items', i]);
     if (isPlainObject(item)) objects.push({ value: item, locator });
     else out.error('not-an-object', `items.${i} must be a Kubernetes object (a mapping with apiVersion and kind)`, locator.pos);
   });
@@ -37,8 +36,8 @@ function unpackList(list: Record<string, unknown>, d: YamlDocument, lines: LineC
 }
 
 /** The objects of one YAML doc; reports YAML docs that are not objects at all. */
-export function unpackDocument(d: YamlDocument, lines: LineCounter, out: Reporter): RawObject[] {
-  const locator = createLocator(d.doc, lines);
+export function unpackDocument(d: YamlDocument, out: Reporter): RawObject[] {
+  const locator = createLocator(d.source);
   if (!isPlainObject(d.value)) {
     out.error('not-an-object', 'a YAML doc must be a Kubernetes or Hopscope object (a mapping with apiVersion and kind)', locator.pos);
     return [];
@@ -46,8 +45,8 @@ export function unpackDocument(d: YamlDocument, lines: LineCounter, out: Reporte
   // kubectl prints `kind: List` with apiVersion v1; `PodList` and friends have the same layout.
   const kind = d.value['kind'];
   if (typeof kind === 'string' && /^[A-Z]\w*List$/.test(kind) && Array.isArray(d.value['items'])) {
-    return unpackList(d.value, d, lines, out);
+    return unpackList(d.value, d, out);
   }
-  if (kind === 'List') return unpackList(d.value, d, lines, out);
+  if (kind === 'List') return unpackList(d.value, d, out);
   return [{ value: d.value, locator }];
 }

@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS } from './limits';
 import type { ParseLimits } from './limits';
 import { unpackDocument } from './objects';
 import { readYaml } from './read-yaml';
+import { releaseDoc } from './doc-source';
 import { createScenarioBuilder, emptyScenario } from './scenario-builder';
 import type { ParseResult } from './types';
 
@@ -31,8 +32,11 @@ function parseUnguarded(text: string, opts: ParseOptions, limits: ParseLimits, o
     out.error('file-too-large', `${what} is ${sizeText(text.length)}; the limit is ${sizeText(limits.maxChars)}`, START_POS);
     return { scenario: builder.scenario, diagnostics: out.list() };
   }
-  const { docs, lines } = readYaml(text, limits, out);
-  for (const d of docs) for (const obj of unpackDocument(d, lines, out)) builder.add(obj);
+  const { docs } = readYaml(text, limits, out);
+  for (const d of docs) for (const obj of unpackDocument(d, out)) builder.add(obj);
+  // The objects are built and checked: their docs' trees are only needed again for a later
+  // diagnostic's position, and are composed again for it (doc-source.ts).
+  for (const d of docs) releaseDoc(d.source);
   return { scenario: builder.scenario, diagnostics: out.list() };
 }
 

@@ -5,6 +5,8 @@
  */
 import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Document, LineCounter, Node as YamlNode, Pair } from 'yaml';
+import type { DocSource, HeldDoc } from './doc-source';
+import { heldDoc } from './doc-source';
 import type { Located, SourcePos } from './types';
 
 /** One step of a field path: a mapping key or a list index. */
@@ -38,9 +40,10 @@ interface Step {
   key: YamlNode | null;
 }
 
-function nodeRange(node: YamlNode | null): [number, number] | null {
+/** A node's text range, counted in the whole text (a recomposed doc counts from `base`). */
+function nodeRange(node: YamlNode | null, base: number): [number, number] | null {
   const r = node?.range;
-  return r ? [r[0], r[1]] : null;
+  return r ? [r[0] + base, r[1] + base] : null;
 }
 
 function scalarKeyText(pair: Pair): string | null {
@@ -86,19 +89,30 @@ function walk(doc: Document, root: YamlNode | null, segments: readonly PathSegme
   return steps;
 }
 
-/** Builds a `Locator` for the object at `rootPath` inside `doc`. */
-export function createLocator(doc: Document, lines: LineCounter, rootPath: readonly PathSegment[] = []): Locator {
-  const rootSteps = walk(doc, doc.contents as YamlNode | null, rootPath);
-  const rootNode = rootSteps[rootSteps.length - 1]?.node ?? null;
-  const docStart = doc.range?.[0] ?? 0;
-  const docRange = nodeRange(rootNode) ?? [docStart, docStart];
-  const pos = toSourcePos(lines, docRange[0], docRange[1]);
+/** The node at `rootPath` of a held doc (the doc's root for a plain object, an item of a List). */
+function rootNodeOf(held: HeldDoc, rootPath: readonly PathSegment[]): YamlNode | null {
+  const steps = walk(held.doc, held.doc.contents as YamlNode | null, rootPath);
+  return steps[steps.length - 1]?.node ?? null;
+}
+
+/**
+ * Builds a `Locator` for the object at `rootPath` inside the doc `src`, which must be held (the
+ * parse builds every locator before it releases its docs). Later lookups compose the doc again
+ * if it was released (doc-source.ts).
+ */
+export function createLocator(src: DocSource, rootPath: readonly PathSegment[] = []): Locator {
+  const { lines } = src;
+  const pos = rootPosOf(src, rootPath);
+  // Nothing of the tree is kept here (the closure would keep it alive): each lookup starts from
+  // the doc as `heldDoc` gives it.
   const at = (path: readonly PathSegment[], preferKey: boolean): SourcePos => {
-    const steps = walk(doc, rootNode, path);
+    const held = heldDoc(src);
+    if (!held) return pos;
+    const steps = walk(held.doc, rootNodeOf(held, rootPath), path);
     for (let k = steps.length - 1; k >= 0; k--) {
       const step = steps[k] as Step;
-      const value = nodeRange(step.node);
-      const key = nodeRange(step.key);
+      const value = nodeRange(step.node, held.base);
+      const key = nodeRange(step.key, held.base);
       // An empty value (`nodes:` with nothing after it) has a zero-length range after the colon;
       // the key is the better place to point at.
       const valueEmpty = !value || value[0] === value[1];
@@ -108,6 +122,13 @@ export function createLocator(doc: Document, lines: LineCounter, rootPath: reado
     return pos;
   };
   return { pos, valuePos: (path) => at(path, false), keyPos: (path) => at(path, true) };
+}
+
+/** The position of the object itself: its node's range, or the doc's start. */
+function rootPosOf(src: DocSource, rootPath: readonly PathSegment[]): SourcePos {
+  const held = heldDoc(src);
+  const range = (held && nodeRange(rootNodeOf(held, rootPath), held.base)) ?? [src.start, src.start];
+  return toSourcePos(src.lines, range[0], range[1]);
 }
 
 /** Wraps a value with its position and a dotted-path `fieldPos` lookup (see `Located`). */

@@ -12,19 +12,13 @@ import { measureTokens } from './cst-guard';
 import type { Reporter } from './diagnostics';
 import type { ParseLimits } from './limits';
 import { toSourcePos } from './positions';
-
-/**
- * Whether a top-level parser token is a YAML doc (`CST.Document`). Of the tokens `Parser.parse`
- * yields at top level (doc, doc-end, directive, error, comment/space/newline/BOM), only a doc
- * carries a `start` array and no `source`; the check is structural so no string compare is needed.
- */
-function isDocToken(token: CST.Token): token is CST.Document {
-  return 'start' in token && Array.isArray(token.start) && !('source' in token);
-}
+import type { DocSource } from './doc-source';
+import { COMPOSE_OPTIONS, docSource, isDocToken } from './doc-source';
 
 /** One composed YAML doc whose value could be built. */
 export interface YamlDocument {
-  doc: Document;
+  /** Where the doc is, and its composed tree until the parse releases it (doc-source.ts). */
+  source: DocSource;
   /** The YAML doc as plain JSON-like data (`toJS`). */
   value: unknown;
 }
@@ -42,10 +36,10 @@ function reportYamlError(e: YAMLError, lines: LineCounter, out: Reporter, severi
 }
 
 /** Builds the plain value of a YAML doc, turning `yaml`'s alias-bomb refusal into a diagnostic. */
-function toValue(doc: Document, lines: LineCounter, limits: ParseLimits, out: Reporter): YamlDocument | null {
+function toValue(text: string, doc: Document, lines: LineCounter, limits: ParseLimits, out: Reporter): YamlDocument | null {
   const pos = toSourcePos(lines, doc.range?.[0] ?? 0, doc.range?.[1] ?? 0);
   try {
-    return { doc, value: doc.toJS({ maxAliasCount: limits.maxAliasCount }) };
+    return { source: docSource(text, lines, doc), value: doc.toJS({ maxAliasCount: limits.maxAliasCount }) };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (/Excessive alias count/.test(message)) {
@@ -59,12 +53,12 @@ function toValue(doc: Document, lines: LineCounter, limits: ParseLimits, out: Re
   }
 }
 
-function acceptDocument(doc: Document, lines: LineCounter, limits: ParseLimits, out: Reporter, docs: YamlDocument[]): void {
+function acceptDocument(text: string, doc: Document, lines: LineCounter, limits: ParseLimits, out: Reporter, docs: YamlDocument[]): void {
   for (const e of doc.errors) reportYamlError(e, lines, out, 'error');
   for (const w of doc.warnings) reportYamlError(w, lines, out, 'warning');
   // A YAML doc with syntax errors would only add confusing follow-on diagnostics.
   if (doc.errors.length > 0 || doc.contents === null) return;
-  const read = toValue(doc, lines, limits, out);
+  const read = toValue(text, doc, lines, limits, out);
   // `---` followed by nothing (or only comments) is an empty YAML doc, which kubectl skips too.
   if (read && read.value !== null && read.value !== undefined) docs.push(read);
 }
@@ -94,7 +88,7 @@ export function readYaml(text: string, limits: ParseLimits, out: Reporter): Read
   const lines = new LineCounter();
   const parser = new Parser(lines.addNewLine);
   // Kubernetes reads YAML with merge keys (`<<: *base`), so accept them too.
-  const composer = new Composer({ merge: true, uniqueKeys: true });
+  const composer = new Composer(COMPOSE_OPTIONS);
   const docs: YamlDocument[] = [];
   let seen = 0;
   for (const token of parser.parse(text)) {
@@ -104,9 +98,9 @@ export function readYaml(text: string, limits: ParseLimits, out: Reporter): Read
       break;
     }
     if (!guardToken(token, lines, limits, out)) continue;
-    for (const doc of composer.next(token)) acceptDocument(doc, lines, limits, out, docs);
+    for (const doc of composer.next(token)) acceptDocument(text, doc, lines, limits, out, docs);
   }
-  for (const doc of composer.end()) acceptDocument(doc, lines, limits, out, docs);
+  for (const doc of composer.end()) acceptDocument(text, doc, lines, limits, out, docs);
   for (const e of composer.streamInfo().errors) reportYamlError(e, lines, out, 'error');
   return { docs, lines };
 }
