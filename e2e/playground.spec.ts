@@ -94,7 +94,14 @@ test('draws Services as virtual IPs on no device, dashed to their endpoints, at 
   await expect(page.getByRole('region', { name: 'Details' })).toContainText('a virtual IP');
   // The DNAT hop lights the Service up.
   await app.hops.items().filter({ hasText: 'DNAT rewrites the destination' }).first().getByRole('button').click();
-  await expect(web.locator('.hs-service-active')).toBeAttached();
+  // The camera pans to the hop (node-1's bridge, a 300 ms animation), and the canvas renders only
+  // what is on screen (onlyRenderVisibleElements): once the pan ends, the Service box above may
+  // not be in the DOM. Zoom out (React Flow's own control; its fit view fits only mounted nodes)
+  // until the Service is on screen, and see it lit.
+  await expect(async () => {
+    await app.canvas.getByRole('button', { name: 'zoom out' }).click();
+    await expect(web.locator('.hs-service-active')).toBeAttached({ timeout: 1_000 });
+  }).toPass();
   // Overview keeps them.
   await app.detailToggle().click();
   await expect(web).toBeVisible();
