@@ -26,7 +26,7 @@ export { renderIpNeigh } from './render/ip-neigh';
 export { renderBridgeFdb } from './render/bridge-fdb';
 export { renderGetNodes, renderGetPods } from './render/kubectl';
 export { summarizeModel } from './view/summary';
-export type { ModelSummary, NetnsSummary, DeviceSummary, LinkSummary } from './view/summary';
+export type { ModelSummary, NetnsSummary, DeviceSummary, LinkSummary, PendingPodSummary } from './view/summary';
 export type { Diagnostic, ParseResult, Scenario } from './scenario/types';
 export type { ClusterModel } from './model/types';
 export type { Flow, Hop } from './trace/types';

@@ -118,6 +118,21 @@ describe('a pod whose sandbox failed', () => {
     expect(run.requests[1]!.delivered).toBe(2);
   });
 
+  it('a Traffic fault naming it says it has no sandbox, with the reason, not that there is no such pod', () => {
+    const p = pending[0]!;
+    const running = m.pods[0]!;
+    const faults = [`pod/${p.name}`, `pod/default/${p.name}`].map((target) => ({ after: 0, action: 'not-ready', target }));
+    const traffic = JSON.stringify({ apiVersion: 'hopscope/v1alpha1', kind: 'Traffic', metadata: { name: 't' }, spec: { requests: [{ from: `pod/${running.name}`, to: 'http://web:80', count: 2 }], faults: [...faults, { after: 1, action: 'delete', target: 'pod/nope' }] } });
+    const loaded = loadScenario(`${scenario(8)}\n---\n${traffic}`);
+    const run = runTraffic(loaded.model!, loaded.scenario);
+    expect(run.errors).toEqual([
+      `fault not-ready pod/${p.name}: pod default/${p.name} has no IP: its sandbox was not created (${p.sandboxError})`,
+      `fault not-ready pod/default/${p.name}: pod default/${p.name} has no IP: its sandbox was not created (${p.sandboxError})`,
+      'fault delete pod/nope: no such pod',
+    ]);
+    expect(run.requests[0]!.delivered).toBe(2);
+  });
+
   it('is not a row of the reachability matrix; the running pods reach each other', () => {
     const reach = computeReachability(m, { port: 80, dns: false });
     expect(reach.ok).toBe(true);

@@ -51,7 +51,7 @@ function sourceParts(ref: string): readonly string[] {
  * Why a pod that exists cannot send or receive: its sandbox was never created, so it has no
  * network namespace and no IP (model/types.ts PendingPod). Undefined for any other name.
  */
-function withoutSandbox(model: ClusterModel, ns: string, name: string): string | undefined {
+export function withoutSandbox(model: ClusterModel, ns: string, name: string): string | undefined {
   const p = model.pendingPods?.find((x) => x.namespace === ns && x.name === name);
   return p && `pod ${ns}/${name} has no IP: its sandbox was not created (${p.sandboxError})`;
 }

@@ -20,6 +20,7 @@ import { stopPodSandbox } from '../controllers/runtime';
 import { isIPv4 } from '../util/ip';
 import { setDeviceUp } from '../model/netns';
 import { proxyLeg } from './proxies';
+import { withoutSandbox } from './refs';
 
 /** One request's outcome, as `hopscope run --json` prints it. */
 export interface RequestTally {
@@ -124,10 +125,23 @@ export function resolveServiceName(model: ClusterModel, to: string, clientNs: st
   return ip && isIPv4(ip) ? `${m[1] ?? ''}${ip}${m[3]}` : to;
 }
 
-function findPod(model: ClusterModel, target: string): ModelPod | undefined {
+function podName(target: string): [string, string] {
   const parts = target.split('/');
-  const [ns, name] = parts.length === 2 ? ['default', parts[1]] : [parts[1], parts[2]];
+  return parts.length === 2 ? ['default', parts[1] ?? ''] : [parts[1] ?? '', parts[2] ?? ''];
+}
+
+function findPod(model: ClusterModel, target: string): ModelPod | undefined {
+  const [ns, name] = podName(target);
   return model.pods.find((p) => p.namespace === ns && p.name === name);
+}
+
+/**
+ * Why a fault cannot act on a pod left ContainerCreating (model.pendingPods): it has no sandbox,
+ * so no IP and no endpoint to take out or put back. Undefined for a name that is no such pod.
+ */
+function waiting(model: ClusterModel, target: string): string | undefined {
+  const [ns, name] = podName(target);
+  return withoutSandbox(model, ns, name);
 }
 
 /** Applies one fault, then lets the controllers and kube-proxy catch up. */
@@ -135,7 +149,7 @@ function faultApplier(model: ClusterModel, scenario: Scenario, errors: string[])
   const wasReady = new Map<string, boolean>();
   return (f) => {
     const ok = f.action === 'node-down' || f.action === 'node-up' ? nodeFault(model, f, wasReady) : podFault(model, scenario, f);
-    if (!ok) errors.push(`fault ${f.action} ${f.target}: no such ${f.action.startsWith('node') ? 'node' : 'pod'}`);
+    if (!ok) errors.push(`fault ${f.action} ${f.target}: ${f.action.startsWith('node') ? 'no such node' : (waiting(model, f.target) ?? 'no such pod')}`);
     else resyncServiceNetwork(model);
   };
 }

@@ -12,9 +12,13 @@
  * NetworkPolicies are listed with the pods each selects (`policies`, only when there are any), so
  * the canvas can put a shield on those pods without evaluating selectors itself.
  *
+ * Pods left ContainerCreating by a failed sandbox (model.pendingPods) have no netns, so they are
+ * not in `netns`: they are listed apart (`pendingPods`, only when there are any) with their node
+ * and the reason, so the canvas can still draw them where a student expects them, on their node.
+ *
  * Pure and total; additions to these types are optional or appended so older readers keep working.
  */
-import type { ClusterModel, Device } from '../model/types';
+import type { ClusterModel, Device, PendingPod } from '../model/types';
 import type { EndpointSlice, Service } from '../k8s/types';
 import type { Policy } from '../netpol/types';
 import { getPolicyEnforcement } from '../cni/policy/index';
@@ -116,6 +120,24 @@ export interface PolicySummary {
   selects: string[];
 }
 
+/** A pod bound to its node whose sandbox failed: no netns, no IP, no device (model/types.ts PendingPod). */
+export interface PendingPodSummary {
+  /** `pending:NS/NAME` (no netns id: it has none). */
+  id: string;
+  namespace: string;
+  name: string;
+  node: string;
+  /** What `kubectl get pods` prints in STATUS. */
+  status: 'ContainerCreating';
+  containers: { name: string; image: string; ports: string[] }[];
+  owner?: string;
+  labels: Record<string, string>;
+  /** The CNI plugin's own error, e.g. "failed to allocate for range 0: no IP addresses available in range set: …". */
+  cniError: string;
+  /** The FailedCreatePodSandBox event's whole message. */
+  sandboxError: string;
+}
+
 export interface ModelSummary {
   name: string;
   cni: { plugin: string; backend?: string; mtu: number };
@@ -131,6 +153,8 @@ export interface ModelSummary {
   policies?: PolicySummary[];
   /** `felix` when a policy engine enforces them, `none` when the CNI ignores them (flannel without Canal). */
   policyEngine?: 'felix' | 'none';
+  /** Pods waiting in ContainerCreating, in creation order; absent when there are none. */
+  pendingPods?: PendingPodSummary[];
 }
 
 function deviceSummary(netns: string, d: Device): DeviceSummary {
@@ -179,7 +203,35 @@ export function summarizeModel(model: ClusterModel): ModelSummary {
     summary.policies = summarizePolicies(model, enforcement.state.policies);
     summary.policyEngine = enforcement.engine;
   }
+  if (model.pendingPods?.length) summary.pendingPods = model.pendingPods.map(pendingPodSummary);
   return summary;
+}
+
+/**
+ * The CNI plugin's part of a FailedCreatePodSandBox message: what follows libcni's
+ * `plugin type="…" failed (add): `, else what follows containerd's `failed to setup network for
+ * sandbox "…": `, else the whole message.
+ */
+export function cniErrorOf(sandboxError: string): string {
+  const add = sandboxError.indexOf(' failed (add): ');
+  if (add >= 0) return sandboxError.slice(add + ' failed (add): '.length);
+  const m = /failed to setup network for sandbox "[^"]*": /.exec(sandboxError);
+  return m ? sandboxError.slice(m.index + m[0].length) : sandboxError;
+}
+
+function pendingPodSummary(p: PendingPod): PendingPodSummary {
+  return {
+    id: `pending:${p.namespace}/${p.name}`,
+    namespace: p.namespace,
+    name: p.name,
+    node: p.node,
+    status: 'ContainerCreating',
+    containers: p.containers.map((c) => ({ name: c.name, image: c.image, ports: c.ports.map((x) => `${x.containerPort}/${x.protocol}`) })),
+    ...(p.owner ? { owner: p.owner } : {}),
+    labels: p.labels,
+    cniError: cniErrorOf(p.sandboxError),
+    sandboxError: p.sandboxError,
+  };
 }
 
 /** Each policy with the pods it selects (the shields on the canvas). */

@@ -1,7 +1,7 @@
 /** The React Flow canvas: nodes and edges from the pure layout, the packet overlay on top. */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import { Background, ConnectionMode, Controls, Panel, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import type { Node, NodeMouseHandler } from '@xyflow/react';
+import type { Node, NodeChange, NodeMouseHandler } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { appStore, useApp } from '../store/store';
 import { selectCurrentHop } from '../store/selectors';
@@ -98,9 +98,11 @@ function Flow() {
     // Refit when the picture's shape changes (detail level, nodes or pods added), not on every edit.
   }, [detail, rf, shape, large]);
   const onNodeClick: NodeMouseHandler<Node> = useCallback((_e, n) => appStore.getState().select(n.id), []);
-  // Keyboard: Tab to a node, Enter selects it (React Flow), and the details follow.
-  const onSelectionChange = useCallback(({ nodes }: { nodes: Node[] }) => {
-    if (nodes.length === 1 && nodes[0]!.id !== appStore.getState().selected) appStore.getState().select(nodes[0]!.id);
+  // Keyboard: Tab to a node, Enter selects it (React Flow), and the details follow. The nodes are
+  // controlled (the layout's), so React Flow only proposes the selection as a change: it never
+  // reaches the nodes, and onSelectionChange never fired; the proposal itself is taken here.
+  const onNodesChange = useCallback((changes: NodeChange[]) => {
+    for (const c of changes) if (c.type === 'select' && c.selected && c.id !== appStore.getState().selected) appStore.getState().select(c.id);
   }, []);
   if (!l) return <div className="hs-canvas-empty">{hasErrors ? 'The scenario has errors: fix them to draw the cluster.' : 'Compiling the scenario…'}</div>;
   return (
@@ -114,7 +116,7 @@ function Flow() {
       nodesConnectable={false}
       elementsSelectable
       onNodeClick={onNodeClick}
-      onSelectionChange={onSelectionChange}
+      onNodesChange={onNodesChange}
       // Mount only the nodes and edges on screen: at the opening zoom a 10-node, 100-pod cluster
       // is mostly off screen, and every mounted node is a resize observation and a few elements
       // the browser walks each frame (B4). Edges still reach unmounted nodes: their handles are

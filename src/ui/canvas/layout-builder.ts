@@ -1,6 +1,7 @@
 /** The layout's sizes and the builder that records nodes, absolute boxes and device anchors. */
-import type { DeviceSummary, NetnsSummary } from '../../core/index';
+import type { DeviceSummary, NetnsSummary, PendingPodSummary } from '../../core/index';
 import type { Box, CanvasNode } from './layout-types';
+import { pendingPodLabel } from './pending-pod';
 
 export const DW = 112;
 export const DH = 34;
@@ -36,6 +37,13 @@ export class Builder {
     this.boxes[ns.id] = abs;
     this.nodes.push({ id: ns.id, type, position: { x: box.x, y: box.y }, width: box.w, height: box.h, data: { ns, compact }, ...(parent ? { parentId: parent, extent: 'parent' as const } : {}) });
     for (const d of ns.devices) this.anchors[d.id] ??= ns.id;
+  }
+
+  /** A pod with no sandbox: a box in its node with an accessible name that says why, and nothing inside. */
+  pendingPod(p: PendingPodSummary, parent: string, box: Box, compact: boolean): void {
+    const o = this.boxes[parent]!;
+    this.boxes[p.id] = { ...box, x: box.x + o.x, y: box.y + o.y };
+    this.nodes.push({ id: p.id, type: 'pendingPod', position: { x: box.x, y: box.y }, width: box.w, height: box.h, parentId: parent, extent: 'parent', ariaLabel: pendingPodLabel(p), data: { pod: p, compact } });
   }
 
   device(d: DeviceSummary, parent: string, x: number, y: number): void {

@@ -1,6 +1,6 @@
 import type { Edge, Node } from '@xyflow/react';
 import type { DeviceSummary, NetnsSummary } from '../../core/index';
-import type { ServiceSummary } from '../../core/view/summary';
+import type { PendingPodSummary, ServiceSummary } from '../../core/view/summary';
 
 /** A node's handle ids: `t` on its top edge, `b` on its bottom edge. */
 export type Port = 't' | 'b';
@@ -9,6 +9,8 @@ type WithPorts = { ports?: Port[] };
 
 export type DeviceData = WithPorts & { device: DeviceSummary };
 export type GroupData = WithPorts & { ns: NetnsSummary; compact: boolean };
+/** A pod waiting in ContainerCreating: no netns, so no device and no edge (view/summary.ts). */
+export type PendingPodData = WithPorts & { pod: PendingPodSummary; compact: boolean };
 export type SegmentData = WithPorts & { id: string; cidr: string };
 export type ServiceData = WithPorts & { svc: ServiceSummary; compact: boolean };
 export type SvcNetData = WithPorts & { cidr: string; count: number };
@@ -16,6 +18,7 @@ export type SvcNetData = WithPorts & { cidr: string; count: number };
 export type CanvasNode =
   | Node<DeviceData, 'nic' | 'veth' | 'bridge' | 'vxlan' | 'ipip' | 'loopback' | 'dummy'>
   | Node<GroupData, 'k8sNode' | 'pod' | 'host'>
+  | Node<PendingPodData, 'pendingPod'>
   | Node<SegmentData, 'segment'>
   | Node<ServiceData, 'service'>
   | Node<SvcNetData, 'svcnet'>;

@@ -9,7 +9,7 @@
  * ~1.4 MB to the initial bundle (budget: 350 KB gzip) or another worker round trip per edit.
  */
 import type { Edge } from '@xyflow/react';
-import type { DeviceSummary, LinkSummary, ModelSummary, NetnsSummary } from '../../core/index';
+import type { DeviceSummary, LinkSummary, ModelSummary, NetnsSummary, PendingPodSummary } from '../../core/index';
 import type { Detail } from '../store/types';
 import type { Box, CanvasLayout } from './layout-types';
 import { Builder, COL_GAP, DH, DW, GAP, HEAD, LINE, PAD, ROW_GAP, drawnDevices } from './layout-builder';
@@ -25,6 +25,16 @@ function podSize(ns: NetnsSummary, detail: Detail): { w: number; h: number } {
   return { w: Math.max(190, PAD * 2 + n * DW + (n - 1) * GAP), h: HEAD + LINE * lines + DH + PAD * 2 };
 }
 
+/**
+ * A pod waiting in ContainerCreating. In detail it has a running pod's size, its reason where
+ * the devices would be (it has no eth0), so the rows below do not move; in overview it takes one
+ * more line for the reason.
+ */
+function pendingSize(p: PendingPodSummary, detail: Detail): { w: number; h: number } {
+  const lines = p.containers.length + 1;
+  return { w: 190, h: detail === 'overview' ? HEAD + LINE * (lines + 1) + PAD : HEAD + LINE * lines + DH + PAD * 2 };
+}
+
 function placePod(b: Builder, ns: NetnsSummary, parent: string | undefined, x: number, y: number, detail: Detail): Box {
   const s = podSize(ns, detail);
   const box = { x, y, w: s.w, h: s.h };
@@ -34,14 +44,20 @@ function placePod(b: Builder, ns: NetnsSummary, parent: string | undefined, x: n
 }
 
 /** Places a Kubernetes node group, its pods and (in detail) its host devices; returns its size. */
-function placeNode(b: Builder, ns: NetnsSummary, pods: NetnsSummary[], links: LinkSummary[], x: number, detail: Detail): Box {
+function placeNode(b: Builder, ns: NetnsSummary, pods: NetnsSummary[], pending: PendingPodSummary[], links: LinkSummary[], x: number, detail: Detail): Box {
   const inner: { pod: NetnsSummary; x: number; w: number }[] = [];
   let cx = PAD;
-  const podsH = Math.max(0, ...pods.map((p) => podSize(p, detail).h));
+  const podsH = Math.max(0, ...pods.map((p) => podSize(p, detail).h), ...pending.map((p) => pendingSize(p, detail).h));
   for (const p of pods) {
     const s = podSize(p, detail);
     inner.push({ pod: p, x: cx, w: s.w });
     cx += s.w + GAP;
+  }
+  // Pods without a sandbox follow the running ones, in creation order.
+  const waiting: { pod: PendingPodSummary; x: number }[] = [];
+  for (const p of pending) {
+    waiting.push({ pod: p, x: cx });
+    cx += pendingSize(p, detail).w + GAP;
   }
   const devs = drawnDevices(ns);
   const hostRow = devs.filter((d) => d.kind !== 'bridge' && !(d.kind === 'veth' && vethPod(d, links)));
@@ -52,6 +68,7 @@ function placeNode(b: Builder, ns: NetnsSummary, pods: NetnsSummary[], links: Li
   const height = detail === 'detail' ? hostY + DH + PAD : hostY + LINE;
   b.group(ns, 'k8sNode', { x, y: 0, w: width, h: height }, undefined, detail === 'overview');
   for (const it of inner) placePod(b, it.pod, ns.id, it.x, HEAD, detail);
+  for (const it of waiting) b.pendingPod(it.pod, ns.id, { x: it.x, y: HEAD, ...pendingSize(it.pod, detail) }, detail === 'overview');
   if (detail === 'detail') {
     for (const d of devs.filter((v) => v.kind === 'veth' && vethPod(v, links))) {
       const it = inner.find((i) => i.pod.id === vethPod(d, links));
@@ -111,7 +128,8 @@ export function layout(summary: ModelSummary, detail: Detail, opts: LayoutOption
   let x = 0;
   let top = 0;
   for (const n of nodes) {
-    const box = placeNode(b, n, summary.netns.filter((p) => p.kind === 'pod' && p.node === n.name && !isHidden(p, opts)), summary.links, x, detail);
+    const pending = (summary.pendingPods ?? []).filter((p) => p.node === n.name && !(opts.systemPods === false && p.namespace === 'kube-system'));
+    const box = placeNode(b, n, summary.netns.filter((p) => p.kind === 'pod' && p.node === n.name && !isHidden(p, opts)), pending, summary.links, x, detail);
     x += box.w + COL_GAP;
     top = Math.max(top, box.h);
   }

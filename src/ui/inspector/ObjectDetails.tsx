@@ -1,6 +1,7 @@
-/** Details of the object clicked on the canvas: pod, node, device, segment. */
+/** Details of the object clicked on the canvas: pod (running or waiting), node, device, segment. */
 import { useApp } from '../store/store';
 import { ServiceDetails } from './ServiceDetails';
+import { PendingPodDetails } from './PendingPodDetails';
 import { PodPoliciesItem } from '../reach/PolicyShield'; // issue 8: NetworkPolicies selecting the pod
 
 export function ObjectDetails() {
@@ -10,6 +11,8 @@ export function ObjectDetails() {
   if (!id || !summary) return <p className="hs-muted">Click a node, pod, Service or device on the canvas.</p>;
   const svc = id.startsWith('svc:') ? summary.services?.find((s) => s.id === id) : undefined;
   if (svc) return <ServiceDetails svc={svc} />;
+  const pending = id.startsWith('pending:') ? summary.pendingPods?.find((p) => p.id === id) : undefined;
+  if (pending) return <PendingPodDetails pod={pending} />;
   const nsId = id.includes('#') ? id.slice(0, id.indexOf('#')) : id;
   const ns = summary.netns.find((n) => n.id === nsId);
   const seg = summary.segments.find((s) => `segment:${s.id}` === id);

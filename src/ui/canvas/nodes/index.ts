@@ -2,6 +2,7 @@ import type { NodeTypes } from '@xyflow/react';
 import { BridgeNode, DummyNode, IpipNode, LoopbackNode, NicNode, VethNode, VxlanNode } from './device-nodes';
 import { HostGroup, K8sNodeGroup, PodGroup, SegmentNode } from './group-nodes';
 import { ServiceNetwork, ServiceNode } from './service-nodes';
+import { PendingPodGroup } from './pending-pod-node';
 
 /** Module-scope node types, so React Flow never sees a new object (perf: no remounts). */
 export const nodeTypes: NodeTypes = {
@@ -14,6 +15,7 @@ export const nodeTypes: NodeTypes = {
   dummy: DummyNode,
   k8sNode: K8sNodeGroup,
   pod: PodGroup,
+  pendingPod: PendingPodGroup,
   host: HostGroup,
   segment: SegmentNode,
   service: ServiceNode,
