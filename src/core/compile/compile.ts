@@ -222,7 +222,7 @@ function sandboxPod(ctx: CniContext, plugin: ReturnType<typeof getNetworkPlugin>
   if ('error' in sb) {
     // The kubelet retries; the pod waits in ContainerCreating and the rest of the cluster runs on.
     report('warning', `pod ${ns}/${name} on ${node.name}: ${sb.error}`, 'sandbox-failed');
-    pendingPod(ctx.model, want, ns, name, node, sb.error);
+    pendingPod(ctx.model, want, ns, name, node, sb);
     return null;
   }
   const containers = containersOf(want);
@@ -257,9 +257,9 @@ function sandboxPod(ctx: CniContext, plugin: ReturnType<typeof getNetworkPlugin>
 }
 
 /** Records a pod whose sandbox failed: bound to its node, no netns, no IP (model/types.ts PendingPod). */
-function pendingPod(model: ClusterModel, want: DesiredPod, ns: string, name: string, node: ModelNode, sandboxError: string): void {
+function pendingPod(model: ClusterModel, want: DesiredPod, ns: string, name: string, node: ModelNode, failed: { error: string; cniError: string }): void {
   const labels = want.pod.metadata.labels;
-  const pod: PendingPod = { namespace: ns, name, node: node.name, labels: labels ? { ...labels } : {}, containers: containersOf(want), sandboxError };
+  const pod: PendingPod = { namespace: ns, name, node: node.name, labels: labels ? { ...labels } : {}, containers: containersOf(want), sandboxError: failed.error, cniError: failed.cniError };
   if (want.owner) pod.owner = want.owner;
   (model.pendingPods ??= []).push(pod);
 }

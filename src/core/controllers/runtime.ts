@@ -30,7 +30,8 @@ export interface SandboxRequest {
   portMappings?: readonly PortMapping[];
 }
 
-export type SandboxResult = { netns: Netns; ip: string; containerId: string } | { error: string };
+/** A created sandbox, or the failure: the event's whole message and the CNI error inside it. */
+export type SandboxResult = { netns: Netns; ip: string; containerId: string } | { error: string; cniError: string };
 
 function record(model: ClusterModel, inv: CniInvocation): void {
   model.cniLog.push(inv);
@@ -90,12 +91,12 @@ export function runPodSandbox(ctx: CniContext, plugin: NetworkPlugin, node: Mode
   if (isCniError(result)) {
     // libcni: `plugin type="<type>" failed (add): ` + the error, whose text is msg["; " details].
     tearDown(ctx, plugin, args);
-    return { error: sandboxError(containerId, `plugin type="${pluginType(ctx, plugin, node)}" failed (add): ${result.msg}${result.details ? `; ${result.details}` : ''}`) };
+    return sandboxError(containerId, `plugin type="${pluginType(ctx, plugin, node)}" failed (add): `, `${result.msg}${result.details ? `; ${result.details}` : ''}`);
   }
   const ip = podIpFrom(result);
   if (!ip) {
     tearDown(ctx, plugin, args);
-    return { error: sandboxError(containerId, `failed to find network info for sandbox "${containerId}"`) };
+    return sandboxError(containerId, '', `failed to find network info for sandbox "${containerId}"`);
   }
   if (req.portMappings?.length) {
     const conf = loadedNetConf(ctx, plugin, node) as { name?: string; plugins?: { type?: unknown }[] };
@@ -112,8 +113,8 @@ export function runPodSandbox(ctx: CniContext, plugin: NetworkPlugin, node: Mode
  * around the CRI call's gRPC error, whose description is containerd's "failed to setup network
  * for sandbox %q: %w" around the CNI error.
  */
-function sandboxError(containerId: string, cniError: string): string {
-  return `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${containerId}": ${cniError}`;
+function sandboxError(containerId: string, libcni: string, cniError: string): { error: string; cniError: string } {
+  return { error: `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${containerId}": ${libcni}${cniError}`, cniError };
 }
 
 /**

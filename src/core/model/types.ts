@@ -250,6 +250,8 @@ export interface PendingPod {
   owner?: string;
   /** The message of the kubelet's FailedCreatePodSandBox event ("Failed to create pod sandbox: rpc error: …"). */
   sandboxError: string;
+  /** The CNI plugin's own error inside it (e.g. host-local's "failed to allocate for range 0: …"). */
+  cniError: string;
 }
 
 export interface ClusterModel {

@@ -135,21 +135,12 @@ function findPod(model: ClusterModel, target: string): ModelPod | undefined {
   return model.pods.find((p) => p.namespace === ns && p.name === name);
 }
 
-/**
- * Why a fault cannot act on a pod left ContainerCreating (model.pendingPods): it has no sandbox,
- * so no IP and no endpoint to take out or put back. Undefined for a name that is no such pod.
- */
-function waiting(model: ClusterModel, target: string): string | undefined {
-  const [ns, name] = podName(target);
-  return withoutSandbox(model, ns, name);
-}
-
 /** Applies one fault, then lets the controllers and kube-proxy catch up. */
 function faultApplier(model: ClusterModel, scenario: Scenario, errors: string[]): (f: Fault) => void {
   const wasReady = new Map<string, boolean>();
   return (f) => {
     const ok = f.action === 'node-down' || f.action === 'node-up' ? nodeFault(model, f, wasReady) : podFault(model, scenario, f);
-    if (!ok) errors.push(`fault ${f.action} ${f.target}: ${f.action.startsWith('node') ? 'no such node' : (waiting(model, f.target) ?? 'no such pod')}`);
+    if (!ok) errors.push(`fault ${f.action} ${f.target}: ${f.action.startsWith('node') ? 'no such node' : (withoutSandbox(model, ...podName(f.target)) ?? 'no such pod')}`);
     else resyncServiceNetwork(model);
   };
 }

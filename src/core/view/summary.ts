@@ -207,18 +207,6 @@ export function summarizeModel(model: ClusterModel): ModelSummary {
   return summary;
 }
 
-/**
- * The CNI plugin's part of a FailedCreatePodSandBox message: what follows libcni's
- * `plugin type="…" failed (add): `, else what follows containerd's `failed to setup network for
- * sandbox "…": `, else the whole message.
- */
-export function cniErrorOf(sandboxError: string): string {
-  const add = sandboxError.indexOf(' failed (add): ');
-  if (add >= 0) return sandboxError.slice(add + ' failed (add): '.length);
-  const m = /failed to setup network for sandbox "[^"]*": /.exec(sandboxError);
-  return m ? sandboxError.slice(m.index + m[0].length) : sandboxError;
-}
-
 function pendingPodSummary(p: PendingPod): PendingPodSummary {
   return {
     id: `pending:${p.namespace}/${p.name}`,
@@ -229,7 +217,7 @@ function pendingPodSummary(p: PendingPod): PendingPodSummary {
     containers: p.containers.map((c) => ({ name: c.name, image: c.image, ports: c.ports.map((x) => `${x.containerPort}/${x.protocol}`) })),
     ...(p.owner ? { owner: p.owner } : {}),
     labels: p.labels,
-    cniError: cniErrorOf(p.sandboxError),
+    cniError: p.cniError,
     sandboxError: p.sandboxError,
   };
 }
