@@ -147,7 +147,7 @@ function faultApplier(model: ClusterModel, scenario: Scenario, errors: string[])
 
 function podFault(model: ClusterModel, scenario: Scenario, f: Fault): boolean {
   const pod = findPod(model, f.target);
-  if (!pod) return false;
+  if (!pod) return f.action === 'delete' && deletePending(model, f.target);
   if (f.action === 'not-ready') pod.ready = false;
   else if (f.action === 'ready') pod.ready = true;
   else if (f.action === 'delete') {
@@ -159,6 +159,19 @@ function podFault(model: ClusterModel, scenario: Scenario, f: Fault): boolean {
       stopPodSandbox(ctx, getNetworkPlugin(cluster.cni.plugin), pod);
     }
   }
+  return true;
+}
+
+/**
+ * Deletes a pod left ContainerCreating (model.pendingPods). The API server deletes it like any
+ * pod; the kubelet has nothing to tear down, as it already ran CNI DEL after the failed ADD.
+ */
+function deletePending(model: ClusterModel, target: string): boolean {
+  const [ns, name] = podName(target);
+  const pending = model.pendingPods?.filter((p) => !(p.namespace === ns && p.name === name));
+  if (!pending || pending.length === model.pendingPods!.length) return false;
+  if (pending.length) model.pendingPods = pending;
+  else delete model.pendingPods; // absent when there are none (model/types.ts)
   return true;
 }
 
