@@ -32,6 +32,11 @@ interface DeviceBase {
   addresses: InterfaceAddress[];
   /** The bridge this device is a port of (`master cni0`). */
   master?: string;
+  /**
+   * Its port number on that bridge (`port_no` in `ip -d link`), kept for the port's life: a
+   * port that leaves frees its number and the others keep theirs (net/bridge/br_if.c).
+   */
+  portNo?: number;
   /** `net.ipv4.conf.<dev>.proxy_arp`: answer ARP for any address the host can route. */
   proxyArp?: boolean;
   /** Bridge port hairpin mode: a frame may leave by the port it came in on. */

@@ -96,8 +96,8 @@ function hasCarrier(model: ClusterModel, d: Device): boolean {
 }
 
 function bridgeSlaveOpts(model: ClusterModel, ns: Netns, d: Device, br: Extract<Device, { kind: 'bridge' }>): string {
-  // Ports are numbered from 1 in the order they joined (find_portno takes the lowest free number).
-  const no = ns.devices.filter((x) => x.master === br.name).indexOf(d) + 1;
+  // The number attachToBridge gave it (find_portno); a port made without it counts in join order.
+  const no = d.portNo ?? ns.devices.filter((x) => x.master === br.name).indexOf(d) + 1;
   // With STP off a port forwards as soon as it and the bridge are up with carrier.
   const state = br.up && hasCarrier(model, d) ? 'forwarding' : 'disabled';
   const id = bridgeId(br.mac);

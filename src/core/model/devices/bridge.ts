@@ -16,8 +16,17 @@ export function createBridge(ns: Netns, name: string, mac: string, mtu: number):
   return br;
 }
 
-/** `ip link set DEV master BRIDGE`: the port's own MAC becomes a permanent local FDB entry. */
+/**
+ * `ip link set DEV master BRIDGE`: the port takes the lowest free port number (br_if.c
+ * find_portno: 0 is reserved, a number freed by a leaving port is taken again), and its own
+ * MAC becomes a permanent local FDB entry.
+ */
 export function attachToBridge(ns: Netns, port: Device, bridge: BridgeDevice, hairpin = false): void {
+  const used = new Set<number>();
+  for (const d of ns.devices) if (d.master === bridge.name && d !== port && d.portNo !== undefined) used.add(d.portNo);
+  let no = 1;
+  while (used.has(no)) no++;
+  port.portNo = no;
   port.master = bridge.name;
   if (hairpin) port.hairpin = true;
   ns.fdb.push({ mac: port.mac, dev: port.name, master: bridge.name, permanent: true });
