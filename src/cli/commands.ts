@@ -9,6 +9,7 @@ import { ENDPOINTS_DEPRECATED, renderDescribeService, renderGetEndpoints, render
 import { renderRunResult } from '../core/render/run';
 import { runTraffic } from '../core/simulate/run';
 import { renderCniLog } from '../core/render/cni-log';
+import { withoutSandbox } from '../core/simulate/refs';
 import { renderIpvsadm } from '../core/render/ipvsadm';
 import { renderNftTable } from '../core/render/nft';
 import { readScenario, UsageError } from './io';
@@ -101,7 +102,13 @@ export function show(a: Args): CommandOutput {
   if (typeof podRef === 'string') {
     const [pns, pname] = podRef.includes('/') ? podRef.split('/') : ['default', podRef];
     const pod = l.model.pods.find((p) => p.namespace === pns && p.name === pname);
-    if (!pod) return fail(`hopscope: no pod ${pns}/${pname}`);
+    if (!pod) {
+      // A pod left ContainerCreating has no netns to show, but its CNI calls (the failed ADD and
+      // the runtime's DELs) are what explains why.
+      const why = withoutSandbox(l.model, pns!, pname!);
+      if (why && what === 'cni') return ok(renderCniLog(l.model, `${pns}/${pname}`));
+      return fail(`hopscope: ${why ?? `no pod ${pns}/${pname}`}${why ? '; `show --pod NS/NAME cni` prints its CNI calls' : ''}`);
+    }
     if (what === 'cni' && pod.hostNetwork) return ok(`pod ${pns}/${pname} has hostNetwork: true: it runs in ${pod.node}'s network namespace, so the runtime creates no sandbox namespace and calls no CNI plugin\n`);
     ns = l.model.netns.get(pod.netns);
   } else if (typeof nodeName === 'string') {
