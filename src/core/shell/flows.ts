@@ -10,9 +10,9 @@ import { traceFlow } from '../simulate/flow';
 export type FlowRun = { ok: true; flow: Flow } | { ok: false; error: string };
 
 /** Walks one request from the shell's place to `to` (`IP`, `IP:port`, `scheme://IP:port/path`). */
-export function runFlow(ctx: ShellContext, to: string, protocol?: 'TCP' | 'UDP' | 'ICMP', _what?: string): FlowRun {
+export function runFlow(ctx: ShellContext, to: string, protocol?: 'TCP' | 'UDP' | 'ICMP', _what?: string, ttl?: number): FlowRun {
   const index = ctx.flowCount++;
-  const r = traceFlow(ctx.model, { from: ctx.source, to, ...(protocol ? { protocol } : {}) }, { index, now: ctx.now, ...(ctx.seed !== undefined ? { seed: ctx.seed } : {}) });
+  const r = traceFlow(ctx.model, { from: ctx.source, to, ...(protocol ? { protocol } : {}) }, { index, now: ctx.now, ...(ctx.seed !== undefined ? { seed: ctx.seed } : {}), ...(ttl !== undefined ? { ttl } : {}) });
   ctx.now += 1;
   if (r.ok && ctx.captured) ctx.captured.push(r.flow);
   return r;

@@ -21,6 +21,7 @@ Options:
   <destination>      dns name or ip address
   -c <count>         stop after <count> replies
   -q                 quiet output
+  -t <ttl>           define time to live
 (hopscope: without -c, 4 packets are sent)
 `;
 
@@ -28,6 +29,8 @@ interface PingArgs {
   host: string;
   count: number;
   quiet: boolean;
+  /** `-t`: the echo requests' IP TTL (IP_TTL on the socket); 64 when not given. */
+  ttl?: number;
 }
 
 function parseArgs(args: string[]): PingArgs | ShellResult {
@@ -42,6 +45,13 @@ function parseArgs(args: string[]): PingArgs | ShellResult {
         const n = Number(v);
         if (!Number.isInteger(n) || n < 1 || n > 100) return err(`ping: invalid argument: '${v}': out of range: 1 <= value <= 100 (hopscope's limit)`, 1);
         a.count = n;
+      } else if (w === '-t') {
+        // iputils: strtol_or_err(optarg, "invalid argument", 0, 255); then IP_TTL refuses 0.
+        if (!/^\d+$/.test(v)) return err(`ping: invalid argument: '${v}'`, 1);
+        const n = Number(v);
+        if (n > 255) return err(`ping: invalid argument: '${v}': out of range: 0 <= value <= 255`, 1);
+        if (n === 0) return err('ping: cannot set unicast time-to-live: Invalid argument', 2);
+        a.ttl = n;
       }
     } else if (w === '-q') a.quiet = true;
     else if (w === '-n' || w === '-4') continue;
@@ -90,7 +100,13 @@ function errorLine(ctx: ShellContext, flow: Flow, seq: number): string | undefin
   return undefined;
 }
 
-function summary(host: string, sent: number, rtts: number[], errors: number): string {
+/**
+ * The statistics. iputils prints `pipe N` only when more than one probe was outstanding at
+ * once (ping_common.c finish: pipesize > 1): an unanswered ARP holds each echo for seconds
+ * before "Destination Host Unreachable", while a router's TTL-exceeded or unreachable error
+ * comes back before the next echo leaves, so those keep the pipe at 1 and print none.
+ */
+function summary(host: string, sent: number, rtts: number[], errors: number, delayed: number): string {
   const got = rtts.length;
   const loss = Math.round(((sent - got) / sent) * 100);
   let s = `\n--- ${host} ping statistics ---\n${sent} packets transmitted, ${got} received${errors ? `, +${errors} errors` : ''}, ${loss}% packet loss, time ${(sent - 1) * 1000 + sent - 1}ms\n`;
@@ -100,7 +116,7 @@ function summary(host: string, sent: number, rtts: number[], errors: number): st
     const avg = rtts.reduce((x, y) => x + y, 0) / got;
     const mdev = Math.sqrt(rtts.reduce((x, y) => x + (y - avg) ** 2, 0) / got);
     s += `rtt min/avg/max/mdev = ${[min, avg, max, mdev].map((v) => v.toFixed(3)).join('/')} ms\n`;
-  } else if (errors) s += `pipe ${Math.min(errors, sent)}\n`;
+  } else if (Math.min(delayed, sent) > 1) s += `pipe ${Math.min(delayed, sent)}\n`;
   return s;
 }
 
@@ -116,8 +132,9 @@ function runPing(ctx: ShellContext, args: string[]): ShellResult {
   let stdout = `PING ${a.host} (${ip}) 56(84) bytes of data.\n`;
   const rtts: number[] = [];
   let errors = 0;
+  let delayed = 0;
   for (let seq = 1; seq <= a.count; seq++) {
-    const r = runFlow(ctx, ip, 'ICMP');
+    const r = runFlow(ctx, ip, 'ICMP', undefined, a.ttl);
     if (!r.ok) return { stdout: '', stderr: `ping: ${r.error}\n`, exitCode: 2, flows };
     flows.push(r.flow);
     if (seq === 1 && r.flow.reason === 'no-route' && r.flow.hops.length <= 1) return { stdout: '', stderr: 'ping: connect: Network is unreachable\n', exitCode: 2, flows };
@@ -130,10 +147,11 @@ function runPing(ctx: ShellContext, args: string[]): ShellResult {
     const line = errorLine(ctx, r.flow, seq);
     if (line) {
       errors++;
+      if (r.flow.reason === 'arp-failed') delayed++;
       if (!a.quiet) stdout += `${line}\n`;
     }
   }
-  stdout += summary(a.host, a.count, rtts, errors);
+  stdout += summary(a.host, a.count, rtts, errors, delayed);
   return { stdout, stderr: '', exitCode: rtts.length ? 0 : 1, flows };
 }
 

@@ -38,14 +38,16 @@ export interface FlowOptions {
   payload?: ExchangeHooks;
   /** A sub-stream of flow `index` (e.g. `dns:2`), so helper exchanges never shift its numbers. */
   stream?: string;
+  /** The request's initial TTL (the socket's IP_TTL, `ping -t`); 64 (ip_default_ttl) otherwise. */
+  ttl?: number;
 }
 
 export type FlowResult = { ok: true; flow: Flow } | { ok: false; error: string };
 
 const EPHEMERAL = [32768, 60999] as const;
 
-function requestPacket(src: Source, t: Target, ip: string, ctx: WalkContext, mss: number): Packet {
-  const ipH: Ipv4Header = { kind: 'ipv4', src: '', dst: ip, ttl: 64, protocol: t.protocol, id: ctx.rng.int(1, 65535), df: true };
+function requestPacket(src: Source, t: Target, ip: string, ctx: WalkContext, mss: number, ttl = 64): Packet {
+  const ipH: Ipv4Header = { kind: 'ipv4', src: '', dst: ip, ttl, protocol: t.protocol, id: ctx.rng.int(1, 65535), df: true };
   // A container talking to 127.0.0.1 is bound to loopback; otherwise routing picks the source.
   if (ip.startsWith('127.')) ipH.src = '127.0.0.1';
   let l4: Header;
@@ -146,7 +148,7 @@ export function traceExchange(model: ClusterModel, src: Source, t: Target & { ip
   // Every context with the same fields in the same order (one object shape for the walk's reads).
   const ctx: WalkContext = { model, rng: opts.stream ? createRng(seed, 'flow', opts.index ?? 0, opts.stream) : createRng(seed, 'flow', opts.index ?? 0), now: opts.now ?? opts.index ?? 0, hops: [], expect: undefined, envs: undefined, lastEnv: undefined };
   const ns = src.netns;
-  const request = requestPacket(src, t, t.ip, ctx, podMtu(ns) - 40);
+  const request = requestPacket(src, t, t.ip, ctx, podMtu(ns) - 40, opts.ttl);
   if (opts.payload?.request) request.payload = opts.payload.request;
   const end = walk(ctx, step('output', ns, request));
   const flow: Flow = { verdict: end.verdict, from: src.label, to: label, hops: ctx.hops };
