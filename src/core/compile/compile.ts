@@ -14,7 +14,7 @@ import { resolveCluster } from './resolved';
 import { addCloudRoute, buildNodeNetns, buildUnderlay } from './underlay';
 import { allocateNodeCIDRs } from '../controllers/node-cidrs';
 import { expandDaemonSet, expandDeployment, expandReplicaSet } from '../controllers/workloads';
-import { NodeLoad, schedule } from '../controllers/scheduler';
+import { hostPortClaims, NodeLoad, schedule } from '../controllers/scheduler';
 import type { SandboxRequest } from '../controllers/runtime';
 import { runPodSandbox } from '../controllers/runtime';
 import type { PortMapping } from '../cni/portmap';
@@ -159,6 +159,8 @@ function createPods(ctx: CniContext, scenario: Scenario, diagnostics: Diagnostic
     else if (spec.nodeName) placement.nodeName = spec.nodeName;
     if (spec.nodeSelector) placement.nodeSelector = spec.nodeSelector;
     if (prefer) placement.preferNode = prefer;
+    const ports = hostPortClaims(spec);
+    if (ports) placement.hostPorts = ports;
     const placed = schedule(model.nodes, load, placement);
     if ('error' in placed) {
       report('error', `pod ${key}: ${placed.error}`, spec.nodeName ? 'missing-node' : 'unschedulable');
@@ -166,7 +168,7 @@ function createPods(ctx: CniContext, scenario: Scenario, diagnostics: Diagnostic
     }
     const node = placed.node;
     if (requested && prefer && prefer !== node.name) report('warning', `pod ${key} pins ${requested}, which is in ${prefer}'s range, but runs on ${node.name}: host-local on ${node.name} cannot assign it`, 'pinned-ip-node');
-    load.bind(node.name);
+    load.bind(node.name, ports);
     if (requested) pinnedBy.set(requested, key);
     bound.push({ want, ns, name, node, requested });
   }

@@ -1,11 +1,47 @@
 /**
  * The scheduler, reduced to what decides where a pod's packets start: `nodeName` binds
- * directly, `nodeSelector` filters nodes by label, and otherwise pods are spread to the node
+ * directly, `nodeSelector` filters nodes by label, the NodePorts filter keeps a pod off a node
+ * where another pod holds one of its host ports, and otherwise pods are spread to the node
  * with the fewest pods (ties go to the first node), as the default spreading score does.
  */
 import type { ModelNode } from '../model/types';
+import type { PodSpec } from '../k8s/types';
 
 export type Placement = { node: ModelNode } | { error: string };
+
+/** A host port a pod takes on its node: the NodePorts filter's key (protocol, host IP, port). */
+export interface HostPortClaim {
+  protocol: string;
+  /** `0.0.0.0` (every address) unless the port names a hostIP. */
+  hostIP: string;
+  port: number;
+}
+
+/** nodeports.ErrReason, the scheduler's and the kubelet's words for a clash. */
+const PORTS_TAKEN = "node(s) didn't have free ports for the requested pod ports";
+
+/**
+ * The host ports a pod claims: every `hostPort`, and for a hostNetwork pod every containerPort
+ * (the API server defaults hostPort to containerPort there: pkg/apis/core/v1/defaults.go).
+ */
+export function hostPortClaims(spec: PodSpec): HostPortClaim[] | undefined {
+  let out: HostPortClaim[] | undefined;
+  for (const c of spec.containers ?? [])
+    for (const p of c.ports ?? []) {
+      const port = p.hostPort || (spec.hostNetwork ? p.containerPort : 0);
+      if (!port) continue;
+      (out ??= []).push({ protocol: p.protocol ?? 'TCP', hostIP: p.hostIP || '0.0.0.0', port });
+    }
+  return out;
+}
+
+/**
+ * Two claims clash on the same protocol and port when their host IPs overlap: the same IP, or
+ * either is 0.0.0.0 (framework.HostPortInfo.CheckConflict).
+ */
+function clash(a: HostPortClaim, b: HostPortClaim): boolean {
+  return a.port === b.port && a.protocol === b.protocol && (a.hostIP === b.hostIP || a.hostIP === '0.0.0.0' || b.hostIP === '0.0.0.0');
+}
 
 /**
  * How many pods each node runs, as the scheduler's cache knows it. Besides the counts it keeps
@@ -20,6 +56,8 @@ export class NodeLoad {
   private readonly size: number;
   /** tree[1] is the minimum count; leaf i is tree[size + i] (Infinity past the last node). */
   private readonly tree: Float64Array;
+  /** Host ports held on each node by the pods bound there (only nodes that have any). */
+  private readonly ports = new Map<string, HostPortClaim[]>();
 
   constructor(nodes: readonly ModelNode[]) {
     this.ready = nodes.filter((n) => n.ready);
@@ -40,8 +78,19 @@ export class NodeLoad {
     return this.counts.get(name) ?? 0;
   }
 
-  /** A pod was bound to `name`. */
-  bind(name: string): void {
+  /** Whether none of `want` clashes with a host port already held on `name`. */
+  portsFree(name: string, want: readonly HostPortClaim[]): boolean {
+    const held = this.ports.get(name);
+    return !held || !want.some((w) => held.some((h) => clash(w, h)));
+  }
+
+  /** A pod was bound to `name`, holding `ports` there. */
+  bind(name: string, ports?: readonly HostPortClaim[]): void {
+    if (ports?.length) {
+      const held = this.ports.get(name);
+      if (held) held.push(...ports);
+      else this.ports.set(name, [...ports]);
+    }
     const c = this.get(name) + 1;
     this.counts.set(name, c);
     // The count is per name, as the cache keys it: every ready node of that name shows it.
@@ -62,22 +111,36 @@ export class NodeLoad {
   }
 }
 
-export function schedule(nodes: ModelNode[], load: NodeLoad, want: { nodeName?: string; nodeSelector?: Record<string, string>; preferNode?: string }): Placement {
+export function schedule(nodes: ModelNode[], load: NodeLoad, want: { nodeName?: string; nodeSelector?: Record<string, string>; preferNode?: string; hostPorts?: readonly HostPortClaim[] }): Placement {
+  const ports = want.hostPorts?.length ? want.hostPorts : undefined;
   if (want.nodeName !== undefined) {
     const n = nodes.find((x) => x.name === want.nodeName);
-    return n ? { node: n } : { error: `spec.nodeName: node "${want.nodeName}" does not exist (nodes: ${nodes.map((x) => x.name).join(', ')})` };
+    if (!n) return { error: `spec.nodeName: node "${want.nodeName}" does not exist (nodes: ${nodes.map((x) => x.name).join(', ')})` };
+    // A pod bound by name skips the scheduler; the kubelet's admission runs the same NodePorts
+    // check and rejects it (lifecycle/predicate.go: reason NodePorts, "Pod was rejected: …").
+    if (ports && !load.portsFree(n.name, ports)) return { error: `Pod was rejected: Predicate NodePorts failed: ${PORTS_TAKEN} (on ${n.name})` };
+    return { node: n };
   }
-  if (!want.nodeSelector && !want.preferNode) {
+  if (!want.nodeSelector && !want.preferNode && !ports) {
     const best = load.leastLoaded();
     return best ? { node: best } : { error: `0/${nodes.length} nodes are available` };
   }
   let candidates = nodes.filter((n) => n.ready);
+  // Each node is counted under the first filter it fails, in the framework's order (NodeAffinity
+  // before NodePorts); FitError lists the counts sorted.
+  const reasons: string[] = [];
   if (want.nodeSelector) {
     const sel = Object.entries(want.nodeSelector);
     candidates = candidates.filter((n) => sel.every(([k, v]) => n.labels[k] === v));
-    if (!candidates.length) return { error: `0/${nodes.length} nodes are available: ${nodes.length} node(s) didn't match Pod's node affinity/selector` };
+    // (An unready node is counted here too, as it always was: its taint is not modelled.)
+    if (candidates.length < nodes.length) reasons.push(`${nodes.length - candidates.length} node(s) didn't match Pod's node affinity/selector`);
   }
-  if (!candidates.length) return { error: `0/${nodes.length} nodes are available` };
+  if (ports) {
+    const before = candidates.length;
+    candidates = candidates.filter((n) => load.portsFree(n.name, ports));
+    if (candidates.length < before) reasons.push(`${before - candidates.length} ${PORTS_TAKEN}`);
+  }
+  if (!candidates.length) return { error: `0/${nodes.length} nodes are available${reasons.length ? `: ${reasons.sort().join(', ')}` : ''}` };
   if (want.preferNode) {
     const p = candidates.find((n) => n.name === want.preferNode);
     if (p) return { node: p };
