@@ -14,10 +14,11 @@ import { curlCommand } from './curl';
 import { pingCommand } from './ping';
 import { tracerouteCommand } from './traceroute';
 import { tcpdumpCommand } from './tcpdump';
+import { ssCommand } from './ss';
 import { digCommand, hostCommand, nslookupCommand } from './dns-tools';
 import { BUILTINS } from './builtins';
 
-const NETWORK: Command[] = [kubectlCommand, ipCommand, bridgeCommand, iptablesCommand, iptablesSaveCommand, ipvsadmCommand, nftCommand, conntrackCommand, curlCommand, pingCommand, tracerouteCommand, nslookupCommand, digCommand, hostCommand, tcpdumpCommand];
+const NETWORK: Command[] = [kubectlCommand, ipCommand, bridgeCommand, iptablesCommand, iptablesSaveCommand, ipvsadmCommand, nftCommand, conntrackCommand, curlCommand, pingCommand, tracerouteCommand, nslookupCommand, digCommand, hostCommand, tcpdumpCommand, ssCommand];
 
 function helpText(): string {
   const all = [...NETWORK, ...BUILTINS];
