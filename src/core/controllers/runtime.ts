@@ -157,6 +157,6 @@ export function stopPodSandbox(ctx: CniContext, plugin: NetworkPlugin, pod: Mode
   if (conf.plugins?.some((p) => p.type === 'portmap')) portmapDel(host, conf.name ?? '', pod.containerId);
   plugin.del(ctx, { command: 'DEL', containerId: pod.containerId, netnsPath, ifname: 'eth0', k8sArgs: { namespace: pod.namespace, name: pod.name }, podNetns: podNs, hostNetns: host, node });
   record(model, { command: 'DEL', pod: `${pod.namespace}/${pod.name}`, containerId: pod.containerId, ifname: 'eth0', netnsPath, config: plugin.netConf(ctx, node), result: {}, ok: true });
-  record(model, { command: 'DEL', pod: `${pod.namespace}/${pod.name}`, containerId: pod.containerId, ifname: 'lo', netnsPath, config: LOOPBACK_CONF, result: {}, ok: true });
+  record(model, { command: 'DEL', pod: `${pod.namespace}/${pod.name}`, containerId: pod.containerId, ifname: 'lo', netnsPath, config: LOOPBACK_STDIN, result: {}, ok: true });
   model.netns.delete(pod.netns);
 }

@@ -31,7 +31,9 @@ export function renderCniLog(model: ClusterModel, pod: string): string {
   return calls
     .map((c) => {
       const env = [`CNI_COMMAND=${c.command}`, `CNI_CONTAINERID=${c.containerId}`, `CNI_NETNS=${c.netnsPath}`, `CNI_IFNAME=${c.ifname}`, `CNI_PATH=/opt/cni/bin`, `CNI_ARGS=IgnoreUnknown=1;K8S_POD_NAMESPACE=${ns};K8S_POD_NAME=${name};K8S_POD_INFRA_CONTAINER_ID=${c.containerId}`];
-      return `# ${c.command} ${c.ifname}${c.ok ? '' : ' (failed)'}\n${env.join('\n')}\n## stdin (network configuration)\n${JSON.stringify(c.config, null, 2)}\n## stdout (result)\n${JSON.stringify(inVersion(c.result), null, 2)}\n`;
+      // A successful DEL (or CHECK) writes nothing to stdout (SPEC §2: only ADD prints a result).
+      const out = c.ok && c.command !== 'ADD' && c.command !== 'VERSION' ? `(nothing: a successful ${c.command} prints no result)` : JSON.stringify(inVersion(c.result), null, 2);
+      return `# ${c.command} ${c.ifname}${c.ok ? '' : ' (failed)'}\n${env.join('\n')}\n## stdin (network configuration)\n${JSON.stringify(c.config, null, 2)}\n## stdout (result)\n${out}\n`;
     })
     .join('\n');
 }
