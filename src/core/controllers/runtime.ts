@@ -39,10 +39,11 @@ function record(model: ClusterModel, inv: CniInvocation): void {
 
 /**
  * The loopback network's configuration as the runtime hands it to the plugin on stdin (the
- * plugin entry with the list's cniVersion and name). The same for every pod, so one shared,
- * frozen object: the log records what was sent, and nobody edits it.
+ * plugin entry with the list's cniVersion and name injected; libcni's InjectConf re-encodes a
+ * Go map, so the keys come out sorted). The same for every pod, so one shared, frozen object:
+ * the log records what was sent, and nobody edits it.
  */
-const LOOPBACK_STDIN = Object.freeze({ ...LOOPBACK_CONF.plugins[0], cniVersion: LOOPBACK_CONF.cniVersion, name: LOOPBACK_CONF.name });
+const LOOPBACK_STDIN = Object.freeze({ cniVersion: LOOPBACK_CONF.cniVersion, name: LOOPBACK_CONF.name, ...LOOPBACK_CONF.plugins[0] });
 
 /**
  * The network configuration the runtime loaded from /etc/cni/net.d. containerd reads it once
