@@ -31,6 +31,18 @@ function isTx(stage: string): boolean {
   return stage === 'route' || stage === 'forward' || stage === 'encap' || stage === 'bridge' || stage === 'ipvs' || stage.startsWith('netfilter:');
 }
 
+/**
+ * What a tunnel device transmits: the frame or packet it was handed, before the encapsulation
+ * the encap hop records (the outer headers are the underlay device's, not the tunnel's): after
+ * the VXLAN header the inner Ethernet frame, after IPIP's outer IP header the inner packet.
+ */
+function beforeEncap(p: Packet): Packet {
+  const vx = p.headers.findIndex((x) => x.kind === 'vxlan');
+  if (vx >= 0) return { ...p, headers: p.headers.slice(vx + 1) };
+  if (p.headers[0]?.kind === 'ipv4' && p.headers[1]?.kind === 'ipv4') return { ...p, headers: p.headers.slice(1) };
+  return p;
+}
+
 /** The packets of one walk that cross `dev` in netns `netns`, in order. */
 export function packetsOn(hops: Hop[], netns: string, dev: string): Packet[] {
   const seen: Packet[] = [];
@@ -42,7 +54,7 @@ export function packetsOn(hops: Hop[], netns: string, dev: string): Packet[] {
     const first = run[0];
     const last = run[run.length - 1];
     if (first && arrived) seen.push(first.packet);
-    if (transmitted && last && isTx(last.stage) && (last !== first || !arrived || last.stage === 'bridge')) seen.push(last.packet);
+    if (transmitted && last && isTx(last.stage) && (last !== first || !arrived || last.stage === 'bridge')) seen.push(last.stage === 'encap' ? beforeEncap(last.packet) : last.packet);
     run = [];
     arrived = false;
   };
