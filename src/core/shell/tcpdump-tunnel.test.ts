@@ -41,5 +41,8 @@ describe('tcpdump on a tunnel device', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(new RegExp(`^\\S+ IP [\\d.]+ > ${b}: ICMP echo request, id \\d+, seq 1, length 64$`));
     expect(lines[1]).toMatch(new RegExp(`^\\S+ IP ${b} > [\\d.]+: ICMP echo reply`));
+    // An IPIP device has no link-layer header: libpcap names its link type RAW.
+    expect(createShell(m, { kind: 'node', name: 'node-1' }).run('tcpdump -i tunl0').stderr).toContain('listening on tunl0, link-type RAW (Raw IP), snapshot length 262144 bytes');
+    expect(createShell(m, { kind: 'node', name: 'node-1' }).run('tcpdump -i eth0').stderr).toContain('listening on eth0, link-type EN10MB (Ethernet), snapshot length 262144 bytes');
   });
 });

@@ -142,7 +142,9 @@ export const tcpdumpCommand: Command = {
     const c = parse(ctx, args);
     if ('exitCode' in c) return c;
     ctx.capture = c;
-    const iface = c.iface === 'any' ? 'any, link-type LINUX_SLL2 (Linux cooked v2)' : `${c.iface}, link-type EN10MB (Ethernet)`;
+    // libpcap's map_arphrd_to_dlt: an IPIP tunnel (ARPHRD_TUNNEL) has no link header: DLT_RAW.
+    const raw = ctx.netns.devices.find((d) => d.name === c.iface)?.kind === 'ipip';
+    const iface = c.iface === 'any' ? 'any, link-type LINUX_SLL2 (Linux cooked v2)' : `${c.iface}, link-type ${raw ? 'RAW (Raw IP)' : 'EN10MB (Ethernet)'}`;
     return { stdout: '', stderr: `tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\nlistening on ${iface}, snapshot length 262144 bytes\n`, exitCode: 0 };
   },
   complete: (ctx, args) => (args[args.length - 2] === '-i' ? [...ctx.netns.devices.map((d) => d.name), 'any'] : ['-i', '-n', '-e', '-c', '-D']),
