@@ -66,4 +66,12 @@ describe('ping -t', () => {
     expect(sh(m).run('ping -c 1 -t x 10.0.0.1')).toMatchObject({ stdout: '', stderr: "ping: invalid argument: 'x'\n", exitCode: 1 });
     expect(sh(m).run(`ping -c 1 -t64 ${ip(m, 'b')}`).exitCode).toBe(0);
   });
+
+  it('-s other than the default 56 is refused, not silently ignored (sizes and MTU are not modelled)', () => {
+    const m = cluster();
+    const r = sh(m).run(`ping -c 1 -s 1472 ${ip(m, 'b')}`);
+    expect(r).toMatchObject({ stdout: '', exitCode: 2 });
+    expect(r.stderr).toMatch(/^hopscope: ping -s 1472 is not simulated: .*path MTU are not modelled\n$/);
+    expect(sh(m).run(`ping -c 1 -s 56 ${ip(m, 'b')}`).exitCode).toBe(0);
+  });
 });

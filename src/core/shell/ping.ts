@@ -52,6 +52,10 @@ function parseArgs(args: string[]): PingArgs | ShellResult {
         if (n > 255) return err(`ping: invalid argument: '${v}': out of range: 0 <= value <= 255`, 1);
         if (n === 0) return err('ping: cannot set unicast time-to-live: Invalid argument', 2);
         a.ttl = n;
+      } else if (w === '-s' && v !== '56') {
+        // Sizes are not modelled (every echo carries 56 bytes; no fragmentation or PMTU): an
+        // ignored -s would let a 1472-byte ping cross a 1450-byte VXLAN path as if it fit.
+        return err(`hopscope: ping -s ${v} is not simulated: echo requests carry the default 56 data bytes, and packet sizes, fragmentation and path MTU are not modelled`, 2);
       }
     } else if (w === '-q') a.quiet = true;
     else if (w === '-n' || w === '-4') continue;
