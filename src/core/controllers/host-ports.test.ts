@@ -4,10 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../compile/load';
 import type { ModelNode } from '../model/types';
+import type { ContainerPort } from '../k8s/types';
 import { hostPortClaims, NodeLoad, schedule } from './scheduler';
 
 const CLUSTER = JSON.stringify({ apiVersion: 'hopscope/v1alpha1', kind: 'Cluster', spec: { nodes: 2, dns: false, cni: { plugin: 'flannel' } } });
-type Port = { containerPort: number; hostPort?: number; protocol?: string; hostIP?: string };
+type Port = ContainerPort;
 const pod = (name: string, spec: { nodeName?: string; hostNetwork?: boolean; ports?: Port[] }) =>
   JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { ...(spec.nodeName ? { nodeName: spec.nodeName } : {}), ...(spec.hostNetwork ? { hostNetwork: true } : {}), containers: [{ name: 'c', image: 'nginx', ports: spec.ports ?? [] }] } });
 const deployment = (replicas: number, port: Port) =>
