@@ -130,13 +130,14 @@ function keyOf(i: Ingress): string {
 
 /** Flattens the Ingresses' rules (namespace/name order) into the controller's route table. */
 export function buildRouteTable(ingresses: readonly Ingress[]): RouteTable {
-  const table: RouteTable = { routes: [], defaults: [] };
+  const table: RouteTable = { routes: [], defaults: [], owners: new Map() };
   for (const ing of [...ingresses].sort((a, b) => keyOf(a).localeCompare(keyOf(b)))) {
     const namespace = ing.metadata.namespace ?? 'default';
     const hosts: string[] = [];
     for (const rule of ing.spec?.rules ?? []) {
       const host = (rule.host ?? '').toLowerCase();
       hosts.push(host);
+      if (host && !table.owners.has(host)) table.owners.set(host, keyOf(ing));
       for (const p of rule.http?.paths ?? []) {
         if (!p.backend) continue;
         const route: Route = { ingress: keyOf(ing), namespace, host, path: p.path || '/', pathType: p.pathType === 'Exact' ? 'Exact' : p.pathType === 'ImplementationSpecific' ? 'ImplementationSpecific' : 'Prefix', backend: p.backend };
