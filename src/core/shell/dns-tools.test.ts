@@ -359,3 +359,16 @@ describe('transport, port and class', () => {
     expect(shell(m).run('nslookup -port=abc a').stdout).toMatch(/^invalid port 'abc': not a valid number\nServer:/);
   });
 });
+
+describe('the Corefile', () => {
+  it('a CoreDNS pod has the kubeadm Corefile at /etc/coredns/Corefile (its -conf); other pods do not', () => {
+    const m = model();
+    const coredns = m.pods.find((p) => p.labels['k8s-app'] === 'kube-dns')!;
+    const r = createShell(m, { kind: 'pod', namespace: 'kube-system', name: coredns.name }).run('cat /etc/coredns/Corefile');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^\.:53 \{\n/);
+    expect(r.stdout).toContain('    kubernetes cluster.local in-addr.arpa ip6.arpa {\n       pods insecure\n       fallthrough in-addr.arpa ip6.arpa\n       ttl 30\n    }\n');
+    expect(r.stdout).toContain('    forward . /etc/resolv.conf {\n');
+    expect(shell(m).run('cat /etc/coredns/Corefile').exitCode).toBe(1);
+  });
+});
