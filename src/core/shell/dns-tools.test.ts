@@ -344,6 +344,8 @@ describe('transport, port and class', () => {
     expect(t.stdout).toBe(`a.default.svc.cluster.local has address ${ipOf(m, 'a')}\n`);
     expect(t.flows!.every((f) => f.hops[0]!.packet.headers.some((h) => h.kind === 'tcp'))).toBe(true);
     expect(shell(m).run('host -c XX a')).toMatchObject({ stderr: 'host: invalid class: XX\n', exitCode: 2 });
+    // Options end at the name (ISC getopt does not permute): after it, "-t" is the server.
+    expect(shell(m).run('host a -t SRV')).toMatchObject({ stderr: "host: couldn't get address for '-t': not found\n", exitCode: 1 });
     expect(shell(m).run('host -t XX a')).toMatchObject({ exitCode: 2 });
     expect(shell(m).run(`host -p 5353 a ${dnsPod(m)}`).stdout).toBe(`;; communications error to ${dnsPod(m)}#5353: connection refused\n`.repeat(2) + ';; no servers could be reached\n');
   });

@@ -585,9 +585,11 @@ function parseHost(args: string[]): HostOptions | ShellResult {
   const o: HostOptions = { qclass: 1, verbose: false, port: 53, defaults: true, words: [] };
   for (let i = 0; i < args.length; i++) {
     const w = args[i]!;
+    // ISC's getopt does not permute: the first word that is not an option ends the options,
+    // so in `host web -t SRV` the "-t" is the server (host.c: name, then server).
     if (!w.startsWith('-') || w.length === 1) {
-      o.words.push(w);
-      continue;
+      o.words.push(...args.slice(i));
+      break;
     }
     const flag = w[1]!;
     if (w.length === 2 && 'vdaAlTU46rsCw'.includes(flag)) {
