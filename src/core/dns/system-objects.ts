@@ -72,7 +72,7 @@ export function kubeDnsService(serviceCIDR: Cidr): Service {
   };
 }
 
-/** The Corefile kubeadm installs (shown by `hopscope show … corefile`). */
+/** The Corefile kubeadm installs (a CoreDNS pod's /etc/coredns/Corefile in the shell). */
 export function renderCorefile(clusterDomain: string): string {
   return `.:53 {
     errors

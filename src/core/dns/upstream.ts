@@ -45,8 +45,14 @@ export function buildPublicZone(extra: readonly { name: string; address: string 
 
 const ROOT_SOA: DnsRecord = { name: '', class: 1, ttl: 86400, type: 'SOA', mname: 'a.root-servers.net', rname: 'nstld.verisign-grs.com', serial: 2024010100, refresh: 1800, retry: 900, expire: 604800, minimum: 86400 };
 
-/** A recursive resolver's reply (not authoritative; CNAMEs followed within what it knows). */
-export function publicReply(zone: PublicZone, qname: string, type: string): DnsReply {
+/**
+ * A recursive resolver's reply (not authoritative; CNAMEs followed within what it knows). Only
+ * class IN is served: a CH, HS or ANY question is REFUSED, as BIND's recursive resolver does
+ * for every CHAOS name outside its built-in `version.bind`/`id.server` zones.
+ */
+export function publicReply(zone: PublicZone, qname: string, type: string, qclass = 1): DnsReply {
+  // Nor does it transfer zones (AXFR 252, IXFR 251).
+  if (qclass !== 1 || /^(AXFR|IXFR|TYPE25[12])$/i.test(type)) return { rcode: 5, aa: false, answers: [], authority: [] };
   const answers: DnsRecord[] = [];
   let name = qname.toLowerCase().replace(/\.$/, '');
   for (let hops = 0; hops < 8; hops++) {

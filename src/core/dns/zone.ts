@@ -29,6 +29,10 @@ import type { EndpointSlice, Service } from '../k8s/types';
 import type { DnsRecord } from '../wire/dns-rdata';
 import type { DnsReply } from './resolver';
 import { isIPv4 } from '../util/ip';
+import { dnsTypeCode } from '../wire/dns-rdata';
+
+const IXFR = 251;
+const AXFR = 252;
 
 /** TTL of the kubeadm Corefile (`ttl 30`). */
 export const CLUSTER_TTL = 30;
@@ -291,6 +295,11 @@ export function answerFromZone(zone: ClusterZone, qname: string, type: string): 
   const name = qname.toLowerCase().replace(/\.$/, '');
   const isReverse = name.endsWith('.in-addr.arpa');
   if (!inClusterZone(zone, name) && !isReverse) return { kind: 'forward' };
+  // Zone transfers are refused (plugin/kubernetes handler.go; the `transfer` plugin is not in
+  // the Corefile), before any lookup, so a reverse name without a PTR is refused too. The
+  // server writes the error reply itself: no AA, no SOA.
+  const code = dnsTypeCode(type);
+  if (code === AXFR || code === IXFR) return { kind: 'reply', reply: { rcode: 5, aa: false, answers: [], authority: [] } };
   const records = zone.records.get(name) ?? [];
   const pod = records.length ? null : podRecord(zone, name);
   const all = pod ? [pod] : records;

@@ -130,13 +130,14 @@ function keyOf(i: Ingress): string {
 
 /** Flattens the Ingresses' rules (namespace/name order) into the controller's route table. */
 export function buildRouteTable(ingresses: readonly Ingress[]): RouteTable {
-  const table: RouteTable = { routes: [], defaults: [] };
+  const table: RouteTable = { routes: [], defaults: [], owners: new Map() };
   for (const ing of [...ingresses].sort((a, b) => keyOf(a).localeCompare(keyOf(b)))) {
     const namespace = ing.metadata.namespace ?? 'default';
     const hosts: string[] = [];
     for (const rule of ing.spec?.rules ?? []) {
       const host = (rule.host ?? '').toLowerCase();
       hosts.push(host);
+      if (host && !table.owners.has(host)) table.owners.set(host, keyOf(ing));
       for (const p of rule.http?.paths ?? []) {
         if (!p.backend) continue;
         const route: Route = { ingress: keyOf(ing), namespace, host, path: p.path || '/', pathType: p.pathType === 'Exact' ? 'Exact' : p.pathType === 'ImplementationSpecific' ? 'ImplementationSpecific' : 'Prefix', backend: p.backend };
@@ -157,6 +158,23 @@ function publishedAddress(model: ClusterModel): string | null {
   return pod ? (model.nodes.find((n) => n.name === pod.node)?.ip ?? null) : null;
 }
 
+/**
+ * The Ingress as the API server stores it: the DefaultIngressClass admission plugin
+ * (plugin/pkg/admission/network/defaultingressclass) writes the default IngressClass's name into
+ * `spec.ingressClassName` when neither it nor the legacy annotation is set. Of several default
+ * classes the newest wins, then the first by name; all of a scenario's are created together.
+ */
+function admitted(ing: Ingress, classes: readonly IngressClass[]): Ingress {
+  const copy = JSON.parse(JSON.stringify(ing)) as Ingress;
+  if (copy.spec?.ingressClassName !== undefined || copy.metadata.annotations?.[LEGACY_CLASS_ANNOTATION] !== undefined) return copy;
+  const def = classes
+    .filter((c) => c.metadata.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true')
+    .map((c) => c.metadata.name ?? '')
+    .sort()[0];
+  if (def) copy.spec = { ...copy.spec, ingressClassName: def };
+  return copy;
+}
+
 /** Validates the Ingresses, builds the route table and publishes hosts in the upstream zone. */
 export function setupIngress(model: ClusterModel, scenario: Scenario, cluster: ResolvedCluster, report: Report): void {
   const all = ingressesOf(scenario);
@@ -166,11 +184,13 @@ export function setupIngress(model: ClusterModel, scenario: Scenario, cluster: R
   const others: Ingress[] = [];
   for (const ing of all) {
     validateIngress(ing, model.services, report);
-    if (servedByNginx(ing.value, classes)) served.push(JSON.parse(JSON.stringify(ing.value)) as Ingress);
+    const stored = admitted(ing.value, classes);
+    if (servedByNginx(stored, classes)) served.push(stored);
     else {
-      others.push(ing.value);
-      const cls = ing.value.spec?.ingressClassName;
-      report('info', `Ingress ${keyOf(ing.value)}: ${cls ? `class "${cls}" is not implemented by ingress-nginx` : 'no ingressClassName and no default IngressClass'}; no modelled controller serves it`, 'ingress-unclaimed', ing.fieldPos(cls ? 'spec.ingressClassName' : 'metadata.name'));
+      others.push(stored);
+      const given = ing.value.spec?.ingressClassName;
+      const cls = stored.spec?.ingressClassName;
+      report('info', `Ingress ${keyOf(ing.value)}: ${cls ? `class "${cls}"${given ? '' : ' (the default IngressClass)'} is not implemented by ingress-nginx` : 'no ingressClassName and no default IngressClass'}; no modelled controller serves it`, 'ingress-unclaimed', ing.fieldPos(given ? 'spec.ingressClassName' : 'metadata.name'));
     }
   }
   const address = scenario.cluster ? publishedAddress(model) : null;

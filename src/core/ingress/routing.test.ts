@@ -71,9 +71,27 @@ describe('Ingress host matching and defaults', () => {
     expect(backend('SHOP.example.com:443', '/')).toBe('web');
   });
 
-  it('unknown hosts use the rules without a host, then the defaultBackend', () => {
+  it('unknown hosts use the rules without a host; an Ingress with rules lends its defaultBackend to its own hosts only (ingress-nginx createServers)', () => {
     expect(backend('203.0.113.9', '/status')).toBe('status');
-    expect(backend('other.example.org', '/')).toBe('default:fallback');
+    expect(backend('shop.example.com', '/nothing-here')).toBe('web'); // its `/` Prefix
+    // `shop` has rules, so the catch-all server keeps the controller's own default backend.
+    expect(backend('other.example.org', '/')).toBe('404');
+    expect(backend('203.0.113.9', '/other')).toBe('404');
+    const onlyApi = buildRouteTable([ing('a', { defaultBackend: be('fallback'), rules: [{ host: 'a.example.com', http: { paths: [{ path: '/api', pathType: 'Prefix', backend: be('api') }] } }] })]);
+    expect(routeRequest(onlyApi, 'a.example.com', '/other')).toMatchObject({ kind: 'default', backend: be('fallback') });
+    expect(routeRequest(onlyApi, 'b.example.com', '/other').kind).toBe('not-found');
+  });
+
+  it('an Ingress with a defaultBackend and no rules configures the catch-all server; a host takes the defaultBackend of the first Ingress that names it', () => {
+    const t = buildRouteTable([
+      ing('a-first', { rules: [{ host: 'x.example.com', http: { paths: [{ path: '/a', pathType: 'Prefix', backend: be('a') }] } }] }),
+      ing('b-second', { defaultBackend: be('b-default'), rules: [{ host: 'x.example.com', http: { paths: [{ path: '/b', pathType: 'Prefix', backend: be('b') }] } }] }),
+      ing('c-catch-all', { defaultBackend: be('catch-all') }),
+    ]);
+    expect(routeRequest(t, 'x.example.com', '/b/1')).toMatchObject({ kind: 'route', route: { backend: be('b') } });
+    // x.example.com's server belongs to a-first, which has no defaultBackend: 404, not b-default.
+    expect(routeRequest(t, 'x.example.com', '/other').kind).toBe('not-found');
+    expect(routeRequest(t, 'y.example.com', '/')).toMatchObject({ kind: 'default', backend: be('catch-all') });
   });
 
   it('with no rule and no defaultBackend the controller answers 404', () => {

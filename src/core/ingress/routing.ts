@@ -3,7 +3,8 @@
  * host first — an exact host, else a wildcard `*.foo.com` matching exactly one extra label,
  * else the rules without a host; then the longest matching path, `Exact` before `Prefix` on a
  * tie (`ImplementationSpecific` is treated as `Prefix`, as ingress-nginx does without
- * `use-regex`); no match → a default backend, or the controller's own 404. Rules of every
+ * `use-regex`); no match → the defaultBackend of the Ingress that owns the host (or of an
+ * Ingress without rules, for hosts no rule names), else the controller's own 404. Rules of every
  * Ingress of the class are merged per host, as ingress-nginx builds one server block per host.
  * Pure: no model, no packets.
  */
@@ -23,8 +24,10 @@ export interface Route {
 
 export interface RouteTable {
   routes: Route[];
-  /** Default backends by Ingress (`NS/NAME`), in name order. */
+  /** Default backends by Ingress (`NS/NAME`), in name order; `hosts` are its rules' hosts ('' for a rule without one). */
   defaults: { ingress: string; namespace: string; backend: IngressBackend; hosts: string[] }[];
+  /** Each rule host ('' excluded) with the first Ingress, in name order, that has a rule for it: its server's owner. */
+  owners: Map<string, string>;
 }
 
 export type RouteDecision =
@@ -82,10 +85,12 @@ export function routeRequest(table: RouteTable, host: string, rawPath: string): 
   let best: Route | undefined;
   for (const r of table.routes) if (r.host === server && pathMatches(r, path) && (!best || better(r, best))) best = r;
   if (best) return { kind: 'route', route: best, server };
-  const own = table.defaults.find((d) => d.hosts.includes(server));
-  // A host's own server falls back to its Ingress's defaultBackend; the catch-all server to the
-  // first Ingress (by namespace/name) that has one; otherwise the controller answers 404.
-  const any = own ?? (server === '' ? table.defaults[0] : undefined);
-  if (any) return { kind: 'default', ingress: any.ingress, namespace: any.namespace, backend: any.backend, server };
+  // ingress-nginx createServers: a host's server gets its `location /` from the first Ingress
+  // that names the host — that Ingress's defaultBackend, or the controller's own (404). The
+  // catch-all server keeps the controller's unless an Ingress has a defaultBackend and no rules
+  // at all; an Ingress with rules never lends its defaultBackend to other hosts.
+  const owner = server === '' ? undefined : table.owners.get(server);
+  const fallback = owner !== undefined ? table.defaults.find((d) => d.ingress === owner) : server === '' ? table.defaults.find((d) => d.hosts.length === 0) : undefined;
+  if (fallback) return { kind: 'default', ingress: fallback.ingress, namespace: fallback.namespace, backend: fallback.backend, server };
   return { kind: 'not-found', server };
 }

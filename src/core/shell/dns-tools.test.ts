@@ -160,11 +160,11 @@ describe('dig', () => {
     expect(shell(m).run('nslookup -type=SRV _http._tcp.a kube-dns.kube-system').stdout).toMatch(new RegExp(`^Server:\\t\\tkube-dns\\.kube-system\\nAddress:\\t${esc(dns)}#53\\n\\n`));
   });
 
-  it('refuses what dns_name_fromtext refuses, after the greeting, with exit 10', () => {
+  it('refuses what dns_name_fromtext refuses, before any greeting (dig 9.18.49 prints nothing on stdout), with exit 10', () => {
     const sh = shell(model());
     const r = sh.run('dig a..b');
     expect(r).toMatchObject({ stderr: "dig: 'a..b' is not a legal name (empty label)\n", exitCode: 10 });
-    expect(r.stdout).toContain('; <<>> DiG');
+    expect(r.stdout).toBe('');
     expect(r.flows ?? []).toHaveLength(0);
     expect(sh.run(`dig ${'x'.repeat(64)}.com`).stderr).toContain('(label too long)');
   });
@@ -251,5 +251,126 @@ describe('host', () => {
     expect(r.stdout).toMatch(/^my-db\.default\.svc\.cluster\.local is an alias for example\.com\.\nexample\.com has address \d+\.\d+\.\d+\.\d+\n$/);
     expect(r.flows).toHaveLength(3);
     expect(shell(m).run('host a').stdout).toBe(`a.default.svc.cluster.local has address ${ipOf(m, 'a')}\n`);
+  });
+});
+
+// Transport, port and class (dig +tcp/+vc/-p/-c, host -T/-p/-c/-l/-v/-a, nslookup -vc/-port=/-class=),
+// held to dig/host/nslookup 9.18.49 run against a local server answering like CoreDNS (IN records
+// to a CH question, REFUSED for AXFR), to bin/dig/dighost.c (tcp_connected, hex_dump, recv_done)
+// and host.c, and to CoreDNS core/dnsserver/server.go (CH allowed once `forward` is loaded) and
+// plugin/kubernetes/handler.go (AXFR/IXFR refused).
+describe('transport, port and class', () => {
+  const dnsPod = (m: ClusterModel) => m.pods.find((p) => p.labels['k8s-app'] === 'kube-dns')!.ip;
+
+  it('dig +tcp (and +vc) asks over a TCP connection to port 53 through the dns-tcp Service port; SERVER says (TCP)', () => {
+    const m = model();
+    const dns = ipOf(m, 'kube-dns', 'kube-system');
+    for (const opt of ['+tcp', '+vc']) {
+      const r = shell(m).run(`dig ${opt} a.default.svc.cluster.local`);
+      expect(r.stdout).toContain(`;; SERVER: ${dns}#53(${dns}) (TCP)\n`);
+      expect(r.stdout).toContain(`a.default.svc.cluster.local. 30\tIN\tA\t${ipOf(m, 'a')}\n`);
+      expect(r.flows).toHaveLength(1);
+      const syn = r.flows![0]!.hops[0]!.packet.headers.find((h) => h.kind === 'tcp');
+      expect(syn).toMatchObject({ kind: 'tcp', dport: 53, flags: 'S' });
+      expect(r.flows![0]!.endpoint).toMatch(/^kube-system\/coredns-/);
+    }
+    // A name outside the cluster: CoreDNS forwards over TCP too, and the upstream answers on 53/tcp.
+    expect(shell(m).run('dig +tcp +short example.com').stdout).toBe('93.184.215.14\n');
+    // +notcp after ANY (which dig 9.18 asks over TCP by default) goes back to UDP.
+    expect(shell(m).run('dig a.default.svc.cluster.local ANY').stdout).toContain('(TCP)\n');
+    expect(shell(m).run('dig a.default.svc.cluster.local ANY +notcp').stdout).toContain('(UDP)\n');
+    expect(shell(m).run('dig a.default.svc.cluster.local').stdout).toContain('(UDP)\n');
+  });
+
+  it('dig -p asks another port: nothing listens there on a CoreDNS pod, so UDP is refused three times, TCP fails to connect three times', () => {
+    const m = model();
+    const ip = dnsPod(m);
+    const udp = shell(m).run(`dig @${ip} -p 5353 a.default.svc.cluster.local`);
+    expect(udp.exitCode).toBe(9);
+    expect(udp.stdout).toBe(`${`;; communications error to ${ip}#5353: connection refused\n`.repeat(3)}\n; <<>> DiG 9.18.49-1~deb12u3-Debian <<>> @${ip} -p 5353 a.default.svc.cluster.local\n; (1 server found)\n;; global options: +cmd\n;; no servers could be reached\n`);
+    expect(udp.flows![0]!.hops.at(-1)!.packet.headers.find((h) => h.kind === 'udp')).toMatchObject({ dport: 5353 });
+    const tcp = shell(m).run(`dig @${ip} -p 5353 +tcp a.default.svc.cluster.local`);
+    expect(tcp).toMatchObject({ exitCode: 9, stdout: `;; Connection to ${ip}#5353(${ip}) for a.default.svc.cluster.local failed: connection refused.\n;; no servers could be reached\n`.repeat(3) });
+    expect(shell(m).run('dig -p 99999 a')).toMatchObject({ stdout: "invalid port number '99999': out of range\n", stderr: "dig: Couldn't parse port number\n", exitCode: 1 });
+    // Port 53 given explicitly is the default.
+    expect(shell(m).run(`dig @${ip} -p 53 +short a.default.svc.cluster.local`).stdout).toBe(`${ipOf(m, 'a')}\n`);
+  });
+
+  it('a class other than IN is asked as that class: CoreDNS answers a cluster name with IN records, which dig calls malformed; the upstream refuses CH', () => {
+    const m = model();
+    const r = shell(m).run('dig a.default.svc.cluster.local CH');
+    expect(r.stdout.startsWith(';; Warning: Message parser reports malformed message packet.\n\n; <<>> DiG')).toBe(true);
+    expect(r.stdout).toContain(';a.default.svc.cluster.local.\tCH\tA\n');
+    expect(r.stdout).toContain(`a.default.svc.cluster.local. 30\tIN\tA\t${ipOf(m, 'a')}\n`);
+    const flowQuestion = r.flows![0]!.hops[0]!.packet.payload.dns!.questions[0]!;
+    expect(flowQuestion.class).toBe(3);
+    const chaos = shell(m).run('dig -c CH -t TXT version.bind');
+    expect(chaos.stdout).toContain('status: REFUSED');
+    expect(chaos.stdout).toContain(';version.bind.\t\t\tCH\tTXT\n');
+    expect(chaos.stdout).not.toContain('malformed');
+    // Class ANY accepts records of any class.
+    expect(shell(m).run('dig a.default.svc.cluster.local ANY -c ANY').stdout).not.toContain('malformed');
+    // host and nslookup do not parse past the bad class: "Got bad packet" and the bytes, exit 1.
+    const host = shell(m).run('host -c CH a.default.svc.cluster.local');
+    expect(host.exitCode).toBe(1);
+    expect(host.stdout).toMatch(/^;; Got bad packet: FORMERR\n\d+ bytes\n([0-9a-f]{2} ){16} {9}\S{16}\n/);
+    expect(shell(m).run('nslookup -class=CH a').stdout).toContain(';; Got bad packet: FORMERR\n');
+  });
+
+  it('a zone transfer is TCP and refused by the kubernetes plugin: dig "; Transfer failed.", host -l REFUSED', () => {
+    const m = model();
+    const dig = shell(m).run('dig AXFR cluster.local');
+    expect(dig.exitCode).toBe(0);
+    expect(dig.stdout).toBe('\n; <<>> DiG 9.18.49-1~deb12u3-Debian <<>> AXFR cluster.local\n;; global options: +cmd\n; Transfer failed.\n');
+    expect(dig.flows![0]!.hops[0]!.packet.headers.find((h) => h.kind === 'tcp')).toBeDefined();
+    const host = shell(m).run('host -l cluster.local.');
+    expect(host).toMatchObject({ exitCode: 1, stdout: 'Host cluster.local not found: 5(REFUSED)\n; Transfer failed.\n' });
+    expect(shell(m).run('nslookup -type=AXFR cluster.local.').stdout).toContain("** server can't find cluster.local: REFUSED\n; Transfer failed.\n");
+  });
+
+  it('host -v prints each reply as host.c does (no EDNS), "Trying" per search candidate; -a asks ANY verbosely; -T is TCP; bad options exit 2', () => {
+    const m = model();
+    const v = shell(m).run('host -v a');
+    expect(v.exitCode).toBe(0);
+    expect(v.stdout).toMatch(/^Trying "a\.default\.svc\.cluster\.local"\n;; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: \d+\n;; flags: qr aa rd; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 0\n\n;; QUESTION SECTION:\n;a\.default\.svc\.cluster\.local\.\tIN\tA\n\n;; ANSWER SECTION:\n/);
+    expect(v.stdout).toMatch(/\nReceived \d+ bytes from \S+#53 in 0 ms\nTrying "a\.default\.svc\.cluster\.local"\n;; ->>HEADER<<-/);
+    expect(v.stdout.match(/^Trying/gm)).toHaveLength(3); // A, AAAA, MX
+    const nx = shell(m).run('host -v nosuch');
+    expect(nx.stdout).toMatch(/^Trying "nosuch\.default\.svc\.cluster\.local"\nTrying "nosuch\.svc\.cluster\.local"\nTrying "nosuch\.cluster\.local"\nTrying "nosuch"\nHost nosuch not found: 3\(NXDOMAIN\)\n(Received \d+ bytes from \S+#53 in 0 ms\n){2}$/);
+    const any = shell(m).run('host -a a.default.svc.cluster.local');
+    expect(any.stdout).toContain(';a.default.svc.cluster.local.\tIN\tANY\n');
+    expect(any.flows![0]!.hops[0]!.packet.headers.find((h) => h.kind === 'udp')).toBeDefined();
+    const t = shell(m).run('host -T a.default.svc.cluster.local');
+    expect(t.stdout).toBe(`a.default.svc.cluster.local has address ${ipOf(m, 'a')}\n`);
+    expect(t.flows!.every((f) => f.hops[0]!.packet.headers.some((h) => h.kind === 'tcp'))).toBe(true);
+    expect(shell(m).run('host -c XX a')).toMatchObject({ stderr: 'host: invalid class: XX\n', exitCode: 2 });
+    // Options end at the name (ISC getopt does not permute): after it, "-t" is the server.
+    expect(shell(m).run('host a -t SRV')).toMatchObject({ stderr: "host: couldn't get address for '-t': not found\n", exitCode: 1 });
+    expect(shell(m).run('host -t XX a')).toMatchObject({ exitCode: 2 });
+    expect(shell(m).run(`host -p 5353 a ${dnsPod(m)}`).stdout).toBe(`;; communications error to ${dnsPod(m)}#5353: connection refused\n`.repeat(2) + ';; no servers could be reached\n');
+  });
+
+  it('nslookup -vc asks over TCP, -port= another port (three tries when nobody answers), and reports a bad port as nslookup.c set_port', () => {
+    const m = model();
+    const vc = shell(m).run('nslookup -vc a');
+    expect(vc.stdout).toContain(`Name:\ta.default.svc.cluster.local\nAddress: ${ipOf(m, 'a')}\n`);
+    expect(vc.flows!.every((f) => f.hops[0]!.packet.headers.some((h) => h.kind === 'tcp'))).toBe(true);
+    const ip = dnsPod(m);
+    expect(shell(m).run(`nslookup -port=5353 a ${ip}`)).toMatchObject({ exitCode: 1, stdout: `${`;; communications error to ${ip}#5353: connection refused\n`.repeat(3)};; no servers could be reached\n\n` });
+    expect(shell(m).run(`nslookup -vc -port=5353 a ${ip}`).stdout).toBe(`;; Connection to ${ip}#5353(${ip}) for a failed: connection refused.\n;; no servers could be reached\n`.repeat(3) + '\n');
+    expect(shell(m).run('nslookup -port=abc a').stdout).toMatch(/^invalid port 'abc': not a valid number\nServer:/);
+  });
+});
+
+describe('the Corefile', () => {
+  it('a CoreDNS pod has the kubeadm Corefile at /etc/coredns/Corefile (its -conf); other pods do not', () => {
+    const m = model();
+    const coredns = m.pods.find((p) => p.labels['k8s-app'] === 'kube-dns')!;
+    const r = createShell(m, { kind: 'pod', namespace: 'kube-system', name: coredns.name }).run('cat /etc/coredns/Corefile');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/^\.:53 \{\n/);
+    expect(r.stdout).toContain('    kubernetes cluster.local in-addr.arpa ip6.arpa {\n       pods insecure\n       fallthrough in-addr.arpa ip6.arpa\n       ttl 30\n    }\n');
+    expect(r.stdout).toContain('    forward . /etc/resolv.conf {\n');
+    expect(shell(m).run('cat /etc/coredns/Corefile').exitCode).toBe(1);
   });
 });

@@ -1,17 +1,21 @@
 /**
- * BIND 9.18's three DNS tools, each query walked as a UDP flow to the nameserver
- * (resolver.ts `queryDns`) and answered by whoever receives it (CoreDNS from the cluster zone,
- * forwarding other names upstream):
- * - `dig [@SERVER] [NAME] [TYPE] [CLASS] [-t TYPE] [-c CLASS] [-q NAME] [-x ADDR] [+OPT…]`
+ * BIND 9.18's three DNS tools, each query walked as a flow to the nameserver (resolver.ts
+ * `queryDns`: UDP to port 53, or TCP, another port, another class when asked) and answered by
+ * whoever receives it (CoreDNS from the cluster zone, forwarding other names upstream):
+ * - `dig [@SERVER] [NAME] [TYPE] [CLASS] [-t TYPE] [-c CLASS] [-q NAME] [-x ADDR] [-p PORT] [+[no]tcp] [+OPT…]`
  *   (dig.c parse_args: a token that is a known type or class is one; `-x` asks PTR of the
  *   reverse name; no search list unless `+search`), printing the reply as dig's message text
  *   (masterdump.c columns) or, with `+short`, the answer's RDATA;
- * - `nslookup [-type=T] NAME [SERVER]` (nslookup.c: search list; an address asks PTR; without a
+ * - `nslookup [-type=T] [-class=C] [-port=P] [-[no]vc] NAME [SERVER]` (nslookup.c: search list; an address asks PTR; without a
  *   type, A then AAAA of the name that answered; "*** Can't find …: No answer" for NODATA);
- * - `host [-t T] NAME [SERVER]` (host.c: "has address", "has SRV record", "domain name pointer",
- *   "has no AAAA record"; without a type, A then AAAA and MX).
- * Only NXDOMAIN moves a search on (dighost.c next_origin). Not modelled: classes other than IN
- * (parsed, asked as IN), TCP (`+tcp` is accepted and ignored), zone transfers, `+trace`.
+ * - `host [-vaTUl] [-t T] [-c C] [-p P] NAME [SERVER]` (host.c: "has address", "has SRV record",
+ *   "domain name pointer", "has no AAAA record"; without a type, A then AAAA and MX; `-v` the
+ *   whole reply; `-l` a zone transfer).
+ * Only NXDOMAIN moves a search on (dighost.c next_origin). Zone transfers and ANY (dig 9.18)
+ * go over TCP; CoreDNS refuses transfers. A reply whose records' class is not the question's
+ * (CoreDNS answers a CH question about a cluster name with IN records) is "malformed" to dig
+ * and a bad packet to host and nslookup. Not modelled: `+trace`, `+nssearch`, truncation and
+ * the TCP retry it causes, each try being its own flow (one flow stands for all of them).
  */
 import type { Command, ShellContext, ShellResult } from './types';
 import type { Flow } from '../trace/types';
@@ -22,6 +26,7 @@ import { queryDns, resolveName } from './resolver';
 import { formatTimestamp } from './tcpdump-format';
 import { err } from './output';
 import { dnsTypeName, ipv6ToBytes } from '../wire/dns-rdata';
+import { emitDns } from '../wire/dns';
 import { isIPv4 } from '../util/ip';
 
 const DIG_VERSION = 'DiG 9.18.49-1~deb12u3-Debian';
@@ -41,7 +46,47 @@ const TYPES: Record<string, number> = {
 };
 /** Types the wire layer encodes by name; any other is asked as `TYPEnnn`. */
 const WIRE_TYPES = new Set(['A', 'NS', 'CNAME', 'SOA', 'PTR', 'MX', 'TXT', 'AAAA', 'SRV', 'OPT', 'HTTPS', 'ANY']);
-const CLASSES = new Set(['IN', 'CH', 'CHAOS', 'HS', 'HESIOD', 'NONE', 'ANY']);
+/** Class mnemonics (lib/dns rdataclass) and their codes. */
+const CLASS_CODES: Record<string, number> = { IN: 1, CH: 3, CHAOS: 3, HS: 4, HESIOD: 4, NONE: 254, ANY: 255 };
+const CLASSES = new Set(Object.keys(CLASS_CODES));
+const CLASS_NAMES: Record<number, string> = { 1: 'IN', 3: 'CH', 4: 'HS', 254: 'NONE', 255: 'ANY' };
+
+function className(code: number): string {
+  return CLASS_NAMES[code] ?? `CLASS${code}`;
+}
+
+/**
+ * True when the parser rejects the reply (lib/dns message.c getsection: a record whose class is
+ * not the question's is FORMERR unless the question's class is ANY). CoreDNS's kubernetes
+ * plugin answers a CH question about a cluster name with IN records, so dig says "malformed".
+ */
+function classMismatch(m: DnsMessage): boolean {
+  const qclass = m.questions[0]?.class ?? 1;
+  return qclass !== 255 && [...m.answers, ...m.authority, ...m.additional].some((r) => r.class !== qclass);
+}
+
+/** dighost.c hex_dump: the reply's bytes, 16 a line, with the printable ones ('!'…'}') beside them. */
+function hexDump(bytes: Uint8Array): string {
+  let s = `${bytes.length} bytes\n`;
+  const printable = (b: number) => (b >= 0x21 && b <= 0x7d ? String.fromCharCode(b) : '.');
+  for (let i = 0; i < bytes.length; i += 16) {
+    const row = [...bytes.slice(i, i + 16)];
+    s += `${row.map((b) => `${b.toString(16).padStart(2, '0')} `).join('')}${'   '.repeat(16 - row.length)}         ${row.map(printable).join('')}\n`;
+  }
+  return s;
+}
+
+/** What host and nslookup print for a reply their parser rejects (no best-effort parse, unlike dig). */
+function badPacket(m: DnsMessage): string {
+  return `;; Got bad packet: FORMERR\n${hexDump(emitDns(m))}`;
+}
+
+/** BIND's parse_uint for a port: the number, or the text it prints (isc_parse_uint32, ISC_R_RANGE). */
+function parsePort(value: string): number | string {
+  if (!/^\d+$/.test(value)) return `invalid port number '${value}': not a valid number`;
+  const n = Number(value);
+  return n > 65535 ? `invalid port number '${value}': out of range` : n;
+}
 
 /** The mnemonic for a type token (`srv` → `SRV`, `TYPE257` → `CAA`), or undefined when it is not a type. */
 function parseType(token: string): string | undefined {
@@ -122,12 +167,12 @@ function columns(fields: [string, number][], first: string): string {
 
 /** A record as dig prints it. */
 function digRecord(r: DnsRecord): string {
-  return `${columns([[String(r.ttl), 24], ['IN', 32], [typeName(r), 40], [rdataText(r), 48]], absolute(r.name))}\n`;
+  return `${columns([[String(r.ttl), 24], [className(r.class), 32], [typeName(r), 40], [rdataText(r), 48]], absolute(r.name))}\n`;
 }
 
 /** A question as dig prints it (the `;` is outside the columns: class 32, type 40). */
-function digQuestion(name: string, type: string): string {
-  return `;${columns([['IN', 32], [type, 40]], absolute(name))}\n`;
+function digQuestion(name: string, type: string, qclass = 1): string {
+  return `;${columns([[className(qclass), 32], [type, 40]], absolute(name))}\n`;
 }
 
 /** IPv4 labels reversed (dig.c get_reverse, not strict: any dotted text) or IPv6 nibbles. */
@@ -151,8 +196,15 @@ function illegalName(name: string): string | undefined {
   return undefined;
 }
 
-function communicationsErrors(server: string, n: number): string {
-  return `;; communications error to ${server}#53: timed out\n`.repeat(n);
+/**
+ * What the tools print when no reply came, once per try (dighost.c): over UDP "communications
+ * error" lines (the caller adds "no servers could be reached"); over TCP a failed connection,
+ * each followed by "no servers could be reached" (tcp_connected, then next_lookup).
+ */
+function communicationsErrors(a: ToolAnswer, n: number, name = a.qname): string {
+  const why = a.failure ?? 'timed out';
+  if (a.tcp) return `;; Connection to ${a.server}#${a.port}(${a.server}) for ${name} failed: ${why}.\n;; no servers could be reached\n`.repeat(n);
+  return `;; communications error to ${a.server}#${a.port}: ${why}\n`.repeat(n);
 }
 
 /** A server given by name is looked up first, as the tools do (getaddrinfo); null when it does not resolve. */
@@ -171,6 +223,8 @@ interface DigLookup {
   name: string;
   type?: string;
   class?: string;
+  /** `+[no]tcp`/`+[no]vc` as given for this lookup (dig.c tcp_mode_set). */
+  tcp?: boolean;
 }
 
 interface DigOptions {
@@ -189,16 +243,22 @@ interface DigOptions {
   additional: boolean;
   stats: boolean;
   warnings: string;
+  /** `-p PORT`. */
+  port: number;
 }
 
 /** dig's other `+[no]OPT` switches: accepted, without effect on what the simulation shows (transport, EDNS, DNSSEC, layout). */
-const IGNORED_PLUS = new Set(['tcp', 'vc', 'recurse', 'edns', 'cookie', 'time', 'tries', 'retry', 'ttlid', 'identify', 'multiline', 'aaflag', 'adflag', 'cdflag', 'dnssec', 'nsid', 'ndots', 'bufsize', 'trace', 'nssearch', 'besteffort', 'class', 'crypto', 'rrcomments', 'ttlunits', 'expandaaaa', 'onesoa', 'qr', 'fail', 'idnin', 'idnout', 'keepopen', 'padding', 'qid', 'raflag', 'rdflag', 'showsearch', 'split', 'subnet', 'tcflag', 'unknownformat', 'zflag', 'header-only', 'ignore', 'opcode', 'mapped', 'expire', 'keepalive', 'showbadcookie']);
+const IGNORED_PLUS = new Set(['recurse', 'edns', 'cookie', 'time', 'tries', 'retry', 'ttlid', 'identify', 'multiline', 'aaflag', 'adflag', 'cdflag', 'dnssec', 'nsid', 'ndots', 'bufsize', 'trace', 'nssearch', 'besteffort', 'class', 'crypto', 'rrcomments', 'ttlunits', 'expandaaaa', 'onesoa', 'qr', 'fail', 'idnin', 'idnout', 'keepopen', 'padding', 'qid', 'raflag', 'rdflag', 'showsearch', 'split', 'subnet', 'tcflag', 'unknownformat', 'zflag', 'header-only', 'ignore', 'opcode', 'mapped', 'expire', 'keepalive', 'showbadcookie']);
 
-/** `+[no]OPT`: the display switches dig.c plus_option knows; false when `opt` is not a dig option. */
-function plusOption(o: DigOptions, opt: string): boolean {
+/** `+[no]OPT`: the display and transport switches dig.c plus_option knows; false when `opt` is not a dig option. */
+function plusOption(o: DigOptions, lookup: DigLookup, opt: string): boolean {
   const on = !opt.startsWith('no');
   const name = (on ? opt : opt.slice(2)).split('=')[0]!;
   switch (name) {
+    case 'tcp':
+    case 'vc':
+      lookup.tcp = on;
+      return true;
     case 'short':
       o.short = on;
       if (on) Object.assign(o, { cmd: false, comments: false, question: false, authority: false, additional: false, stats: false, answer: true });
@@ -230,7 +290,7 @@ function plusOption(o: DigOptions, opt: string): boolean {
  * that follow; later names are clones of it, a type after them theirs alone.
  */
 function parseDig(args: string[]): DigOptions | ShellResult {
-  const o: DigOptions = { lookups: [], short: false, search: false, cmd: true, comments: true, question: true, answer: true, authority: true, additional: true, stats: true, warnings: '' };
+  const o: DigOptions = { lookups: [], short: false, search: false, cmd: true, comments: true, question: true, answer: true, authority: true, additional: true, stats: true, warnings: '', port: 53 };
   const defaults: DigLookup = { name: '' };
   let current = defaults;
   // `-t`/`-c` close the door on bare type/class tokens (dig.c open_type_class).
@@ -252,7 +312,7 @@ function parseDig(args: string[]): DigOptions | ShellResult {
     const asType = openTypeClass ? parseType(w) : undefined;
     if (w.startsWith('@')) o.server = w.slice(1);
     else if (w.startsWith('+')) {
-      if (!plusOption(o, w.slice(1))) return err(`Invalid option: ${w}\n${DIG_USAGE}`, 1);
+      if (!plusOption(o, current, w.slice(1))) return err(`Invalid option: ${w}\n${DIG_USAGE}`, 1);
     } else if (w.startsWith('-') && w.length > 1) {
       const flag = w[1]!;
       if (flag === 'h' && w.length === 2) return { stdout: digCommand.help, stderr: '', exitCode: 0 };
@@ -269,6 +329,10 @@ function parseDig(args: string[]): DigOptions | ShellResult {
         openTypeClass = false;
         if (CLASSES.has(value.toUpperCase())) setClass(value.toUpperCase());
         else o.warnings += `;; Warning, ignoring invalid class ${value}\n`;
+      } else if (flag === 'p') {
+        const port = parsePort(value);
+        if (typeof port === 'string') return { stdout: `${port}\n`, stderr: "dig: Couldn't parse port number\n", exitCode: 1 };
+        o.port = port;
       } else if (flag === 'q') addLookup(value);
       else if (flag === 'x') {
         const rev = reverseName(value, false);
@@ -302,6 +366,7 @@ function digMessage(ctx: ShellContext, o: DigOptions, a: ToolAnswer, m: DnsMessa
   let s = '';
   const q = m.questions[0];
   const qname = q ? q.name : a.qname;
+  const qclass = q?.class ?? 1;
   if (o.comments) {
     s += ';; Got answer:\n';
     if (/(^|\.)local\.?$/i.test(qname)) s += ';; WARNING: .local is reserved for Multicast DNS\n;; You are currently testing what happens when an mDNS query is leaked to DNS\n';
@@ -311,11 +376,11 @@ function digMessage(ctx: ShellContext, o: DigOptions, a: ToolAnswer, m: DnsMessa
     s += '\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 1232\n';
   }
   const section = (title: string, body: string) => (body ? (o.comments ? `;; ${title} SECTION:\n${body}\n` : body) : '');
-  if (o.question) s += section('QUESTION', digQuestion(qname, type));
+  if (o.question) s += section('QUESTION', digQuestion(qname, type, qclass));
   if (o.answer) s += section('ANSWER', m.answers.map(digRecord).join(''));
   if (o.authority) s += section('AUTHORITY', m.authority.map(digRecord).join(''));
   if (o.additional) s += section('ADDITIONAL', m.additional.map(digRecord).join(''));
-  if (o.stats) s += `;; Query time: 0 msec\n;; SERVER: ${a.server}#53(${o.server ?? a.server}) (UDP)\n;; WHEN: Thu Jan 01 ${formatTimestamp(ctx.now * 1e6).slice(0, 8)} UTC 1970\n;; MSG SIZE  rcvd: ${a.size}\n\n`;
+  if (o.stats) s += `;; Query time: 0 msec\n;; SERVER: ${a.server}#${a.port}(${o.server ?? a.server}) (${a.tcp ? 'TCP' : 'UDP'})\n;; WHEN: Thu Jan 01 ${formatTimestamp(ctx.now * 1e6).slice(0, 8)} UTC 1970\n;; MSG SIZE  rcvd: ${a.size}\n\n`;
   return s;
 }
 
@@ -325,7 +390,11 @@ function runDig(ctx: ShellContext, args: string[]): ShellResult {
   const server = serverAddress(ctx, o.server);
   if (server === null) return err(`dig: couldn't get address for '${o.server}': not found`, 10);
   if (server) o.address = server;
-  let stdout = digGreeting(o, args);
+  // dig 9.18 prints its greeting when the first reply (or UDP failure) is printed, so what
+  // happens before — retries' errors, the parser's warning — comes first.
+  let greeted = false;
+  const greet = () => (greeted ? '' : ((greeted = true), digGreeting(o, args)));
+  let stdout = '';
   let exitCode = 0;
   const answers: ToolAnswer[] = [];
   let stderr = o.warnings;
@@ -337,17 +406,23 @@ function runDig(ctx: ShellContext, args: string[]): ShellResult {
       exitCode = 10;
       break;
     }
-    const a = queryDns(ctx, { name: l.name, type: wireType(type), search: o.search, ...(o.address ? { server: o.address } : {}) });
+    // A zone transfer is always TCP; ANY is TCP unless +notcp was given (dig.c, BIND 9.18).
+    const transfer = type === 'AXFR' || type === 'IXFR';
+    const tcp = transfer || (l.tcp ?? type === 'ANY');
+    const a = queryDns(ctx, { name: l.name, type: wireType(type), search: o.search, tcp, port: o.port, qclass: CLASS_CODES[l.class ?? 'IN']!, ...(o.address ? { server: o.address } : {}) });
     answers.push(a);
     if (!a.reply) {
-      stdout += `${communicationsErrors(a.server, 3)};; no servers could be reached\n`;
+      // Over TCP each try is a failed connection and nothing else (no greeting).
+      stdout += a.tcp ? communicationsErrors(a, 3, l.name) : `${communicationsErrors(a, 3)}${greet()};; no servers could be reached\n`;
       exitCode = 9;
       continue;
     }
-    stdout += digMessage(ctx, o, a, a.reply, type);
+    if (classMismatch(a.reply)) stdout += ';; Warning: Message parser reports malformed message packet.\n';
+    stdout += greet();
+    // A refused transfer prints only this (dighost.c); the kubernetes plugin refuses AXFR and IXFR.
+    if (transfer && a.reply.rcode !== 0) stdout += '; Transfer failed.\n';
+    else stdout += digMessage(ctx, o, a, a.reply, type);
   }
-  // The greeting goes after the errors of a first lookup that timed out (printed as they happen).
-  if (exitCode === 9 && answers.length === 1) stdout = `${communicationsErrors(answers[0]!.server, 3)}${digGreeting(o, args)};; no servers could be reached\n`;
   return { stdout, stderr, exitCode, flows: flowsOf(answers) };
 }
 
@@ -387,8 +462,14 @@ function chased(m: DnsMessage, name: string): string {
 
 const NSLOOKUP_OPTION = /^-(type|ty|querytype|query|qu|q|class|cl|timeout|retry|port|po|domain|do)=(.*)$|^-(no)?(search|debug|d2|recurse|vc|defname|fail)$/i;
 
+/** nslookup's tries (nslookup.c: 3, every one printed when no server answers). */
+const NSLOOKUP_TRIES = 3;
+
 function runNslookup(ctx: ShellContext, args: string[]): ShellResult {
   let type: string | undefined;
+  let qclass = 1;
+  let tcp = false;
+  let port = 53;
   let stdout = '';
   const words: string[] = [];
   for (const a of args) {
@@ -398,11 +479,21 @@ function runNslookup(ctx: ShellContext, args: string[]): ShellResult {
     }
     const m = NSLOOKUP_OPTION.exec(a);
     if (!m) return err(`*** Invalid option: ${a.slice(1)}`, 1);
-    if (m[1] && /^(type|ty|querytype|query|qu|q)$/i.test(m[1])) {
+    const opt = m[1]?.toLowerCase();
+    if (opt && /^(type|ty|querytype|query|qu|q)$/.test(opt)) {
       const t = parseType(m[2]!);
       if (t) type = t;
       else stdout += `unknown query type: ${m[2]}\n`;
-    }
+    } else if (opt === 'class' || opt === 'cl') {
+      const c = CLASS_CODES[m[2]!.toUpperCase()];
+      if (c) qclass = c;
+      else stdout += `unknown query class: ${m[2]}\n`;
+    } else if (opt === 'port' || opt === 'po') {
+      // nslookup.c set_port: a bad value is reported and the port stays as it was.
+      const p = parsePort(m[2]!);
+      if (typeof p === 'string') stdout += `${p.replace('port number', 'port')}\n`;
+      else port = p;
+    } else if (m[4]?.toLowerCase() === 'vc') tcp = !m[3];
   }
   const [name, serverArg] = words;
   if (!name) return err('Usage: nslookup [-option] [name | -] [server]', 1);
@@ -412,23 +503,29 @@ function runNslookup(ctx: ShellContext, args: string[]): ShellResult {
   const first = reverse ? { name: reverse, type: 'PTR' } : { name, type: type ?? 'A' };
   const bad = illegalName(first.name);
   if (bad) return { stdout, stderr: `nslookup: '${first.name}' is not a legal name (${bad})\n`, exitCode: 10 };
-  const defaults = !reverse && type === undefined;
+  // Only an IN question is followed by nslookup's own AAAA lookup (a CH one stops at the first).
+  const defaults = !reverse && type === undefined && qclass === 1;
+  const transfer = first.type === 'AXFR' || first.type === 'IXFR';
   const answers: ToolAnswer[] = [];
   const ask = (n: string, t: string, search: boolean) => {
-    const a = queryDns(ctx, { name: n, type: wireType(t), search, ...(server ? { server } : {}) });
+    const a = queryDns(ctx, { name: n, type: wireType(t), search, tcp: tcp || transfer, port, qclass, ...(server ? { server } : {}) });
     answers.push(a);
     return a;
   };
   const a = ask(first.name, first.type, true);
   const done = (exitCode: number): ShellResult => ({ stdout: `${stdout}\n`, stderr: '', exitCode, flows: flowsOf(answers) });
   if (!a.reply) {
-    stdout += `${communicationsErrors(a.server, 2)};; no servers could be reached\n`;
+    stdout += a.tcp ? communicationsErrors(a, NSLOOKUP_TRIES, first.name) : `${communicationsErrors(a, NSLOOKUP_TRIES)};; no servers could be reached\n`;
     return done(1);
   }
   const m = a.reply;
-  stdout += `Server:\t\t${serverArg ?? a.server}\nAddress:\t${a.server}#53\n\n`;
+  if (classMismatch(m)) {
+    stdout += badPacket(m);
+    return done(1);
+  }
+  stdout += `Server:\t\t${serverArg ?? a.server}\nAddress:\t${a.server}#${a.port}\n\n`;
   if (m.rcode !== 0) {
-    stdout += `** server can't find ${a.qname}: ${rcodeText(m.rcode)}\n`;
+    stdout += `** server can't find ${a.qname}: ${rcodeText(m.rcode)}\n${transfer ? '; Transfer failed.\n' : ''}`;
     return done(1);
   }
   if (!m.aa) stdout += 'Non-authoritative answer:\n';
@@ -456,69 +553,145 @@ function hostLines(m: DnsMessage): string {
   return m.answers.map((r) => `${formatName(r.name)} ${HOST_WORDS[typeCode(r)] ?? `has ${typeName(r)} record`} ${rdataText(r)}\n`).join('');
 }
 
-function runHost(ctx: ShellContext, args: string[]): ShellResult {
-  let type: string | undefined;
-  const words: string[] = [];
+/** host's tries (host.c: 2 unless `-R`). */
+const HOST_TRIES = 2;
+
+/** host -v's text of one reply (host.c printmessage: no EDNS, so no OPT line). */
+function hostVerbose(m: DnsMessage): string {
+  const flags = ['qr', m.aa && 'aa', m.tc && 'tc', m.rd && 'rd', m.ra && 'ra', m.ad && 'ad', m.cd && 'cd'].filter(Boolean).join(' ');
+  let s = `;; ->>HEADER<<- opcode: QUERY, status: ${rcodeText(m.rcode)}, id: ${m.id}\n;; flags: ${flags}; QUERY: ${m.questions.length}, ANSWER: ${m.answers.length}, AUTHORITY: ${m.authority.length}, ADDITIONAL: ${m.additional.length}\n`;
+  const q = m.questions[0];
+  if (q) s += `\n;; QUESTION SECTION:\n${digQuestion(q.name, q.type, q.class)}`;
+  for (const [title, records] of [['ANSWER', m.answers], ['AUTHORITY', m.authority], ['ADDITIONAL', m.additional]] as const) {
+    if (records.length) s += `\n;; ${title} SECTION:\n${records.map(digRecord).join('')}`;
+  }
+  return `${s}\n`;
+}
+
+interface HostOptions {
+  type?: string;
+  qclass: number;
+  verbose: boolean;
+  /** `-T`/`-U` as given; undefined lets the type decide. */
+  tcp?: boolean;
+  port: number;
+  /** A, then AAAA and MX (no -t, -a, -l or -c). */
+  defaults: boolean;
+  words: string[];
+}
+
+/** host.c's getopt loop, for the options the simulation honours; a ShellResult for a fatal error. */
+function parseHost(args: string[]): HostOptions | ShellResult {
+  const o: HostOptions = { qclass: 1, verbose: false, port: 53, defaults: true, words: [] };
   for (let i = 0; i < args.length; i++) {
     const w = args[i]!;
+    // ISC's getopt does not permute: the first word that is not an option ends the options,
+    // so in `host web -t SRV` the "-t" is the server (host.c: name, then server).
     if (!w.startsWith('-') || w.length === 1) {
-      words.push(w);
-      continue;
+      o.words.push(...args.slice(i));
+      break;
     }
     const flag = w[1]!;
-    if ('46rsCT'.includes(flag) && w.length === 2) continue;
-    if (!'tcWRNp'.includes(flag)) return err(HOST_USAGE, 1);
+    if (w.length === 2 && 'vdaAlTU46rsCw'.includes(flag)) {
+      if (flag === 'v' || flag === 'd') o.verbose = true;
+      else if (flag === 'a' || flag === 'A') {
+        // -a is -v -t ANY, without ANY's switch to TCP (host.c case 'a').
+        if (o.type !== 'AXFR') o.type = 'ANY';
+        o.verbose = true;
+        o.defaults = false;
+      } else if (flag === 'l') {
+        o.type = 'AXFR';
+        o.defaults = false;
+      } else if (flag === 'T' || flag === 'U') o.tcp = flag === 'T';
+      continue;
+    }
+    if (!'tcWRNpm'.includes(flag)) return err(HOST_USAGE, 1);
     const value = w.length > 2 ? w.slice(2) : args[++i];
     if (value === undefined) return err(HOST_USAGE, 1);
     if (flag === 't') {
       const t = parseType(value);
-      if (!t) return err(`host: invalid type: ${value}`, 1);
-      type = t;
-    } else if (flag === 'c' && !CLASSES.has(value.toUpperCase())) return err(`host: invalid class: ${value}`, 1);
+      if (!t) return err(`host: invalid type: ${value}`, 2);
+      if (o.type !== 'AXFR') o.type = t;
+      if (t === 'AXFR') o.verbose = true;
+      if (t === 'ANY' && o.tcp === undefined) o.tcp = true;
+      o.defaults = false;
+    } else if (flag === 'c') {
+      const c = CLASS_CODES[value.toUpperCase()];
+      if (c === undefined) return err(`host: invalid class: ${value}`, 2);
+      o.qclass = c;
+      o.defaults = false;
+    } else if (flag === 'p') o.port = (Number.parseInt(value, 10) || 0) & 0xffff; // atoi, as host.c
   }
-  const [name, serverArg] = words;
+  return o;
+}
+
+function runHost(ctx: ShellContext, args: string[]): ShellResult {
+  const o = parseHost(args);
+  if ('exitCode' in o) return o;
+  const [name, serverArg] = o.words;
   if (!name) return err(HOST_USAGE, 1);
   const server = serverAddress(ctx, serverArg);
   if (server === null) return err(`host: couldn't get address for '${serverArg}': not found`, 1);
   const reverse = reverseName(name, true);
-  const defaults = !reverse && type === undefined;
+  const type = reverse && !o.type ? 'PTR' : (o.type ?? 'A');
+  const defaults = !reverse && o.defaults;
+  const transfer = type === 'AXFR' || type === 'IXFR';
   const bad = illegalName(reverse ?? name);
   if (bad) return err(`host: '${reverse ?? name}' is not a legal name (${bad})`, 1);
   const answers: ToolAnswer[] = [];
+  let stdout = '';
   const ask = (n: string, t: string, search: boolean) => {
-    const a = queryDns(ctx, { name: n, type: wireType(t), search, ...(server ? { server } : {}) });
+    const a = queryDns(ctx, { name: n, type: wireType(t), search, tcp: transfer || (o.tcp ?? false), port: o.port, qclass: o.qclass, ...(server ? { server } : {}) });
     answers.push(a);
+    // -v: every name asked is announced (dighost.c setup_lookup → host.c trying).
+    if (o.verbose) stdout += a.asked.map((q) => `Trying "${q}"\n`).join('');
     return a;
   };
-  let stdout = server ? `Using domain server:\nName: ${serverArg}\nAddress: ${server}#53\nAliases: \n\n` : '';
+  // "Using domain server" is printed with the first reply (host.c printmessage), after "Trying".
+  let printedServer = false;
+  const usingServer = (a: ToolAnswer) => {
+    if (!server || printedServer) return '';
+    printedServer = true;
+    return `Using domain server:\nName: ${serverArg}\nAddress: ${server}#${a.port}\nAliases: \n\n`;
+  };
+  const received = (a: ToolAnswer, m: DnsMessage) => (o.verbose ? `Received ${emitDns(m).length} bytes from ${a.server}#${a.port} in 0 ms\n` : '');
   const done = (exitCode: number): ShellResult => ({ stdout, stderr: '', exitCode, flows: flowsOf(answers) });
-  const a = ask(reverse ?? name, reverse ? 'PTR' : (type ?? 'A'), !reverse);
+  const a = ask(reverse ?? name, type, !reverse);
   if (!a.reply) {
-    stdout = `${communicationsErrors(a.server, 2)};; no servers could be reached\n`;
+    stdout += a.tcp ? communicationsErrors(a, HOST_TRIES, reverse ?? name) : `${communicationsErrors(a, HOST_TRIES)};; no servers could be reached\n`;
     return done(1);
   }
   const m = a.reply;
-  if (m.rcode !== 0) {
-    stdout += `Host ${m.rcode === 3 ? name : a.qname} not found: ${m.rcode}(${rcodeText(m.rcode)})\n`;
+  if (classMismatch(m)) {
+    stdout += badPacket(m);
     return done(1);
   }
-  stdout += hostLines(m);
+  stdout += usingServer(a);
+  if (m.rcode !== 0) {
+    stdout += `Host ${m.rcode === 3 ? name : a.qname} not found: ${m.rcode}(${rcodeText(m.rcode)})\n`;
+    if (transfer) stdout += '; Transfer failed.\n';
+    // A final NXDOMAIN is reported twice in verbose mode (dighost.c recv_done: once after
+    // next_origin gives up, once as any last reply).
+    else stdout += m.rcode === 3 ? received(a, m).repeat(2) : received(a, m);
+    return done(1);
+  }
+  stdout += o.verbose ? hostVerbose(m) + received(a, m) : hostLines(m);
   if (!defaults) {
-    if (!m.answers.length) stdout += `${a.qname} has no ${reverse ? 'PTR' : type} record\n`;
+    if (!m.answers.length && !o.verbose) stdout += `${a.qname} has no ${type} record\n`;
     return done(0);
   }
   // host's default: A, then AAAA and MX of the name that answered.
   const target = absolute(chased(m, a.qname));
   for (const t of ['AAAA', 'MX']) {
     const more = ask(target, t, false);
-    if (more.reply?.rcode === 0) stdout += hostLines(more.reply);
+    if (more.reply?.rcode === 0) stdout += o.verbose ? hostVerbose(more.reply) + received(more, more.reply) : hostLines(more.reply);
   }
   return done(0);
 }
 
 // ---------------------------------------------------------------- commands
 
-const DIG_PLUS = ['+short', '+noall', '+answer', '+noanswer', '+authority', '+noauthority', '+additional', '+noadditional', '+question', '+noquestion', '+comments', '+nocomments', '+stats', '+nostats', '+cmd', '+nocmd', '+search', '+nosearch', '+all', '+tcp'];
+const DIG_PLUS = ['+short', '+noall', '+answer', '+noanswer', '+authority', '+noauthority', '+additional', '+noadditional', '+question', '+noquestion', '+comments', '+nocomments', '+stats', '+nostats', '+cmd', '+nocmd', '+search', '+nosearch', '+all', '+tcp', '+notcp', '+vc'];
 const COMMON_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'NS', 'PTR', 'SOA', 'SRV', 'TXT', 'ANY'];
 
 function serviceNames(ctx: ShellContext): string[] {
@@ -529,7 +702,7 @@ function serviceNames(ctx: ShellContext): string[] {
 export const nslookupCommand: Command = {
   name: 'nslookup',
   summary: 'resolve a name through the cluster DNS (nslookup [-type=SRV] NAME [SERVER])',
-  help: 'Usage: nslookup [-option] [name | -] [server]\n        options: -type=T (-query=T, -q=T), -[no]search\n',
+  help: 'Usage: nslookup [-option] [name | -] [server]\n        options: -type=T (-query=T, -q=T), -class=C, -port=P, -[no]vc (TCP), -[no]search\n',
   run: runNslookup,
   complete: (ctx, args) => {
     const w = args[args.length - 1] ?? '';
@@ -542,13 +715,13 @@ export const nslookupCommand: Command = {
 export const digCommand: Command = {
   name: 'dig',
   summary: 'query the cluster DNS with full output (dig NAME [TYPE], -x ADDR, +short)',
-  help: `${DIG_USAGE}        q-type is one of (a,aaaa,cname,mx,ns,ptr,soa,srv,txt,any,...) [default: a]\n        d-opt: -t TYPE, -c CLASS, -q NAME, -x ADDR (reverse lookup)\n        q-opt: +[no]short, +[no]search, +[no]all, +[no]answer, +[no]authority, +[no]additional,\n               +[no]question, +[no]comments, +[no]stats, +[no]cmd\n`,
+  help: `${DIG_USAGE}        q-type is one of (a,aaaa,cname,mx,ns,ptr,soa,srv,txt,any,...) [default: a]\n        d-opt: -t TYPE, -c CLASS, -q NAME, -x ADDR (reverse lookup), -p PORT\n        q-opt: +[no]short, +[no]search, +[no]all, +[no]answer, +[no]authority, +[no]additional,\n               +[no]question, +[no]comments, +[no]stats, +[no]cmd, +[no]tcp (+[no]vc)\n`,
   run: runDig,
   complete: (ctx, args) => {
     const w = args[args.length - 1] ?? '';
     const prev = args[args.length - 2];
     if (w.startsWith('+')) return DIG_PLUS;
-    if (w.startsWith('-')) return ['-t', '-c', '-q', '-x'];
+    if (w.startsWith('-')) return ['-t', '-c', '-q', '-x', '-p'];
     if (prev === '-t') return [...COMMON_TYPES, ...COMMON_TYPES.map((t) => t.toLowerCase())];
     if (prev === '-x') return [...ctx.model.services.map((s) => s.spec.clusterIP ?? '').filter(isIPv4), ...ctx.model.pods.map((p) => p.ip)];
     return [...serviceNames(ctx), ...(args.length > 1 ? COMMON_TYPES : [])];

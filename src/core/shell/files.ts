@@ -1,13 +1,14 @@
 /**
  * The few files a network debugging session reads: /etc/resolv.conf and /etc/hosts (as the
  * kubelet writes them into a pod, kubelet_pods.go `managedHostsFileContent`), /etc/hostname,
- * and the sysctls the datapath depends on under /proc/sys. Everything else does not exist.
+ * a CoreDNS pod's /etc/coredns/Corefile, and the sysctls the datapath depends on under /proc/sys. Everything else does not exist.
  */
 import type { ShellContext } from './types';
 import type { ClusterModel } from '../model/types';
 import { intToIpv4, ipv4ToInt } from '../util/ip';
 import { getDnsState, podDnsConf } from '../dns/cluster-dns';
 import { renderResolvConf } from '../dns/resolv-conf';
+import { DNS_LABELS, renderCorefile } from '../dns/system-objects';
 
 /** The kube-dns Service's ClusterIP, or the address kubeadm reserves for it (the 10th of the service range). */
 export function clusterDnsIp(model: ClusterModel): string {
@@ -78,6 +79,16 @@ function flannelSubnetEnv(ctx: ShellContext): string | undefined {
   return `FLANNEL_NETWORK=${String(env['FLANNEL_NETWORK'])}\nFLANNEL_SUBNET=${String(env['FLANNEL_SUBNET'])}\nFLANNEL_MTU=${String(env['FLANNEL_MTU'])}\nFLANNEL_IPMASQ=${String(env['FLANNEL_IPMASQ'])}\n`;
 }
 
+/**
+ * The Corefile a CoreDNS pod reads (`-conf /etc/coredns/Corefile`, the `coredns` ConfigMap
+ * mounted there): the configuration every cluster answer and forward follows.
+ */
+function corefile(ctx: ShellContext): string | undefined {
+  const pod = podOf(ctx);
+  if (!pod || !Object.entries(DNS_LABELS).every(([k, v]) => pod.labels[k] === v)) return undefined;
+  return renderCorefile(getDnsState(ctx.model).clusterDomain);
+}
+
 /** The content of `path` as seen from where the shell stands, or undefined if it does not exist. */
 export function readFile(ctx: ShellContext, path: string): string | undefined {
   switch (path) {
@@ -89,10 +100,12 @@ export function readFile(ctx: ShellContext, path: string): string | undefined {
       return `${ctx.hostname}\n`;
     case '/run/flannel/subnet.env':
       return flannelSubnetEnv(ctx);
+    case '/etc/coredns/Corefile':
+      return corefile(ctx);
     default:
       return path.startsWith('/sys/') ? sysClassNet(ctx, path) : sysctl(ctx, path);
   }
 }
 
 /** Paths `cat` completes. */
-export const KNOWN_FILES = ['/etc/resolv.conf', '/etc/hosts', '/etc/hostname', '/proc/sys/net/ipv4/ip_forward', '/proc/sys/net/bridge/bridge-nf-call-iptables', '/run/flannel/subnet.env', '/sys/class/net/eth0/iflink'];
+export const KNOWN_FILES = ['/etc/resolv.conf', '/etc/hosts', '/etc/hostname', '/etc/coredns/Corefile', '/proc/sys/net/ipv4/ip_forward', '/proc/sys/net/bridge/bridge-nf-call-iptables', '/run/flannel/subnet.env', '/sys/class/net/eth0/iflink'];

@@ -12,7 +12,7 @@
  */
 import type { Flow } from '../trace/types';
 import type { ShellContext } from './types';
-import type { DnsExchange } from '../simulate/dns-flows';
+import type { DnsExchange, QueryTransport } from '../simulate/dns-flows';
 import type { DnsMessage } from '../wire/dns';
 import { isIPv4 } from '../util/ip';
 import { clusterDnsIp, readFile } from './files';
@@ -86,6 +86,12 @@ export interface ToolQuery {
   server?: string;
   /** Apply resolv.conf's search list (nslookup and host always; dig with `+search`). */
   search: boolean;
+  /** Over TCP (`dig +tcp`/`+vc`, `host -T`, `nslookup -vc`, and every zone transfer); default UDP. */
+  tcp?: boolean;
+  /** The server's port (`-p`, `-port=`); default 53. */
+  port?: number;
+  /** The question's class code (`-c CH` → 3); default 1 (IN). */
+  qclass?: number;
 }
 
 /** What came back for a `ToolQuery`: the last reply (if any server answered) and every flow walked. */
@@ -99,6 +105,22 @@ export interface ToolAnswer {
   size: number;
   /** The client's query flows, in order (CoreDNS's forwards go to a capture, not here). */
   flows: Flow[];
+  /** The names asked, one per search candidate, without the trailing dot (host -v's "Trying"). */
+  asked: string[];
+  /** The port asked and whether over TCP, as the tools print them (`10.96.0.10#53`, `(TCP)`). */
+  port: number;
+  tcp: boolean;
+  /**
+   * Without a reply, why, in ISC's words: `connection refused` when an ICMP port unreachable or
+   * a RST came back (nothing listens, or kube-proxy rejects a Service without endpoints),
+   * else `timed out`.
+   */
+  failure?: 'connection refused' | 'timed out';
+}
+
+/** What the tools make of a flow that brought no reply back. */
+function failureOf(flow: Flow): NonNullable<ToolAnswer['failure']> {
+  return /refused|reject|port-unreachable|no-endpoints/.test(flow.reason ?? '') ? 'connection refused' : 'timed out';
 }
 
 /**
@@ -113,7 +135,7 @@ export function bindCandidates(name: string, search: boolean, searches: readonly
 }
 
 /**
- * Asks `q` from where the shell stands, each question a UDP flow to the server (CoreDNS answers
+ * Asks `q` from where the shell stands, each question a UDP (or TCP) flow to the server (CoreDNS answers
  * with the asked type, forwarding names outside the cluster). Only NXDOMAIN moves on to the next
  * search candidate, as in dighost.c (NODATA is an answer); a server that does not answer is
  * skipped for the next nameserver, and when none answers there is no reply.
@@ -121,19 +143,24 @@ export function bindCandidates(name: string, search: boolean, searches: readonly
 export function queryDns(ctx: ShellContext, q: ToolQuery): ToolAnswer {
   const src = resolveSource(ctx.model, ctx.source);
   const flows: Flow[] = [];
-  if (!src.ok) return { server: q.server ?? '', qname: q.name, size: 0, flows };
+  const port = q.port ?? 53;
+  const tcp = q.tcp === true;
+  const transport: QueryTransport = { protocol: tcp ? 'tcp' : 'udp', port, qclass: q.qclass ?? 1 };
+  const asked: string[] = [];
+  if (!src.ok) return { server: q.server ?? '', qname: q.name, size: 0, flows, asked, port, tcp, failure: 'timed out' };
   const conf = sourceResolvConf(ctx.model, src.value);
   const servers = q.server ? [q.server] : conf.nameservers.length ? conf.nameservers : [clusterDnsIp(ctx.model)];
   const names = bindCandidates(q.name, q.search, conf.searches, resolverSettings(conf).ndots);
-  let last: ToolAnswer = { server: servers[0]!, qname: q.name, size: 0, flows };
+  let last: ToolAnswer = { server: servers[0]!, qname: q.name, size: 0, flows, asked, port, tcp };
   for (const name of names) {
     const qname = name === '.' ? '.' : name.replace(/\.$/, '');
+    asked.push(qname);
     for (const server of servers) {
-      const ex = queryWithFlows(ctx.model, src.value, server, name, q.type, { index: ctx.flowCount++, ...(ctx.seed !== undefined ? { seed: ctx.seed } : {}) });
+      const ex = queryWithFlows(ctx.model, src.value, server, name, q.type, { index: ctx.flowCount++, transport, ...(ctx.seed !== undefined ? { seed: ctx.seed } : {}) });
       ctx.now += 1;
       flows.push(ex.flow);
       if (ctx.captured) ctx.captured.push(...allFlows(ex));
-      last = { server, qname, size: ex.reply ? emitDns(ex.reply).length + 11 : 0, flows, ...(ex.reply ? { reply: ex.reply } : {}) };
+      last = { server, qname, size: ex.reply ? emitDns(ex.reply).length + 11 : 0, flows, asked, port, tcp, ...(ex.reply ? { reply: ex.reply } : { failure: failureOf(ex.flow) }) };
       if (ex.reply) break;
     }
     if (!last.reply) return last;

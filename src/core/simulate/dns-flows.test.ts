@@ -225,13 +225,16 @@ describe('ingress-nginx', () => {
     expect(t.flows).toHaveLength(3);
   });
 
-  it('paths no rule matches go to the default backend; hosts with no rule too', () => {
+  it('paths no rule matches go to the rule\'s Prefix /; a host no rule names gets the controller\'s 404, not the defaultBackend of an Ingress with rules', () => {
     const { model } = load();
     const r = traceRequest(model, { from: 'external/client', to: 'http://shop.example.com/cart' });
     expect(r.ok && r.trace.ingress?.backend).toBe('default/web-svc:http');
     const ctl = model.services.find((s) => s.metadata.name === 'ingress-nginx-controller')!;
     const node = model.nodes[0]!.ip;
+    // ingress-nginx createServers: `shop` has rules, so its defaultBackend is only its own
+    // hosts' `location /`; the catch-all server keeps the controller's default backend (404).
     const other = traceRequest(model, { from: 'external/client', to: `http://${node}:${ctl.spec.ports![0]!.nodePort}/x` });
-    expect(other.ok && other.trace.ingress).toMatchObject({ decision: { kind: 'default' }, backend: 'default/web-svc:80', status: 200 });
+    expect(other.ok && other.trace.ingress).toMatchObject({ decision: { kind: 'not-found' }, status: 404 });
+    expect(other.ok && other.trace.ingress?.note).toContain('the defaultBackend of default/shop serves only that Ingress\'s own hosts');
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Name resolution as packets (spec/dns-and-ingress.md §3): every question the stub resolver
- * asks is a UDP exchange from the client's socket to its nameserver — for a ClusterFirst pod
+ * asks is a UDP exchange from the client's socket to its nameserver (dig +tcp and friends ask
+ * over TCP, to another port or in another class: `QueryTransport`) — for a ClusterFirst pod
  * the kube-dns ClusterIP, DNAT-ed by the node's kube-proxy rules to a CoreDNS pod, maybe on
  * another node through the overlay — and the reply walks back through the same conntrack entry,
  * so the client sees it come from the ClusterIP. The CoreDNS pod that received the query
@@ -12,7 +13,7 @@
  */
 import type { ClusterModel, ModelPod, Netns } from '../model/types';
 import type { Flow } from '../trace/types';
-import type { Payload } from '../datapath/packet';
+import type { Packet, Payload } from '../datapath/packet';
 import type { DnsMessage } from '../wire/dns';
 import type { Source } from './refs';
 import type { DnsReply, ExchangeResult, Resolution, ResolveOptions } from '../dns/resolver';
@@ -26,6 +27,7 @@ import { DNS_LABELS } from '../dns/system-objects';
 import { buildExternalHost } from '../compile/underlay';
 import { createRng } from '../util/rng';
 import { traceExchange } from './exchange';
+import { l4Of } from '../datapath/headers';
 
 /** One question on the wire, with the flow that carried it. */
 export interface DnsExchange {
@@ -50,6 +52,24 @@ export interface LookupOptions extends ResolveOptions {
   /** The flow index of the request this lookup serves. */
   index?: number;
 }
+
+/**
+ * How one question travels: the transport, the server's port and the question's class. A
+ * stub resolver always asks IN over UDP to port 53; dig, host and nslookup can change all three
+ * (`+tcp`, `-p`, `-c CH`).
+ */
+export interface QueryTransport {
+  protocol: 'udp' | 'tcp';
+  port: number;
+  /** The question's class: 1 IN, 3 CH, 4 HS, 254 NONE, 255 ANY. */
+  qclass: number;
+}
+
+export interface QueryOptions extends LookupOptions {
+  transport?: QueryTransport;
+}
+
+const STUB: QueryTransport = { protocol: 'udp', port: 53, qclass: 1 };
 
 function podOfSource(model: ClusterModel, src: Source): ModelPod | undefined {
   const parts = src.label.split('/');
@@ -90,41 +110,64 @@ interface Ctx {
   counter: { n: number };
 }
 
-/** One UDP exchange of `type? name` from `src` to `server`, answered by whoever receives it. */
-function exchangeOnce(c: Ctx, src: Source, server: string, name: string, type: string): DnsExchange {
+/**
+ * Over TCP the exchange is summarised as its handshake (simulate/exchange.ts): the SYN and
+ * SYN-ACK carry no DNS bytes, so their summaries say what the connection is for and what the
+ * server answered on it.
+ */
+function tcpPayloads(query: DnsMessage, server: string, port: number): { request: Payload; answered: (m: DnsMessage) => Payload } {
+  return {
+    request: { length: 0, summary: `TCP SYN: DNS over TCP to ${server}:${port}; the query (${formatDns(query)}) follows once connected` },
+    answered: (m) => ({ length: 0, summary: `TCP SYN-ACK: the DNS server accepts the connection and answers on it: ${formatDns(m)}` }),
+  };
+}
+
+/** One exchange of `type? name` from `src` to `server` (UDP to port 53 unless `how` says otherwise), answered by whoever receives it. */
+function exchangeOnce(c: Ctx, src: Source, server: string, name: string, type: string, how: QueryTransport = STUB): DnsExchange {
   const n = c.counter.n++;
   const id = createRng(c.opts.seed ?? c.model.seed, 'dns-id', c.opts.index ?? 0, n).int(1, 65535);
   const query = dnsQuery(id, name.replace(/\.$/, ''), type);
+  if (how.qclass !== 1) query.questions[0]!.class = how.qclass;
   const ex: DnsExchange = { server, query, flow: undefined as unknown as Flow, forwards: [] };
-  const reply = (_received: unknown, at: Netns): Payload | null => {
+  const tcp = how.protocol === 'tcp' ? tcpPayloads(query, server, how.port) : undefined;
+  const reply = (received: Packet, at: Netns): Payload | null => {
     const coredns = isCorednsPod(c.model, at);
+    // CoreDNS serves DNS on 53 only (9153 is its Prometheus endpoint); the upstream resolver likewise.
+    if ((l4Of(received) as { dport?: number } | undefined)?.dport !== 53) return null;
     let r: DnsReply;
     let recursive = true;
     if (coredns) {
       const from: Source = { netns: at, label: `pod/${coredns.namespace}/${coredns.name}` };
       const upstream = sourceResolvConf(c.model, from).nameservers[0];
+      // The forward plugin asks upstream over the transport the query came in on, class unchanged.
       const answer = corednsAnswer(clusterZoneOf(c.model), name, type, (fname, ftype): ExchangeResult => {
         if (!upstream) return { ok: false, reason: 'CoreDNS has no upstream nameserver' };
-        const f = exchangeOnce(c, from, upstream, fname, ftype);
+        const f = exchangeOnce(c, from, upstream, fname, ftype, { ...how, port: 53 });
         ex.forwards.push(f);
         return f.reply ? { ok: true, reply: replyOf(f.reply) } : { ok: false, reason: f.flow.reason ?? 'no reply' };
       });
       r = answer.reply;
       recursive = !r.aa;
-    } else if (at.kind === 'host') r = publicReply(publicZoneOf(c.model), name, type);
+    } else if (at.kind === 'host') r = publicReply(publicZoneOf(c.model), name, type, how.qclass);
     else return null; // a socket on port 53 that is not a DNS server: no answer
     ex.reply = replyMessage(query, r, recursive);
-    return payloadOf(ex.reply);
+    return tcp ? tcp.answered(ex.reply) : payloadOf(ex.reply);
   };
-  const t = { host: server, ip: server, port: 53, protocol: 'udp' as const };
-  ex.flow = traceExchange(c.model, src, t, `udp://${server}:53`, { ...(c.opts.seed !== undefined ? { seed: c.opts.seed } : {}), index: c.opts.index ?? 0, stream: `dns:${n}`, payload: { request: payloadOf(query), reply } });
+  const t = { host: server, ip: server, port: how.port, protocol: how.protocol };
+  ex.flow = traceExchange(c.model, src, t, `${how.protocol}://${server}:${how.port}`, { ...(c.opts.seed !== undefined ? { seed: c.opts.seed } : {}), index: c.opts.index ?? 0, stream: `dns:${n}`, payload: { request: tcp ? tcp.request : payloadOf(query), reply } });
   if (ex.flow.verdict !== 'delivered') delete ex.reply;
   return ex;
 }
 
-/** Makes sure the upstream resolver exists as an external host (built on first use). */
+/**
+ * Makes sure the upstream resolver exists as an external host (built on first use), listening
+ * on 53/tcp as well as 53/udp (RFC 7766: a resolver must answer over TCP; CoreDNS's forward
+ * plugin uses it for a query that came in over TCP).
+ */
 export function ensureUpstreamDns(model: ClusterModel): Netns {
-  return buildExternalHost(model, model.seed, UPSTREAM_DNS_HOST, UPSTREAM_DNS);
+  const ns = buildExternalHost(model, model.seed, UPSTREAM_DNS_HOST, UPSTREAM_DNS);
+  if (!ns.sockets.some((s) => s.protocol === 'tcp' && s.port === 53)) ns.sockets.push({ protocol: 'tcp', port: 53, owner: 'dns' });
+  return ns;
 }
 
 /** Resolves `name` from `src` as its libc would, every question walked as a flow. */
@@ -152,7 +195,7 @@ export function lookupWithFlows(model: ClusterModel, src: Source, name: string, 
  * resolver in between: what dig, host and nslookup do (they build their own queries and apply
  * a search list themselves, if at all). Forwards CoreDNS makes are in the exchange's `forwards`.
  */
-export function queryWithFlows(model: ClusterModel, src: Source, server: string, name: string, type: string, opts: LookupOptions = {}): DnsExchange {
+export function queryWithFlows(model: ClusterModel, src: Source, server: string, name: string, type: string, opts: QueryOptions = {}): DnsExchange {
   ensureUpstreamDns(model);
-  return exchangeOnce({ model, opts, counter: { n: 0 } }, src, server, name, type);
+  return exchangeOnce({ model, opts, counter: { n: 0 } }, src, server, name, type, opts.transport);
 }

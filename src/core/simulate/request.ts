@@ -167,7 +167,10 @@ export function ingressLeg(model: ClusterModel, t: Target, flow: Flow, opts: Flo
   const tls = t.scheme === 'https' ? (state.tls.get(host) ?? '') : undefined;
   const hop: IngressHop = { host, path, decision, status: 404, ...(tls !== undefined ? { tls } : {}), note: '' };
   if (decision.kind === 'not-found') {
-    hop.note = `no rule matches host "${host}" and path "${path}" and no defaultBackend: the controller answers 404 Not Found itself`;
+    // Say why a defaultBackend that exists does not apply, the usual surprise (ingress-nginx
+    // gives an Ingress's defaultBackend to that Ingress's hosts, and to all hosts only when it has no rules).
+    const unused = state.table.defaults.map((d) => d.ingress);
+    hop.note = `no rule matches host "${host}" and path "${path}"${unused.length ? `, and the defaultBackend of ${unused.join(', ')} serves only that Ingress's own hosts (an Ingress with rules does not lend it to other hosts)` : ' and no defaultBackend'}: the controller answers 404 Not Found itself`;
     return hop;
   }
   const ns = decision.kind === 'route' ? decision.route.namespace : decision.namespace;
