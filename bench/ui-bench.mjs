@@ -37,7 +37,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 
-const PORT = 4174;
+const PORT = Number(process.env.BENCH_PORT ?? 4174); // BENCH_PORT: two checkouts benchmarking at once must not share a server
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 const root = new URL('..', import.meta.url).pathname;
 const print = (o) => console.log(JSON.stringify(o));

@@ -53,13 +53,25 @@ test('curl http://service-test in a pod terminal prints the answer and animates 
   expect(app.errors).toEqual([]);
 });
 
-test('Tab completes a pod name', async ({ page }) => {
+test('Tab completes a pod name; Esc then Tab leaves the terminal', async ({ page }) => {
   const term = new TerminalPanel(page);
   await term.open();
   await term.type('kubectl get pods cli\t');
   await expect(term.text()).toContainText('kubectl get pods client');
   await term.type('\n');
   await expect(term.text()).toContainText(/client +1\/1 +Running/);
+  // Tab completes, so Tab alone never leaves: Esc then Tab (or Shift+Tab) does, as in the editor.
+  const input = page.getByRole('textbox', { name: 'Terminal input' });
+  await expect(input).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(input).toBeFocused();
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('toolbar', { name: 'Playback' }).locator(':focus')).toHaveCount(1);
+  await input.focus();
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Shift+Tab');
+  await expect(term.place).toBeFocused();
 });
 
 test('comparing Flannel and Calico on one flow shows the hop-count difference', async ({ page }) => {

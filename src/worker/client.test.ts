@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createSimClient, SupersededError } from './client';
 import type { ClientStatus } from './client';
 import type { Transport } from './transport';
+import type { RequestMessage, ResponseMessage } from './protocol';
 
 const text = readFileSync(new URL('../ui/default-scenario.yaml', import.meta.url), 'utf8');
 
@@ -54,6 +55,41 @@ describe('sim client (in-thread fallback: Node has no Worker)', () => {
     await expect(p).rejects.toThrow(/restarted/);
     expect(created).toBeGreaterThanOrEqual(2);
     expect(statuses.some((s) => s.kind === 'restarted')).toBe(true);
+    c.dispose();
+  });
+
+  /** A worker that says hello after `helloMs` and answers each other request `answerMs` after it arrives. */
+  function slowWorker(helloMs: number, answerMs: number, posted: RequestMessage[] = []) {
+    return (onMessage: (m: ResponseMessage) => void): Transport => ({
+      post: (m) => {
+        posted.push(m);
+        const ok = { v: m.v, id: m.id, type: m.type, ok: true, payload: m.type === 'load' ? { hasErrors: false } : {} } as ResponseMessage;
+        setTimeout(() => onMessage(ok), m.type === 'hello' ? helloMs : answerMs);
+      },
+      terminate: () => undefined,
+    });
+  }
+
+  it('gives a load its own, longer watchdog: a slow compile is not killed and started over', async () => {
+    const statuses: ClientStatus[] = [];
+    const c = createSimClient({ transport: slowWorker(0, 120), timeoutMs: 40, loadTimeoutMs: 400, onStatus: (s) => statuses.push(s) });
+    await expect(c.load(text)).resolves.toEqual({ hasErrors: false });
+    expect(statuses.filter((s) => s.kind === 'restarted')).toEqual([]);
+    // Other requests keep the short one.
+    const silent = createSimClient({ transport: () => ({ post: () => undefined, terminate: () => undefined }), timeoutMs: 40, loadTimeoutMs: 400 });
+    await expect(silent.trace()).rejects.toThrow(/within 0.04 s/);
+    c.dispose();
+    silent.dispose();
+  });
+
+  it("starts a request's watchdog when it reaches the worker, not while the worker boots", async () => {
+    const statuses: ClientStatus[] = [];
+    const posted: RequestMessage[] = [];
+    // Booting (80 ms) and answering (60 ms) each fit the 100 ms budget; together they do not.
+    const c = createSimClient({ transport: slowWorker(80, 60, posted), timeoutMs: 100, loadTimeoutMs: 100, onStatus: (s) => statuses.push(s) });
+    await expect(c.trace()).resolves.toEqual({});
+    expect(statuses.filter((s) => s.kind === 'restarted')).toEqual([]);
+    expect(posted.map((m) => m.type)).toEqual(['hello', 'trace']);
     c.dispose();
   });
 });

@@ -21,6 +21,12 @@ export interface SimClientOptions {
   transport?: TransportFactory;
   /** Watchdog: a request running longer than this restarts the worker. */
   timeoutMs?: number;
+  /**
+   * The watchdog for `load`, longer: a compile's time grows with the scenario (a 100-node,
+   * 500-pod cluster took 7-10 s on a loaded 2-core box), and a compile killed for being slow
+   * is started again from nothing, so a budget it cannot meet never ends.
+   */
+  loadTimeoutMs?: number;
   onStatus?: (s: ClientStatus) => void;
 }
 
@@ -35,12 +41,15 @@ export interface SimClient {
 interface Pending {
   resolve: (v: never) => void;
   reject: (e: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
+  /** Armed when the request reaches the worker; null while it waits for the worker's hello. */
+  timer: ReturnType<typeof setTimeout> | null;
+  arm: () => void;
 }
 
 export function createSimClient(opts: SimClientOptions = {}): SimClient {
   const factory = opts.transport ?? defaultTransport();
   const timeoutMs = opts.timeoutMs ?? 10_000;
+  const loadTimeoutMs = opts.loadTimeoutMs ?? 60_000;
   const pending = new Map<number, Pending>();
   let outbox: RequestMessage[] = [];
   let nextId = 1;
@@ -53,13 +62,13 @@ export function createSimClient(opts: SimClientOptions = {}): SimClient {
     const p = pending.get(m.id);
     if (!p) return;
     pending.delete(m.id);
-    clearTimeout(p.timer);
+    if (p.timer) clearTimeout(p.timer);
     if (m.type === 'hello' && m.ok) {
       ready = true;
       opts.onStatus?.({ kind: 'ready' });
       const waiting = outbox;
       outbox = [];
-      for (const w of waiting) transport.post(w);
+      for (const w of waiting) send(w);
     }
     if (m.ok) p.resolve(m.payload as never);
     else p.reject(new Error(m.error));
@@ -68,7 +77,7 @@ export function createSimClient(opts: SimClientOptions = {}): SimClient {
   function restart(reason: string): void {
     transport.terminate();
     for (const p of pending.values()) {
-      clearTimeout(p.timer);
+      if (p.timer) clearTimeout(p.timer);
       p.reject(new Error(`simulation worker restarted: ${reason}`));
     }
     pending.clear();
@@ -77,12 +86,24 @@ export function createSimClient(opts: SimClientOptions = {}): SimClient {
     opts.onStatus?.({ kind: 'restarted', reason });
   }
 
+  /** Posts a request to the worker and starts its watchdog: time spent waiting for the worker to boot is not the request's. */
+  function send(msg: RequestMessage): void {
+    pending.get(msg.id)?.arm();
+    transport.post(msg);
+  }
+
   function request<K extends MessageType>(type: K, payload: RequestPayload<K>): Promise<ResponsePayload<K>> {
     const msg: RequestMessage<K> = { v: PROTOCOL_VERSION, id: nextId++, type, payload };
+    const budget = type === 'load' ? loadTimeoutMs : timeoutMs;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => restart(`no answer to "${type}" within ${timeoutMs / 1000} s`), timeoutMs);
-      pending.set(msg.id, { resolve: resolve as (v: never) => void, reject, timer });
-      if (ready || type === 'hello') transport.post(msg as RequestMessage);
+      const p: Pending = {
+        resolve: resolve as (v: never) => void,
+        reject,
+        timer: null,
+        arm: () => (p.timer ??= setTimeout(() => restart(`no answer to "${type}" within ${budget / 1000} s`), budget)),
+      };
+      pending.set(msg.id, p);
+      if (ready || type === 'hello') send(msg as RequestMessage);
       else outbox.push(msg as RequestMessage);
     });
   }
@@ -118,7 +139,7 @@ export function createSimClient(opts: SimClientOptions = {}): SimClient {
     trace: (req = {}) => request('trace', req),
     reach: (req = {}) => request('reach', req),
     dispose() {
-      for (const p of pending.values()) clearTimeout(p.timer);
+      for (const p of pending.values()) if (p.timer) clearTimeout(p.timer);
       pending.clear();
       transport.terminate();
     },

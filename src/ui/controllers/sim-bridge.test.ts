@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { createSimClient } from '../../worker/client';
 import type { SimClient } from '../../worker/client';
+import { inThreadTransport } from '../../worker/transport';
+import type { TransportFactory } from '../../worker/transport';
+import type { ResponseMessage } from '../../worker/protocol';
 import type { LoadResponse } from '../../worker/protocol';
 import { readFileSync } from 'node:fs';
 import { createAppStore } from '../store/store';
@@ -101,6 +105,26 @@ describe('sim bridge (in-thread simulator)', () => {
       setSaveSlot('own');
       delete (globalThis as { localStorage?: unknown }).localStorage;
     }
+  });
+
+  it('while the worker restarts and compiles again, says it is compiling and why, not "No problems."', async () => {
+    // The first worker says hello and never answers the load; the second is the real simulator.
+    let made = 0;
+    const transport: TransportFactory = (onMessage, onError) => {
+      if (++made > 1) return inThreadTransport(onMessage, onError);
+      return { post: (m) => m.type === 'hello' && setTimeout(() => onMessage({ v: m.v, id: m.id, type: m.type, ok: true, payload: {} } as ResponseMessage), 0), terminate: () => undefined };
+    };
+    const store = createAppStore();
+    const b = createSimBridge(store, { autoplay: false, client: (o) => createSimClient({ ...o, transport, loadTimeoutMs: 50 }) });
+    await b.compileNow(text);
+    // The first compile was dropped at the watchdog; the second is under way.
+    expect(made).toBe(2);
+    expect(store.getState().summary).toBeNull();
+    expect(store.getState().compiling).toBe(true);
+    expect(store.getState().notice).toMatch(/^The simulation worker stopped \(no answer to "load" within 0.05 s\) and was restarted\.$/);
+    await vi.waitFor(() => expect(store.getState().summary).not.toBeNull(), { timeout: 20_000 });
+    expect(store.getState().compiling).toBe(false);
+    b.destroy();
   });
 });
 

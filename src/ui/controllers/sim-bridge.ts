@@ -107,7 +107,9 @@ export function createSimBridge(store: StoreApi<AppState>, opts: BridgeOptions =
       await new Promise<void>((resolve) => (traceTimer = setTimeout(resolve, idle)));
       if (g === gen) await trace(g);
     } catch (e) {
-      if (e instanceof SupersededError) return;
+      // A newer compile owns the state now: after a worker restart, the one started again for
+      // this text (its 'compiling', and the restart's own notice, must stay).
+      if (e instanceof SupersededError || g !== gen) return;
       store.getState().setCompiling(false);
       store.getState().setNotice((e as Error).message);
     }

@@ -10,6 +10,7 @@ import { appStore, useApp } from '../store/store';
 import type { Flow } from '../../core/index';
 import { createLineEditor } from './line-editor';
 import { useShellSession } from './use-shell';
+import { createTabExit } from './tab-exit';
 
 /** Room left for xterm's scrollbar beside the columns. */
 const SCROLLBAR = 14;
@@ -39,6 +40,8 @@ export default function TerminalPanel() {
   useEffect(() => {
     const t = new Terminal({ convertEol: false, fontSize: 13, cursorBlink: true, scrollback: 5000 });
     t.open(host.current!);
+    // Tab completes; Escape then Tab (or Shift+Tab) leaves the terminal, as it leaves the editor.
+    t.attachCustomKeyEventHandler(createTabExit());
     term.current = t;
     // xterm opens at 80×24 whatever the room: fit the rows and columns to the panel, from the
     // rendered cell size, so it never runs past the dock over the playback bar.
@@ -104,6 +107,7 @@ export default function TerminalPanel() {
           </select>
         </label>
         {!shell && <span role="status">The scenario has errors: fix them to use the terminal.</span>}
+        <span className="hs-muted">Esc then Tab leaves the terminal.</span>
       </div>
       <div className="hs-term" ref={host} role="application" aria-label="Terminal" onClick={() => term.current?.focus()} />
     </>
