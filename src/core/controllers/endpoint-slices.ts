@@ -120,6 +120,17 @@ function warnUnresolvedPorts(svc: StoredService, pods: ModelPod[], report: Servi
   });
 }
 
+/**
+ * What the apiserver stores for a slice the user wrote: every port gets `name: ""` and
+ * `protocol: TCP` when absent (discovery/v1 SetDefaults_EndpointPort). kube-proxy ignores a
+ * port without a name, so without this a hand-written slice for an unnamed Service port would
+ * give the Service no endpoints.
+ */
+function withApiDefaults(slice: EndpointSlice): EndpointSlice {
+  if (Array.isArray(slice.ports)) slice.ports = slice.ports.map((p) => (p && typeof p === 'object' ? { ...p, name: p.name ?? '', protocol: p.protocol ?? 'TCP' } : p));
+  return slice;
+}
+
 /** A pod the selector may match that has no IP (model/types.ts PendingPod). */
 type WaitingPod = Pick<PendingPod, 'namespace' | 'labels'>;
 
@@ -145,7 +156,7 @@ export function reconcileEndpointSlices(seed: number, services: StoredService[],
     const groups = selected.length ? groupsFor(svc, selected) : [{ ports: [], endpoints: [] }];
     groups.forEach((g, i) => out.push(sliceFor(seed, svc, g, i)));
   }
-  for (const g of given) out.push(JSON.parse(JSON.stringify(g.value)) as EndpointSlice);
+  for (const g of given) out.push(withApiDefaults(JSON.parse(JSON.stringify(g.value)) as EndpointSlice));
   return out;
 }
 
