@@ -12,7 +12,7 @@
  */
 import type { ClusterModel, ModelPod, Netns } from '../model/types';
 import type { Flow } from '../trace/types';
-import type { Payload } from '../datapath/packet';
+import type { Packet, Payload } from '../datapath/packet';
 import type { DnsMessage } from '../wire/dns';
 import type { Source } from './refs';
 import type { DnsReply, ExchangeResult, Resolution, ResolveOptions } from '../dns/resolver';
@@ -26,6 +26,8 @@ import { DNS_LABELS } from '../dns/system-objects';
 import { buildExternalHost } from '../compile/underlay';
 import { createRng } from '../util/rng';
 import { traceExchange } from './exchange';
+import { l4Of, outerIp } from '../datapath/headers';
+import { userspaceProxyTarget } from '../proxy/userspace';
 
 /** One question on the wire, with the flow that carried it. */
 export interface DnsExchange {
@@ -34,8 +36,13 @@ export interface DnsExchange {
   /** Absent when nothing came back (the query or the reply was dropped, or nobody answers DNS there). */
   reply?: DnsMessage;
   flow: Flow;
-  /** Questions the answering CoreDNS pod sent upstream for this one, each a flow of its own. */
+  /**
+   * Questions the answering CoreDNS pod sent upstream for this one, each a flow of its own; or,
+   * when kube-proxy's userspace mode took the query, the datagram it relayed to a CoreDNS pod.
+   */
   forwards: DnsExchange[];
+  /** Set on a relayed datagram: who relayed it (a forward of CoreDNS's has none). */
+  relayedBy?: string;
 }
 
 export interface DnsLookup {
@@ -90,17 +97,40 @@ interface Ctx {
   counter: { n: number };
 }
 
+/**
+ * kube-proxy's userspace mode REDIRECTs the query to its proxy socket on the node, which sends
+ * the datagram on to a backend from the node (a flow of its own) and relays the answer back to
+ * the client; undefined when `at` is not such a proxy.
+ */
+function userspaceRelay(c: Ctx, received: Packet, at: Netns, name: string, type: string): DnsExchange | undefined {
+  const l4 = l4Of(received);
+  if (at.kind !== 'node' || !l4 || l4.kind !== 'udp') return undefined;
+  const target = userspaceProxyTarget(c.model, at.node, 'udp', l4.dport, outerIp(received).src, c.opts.index ?? 0);
+  const backend = target?.candidates[0];
+  if (!backend) return undefined;
+  const sep = backend.lastIndexOf(':');
+  const relayed = exchangeOnce(c, { netns: at, label: `node/${at.node}` }, backend.slice(0, sep), name, type, Number(backend.slice(sep + 1)));
+  relayed.relayedBy = `kube-proxy (userspace) for ${target.portal.servicePort}`;
+  return relayed;
+}
+
 /** One UDP exchange of `type? name` from `src` to `server`, answered by whoever receives it. */
-function exchangeOnce(c: Ctx, src: Source, server: string, name: string, type: string): DnsExchange {
+function exchangeOnce(c: Ctx, src: Source, server: string, name: string, type: string, port = 53): DnsExchange {
   const n = c.counter.n++;
   const id = createRng(c.opts.seed ?? c.model.seed, 'dns-id', c.opts.index ?? 0, n).int(1, 65535);
   const query = dnsQuery(id, name.replace(/\.$/, ''), type);
   const ex: DnsExchange = { server, query, flow: undefined as unknown as Flow, forwards: [] };
-  const reply = (_received: unknown, at: Netns): Payload | null => {
+  const reply = (received: Packet, at: Netns): Payload | null => {
     const coredns = isCorednsPod(c.model, at);
     let r: DnsReply;
     let recursive = true;
-    if (coredns) {
+    const relayed = coredns ? undefined : userspaceRelay(c, received, at, name, type);
+    if (relayed) {
+      ex.forwards.push(relayed);
+      if (!relayed.reply) return null;
+      r = replyOf(relayed.reply);
+      recursive = relayed.reply.ra;
+    } else if (coredns) {
       const from: Source = { netns: at, label: `pod/${coredns.namespace}/${coredns.name}` };
       const upstream = sourceResolvConf(c.model, from).nameservers[0];
       const answer = corednsAnswer(clusterZoneOf(c.model), name, type, (fname, ftype): ExchangeResult => {
@@ -116,8 +146,8 @@ function exchangeOnce(c: Ctx, src: Source, server: string, name: string, type: s
     ex.reply = replyMessage(query, r, recursive);
     return payloadOf(ex.reply);
   };
-  const t = { host: server, ip: server, port: 53, protocol: 'udp' as const };
-  ex.flow = traceExchange(c.model, src, t, `udp://${server}:53`, { ...(c.opts.seed !== undefined ? { seed: c.opts.seed } : {}), index: c.opts.index ?? 0, stream: `dns:${n}`, payload: { request: payloadOf(query), reply } });
+  const t = { host: server, ip: server, port, protocol: 'udp' as const };
+  ex.flow = traceExchange(c.model, src, t, `udp://${server}:${port}`, { ...(c.opts.seed !== undefined ? { seed: c.opts.seed } : {}), index: c.opts.index ?? 0, stream: `dns:${n}`, payload: { request: payloadOf(query), reply } });
   if (ex.flow.verdict !== 'delivered') delete ex.reply;
   return ex;
 }
