@@ -44,11 +44,16 @@ export function resolveTargetPort(pod: ModelPod, target: number | string | undef
   return undefined;
 }
 
+/**
+ * podToEndpoint's conditions: serving is the pod's readiness alone, terminating its deletion
+ * timestamp, and ready "never true for a terminating pod unless publishNotReadyAddresses".
+ */
 function podEndpoint(pod: ModelPod, publishNotReady: boolean): Endpoint {
   const serving = pod.ready;
+  const terminating = pod.terminating === true;
   return {
     addresses: [pod.ip],
-    conditions: { ready: publishNotReady || serving, serving: publishNotReady || serving, terminating: false },
+    conditions: { ready: publishNotReady || (serving && !terminating), serving, terminating },
     nodeName: pod.node,
     targetRef: { kind: 'Pod', namespace: pod.namespace, name: pod.name },
   };
