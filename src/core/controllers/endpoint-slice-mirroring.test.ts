@@ -84,3 +84,17 @@ describe('a Service without a selector, through compile', () => {
     expect(f.endpoint).toBe('default/db');
   });
 });
+
+describe('an Endpoints the mirroring controller leaves alone is reported', () => {
+  const endpointsDoc = (name: string) => JSON.stringify({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace: 'default' }, subsets: [{ addresses: [{ ip: '10.9.0.5' }], ports: [{ port: 8080 }] }] });
+  const warnings = (c: BuiltCluster) => c.result.diagnostics.filter((d) => d.code === 'endpoints-not-mirrored').map((d) => d.message);
+
+  it('for a Service with a selector, and for a name no Service has; not for a selectorless Service', () => {
+    const withSelector = JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } });
+    const c = base().raw(SELECTORLESS).raw(withSelector).raw(endpointsDoc('web')).raw(endpointsDoc('gone')).raw(endpointsDoc('db')).build();
+    expect(warnings(c)).toEqual([
+      'Endpoints default/web is ignored: Service default/web has a selector, so the endpoints controller owns its endpoints (remove the selector to list addresses by hand)',
+      'Endpoints default/gone has no Service default/gone: nothing uses its addresses (an Endpoints object serves the Service of the same name)',
+    ]);
+  });
+});

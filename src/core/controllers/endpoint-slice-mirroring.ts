@@ -94,6 +94,20 @@ function mirrorOne(seed: number, ep: Endpoints): EndpointSlice[] {
   }));
 }
 
+/**
+ * Why the mirroring controller leaves this Endpoints alone, in words a student can act on, or
+ * undefined when it mirrors it (or was told to skip it with skip-mirror).
+ */
+export function notMirroredReason(ep: Endpoints, services: readonly Service[]): string | undefined {
+  if (ep.metadata?.labels?.[LABEL_SKIP_MIRROR] === 'true') return undefined;
+  const ns = nsOf(ep);
+  const name = ep.metadata?.name ?? '';
+  const svc = services.find((s) => s.metadata.name === name && nsOf(s) === ns);
+  if (!svc) return `Endpoints ${ns}/${name} has no Service ${ns}/${name}: nothing uses its addresses (an Endpoints object serves the Service of the same name)`;
+  if (Object.keys(svc.spec.selector ?? {}).length > 0) return `Endpoints ${ns}/${name} is ignored: Service ${ns}/${name} has a selector, so the endpoints controller owns its endpoints (remove the selector to list addresses by hand)`;
+  return undefined;
+}
+
 /** The slices mirrored from the given Endpoints objects, in their order. */
 export function mirrorEndpoints(seed: number, endpoints: readonly Endpoints[], services: readonly Service[]): EndpointSlice[] {
   return endpoints.filter((ep) => mirrors(ep, services)).flatMap((ep) => mirrorOne(seed, ep));
