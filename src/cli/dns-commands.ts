@@ -49,7 +49,7 @@ export function requestText(t: RequestTrace, flowText: (f: Flow) => string): str
   if (t.lookup) {
     const exchanges = t.lookup.exchanges.flatMap((e) => [{ e, forwarded: false }, ...e.forwards.map((f) => ({ e: f, forwarded: true }))]);
     out += `resolving ${t.lookup.resolution.name}: ${exchanges.length} DNS flow${exchanges.length === 1 ? '' : 's'}\n`;
-    exchanges.forEach(({ e, forwarded }, i) => (out += `\n== DNS ${i + 1}${forwarded ? ' (forwarded by CoreDNS)' : ''}: ${questionLine(e)}\n${flowText(e.flow)}`));
+    exchanges.forEach(({ e, forwarded }, i) => (out += `\n== DNS ${i + 1}${forwarded ? (e.relayedBy ? ` (relayed by ${e.relayedBy})` : ' (forwarded by CoreDNS)') : ''}: ${questionLine(e)}\n${flowText(e.flow)}`));
     out += t.error ? `\n${t.error}\n` : `\n${t.lookup.resolution.name} → ${t.lookup.resolution.addresses.join(', ')}\n\n== connection\n`;
   }
   if (t.flow) out += flowText(t.flow);

@@ -255,6 +255,7 @@ function sandboxPod(ctx: CniContext, plugin: ReturnType<typeof getNetworkPlugin>
   const labels = want.pod.metadata.labels;
   const pod: ModelPod = { namespace: ns, name, node: node.name, ip: sb.ip, netns: sb.netns.id, labels: labels ? { ...labels } : {}, containers, hostNetwork: false, ready: isReady(want), containerId: sb.containerId };
   if (want.owner) pod.owner = want.owner;
+  if (want.pod.metadata.deletionTimestamp) pod.terminating = true;
   return pod;
 }
 
@@ -288,6 +289,6 @@ function hostNetworkPod(model: ClusterModel, node: ModelNode, want: DesiredPod, 
   const host = model.netns.get(node.netns)!;
   const containers = containersOf(want);
   for (const c of containers) for (const p of c.ports) host.sockets.push({ protocol: p.protocol === 'UDP' ? 'udp' : p.protocol === 'SCTP' ? 'sctp' : 'tcp', port: p.containerPort, owner: `${ns}/${name}/${c.name}` });
-  return { namespace: ns, name, node: node.name, ip: node.ip, netns: node.netns, labels: { ...(want.pod.metadata.labels ?? {}) }, containers, hostNetwork: true, ready: isReady(want), containerId: '', ...(want.owner ? { owner: want.owner } : {}) };
+  return { namespace: ns, name, node: node.name, ip: node.ip, netns: node.netns, labels: { ...(want.pod.metadata.labels ?? {}) }, containers, hostNetwork: true, ready: isReady(want), containerId: '', ...(want.owner ? { owner: want.owner } : {}), ...(want.pod.metadata.deletionTimestamp ? { terminating: true } : {}) };
 }
 

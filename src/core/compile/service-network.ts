@@ -5,13 +5,14 @@
  * slices, and kube-proxy programs every node. `resyncServiceNetwork` repeats the last two after
  * pods or nodes changed (Traffic faults), as the control loops react to watch events.
  */
-import type { EndpointSlice, Node, Service } from '../k8s/types';
+import type { Endpoints, EndpointSlice, Node, Service } from '../k8s/types';
 import type { ClusterModel } from '../model/types';
 import type { Scenario } from '../scenario/types';
 import type { ResolvedCluster } from './resolved';
 import type { ServiceReport, StoredService } from '../controllers/services';
 import { APISERVER_PORT, EXCLUDE_FROM_LB, storeServices } from '../controllers/services';
 import { kubernetesEndpointSlice, reconcileEndpointSlices } from '../controllers/endpoint-slices';
+import { mirrorEndpoints, notMirroredReason } from '../controllers/endpoint-slice-mirroring';
 import { programKubeProxy, resyncKubeProxy } from '../proxy/index';
 import { buildCloudLoadBalancers, resyncCloudLoadBalancers } from './cloud-lb';
 
@@ -38,9 +39,18 @@ export function buildServiceNetwork(model: ClusterModel, scenario: Scenario, clu
     model.netns.get(first.netns)?.sockets.push({ protocol: 'tcp', port: APISERVER_PORT, owner: 'kube-apiserver' });
   }
   model.services = stored.map((s) => s.service);
-  const slices = reconcileEndpointSlices(cluster.seed, stored, model.pods, scenario.endpointSlices, report, model.pendingPods);
+  // Hand-written v1 Endpoints reach kube-proxy only as the mirroring controller's slices.
+  const located = scenario.others.filter((o) => o.value.kind === 'Endpoints');
+  for (const o of located) {
+    const why = notMirroredReason(o.value as unknown as Endpoints, model.services);
+    if (why) report('warning', why, 'endpoints-not-mirrored', o.pos);
+  }
+  const endpoints = located.map((o) => o.value as unknown as Endpoints);
+  const mirrored = mirrorEndpoints(cluster.seed, endpoints, model.services).map((value) => ({ value, pos: { line: 1, col: 1, offset: 0, end: 0 }, fieldPos: () => ({ line: 1, col: 1, offset: 0, end: 0 }) }));
+  const given = [...scenario.endpointSlices, ...mirrored];
+  const slices = reconcileEndpointSlices(cluster.seed, stored, model.pods, given, report, model.pendingPods);
   model.endpointSlices = apiserverSlice ? [apiserverSlice, ...slices] : slices;
-  const state: ServiceNetworkState = { seed: cluster.seed, services: model.services, given: scenario.endpointSlices.map((g) => g.value), apiserverSlice };
+  const state: ServiceNetworkState = { seed: cluster.seed, services: model.services, given: given.map((g) => g.value), apiserverSlice };
   model.pluginState.set(STATE_KEY, state);
 
   const cfg = scenario.kubeProxyConfig;

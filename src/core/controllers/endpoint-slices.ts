@@ -44,11 +44,16 @@ export function resolveTargetPort(pod: ModelPod, target: number | string | undef
   return undefined;
 }
 
+/**
+ * podToEndpoint's conditions: serving is the pod's readiness alone, terminating its deletion
+ * timestamp, and ready "never true for a terminating pod unless publishNotReadyAddresses".
+ */
 function podEndpoint(pod: ModelPod, publishNotReady: boolean): Endpoint {
   const serving = pod.ready;
+  const terminating = pod.terminating === true;
   return {
     addresses: [pod.ip],
-    conditions: { ready: publishNotReady || serving, serving: publishNotReady || serving, terminating: false },
+    conditions: { ready: publishNotReady || (serving && !terminating), serving, terminating },
     nodeName: pod.node,
     targetRef: { kind: 'Pod', namespace: pod.namespace, name: pod.name },
   };
@@ -120,6 +125,17 @@ function warnUnresolvedPorts(svc: StoredService, pods: ModelPod[], report: Servi
   });
 }
 
+/**
+ * What the apiserver stores for a slice the user wrote: every port gets `name: ""` and
+ * `protocol: TCP` when absent (discovery/v1 SetDefaults_EndpointPort). kube-proxy ignores a
+ * port without a name, so without this a hand-written slice for an unnamed Service port would
+ * give the Service no endpoints.
+ */
+function withApiDefaults(slice: EndpointSlice): EndpointSlice {
+  if (Array.isArray(slice.ports)) slice.ports = slice.ports.map((p) => (p && typeof p === 'object' ? { ...p, name: p.name ?? '', protocol: p.protocol ?? 'TCP' } : p));
+  return slice;
+}
+
 /** A pod the selector may match that has no IP (model/types.ts PendingPod). */
 type WaitingPod = Pick<PendingPod, 'namespace' | 'labels'>;
 
@@ -145,7 +161,7 @@ export function reconcileEndpointSlices(seed: number, services: StoredService[],
     const groups = selected.length ? groupsFor(svc, selected) : [{ ports: [], endpoints: [] }];
     groups.forEach((g, i) => out.push(sliceFor(seed, svc, g, i)));
   }
-  for (const g of given) out.push(JSON.parse(JSON.stringify(g.value)) as EndpointSlice);
+  for (const g of given) out.push(withApiDefaults(JSON.parse(JSON.stringify(g.value)) as EndpointSlice));
   return out;
 }
 

@@ -148,6 +148,18 @@ describe('EndpointSlice controller', () => {
     expect(slice.endpoints?.[0]?.conditions).toEqual({ ready: false, serving: false, terminating: false });
   });
 
+  it('a pod with a deletionTimestamp is a terminating endpoint: serving (still Ready) but not ready', () => {
+    const c = load(WEB.replace('metadata: {name: web,', 'metadata: {name: web, deletionTimestamp: "2026-01-01T00:00:00Z",'), svc('web', '  selector: {app: web}\n  ports: [{port: 80}]\n'));
+    const slice = c.model.endpointSlices.find((e) => e.metadata.labels?.['kubernetes.io/service-name'] === 'web')!;
+    expect(slice.endpoints?.[0]?.conditions).toEqual({ ready: false, serving: true, terminating: true });
+  });
+
+  it('publishNotReadyAddresses makes a not-Ready pod ready, but serving stays its readiness', () => {
+    const c = load(WEB.replace('spec:\n  nodeName', 'status: {conditions: [{type: Ready, status: "False"}]}\nspec:\n  nodeName'), svc('web', '  selector: {app: web}\n  publishNotReadyAddresses: true\n  ports: [{port: 80}]\n'));
+    const slice = c.model.endpointSlices.find((e) => e.metadata.labels?.['kubernetes.io/service-name'] === 'web')!;
+    expect(slice.endpoints?.[0]?.conditions).toEqual({ ready: true, serving: false, terminating: false });
+  });
+
   it('warns when a selector matches no pod, at spec.selector', () => {
     const c = load(WEB, svc('none', '  selector: {app: nothing}\n  ports: [{port: 80}]\n'));
     const d = c.diag('selector-no-match')!;

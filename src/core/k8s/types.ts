@@ -172,6 +172,36 @@ export interface EndpointSlice {
   ports?: EndpointPort[];
 }
 
+/** core/v1 EndpointAddress: one address of an Endpoints subset. */
+export interface EndpointAddress {
+  ip: string;
+  hostname?: string;
+  nodeName?: string;
+  targetRef?: { kind?: string; name?: string; namespace?: string };
+}
+
+/** core/v1 EndpointPort (the apiserver defaults protocol to TCP; name is "" when absent). */
+export interface CoreEndpointPort {
+  name?: string;
+  port: number;
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+  appProtocol?: string;
+}
+
+export interface EndpointSubset {
+  addresses?: EndpointAddress[];
+  notReadyAddresses?: EndpointAddress[];
+  ports?: CoreEndpointPort[];
+}
+
+/** core/v1 Endpoints, written by hand for a Service without a selector. */
+export interface Endpoints {
+  apiVersion?: string;
+  kind: 'Endpoints';
+  metadata: ObjectMeta;
+  subsets?: EndpointSubset[];
+}
+
 export interface Namespace {
   apiVersion?: string;
   kind: 'Namespace';

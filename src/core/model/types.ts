@@ -232,6 +232,8 @@ export interface ModelPod {
   containers: ModelContainer[];
   hostNetwork: boolean;
   ready: boolean;
+  /** `metadata.deletionTimestamp` is set: the pod is being deleted but still runs its grace period. */
+  terminating?: boolean;
   /** The sandbox (pause container) id the runtime gave CNI. */
   containerId: string;
   /** Controller that created it, e.g. "ReplicaSet/web-6ffd9ddbbf". */

@@ -121,6 +121,15 @@ describe('nftables mode: ClusterIP', () => {
     expect(hop.rule!.evaluated!.some((r) => r.element?.endsWith(': goto reject-chain'))).toBe(true);
   });
 
+  it('internalTrafficPolicy Local on a node without a local endpoint: @no-endpoint-services drops it (the Service has endpoints elsewhere, so no reject)', () => {
+    const l = withWeb(['node-2'], service('web', { ...PORT, internalTrafficPolicy: 'Local' }));
+    const f = l.trace('pod/client', `${vipOf(l, 'web')}:80`);
+    expect(f.verdict).toBe('dropped');
+    expect(f.reason).not.toBe('reject');
+    expect(f.hops.some((h) => h.rule?.kind === 'nft' && h.rule.evaluated!.some((e) => e.element?.endsWith(': drop')))).toBe(true);
+    expect(f.hops.some((h) => h.netns.startsWith('pod:default/web'))).toBe(false);
+  });
+
   it('sessionAffinity ClientIP: update @affinity-… pins every later connection to one endpoint', () => {
     const a = withWeb(['node-1', 'node-2'], service('web', { ...PORT, sessionAffinity: 'ClientIP' }));
     const ends = new Set(Array.from({ length: 20 }, (_, i) => a.trace('pod/client', `${vipOf(a, 'web')}:80`, { index: i }).endpoint));

@@ -213,3 +213,21 @@ describe('default/kubernetes', () => {
     expect(f.endpoint).toBe('node-1');
   });
 });
+
+describe('terminating endpoints (a pod with a deletionTimestamp, KEP 1672/1669)', () => {
+  const terminatingPod = (name: string, node: string) =>
+    JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels: { app: 'web' }, deletionTimestamp: '2026-01-01T00:00:00Z' }, spec: { nodeName: node, containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 8080 }] }] } });
+
+  it('a ready endpoint exists: new connections never go to the terminating pod', () => {
+    const c = withWeb(['node-1'], service('web', PORT), terminatingPod('old', 'node-2'));
+    const ends = new Set(Array.from({ length: 20 }, (_, i) => c.trace('pod/client', `${vipOf(c, 'web')}:80`, { index: i }).endpoint));
+    expect([...ends]).toEqual(['default/web-1']);
+  });
+
+  it('only terminating endpoints: kube-proxy falls back to the serving ones rather than rejecting', () => {
+    const c = withWeb([], service('web', PORT), terminatingPod('old', 'node-2'));
+    const f = c.trace('pod/client', `${vipOf(c, 'web')}:80`);
+    expect(f.verdict).toBe('delivered');
+    expect(f.endpoint).toBe('default/old');
+  });
+});

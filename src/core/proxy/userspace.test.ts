@@ -152,3 +152,25 @@ describe('userspace mode: the seed experiment', () => {
     expect(Object.values(res.requests[0]!.byEndpoint)).toEqual([100, 100]);
   });
 });
+
+describe('userspace mode: cluster DNS', () => {
+  it('a name resolves: the query to the kube-dns ClusterIP is redirected to kube-proxy, which relays it to a CoreDNS pod and sends the answer back', () => {
+    const c = cluster().nodes(2).cni('bridge').dns().raw(USERSPACE).pod('client', { node: 'node-1' }).pod('web-1', { node: 'node-2', ports: [8080], labels: { app: 'web' } }).raw(service('web', { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] })).build();
+    const t = trace(c, 'pod/client', 'http://web:80');
+    expect(t.error).toBeUndefined();
+    expect(t.lookup!.resolution.error).toBeUndefined();
+    expect(t.lookup!.resolution.addresses).toEqual([c.model.services.find((x) => x.metadata.name === 'web')!.spec.clusterIP]);
+    const first = t.lookup!.exchanges[0]!;
+    // The client's datagram ends at kube-proxy's socket on its own node, and its reply comes from the VIP.
+    expect(first.flow.hops.at(-1)!.netns).toBe('node-1');
+    expect(first.reply?.answers.length).toBe(1);
+    expect(innerIp(delivered(first.flow.reply!)).src).toBe('10.96.0.10');
+    // The relayed datagram is a flow of its own, from the node to a CoreDNS pod.
+    const relayed = first.forwards[0]!;
+    expect(relayed.flow.verdict).toBe('delivered');
+    expect(relayed.flow.hops.at(-1)!.netns).toMatch(/^pod:kube-system\/coredns-/);
+    expect(relayed.relayedBy).toBe('kube-proxy (userspace) for kube-system/kube-dns:dns');
+    expect(t.flow?.verdict).toBe('delivered');
+    expect(t.proxy?.endpoint).toMatch(/:8080$/);
+  });
+});

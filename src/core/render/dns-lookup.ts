@@ -51,7 +51,7 @@ export function renderDnsLookup(from: string, l: DnsLookup): string {
   let out = `;; ${from}: nameserver ${conf.nameservers.join(' ') || '(none)'}; search ${conf.searches.join(' ') || '(none)'}; ${ndots}\n`;
   l.exchanges.forEach((e, i) => {
     out += `${String(i + 1).padStart(3)}  ${questionLine(e)}    [${where(e)}]\n`;
-    for (const f of e.forwards) out += `       forwarded: ${questionLine(f)}    [${where(f)}]\n`;
+    for (const f of e.forwards) out += `       ${f.relayedBy ? 'relayed' : 'forwarded'}: ${questionLine(f)}    [${where(f)}]\n`;
   });
   const r = l.resolution;
   const n = l.exchanges.length;

@@ -33,10 +33,22 @@ function schedFlags(svc: IpvsService): string {
   return ` (${names.join(',')})`;
 }
 
-export function renderIpvsadm(s: IpvsState | undefined): string {
-  let out = 'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n';
+/** The virtual service `ipvsadm -L -t|-u|--sctp-service ADDRESS:PORT` names. */
+export interface IpvsServiceKey {
+  protocol: IpvsService['protocol'];
+  address: string;
+  port: number;
+}
+
+export function sameService(svc: IpvsService, key: IpvsServiceKey): boolean {
+  return svc.protocol === key.protocol && svc.address === key.address && svc.port === key.port;
+}
+
+/** The whole table (list_all), or with `only` that one service under the title alone (list_service: no version line). */
+export function renderIpvsadm(s: IpvsState | undefined, only?: IpvsServiceKey): string {
+  let out = `${only ? '' : 'IP Virtual Server version 1.2.1 (size=4096)\n'}Prot LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n`;
   if (!s) return out;
-  const services = [...s.services].sort((a, b) => PROTO_NUM[a.protocol] - PROTO_NUM[b.protocol] || ipv4ToInt(a.address) - ipv4ToInt(b.address) || a.port - b.port);
+  const services = s.services.filter((x) => !only || sameService(x, only)).sort((a, b) => PROTO_NUM[a.protocol] - PROTO_NUM[b.protocol] || ipv4ToInt(a.address) - ipv4ToInt(b.address) || a.port - b.port);
   for (const svc of services) {
     const head = `${svc.protocol.toUpperCase()}  ${svc.address}:${svc.port}`.slice(0, 33);
     out += `${head} ${svc.scheduler}${schedFlags(svc)}${svc.persistent !== undefined ? ` persistent ${svc.persistent}` : ''}\n`;

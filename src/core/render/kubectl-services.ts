@@ -12,8 +12,10 @@ import type { EndpointSlice, Service } from '../k8s/types';
 import type { ClusterModel } from '../model/types';
 import type { GetOptions } from './kubectl';
 import { renderTable } from './table';
+import { MIRRORING_CONTROLLER_NAME } from '../controllers/endpoint-slice-mirroring';
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
 /** What kubectl prints on stderr for any read of v1 Endpoints from a v1.33+ apiserver (a warning header). */
 export const ENDPOINTS_DEPRECATED = 'Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice';
 
@@ -110,12 +112,18 @@ function endpointsColumn(slices: EndpointSlice[]): string {
   return count > 3 ? `${list.join(',')} + ${count - 3} more...` : list.join(',');
 }
 
+/** True when the Service's slices were mirrored from an Endpoints the user wrote. */
+function hasMirroredEndpoints(model: ClusterModel, s: Service): boolean {
+  return model.endpointSlices.some((e) => nsOf(e) === nsOf(s) && e.metadata.labels?.[SERVICE_NAME_LABEL] === s.metadata.name && e.metadata.labels?.[MANAGED_BY_LABEL] === MIRRORING_CONTROLLER_NAME);
+}
+
 /**
  * `kubectl get endpoints [-n NS | -A]`: the v1 Endpoints the endpoints controller keeps for every
- * Service with a selector (none for ExternalName), plus the apiserver's own for `kubernetes`.
+ * Service with a selector (none for ExternalName), the apiserver's own for `kubernetes`, and
+ * those written by hand for a Service without a selector (shown through their mirrored slices).
  */
 export function renderGetEndpoints(model: ClusterModel, o: GetOptions = {}): string {
-  const withEndpoints = model.services.filter((s) => (s.spec.type ?? 'ClusterIP') !== 'ExternalName' && (Object.keys(s.spec.selector ?? {}).length > 0 || (nsOf(s) === 'default' && s.metadata.name === 'kubernetes')));
+  const withEndpoints = model.services.filter((s) => (s.spec.type ?? 'ClusterIP') !== 'ExternalName' && (Object.keys(s.spec.selector ?? {}).length > 0 || (nsOf(s) === 'default' && s.metadata.name === 'kubernetes') || hasMirroredEndpoints(model, s)));
   const list = byNamespaceAndName(withEndpoints, o);
   if (!list.length) return noneFound(o);
   const rows = list.map((s) => {

@@ -4,7 +4,7 @@
  * Adding a kind is adding one entry here.
  */
 import { CLUSTER } from './cluster-shape';
-import { ENDPOINT_SLICE, KUBE_PROXY_CONFIGURATION, metadataOnlyShape, NODE } from './other-shapes';
+import { ENDPOINT_SLICE, ENDPOINTS, KUBE_PROXY_CONFIGURATION, metadataOnlyShape, NODE } from './other-shapes';
 import { POD } from './pod-shape';
 import { SERVICE } from './service-shape';
 import type { ObjectShape } from './shape';
@@ -49,7 +49,7 @@ export const KINDS: ReadonlyMap<string, KindSpec> = new Map<string, KindSpec>([
   ['DaemonSet', k8s(['apps/v1', 'extensions/v1beta1', 'apps/v1beta2'], 'daemonSets', true, DAEMON_SET)],
   ['Service', k8s(['v1'], 'services', true, SERVICE)],
   ['EndpointSlice', k8s(['discovery.k8s.io/v1', 'discovery.k8s.io/v1beta1'], 'endpointSlices', true, ENDPOINT_SLICE)],
-  ['Endpoints', k8s(['v1'], 'others', true, metadataOnlyShape())],
+  ['Endpoints', k8s(['v1'], 'others', true, ENDPOINTS)],
   ['Namespace', k8s(['v1'], 'namespaces', false, metadataOnlyShape(true))],
   ['Node', k8s(['v1'], 'nodes', false, NODE)],
   ['Ingress', k8s(['networking.k8s.io/v1', 'networking.k8s.io/v1beta1', 'extensions/v1beta1'], 'others', true, metadataOnlyShape())],

@@ -48,6 +48,46 @@ export const ENDPOINT_SLICE: ObjectShape = {
   required: ['metadata', 'addressType'],
 };
 
+const ENDPOINT_ADDRESS: ObjectShape = {
+  type: 'object',
+  fields: { ip: { type: 'string' }, hostname: { type: 'string' }, nodeName: { type: 'string' }, targetRef: { type: 'object', fields: {}, open: true } },
+  required: ['ip'],
+};
+
+/** core/v1 Endpoints: the subsets the EndpointSlice mirroring controller copies into slices. */
+export const ENDPOINTS: ObjectShape = {
+  type: 'object',
+  fields: {
+    apiVersion: { type: 'string' },
+    kind: { type: 'string' },
+    metadata: metadataShape(),
+    subsets: {
+      type: 'list',
+      items: {
+        type: 'object',
+        fields: {
+          addresses: { type: 'list', items: ENDPOINT_ADDRESS },
+          notReadyAddresses: { type: 'list', items: ENDPOINT_ADDRESS },
+          ports: {
+            type: 'list',
+            items: {
+              type: 'object',
+              fields: {
+                name: { type: 'string' },
+                port: { type: 'number', integer: true, min: 1, max: 65535 },
+                protocol: { type: 'string', enum: ['TCP', 'UDP', 'SCTP'] },
+                appProtocol: { type: 'string' },
+              },
+              required: ['port'],
+            },
+          },
+        },
+      },
+    },
+  },
+  required: ['metadata'],
+};
+
 /** core/v1 Node: its pod CIDR and addresses are what networking reads. */
 export const NODE: ObjectShape = {
   type: 'object',

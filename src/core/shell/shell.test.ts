@@ -153,6 +153,20 @@ describe('iptables, conntrack and ipvsadm after simulated traffic', () => {
     expect(stats.find((l) => l.startsWith(`TCP  ${serviceIp(m)}:80`))).toMatch(/^TCP {2}[\d.:]+ +1 +1 +1 +60 +60$/);
   });
 
+  it('ipvsadm -Ln -t VIP:PORT lists that one virtual service, with the title but no version line (ipvsadm list_service)', () => {
+    const m = scenario('', 'cni: {plugin: flannel}, kubeProxy: {mode: ipvs}');
+    const sh = node(m);
+    const one = sh.run(`ipvsadm -Ln -t ${serviceIp(m)}:80`);
+    expect(one.exitCode).toBe(0);
+    const all = sh.run('ipvsadm -Ln').stdout;
+    const block = all.slice(all.indexOf(`TCP  ${serviceIp(m)}:80 `)).split(/\n(?=\S)/)[0]!;
+    expect(one.stdout).toBe(`Prot LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n${block.replace(/\n?$/, '\n')}`);
+    expect(sh.run(`ipvsadm -L -n --tcp-service ${serviceIp(m)}:80`).stdout).toBe(one.stdout);
+    expect(sh.run(`ipvsadm -Ln --stats -t ${serviceIp(m)}:80`).stdout.split('\n')[0]).toBe('Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes');
+    expect(sh.run(`ipvsadm -Ln -u ${serviceIp(m)}:80`)).toEqual({ stdout: '', stderr: 'No such service\n', exitCode: 1 });
+    expect(sh.run('ipvsadm -Ln -t').exitCode).toBe(2);
+  });
+
   it('ipvsadm -Ln shows the mh scheduler with the mh-port flag kube-proxy sets', () => {
     const m = scenario('', 'cni: {plugin: flannel}, kubeProxy: {mode: ipvs, ipvsScheduler: mh}');
     expect(node(m).run('ipvsadm -Ln').stdout).toContain(`TCP  ${serviceIp(m)}:80 mh (mh-port)\n`);

@@ -27,7 +27,8 @@ import { DNS_LABELS } from '../dns/system-objects';
 import { buildExternalHost } from '../compile/underlay';
 import { createRng } from '../util/rng';
 import { traceExchange } from './exchange';
-import { l4Of } from '../datapath/headers';
+import { l4Of, outerIp } from '../datapath/headers';
+import { userspaceProxyTarget } from '../proxy/userspace';
 
 /** One question on the wire, with the flow that carried it. */
 export interface DnsExchange {
@@ -36,8 +37,13 @@ export interface DnsExchange {
   /** Absent when nothing came back (the query or the reply was dropped, or nobody answers DNS there). */
   reply?: DnsMessage;
   flow: Flow;
-  /** Questions the answering CoreDNS pod sent upstream for this one, each a flow of its own. */
+  /**
+   * Questions the answering CoreDNS pod sent upstream for this one, each a flow of its own; or,
+   * when kube-proxy's userspace mode took the query, the datagram it relayed to a CoreDNS pod.
+   */
   forwards: DnsExchange[];
+  /** Set on a relayed datagram: who relayed it (a forward of CoreDNS's has none). */
+  relayedBy?: string;
 }
 
 export interface DnsLookup {
@@ -111,6 +117,23 @@ interface Ctx {
 }
 
 /**
+ * kube-proxy's userspace mode REDIRECTs the query to its proxy socket on the node, which sends
+ * the query (datagram or connection) on to a backend from the node (a flow of its own) and relays the answer back to
+ * the client; undefined when `at` is not such a proxy.
+ */
+function userspaceRelay(c: Ctx, received: Packet, at: Netns, name: string, type: string, how: QueryTransport): DnsExchange | undefined {
+  const l4 = l4Of(received);
+  if (at.kind !== 'node' || !l4 || (l4.kind !== 'udp' && l4.kind !== 'tcp')) return undefined;
+  const target = userspaceProxyTarget(c.model, at.node, l4.kind, l4.dport, outerIp(received).src, c.opts.index ?? 0);
+  const backend = target?.candidates[0];
+  if (!backend) return undefined;
+  const sep = backend.lastIndexOf(':');
+  const relayed = exchangeOnce(c, { netns: at, label: `node/${at.node}` }, backend.slice(0, sep), name, type, { ...how, port: Number(backend.slice(sep + 1)) });
+  relayed.relayedBy = `kube-proxy (userspace) for ${target.portal.servicePort}`;
+  return relayed;
+}
+
+/**
  * Over TCP the exchange is summarised as its handshake (simulate/exchange.ts): the SYN and
  * SYN-ACK carry no DNS bytes, so their summaries say what the connection is for and what the
  * server answered on it.
@@ -132,11 +155,18 @@ function exchangeOnce(c: Ctx, src: Source, server: string, name: string, type: s
   const tcp = how.protocol === 'tcp' ? tcpPayloads(query, server, how.port) : undefined;
   const reply = (received: Packet, at: Netns): Payload | null => {
     const coredns = isCorednsPod(c.model, at);
+    // kube-proxy's userspace socket listens on a port of its own and relays to CoreDNS's 53.
+    const relayed = coredns ? undefined : userspaceRelay(c, received, at, name, type, how);
     // CoreDNS serves DNS on 53 only (9153 is its Prometheus endpoint); the upstream resolver likewise.
-    if ((l4Of(received) as { dport?: number } | undefined)?.dport !== 53) return null;
+    if (!relayed && (l4Of(received) as { dport?: number } | undefined)?.dport !== 53) return null;
     let r: DnsReply;
     let recursive = true;
-    if (coredns) {
+    if (relayed) {
+      ex.forwards.push(relayed);
+      if (!relayed.reply) return null;
+      r = replyOf(relayed.reply);
+      recursive = relayed.reply.ra;
+    } else if (coredns) {
       const from: Source = { netns: at, label: `pod/${coredns.namespace}/${coredns.name}` };
       const upstream = sourceResolvConf(c.model, from).nameservers[0];
       // The forward plugin asks upstream over the transport the query came in on, class unchanged.

@@ -194,7 +194,9 @@ function writeServicePort(ctx: Ctx, sp: ServicePortInfo, eps: EndpointInfo[]): v
   const proto = sp.protocol.toLowerCase();
   const names = chainNames(sp);
   const cat = categorizeEndpoints(sp, eps);
-  const hasEndpoints = cat.reachable.length > 0;
+  // Usable endpoints on any node, not just this one (CategorizeEndpoints' hasAnyEndpoints): with
+  // a Local policy and none here the VIP is dropped, and only a Service with none anywhere rejects.
+  const hasEndpoints = cat.hasAnyEndpoints;
   const usesCluster = cat.cluster.length > 0;
   const usesLocal = cat.local.length > 0 && (sp.internalPolicyLocal || sp.externalPolicyLocal);
   const hasInternal = sp.internalPolicyLocal ? cat.local.length > 0 : hasEndpoints;
