@@ -73,9 +73,11 @@ describe('mh: the Maglev lookup table', () => {
           if (before[i] !== gone && before[i] !== after[i]) moved++;
         }
         expect(stillGone).toBe(0);
-        // Up to 20 servers in 4093 slots, well under 4% of the slots change between survivors
-        // (1–2% measured); modulo hashing over N servers would move most of them.
-        expect(moved / MH_TAB_SIZE).toBeLessThan(0.04);
+        // Up to 20 servers in 4093 slots: few slots change between survivors. Over 3,000 random
+        // cases the median was 0.1–1.3% by server count, but the tail reached 8.7% (an earlier 4%
+        // bound failed one run in a few dozen); modulo hashing over N servers would move about
+        // half of them or more.
+        expect(moved / MH_TAB_SIZE).toBeLessThan(0.15);
       }),
       { numRuns: 40 },
     );
