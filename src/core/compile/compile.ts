@@ -26,6 +26,7 @@ import { buildServiceNetwork } from './service-network';
 import { enforceNetworkPolicies } from '../cni/policy/index';
 import { buildAddons, withAddonObjects } from './addons';
 import { withRestoreMemo } from '../netfilter/restore-memo';
+import { CompileContext, ModelRoot } from './compile-roots';
 
 export interface CompileResult {
   /** Null only when the scenario is too broken to build anything. */
@@ -54,25 +55,8 @@ function build(scenario: Scenario): CompileResult {
   // Add-ons (CoreDNS, an ingress controller) are API objects the controllers below treat like any other.
   scenario = withAddonObjects(scenario, cluster);
 
-  const model: ClusterModel = {
-    name: cluster.name,
-    seed: cluster.seed,
-    clusterDomain: cluster.clusterDomain,
-    podCIDR: cluster.podCIDR.text,
-    serviceCIDR: cluster.serviceCIDR.text,
-    cni: { plugin: cluster.cni.plugin, mtu: 0, ...(cluster.cni.backend ? { backend: cluster.cni.backend } : {}) },
-    proxyMode: cluster.kubeProxy.mode,
-    nodes: [],
-    pods: [],
-    netns: new Map(),
-    segments: new Map(),
-    cniLog: [],
-    pluginState: new Map(),
-    services: [],
-    endpointSlices: [],
-  };
-  let current = clusterPos;
-  const ctx: CniContext = { model, cluster, report: (s, m, c) => diagnostics.push({ severity: s, message: m, code: c, pos: current }) };
+  const model: ClusterModel = new ModelRoot(cluster);
+  const ctx = new CompileContext(model, cluster, diagnostics, clusterPos);
   const plugin = getNetworkPlugin(cluster.cni.plugin);
   model.cni.mtu = plugin.mtu(ctx);
 
@@ -87,8 +71,8 @@ function build(scenario: Scenario): CompileResult {
     plugin.setupNode(ctx, node, ns);
   }
 
-  createPods(ctx, scenario, diagnostics, (p) => (current = p));
-  current = clusterPos;
+  createPods(ctx, scenario, diagnostics);
+  ctx.pos = clusterPos;
   for (const node of model.nodes) {
     const ns = model.netns.get(node.netns)!;
     plugin.learnPeers(ctx, node, ns, model.nodes.filter((n) => n !== node));
@@ -127,7 +111,7 @@ interface BoundPod {
  */
 const SYSTEM_NAMESPACE = 'kube-system';
 
-function createPods(ctx: CniContext, scenario: Scenario, diagnostics: Diagnostic[], setPos: (p: SourcePos) => void): void {
+function createPods(ctx: CompileContext, scenario: Scenario, diagnostics: Diagnostic[]): void {
   const { model, cluster } = ctx;
   const plugin = getNetworkPlugin(cluster.cni.plugin);
   const load = new NodeLoad(model.nodes);
@@ -139,7 +123,7 @@ function createPods(ctx: CniContext, scenario: Scenario, diagnostics: Diagnostic
   // 1. The API server admits each pod and the scheduler binds it, in the scenario's order.
   const bound: BoundPod[] = [];
   for (const want of desiredPods(scenario, cluster.seed, model.nodes.map((n) => n.name))) {
-    setPos(want.pos);
+    ctx.pos = want.pos;
     pos = want.pos;
     const ns = want.pod.metadata?.namespace ?? 'default';
     const name = want.pod.metadata?.name;
@@ -179,7 +163,7 @@ function createPods(ctx: CniContext, scenario: Scenario, diagnostics: Diagnostic
   const usedIps = new Map<string, string>();
   const create = (i: number) => {
     const b = bound[i]!;
-    setPos(b.want.pos);
+    ctx.pos = b.want.pos;
     pos = b.want.pos;
     const key = `${b.ns}/${b.name}`;
     if (b.requested && usedIps.has(b.requested)) {

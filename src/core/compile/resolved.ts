@@ -7,6 +7,7 @@ import type { CniPluginName, ClusterDocument, Diagnostic, ProxyMode, SourcePos }
 import type { Cidr } from '../util/ip';
 import { cidrContains, cidrsOverlap, ipv4ToInt, isIPv4, nthAddress, parseCidr } from '../util/ip';
 import { serviceInsidePods } from '../scenario/cluster-checks';
+import { ClusterRoot } from './compile-roots';
 
 export interface ResolvedNode {
   name: string;
@@ -80,7 +81,8 @@ export function resolveCluster(doc: ClusterDocument | null, report: Report): Res
   const cni: ResolvedCluster['cni'] = { plugin, crossSubnet: spec.cni?.crossSubnet ?? false, policy: spec.cni?.policy ?? (plugin === 'calico' ? 'calico' : 'none') };
   if (backend) cni.backend = backend;
   if (spec.cni?.mtu) cni.mtu = spec.cni.mtu;
-  return {
+  // A class instance, not the literal itself (compile-roots.ts: the plugins' per-pod code reads it).
+  return new ClusterRoot({
     name: doc?.metadata?.name ?? 'cluster',
     seed: typeof spec.seed === 'number' ? spec.seed : 1,
     nodes,
@@ -92,7 +94,7 @@ export function resolveCluster(doc: ClusterDocument | null, report: Report): Res
     cni,
     kubeProxy: { mode: spec.kubeProxy?.mode ?? 'iptables', ipvsScheduler: spec.kubeProxy?.ipvsScheduler ?? 'rr' },
     dns: spec.dns ?? true,
-  };
+  });
 }
 
 function resolveNodes(nodes: unknown, subnets: Cidr[], report: Report): ResolvedNode[] {

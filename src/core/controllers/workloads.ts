@@ -6,6 +6,7 @@
 import type { DaemonSet, Deployment, Pod, PodTemplateSpec, ReplicaSet } from '../k8s/types';
 import type { Located, SourcePos } from '../scenario/types';
 import { podTemplateHash, randomSuffix } from './names';
+import { copyWith } from '../util/copy-with';
 
 export interface DesiredPod {
   pod: Pod;
@@ -20,7 +21,8 @@ function fromTemplate(seed: number, template: PodTemplateSpec, namespace: string
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { ...(template.metadata ?? {}), name, namespace, labels: { ...(template.metadata?.labels ?? {}), ...labels } },
+    // copyWith rather than spreads: one shape for every replica's metadata (util/copy-with.ts).
+    metadata: copyWith(template.metadata, { name, namespace, labels: copyWith(template.metadata?.labels, labels) }),
     spec: JSON.parse(JSON.stringify(template.spec)) as PodTemplateSpec['spec'],
   };
 }

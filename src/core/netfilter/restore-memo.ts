@@ -40,7 +40,13 @@ export interface RememberedLines {
   rules: (Remembered | null | undefined)[];
 }
 
-interface Memo {
+/**
+ * A class rather than an object literal: V8 builds a literal's template on its second run and
+ * widens the field types of what the first run stored (here the two Maps) as it does, which
+ * throws away the optimised restore code that relied on them. A literal run once per compile made
+ * that second run the second compile, so the first timed compile re-optimised restore mid-run.
+ */
+class Memo {
   /**
    * Rules by table and line text, whatever text they came in: flanneld's masquerade rules differ
    * between nodes in one line (the node's lease) and are otherwise the same.
@@ -50,6 +56,12 @@ interface Memo {
   texts: Map<string, RememberedLines | null>;
   /** Characters of text kept as keys so far (see MAX_CHARS). */
   chars: number;
+
+  constructor() {
+    this.byLine = new Map();
+    this.texts = new Map();
+    this.chars = 0;
+  }
 }
 
 /**
@@ -67,7 +79,7 @@ let active: Memo | undefined;
 /** Runs `fn` with a fresh memo (a nested call shares the outer one); the memo is dropped after. */
 export function withRestoreMemo<T>(fn: () => T): T {
   if (active) return fn();
-  active = { texts: new Map(), byLine: new Map(), chars: 0 };
+  active = new Memo();
   try {
     return fn();
   } finally {

@@ -4,6 +4,7 @@
  * duplicates (the second of two objects with the same kind, namespace and name) and a second
  * Cluster or KubeProxyConfiguration.
  */
+import { copyWith } from '../util/copy-with';
 import { fieldAt, checkShape } from './check-shape';
 import { didYouMean } from './did-you-mean';
 import type { Reporter } from './diagnostics';
@@ -67,8 +68,10 @@ function withDefaults(value: Record<string, unknown>, spec: KindSpec): Record<st
   if (!spec.namespaced) return value;
   const meta = (value['metadata'] ?? {}) as Meta & Record<string, unknown>;
   if (typeof meta.namespace === 'string' && meta.namespace !== '') return value;
-  return { ...value, metadata: { ...meta, namespace: 'default' } };
+  // copyWith rather than spreads: one shape for every pod's copy (util/copy-with.ts).
+  return copyWith(value, { metadata: copyWith(meta, { namespace: 'default' }) });
 }
+
 
 /** Checks kind, apiVersion, shape and name; returns the kind's spec when the object is valid. */
 function validate(obj: RawObject, out: Reporter): { kind: string; spec: KindSpec } | null {
