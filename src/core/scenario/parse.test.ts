@@ -305,7 +305,44 @@ describe('Kubernetes fields we model', () => {
       '    metadata: {labels: {app: api}}',
       '    spec: {containers: [{name: c}]}',
     ]);
-    expect(diags(text)).toEqual(['5:33 error selector-mismatch: spec.selector.matchLabels app=web does not match the template\'s labels']);
+    expect(diags(text)).toEqual(['7:24 error selector-mismatch: spec.template.metadata.labels: Invalid value: {"app":"api"}: `selector` does not match template `labels` (spec.selector is app=web)']);
+  });
+
+  // pkg/apis/apps/validation ValidateDeploymentSpec / ValidatePodTemplateSpecForReplicaSet.
+  const workload = (kind: string, apiVersion: string, selector: string, labels: string) => yaml([
+    `apiVersion: ${apiVersion}`,
+    `kind: ${kind}`,
+    'metadata: {name: d}',
+    'spec:',
+    ...(selector ? [`  selector: ${selector}`] : []),
+    '  template:',
+    `    metadata: {labels: ${labels}}`,
+    '    spec: {containers: [{name: c}]}',
+  ]);
+
+  it('refuses a workload whose matchExpressions do not select its template, as the apiserver does', () => {
+    expect(diags(workload('Deployment', 'apps/v1', '{matchExpressions: [{key: app, operator: In, values: [web]}]}', '{app: nginx}'))).toEqual([
+      '7:24 error selector-mismatch: spec.template.metadata.labels: Invalid value: {"app":"nginx"}: `selector` does not match template `labels` (spec.selector is app in (web))',
+    ]);
+    expect(diags(workload('ReplicaSet', 'apps/v1', '{matchLabels: {app: web}, matchExpressions: [{key: tier, operator: DoesNotExist}]}', '{app: web, tier: db}'))).toEqual([
+      '7:24 error selector-mismatch: spec.template.metadata.labels: Invalid value: {"app":"web","tier":"db"}: `selector` does not match template `labels` (spec.selector is app=web,!tier)',
+    ]);
+    expect(diags(workload('DaemonSet', 'apps/v1', '{matchExpressions: [{key: app, operator: NotIn, values: [db]}, {key: app, operator: Exists}]}', '{app: web}'))).toEqual([]);
+  });
+
+  it('requires a non-empty, valid selector in apps/v1 and defaults it in the old apiVersions', () => {
+    expect(diags(workload('Deployment', 'apps/v1', '', '{app: web}'))).toEqual([
+      '4:1 error missing-selector: spec.selector: Required value: Deployment apps/v1 needs a selector that matches spec.template.metadata.labels (e.g. selector: {matchLabels: {app: web}})',
+    ]);
+    expect(diags(workload('Deployment', 'extensions/v1beta1', '', '{app: web}'))).toEqual([
+      '1:13 warning deprecated-api-version: Deployment apiVersion extensions/v1beta1 is deprecated; reading it as apps/v1',
+    ]);
+    expect(diags(workload('ReplicaSet', 'apps/v1', '{}', '{app: web}'))).toEqual([
+      '5:13 error invalid-selector: spec.selector: Invalid value: {}: empty selector is invalid for replicaset',
+    ]);
+    expect(diags(workload('Deployment', 'apps/v1', '{matchExpressions: [{key: app, operator: In}]}', '{app: web}'))).toEqual([
+      "5:33 error invalid-selector: spec.selector.matchExpressions.0.values: Required value: must be specified when `operator` is 'In'",
+    ]);
   });
 
   it('leaves objects with errors out of the scenario and keeps the valid ones', () => {
