@@ -62,22 +62,41 @@ export class NodeLoad {
   }
 }
 
+/**
+ * kube-scheduler's FailedScheduling message when no node fits (framework FitError.Error): each
+ * node's first failing filter, counted per reason, sorted as strings, then the preemption
+ * post-filter's verdict. A NotReady node carries the node.kubernetes.io/not-ready taint, which the
+ * TaintToleration filter (run before NodeAffinity) rejects.
+ */
+function noNodeFits(nodes: readonly ModelNode[], nodeSelector: Record<string, string> | undefined): string {
+  const reasons = new Map<string, number>();
+  const add = (r: string) => reasons.set(r, (reasons.get(r) ?? 0) + 1);
+  const sel = Object.entries(nodeSelector ?? {});
+  for (const n of nodes) {
+    if (!n.ready) add('node(s) had untolerated taint {node.kubernetes.io/not-ready: }');
+    else if (!sel.every(([k, v]) => n.labels[k] === v)) add("node(s) didn't match Pod's node affinity/selector");
+  }
+  const histogram = [...reasons].map(([r, c]) => `${c} ${r}`).sort();
+  const head = `0/${nodes.length} nodes are available`;
+  return `${head}: ${histogram.join(', ')}. preemption: ${head}: ${nodes.length} Preemption is not helpful for scheduling.`;
+}
+
 export function schedule(nodes: ModelNode[], load: NodeLoad, want: { nodeName?: string; nodeSelector?: Record<string, string>; preferNode?: string }): Placement {
   if (want.nodeName !== undefined) {
     const n = nodes.find((x) => x.name === want.nodeName);
     return n ? { node: n } : { error: `spec.nodeName: node "${want.nodeName}" does not exist (nodes: ${nodes.map((x) => x.name).join(', ')})` };
   }
+  if (!nodes.length) return { error: '0/0 nodes are available' };
   if (!want.nodeSelector && !want.preferNode) {
     const best = load.leastLoaded();
-    return best ? { node: best } : { error: `0/${nodes.length} nodes are available` };
+    return best ? { node: best } : { error: noNodeFits(nodes, undefined) };
   }
   let candidates = nodes.filter((n) => n.ready);
   if (want.nodeSelector) {
     const sel = Object.entries(want.nodeSelector);
     candidates = candidates.filter((n) => sel.every(([k, v]) => n.labels[k] === v));
-    if (!candidates.length) return { error: `0/${nodes.length} nodes are available: ${nodes.length} node(s) didn't match Pod's node affinity/selector` };
   }
-  if (!candidates.length) return { error: `0/${nodes.length} nodes are available` };
+  if (!candidates.length) return { error: noNodeFits(nodes, want.nodeSelector) };
   if (want.preferNode) {
     const p = candidates.find((n) => n.name === want.preferNode);
     if (p) return { node: p };
