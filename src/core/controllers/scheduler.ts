@@ -111,6 +111,34 @@ export class NodeLoad {
   }
 }
 
+/**
+ * kube-scheduler's FailedScheduling message when no node fits (framework FitError.Error): each
+ * node counted under its first failing filter, in the framework's order (TaintToleration, where a
+ * NotReady node's node.kubernetes.io/not-ready taint fails; NodeAffinity; NodePorts), the counts
+ * sorted as strings, then the preemption post-filter's verdict per node: a node failing an
+ * unresolvable filter (taint, affinity) is "not helpful"; one whose ports are taken could be freed
+ * only by evicting a lower-priority pod, and every pod here has the same priority.
+ */
+function noNodeFits(nodes: readonly ModelNode[], load: NodeLoad, nodeSelector: Record<string, string> | undefined, ports: readonly HostPortClaim[] | undefined): string {
+  const reasons = new Map<string, number>();
+  const preemption = new Map<string, number>();
+  const add = (m: Map<string, number>, r: string) => m.set(r, (m.get(r) ?? 0) + 1);
+  const sel = Object.entries(nodeSelector ?? {});
+  for (const n of nodes) {
+    if (!n.ready) add(reasons, 'node(s) had untolerated taint {node.kubernetes.io/not-ready: }');
+    else if (!sel.every(([k, v]) => n.labels[k] === v)) add(reasons, "node(s) didn't match Pod's node affinity/selector");
+    else if (ports && !load.portsFree(n.name, ports)) {
+      add(reasons, PORTS_TAKEN);
+      add(preemption, 'No preemption victims found for incoming pod');
+      continue;
+    } else continue;
+    add(preemption, 'Preemption is not helpful for scheduling');
+  }
+  const counts = (m: Map<string, number>) => [...m].map(([r, c]) => `${c} ${r}`).sort().join(', ');
+  const head = `0/${nodes.length} nodes are available`;
+  return `${head}: ${counts(reasons)}. preemption: ${head}: ${counts(preemption)}.`;
+}
+
 export function schedule(nodes: ModelNode[], load: NodeLoad, want: { nodeName?: string; nodeSelector?: Record<string, string>; preferNode?: string; hostPorts?: readonly HostPortClaim[] }): Placement {
   const ports = want.hostPorts?.length ? want.hostPorts : undefined;
   if (want.nodeName !== undefined) {
@@ -121,26 +149,18 @@ export function schedule(nodes: ModelNode[], load: NodeLoad, want: { nodeName?: 
     if (ports && !load.portsFree(n.name, ports)) return { error: `Pod was rejected: Predicate NodePorts failed: ${PORTS_TAKEN} (on ${n.name})` };
     return { node: n };
   }
+  if (!nodes.length) return { error: '0/0 nodes are available' };
   if (!want.nodeSelector && !want.preferNode && !ports) {
     const best = load.leastLoaded();
-    return best ? { node: best } : { error: `0/${nodes.length} nodes are available` };
+    return best ? { node: best } : { error: noNodeFits(nodes, load, undefined, undefined) };
   }
   let candidates = nodes.filter((n) => n.ready);
-  // Each node is counted under the first filter it fails, in the framework's order (NodeAffinity
-  // before NodePorts); FitError lists the counts sorted.
-  const reasons: string[] = [];
   if (want.nodeSelector) {
     const sel = Object.entries(want.nodeSelector);
     candidates = candidates.filter((n) => sel.every(([k, v]) => n.labels[k] === v));
-    // (An unready node is counted here too, as it always was: its taint is not modelled.)
-    if (candidates.length < nodes.length) reasons.push(`${nodes.length - candidates.length} node(s) didn't match Pod's node affinity/selector`);
   }
-  if (ports) {
-    const before = candidates.length;
-    candidates = candidates.filter((n) => load.portsFree(n.name, ports));
-    if (candidates.length < before) reasons.push(`${before - candidates.length} ${PORTS_TAKEN}`);
-  }
-  if (!candidates.length) return { error: `0/${nodes.length} nodes are available${reasons.length ? `: ${reasons.sort().join(', ')}` : ''}` };
+  if (ports) candidates = candidates.filter((n) => load.portsFree(n.name, ports));
+  if (!candidates.length) return { error: noNodeFits(nodes, load, want.nodeSelector, ports) };
   if (want.preferNode) {
     const p = candidates.find((n) => n.name === want.preferNode);
     if (p) return { node: p };

@@ -107,12 +107,23 @@ function checkList(shape: ListShape, value: unknown[], at: FieldAt): void {
 }
 
 /**
+ * The commonest wrong type in a pasted manifest is a quoted number (`containerPort: "80"`): YAML
+ * reads it as a string and the apiserver refuses it (cannot unmarshal string into … of type
+ * int32), which "must be a number" alone does not explain.
+ */
+function quotedHint(shape: Shape, value: unknown): string {
+  if (typeof value !== 'string' || !/^-?\d+(\.\d+)?$/.test(value.trim())) return '';
+  const wantsNumber = shape.type === 'number' || (shape.type === 'union' && shape.options.some((o) => o.type === 'number'));
+  return wantsNumber ? ` (got the string "${value}"; write ${value.trim()} without quotes)` : '';
+}
+
+/**
  * Checks `value` (not null) against `shape` at `at`, reporting every problem found. Never throws
  * for any JSON-like value.
  */
 export function checkShape(shape: Shape, value: unknown, at: FieldAt): void {
   if (!typeMatches(shape, value)) {
-    at.error('wrong-type', `${label(at)} must be ${shape.expected ?? DEFAULT_EXPECTED[shape.type]}`);
+    at.error('wrong-type', `${label(at)} must be ${shape.expected ?? DEFAULT_EXPECTED[shape.type]}${quotedHint(shape, value)}`);
     return;
   }
   switch (shape.type) {

@@ -59,3 +59,18 @@ export const KINDS: ReadonlyMap<string, KindSpec> = new Map<string, KindSpec>([
   ['Secret', k8s(['v1'], 'others', true, metadataOnlyShape(), `Secret ${IGNORED}`)],
   ['ServiceAccount', k8s(['v1'], 'others', true, metadataOnlyShape(), `ServiceAccount ${IGNORED}`)],
 ]);
+
+/**
+ * Real Kubernetes kinds the scenario does not model, with what leaving them out means for the
+ * network: a student pasting the StatefulSet tutorial must learn that no pod comes of it (and
+ * that its Service has no endpoints), not that "StatefulSet" is a typo.
+ */
+const NO_PODS = 'no pods are created from it, so a Service selecting them has no endpoints (a Deployment with the same pod template gives pods to trace)';
+const NO_NETWORKING = 'it has no effect on networking';
+export const UNMODELLED_KINDS: ReadonlyMap<string, string> = new Map([
+  ['StatefulSet', NO_PODS],
+  ['Job', NO_PODS],
+  ['CronJob', NO_PODS],
+  ['ReplicationController', NO_PODS],
+  ...['PersistentVolumeClaim', 'PersistentVolume', 'StorageClass', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'LimitRange', 'ResourceQuota', 'PriorityClass', 'CustomResourceDefinition'].map((k): [string, string] => [k, NO_NETWORKING]),
+]);

@@ -154,6 +154,15 @@ describe('kinds', () => {
     expect(diags('kind: Cluster\n')).toEqual(['1:1 warning missing-api-version: apiVersion is missing in Cluster; expected hopscope/v1alpha1']);
   });
 
+  it('says a real Kubernetes kind it does not model is not a typo, and what leaving it out means', () => {
+    expect(diags('apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: web}\n')).toEqual([
+      '2:7 warning unmodelled-kind: StatefulSet is a Kubernetes kind Hopscope does not model; the YAML doc is ignored: no pods are created from it, so a Service selecting them has no endpoints (a Deployment with the same pod template gives pods to trace)',
+    ]);
+    expect(diags('apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data}\n')).toEqual([
+      '2:7 warning unmodelled-kind: PersistentVolumeClaim is a Kubernetes kind Hopscope does not model; the YAML doc is ignored: it has no effect on networking',
+    ]);
+  });
+
   it('refuses an unsupported hopscope apiVersion and warns about old Kubernetes ones', () => {
     expect(diags('apiVersion: hopscope/v9\nkind: Cluster\n')).toEqual([
       '1:13 error unsupported-api-version: Cluster apiVersion hopscope/v9 is not supported; use hopscope/v1alpha1',
@@ -164,7 +173,7 @@ describe('kinds', () => {
       'metadata: {name: d}',
       'spec: {template: {spec: {containers: [{name: c}]}}}',
     ]));
-    expect(old).toEqual(['1:13 warning deprecated-api-version: Deployment apiVersion extensions/v1beta1 is deprecated; reading it as apps/v1']);
+    expect(old).toEqual(['1:13 warning deprecated-api-version: Deployment apiVersion extensions/v1beta1 is no longer served by Kubernetes (kubectl apply fails: no matches for kind "Deployment" in version "extensions/v1beta1"); reading it as apps/v1']);
   });
 });
 
@@ -238,9 +247,19 @@ describe('Kubernetes fields we model', () => {
     ]);
   });
 
+  it('explains a quoted number where a number is expected', () => {
+    expect(diags(pod('  containers: [{name: c, ports: [{containerPort: "80"}]}]\n'))).toEqual([
+      '5:50 error wrong-type: spec.containers.0.ports.0.containerPort must be a port number (got the string "80"; write 80 without quotes)',
+    ]);
+    // A string that is not a number, or a string where a string is expected, gets no such hint.
+    expect(diags(pod('  containers: [{name: c, ports: [{containerPort: http}]}]\n'))).toEqual([
+      '5:50 error wrong-type: spec.containers.0.ports.0.containerPort must be a port number',
+    ]);
+  });
+
   it('reports wrong types and ranges at the value', () => {
     expect(diags(pod('  containers:\n    - name: c\n      ports:\n        - containerPort: "80"\n'))).toEqual([
-      '8:26 error wrong-type: spec.containers.0.ports.0.containerPort must be a port number',
+      '8:26 error wrong-type: spec.containers.0.ports.0.containerPort must be a port number (got the string "80"; write 80 without quotes)',
     ]);
     expect(diags(pod('  containers:\n    - name: c\n      ports:\n        - containerPort: 0\n'))[0]).toBe(
       '8:26 error out-of-range: spec.containers.0.ports.0.containerPort must be between 1 and 65535 (got 0)',
@@ -305,7 +324,44 @@ describe('Kubernetes fields we model', () => {
       '    metadata: {labels: {app: api}}',
       '    spec: {containers: [{name: c}]}',
     ]);
-    expect(diags(text)).toEqual(['5:33 error selector-mismatch: spec.selector.matchLabels app=web does not match the template\'s labels']);
+    expect(diags(text)).toEqual(['7:24 error selector-mismatch: spec.template.metadata.labels: Invalid value: {"app":"api"}: `selector` does not match template `labels` (spec.selector is app=web)']);
+  });
+
+  // pkg/apis/apps/validation ValidateDeploymentSpec / ValidatePodTemplateSpecForReplicaSet.
+  const workload = (kind: string, apiVersion: string, selector: string, labels: string) => yaml([
+    `apiVersion: ${apiVersion}`,
+    `kind: ${kind}`,
+    'metadata: {name: d}',
+    'spec:',
+    ...(selector ? [`  selector: ${selector}`] : []),
+    '  template:',
+    `    metadata: {labels: ${labels}}`,
+    '    spec: {containers: [{name: c}]}',
+  ]);
+
+  it('refuses a workload whose matchExpressions do not select its template, as the apiserver does', () => {
+    expect(diags(workload('Deployment', 'apps/v1', '{matchExpressions: [{key: app, operator: In, values: [web]}]}', '{app: nginx}'))).toEqual([
+      '7:24 error selector-mismatch: spec.template.metadata.labels: Invalid value: {"app":"nginx"}: `selector` does not match template `labels` (spec.selector is app in (web))',
+    ]);
+    expect(diags(workload('ReplicaSet', 'apps/v1', '{matchLabels: {app: web}, matchExpressions: [{key: tier, operator: DoesNotExist}]}', '{app: web, tier: db}'))).toEqual([
+      '7:24 error selector-mismatch: spec.template.metadata.labels: Invalid value: {"app":"web","tier":"db"}: `selector` does not match template `labels` (spec.selector is app=web,!tier)',
+    ]);
+    expect(diags(workload('DaemonSet', 'apps/v1', '{matchExpressions: [{key: app, operator: NotIn, values: [db]}, {key: app, operator: Exists}]}', '{app: web}'))).toEqual([]);
+  });
+
+  it('requires a non-empty, valid selector in apps/v1 and defaults it in the old apiVersions', () => {
+    expect(diags(workload('Deployment', 'apps/v1', '', '{app: web}'))).toEqual([
+      '4:1 error missing-selector: spec.selector: Required value: Deployment apps/v1 needs a selector that matches spec.template.metadata.labels (e.g. selector: {matchLabels: {app: web}})',
+    ]);
+    expect(diags(workload('Deployment', 'extensions/v1beta1', '', '{app: web}'))).toEqual([
+      '1:13 warning deprecated-api-version: Deployment apiVersion extensions/v1beta1 is no longer served by Kubernetes (kubectl apply fails: no matches for kind "Deployment" in version "extensions/v1beta1"); reading it as apps/v1',
+    ]);
+    expect(diags(workload('ReplicaSet', 'apps/v1', '{}', '{app: web}'))).toEqual([
+      '5:13 error invalid-selector: spec.selector: Invalid value: {}: empty selector is invalid for replicaset',
+    ]);
+    expect(diags(workload('Deployment', 'apps/v1', '{matchExpressions: [{key: app, operator: In}]}', '{app: web}'))).toEqual([
+      "5:33 error invalid-selector: spec.selector.matchExpressions.0.values: Required value: must be specified when `operator` is 'In'",
+    ]);
   });
 
   it('leaves objects with errors out of the scenario and keeps the valid ones', () => {

@@ -8,7 +8,7 @@ import { copyWith } from '../util/copy-with';
 import { fieldAt, checkShape } from './check-shape';
 import { didYouMean } from './did-you-mean';
 import type { Reporter } from './diagnostics';
-import { HOPSCOPE_API_VERSION, KINDS } from './kinds';
+import { HOPSCOPE_API_VERSION, KINDS, UNMODELLED_KINDS } from './kinds';
 import type { KindSpec } from './kinds';
 import type { RawObject } from './objects';
 import { toLocated } from './positions';
@@ -59,7 +59,10 @@ function checkApiVersion(kind: string, spec: KindSpec, obj: RawObject, out: Repo
       out.warning('unsupported-api-version', `${kind} is not served as ${apiVersion}; reading it as ${current}`, pos);
     }
   } else if (apiVersion !== current) {
-    out.warning('deprecated-api-version', `${kind} apiVersion ${apiVersion} is deprecated; reading it as ${current}`, pos);
+    // Every older apiVersion we accept is one Kubernetes has stopped serving (extensions/v1beta1 and
+    // apps/v1beta1|2 workloads in 1.16, v1beta1 Ingress in 1.22, EndpointSlice in 1.25): a real
+    // cluster refuses the file, so "deprecated" would understate it.
+    out.warning('deprecated-api-version', `${kind} apiVersion ${apiVersion} is no longer served by Kubernetes (kubectl apply fails: no matches for kind "${kind}" in version "${apiVersion}"); reading it as ${current}`, pos);
   }
 }
 
@@ -85,6 +88,11 @@ function validate(obj: RawObject, out: Reporter): { kind: string; spec: KindSpec
     return null;
   }
   const spec = KINDS.get(kind);
+  const unmodelled = spec ? undefined : UNMODELLED_KINDS.get(kind);
+  if (unmodelled) {
+    out.warning('unmodelled-kind', `${kind} is a Kubernetes kind Hopscope does not model; the YAML doc is ignored: ${unmodelled}`, obj.locator.valuePos(['kind']));
+    return null;
+  }
   if (!spec) {
     out.warning('unknown-kind', `unknown kind ${kind}; the YAML doc is ignored${didYouMean(kind, KINDS.keys())}`, obj.locator.valuePos(['kind']));
     return null;

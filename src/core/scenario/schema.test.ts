@@ -31,7 +31,7 @@ const ACCEPTED = [
   'apiVersion: hopscope/v1alpha1\nkind: Cluster\nmetadata: {name: c}\nspec: {nodes: [{name: a, ip: 192.168.0.4}], cni: {plugin: calico, backend: ipip}, kubeProxy: {mode: ipvs}}\n',
   'apiVersion: hopscope/v1alpha1\nkind: Traffic\nspec: {requests: [{from: pod/a, to: "http://b"}], faults: [{action: delete, target: pod/b}]}\n',
   'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, ports: [{containerPort: 80}], resources: {}}]}\n',
-  'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {replicas: 2, template: {spec: {containers: [{name: c}]}}}\n',
+  'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {replicas: 2, selector: {matchLabels: {app: d}}, template: {metadata: {labels: {app: d}}, spec: {containers: [{name: c}]}}}\n',
   'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {type: NodePort, ports: [{port: 80, targetPort: http}]}\n',
 ];
 

@@ -3,21 +3,64 @@
  */
 import { LABEL_SELECTOR, metadataShape } from './common-shapes';
 import { POD_TEMPLATE } from './pod-shape';
+import type { LabelSelector } from '../k8s/types';
+import { formatSelector, isEmptySelector, matchSelector, selectorProblems } from '../netpol/selectors';
 import type { FieldAt, ObjectShape } from './shape';
 
-/** The API server rejects a workload whose selector does not select its own template. */
-function checkSelectorMatchesTemplate(spec: Record<string, unknown>, at: FieldAt): void {
-  const selector = spec['selector'] as { matchLabels?: unknown } | undefined;
-  const template = spec['template'] as { metadata?: { labels?: unknown } } | undefined;
-  const match = selector?.matchLabels;
-  if (!match || typeof match !== 'object') return;
-  const labels = (template?.metadata?.labels ?? {}) as Record<string, unknown>;
-  for (const [k, v] of Object.entries(match as Record<string, unknown>)) {
-    if (labels[k] !== v) {
-      at.error('selector-mismatch', `${at.name}.selector.matchLabels ${k}=${String(v)} does not match the template's labels`, ['selector', 'matchLabels', k]);
-      return;
+/**
+ * What the API server checks of a workload's selector (pkg/apis/apps/validation: ValidateDeploymentSpec,
+ * ValidateReplicaSetSpec, ValidateDaemonSetSpec): apps/v1 requires one (the old extensions and
+ * apps/v1beta1 versions defaulted it from the template's labels), it may not be empty, it must be
+ * a valid label selector, and it must select the template's own labels, matchExpressions
+ * included, or the controller could never find the pods it creates. The messages are the
+ * apiserver's, so a student can match them with what `kubectl apply` prints.
+ */
+function checkWorkloadSelector(obj: Record<string, unknown>, at: FieldAt): void {
+  const spec = obj['spec'];
+  if (!isMap(spec)) return;
+  const selector = spec['selector'];
+  const template = spec['template'];
+  if (selector === undefined || selector === null) {
+    if (!SELECTOR_DEFAULTED.has(String(obj['apiVersion']))) {
+      at.error('missing-selector', `spec.selector: Required value: ${at.kind} ${String(obj['apiVersion'])} needs a selector that matches spec.template.metadata.labels (e.g. selector: {matchLabels: {app: web}})`, ['spec'], 'key');
     }
+    return;
   }
+  if (!isMap(selector)) return; // the shape reported it
+  const problems = selectorProblems(selector);
+  for (const p of problems) {
+    // A value that is not a string already has the shape's wrong-type error at the same place.
+    if (p.message.includes('is not a string')) continue;
+    const path = p.path.split('.');
+    const leaf = `${path[path.length - 1]}: `;
+    const message = p.message.startsWith(leaf) ? p.message.slice(leaf.length) : p.message;
+    at.error('invalid-selector', `spec.selector.${p.path}: ${message}`, ['spec', 'selector', ...path]);
+  }
+  if (problems.length) return;
+  const sel = selector as LabelSelector;
+  if (isEmptySelector(sel)) {
+    at.error('invalid-selector', `spec.selector: Invalid value: {}: empty selector is invalid for ${at.kind.toLowerCase()}`, ['spec', 'selector']);
+    return;
+  }
+  const meta = isMap(template) ? template['metadata'] : undefined;
+  const raw = isMap(meta) ? meta['labels'] : undefined;
+  const labels: Record<string, string> = {};
+  if (isMap(raw)) for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') labels[k] = v;
+  if (!matchSelector(sel, labels)) {
+    const where = isMap(raw) ? ['spec', 'template', 'metadata', 'labels'] : ['spec', 'template'];
+    at.error(
+      'selector-mismatch',
+      `spec.template.metadata.labels: Invalid value: ${JSON.stringify(labels)}: \`selector\` does not match template \`labels\` (spec.selector is ${formatSelector(sel)})`,
+      where,
+    );
+  }
+}
+
+/** apiVersions whose defaulting filled a missing selector in from the template's labels. */
+const SELECTOR_DEFAULTED: ReadonlySet<string> = new Set(['extensions/v1beta1', 'apps/v1beta1']);
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 const WORKLOAD_SPEC_KNOWN = [
@@ -40,11 +83,11 @@ function workload(withReplicas: boolean): ObjectShape {
         },
         required: ['template'],
         known: WORKLOAD_SPEC_KNOWN,
-        check: checkSelectorMatchesTemplate,
       },
       status: { type: 'any' },
     },
     required: ['metadata', 'spec'],
+    check: checkWorkloadSelector,
   };
 }
 
