@@ -4,13 +4,15 @@ import { Background, ConnectionMode, Controls, Panel, ReactFlow, ReactFlowProvid
 import type { Node, NodeChange, NodeMouseHandler } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { appStore, useApp } from '../store/store';
-import { selectCurrentHop } from '../store/selectors';
+import { selectCurrentHop, selectFlow } from '../store/selectors';
 import { nodeTypes } from './nodes';
 import { anchorFor, layout } from './layout';
 import { createLayoutReuser } from './layout-reuse';
 import { PacketLayer, SwarmLayer } from './PacketLayer';
 import type { CanvasLayout } from './layout-types';
 import { installBenchHooks } from '../controllers/bench-hooks';
+import { meshNote, withFlowTunnels } from './tunnel-mesh';
+import type { TunnelMesh } from './tunnel-mesh';
 
 installBenchHooks(appStore);
 
@@ -77,6 +79,23 @@ function CanvasOptions() {
   );
 }
 
+/** Says how many tunnels a large cluster's canvas leaves out, and whether the flow's is drawn. */
+function MeshNote({ mesh, drawn }: { mesh: TunnelMesh; drawn: number }) {
+  return (
+    <Panel position="top-left">
+      <div className="hs-mesh-note" role="note" data-testid="mesh-note">
+        {meshNote(mesh, drawn)}
+      </div>
+    </Panel>
+  );
+}
+
+/** The selected flow's hops as device ids, request then reply (where its tunnels are crossed). */
+function useFlowDevices(): (string | undefined)[][] {
+  const flow = useApp(selectFlow)?.flow;
+  return useMemo(() => (flow ? [flow.hops.map((h) => h.deviceId), (flow.reply?.hops ?? []).map((h) => h.deviceId)] : []), [flow]);
+}
+
 function Flow() {
   const summary = useApp((s) => s.summary);
   const detail = useApp((s) => s.detail);
@@ -85,7 +104,10 @@ function Flow() {
   const hasErrors = useApp((s) => s.hasErrors);
   // Each recompile keeps the node and edge objects whose drawing did not change (layout-reuse.ts).
   const [reuse] = useState(createLayoutReuser);
-  const l = useMemo(() => reuse(summary ? layout(summary, detail, { systemPods }) : null), [reuse, summary, detail, systemPods]);
+  const base = useMemo(() => reuse(summary ? layout(summary, detail, { systemPods }) : null), [reuse, summary, detail, systemPods]);
+  // A large cluster's tunnel mesh is not drawn, but the selected flow's tunnels are (tunnel-mesh.ts).
+  const devices = useFlowDevices();
+  const l = useMemo(() => (base ? withFlowTunnels(base, devices) : null), [base, devices]);
   const rf = useReactFlow();
   useFocusOnHop(l);
   useCanvasMark(l);
@@ -133,6 +155,7 @@ function Flow() {
       <Background gap={24} />
       <Controls showInteractive={false} />
       <CanvasOptions />
+      {l.mesh && <MeshNote mesh={l.mesh} drawn={l.edges.length - (base?.edges.length ?? 0)} />}
       <PacketLayer layout={l} />
       <SwarmLayer layout={l} />
     </ReactFlow>

@@ -35,11 +35,18 @@ export function withHandles(nodes: CanvasNode[], edges: Edge[]): CanvasNode[] {
     use(e.source, e.sourceHandle);
     use(e.target, e.targetHandle);
   }
-  return nodes.map((n) => {
-    const set = used.get(n.id);
-    const ports: Port[] = set ? (['t', 'b'] as const).filter((p) => set.has(p)) : [];
-    const w = n.width ?? 0;
-    const h = n.height ?? 0;
-    return { ...n, handles: ports.map((p) => handleAt(p, w, h)), data: { ...n.data, ports } } as CanvasNode;
-  });
+  return nodes.map((n) => withPorts(n, [...(used.get(n.id) ?? [])]));
+}
+
+/** `n` with exactly `ports` declared, top first. */
+export function withPorts(n: CanvasNode, ports: Port[]): CanvasNode {
+  const sorted = (['t', 'b'] as const).filter((p) => ports.includes(p));
+  const w = n.width ?? 0;
+  const h = n.height ?? 0;
+  return { ...n, handles: sorted.map((p) => handleAt(p, w, h)), data: { ...n.data, ports: sorted } } as CanvasNode;
+}
+
+/** The ports a node declares. */
+export function portsOf(n: CanvasNode): Port[] {
+  return n.data.ports ?? [];
 }

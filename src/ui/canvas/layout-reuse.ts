@@ -46,8 +46,9 @@ export function reuseLayout(prev: CanvasLayout | null, next: CanvasLayout): Canv
   const edges = share(prev.edges, next.edges);
   const anchors = same(prev.anchors, next.anchors) ? prev.anchors : next.anchors;
   const boxes = same(prev.boxes, next.boxes) ? prev.boxes : next.boxes;
-  if (nodes === prev.nodes && edges === prev.edges && anchors === prev.anchors && boxes === prev.boxes) return prev;
-  return { nodes, edges, anchors, boxes };
+  const mesh = same(prev.mesh, next.mesh) ? prev.mesh : next.mesh;
+  if (nodes === prev.nodes && edges === prev.edges && anchors === prev.anchors && boxes === prev.boxes && mesh === prev.mesh) return prev;
+  return { nodes, edges, anchors, boxes, ...(mesh ? { mesh } : {}) };
 }
 
 /** A layout memo for one canvas: each call returns `next` sharing what it can with the last result. */

@@ -1,6 +1,7 @@
 import type { Edge, Node } from '@xyflow/react';
 import type { DeviceSummary, NetnsSummary } from '../../core/index';
 import type { PendingPodSummary, ServiceSummary } from '../../core/view/summary';
+import type { TunnelMesh } from './tunnel-mesh';
 
 /** A node's handle ids: `t` on its top edge, `b` on its bottom edge. */
 export type Port = 't' | 'b';
@@ -37,4 +38,6 @@ export interface CanvasLayout {
   anchors: Record<string, string>;
   /** Absolute box of every canvas node (for packet placement before React Flow measures). */
   boxes: Record<string, Box>;
+  /** Above `MESH_MAX` tunnel edges, the tunnels not drawn (tunnel-mesh.ts); absent when all are. */
+  mesh?: TunnelMesh;
 }

@@ -15,6 +15,8 @@ import type { Box, CanvasLayout } from './layout-types';
 import { Builder, COL_GAP, DH, DW, GAP, HEAD, LINE, PAD, ROW_GAP, drawnDevices } from './layout-builder';
 import { placeServices } from './layout-services';
 import { withHandles } from './layout-handles';
+import { MESH_MAX, pairKey } from './tunnel-mesh';
+import type { TunnelMesh } from './tunnel-mesh';
 
 export { DH, DW } from './layout-builder';
 
@@ -156,26 +158,41 @@ export function layout(summary: ModelSummary, detail: Detail, opts: LayoutOption
   for (const r of routers) hx += placeHost(b, r, hx, top + ROW_GAP * 2, detail).w + COL_GAP;
   for (const h of summary.netns.filter((n) => n.kind === 'host')) hx += placeHost(b, h, hx, 0, detail).w + COL_GAP;
   const svcEdges = placeServices(b, summary.services ?? [], summary.serviceCIDR, span, detail);
-  const edges = [...buildEdges(summary.links, b), ...svcEdges];
-  return { nodes: withHandles(b.nodes, edges), edges, anchors: b.anchors, boxes: b.boxes };
+  const built = buildEdges(summary.links, b);
+  const mesh = sparseMesh(built.edges, built.tunnels, summary.links, nodes.length);
+  const edges = [...(mesh ? built.edges.filter((e) => e.className !== 'edge-tunnel') : built.edges), ...svcEdges];
+  return { nodes: withHandles(b.nodes, edges), edges, anchors: b.anchors, boxes: b.boxes, ...(mesh ? { mesh } : {}) };
+}
+
+/** The tunnel mesh kept aside when drawing it whole would exceed `MESH_MAX` edges (tunnel-mesh.ts). */
+function sparseMesh(edges: Edge[], tunnels: Record<string, Edge>, links: LinkSummary[], nodes: number): TunnelMesh | undefined {
+  const count = edges.filter((e) => e.className === 'edge-tunnel').length;
+  if (count <= MESH_MAX) return undefined;
+  const label = links.find((l) => l.kind === 'tunnel' && l.label)?.label ?? 'tunnel';
+  return { count, label, nodes, edges: tunnels };
 }
 
 const EDGE_TYPE: Record<LinkSummary['kind'], string> = { veth: 'straight', 'bridge-port': 'straight', segment: 'smoothstep', tunnel: 'default' };
 
-function buildEdges(links: LinkSummary[], b: Builder): Edge[] {
-  const seen = new Set<string>();
+/** The drawn edges, and each tunnel link's edge by its two devices (`pairKey`). */
+function buildEdges(links: LinkSummary[], b: Builder): { edges: Edge[]; tunnels: Record<string, Edge> } {
+  const seen = new Map<string, Edge>();
   const edges: Edge[] = [];
+  const tunnels: Record<string, Edge> = {};
   const parents = new Map(b.nodes.map((n) => [n.id, n.parentId]));
   for (const l of links) {
     const a = b.anchors[l.a] ?? (b.boxes[l.a] ? l.a : undefined);
     const c = b.anchors[l.b] ?? (b.boxes[l.b] ? l.b : undefined);
     if (!a || !c || a === c || parents.get(a) === c || parents.get(c) === a) continue;
     const key = `${l.kind}:${a}:${c}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const known = seen.get(key);
+    if (known) {
+      if (l.kind === 'tunnel') tunnels[pairKey(l.a, l.b)] = known;
+      continue;
+    }
     const [upper, lower] = b.boxes[a]!.y <= b.boxes[c]!.y ? [a, c] : [c, a];
     const tunnel = l.kind === 'tunnel';
-    edges.push({
+    const edge: Edge = {
       id: key,
       source: upper,
       target: lower,
@@ -186,9 +203,12 @@ function buildEdges(links: LinkSummary[], b: Builder): Edge[] {
       ...(tunnel && l.label ? { label: l.label } : {}),
       selectable: false,
       focusable: false,
-    });
+    };
+    seen.set(key, edge);
+    edges.push(edge);
+    if (tunnel) tunnels[pairKey(l.a, l.b)] = edge;
   }
-  return edges;
+  return { edges, tunnels };
 }
 
 /**
