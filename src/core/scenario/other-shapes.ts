@@ -8,6 +8,14 @@ import type { ObjectShape, Shape } from './shape';
 
 const ANY: Shape = { type: 'any' };
 
+/** A port of an EndpointSlice or of an Endpoints subset (discovery/v1 EndpointPort, core/v1 EndpointPort: the same fields). */
+const PORT_FIELDS: ObjectShape['fields'] = {
+  name: { type: 'string' },
+  port: { type: 'number', integer: true, min: 1, max: 65535 },
+  protocol: { type: 'string', enum: ['TCP', 'UDP', 'SCTP'] },
+  appProtocol: { type: 'string' },
+};
+
 /** discovery.k8s.io/v1 EndpointSlice. */
 export const ENDPOINT_SLICE: ObjectShape = {
   type: 'object',
@@ -36,12 +44,7 @@ export const ENDPOINT_SLICE: ObjectShape = {
       type: 'list',
       items: {
         type: 'object',
-        fields: {
-          name: { type: 'string' },
-          port: { type: 'number', integer: true, min: 1, max: 65535 },
-          protocol: { type: 'string', enum: ['TCP', 'UDP', 'SCTP'] },
-          appProtocol: { type: 'string' },
-        },
+        fields: PORT_FIELDS,
       },
     },
   },
@@ -72,12 +75,7 @@ export const ENDPOINTS: ObjectShape = {
             type: 'list',
             items: {
               type: 'object',
-              fields: {
-                name: { type: 'string' },
-                port: { type: 'number', integer: true, min: 1, max: 65535 },
-                protocol: { type: 'string', enum: ['TCP', 'UDP', 'SCTP'] },
-                appProtocol: { type: 'string' },
-              },
+              fields: PORT_FIELDS,
               required: ['port'],
             },
           },
