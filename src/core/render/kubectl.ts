@@ -19,7 +19,9 @@ function podRow(p: ModelPod | PendingPod, o: GetOptions): string[] {
   // reason, and an empty podIP prints as <none> (kubectl's printPod).
   const pending = 'sandboxError' in p;
   const ready = `${!pending && p.ready ? p.containers.length : 0}/${p.containers.length}`;
-  const row = [p.name, ready, pending ? 'ContainerCreating' : 'Running', '0', '<unknown>'];
+  // A deletionTimestamp overrides the status (printPod: "Terminating") while the grace period runs.
+  const status = pending ? 'ContainerCreating' : p.terminating ? 'Terminating' : 'Running';
+  const row = [p.name, ready, status, '0', '<unknown>'];
   if (o.wide) row.push(pending ? '<none>' : p.ip, p.node, '<none>', '<none>');
   return o.allNamespaces ? [p.namespace, ...row] : row;
 }
