@@ -5,7 +5,7 @@
  * through CNI, then the plugin learning its peers. Every problem is a diagnostic with a
  * position; nothing here throws on bad input.
  */
-import type { ClusterModel, ModelNode, ModelPod, PendingPod, Socket } from '../model/types';
+import type { ClusterModel, ModelNode, ModelPod, PendingPod, Socket, UnscheduledPod } from '../model/types';
 import type { Diagnostic, Scenario, Severity, SourcePos } from '../scenario/types';
 import type { CniContext } from '../cni/types';
 import type { DesiredPod } from '../controllers/workloads';
@@ -150,6 +150,13 @@ function createPods(ctx: CompileContext, scenario: Scenario, diagnostics: Diagno
       report('error', `pod ${key}: ${placed.error}`, spec.nodeName ? 'missing-node' : 'unschedulable');
       continue;
     }
+    if ('unschedulable' in placed) {
+      // The API server has accepted it: the pod waits Pending with no node (FailedScheduling),
+      // holding no host port and no address, and the rest of the cluster is built without it.
+      report('warning', `pod ${key}: ${placed.unschedulable}`, 'unschedulable');
+      unscheduledPod(model, want, ns, name, placed.unschedulable);
+      continue;
+    }
     const node = placed.node;
     if (requested && prefer && prefer !== node.name) report('warning', `pod ${key} pins ${requested}, which is in ${prefer}'s range, but runs on ${node.name}: host-local on ${node.name} cannot assign it`, 'pinned-ip-node');
     load.bind(node.name, ports);
@@ -241,6 +248,15 @@ function sandboxPod(ctx: CniContext, plugin: ReturnType<typeof getNetworkPlugin>
   if (want.owner) pod.owner = want.owner;
   if (want.pod.metadata.deletionTimestamp) pod.terminating = true;
   return pod;
+}
+
+/** Records a pod no node can take: no node, no netns, no IP (model/types.ts UnscheduledPod). */
+function unscheduledPod(model: ClusterModel, want: DesiredPod, ns: string, name: string, why: string): void {
+  const labels = want.pod.metadata.labels;
+  const pod: UnscheduledPod = { namespace: ns, name, labels: labels ? { ...labels } : {}, containers: containersOf(want), unschedulable: why };
+  if (want.owner) pod.owner = want.owner;
+  if (want.pod.spec.nodeSelector) pod.nodeSelector = { ...want.pod.spec.nodeSelector };
+  (model.pendingPods ??= []).push(pod);
 }
 
 /** Records a pod whose sandbox failed: bound to its node, no netns, no IP (model/types.ts PendingPod). */

@@ -11,6 +11,7 @@ import { traceFlow } from '../simulate/flow';
 import { computeReachability } from '../simulate/reach';
 import { renderCniLog } from '../render/cni-log';
 import { runTraffic } from '../simulate/run';
+import type { SandboxlessPod } from '../model/types';
 
 /** One node whose /29 leaves 5 pod addresses (.1 is the gateway), and a Deployment of `replicas`. */
 function scenario(replicas: number, extra: Record<string, unknown> = {}): string {
@@ -26,7 +27,8 @@ const EXHAUSTED = /^Failed to create pod sandbox: rpc error: code = Unknown desc
 describe('a pod whose sandbox failed', () => {
   const r = loadScenario(scenario(8));
   const m = r.model!;
-  const pending = m.pendingPods ?? [];
+  // Every pod here was bound to the node: each waits for its sandbox.
+  const pending = (m.pendingPods ?? []) as SandboxlessPod[];
 
   it('is a warning at the Deployment, not an error: the model is built', () => {
     expect(r.hasErrors).toBe(false);

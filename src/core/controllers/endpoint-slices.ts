@@ -136,8 +136,18 @@ function withApiDefaults(slice: EndpointSlice): EndpointSlice {
   return slice;
 }
 
-/** A pod the selector may match that has no IP (model/types.ts PendingPod). */
-type WaitingPod = Pick<PendingPod, 'namespace' | 'labels'>;
+/** A pod the selector may match that has no IP (model/types.ts PendingPod): `node` unset when unscheduled. */
+type WaitingPod = Pick<PendingPod, 'namespace' | 'labels' | 'node'>;
+
+/** Why the matching pods give no endpoint: how many wait on a node for a sandbox, and how many no node took. */
+function waitingWords(waiting: readonly WaitingPod[]): string {
+  const creating = waiting.filter((p) => p.node !== undefined).length;
+  const unscheduled = waiting.length - creating;
+  const parts: string[] = [];
+  if (creating) parts.push(`${creating} waiting in ContainerCreating: their sandbox was not created`);
+  if (unscheduled) parts.push(`${unscheduled} Pending: no node could take ${unscheduled === 1 ? 'it' : 'them'}`);
+  return parts.join('; ');
+}
 
 /**
  * Reconciles EndpointSlices: the controller's for selector Services, followed by the slices the
@@ -153,8 +163,8 @@ export function reconcileEndpointSlices(seed: number, services: StoredService[],
     const selected = pods.filter((p) => p.namespace === ns && p.ip && selectorMatches(selector, p.labels));
     if (!selected.length && s.source) {
       // Pods without a sandbox have no IP, so the controller skips them; say so rather than "no pod".
-      const stuck = waiting.filter((p) => p.namespace === ns && selectorMatches(selector, p.labels)).length;
-      const which = stuck ? `matches only pods without an IP in namespace ${ns} (${stuck} waiting in ContainerCreating: their sandbox was not created)` : `matches no pod in namespace ${ns}`;
+      const stuck = waiting.filter((p) => p.namespace === ns && selectorMatches(selector, p.labels));
+      const which = stuck.length ? `matches only pods without an IP in namespace ${ns} (${waitingWords(stuck)})` : `matches no pod in namespace ${ns}`;
       report('warning', `Service ${ns}/${svc.metadata.name ?? ''}: selector ${selectorText(selector)} ${which}; the Service has no endpoints (connections are refused)`, 'selector-no-match', s.source.fieldPos('spec.selector'));
     }
     warnUnresolvedPorts(s, selected, report);

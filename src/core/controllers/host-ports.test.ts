@@ -28,10 +28,12 @@ describe('host ports and the scheduler', () => {
     expect(free.model!.pods.filter((p) => p.name.startsWith('web-')).map((p) => p.node)).toEqual(['node-1', 'node-1']);
   });
 
-  it('a replica with no node left is unschedulable, with the scheduler’s reason', () => {
+  it('a replica with no node left is unschedulable, with the scheduler’s reason: a warning, and the pod stays Pending', () => {
     const r = load(deployment(3, { containerPort: 80, hostPort: 8080 }));
-    const errors = r.diagnostics.filter((d) => d.severity === 'error');
-    expect(errors.map((d) => [d.code, d.message.replace(/web-\w+-\w+/, 'web-…')])).toEqual([['unschedulable', "pod default/web-…: 0/2 nodes are available: 2 node(s) didn't have free ports for the requested pod ports. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod."]]);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const warnings = r.diagnostics.filter((d) => d.code === 'unschedulable');
+    expect(r.model!.pendingPods).toHaveLength(1);
+    expect(warnings.map((d) => [d.severity, d.message.replace(/web-\w+-\w+/, 'web-…')])).toEqual([['warning', "pod default/web-…: 0/2 nodes are available: 2 node(s) didn't have free ports for the requested pod ports. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod."]]);
   });
 
   it('hostNetwork pods claim their containerPorts: a second one pinned to the node is rejected by the kubelet, a hostPort pod goes elsewhere', () => {
@@ -48,7 +50,7 @@ describe('host ports and the scheduler', () => {
     const tcp = [{ protocol: 'TCP', hostIP: '0.0.0.0', port: 80 }];
     l.bind('a', tcp);
     l.bind('b', tcp);
-    expect(schedule(nodes, l, { nodeSelector: { zone: 'x' }, hostPorts: tcp })).toEqual({ error: "0/3 nodes are available: 1 node(s) didn't have free ports for the requested pod ports, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling." });
+    expect(schedule(nodes, l, { nodeSelector: { zone: 'x' }, hostPorts: tcp })).toEqual({ unschedulable: "0/3 nodes are available: 1 node(s) didn't have free ports for the requested pod ports, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling." });
     expect(schedule(nodes, l, { hostPorts: tcp })).toMatchObject({ node: { name: 'c' } });
   });
 

@@ -42,17 +42,17 @@ describe('NodeLoad', () => {
     load.bind('n2');
     expect(schedule(ns, load, { nodeSelector: { zone: 'y' } })).toEqual({ node: ns[2] });
     expect(schedule(ns, load, {})).toEqual({ node: ns[0] });
-    expect(schedule([], new NodeLoad([]), {})).toEqual({ error: '0/0 nodes are available' });
+    expect(schedule([], new NodeLoad([]), {})).toEqual({ unschedulable: '0/0 nodes are available' });
   });
 
   it("words FailedScheduling as kube-scheduler does: per-reason node counts, sorted, then preemption's verdict", () => {
     const ns = [node('n1', true, 'x'), node('n2', false, 'y'), node('n3', true, 'x')];
     expect(schedule(ns, new NodeLoad(ns), { nodeSelector: { zone: 'y' } })).toEqual({
-      error: "0/3 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
+      unschedulable: "0/3 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
     });
     const down = [node('n1', false, 'x'), node('n2', false, 'y')];
     expect(schedule(down, new NodeLoad(down), {})).toEqual({
-      error: '0/2 nodes are available: 2 node(s) had untolerated taint {node.kubernetes.io/not-ready: }. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.',
+      unschedulable: '0/2 nodes are available: 2 node(s) had untolerated taint {node.kubernetes.io/not-ready: }. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.',
     });
   });
 });

@@ -7,7 +7,13 @@
 import type { ModelNode } from '../model/types';
 import type { PodSpec } from '../k8s/types';
 
-export type Placement = { node: ModelNode } | { error: string };
+/**
+ * Where a pod goes: a node; `unschedulable` when no node passes the filters (the pod is accepted
+ * and stays Pending with no node, the message its FailedScheduling event); or an `error` for a
+ * pod bound by `spec.nodeName`, which skips the scheduler, to a node that does not exist or
+ * whose kubelet rejects it.
+ */
+export type Placement = { node: ModelNode } | { unschedulable: string } | { error: string };
 
 /** A host port a pod takes on its node: the NodePorts filter's key (protocol, host IP, port). */
 export interface HostPortClaim {
@@ -149,10 +155,10 @@ export function schedule(nodes: ModelNode[], load: NodeLoad, want: { nodeName?: 
     if (ports && !load.portsFree(n.name, ports)) return { error: `Pod was rejected: Predicate NodePorts failed: ${PORTS_TAKEN} (on ${n.name})` };
     return { node: n };
   }
-  if (!nodes.length) return { error: '0/0 nodes are available' };
+  if (!nodes.length) return { unschedulable: '0/0 nodes are available' };
   if (!want.nodeSelector && !want.preferNode && !ports) {
     const best = load.leastLoaded();
-    return best ? { node: best } : { error: noNodeFits(nodes, load, undefined, undefined) };
+    return best ? { node: best } : { unschedulable: noNodeFits(nodes, load, undefined, undefined) };
   }
   let candidates = nodes.filter((n) => n.ready);
   if (want.nodeSelector) {
@@ -160,7 +166,7 @@ export function schedule(nodes: ModelNode[], load: NodeLoad, want: { nodeName?: 
     candidates = candidates.filter((n) => sel.every(([k, v]) => n.labels[k] === v));
   }
   if (ports) candidates = candidates.filter((n) => load.portsFree(n.name, ports));
-  if (!candidates.length) return { error: noNodeFits(nodes, load, want.nodeSelector, ports) };
+  if (!candidates.length) return { unschedulable: noNodeFits(nodes, load, want.nodeSelector, ports) };
   if (want.preferNode) {
     const p = candidates.find((n) => n.name === want.preferNode);
     if (p) return { node: p };

@@ -241,20 +241,45 @@ export interface ModelPod {
 }
 
 /**
- * A pod the scheduler bound to a node but whose sandbox the runtime could not create
- * (RunPodSandbox failed, e.g. its CNI ADD found no free address): the kubelet tore the sandbox
- * down again, so the pod has no network namespace and no IP, and stays Pending with its
- * containers Waiting (ContainerCreating), a FailedCreatePodSandBox event on it. Kept apart from
- * `pods`, whose every reader (datapath, DNS, kube-proxy, policy, canvas) needs a netns and an IP.
+ * A pod the API server holds but that has no network namespace and no IP, so it stays Pending.
+ * Kept apart from `pods`, whose every reader (datapath, DNS, kube-proxy, policy, canvas) needs a
+ * netns and an IP. Two ways to get here, told apart by their fields:
+ * - the scheduler found no node for it (`UnscheduledPod`): no node, condition PodScheduled
+ *   False, a FailedScheduling event;
+ * - the scheduler bound it to a node but the runtime could not create its sandbox
+ *   (`SandboxlessPod`, e.g. its CNI ADD found no free address).
  */
-export interface PendingPod {
+export type PendingPod = UnscheduledPod | SandboxlessPod;
+
+interface PendingPodBase {
   namespace: string;
   name: string;
-  node: string;
   labels: Record<string, string>;
   containers: ModelContainer[];
   /** Controller that created it, e.g. "ReplicaSet/web-6ffd9ddbbf". */
   owner?: string;
+}
+
+/**
+ * A pod no node can take (every node fails a filter: nodeSelector, a NotReady node's taint, a
+ * host port already held). kube-scheduler leaves `spec.nodeName` empty and keeps it in its
+ * unschedulable queue, to retry when the cluster changes.
+ */
+export interface UnscheduledPod extends PendingPodBase {
+  node?: undefined;
+  /** The FailedScheduling event's message (framework FitError: "0/2 nodes are available: …"). */
+  unschedulable: string;
+  /** `spec.nodeSelector`, as `kubectl describe pod` prints it (Node-Selectors). */
+  nodeSelector?: Record<string, string>;
+}
+
+/**
+ * A pod bound to its node whose sandbox the runtime could not create (RunPodSandbox failed): the
+ * kubelet tore the sandbox down again, so its containers stay Waiting (ContainerCreating), a
+ * FailedCreatePodSandBox event on it.
+ */
+export interface SandboxlessPod extends PendingPodBase {
+  node: string;
   /** The message of the kubelet's FailedCreatePodSandBox event ("Failed to create pod sandbox: rpc error: …"). */
   sandboxError: string;
   /** The CNI plugin's own error inside it (e.g. host-local's "failed to allocate for range 0: …"). */
@@ -271,7 +296,7 @@ export interface ClusterModel {
   proxyMode: string;
   nodes: ModelNode[];
   pods: ModelPod[];
-  /** Pods left ContainerCreating by a failed sandbox, in creation order; absent when there are none. */
+  /** Pods left Pending (no node, or no sandbox), in creation order; absent when there are none. */
   pendingPods?: PendingPod[];
   netns: Map<string, Netns>;
   segments: Map<string, Segment>;

@@ -15,14 +15,16 @@ export interface GetOptions {
 }
 
 function podRow(p: ModelPod | PendingPod, o: GetOptions): string[] {
-  // A pod without a sandbox: no container started (READY 0/n), STATUS is the waiting containers'
-  // reason, and an empty podIP prints as <none> (kubectl's printPod).
-  const pending = 'sandboxError' in p;
+  // A pod without a sandbox: no container started (READY 0/n), an empty podIP prints as <none>
+  // and so does an empty nodeName (kubectl's printPod). STATUS is the waiting containers' reason
+  // on a node (ContainerCreating); a pod no node took has no container status, so it shows its
+  // phase, Pending.
+  const pending = 'sandboxError' in p || 'unschedulable' in p;
   const ready = `${!pending && p.ready ? p.containers.length : 0}/${p.containers.length}`;
   // A deletionTimestamp overrides the status (printPod: "Terminating") while the grace period runs.
-  const status = pending ? 'ContainerCreating' : p.terminating ? 'Terminating' : 'Running';
+  const status = 'unschedulable' in p ? 'Pending' : pending ? 'ContainerCreating' : p.terminating ? 'Terminating' : 'Running';
   const row = [p.name, ready, status, '0', '<unknown>'];
-  if (o.wide) row.push(pending ? '<none>' : p.ip, p.node, '<none>', '<none>');
+  if (o.wide) row.push(pending ? '<none>' : p.ip, p.node ?? '<none>', '<none>', '<none>');
   return o.allNamespaces ? [p.namespace, ...row] : row;
 }
 

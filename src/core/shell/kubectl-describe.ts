@@ -3,7 +3,7 @@
  * a tabwriter with padding 2, `<none>` for empty maps, Events last). Times are `<unknown>`: the
  * simulation has no wall clock.
  */
-import type { ClusterModel, ModelPod, PendingPod } from '../model/types';
+import type { ClusterModel, ModelPod, PendingPod, UnscheduledPod } from '../model/types';
 import { tabwrite } from '../render/kubectl-services';
 import { KUBELET_VERSION } from '../render/kubectl';
 
@@ -13,28 +13,43 @@ function labelLines(title: string, m: Record<string, string>): string[] {
   return keys.map((k, i) => `${i === 0 ? `${title}:` : ''}\t${k}=${m[k]}`);
 }
 
-function containerLines(p: ModelPod | PendingPod, pending: boolean): string[] {
+/**
+ * Each container's lines. describe.go prints the State, Ready and Restart Count lines only for a
+ * container with a status: a pod no node took has none (`unscheduled`), as no kubelet saw it.
+ */
+function containerLines(p: ModelPod | PendingPod, pending: boolean, unscheduled: boolean): string[] {
   const out = ['Containers:'];
   for (const c of p.containers) {
     out.push(`  ${c.name}:`, `    Image:\t${c.image}`);
     if (c.ports.length) out.push(`    Port${c.ports.length > 1 ? 's' : ''}:\t${c.ports.map((x) => `${x.containerPort}/${x.protocol}`).join(', ')}`, `    Host Port${c.ports.length > 1 ? 's' : ''}:\t${c.ports.map((x) => `0/${x.protocol}`).join(', ')}`);
     else out.push('    Port:\t<none>', '    Host Port:\t<none>');
     // describe.go describeContainerState: a waiting container's reason on the next level.
-    if (pending) out.push('    State:\tWaiting', '      Reason:\tContainerCreating', '    Ready:\tFalse');
-    else out.push('    State:\tRunning', `    Ready:\t${(p as ModelPod).ready ? 'True' : 'False'}`);
-    out.push('    Restart Count:\t0', '    Environment:\t<none>');
+    if (unscheduled) out.push('    Environment:\t<none>');
+    else {
+      if (pending) out.push('    State:\tWaiting', '      Reason:\tContainerCreating', '    Ready:\tFalse');
+      else out.push('    State:\tRunning', `    Ready:\t${(p as ModelPod).ready ? 'True' : 'False'}`);
+      out.push('    Restart Count:\t0', '    Environment:\t<none>');
+    }
   }
   return out;
 }
 
+/** The not-ready and unreachable tolerations the DefaultTolerationSeconds admission adds to every pod. */
+const TOLERATIONS = ['Tolerations:\tnode.kubernetes.io/not-ready:NoExecute op=Exists for 300s', '\tnode.kubernetes.io/unreachable:NoExecute op=Exists for 300s'];
+
+const EVENTS_HEAD = ['Events:', '  Type\tReason\tAge\tFrom\tMessage', '  ----\t------\t----\t----\t-------'];
+
 /**
  * `kubectl describe pod NAME`; null when there is no such pod. A pod whose sandbox failed is
  * Pending with no IP (IPs: <none>), its containers waiting in ContainerCreating, and the
- * kubelet's FailedCreatePodSandBox event under Events (describe.go DescribeEvents).
+ * kubelet's FailedCreatePodSandBox event under Events (describe.go DescribeEvents). A pod no node
+ * took is Pending with `Node: <none>` and no Start Time (no kubelet started it), its only
+ * condition PodScheduled False, and the scheduler's FailedScheduling event.
  */
 export function renderDescribePod(model: ClusterModel, name: string, namespace: string): string | null {
   const p: ModelPod | PendingPod | undefined = model.pods.find((x) => x.name === name && x.namespace === namespace) ?? model.pendingPods?.find((x) => x.name === name && x.namespace === namespace);
   if (!p) return null;
+  if ('unschedulable' in p) return describeUnscheduled(p);
   const pending = 'sandboxError' in p;
   const node = model.nodes.find((n) => n.name === p.node);
   const ready = !pending && p.ready ? 'True' : 'False';
@@ -42,11 +57,22 @@ export function renderDescribePod(model: ClusterModel, name: string, namespace: 
   if (pending) lines.push('Status:\tPending', 'IP:\t', 'IPs:\t<none>');
   else lines.push('Status:\tRunning', `IP:\t${p.ip}`, 'IPs:', `  IP:\t${p.ip}`);
   if (p.owner) lines.push(`Controlled By:\t${p.owner}`);
-  lines.push(...containerLines(p, pending));
+  lines.push(...containerLines(p, pending, false));
   lines.push('Conditions:', '  Type\tStatus', `  PodReadyToStartContainers \t${pending ? 'False' : 'True'} `, '  Initialized \tTrue ', `  Ready \t${ready} `, `  ContainersReady \t${ready} `, '  PodScheduled \tTrue ');
-  lines.push('QoS Class:\tBestEffort', 'Node-Selectors:\t<none>', 'Tolerations:\tnode.kubernetes.io/not-ready:NoExecute op=Exists for 300s', '\tnode.kubernetes.io/unreachable:NoExecute op=Exists for 300s');
-  if (pending) lines.push('Events:', '  Type\tReason\tAge\tFrom\tMessage', '  ----\t------\t----\t----\t-------', `  Warning\tFailedCreatePodSandBox\t<unknown>\tkubelet\t${p.sandboxError}`);
+  lines.push('QoS Class:\tBestEffort', 'Node-Selectors:\t<none>', ...TOLERATIONS);
+  if (pending) lines.push(...EVENTS_HEAD, `  Warning\tFailedCreatePodSandBox\t<unknown>\tkubelet\t${p.sandboxError}`);
   else lines.push('Events:\t<none>');
+  return tabwrite(lines);
+}
+
+function describeUnscheduled(p: UnscheduledPod): string {
+  const lines = [`Name:\t${p.name}`, `Namespace:\t${p.namespace}`, 'Priority:\t0', 'Service Account:\tdefault', 'Node:\t<none>', ...labelLines('Labels', p.labels), 'Annotations:\t<none>'];
+  lines.push('Status:\tPending', 'IP:\t', 'IPs:\t<none>');
+  if (p.owner) lines.push(`Controlled By:\t${p.owner}`);
+  lines.push(...containerLines(p, true, true));
+  lines.push('Conditions:', '  Type\tStatus', '  PodScheduled \tFalse ');
+  lines.push('QoS Class:\tBestEffort', ...labelLines('Node-Selectors', p.nodeSelector ?? {}), ...TOLERATIONS);
+  lines.push(...EVENTS_HEAD, `  Warning\tFailedScheduling\t<unknown>\tdefault-scheduler\t${p.unschedulable}`);
   return tabwrite(lines);
 }
 

@@ -48,12 +48,15 @@ function sourceParts(ref: string): readonly string[] {
 }
 
 /**
- * Why a pod that exists cannot send or receive: its sandbox was never created, so it has no
- * network namespace and no IP (model/types.ts PendingPod). Undefined for any other name.
+ * Why a pod that exists cannot send or receive: it is Pending with no network namespace and no
+ * IP (model/types.ts PendingPod), because no node took it or its sandbox was never created.
+ * Undefined for any other name.
  */
 export function withoutSandbox(model: ClusterModel, ns: string, name: string): string | undefined {
   const p = model.pendingPods?.find((x) => x.namespace === ns && x.name === name);
-  return p && `pod ${ns}/${name} has no IP: its sandbox was not created (${p.sandboxError})`;
+  if (!p) return undefined;
+  if ('unschedulable' in p) return `pod ${ns}/${name} is Pending: not scheduled (${p.unschedulable})`;
+  return `pod ${ns}/${name} has no IP: its sandbox was not created (${p.sandboxError})`;
 }
 
 export function resolveSource(model: ClusterModel, ref: string): Resolved<Source> {

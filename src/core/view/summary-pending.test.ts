@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../compile/load';
 import { summarizeModel } from './summary';
+import type { SandboxlessPod } from '../model/types';
 
 /** One bridge node whose /29 leaves 5 pod addresses, and a Deployment of `replicas`. */
 function scenario(replicas: number): string {
@@ -20,7 +21,7 @@ describe('summarizeModel: pods waiting in ContainerCreating', () => {
     expect(s.pendingPods?.map((p) => p.name)).toEqual(model.pendingPods!.map((p) => p.name));
     expect(s.pendingPods).toHaveLength(3);
     for (const p of s.pendingPods!) {
-      const src = model.pendingPods!.find((x) => x.name === p.name)!;
+      const src = model.pendingPods!.find((x) => x.name === p.name) as SandboxlessPod;
       expect(p).toEqual({
         id: `pending:default/${p.name}`,
         namespace: 'default',

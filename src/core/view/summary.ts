@@ -12,9 +12,10 @@
  * NetworkPolicies are listed with the pods each selects (`policies`, only when there are any), so
  * the canvas can put a shield on those pods without evaluating selectors itself.
  *
- * Pods left ContainerCreating by a failed sandbox (model.pendingPods) have no netns, so they are
- * not in `netns`: they are listed apart (`pendingPods`, only when there are any) with their node
- * and the reason, so the canvas can still draw them where a student expects them, on their node.
+ * Pending pods (model.pendingPods: left ContainerCreating by a failed sandbox, or taken by no
+ * node) have no netns, so they are not in `netns`: they are listed apart (`pendingPods`, only
+ * when there are any) with their node, if any, and the reason, so the canvas can still draw them
+ * where a student expects them: on their node, or apart from the nodes when unscheduled.
  *
  * Pure and total; additions to these types are optional or appended so older readers keep working.
  */
@@ -120,22 +121,29 @@ export interface PolicySummary {
   selects: string[];
 }
 
-/** A pod bound to its node whose sandbox failed: no netns, no IP, no device (model/types.ts PendingPod). */
+/**
+ * A Pending pod: no netns, no IP, no device (model/types.ts PendingPod). Either bound to a node
+ * whose sandbox failed (`node`, `cniError` and `sandboxError` set; STATUS ContainerCreating) or
+ * taken by no node (`unschedulable` set, no `node`; STATUS Pending).
+ */
 export interface PendingPodSummary {
   /** `pending:NS/NAME` (no netns id: it has none). */
   id: string;
   namespace: string;
   name: string;
-  node: string;
+  /** The node it is bound to; absent when the scheduler found none. */
+  node?: string;
   /** What `kubectl get pods` prints in STATUS. */
-  status: 'ContainerCreating';
+  status: 'ContainerCreating' | 'Pending';
   containers: { name: string; image: string; ports: string[] }[];
   owner?: string;
   labels: Record<string, string>;
   /** The CNI plugin's own error, e.g. "failed to allocate for range 0: no IP addresses available in range set: …". */
-  cniError: string;
+  cniError?: string;
   /** The FailedCreatePodSandBox event's whole message. */
-  sandboxError: string;
+  sandboxError?: string;
+  /** The FailedScheduling event's message when no node took it ("0/2 nodes are available: …"). */
+  unschedulable?: string;
 }
 
 export interface ModelSummary {
@@ -153,7 +161,7 @@ export interface ModelSummary {
   policies?: PolicySummary[];
   /** `felix` when a policy engine enforces them, `none` when the CNI ignores them (flannel without Canal). */
   policyEngine?: 'felix' | 'none';
-  /** Pods waiting in ContainerCreating, in creation order; absent when there are none. */
+  /** Pending pods (ContainerCreating on a node, or taken by no node), in creation order; absent when there are none. */
   pendingPods?: PendingPodSummary[];
 }
 
@@ -208,18 +216,22 @@ export function summarizeModel(model: ClusterModel): ModelSummary {
 }
 
 function pendingPodSummary(p: PendingPod): PendingPodSummary {
-  return {
+  const s: PendingPodSummary = {
     id: `pending:${p.namespace}/${p.name}`,
     namespace: p.namespace,
     name: p.name,
-    node: p.node,
-    status: 'ContainerCreating',
+    status: 'unschedulable' in p ? 'Pending' : 'ContainerCreating',
     containers: p.containers.map((c) => ({ name: c.name, image: c.image, ports: c.ports.map((x) => `${x.containerPort}/${x.protocol}`) })),
     ...(p.owner ? { owner: p.owner } : {}),
     labels: p.labels,
-    cniError: p.cniError,
-    sandboxError: p.sandboxError,
   };
+  if ('unschedulable' in p) s.unschedulable = p.unschedulable;
+  else {
+    s.node = p.node;
+    s.cniError = p.cniError;
+    s.sandboxError = p.sandboxError;
+  }
+  return s;
 }
 
 /** Each policy with the pods it selects (the shields on the canvas). */
