@@ -72,3 +72,61 @@ test('pods left ContainerCreating by an exhausted pod range are drawn on their n
   await expect(details.locator('pre')).toContainText(/FailedCreatePodSandBox +kubelet +Failed to create pod sandbox: rpc error/);
   expect(app.errors).toEqual([]);
 });
+
+/** Two nodes and three replicas of a hostPort pod: the third finds its port taken on both nodes. */
+const HOSTPORT = `apiVersion: hopscope/v1alpha1
+kind: Cluster
+metadata: {name: two}
+spec:
+  nodes: 2
+  dns: false
+  cni: {plugin: flannel}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: c, image: nginx, ports: [{containerPort: 80, hostPort: 8080}]}]}
+`;
+
+test('a pod no node can take is drawn Pending in the Unscheduled tray, focusable, with the scheduler’s reason', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const app = new PlaygroundPage(page);
+  await page.goto(`/#s=0.${Buffer.from(HOSTPORT, 'utf8').toString('base64url')}`);
+  await expect(app.canvasNodes()).not.toHaveCount(0);
+  const diags = page.getByRole('region', { name: 'Diagnostics' });
+  await expect(diags.getByRole('status')).toHaveText('0 error(s), 1 warning(s)');
+
+  const tray = app.canvas.locator('.react-flow__node-unscheduled');
+  const pod = app.canvas.getByRole('group', { name: /^Pod default\/web-\S+ Pending: not scheduled \(0\/2 nodes are available: 2 node\(s\) didn't have free ports/ });
+  const zoomOut = page.getByRole('button', { name: 'Zoom Out' });
+  await expect.poll(async () => {
+    const n = await pod.count();
+    if (n < 1) await zoomOut.click();
+    return n;
+  }).toBe(1);
+  await expect(tray).toContainText('Unscheduled');
+  await expect(pod.locator('.hs-pending-badge')).toHaveText('Pending');
+  // Inside the tray, apart from both nodes.
+  const t = (await tray.boundingBox())!;
+  const p = (await pod.boundingBox())!;
+  expect(p.x).toBeGreaterThanOrEqual(t.x);
+  expect(p.x + p.width).toBeLessThanOrEqual(t.x + t.width + 0.5);
+  for (const n of await app.canvas.locator('.react-flow__node-k8sNode').all()) {
+    const b = (await n.boundingBox())!;
+    expect(b.x + b.width <= t.x || t.x + t.width <= b.x).toBe(true);
+  }
+  await app.screenshot('unscheduled-pod');
+
+  await pod.focus();
+  await page.keyboard.press('Enter');
+  const details = page.getByRole('region', { name: 'Details' });
+  await expect(details).toContainText(/Pod default\/web-\S+ \(Pending\)/);
+  await expect(details).toContainText('not scheduled: no node could take it');
+  await expect(details.locator('pre')).toContainText(/FailedScheduling +default-scheduler +0\/2 nodes are available/);
+  expect(app.errors).toEqual([]);
+});

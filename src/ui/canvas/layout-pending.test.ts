@@ -63,3 +63,39 @@ describe('layout: pods waiting in ContainerCreating', () => {
     expect(layout(sys, 'detail', { systemPods: true }).nodes.filter((n) => n.type === 'pendingPod')).toHaveLength(3);
   });
 });
+
+describe('layout: pods no node took', () => {
+  const text = [
+    JSON.stringify({ apiVersion: 'hopscope/v1alpha1', kind: 'Cluster', metadata: { name: 'two' }, spec: { nodes: 2, dns: false, cni: { plugin: 'flannel' } } }),
+    JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 4, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx', ports: [{ containerPort: 80, hostPort: 8080 }] }] } } } }),
+  ].join('\n---\n');
+  const s = summarizeModel(loadScenario(text).model!);
+
+  for (const detail of ['detail', 'overview'] as const) {
+    it(`draws them in an Unscheduled tray beside the nodes, not in a node (${detail})`, () => {
+      const l = layout(s, detail);
+      const tray = l.nodes.find((n) => n.type === 'unscheduled')!;
+      expect(tray).toMatchObject({ id: 'unscheduled', data: { count: 2 }, focusable: false, selectable: false });
+      const waiting = l.nodes.filter((n) => n.type === 'pendingPod');
+      expect(waiting.map((n) => n.id)).toEqual(s.pendingPods!.map((p) => p.id));
+      const tb = l.boxes[tray.id]!;
+      for (const n of waiting) {
+        expect(n.parentId).toBe(tray.id);
+        expect(n.ariaLabel).toMatch(/^Pod default\/web-\S+ Pending: not scheduled \(0\/2 nodes are available: 2 node\(s\) didn't have free ports/);
+        const b = l.boxes[n.id]!;
+        expect(b.x).toBeGreaterThanOrEqual(tb.x);
+        expect(b.x + b.w).toBeLessThanOrEqual(tb.x + tb.w);
+        expect(b.y + b.h).toBeLessThanOrEqual(tb.y + tb.h);
+      }
+      // Apart from every Kubernetes node's box.
+      for (const k of l.nodes.filter((n) => n.type === 'k8sNode')) {
+        const kb = l.boxes[k.id]!;
+        expect(kb.x + kb.w <= tb.x || tb.x + tb.w <= kb.x).toBe(true);
+      }
+    });
+  }
+
+  it('draws no tray when every pod has a node', () => {
+    expect(layout(summary(8), 'detail').nodes.some((n) => n.type === 'unscheduled')).toBe(false);
+  });
+});

@@ -12,6 +12,8 @@ export type DeviceData = WithPorts & { device: DeviceSummary };
 export type GroupData = WithPorts & { ns: NetnsSummary; compact: boolean };
 /** A pod waiting in ContainerCreating: no netns, so no device and no edge (view/summary.ts). */
 export type PendingPodData = WithPorts & { pod: PendingPodSummary; compact: boolean };
+/** The tray holding the pods no node took (layout.ts). */
+export type UnscheduledTrayData = WithPorts & { count: number };
 export type SegmentData = WithPorts & { id: string; cidr: string };
 export type ServiceData = WithPorts & { svc: ServiceSummary; compact: boolean };
 export type SvcNetData = WithPorts & { cidr: string; count: number };
@@ -20,6 +22,7 @@ export type CanvasNode =
   | Node<DeviceData, 'nic' | 'veth' | 'bridge' | 'vxlan' | 'ipip' | 'loopback' | 'dummy'>
   | Node<GroupData, 'k8sNode' | 'pod' | 'host'>
   | Node<PendingPodData, 'pendingPod'>
+  | Node<UnscheduledTrayData, 'unscheduled'>
   | Node<SegmentData, 'segment'>
   | Node<ServiceData, 'service'>
   | Node<SvcNetData, 'svcnet'>;

@@ -28,7 +28,7 @@ function podSize(ns: NetnsSummary, detail: Detail): { w: number; h: number } {
 }
 
 /**
- * A pod waiting in ContainerCreating. In detail it has a running pod's size, its reason where
+ * A Pending pod (ContainerCreating, or unscheduled). In detail it has a running pod's size, its reason where
  * the devices would be (it has no eth0), so the rows below do not move; in overview it takes one
  * more line for the reason.
  */
@@ -82,6 +82,29 @@ function placeNode(b: Builder, ns: NetnsSummary, pods: NetnsSummary[], pending: 
     hostRow.forEach((d, k) => b.device(d, ns.id, PAD + k * (DW + GAP), hostY));
   }
   return { x, y: 0, w: width, h: height };
+}
+
+/** The canvas id of the tray holding the pods no node took. */
+export const UNSCHEDULED_ID = 'unscheduled';
+
+/**
+ * The pods no node took, in a tray beside the nodes: they run on no node, so drawing them in
+ * one would mislead, and leaving them out would hide why a Service has fewer endpoints than
+ * replicas. Side by side, in creation order; the tray itself is not focusable, its pods are.
+ */
+function placeUnscheduled(b: Builder, pods: PendingPodSummary[], x: number, detail: Detail): Box {
+  const h = HEAD + Math.max(...pods.map((p) => pendingSize(p, detail).h)) + PAD;
+  const w = Math.max(220, PAD * 2 + pods.reduce((sum, p) => sum + pendingSize(p, detail).w + GAP, -GAP));
+  const box = { x, y: 0, w, h };
+  b.boxes[UNSCHEDULED_ID] = box;
+  b.nodes.push({ id: UNSCHEDULED_ID, type: 'unscheduled', position: { x, y: 0 }, width: w, height: h, data: { count: pods.length }, selectable: false, focusable: false });
+  let cx = PAD;
+  for (const p of pods) {
+    const s = pendingSize(p, detail);
+    b.pendingPod(p, UNSCHEDULED_ID, { x: cx, y: HEAD, ...s }, detail === 'overview');
+    cx += s.w + GAP;
+  }
+  return box;
 }
 
 /** The pod netns a host-side veth leads to, if any. */
@@ -138,6 +161,12 @@ export function layout(summary: ModelSummary, detail: Detail, opts: LayoutOption
   anchorHidden(b, hidden, nodes);
   const others = summary.netns.filter((n) => n.kind === 'pod' && !nodes.some((k) => k.name === n.node) && !isHidden(n, opts));
   for (const p of others) x += placePod(b, p, undefined, x, 0, detail).w + COL_GAP;
+  const unscheduled = (summary.pendingPods ?? []).filter((p) => p.node === undefined && !(opts.systemPods === false && p.namespace === 'kube-system'));
+  if (unscheduled.length) {
+    const tray = placeUnscheduled(b, unscheduled, x, detail);
+    x += tray.w + COL_GAP;
+    top = Math.max(top, tray.h);
+  }
   const span = Math.max(x - COL_GAP, 400);
   let y = top + ROW_GAP * 2;
   const segs = [...summary.segments].sort((a, c) => Number(a.id === 'internet') - Number(c.id === 'internet'));

@@ -1,11 +1,20 @@
 /**
- * How a pod waiting in ContainerCreating is named on the canvas. Its sandbox was never created
- * (the CNI ADD failed, e.g. an exhausted pod range), so it has no IP: the name says so and why,
- * since that is the whole lesson of drawing it (a Deployment scaled past its node's podCIDR).
+ * How a Pending pod is named on the canvas. It has no IP, and the name says why, since that is
+ * the whole lesson of drawing it: its sandbox was never created (the CNI ADD failed, e.g. a
+ * Deployment scaled past its node's podCIDR), or no node could take it (the scheduler's
+ * FailedScheduling message: a nodeSelector no node matches, a host port held everywhere).
  */
 import type { PendingPodSummary } from '../../core/index';
 
-/** "Pod NS/NAME ContainerCreating: no IP (CNI error)": the node's accessible name and tooltip. */
+/** Why it waits, in a line: the CNI plugin's error, or the scheduler's message. */
+export function pendingPodWhy(p: PendingPodSummary): string {
+  return p.unschedulable ?? p.cniError ?? '';
+}
+
+/**
+ * "Pod NS/NAME ContainerCreating: no IP (CNI error)", or "Pod NS/NAME Pending: not scheduled
+ * (0/2 nodes are available: …)": the node's accessible name and tooltip.
+ */
 export function pendingPodLabel(p: PendingPodSummary): string {
-  return `Pod ${p.namespace}/${p.name} ${p.status}: no IP (${p.cniError})`;
+  return `Pod ${p.namespace}/${p.name} ${p.status}: ${p.unschedulable !== undefined ? 'not scheduled' : 'no IP'} (${pendingPodWhy(p)})`;
 }

@@ -42,3 +42,24 @@ describe('PendingPodDetails', () => {
     expect(html).toContain(`<pre class="hs-pending-event">Warning  FailedCreatePodSandBox  kubelet  ${EVENT.replace(/"/g, '&quot;')}</pre>`);
   });
 });
+
+describe('a pod no node took', () => {
+  const WHY = "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.";
+  const unscheduled: PendingPodSummary = { id: 'pending:default/a', namespace: 'default', name: 'a', status: 'Pending', containers: [{ name: 'c', image: 'nginx', ports: ['80/TCP'] }], labels: { app: 'a' }, unschedulable: WHY };
+  const esc = (s: string) => s.replace(/'/g, '&#x27;');
+
+  it('is a Pending box with no node, the scheduler’s message as its tooltip and last line', () => {
+    const html = renderToStaticMarkup(<PendingPodBox data={{ pod: unscheduled, compact: true }} />);
+    expect(html).toContain(`title="Pod default/a Pending: not scheduled (${esc(WHY)})"`);
+    expect(html).toContain('<span class="hs-badge hs-pending-badge">Pending</span> no node, no IP');
+    expect(html).toContain(`<p class="hs-pending-why">${esc(WHY)}</p>`);
+  });
+
+  it('its details say it was not scheduled and give the FailedScheduling event', () => {
+    const html = renderToStaticMarkup(<PendingPodDetails pod={unscheduled} />);
+    expect(html).toContain('<h3>Pod default/a <span class="hs-muted">(Pending)</span></h3>');
+    expect(html).toContain('not scheduled: no node could take it');
+    expect(html).not.toContain('on node');
+    expect(html).toContain(`<pre class="hs-pending-event">Warning  FailedScheduling  default-scheduler  ${esc(WHY)}</pre>`);
+  });
+});
