@@ -7,6 +7,7 @@ import type { ShellContext } from './types';
 import type { ClusterModel } from '../model/types';
 import { intToIpv4, ipv4ToInt } from '../util/ip';
 import { getDnsState, podDnsConf } from '../dns/cluster-dns';
+import type { ResolvConf } from '../dns/resolv-conf';
 import { renderResolvConf } from '../dns/resolv-conf';
 import { DNS_LABELS, renderCorefile } from '../dns/system-objects';
 
@@ -25,14 +26,21 @@ function podOf(ctx: ShellContext) {
 
 /** The search list of this place's resolv.conf (the kubelet's, core/dns). */
 export function searchList(ctx: ShellContext): string[] {
-  const pod = podOf(ctx);
-  return (pod ? podDnsConf(ctx.model, pod).conf : getDnsState(ctx.model).node).searches;
+  return placeResolvConf(ctx).searches;
 }
 
-/** resolv.conf as the kubelet writes it into the pod (dnsPolicy, dnsConfig), or the node's own. */
-function resolvConf(ctx: ShellContext): string {
+/**
+ * The resolv.conf this place's programs read: the kubelet's for the pod the terminal stands in
+ * (dnsPolicy, dnsConfig), or the node's own. It follows the mount namespace, not the network
+ * one: under `ip netns exec cni-…` on a node it is still the node's file (netns-exec.ts).
+ */
+export function placeResolvConf(ctx: ShellContext): ResolvConf {
   const pod = podOf(ctx);
-  return renderResolvConf(pod ? podDnsConf(ctx.model, pod).conf : getDnsState(ctx.model).node);
+  return pod ? podDnsConf(ctx.model, pod).conf : getDnsState(ctx.model).node;
+}
+
+function resolvConf(ctx: ShellContext): string {
+  return renderResolvConf(placeResolvConf(ctx));
 }
 
 function hosts(ctx: ShellContext): string {

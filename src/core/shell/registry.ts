@@ -17,6 +17,7 @@ import { tcpdumpCommand } from './tcpdump';
 import { ssCommand } from './ss';
 import { digCommand, hostCommand, nslookupCommand } from './dns-tools';
 import { BUILTINS } from './builtins';
+import { setNetnsExecLookup } from './netns-exec';
 
 const NETWORK: Command[] = [kubectlCommand, ipCommand, bridgeCommand, iptablesCommand, iptablesSaveCommand, ipvsadmCommand, nftCommand, conntrackCommand, curlCommand, pingCommand, tracerouteCommand, nslookupCommand, digCommand, hostCommand, tcpdumpCommand, ssCommand];
 
@@ -43,6 +44,9 @@ BY_NAME.set('iptables-nft-save', iptablesSaveCommand);
 export function getCommand(name: string): Command | undefined {
   return BY_NAME.get(name);
 }
+
+// `ip netns exec NAME CMD…` runs any of these commands in another namespace.
+setNetnsExecLookup(getCommand);
 
 /** Every command name, sorted (aliases included), for completion. */
 export function commandNames(): string[] {
