@@ -15,11 +15,12 @@ import { pingCommand } from './ping';
 import { tracerouteCommand } from './traceroute';
 import { tcpdumpCommand } from './tcpdump';
 import { ssCommand } from './ss';
+import { crictlCommand } from './crictl';
 import { digCommand, hostCommand, nslookupCommand } from './dns-tools';
 import { BUILTINS } from './builtins';
 import { setNetnsExecLookup } from './netns-exec';
 
-const NETWORK: Command[] = [kubectlCommand, ipCommand, bridgeCommand, iptablesCommand, iptablesSaveCommand, ipvsadmCommand, nftCommand, conntrackCommand, curlCommand, pingCommand, tracerouteCommand, nslookupCommand, digCommand, hostCommand, tcpdumpCommand, ssCommand];
+const NETWORK: Command[] = [kubectlCommand, ipCommand, bridgeCommand, iptablesCommand, iptablesSaveCommand, ipvsadmCommand, nftCommand, conntrackCommand, curlCommand, pingCommand, tracerouteCommand, nslookupCommand, digCommand, hostCommand, tcpdumpCommand, ssCommand, crictlCommand];
 
 function helpText(): string {
   const all = [...NETWORK, ...BUILTINS];
