@@ -73,6 +73,21 @@ describe('ip netns exec', () => {
     expect(node.run(`ip netns exec ${client} curl -sS web`)).toMatchObject({ stderr: 'curl: (6) Could not resolve host: web\n', exitCode: 6 });
   });
 
+  it('tcpdump armed under ip netns exec captures the pod’s interface, not the node’s of the same name', () => {
+    const node = createShell(m, { kind: 'node', name: 'node-1' });
+    const pod = createShell(m, { kind: 'pod', namespace: 'default', name: 'client' });
+    const svc = m.services.find((s) => s.metadata.name === 'web')!.spec.clusterIP!;
+    const podIp = m.pods.find((p) => p.name === 'client')!.ip;
+    node.run(`ip netns exec ${client} tcpdump -nn -i eth0`);
+    pod.run('tcpdump -nn -i eth0');
+    const fromNode = node.run(`ip netns exec ${client} curl -sS ${svc}`).stdout;
+    const fromPod = pod.run(`curl -sS ${svc}`).stdout;
+    // The pod's eth0 sees the connection itself, un-encapsulated: the pod address talking to the ClusterIP.
+    expect(fromNode).toContain(` IP ${podIp}.`);
+    expect(fromNode).toContain(` > ${svc}.80: Flags [S]`);
+    expect(fromNode.split('\n').filter((l) => l.includes(' IP ')).length).toBe(fromPod.split('\n').filter((l) => l.includes(' IP ')).length);
+  });
+
   it('answers bad input with iproute2’s errors', () => {
     const node = createShell(m, { kind: 'node', name: 'node-1' });
     expect(node.run('ip netns exec')).toMatchObject({ stderr: 'No netns name specified\n', exitCode: 255 });
