@@ -15,6 +15,8 @@ export interface BridgeBasedSpec {
   conf(mtu: number, subnet: string): BridgeConf;
   /** What /etc/cni/net.d holds for that node. */
   netConf(c: BridgeConf): Record<string, unknown>;
+  /** Its file name there, if the plugin has one (NetworkPlugin.confFile). */
+  confFile?: string;
   /** The node's masquerade rules (iptables-restore text) for a cluster pod CIDR. */
   masqRules(podCIDR: string): string;
 }
@@ -23,6 +25,7 @@ export function bridgeBasedPlugin(spec: BridgeBasedSpec): NetworkPlugin {
   const confFor = (mtu: number, subnet: string | undefined) => spec.conf(mtu, subnet ?? '');
   return {
     name: spec.name,
+    ...(spec.confFile ? { confFile: spec.confFile } : {}),
     mtu: (ctx) => ctx.cluster.cni.mtu ?? ctx.cluster.underlay.mtu,
     netConf(ctx, node) {
       return spec.netConf(confFor(this.mtu(ctx), node.podCIDR));

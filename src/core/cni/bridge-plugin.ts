@@ -24,6 +24,7 @@ export function ipMasqAgentRules(nonMasqueradeCidr: string): string {
 
 export const bridgePlugin = bridgeBasedPlugin({
   name: 'bridge',
+  confFile: '10-bridge.conflist',
   conf: (mtu, subnet) => ({ cniVersion: '1.0.0', name: 'bridge', bridge: 'cni0', isGateway: true, isDefaultGateway: true, ipMasq: false, hairpinMode: true, mtu, subnet, routes: [] }),
   netConf: (c) => ({
     cniVersion: c.cniVersion,

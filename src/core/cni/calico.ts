@@ -71,6 +71,8 @@ const NAT_OUTGOING = [
 
 export const calicoPlugin: NetworkPlugin = {
   name: 'calico',
+  // calico-node's install-cni writes it (CNI_CONF_NAME's default).
+  confFile: '10-calico.conflist',
   mtu(ctx) {
     const e = encap(ctx);
     return ctx.cluster.cni.mtu ?? ctx.cluster.underlay.mtu - (e === 'ipip' ? 20 : e === 'vxlan' ? 50 : 0);

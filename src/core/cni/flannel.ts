@@ -102,6 +102,8 @@ function masqRules(ctx: CniContext, node: ModelNode): string {
 
 export const flannelPlugin: NetworkPlugin = {
   name: 'flannel',
+  // kube-flannel.yml's install-cni init container copies cni-conf.json here.
+  confFile: '10-flannel.conflist',
   mtu(ctx) {
     return ctx.cluster.cni.mtu ?? ctx.cluster.underlay.mtu - (backend(ctx) === 'vxlan' ? VXLAN_OVERHEAD : 0);
   },

@@ -89,6 +89,11 @@ export interface NetworkPlugin {
   mtu(ctx: CniContext): number;
   /** The conflist the runtime finds in /etc/cni/net.d on this node. */
   netConf(ctx: CniContext, node: ModelNode): Record<string, unknown>;
+  /**
+   * Its file name in /etc/cni/net.d, as the plugin's installer writes it (`10-flannel.conflist`);
+   * absent for kubenet, which the kubelet configured in memory without a file.
+   */
+  confFile?: string;
   /** The node agent starts: devices, addresses, rules that do not depend on other nodes. */
   setupNode(ctx: CniContext, node: ModelNode, ns: Netns): void;
   /** The node agent learns the other nodes (subnet leases, BGP): routes, neighbours, FDB. */

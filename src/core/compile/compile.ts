@@ -19,6 +19,7 @@ import type { SandboxRequest } from '../controllers/runtime';
 import { runPodSandbox } from '../controllers/runtime';
 import type { PortMapping } from '../cni/portmap';
 import { getNetworkPlugin } from '../cni/registry';
+import { installNetConf } from '../cni/net-d';
 import { nodesFromObjects } from './nodes-from-objects';
 import { podAnnotatedIp } from './pod-ip';
 import { cidrContains, ipv4ToInt } from '../util/ip';
@@ -69,6 +70,7 @@ function build(scenario: Scenario): CompileResult {
     if (podCIDR && cluster.cni.plugin !== 'calico') node.podCIDR = podCIDR;
     model.nodes.push(node);
     plugin.setupNode(ctx, node, ns);
+    installNetConf(ctx, plugin, node);
   }
 
   createPods(ctx, scenario, diagnostics);

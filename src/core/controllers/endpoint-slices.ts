@@ -126,6 +126,33 @@ function warnUnresolvedPorts(svc: StoredService, pods: ModelPod[], report: Servi
 }
 
 /**
+ * A numeric targetPort no container of a selected pod declares. On a real node the process
+ * listens wherever it binds (containerPort is informational: a manifest's nginx without
+ * `ports:` still answers on 80), but here a container listens only on the ports it declares, so
+ * every connection to such an endpoint is refused: say so, and how to model the listener.
+ */
+function warnUndeclaredPorts(svc: StoredService, pods: ModelPod[], report: ServiceReport): void {
+  (svc.service.spec.ports ?? []).forEach((p, i) => {
+    const protocol = p.protocol ?? 'TCP';
+    const candidates = pods.filter((pod) => !pod.hostNetwork);
+    const target = candidates.length ? resolveTargetPort(candidates[0]!, p.targetPort, p.port, protocol) : undefined;
+    if (target === undefined || (typeof p.targetPort === 'string' && !/^\d+$/.test(p.targetPort))) return;
+    const missing = candidates.filter((pod) => !pod.containers.some((c) => c.ports.some((cp) => cp.containerPort === target && cp.protocol === protocol)));
+    if (!missing.length) return;
+    // The stored port has its targetPort defaulted to port; point at what the user wrote.
+    const written = svc.source?.value.spec?.ports?.[i]?.targetPort !== undefined;
+    const pos = svc.source ? svc.source.fieldPos(`spec.ports.${i}.${written ? 'targetPort' : 'port'}`) : ORIGIN;
+    const who = missing.length === 1 ? `pod ${missing[0]!.name} declares` : missing.length === candidates.length ? `the ${missing.length} selected pods declare` : `pods ${missing.map((m) => m.name).join(', ')} declare`;
+    report(
+      'warning',
+      `spec.ports[${i}].targetPort ${target}: ${who} no ${protocol} containerPort ${target}, and a simulated container listens only on the ports it declares, so connections are refused (on a real node containerPort is informational: a process that binds ${target} answers whether or not it is declared); add \`ports: [{containerPort: ${target}}]\` to its container`,
+      'targetport-undeclared',
+      pos,
+    );
+  });
+}
+
+/**
  * What the apiserver stores for a slice the user wrote: every port gets `name: ""` and
  * `protocol: TCP` when absent (discovery/v1 SetDefaults_EndpointPort). kube-proxy ignores a
  * port without a name, so without this a hand-written slice for an unnamed Service port would
@@ -151,7 +178,7 @@ function waitingWords(waiting: readonly WaitingPod[]): string {
 
 /**
  * Reconciles EndpointSlices: the controller's for selector Services, followed by the slices the
- * scenario gives. Warns when a selector matches no pod and when a named targetPort is not declared.
+ * scenario gives. Warns when a selector matches no pod and when a targetPort is not declared.
  */
 export function reconcileEndpointSlices(seed: number, services: StoredService[], pods: ModelPod[], given: Located<EndpointSlice>[], report: ServiceReport, waiting: readonly WaitingPod[] = []): EndpointSlice[] {
   const out: EndpointSlice[] = [];
@@ -168,6 +195,7 @@ export function reconcileEndpointSlices(seed: number, services: StoredService[],
       report('warning', `Service ${ns}/${svc.metadata.name ?? ''}: selector ${selectorText(selector)} ${which}; the Service has no endpoints (connections are refused)`, 'selector-no-match', s.source.fieldPos('spec.selector'));
     }
     warnUnresolvedPorts(s, selected, report);
+    if (s.source) warnUndeclaredPorts(s, selected, report);
     const groups = selected.length ? groupsFor(svc, selected) : [{ ports: [], endpoints: [] }];
     groups.forEach((g, i) => out.push(sliceFor(seed, svc, g, i)));
   }

@@ -175,6 +175,28 @@ describe('EndpointSlice controller', () => {
     expect(d.pos.line).toBe(c.line('targetPort: grpc'));
   });
 
+  it('warns when a numeric targetPort is declared by no selected pod: nothing listens there in the model', () => {
+    // Seed 002's NodePort example: an nginx pod without `ports:` behind targetPort 80.
+    const nginx = '---\napiVersion: v1\nkind: Pod\nmetadata: {name: myapp-pod, labels: {app: myapp}}\nspec: {containers: [{name: nginx-container, image: nginx}]}\n';
+    const c = load(nginx, svc('myapp-service', '  type: NodePort\n  selector: {app: myapp}\n  ports: [{targetPort: 80, port: 80, nodePort: 30008}]\n'));
+    const d = c.diag('targetport-undeclared')!;
+    expect(d.severity).toBe('warning');
+    expect(d.message).toMatch(/^spec\.ports\[0\]\.targetPort 80: pod myapp-pod declares no TCP containerPort 80, and a simulated container listens only on the ports it declares, so connections are refused .*add `ports: \[\{containerPort: 80\}\]` to its container$/);
+    expect(d.pos.line).toBe(c.line('targetPort: 80'));
+    // That is what a connection meets: the pod refuses it.
+    const pod = c.model.pods.find((p) => p.name === 'myapp-pod')!;
+    expect(c.model.netns.get(pod.netns)!.sockets.some((s) => s.port === 80)).toBe(false);
+    // Without targetPort the port is the target (the API server defaults it), shown at the port;
+    // a declared port (web declares 8080) or a named one is not this warning.
+    const bare = load(nginx, svc('s', '  selector: {app: myapp}\n  ports: [{port: 81}]\n'));
+    expect(bare.diag('targetport-undeclared')?.message).toMatch(/^spec\.ports\[0\]\.targetPort 81: /);
+    expect(bare.diag('targetport-undeclared')?.pos.line).toBe(bare.line('port: 81'));
+    expect(load(WEB, svc('web', '  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n')).diag('targetport-undeclared')).toBeUndefined();
+    expect(load(WEB, svc('web', '  selector: {app: web}\n  ports: [{port: 80, targetPort: http}]\n')).diag('targetport-undeclared')).toBeUndefined();
+    // UDP is its own port space.
+    expect(load(WEB, svc('web', '  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080, protocol: UDP}]\n')).diag('targetport-undeclared')?.message).toContain('no UDP containerPort 8080');
+  });
+
   it('keeps EndpointSlices given for a Service without selector', () => {
     const c = load(svc('ext', '  ports: [{name: p, port: 80}]\n'), '---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: ext-1, labels: {kubernetes.io/service-name: ext}}\naddressType: IPv4\nports: [{name: p, port: 9000}]\nendpoints: [{addresses: [192.168.0.50]}]\n');
     expect(c.model.endpointSlices.map((e) => e.metadata.name)).toContain('ext-1');

@@ -1,9 +1,9 @@
 /**
  * Shell builtins and the small text tools a session pipes into: `help`, `history`, `hostname`,
- * `echo`, `pwd`, `whoami`, `cat`, `grep`, `head`, `tail`, `wc -l`. Errors are GNU coreutils'/bash's.
+ * `echo`, `pwd`, `whoami`, `cat`, `ls`, `grep`, `head`, `tail`, `wc -l`. Errors are GNU coreutils'/bash's.
  */
 import type { Command, ShellContext, ShellResult } from './types';
-import { KNOWN_FILES, readFile } from './files';
+import { KNOWN_DIRECTORIES, KNOWN_FILES, expandPath, listDirectory, readFile } from './files';
 import { err, out, result } from './output';
 
 function simple(name: string, summary: string, run: (ctx: ShellContext, args: string[], stdin?: string) => ShellResult, complete?: Command['complete']): Command {
@@ -14,12 +14,48 @@ function cat(ctx: ShellContext, args: string[], stdin?: string): ShellResult {
   if (!args.length) return out(stdin ?? '');
   let stdout = '';
   let stderr = '';
-  for (const path of args) {
+  for (const path of args.flatMap((a) => expandPath(ctx, a))) {
     const text = readFile(ctx, path);
     if (text === undefined) stderr += `cat: ${path}: No such file or directory\n`;
     else stdout += text;
   }
   return { stdout, stderr, exitCode: stderr ? 1 : 0 };
+}
+
+/** GNU ls's columns for a terminal 80 wide: filled down the columns, two spaces between them. */
+function columns(names: string[], width = 80): string {
+  for (let cols = names.length; cols > 1; cols--) {
+    const rows = Math.ceil(names.length / cols);
+    const used = Math.ceil(names.length / rows);
+    const widths = Array.from({ length: used }, (_, c) => Math.max(...names.slice(c * rows, (c + 1) * rows).map((n) => n.length)));
+    if (widths.reduce((a, b) => a + b, 0) + 2 * (used - 1) > width) continue;
+    const lines: string[] = [];
+    for (let r = 0; r < rows; r++) lines.push(widths.map((w, c) => (names[c * rows + r] ?? '').padEnd(c === used - 1 ? 0 : w + 2)).join('').trimEnd());
+    return lines.map((l) => `${l}\n`).join('');
+  }
+  return names.map((n) => `${n}\n`).join('');
+}
+
+/** `ls [-1] DIR…` over the few directories the model has (files.ts `listDirectory`). */
+function ls(ctx: ShellContext, args: string[]): ShellResult {
+  const opts = args.filter((a) => a.startsWith('-') && a !== '-');
+  const bad = opts.flatMap((o) => [...o.slice(1)]).find((c) => !'1aA'.includes(c));
+  if (bad) return err(`hopscope: \`ls -${bad}\` is not modelled: ls [-1] DIR lists names only`, 2);
+  const one = opts.some((o) => o.includes('1'));
+  const paths = args.filter((a) => !opts.includes(a)).flatMap((a) => expandPath(ctx, a));
+  if (!paths.length) return err(`hopscope: ls lists these directories (of a node): ${KNOWN_DIRECTORIES.join(', ')}`, 2);
+  let stdout = '';
+  let stderr = '';
+  const found = paths.map((p) => ({ p, entries: listDirectory(ctx, p), file: readFile(ctx, p) !== undefined }));
+  for (const f of found) if (!f.entries && !f.file) stderr += `ls: cannot access '${f.p}': No such file or directory\n`;
+  const files = found.filter((f) => !f.entries && f.file).map((f) => f.p);
+  if (files.length) stdout += one ? files.map((n) => `${n}\n`).join('') : columns(files);
+  const dirs = found.filter((f) => f.entries);
+  dirs.forEach((d) => {
+    if (paths.length > 1) stdout += `${stdout ? '\n' : ''}${d.p}:\n`;
+    stdout += one ? d.entries!.map((n) => `${n}\n`).join('') : columns(d.entries!);
+  });
+  return { stdout, stderr, exitCode: stderr ? 2 : 0 };
 }
 
 function grep(_ctx: ShellContext, args: string[], stdin?: string): ShellResult {
@@ -71,7 +107,8 @@ function history(ctx: ShellContext): ShellResult {
 
 /** The builtins, `help` excepted (it needs the registry). */
 export const BUILTINS: Command[] = [
-  simple('cat', 'print files: /etc/resolv.conf, /etc/hosts, /etc/hostname, /proc/sys/net/…', cat, () => [...KNOWN_FILES]),
+  simple('cat', 'print files: /etc/resolv.conf, /etc/hosts, /etc/hostname, /etc/cni/net.d/…, /proc/sys/net/…', cat, () => [...KNOWN_FILES]),
+  simple('ls', 'list a node’s CNI state: /etc/cni/net.d, /var/lib/cni/networks/NAME, /var/run/netns', ls, () => [...KNOWN_DIRECTORIES]),
   simple('history', 'list the commands typed in this terminal', history),
   simple('hostname', 'print the host name (the node, or the pod)', (ctx) => out(ctx.hostname)),
   simple('echo', 'print its arguments', (_ctx, args) => out(args.join(' '))),

@@ -7,8 +7,10 @@ import type { ShellContext } from './types';
 import type { ClusterModel } from '../model/types';
 import { intToIpv4, ipv4ToInt } from '../util/ip';
 import { getDnsState, podDnsConf } from '../dns/cluster-dns';
+import type { ResolvConf } from '../dns/resolv-conf';
 import { renderResolvConf } from '../dns/resolv-conf';
 import { DNS_LABELS, renderCorefile } from '../dns/system-objects';
+import { cniDirectory, cniFile } from './cni-files';
 
 /** The kube-dns Service's ClusterIP, or the address kubeadm reserves for it (the 10th of the service range). */
 export function clusterDnsIp(model: ClusterModel): string {
@@ -25,14 +27,21 @@ function podOf(ctx: ShellContext) {
 
 /** The search list of this place's resolv.conf (the kubelet's, core/dns). */
 export function searchList(ctx: ShellContext): string[] {
-  const pod = podOf(ctx);
-  return (pod ? podDnsConf(ctx.model, pod).conf : getDnsState(ctx.model).node).searches;
+  return placeResolvConf(ctx).searches;
 }
 
-/** resolv.conf as the kubelet writes it into the pod (dnsPolicy, dnsConfig), or the node's own. */
-function resolvConf(ctx: ShellContext): string {
+/**
+ * The resolv.conf this place's programs read: the kubelet's for the pod the terminal stands in
+ * (dnsPolicy, dnsConfig), or the node's own. It follows the mount namespace, not the network
+ * one: under `ip netns exec cni-…` on a node it is still the node's file (netns-exec.ts).
+ */
+export function placeResolvConf(ctx: ShellContext): ResolvConf {
   const pod = podOf(ctx);
-  return renderResolvConf(pod ? podDnsConf(ctx.model, pod).conf : getDnsState(ctx.model).node);
+  return pod ? podDnsConf(ctx.model, pod).conf : getDnsState(ctx.model).node;
+}
+
+function resolvConf(ctx: ShellContext): string {
+  return renderResolvConf(placeResolvConf(ctx));
 }
 
 function hosts(ctx: ShellContext): string {
@@ -103,8 +112,34 @@ export function readFile(ctx: ShellContext, path: string): string | undefined {
     case '/etc/coredns/Corefile':
       return corefile(ctx);
     default:
-      return path.startsWith('/sys/') ? sysClassNet(ctx, path) : sysctl(ctx, path);
+      return path.startsWith('/sys/') ? sysClassNet(ctx, path) : (sysctl(ctx, path) ?? cniFile(ctx, path));
   }
+}
+
+/** The directories `ls` answers: the CNI state of a node (cni-files.ts) and their parents. */
+export const KNOWN_DIRECTORIES = ['/etc/cni/net.d', '/var/lib/cni/networks', '/var/run/netns'];
+
+/**
+ * bash's pathname expansion of `*` and `?` in an argument's last component, over the directories
+ * `ls` knows (the shell's word splitting does no globbing); a pattern that matches nothing stays
+ * as typed, as bash leaves it.
+ */
+export function expandPath(ctx: ShellContext, arg: string): string[] {
+  const slash = arg.lastIndexOf('/');
+  const base = arg.slice(slash + 1);
+  if (slash < 0 || !/[*?]/.test(base)) return [arg];
+  const dir = arg.slice(0, slash) || '/';
+  const re = new RegExp(`^${base.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const hits = (listDirectory(ctx, dir) ?? []).filter((n) => re.test(n) && !n.startsWith('.'));
+  return hits.length ? hits.map((n) => `${dir === '/' ? '' : dir}/${n}`) : [arg];
+}
+
+/** The entries of directory `path` (sorted as `ls` in the C locale), or undefined if it does not exist here. */
+export function listDirectory(ctx: ShellContext, path: string): string[] | undefined {
+  const p = path.replace(/\/+$/, '');
+  const parent = (dir: string, child: string) => (cniDirectory(ctx, `${dir}/${child}`) ? [child] : undefined);
+  const entries = p === '/etc/cni' ? parent(p, 'net.d') : p === '/var/lib/cni' ? parent(p, 'networks') : cniDirectory(ctx, path);
+  return entries && [...entries].sort();
 }
 
 /** Paths `cat` completes. */

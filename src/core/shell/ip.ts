@@ -12,10 +12,13 @@ import { renderIpNeigh } from '../render/ip-neigh';
 import { lookupRoute, sourceAddressFor } from '../model/routes';
 import { isIPv4 } from '../util/ip';
 import { err, out } from './output';
+import { cannotOpen, namedNetns, runInNetns } from './netns-exec';
 
 const HELP = `Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }
 where  OBJECT := { address | link | neighbour | netns | route }
-       OPTIONS := { -4 | -6 | -d[etails] | -s[tatistics] | -o[neline] | -br[ief] }
+       OPTIONS := { -4 | -6 | -d[etails] | -s[tatistics] | -o[neline] | -br[ief] |
+                    -n[etns] NAME }
+       ip netns { list | exec NAME COMMAND... }
 (hopscope models these objects; the others of iproute2 are not simulated)
 `;
 
@@ -91,22 +94,48 @@ function neigh(ctx: ShellContext, args: string[]): ShellResult {
   return out(renderIpNeigh(ctx.netns));
 }
 
-function netns(ctx: ShellContext, args: string[]): ShellResult {
+function netns(ctx: ShellContext, args: string[], stdin: string | undefined): ShellResult {
   const sub = args[0];
+  if (sub && matches(sub, 'exec')) return netnsExec(ctx, args.slice(1), stdin);
   if (sub && !matches(sub, 'list') && !matches(sub, 'show')) return sub && MODIFY.includes(sub) ? readOnly(`ip netns ${sub}`) : err(`Command "${sub}" is unknown, try "ip netns help".`, 255);
   if (ctx.netns.kind !== 'node') return out('');
   const names = [...ctx.model.netns.values()].filter((n) => n.kind === 'pod' && n.node === ctx.netns.node && n.id !== ctx.netns.id).map((n) => n.name);
   return out(names.map((n, i) => `${n} (id: ${i})`).join('\n'));
 }
 
-function parseOptions(args: string[]): { rest: string[]; v6: boolean; details: boolean; brief: boolean } | ShellResult {
+/** `ip netns exec NAME CMD…`: CMD runs in the pod namespace NAME (netns-exec.ts says what changes). */
+function netnsExec(ctx: ShellContext, args: string[], stdin: string | undefined): ShellResult {
+  const [name, ...cmd] = args;
+  if (name === undefined) return err('No netns name specified', 255);
+  if (!cmd.length) return err('No command specified', 255);
+  const target = namedNetns(ctx, name);
+  return target ? runInNetns(ctx, target, cmd, stdin) : cannotOpen(name);
+}
+
+interface IpOptions {
+  rest: string[];
+  v6: boolean;
+  details: boolean;
+  brief: boolean;
+  /** `-n NAME`: the namespace to switch to, and where the option stood in the arguments. */
+  netns?: { name: string; at: number };
+}
+
+function parseOptions(args: string[]): IpOptions | ShellResult {
   let i = 0;
   let v6 = false;
   let details = false;
   let brief = false;
+  let netns: IpOptions['netns'];
   for (; i < args.length && args[i]!.startsWith('-'); i++) {
     const o = args[i]!;
     if (o === '-6') v6 = true;
+    // `-n NAME`: the rest of the line runs as if under `ip netns exec NAME ip …` (ip.c `-netns`).
+    else if (matches(o, '-netns')) {
+      const name = args[i + 1];
+      if (name === undefined) return err('Command line is not complete. Try option "help"', 255);
+      netns = { name, at: i++ };
+    }
     else if (matches(o, '-details')) details = true;
     // `-b` alone is iproute2's -batch; `-br` onwards is -brief.
     else if (o.length >= 3 && matches(o, '-brief')) brief = true;
@@ -114,12 +143,18 @@ function parseOptions(args: string[]): { rest: string[]; v6: boolean; details: b
     else if (o === '-h' || matches(o, '-help')) return out(HELP);
     else return err(`Option "${o}" is unknown, try "ip -help".`, 255);
   }
-  return { rest: args.slice(i), v6, details, brief };
+  return { rest: args.slice(i), v6, details, brief, ...(netns !== undefined ? { netns } : {}) };
 }
 
-function runIp(ctx: ShellContext, args: string[]): ShellResult {
+function runIp(ctx: ShellContext, args: string[], stdin?: string): ShellResult {
   const opts = parseOptions(args);
   if ('exitCode' in opts) return opts;
+  if (opts.netns) {
+    const { name, at } = opts.netns;
+    const target = namedNetns(ctx, name);
+    if (!target) return cannotOpen(name);
+    return runInNetns(ctx, target, ['ip', ...args.slice(0, at), ...args.slice(at + 2)], stdin);
+  }
   const [obj, ...rest] = opts.rest;
   if (!obj) return err(HELP, 255);
   const which = OBJECTS.find((o) => matches(obj, o));
@@ -136,7 +171,7 @@ function runIp(ctx: ShellContext, args: string[]): ShellResult {
     case 'neighbour':
       return neigh(ctx, rest);
     case 'netns':
-      return netns(ctx, rest);
+      return netns(ctx, rest, stdin);
     case 'help':
       return out(HELP);
     default:

@@ -15,10 +15,12 @@ import { pingCommand } from './ping';
 import { tracerouteCommand } from './traceroute';
 import { tcpdumpCommand } from './tcpdump';
 import { ssCommand } from './ss';
+import { crictlCommand } from './crictl';
 import { digCommand, hostCommand, nslookupCommand } from './dns-tools';
 import { BUILTINS } from './builtins';
+import { setNetnsExecLookup } from './netns-exec';
 
-const NETWORK: Command[] = [kubectlCommand, ipCommand, bridgeCommand, iptablesCommand, iptablesSaveCommand, ipvsadmCommand, nftCommand, conntrackCommand, curlCommand, pingCommand, tracerouteCommand, nslookupCommand, digCommand, hostCommand, tcpdumpCommand, ssCommand];
+const NETWORK: Command[] = [kubectlCommand, ipCommand, bridgeCommand, iptablesCommand, iptablesSaveCommand, ipvsadmCommand, nftCommand, conntrackCommand, curlCommand, pingCommand, tracerouteCommand, nslookupCommand, digCommand, hostCommand, tcpdumpCommand, ssCommand, crictlCommand];
 
 function helpText(): string {
   const all = [...NETWORK, ...BUILTINS];
@@ -43,6 +45,9 @@ BY_NAME.set('iptables-nft-save', iptablesSaveCommand);
 export function getCommand(name: string): Command | undefined {
   return BY_NAME.get(name);
 }
+
+// `ip netns exec NAME CMD…` runs any of these commands in another namespace.
+setNetnsExecLookup(getCommand);
 
 /** Every command name, sorted (aliases included), for completion. */
 export function commandNames(): string[] {

@@ -15,8 +15,8 @@ import type { ShellContext } from './types';
 import type { DnsExchange, QueryTransport } from '../simulate/dns-flows';
 import type { DnsMessage } from '../wire/dns';
 import { isIPv4 } from '../util/ip';
-import { clusterDnsIp, readFile } from './files';
-import { lookupWithFlows, queryWithFlows, sourceResolvConf } from '../simulate/dns-flows';
+import { clusterDnsIp, placeResolvConf, readFile } from './files';
+import { lookupWithFlows, queryWithFlows } from '../simulate/dns-flows';
 import { resolveSource } from '../simulate/refs';
 import { resolverSettings } from '../dns/resolv-conf';
 import { emitDns } from '../wire/dns';
@@ -47,7 +47,8 @@ function allFlows(e: DnsExchange): Flow[] {
 function resolveByResolver(ctx: ShellContext, name: string): Resolution | undefined {
   const src = resolveSource(ctx.model, ctx.source);
   if (!src.ok) return undefined;
-  const look = lookupWithFlows(ctx.model, src.value, name, { index: ctx.flowCount++, ...(ctx.seed !== undefined ? { seed: ctx.seed } : {}) });
+  // The place's resolv.conf, which is the node's under `ip netns exec` (flows still start in the pod).
+  const look = lookupWithFlows(ctx.model, src.value, name, { index: ctx.flowCount++, conf: placeResolvConf(ctx), ...(ctx.seed !== undefined ? { seed: ctx.seed } : {}) });
   ctx.now += 1;
   if (ctx.captured) for (const e of look.exchanges) ctx.captured.push(...allFlows(e));
   const server = look.conf.nameservers[0] ?? clusterDnsIp(ctx.model);
@@ -148,7 +149,7 @@ export function queryDns(ctx: ShellContext, q: ToolQuery): ToolAnswer {
   const transport: QueryTransport = { protocol: tcp ? 'tcp' : 'udp', port, qclass: q.qclass ?? 1 };
   const asked: string[] = [];
   if (!src.ok) return { server: q.server ?? '', qname: q.name, size: 0, flows, asked, port, tcp, failure: 'timed out' };
-  const conf = sourceResolvConf(ctx.model, src.value);
+  const conf = placeResolvConf(ctx);
   const servers = q.server ? [q.server] : conf.nameservers.length ? conf.nameservers : [clusterDnsIp(ctx.model)];
   const names = bindCandidates(q.name, q.search, conf.searches, resolverSettings(conf).ndots);
   let last: ToolAnswer = { server: servers[0]!, qname: q.name, size: 0, flows, asked, port, tcp };

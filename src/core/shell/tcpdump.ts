@@ -90,7 +90,7 @@ export function captureOutput(c: Capture, netns: string, flows: Flow[], startSec
     let us = (startSeconds + i) * 1e6;
     for (const w of walks) {
       let prev = '';
-      for (const p of packetsOn(w, netns, c.iface)) {
+      for (const p of packetsOn(w, c.netns ?? netns, c.iface)) {
         const text = formatTcpdumpLine(p, { numeric: c.numeric > 0, link: c.link });
         if (text && text !== prev) lines.push(`${formatTimestamp((us += 17))} ${text}`);
         prev = text;
@@ -141,7 +141,8 @@ export const tcpdumpCommand: Command = {
   run(ctx, args) {
     const c = parse(ctx, args);
     if ('exitCode' in c) return c;
-    ctx.capture = c;
+    // Bound to the namespace it was armed in: under `ip netns exec` that is the pod's, not the terminal's.
+    ctx.capture = { ...c, netns: ctx.netns.id };
     // libpcap's map_arphrd_to_dlt: an IPIP tunnel (ARPHRD_TUNNEL) has no link header: DLT_RAW.
     const raw = ctx.netns.devices.find((d) => d.name === c.iface)?.kind === 'ipip';
     const iface = c.iface === 'any' ? 'any, link-type LINUX_SLL2 (Linux cooked v2)' : `${c.iface}, link-type ${raw ? 'RAW (Raw IP)' : 'EN10MB (Ethernet)'}`;

@@ -28,6 +28,11 @@ export interface Capture {
   link: boolean;
   /** `-c N`: stop after N packets. */
   count?: number;
+  /**
+   * The namespace whose interface is captured, when it is not where the terminal stands
+   * (`ip netns exec cni-… tcpdump -i eth0` captures the pod's eth0 for the next flow).
+   */
+  netns?: string;
 }
 
 /** Everything a command may read (and the few things it may change). */

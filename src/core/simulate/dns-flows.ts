@@ -57,6 +57,11 @@ export interface LookupOptions extends ResolveOptions {
   seed?: number;
   /** The flow index of the request this lookup serves. */
   index?: number;
+  /**
+   * The resolv.conf to use instead of the source's: a program run in a pod's network namespace
+   * from the node (`ip netns exec`) still reads the node's /etc/resolv.conf.
+   */
+  conf?: ResolvConf;
 }
 
 /**
@@ -203,7 +208,7 @@ export function ensureUpstreamDns(model: ClusterModel): Netns {
 /** Resolves `name` from `src` as its libc would, every question walked as a flow. */
 export function lookupWithFlows(model: ClusterModel, src: Source, name: string, opts: LookupOptions = {}): DnsLookup {
   ensureUpstreamDns(model);
-  const conf = sourceResolvConf(model, src);
+  const conf = opts.conf ?? sourceResolvConf(model, src);
   const c: Ctx = { model, opts, counter: { n: 0 } };
   const exchanges: DnsExchange[] = [];
   const resolution = resolveName(
