@@ -222,6 +222,32 @@ describe('namespaces and names', () => {
     expect(diags(`${pod('a')}---\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n`)).toEqual([]);
   });
 
+  it('refuses objects in a namespace nothing creates, as NamespaceLifecycle admission does', () => {
+    // plugin/pkg/admission/namespace/lifecycle: NotFound "namespaces \"web\" not found"; default,
+    // kube-system, kube-public (immortal) and kube-node-lease always exist.
+    const obj = (kind: string, ns: string) => `apiVersion: v1\nkind: ${kind}\nmetadata: {name: a, namespace: ${ns}}\n${kind === 'Pod' ? 'spec: {containers: [{name: c}]}\n' : ''}`;
+    const cluster = 'apiVersion: hopscope/v1alpha1\nkind: Cluster\n';
+    const text = [cluster, obj('Pod', 'web'), obj('Service', 'wbe'), obj('Endpoints', 'web'), obj('Pod', 'kube-public'), obj('Pod', 'kube-node-lease')].join('---\n');
+    const { scenario, diagnostics } = parseScenario(text);
+    expect(diagnostics.map((d) => `${d.pos.line}:${d.pos.col} ${d.severity} ${d.code}: ${d.message}`)).toEqual([
+      '6:32 error namespace-not-found: namespaces "web" not found: the API server refuses Pod web/a, so it is left out (add a Namespace doc named web)',
+      '11:32 error namespace-not-found: namespaces "wbe" not found: the API server refuses Service wbe/a, so it is left out (add a Namespace doc named wbe)',
+      '15:32 error namespace-not-found: namespaces "web" not found: the API server refuses Endpoints web/a, so it is left out (add a Namespace doc named web)',
+    ]);
+    expect(scenario.pods.map((p) => p.value.metadata.namespace)).toEqual(['kube-public', 'kube-node-lease']);
+    expect(scenario.services).toEqual([]);
+    expect(scenario.others).toEqual([]);
+    // A Namespace doc anywhere in the file creates it (a scenario is a set, not a sequence),
+    // and a near miss of an existing one is named.
+    const created = parseScenario(`${text}---\napiVersion: v1\nkind: Namespace\nmetadata: {name: web}\n`);
+    expect(created.diagnostics.map((d) => d.message)).toEqual([
+      'namespaces "wbe" not found: the API server refuses Service wbe/a, so it is left out (add a Namespace doc named wbe; did you mean web?)',
+    ]);
+    expect(created.scenario.pods.map((p) => p.value.metadata.namespace)).toEqual(['web', 'kube-public', 'kube-node-lease']);
+    // Without a Cluster doc the objects are fixtures for the controllers: no API server admits them.
+    expect(parseScenario(text.slice(cluster.length + 4)).diagnostics).toEqual([]);
+  });
+
   it('refuses a second Cluster document', () => {
     const text = 'apiVersion: hopscope/v1alpha1\nkind: Cluster\n---\napiVersion: hopscope/v1alpha1\nkind: Cluster\nspec: {nodes: 3}\n';
     const { scenario, diagnostics } = parseScenario(text);
