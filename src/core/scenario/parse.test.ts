@@ -273,6 +273,19 @@ describe('Kubernetes fields we model', () => {
     ]);
   });
 
+  it('warns about a port declared twice in a pod as the API server does, and what two containers on one port lead to', () => {
+    // pkg/api/pod/warnings.go: "<path>: duplicate port definition with <path>".
+    expect(diags(pod('  containers:\n    - {name: a, ports: [{containerPort: 80}]}\n    - {name: b, ports: [{containerPort: 81}, {containerPort: 80, protocol: TCP}]}\n'))).toEqual([
+      '7:46 warning port-in-use: spec.containers[1].ports[1]: duplicate port definition with spec.containers[0].ports[0]: containers of a pod share one network namespace, so container b fails to bind 80/TCP (bind: address already in use) held by container a, crash-loops (CrashLoopBackOff), and the pod is never Ready, so Services leave it out of their endpoints',
+    ]);
+    // One container declaring a port twice is one process: only the API server's warning.
+    expect(diags(pod('  containers:\n    - {name: a, ports: [{containerPort: 53, protocol: UDP}, {containerPort: 53, protocol: UDP}, {containerPort: 53}]}\n'))).toEqual([
+      '6:61 warning port-in-use: spec.containers[0].ports[1]: duplicate port definition with spec.containers[0].ports[0]',
+    ]);
+    const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {app: d}}\n  template:\n    metadata: {labels: {app: d}}\n    spec: {containers: [{name: a, ports: [{containerPort: 80}]}, {name: b, ports: [{containerPort: 80}]}]}\n';
+    expect(diags(deployment)[0]).toMatch(/^8:\d+ warning port-in-use: spec\.template\.spec\.containers\[1\]\.ports\[0\]: duplicate port definition with spec\.template\.spec\.containers\[0\]\.ports\[0\]: /);
+  });
+
   it('explains a quoted number where a number is expected', () => {
     expect(diags(pod('  containers: [{name: c, ports: [{containerPort: "80"}]}]\n'))).toEqual([
       '5:50 error wrong-type: spec.containers.0.ports.0.containerPort must be a port number (got the string "80"; write 80 without quotes)',
