@@ -286,6 +286,31 @@ describe('Kubernetes fields we model', () => {
     expect(diags(deployment)[0]).toMatch(/^8:\d+ warning port-in-use: spec\.template\.spec\.containers\[1\]\.ports\[0\]: duplicate port definition with spec\.template\.spec\.containers\[0\]\.ports\[0\]: /);
   });
 
+  it('refuses labels, Service selectors and nodeSelectors the API server refuses (ValidateLabels)', () => {
+    const text = yaml([
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: {name: p, labels: {app: hello world, -bad: x, app.kubernetes.io/name: web, empty: ""}}',
+      'spec: {nodeSelector: {"zone/": a}, containers: [{name: c}]}',
+      '---',
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: s}',
+      'spec: {selector: {app: hello world}, ports: [{port: 80}]}',
+    ]);
+    const { scenario, diagnostics } = parseScenario(text);
+    expect(diagnostics.map((d) => `${d.pos.line}:${d.pos.col} ${d.code}: ${d.message}`)).toEqual([
+      `3:35 invalid-label: metadata.labels.app: Invalid value: "hello world": a label value must be at most 63 characters, alphanumeric, '-', '_' or '.', starting and ending with an alphanumeric character`,
+      `3:48 invalid-label: metadata.labels: Invalid value: "-bad": a label key's name must be 1-63 characters, alphanumeric, '-', '_' or '.', starting and ending with an alphanumeric character`,
+      `4:23 invalid-label: spec.nodeSelector: Invalid value: "zone/": a label key's name must be 1-63 characters, alphanumeric, '-', '_' or '.', starting and ending with an alphanumeric character`,
+      `9:24 invalid-label: spec.selector.app: Invalid value: "hello world": a label value must be at most 63 characters, alphanumeric, '-', '_' or '.', starting and ending with an alphanumeric character`,
+    ]);
+    expect(scenario.pods).toEqual([]);
+    expect(scenario.services).toEqual([]);
+    // A prefixed key and an empty value are valid.
+    expect(diags('apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {app.kubernetes.io/name: web, tier: ""}}\nspec: {containers: [{name: c}]}\n')).toEqual([]);
+  });
+
   it('explains a quoted number where a number is expected', () => {
     expect(diags(pod('  containers: [{name: c, ports: [{containerPort: "80"}]}]\n'))).toEqual([
       '5:50 error wrong-type: spec.containers.0.ports.0.containerPort must be a port number (got the string "80"; write 80 without quotes)',

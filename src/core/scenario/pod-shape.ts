@@ -3,7 +3,7 @@
  * model are checked; every other real PodSpec or Container field is listed in `known` so a
  * manifest from a real cluster reads without warnings, while a typo still gets one.
  */
-import { IPV4, metadataShape, PORT, STRING_LIST, STRING_MAP } from './common-shapes';
+import { IPV4, LABELS, metadataShape, PORT, STRING_LIST } from './common-shapes';
 import type { FieldAt, ObjectShape } from './shape';
 
 const PROTOCOL = { type: 'string', enum: ['TCP', 'UDP', 'SCTP'] } as const;
@@ -94,7 +94,7 @@ export const POD_SPEC: ObjectShape = {
   type: 'object',
   fields: {
     nodeName: { type: 'string' },
-    nodeSelector: STRING_MAP,
+    nodeSelector: LABELS,
     hostNetwork: { type: 'boolean' },
     containers: { type: 'list', items: CONTAINER, minItems: 1 },
     initContainers: { type: 'list', items: CONTAINER },
