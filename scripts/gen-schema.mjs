@@ -45,6 +45,29 @@ const K8S_KINDS = [
   'KubeProxyConfiguration',
 ];
 
+/**
+ * Fields the API requires that the types keep optional: the parser also reads the old
+ * extensions/v1beta1 and apps/v1beta1 workloads, whose defaulting filled a missing selector from
+ * the template's labels, but apps/v1 requires it (ValidateDeploymentSpec and friends: "spec.selector:
+ * Required value"), and those old versions are refused by today's clusters anyway. The editor
+ * should flag what the parser refuses: [definition, path to the object, field].
+ */
+const API_REQUIRED = [
+  ['Deployment', ['properties', 'spec'], 'selector'],
+  ['ReplicaSet', ['properties', 'spec'], 'selector'],
+  ['DaemonSet', ['properties', 'spec'], 'selector'],
+];
+
+function requireFields(definitions) {
+  for (const [name, path, field] of API_REQUIRED) {
+    let node = definitions[name];
+    for (const key of path) node = node?.[key];
+    if (!node?.properties?.[field]) throw new Error(`gen-schema: ${name} has no ${[...path, field].join('.')} to require`);
+    node.required = [...new Set([...(node.required ?? []), field])].sort();
+  }
+  return definitions;
+}
+
 /** Kinds the parser accepts without a modelled type: only their kind is offered. */
 const OTHER_KINDS = ['Endpoints', 'Ingress', 'IngressClass', 'NetworkPolicy', 'ConfigMap', 'Secret', 'ServiceAccount', 'List'];
 
@@ -77,10 +100,10 @@ function whenKind(kind, then) {
 
 /** The schema as the text written to schema.json. */
 export function generateSchema() {
-  const definitions = {
+  const definitions = requireFields({
     ...definitionsOf('src/core/k8s/types.ts', K8S_KINDS, true),
     ...definitionsOf('src/core/scenario/types.ts', PLAYGROUND_KINDS.map(([, t]) => t), false),
-  };
+  });
   const kinds = [...PLAYGROUND_KINDS.map(([k]) => k), ...K8S_KINDS, ...OTHER_KINDS];
   const schema = {
     $schema: 'http://json-schema.org/draft-07/schema#',

@@ -110,6 +110,8 @@ describe('controllers', () => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'a', ports: [{ containerPort: 80 }] }, { name: 'b', ports: [{ containerPort: 80 }] }] } };
     const c = cluster().raw(JSON.stringify(pod)).build();
     expect(c.result.diagnostics.find((d) => d.code === 'port-in-use')?.message).toMatch(/bind: address already in use/);
+    // The second container's bind fails: the pod is not Ready and no endpoint of any Service.
+    expect(c.model.pods.find((p) => p.name === 'p')?.ready).toBe(false);
   });
 });
 

@@ -221,32 +221,10 @@ function sandboxPod(ctx: CniContext, plugin: ReturnType<typeof getNetworkPlugin>
     return null;
   }
   const containers = containersOf(want);
-  // Ports already bound, by protocol/port; a pod with one port cannot clash (the usual pod: no map).
-  const bound = containers.length > 1 || (containers[0]?.ports.length ?? 0) > 1 ? new Map<string, string>() : undefined;
-  let opened: Socket[];
-  if (!bound) {
-    // The usual pod: one port at most, its list made at its length (no pushed list per pod).
-    const c = containers[0];
-    const p = c?.ports[0];
-    opened = c && p ? [socketOf(c, p)] : [];
-  } else {
-    opened = [];
-    for (const c of containers)
-      for (const p of c.ports) {
-        const k = `${p.protocol}/${p.containerPort}`;
-        if (bound.has(k)) {
-          report('warning', `pod ${ns}/${name}: container ${c.name} cannot listen on ${p.containerPort}/${p.protocol}: bind: address already in use (container ${bound.get(k)} holds it; containers of a pod share one network namespace)`, 'port-in-use');
-          continue;
-        }
-        bound.set(k, c.name);
-        opened.push(socketOf(c, p));
-      }
-    // Made at its length: a pushed list keeps spare room.
-    opened = opened.slice();
-  }
+  const opened = containerSockets(containers, containerName);
   if (opened.length) sb.netns.sockets = sb.netns.sockets.length ? sb.netns.sockets.concat(opened) : opened;
   const labels = want.pod.metadata.labels;
-  const pod: ModelPod = { namespace: ns, name, node: node.name, ip: sb.ip, netns: sb.netns.id, labels: labels ? { ...labels } : {}, containers, hostNetwork: false, ready: isReady(want), containerId: sb.containerId };
+  const pod: ModelPod = { namespace: ns, name, node: node.name, ip: sb.ip, netns: sb.netns.id, labels: labels ? { ...labels } : {}, containers, hostNetwork: false, ready: isReady(want) && !crashLooping(containers), containerId: sb.containerId };
   if (want.owner) pod.owner = want.owner;
   if (want.pod.metadata.deletionTimestamp) pod.terminating = true;
   return pod;
@@ -282,15 +260,56 @@ function hostPortsOf(want: DesiredPod): PortMapping[] | undefined {
   return out;
 }
 
+/** The message of the bind a container loses to an earlier container of its pod (Linux's EADDRINUSE). */
+const ADDRESS_IN_USE = 'bind: address already in use';
+
+/**
+ * The listening sockets a pod's containers open in their shared namespace. The kubelet starts
+ * them in spec order; a container whose port an earlier one already holds fails its bind with
+ * EADDRINUSE and exits, holding none of its sockets, and is marked crash-looping. A port a
+ * container declares twice is one socket (the declaration is informational; one process binds).
+ */
+function containerSockets(containers: ModelPod['containers'], owner: (c: ModelPod['containers'][number]) => string): Socket[] {
+  // The usual pod: one container with one port at most, its list made at its length.
+  const only = containers.length === 1 ? containers[0] : undefined;
+  if (only && only.ports.length <= 1) return only.ports.map((p) => socketOf(only, p, owner(only)));
+  const holder = new Map<string, string>();
+  const opened: Socket[] = [];
+  for (const c of containers) {
+    const taken = c.ports.find((p) => (holder.get(`${p.protocol}/${p.containerPort}`) ?? c.name) !== c.name);
+    if (taken) {
+      c.crashLoop = `${ADDRESS_IN_USE} (${taken.containerPort}/${taken.protocol} is held by container ${holder.get(`${taken.protocol}/${taken.containerPort}`)})`;
+      continue;
+    }
+    for (const p of c.ports) {
+      const k = `${p.protocol}/${p.containerPort}`;
+      if (holder.has(k)) continue;
+      holder.set(k, c.name);
+      opened.push(socketOf(c, p, owner(c)));
+    }
+  }
+  // Made at its length: a pushed list keeps spare room.
+  return opened.slice();
+}
+
+function containerName(c: ModelPod['containers'][number]): string {
+  return c.name;
+}
+
+/** True when a container of the pod keeps crashing: the pod is not Ready. */
+function crashLooping(containers: ModelPod['containers']): boolean {
+  return containers.some((c) => c.crashLoop !== undefined);
+}
+
 /** The listening socket a container port opens in the pod's namespace. */
-function socketOf(c: ModelPod['containers'][number], p: ModelPod['containers'][number]['ports'][number]): Socket {
-  return { protocol: p.protocol === 'UDP' ? 'udp' : p.protocol === 'SCTP' ? 'sctp' : 'tcp', port: p.containerPort, owner: c.name };
+function socketOf(c: ModelPod['containers'][number], p: ModelPod['containers'][number]['ports'][number], owner: string = c.name): Socket {
+  return { protocol: p.protocol === 'UDP' ? 'udp' : p.protocol === 'SCTP' ? 'sctp' : 'tcp', port: p.containerPort, owner };
 }
 
 function hostNetworkPod(model: ClusterModel, node: ModelNode, want: DesiredPod, ns: string, name: string): ModelPod {
   const host = model.netns.get(node.netns)!;
   const containers = containersOf(want);
-  for (const c of containers) for (const p of c.ports) host.sockets.push({ protocol: p.protocol === 'UDP' ? 'udp' : p.protocol === 'SCTP' ? 'sctp' : 'tcp', port: p.containerPort, owner: `${ns}/${name}/${c.name}` });
-  return { namespace: ns, name, node: node.name, ip: node.ip, netns: node.netns, labels: { ...(want.pod.metadata.labels ?? {}) }, containers, hostNetwork: true, ready: isReady(want), containerId: '', ...(want.owner ? { owner: want.owner } : {}), ...(want.pod.metadata.deletionTimestamp ? { terminating: true } : {}) };
+  for (const s of containerSockets(containers, (c) => `${ns}/${name}/${c.name}`)) host.sockets.push(s);
+  return { namespace: ns, name, node: node.name, ip: node.ip, netns: node.netns, labels: { ...(want.pod.metadata.labels ?? {}) }, containers, hostNetwork: true, ready: isReady(want) && !crashLooping(containers), containerId: '', ...(want.owner ? { owner: want.owner } : {}), ...(want.pod.metadata.deletionTimestamp ? { terminating: true } : {}) };
 }
 

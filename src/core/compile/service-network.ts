@@ -12,7 +12,7 @@ import type { ResolvedCluster } from './resolved';
 import type { ServiceReport, StoredService } from '../controllers/services';
 import { APISERVER_PORT, EXCLUDE_FROM_LB, storeServices } from '../controllers/services';
 import { kubernetesEndpointSlice, reconcileEndpointSlices } from '../controllers/endpoint-slices';
-import { mirrorEndpoints, notMirroredReason } from '../controllers/endpoint-slice-mirroring';
+import { mirrorEndpoints, notMirroredReason, WRITTEN_ENDPOINTS_KEY } from '../controllers/endpoint-slice-mirroring';
 import { programKubeProxy, resyncKubeProxy } from '../proxy/index';
 import { buildCloudLoadBalancers, resyncCloudLoadBalancers } from './cloud-lb';
 
@@ -46,6 +46,7 @@ export function buildServiceNetwork(model: ClusterModel, scenario: Scenario, clu
     if (why) report('warning', why, 'endpoints-not-mirrored', o.pos);
   }
   const endpoints = located.map((o) => o.value as unknown as Endpoints);
+  if (endpoints.length) model.pluginState.set(WRITTEN_ENDPOINTS_KEY, endpoints);
   const mirrored = mirrorEndpoints(cluster.seed, endpoints, model.services).map((value) => ({ value, pos: { line: 1, col: 1, offset: 0, end: 0 }, fieldPos: () => ({ line: 1, col: 1, offset: 0, end: 0 }) }));
   const given = [...scenario.endpointSlices, ...mirrored];
   const slices = reconcileEndpointSlices(cluster.seed, stored, model.pods, given, report, model.pendingPods);

@@ -56,6 +56,26 @@ function mirrors(ep: Endpoints, services: readonly Service[]): boolean {
   return svc !== undefined && Object.keys(svc.spec.selector ?? {}).length === 0;
 }
 
+/**
+ * The `ClusterModel.pluginState` key under which compile keeps the v1 Endpoints written in the
+ * scenario, as the API server stores them: `kubectl get endpoints` lists every one, mirrored or not.
+ */
+export const WRITTEN_ENDPOINTS_KEY = 'written-endpoints';
+
+/** The Endpoints written in the scenario (empty when none), for the readers of the API's objects. */
+export function writtenEndpoints(pluginState: ReadonlyMap<string, unknown>): readonly Endpoints[] {
+  return (pluginState.get(WRITTEN_ENDPOINTS_KEY) as Endpoints[] | undefined) ?? [];
+}
+
+/**
+ * One Endpoints as slices: subsets with the same port list share one, each address once. Also
+ * how the API server's RepackSubsets (registry/core/endpoint Canonicalize) stores a written
+ * Endpoints, short of its hash-based port order, so the kubectl printer reads both alike.
+ */
+export function endpointsAsSlices(seed: number, ep: Endpoints): EndpointSlice[] {
+  return mirrorOne(seed, ep);
+}
+
 function mirrorOne(seed: number, ep: Endpoints): EndpointSlice[] {
   const groups = new Map<string, Group>();
   for (const subset of Array.isArray(ep.subsets) ? ep.subsets : []) {

@@ -220,6 +220,12 @@ export interface ModelContainer {
   name: string;
   image: string;
   ports: { name?: string; containerPort: number; protocol: 'TCP' | 'UDP' | 'SCTP' }[];
+  /**
+   * Why the container's process exits as soon as it starts, e.g. `bind: address already in use`
+   * when an earlier container of the pod holds its port: the kubelet restarts it with a growing
+   * back-off (Waiting, reason CrashLoopBackOff), it is never Ready and neither is its pod.
+   */
+  crashLoop?: string;
 }
 
 export interface ModelPod {

@@ -29,4 +29,30 @@ describe('kubectl get pods', () => {
     const model = loadScenario(scenario('labels: {a: b}')).model!;
     expect(renderGetPods(model).match(/Running/g)).toHaveLength(2);
   });
+
+  it('two containers declaring one port: the second crash-loops on EADDRINUSE, READY 1/2, STATUS CrashLoopBackOff, out of the endpoints', () => {
+    // What a real cluster shows for this pod (kubectl get pods): "1/2 CrashLoopBackOff 1 (13s ago)";
+    // without a clock, RESTARTS is the one restart that makes a container back off.
+    const text = `apiVersion: hopscope/v1alpha1
+kind: Cluster
+spec: {nodes: 1, cni: {plugin: bridge}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: twin, labels: {app: twin}}
+spec:
+  containers:
+  - {name: one, image: nginx, ports: [{containerPort: 80}]}
+  - {name: two, image: nginx, ports: [{containerPort: 80}, {containerPort: 8080}]}
+  - {name: udp, image: dns, ports: [{containerPort: 80, protocol: UDP}, {containerPort: 80, protocol: UDP}]}
+`;
+    const model = loadScenario(text).model!;
+    expect(renderGetPods(model)).toMatch(/\ntwin\s+2\/3\s+CrashLoopBackOff\s+1\s+<unknown>\n/);
+    const pod = model.pods.find((p) => p.name === 'twin')!;
+    expect(pod.ready).toBe(false);
+    expect(pod.containers.map((c) => c.crashLoop ?? 'runs')).toEqual(['runs', 'bind: address already in use (80/TCP is held by container one)', 'runs']);
+    // The crashed process holds none of its ports; the same port over UDP is another socket.
+    const sockets = model.netns.get(pod.netns)!.sockets.map((s) => `${s.protocol}/${s.port} ${s.owner}`);
+    expect(sockets).toEqual(['tcp/80 one', 'udp/80 udp']);
+  });
 });

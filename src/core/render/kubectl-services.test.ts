@@ -78,6 +78,37 @@ spec: {selector: {app: slow}, ports: [{port: 80}]}
 `).model!;
     expect(renderGetEndpoints(unready)).toMatch(/\nslow {12}\s+<unknown>\n/);
   });
+
+  it('lists every Endpoints written by hand, as the apiserver stored it, with or without a Service using it', () => {
+    // kubectl lists Endpoints objects, not Services: one nothing mirrors (no Service, or
+    // skip-mirror) is still there. The apiserver repacks subsets on create (registry/core/endpoint
+    // Canonicalize → RepackSubsets): same ports merge, addresses sorted. One for a Service with a
+    // selector is overwritten by the endpoints controller.
+    const written = loadScenario(`${TEXT}---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: orphan}
+subsets: [{addresses: [{ip: 192.168.0.53}], ports: [{port: 9000}]}]
+---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: skipped, labels: {endpointslice.kubernetes.io/skip-mirror: "true"}}
+subsets:
+- {addresses: [{ip: 192.168.0.61}, {ip: 192.168.0.60}], ports: [{port: 7000}]}
+- {addresses: [{ip: 192.168.0.59}], ports: [{port: 7000}]}
+---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: myapp-service}
+subsets: [{addresses: [{ip: 192.168.0.99}], ports: [{port: 1}]}]
+`).model!;
+    const rows = renderGetEndpoints(written).split('\n');
+    expect(rows.find((r) => r.startsWith('orphan '))).toMatch(/^orphan\s+192\.168\.0\.53:9000\s+<unknown>$/);
+    expect(rows.find((r) => r.startsWith('skipped '))).toMatch(/^skipped\s+192\.168\.0\.59:7000,192\.168\.0\.60:7000,192\.168\.0\.61:7000\s+<unknown>$/);
+    expect(rows.filter((r) => r.startsWith('myapp-service '))).toEqual([expect.stringMatching(new RegExp(`^myapp-service\\s+${model.pods[0]!.ip.replace(/\./g, '\\.')}:80\\s`))]);
+    // Nothing is mirrored for them: no slices, so kube-proxy does not route to them.
+    expect(written.endpointSlices.some((e) => e.metadata.labels?.['kubernetes.io/service-name'] === 'orphan')).toBe(false);
+  });
 });
 
 describe('kubectl describe service', () => {

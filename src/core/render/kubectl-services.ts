@@ -12,10 +12,9 @@ import type { EndpointSlice, Service } from '../k8s/types';
 import type { ClusterModel } from '../model/types';
 import type { GetOptions } from './kubectl';
 import { renderTable } from './table';
-import { MIRRORING_CONTROLLER_NAME } from '../controllers/endpoint-slice-mirroring';
+import { endpointsAsSlices, writtenEndpoints } from '../controllers/endpoint-slice-mirroring';
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
-const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
 /** What kubectl prints on stderr for any read of v1 Endpoints from a v1.33+ apiserver (a warning header). */
 export const ENDPOINTS_DEPRECATED = 'Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice';
 
@@ -112,27 +111,44 @@ function endpointsColumn(slices: EndpointSlice[]): string {
   return count > 3 ? `${list.join(',')} + ${count - 3} more...` : list.join(',');
 }
 
-/** True when the Service's slices were mirrored from an Endpoints the user wrote. */
-function hasMirroredEndpoints(model: ClusterModel, s: Service): boolean {
-  return model.endpointSlices.some((e) => nsOf(e) === nsOf(s) && e.metadata.labels?.[SERVICE_NAME_LABEL] === s.metadata.name && e.metadata.labels?.[MANAGED_BY_LABEL] === MIRRORING_CONTROLLER_NAME);
+/** True when the endpoints controller owns the Service's v1 Endpoints: it has a selector. */
+function controllerManaged(s: Service): boolean {
+  return (s.spec.type ?? 'ClusterIP') !== 'ExternalName' && Object.keys(s.spec.selector ?? {}).length > 0;
 }
 
+/** One row's object: a Service whose Endpoints a controller writes, or an Endpoints as written. */
+type EndpointsRow = { metadata: { namespace?: string; name?: string }; slices: () => EndpointSlice[] };
+
 /**
- * `kubectl get endpoints [-n NS | -A]`: the v1 Endpoints the endpoints controller keeps for every
- * Service with a selector (none for ExternalName), the apiserver's own for `kubernetes`, and
- * those written by hand for a Service without a selector (shown through their mirrored slices).
+ * `kubectl get endpoints [-n NS | -A]`: every v1 Endpoints object. The endpoints controller keeps
+ * one for each Service with a selector (none for ExternalName), the apiserver its own for
+ * `kubernetes`; those written by hand are listed as the apiserver stored them (repacked), whether
+ * or not a Service uses them, except where a controller owns that name and overwrote them.
  */
 export function renderGetEndpoints(model: ClusterModel, o: GetOptions = {}): string {
-  const withEndpoints = model.services.filter((s) => (s.spec.type ?? 'ClusterIP') !== 'ExternalName' && (Object.keys(s.spec.selector ?? {}).length > 0 || (nsOf(s) === 'default' && s.metadata.name === 'kubernetes') || hasMirroredEndpoints(model, s)));
-  const list = byNamespaceAndName(withEndpoints, o);
+  const key = (x: { metadata: { namespace?: string; name?: string } }) => `${nsOf(x)}/${x.metadata.name ?? ''}`;
+  const slicesOf = (ns: string, name: string) => () => model.endpointSlices.filter((e) => nsOf(e) === ns && e.metadata.labels?.[SERVICE_NAME_LABEL] === name);
+  const rows: EndpointsRow[] = [];
+  const owned = new Set<string>();
+  for (const s of model.services) {
+    if (!controllerManaged(s) && !(nsOf(s) === 'default' && s.metadata.name === 'kubernetes')) continue;
+    owned.add(key(s));
+    rows.push({ metadata: s.metadata, slices: slicesOf(nsOf(s), s.metadata.name ?? '') });
+  }
+  for (const ep of writtenEndpoints(model.pluginState)) {
+    const meta = ep.metadata ?? {};
+    if (owned.has(key({ metadata: meta }))) continue;
+    owned.add(key({ metadata: meta }));
+    rows.push({ metadata: meta, slices: () => endpointsAsSlices(0, ep) });
+  }
+  const list = byNamespaceAndName(rows, o);
   if (!list.length) return noneFound(o);
-  const rows = list.map((s) => {
-    const slices = model.endpointSlices.filter((e) => nsOf(e) === nsOf(s) && e.metadata.labels?.[SERVICE_NAME_LABEL] === s.metadata.name);
-    const row = [s.metadata.name ?? '', endpointsColumn(slices), '<unknown>'];
-    return o.allNamespaces ? [nsOf(s), ...row] : row;
+  const table = list.map((r) => {
+    const row = [r.metadata.name ?? '', endpointsColumn(r.slices()), '<unknown>'];
+    return o.allNamespaces ? [nsOf(r), ...row] : row;
   });
   const header = ['NAME', 'ENDPOINTS', 'AGE'];
-  return renderTable(o.allNamespaces ? ['NAMESPACE', ...header] : header, rows);
+  return renderTable(o.allNamespaces ? ['NAMESPACE', ...header] : header, table);
 }
 
 /** `kubectl get endpointslices [-n NS | -A]`. */

@@ -20,10 +20,14 @@ function podRow(p: ModelPod | PendingPod, o: GetOptions): string[] {
   // on a node (ContainerCreating); a pod no node took has no container status, so it shows its
   // phase, Pending.
   const pending = 'sandboxError' in p || 'unschedulable' in p;
-  const ready = `${!pending && p.ready ? p.containers.length : 0}/${p.containers.length}`;
+  // A crash-looping container is Waiting (CrashLoopBackOff), which printPod shows as the STATUS,
+  // and not ready; the others still run. The kubelet has restarted it at least once to be backing off.
+  const crashing = pending ? 0 : p.containers.filter((c) => c.crashLoop !== undefined).length;
+  const readyCount = pending ? 0 : p.ready ? p.containers.length : crashing ? p.containers.length - crashing : 0;
+  const ready = `${readyCount}/${p.containers.length}`;
   // A deletionTimestamp overrides the status (printPod: "Terminating") while the grace period runs.
-  const status = 'unschedulable' in p ? 'Pending' : pending ? 'ContainerCreating' : p.terminating ? 'Terminating' : 'Running';
-  const row = [p.name, ready, status, '0', '<unknown>'];
+  const status = 'unschedulable' in p ? 'Pending' : pending ? 'ContainerCreating' : p.terminating ? 'Terminating' : crashing ? 'CrashLoopBackOff' : 'Running';
+  const row = [p.name, ready, status, crashing ? String(crashing) : '0', '<unknown>'];
   if (o.wide) row.push(pending ? '<none>' : p.ip, p.node ?? '<none>', '<none>', '<none>');
   return o.allNamespaces ? [p.namespace, ...row] : row;
 }

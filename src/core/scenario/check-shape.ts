@@ -142,6 +142,7 @@ export function checkShape(shape: Shape, value: unknown, at: FieldAt): void {
       return checkList(shape, value as unknown[], at);
     case 'record':
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) checkShape(shape.values, v, at.child(k));
+      shape.check?.(value as Record<string, unknown>, at);
       return;
     case 'union': {
       const option = shape.options.find((o) => typeMatches(o, value));

@@ -2,6 +2,7 @@
  * Shapes shared by several kinds: ports, addresses, CIDRs, names, label maps, object metadata.
  */
 import { isIPv4, parseCidr } from '../util/ip';
+import { labelKeyProblem, labelValueProblem } from '../netpol/selectors';
 import { nameProblem } from './names';
 import type { NumberShape, ObjectShape, RecordShape, Shape, StringShape } from './shape';
 
@@ -56,6 +57,29 @@ export const STRING_MAP: RecordShape = {
   values: { type: 'string', expected: 'a string (quote numbers and booleans: "80", "true")' },
 };
 
+/**
+ * Labels, and the label maps validated like them (a Service's selector, a pod's nodeSelector):
+ * apimachinery's ValidateLabels checks every key as a qualified name and every value as a label
+ * value, and the API server refuses the object otherwise (`metadata.labels: Invalid value: …`).
+ */
+export const LABELS: RecordShape = {
+  type: 'record',
+  values: {
+    type: 'string',
+    expected: STRING_MAP.values.expected!,
+    check: (s, at) => {
+      const problem = labelValueProblem(s);
+      if (problem) at.error('invalid-label', `${at.name}: Invalid value: ${problem}`);
+    },
+  },
+  check: (map, at) => {
+    for (const key of Object.keys(map)) {
+      const problem = labelKeyProblem(key);
+      if (problem) at.error('invalid-label', `${at.name}: Invalid value: ${problem}`, [key], 'key');
+    }
+  },
+};
+
 /** Every field of ObjectMeta in the Kubernetes API that we accept but do not model. */
 const META_KNOWN = [
   'generateName', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
@@ -66,7 +90,7 @@ const META_KNOWN = [
 export function metadataShape(nameIsLabel = false): ObjectShape {
   return {
     type: 'object',
-    fields: { name: nameShape(nameIsLabel), namespace: nameShape(true), labels: STRING_MAP, annotations: STRING_MAP },
+    fields: { name: nameShape(nameIsLabel), namespace: nameShape(true), labels: LABELS, annotations: STRING_MAP },
     known: META_KNOWN,
   };
 }

@@ -222,6 +222,32 @@ describe('namespaces and names', () => {
     expect(diags(`${pod('a')}---\napiVersion: v1\nkind: Service\nmetadata: {name: a}\n`)).toEqual([]);
   });
 
+  it('refuses objects in a namespace nothing creates, as NamespaceLifecycle admission does', () => {
+    // plugin/pkg/admission/namespace/lifecycle: NotFound "namespaces \"web\" not found"; default,
+    // kube-system, kube-public (immortal) and kube-node-lease always exist.
+    const obj = (kind: string, ns: string) => `apiVersion: v1\nkind: ${kind}\nmetadata: {name: a, namespace: ${ns}}\n${kind === 'Pod' ? 'spec: {containers: [{name: c}]}\n' : ''}`;
+    const cluster = 'apiVersion: hopscope/v1alpha1\nkind: Cluster\n';
+    const text = [cluster, obj('Pod', 'web'), obj('Service', 'wbe'), obj('Endpoints', 'web'), obj('Pod', 'kube-public'), obj('Pod', 'kube-node-lease')].join('---\n');
+    const { scenario, diagnostics } = parseScenario(text);
+    expect(diagnostics.map((d) => `${d.pos.line}:${d.pos.col} ${d.severity} ${d.code}: ${d.message}`)).toEqual([
+      '6:32 error namespace-not-found: namespaces "web" not found: the API server refuses Pod web/a, so it is left out (add a Namespace doc named web)',
+      '11:32 error namespace-not-found: namespaces "wbe" not found: the API server refuses Service wbe/a, so it is left out (add a Namespace doc named wbe)',
+      '15:32 error namespace-not-found: namespaces "web" not found: the API server refuses Endpoints web/a, so it is left out (add a Namespace doc named web)',
+    ]);
+    expect(scenario.pods.map((p) => p.value.metadata.namespace)).toEqual(['kube-public', 'kube-node-lease']);
+    expect(scenario.services).toEqual([]);
+    expect(scenario.others).toEqual([]);
+    // A Namespace doc anywhere in the file creates it (a scenario is a set, not a sequence),
+    // and a near miss of an existing one is named.
+    const created = parseScenario(`${text}---\napiVersion: v1\nkind: Namespace\nmetadata: {name: web}\n`);
+    expect(created.diagnostics.map((d) => d.message)).toEqual([
+      'namespaces "wbe" not found: the API server refuses Service wbe/a, so it is left out (add a Namespace doc named wbe; did you mean web?)',
+    ]);
+    expect(created.scenario.pods.map((p) => p.value.metadata.namespace)).toEqual(['web', 'kube-public', 'kube-node-lease']);
+    // Without a Cluster doc the objects are fixtures for the controllers: no API server admits them.
+    expect(parseScenario(text.slice(cluster.length + 4)).diagnostics).toEqual([]);
+  });
+
   it('refuses a second Cluster document', () => {
     const text = 'apiVersion: hopscope/v1alpha1\nkind: Cluster\n---\napiVersion: hopscope/v1alpha1\nkind: Cluster\nspec: {nodes: 3}\n';
     const { scenario, diagnostics } = parseScenario(text);
@@ -245,6 +271,44 @@ describe('Kubernetes fields we model', () => {
     expect(diags('apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports:\n    - targetPort: 80\n')).toEqual([
       '6:7 error missing-field: spec.ports.0.port is required in Service',
     ]);
+  });
+
+  it('warns about a port declared twice in a pod as the API server does, and what two containers on one port lead to', () => {
+    // pkg/api/pod/warnings.go: "<path>: duplicate port definition with <path>".
+    expect(diags(pod('  containers:\n    - {name: a, ports: [{containerPort: 80}]}\n    - {name: b, ports: [{containerPort: 81}, {containerPort: 80, protocol: TCP}]}\n'))).toEqual([
+      '7:46 warning port-in-use: spec.containers[1].ports[1]: duplicate port definition with spec.containers[0].ports[0]: containers of a pod share one network namespace, so container b fails to bind 80/TCP (bind: address already in use) held by container a, crash-loops (CrashLoopBackOff), and the pod is never Ready, so Services leave it out of their endpoints',
+    ]);
+    // One container declaring a port twice is one process: only the API server's warning.
+    expect(diags(pod('  containers:\n    - {name: a, ports: [{containerPort: 53, protocol: UDP}, {containerPort: 53, protocol: UDP}, {containerPort: 53}]}\n'))).toEqual([
+      '6:61 warning port-in-use: spec.containers[0].ports[1]: duplicate port definition with spec.containers[0].ports[0]',
+    ]);
+    const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector: {matchLabels: {app: d}}\n  template:\n    metadata: {labels: {app: d}}\n    spec: {containers: [{name: a, ports: [{containerPort: 80}]}, {name: b, ports: [{containerPort: 80}]}]}\n';
+    expect(diags(deployment)[0]).toMatch(/^8:\d+ warning port-in-use: spec\.template\.spec\.containers\[1\]\.ports\[0\]: duplicate port definition with spec\.template\.spec\.containers\[0\]\.ports\[0\]: /);
+  });
+
+  it('refuses labels, Service selectors and nodeSelectors the API server refuses (ValidateLabels)', () => {
+    const text = yaml([
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: {name: p, labels: {app: hello world, -bad: x, app.kubernetes.io/name: web, empty: ""}}',
+      'spec: {nodeSelector: {"zone/": a}, containers: [{name: c}]}',
+      '---',
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: s}',
+      'spec: {selector: {app: hello world}, ports: [{port: 80}]}',
+    ]);
+    const { scenario, diagnostics } = parseScenario(text);
+    expect(diagnostics.map((d) => `${d.pos.line}:${d.pos.col} ${d.code}: ${d.message}`)).toEqual([
+      `3:35 invalid-label: metadata.labels.app: Invalid value: "hello world": a label value must be at most 63 characters, alphanumeric, '-', '_' or '.', starting and ending with an alphanumeric character`,
+      `3:48 invalid-label: metadata.labels: Invalid value: "-bad": a label key's name must be 1-63 characters, alphanumeric, '-', '_' or '.', starting and ending with an alphanumeric character`,
+      `4:23 invalid-label: spec.nodeSelector: Invalid value: "zone/": a label key's name must be 1-63 characters, alphanumeric, '-', '_' or '.', starting and ending with an alphanumeric character`,
+      `9:24 invalid-label: spec.selector.app: Invalid value: "hello world": a label value must be at most 63 characters, alphanumeric, '-', '_' or '.', starting and ending with an alphanumeric character`,
+    ]);
+    expect(scenario.pods).toEqual([]);
+    expect(scenario.services).toEqual([]);
+    // A prefixed key and an empty value are valid.
+    expect(diags('apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {app.kubernetes.io/name: web, tier: ""}}\nspec: {containers: [{name: c}]}\n')).toEqual([]);
   });
 
   it('explains a quoted number where a number is expected', () => {

@@ -1,13 +1,14 @@
 /**
  * `parseScenario`: scenario text → typed objects with positions, plus diagnostics.
  * The pipeline is read (YAML, limits) → unpack (YAML docs and List items to objects) → build
- * (kind registry, shapes, names, duplicates). See index.ts for the guarantees.
+ * (kind registry, shapes, names, duplicates) → admit (namespaces exist). See index.ts for the guarantees.
  */
 import { createReporter, finishDiagnostics, START_POS } from './diagnostics';
 import type { Reporter } from './diagnostics';
 import { DEFAULT_LIMITS } from './limits';
 import type { ParseLimits } from './limits';
 import { unpackDocument } from './objects';
+import { admitNamespaces } from './namespace-lifecycle';
 import { readYaml } from './read-yaml';
 import { releaseDoc } from './doc-source';
 import { createScenarioBuilder, emptyScenario } from './scenario-builder';
@@ -34,6 +35,7 @@ function parseUnguarded(text: string, opts: ParseOptions, limits: ParseLimits, o
   }
   const { docs } = readYaml(text, limits, out);
   for (const d of docs) for (const obj of unpackDocument(d, out)) builder.add(obj);
+  admitNamespaces(builder.scenario, out);
   // The objects are built and checked: their docs' trees are only needed again for a later
   // diagnostic's position, and are composed again for it (doc-source.ts).
   for (const d of docs) releaseDoc(d.source);

@@ -3,8 +3,8 @@
  * model are checked; every other real PodSpec or Container field is listed in `known` so a
  * manifest from a real cluster reads without warnings, while a typo still gets one.
  */
-import { IPV4, metadataShape, PORT, STRING_LIST, STRING_MAP } from './common-shapes';
-import type { ObjectShape } from './shape';
+import { IPV4, LABELS, metadataShape, PORT, STRING_LIST } from './common-shapes';
+import type { FieldAt, ObjectShape } from './shape';
 
 const PROTOCOL = { type: 'string', enum: ['TCP', 'UDP', 'SCTP'] } as const;
 
@@ -49,12 +49,52 @@ const POD_SPEC_KNOWN = [
   'schedulingGates', 'resourceClaims', 'resources', 'hostnameOverride',
 ] as const;
 
+/** `spec.containers[1].ports[0]`: a field path as the API server prints it in warnings. */
+function apiPath(path: readonly (string | number)[]): string {
+  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+/**
+ * The API server's warning for a containerPort/protocol declared twice in a pod (pkg/api/pod/
+ * warnings.go: "duplicate port definition with …"), and what follows when two containers
+ * declare it: they share the pod's network namespace, so the later one's bind fails
+ * (EADDRINUSE) and it crash-loops, which keeps the pod out of Ready and out of every Service's
+ * endpoints (compile marks the container, compile.ts containerSockets).
+ */
+function checkDuplicatePorts(spec: Record<string, unknown>, at: FieldAt): void {
+  const containers = spec['containers'];
+  if (!Array.isArray(containers)) return;
+  const first = new Map<string, { container: number; port: number; name: unknown }>();
+  containers.forEach((c: unknown, i) => {
+    const ports = c && typeof c === 'object' ? (c as { ports?: unknown }).ports : undefined;
+    if (!Array.isArray(ports)) return;
+    ports.forEach((p: unknown, j) => {
+      if (!p || typeof p !== 'object') return;
+      const { containerPort, protocol } = p as { containerPort?: unknown; protocol?: unknown };
+      if (typeof containerPort !== 'number') return;
+      const key = `${containerPort}/${typeof protocol === 'string' ? protocol : 'TCP'}`;
+      const prior = first.get(key);
+      if (!prior) {
+        first.set(key, { container: i, port: j, name: (c as { name?: unknown }).name });
+        return;
+      }
+      const here = apiPath([...at.path, 'containers', i, 'ports', j]);
+      const there = apiPath([...at.path, 'containers', prior.container, 'ports', prior.port]);
+      const name = String((c as { name?: unknown }).name ?? i);
+      const why = prior.container === i
+        ? ''
+        : `: containers of a pod share one network namespace, so container ${name} fails to bind ${key} (bind: address already in use) held by container ${String(prior.name ?? prior.container)}, crash-loops (CrashLoopBackOff), and the pod is never Ready, so Services leave it out of their endpoints`;
+      at.warning('port-in-use', `${here}: duplicate port definition with ${there}${why}`, ['containers', i, 'ports', j]);
+    });
+  });
+}
+
 /** PodSpec: containers are required and need at least one entry. */
 export const POD_SPEC: ObjectShape = {
   type: 'object',
   fields: {
     nodeName: { type: 'string' },
-    nodeSelector: STRING_MAP,
+    nodeSelector: LABELS,
     hostNetwork: { type: 'boolean' },
     containers: { type: 'list', items: CONTAINER, minItems: 1 },
     initContainers: { type: 'list', items: CONTAINER },
@@ -72,6 +112,7 @@ export const POD_SPEC: ObjectShape = {
   },
   required: ['containers'],
   known: POD_SPEC_KNOWN,
+  check: checkDuplicatePorts,
 };
 
 /** Status is usually absent; when pasted from `kubectl get -o yaml` it is passed through. */

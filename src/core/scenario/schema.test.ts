@@ -45,6 +45,12 @@ const REJECTED = [
   'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{image: x}]}\n',
   'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{targetPort: 80}]}\n',
   'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {type: NodePrt}\n',
+  // apps/v1 requires a selector (ValidateDeploymentSpec, ValidateReplicaSetSpec, ValidateDaemonSetSpec).
+  'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: {metadata: {labels: {app: d}}, spec: {containers: [{name: c}]}}}\n',
+  'apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: d}\nspec: {replicas: 1, template: {metadata: {labels: {app: d}}, spec: {containers: [{name: c}]}}}\n',
+  'apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\nspec: {template: {metadata: {labels: {app: d}}, spec: {containers: [{name: c}]}}}\n',
+  // A workload's template needs its containers, as a Pod does.
+  'apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\nspec: {selector: {matchLabels: {app: d}}, template: {metadata: {labels: {app: d}}, spec: {}}}\n',
 ];
 
 describe('schema.json', () => {

@@ -4,7 +4,7 @@
  * clusterIP being an address, "None" (headless) or empty.
  */
 import { isIPv4 } from '../util/ip';
-import { IPV4, metadataShape, PORT, STRING_LIST, STRING_MAP } from './common-shapes';
+import { IPV4, LABELS, metadataShape, PORT, STRING_LIST } from './common-shapes';
 import type { FieldAt, ObjectShape } from './shape';
 
 /**
@@ -104,7 +104,7 @@ export const SERVICE: ObjectShape = {
       type: 'object',
       fields: {
         type: { type: 'string', enum: ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'] },
-        selector: STRING_MAP,
+        selector: LABELS,
         clusterIP: CLUSTER_IP,
         clusterIPs: { type: 'list', items: CLUSTER_IP },
         ports: { type: 'list', items: SERVICE_PORT, check: checkPortNames },

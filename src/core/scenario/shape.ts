@@ -78,6 +78,8 @@ export interface ListShape extends ShapeBase {
 export interface RecordShape extends ShapeBase {
   type: 'record';
   values: Shape;
+  /** Checks of the map as a whole, such as its keys, after its values were checked. */
+  check?: (value: Record<string, unknown>, at: FieldAt) => void;
 }
 
 /** One of several shapes, chosen by the value's YAML type. */

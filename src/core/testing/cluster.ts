@@ -16,6 +16,7 @@ import type { LoadResult } from '../compile/load';
 import type { Packet, Ipv4Header } from '../datapath/packet';
 import { loadScenario } from '../compile/load';
 import { traceFlow } from '../simulate/flow';
+import { BUILT_IN_NAMESPACES } from '../scenario/namespace-lifecycle';
 
 export interface PodSpecLite {
   node?: string;
@@ -50,6 +51,7 @@ export interface ClusterBuilder {
 export function cluster(): ClusterBuilder {
   const spec: Record<string, unknown> = { nodes: 2, dns: false };
   const docs: string[] = [];
+  const podNamespaces = new Set<string>();
   const b: ClusterBuilder = {
     nodes(n) {
       spec.nodes = n;
@@ -76,6 +78,7 @@ export function cluster(): ClusterBuilder {
         const ports = i === 0 ? [...(s.ports ?? []).map((p) => ({ containerPort: p })), ...(s.udpPorts ?? []).map((p) => ({ containerPort: p, protocol: 'UDP' }))] : [];
         return { name: c, image: 'busybox', ...(ports.length ? { ports } : {}) };
       });
+      if (s.namespace) podNamespaces.add(s.namespace);
       const meta = { name, namespace: s.namespace ?? 'default', ...(s.labels ? { labels: s.labels } : {}), ...(s.ip ? { annotations: { 'hopscope.dev/pod-ip': s.ip } } : {}) };
       docs.push(JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: meta, spec: { ...(s.node ? { nodeName: s.node } : {}), containers } }));
       return b;
@@ -86,7 +89,10 @@ export function cluster(): ClusterBuilder {
     },
     yaml() {
       const head = JSON.stringify({ apiVersion: 'hopscope/v1alpha1', kind: 'Cluster', metadata: { name: 'test' }, spec });
-      return [head, ...docs].join('\n---\n') + '\n';
+      // The API server refuses objects in a namespace nothing creates: a Namespace doc for each
+      // one the pods use, last so that the other docs keep their lines.
+      const namespaces = [...podNamespaces].filter((ns) => !BUILT_IN_NAMESPACES.includes(ns)).map((ns) => JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }));
+      return [head, ...docs, ...namespaces].join('\n---\n') + '\n';
     },
     build() {
       const yaml = b.yaml();
