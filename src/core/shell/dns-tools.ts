@@ -14,8 +14,11 @@
  * Only NXDOMAIN moves a search on (dighost.c next_origin). Zone transfers and ANY (dig 9.18)
  * go over TCP; CoreDNS refuses transfers. A reply whose records' class is not the question's
  * (CoreDNS answers a CH question about a cluster name with IN records) is "malformed" to dig
- * and a bad packet to host and nslookup. Not modelled: `+trace`, `+nssearch`, truncation and
- * the TCP retry it causes, each try being its own flow (one flow stands for all of them).
+ * and a bad packet to host and nslookup. A UDP reply cut to the client's buffer (TC: dig
+ * advertises EDNS 1232 unless `+noedns`, host and nslookup send no OPT record so 512) is asked
+ * again over TCP (dighost.c recv_done; `+ignore` keeps it): dig and nslookup say
+ * ";; Truncated, retrying in TCP mode.", host does not (its comments are off).
+ * Not modelled: `+nssearch`, each try being its own flow (one flow stands for all of them).
  */
 import type { Command, ShellContext, ShellResult } from './types';
 import type { Flow } from '../trace/types';
@@ -225,6 +228,20 @@ interface DigLookup {
   class?: string;
   /** `+[no]tcp`/`+[no]vc` as given for this lookup (dig.c tcp_mode_set). */
   tcp?: boolean;
+  /** `+noedns`: no OPT record (unless `+bufsize` asks for one); dig sends EDNS by default. */
+  noEdns?: boolean;
+  /** `+bufsize=N`: the UDP size the OPT record advertises (default 1232). */
+  bufsize?: number;
+  /** `+ignore`: a truncated reply is printed instead of being asked again over TCP. */
+  ignore?: boolean;
+}
+
+/** dig's EDNS UDP size (DEFAULT_EDNS_BUFSIZE in BIND 9.18, the DNS flag day 2020 value). */
+const DIG_EDNS_SIZE = 1232;
+
+/** The UDP size this lookup's OPT record advertises, or undefined when it sends none (dighost.c setup_lookup). */
+function ednsSizeOf(l: DigLookup): number | undefined {
+  return l.bufsize ?? (l.noEdns ? undefined : DIG_EDNS_SIZE);
 }
 
 interface DigOptions {
@@ -248,7 +265,7 @@ interface DigOptions {
 }
 
 /** dig's other `+[no]OPT` switches: accepted, without effect on what the simulation shows (transport, EDNS, DNSSEC, layout). */
-const IGNORED_PLUS = new Set(['recurse', 'edns', 'cookie', 'time', 'tries', 'retry', 'ttlid', 'identify', 'multiline', 'aaflag', 'adflag', 'cdflag', 'dnssec', 'nsid', 'ndots', 'bufsize', 'trace', 'nssearch', 'besteffort', 'class', 'crypto', 'rrcomments', 'ttlunits', 'expandaaaa', 'onesoa', 'qr', 'fail', 'idnin', 'idnout', 'keepopen', 'padding', 'qid', 'raflag', 'rdflag', 'showsearch', 'split', 'subnet', 'tcflag', 'unknownformat', 'zflag', 'header-only', 'ignore', 'opcode', 'mapped', 'expire', 'keepalive', 'showbadcookie']);
+const IGNORED_PLUS = new Set(['recurse', 'cookie', 'time', 'tries', 'retry', 'ttlid', 'identify', 'multiline', 'aaflag', 'adflag', 'cdflag', 'dnssec', 'nsid', 'ndots', 'trace', 'nssearch', 'besteffort', 'class', 'crypto', 'rrcomments', 'ttlunits', 'expandaaaa', 'onesoa', 'qr', 'fail', 'idnin', 'idnout', 'keepopen', 'padding', 'qid', 'raflag', 'rdflag', 'showsearch', 'split', 'subnet', 'tcflag', 'unknownformat', 'zflag', 'header-only', 'opcode', 'mapped', 'expire', 'keepalive', 'showbadcookie']);
 
 /** `+[no]OPT`: the display and transport switches dig.c plus_option knows; false when `opt` is not a dig option. */
 function plusOption(o: DigOptions, lookup: DigLookup, opt: string): boolean {
@@ -258,6 +275,19 @@ function plusOption(o: DigOptions, lookup: DigLookup, opt: string): boolean {
     case 'tcp':
     case 'vc':
       lookup.tcp = on;
+      return true;
+    case 'edns':
+      lookup.noEdns = !on;
+      return true;
+    case 'bufsize': {
+      // dig.c: +nobufsize is invalid; a bare +bufsize is the default size; else 0–65535.
+      const value = opt.split('=')[1];
+      if (!on || (value !== undefined && !/^\d+$/.test(value)) || Number(value) > 65535) return false;
+      lookup.bufsize = value === undefined ? DIG_EDNS_SIZE : Number(value);
+      return true;
+    }
+    case 'ignore':
+      lookup.ignore = on;
       return true;
     case 'short':
       o.short = on;
@@ -361,7 +391,7 @@ function rcodeText(rcode: number): string {
 }
 
 /** dig's text of one reply (dig.c printmessage, message.c sectiontotext). */
-function digMessage(ctx: ShellContext, o: DigOptions, a: ToolAnswer, m: DnsMessage, type: string): string {
+function digMessage(ctx: ShellContext, o: DigOptions, a: ToolAnswer, m: DnsMessage, type: string, edns: number | undefined): string {
   if (o.short) return m.answers.map((r) => `${rdataText(r)}\n`).join('');
   let s = '';
   const q = m.questions[0];
@@ -371,9 +401,10 @@ function digMessage(ctx: ShellContext, o: DigOptions, a: ToolAnswer, m: DnsMessa
     s += ';; Got answer:\n';
     if (/(^|\.)local\.?$/i.test(qname)) s += ';; WARNING: .local is reserved for Multicast DNS\n;; You are currently testing what happens when an mDNS query is leaked to DNS\n';
     const flags = ['qr', m.aa && 'aa', m.tc && 'tc', m.rd && 'rd', m.ra && 'ra', m.ad && 'ad', m.cd && 'cd'].filter(Boolean).join(' ');
-    s += `;; ->>HEADER<<- opcode: QUERY, status: ${rcodeText(m.rcode)}, id: ${m.id}\n;; flags: ${flags}; QUERY: 1, ANSWER: ${m.answers.length}, AUTHORITY: ${m.authority.length}, ADDITIONAL: ${m.additional.length + 1}\n`;
+    // CoreDNS echoes the query's OPT record (request.SizeAndDo), so the reply has one exactly when the query did.
+    s += `;; ->>HEADER<<- opcode: QUERY, status: ${rcodeText(m.rcode)}, id: ${m.id}\n;; flags: ${flags}; QUERY: 1, ANSWER: ${m.answers.length}, AUTHORITY: ${m.authority.length}, ADDITIONAL: ${m.additional.length + (edns !== undefined ? 1 : 0)}\n`;
     if (m.rd && !m.ra) s += ';; WARNING: recursion requested but not available\n';
-    s += '\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 1232\n';
+    if (edns !== undefined) s += `\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: ${edns}\n`;
   }
   const section = (title: string, body: string) => (body ? (o.comments ? `;; ${title} SECTION:\n${body}\n` : body) : '');
   if (o.question) s += section('QUESTION', digQuestion(qname, type, qclass));
@@ -409,8 +440,11 @@ function runDig(ctx: ShellContext, args: string[]): ShellResult {
     // A zone transfer is always TCP; ANY is TCP unless +notcp was given (dig.c, BIND 9.18).
     const transfer = type === 'AXFR' || type === 'IXFR';
     const tcp = transfer || (l.tcp ?? type === 'ANY');
-    const a = queryDns(ctx, { name: l.name, type: wireType(type), search: o.search, tcp, port: o.port, qclass: CLASS_CODES[l.class ?? 'IN']!, ...(o.address ? { server: o.address } : {}) });
+    const edns = ednsSizeOf(l);
+    const a = queryDns(ctx, { name: l.name, type: wireType(type), search: o.search, tcp, port: o.port, qclass: CLASS_CODES[l.class ?? 'IN']!, ...(o.address ? { server: o.address } : {}), ...(edns !== undefined ? { ednsSize: edns } : {}), ...(l.ignore ? { ignoreTc: true } : {}) });
     answers.push(a);
+    // Printed when the truncated reply arrives, before anything of the TCP answer (dig_comments: not with +nocomments/+short).
+    if (a.retriedOverTcp && o.comments) stdout += ';; Truncated, retrying in TCP mode.\n';
     if (!a.reply) {
       // Over TCP each try is a failed connection and nothing else (no greeting).
       stdout += a.tcp ? communicationsErrors(a, 3, l.name) : `${communicationsErrors(a, 3)}${greet()};; no servers could be reached\n`;
@@ -421,7 +455,7 @@ function runDig(ctx: ShellContext, args: string[]): ShellResult {
     stdout += greet();
     // A refused transfer prints only this (dighost.c); the kubernetes plugin refuses AXFR and IXFR.
     if (transfer && a.reply.rcode !== 0) stdout += '; Transfer failed.\n';
-    else stdout += digMessage(ctx, o, a, a.reply, type);
+    else stdout += digMessage(ctx, o, a, a.reply, type, edns);
   }
   return { stdout, stderr, exitCode, flows: flowsOf(answers) };
 }
@@ -513,6 +547,8 @@ function runNslookup(ctx: ShellContext, args: string[]): ShellResult {
     return a;
   };
   const a = ask(first.name, first.type, true);
+  // nslookup keeps dighost's comments on, so the retry is announced (host turns them off and retries silently).
+  if (a.retriedOverTcp) stdout += ';; Truncated, retrying in TCP mode.\n';
   const done = (exitCode: number): ShellResult => ({ stdout: `${stdout}\n`, stderr: '', exitCode, flows: flowsOf(answers) });
   if (!a.reply) {
     stdout += a.tcp ? communicationsErrors(a, NSLOOKUP_TRIES, first.name) : `${communicationsErrors(a, NSLOOKUP_TRIES)};; no servers could be reached\n`;
