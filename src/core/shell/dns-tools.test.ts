@@ -444,3 +444,29 @@ spec: {clusterIP: None, selector: {app: many}, ports: [{port: 80, name: http}]}
     expect(r.stdout).toMatch(/Hello from many-/);
   });
 });
+
+describe('dig +trace', () => {
+  it('asks its server for the root NS set, then stops where dig does when no root server resolves (the simulated internet has none)', () => {
+    const m = model();
+    const r = shell(m).run('dig +trace a');
+    expect(r.exitCode).toBe(10);
+    expect(r.stdout).toMatch(/^\n; <<>> DiG [^\n]* <<>> \+trace a\n;; global options: \+cmd\n\.\t\t\t518400\tIN\tNS\ta\.root-servers\.net\.\n/);
+    expect(r.stdout.match(/^couldn't get address for '[a-m]\.root-servers\.net': not found$/gm)).toHaveLength(13);
+    expect(r.stderr).toMatch(/^dig: couldn't get address for 'a\.root-servers\.net': no more\nhopscope: dig \+trace walks down from the root servers/);
+    // The root NS query, then one getaddrinfo per root server name, each a real flow to the cluster DNS.
+    expect(r.flows![0]!.to).toBe('udp://10.96.0.10:53');
+    expect(r.flows!.length).toBe(14);
+  });
+});
+
+describe('nslookup without a name', () => {
+  it('is its interactive mode, refused with a pointer to the one-line form instead of a usage line it never prints', () => {
+    const m = model();
+    for (const cmd of ['nslookup', 'nslookup -', 'nslookup -type=SRV', 'nslookup - 10.96.0.10']) {
+      const r = shell(m).run(cmd);
+      expect(r.exitCode, cmd).toBe(1);
+      expect(r.stderr, cmd).toMatch(/^hopscope: nslookup without a name starts its interactive mode \("> " prompt\), which this terminal does not run; give the name on the line: nslookup NAME \[SERVER\]\n$/);
+      expect(r.flows, cmd).toBeUndefined();
+    }
+  });
+});

@@ -18,7 +18,9 @@
  * advertises EDNS 1232 unless `+noedns`, host and nslookup send no OPT record so 512) is asked
  * again over TCP (dighost.c recv_done; `+ignore` keeps it): dig and nslookup say
  * ";; Truncated, retrying in TCP mode.", host does not (its comments are off).
- * Not modelled: `+nssearch`, each try being its own flow (one flow stands for all of them).
+ * `+trace` asks for the root's NS set, then stops where dig does when no root server's address
+ * resolves (the simulated internet has none). Not modelled: `+nssearch`, each try being its own
+ * flow (one flow stands for all of them).
  */
 import type { Command, ShellContext, ShellResult } from './types';
 import type { Flow } from '../trace/types';
@@ -262,10 +264,12 @@ interface DigOptions {
   warnings: string;
   /** `-p PORT`. */
   port: number;
+  /** `+trace`: walk the delegations down from the root servers. */
+  trace: boolean;
 }
 
 /** dig's other `+[no]OPT` switches: accepted, without effect on what the simulation shows (transport, EDNS, DNSSEC, layout). */
-const IGNORED_PLUS = new Set(['recurse', 'cookie', 'time', 'tries', 'retry', 'ttlid', 'identify', 'multiline', 'aaflag', 'adflag', 'cdflag', 'dnssec', 'nsid', 'ndots', 'trace', 'nssearch', 'besteffort', 'class', 'crypto', 'rrcomments', 'ttlunits', 'expandaaaa', 'onesoa', 'qr', 'fail', 'idnin', 'idnout', 'keepopen', 'padding', 'qid', 'raflag', 'rdflag', 'showsearch', 'split', 'subnet', 'tcflag', 'unknownformat', 'zflag', 'header-only', 'opcode', 'mapped', 'expire', 'keepalive', 'showbadcookie']);
+const IGNORED_PLUS = new Set(['recurse', 'cookie', 'time', 'tries', 'retry', 'ttlid', 'identify', 'multiline', 'aaflag', 'adflag', 'cdflag', 'dnssec', 'nsid', 'ndots', 'nssearch', 'besteffort', 'class', 'crypto', 'rrcomments', 'ttlunits', 'expandaaaa', 'onesoa', 'qr', 'fail', 'idnin', 'idnout', 'keepopen', 'padding', 'qid', 'raflag', 'rdflag', 'showsearch', 'split', 'subnet', 'tcflag', 'unknownformat', 'zflag', 'header-only', 'opcode', 'mapped', 'expire', 'keepalive', 'showbadcookie']);
 
 /** `+[no]OPT`: the display and transport switches dig.c plus_option knows; false when `opt` is not a dig option. */
 function plusOption(o: DigOptions, lookup: DigLookup, opt: string): boolean {
@@ -296,6 +300,9 @@ function plusOption(o: DigOptions, lookup: DigLookup, opt: string): boolean {
     case 'all':
       Object.assign(o, { cmd: on, comments: on, question: on, answer: on, authority: on, additional: on, stats: on });
       return true;
+    case 'trace':
+      o.trace = on;
+      return true;
     case 'search':
     case 'defname':
       o.search = on;
@@ -320,7 +327,7 @@ function plusOption(o: DigOptions, lookup: DigLookup, opt: string): boolean {
  * that follow; later names are clones of it, a type after them theirs alone.
  */
 function parseDig(args: string[]): DigOptions | ShellResult {
-  const o: DigOptions = { lookups: [], short: false, search: false, cmd: true, comments: true, question: true, answer: true, authority: true, additional: true, stats: true, warnings: '', port: 53 };
+  const o: DigOptions = { lookups: [], short: false, search: false, cmd: true, comments: true, question: true, answer: true, authority: true, additional: true, stats: true, warnings: '', port: 53, trace: false };
   const defaults: DigLookup = { name: '' };
   let current = defaults;
   // `-t`/`-c` close the door on bare type/class tokens (dig.c open_type_class).
@@ -415,12 +422,41 @@ function digMessage(ctx: ShellContext, o: DigOptions, a: ToolAnswer, m: DnsMessa
   return s;
 }
 
+/**
+ * `dig +trace` (dighost.c recv_done "in TRACE code", followup_lookup): it first asks its server
+ * for the root's NS set and prints it, then looks up each root server's address with the system
+ * resolver (bind9_getaddresses → getaddrinfo) to start the iterative walk there. The simulated
+ * internet has only the upstream resolver — no root servers — so, as dig does when no NS name
+ * resolves, it prints "couldn't get address" for each and stops (fatal, exit 10). A note on
+ * stderr says why, so nobody reads it as a cluster DNS fault.
+ */
+function runDigTrace(ctx: ShellContext, o: DigOptions, args: string[]): ShellResult {
+  const root = queryDns(ctx, { name: '.', type: 'NS', search: false, port: o.port, ednsSize: DIG_EDNS_SIZE, ...(o.address ? { server: o.address } : {}) });
+  const flows = [...root.flows];
+  const greeting = digGreeting(o, args);
+  if (!root.reply) return { stdout: `${communicationsErrors(root, 3)}${greeting};; no servers could be reached\n`, stderr: '', exitCode: 9, flows };
+  let stdout = greeting + root.reply.answers.map(digRecord).join('');
+  const names = root.reply.answers.flatMap((r) => (r.type === 'NS' ? [r.target] : []));
+  let reachable = 0;
+  for (const ns of names) {
+    const res = resolveName(ctx, ns);
+    if (res.flow) flows.push(res.flow);
+    if (res.addresses.length) reachable++;
+    else stdout += `couldn't get address for '${formatName(ns)}': not found\n`;
+  }
+  const why = 'hopscope: dig +trace walks down from the root servers; the simulated internet has no root servers (only the upstream resolver), so the walk stops here. Ask the cluster DNS directly: dig NAME (or dig @SERVER NAME).\n';
+  // followup_lookup: with no address for any NS name, fatal() names the first (its result is ISC_R_NOMORE, "no more").
+  if (names.length && !reachable) return { stdout, stderr: `dig: couldn't get address for '${formatName(names[0]!)}': no more\n${why}`, exitCode: 10, flows };
+  return { stdout: `${stdout};; Received ${root.size} bytes from ${root.server}#${root.port}(${o.server ?? root.server}) in 0 ms\n\n`, stderr: why, exitCode: 0, flows };
+}
+
 function runDig(ctx: ShellContext, args: string[]): ShellResult {
   const o = parseDig(args);
   if ('exitCode' in o) return o;
   const server = serverAddress(ctx, o.server);
   if (server === null) return err(`dig: couldn't get address for '${o.server}': not found`, 10);
   if (server) o.address = server;
+  if (o.trace) return runDigTrace(ctx, o, args);
   // dig 9.18 prints its greeting when the first reply (or UDP failure) is printed, so what
   // happens before — retries' errors, the parser's warning — comes first.
   let greeted = false;
@@ -530,7 +566,9 @@ function runNslookup(ctx: ShellContext, args: string[]): ShellResult {
     } else if (m[4]?.toLowerCase() === 'vc') tcp = !m[3];
   }
   const [name, serverArg] = words;
-  if (!name) return err('Usage: nslookup [-option] [name | -] [server]', 1);
+  // No name (or `-`, then an optional server) is nslookup's interactive mode (nslookup.c: in_use
+  // stays false, it reads commands at a "> " prompt); this terminal runs one line at a time.
+  if (!name || name === '-') return err(`hopscope: nslookup without a name starts its interactive mode ("> " prompt), which this terminal does not run; give the name on the line: nslookup NAME [SERVER]`, 1);
   const server = serverAddress(ctx, serverArg);
   if (server === null) return err(`nslookup: couldn't get address for '${serverArg}': not found`, 1);
   const reverse = reverseName(name, true);
