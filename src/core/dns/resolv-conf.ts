@@ -142,12 +142,15 @@ export interface ResolverSettings {
   attempts: number;
   /** Seconds per attempt (glibc default 5, capped at 30). */
   timeout: number;
+  /** `options edns0`: queries carry an OPT record advertising 1200 bytes (glibc RESOLV_EDNS_BUFFER_SIZE); otherwise replies are cut at 512. */
+  edns0: boolean;
 }
 
-/** Reads ndots/attempts/timeout from the options; the last occurrence wins, as in glibc. */
+/** Reads ndots/attempts/timeout/edns0 from the options; the last occurrence wins, as in glibc. */
 export function resolverSettings(conf: ResolvConf): ResolverSettings {
-  const s: ResolverSettings = { ndots: 1, attempts: 2, timeout: 5 };
+  const s: ResolverSettings = { ndots: 1, attempts: 2, timeout: 5, edns0: false };
   for (const op of conf.options) {
+    if (op === 'edns0') s.edns0 = true;
     const m = /^(ndots|attempts|timeout):(\d+)$/.exec(op);
     if (!m) continue;
     const n = Number(m[2]);

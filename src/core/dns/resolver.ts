@@ -12,6 +12,8 @@
  *   candidate with an address ends the lookup; a server that never answers is skipped for the
  *   next nameserver, and when none answers the lookup fails ("timed out").
  * With `aaaa: true` each candidate is asked for A then AAAA, as getaddrinfo(AF_UNSPEC) does.
+ * A truncated UDP reply is the exchange's business: simulate/dns-flows.ts asks again over TCP
+ * (glibc res_send) and hands the resolver only the answer that counts.
  * Not modelled: musl's "never search names with ≥ ndots dots", `rotate`, retries per server.
  */
 import type { DnsRecord } from '../wire/dns-rdata';

@@ -6,6 +6,7 @@
  */
 import type { DnsMessage } from '../wire/dns';
 import type { DnsExchange, DnsLookup } from '../simulate/dns-flows';
+import { exchangeProtocol } from '../simulate/dns-flows';
 
 const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
 
@@ -32,10 +33,12 @@ export function answerText(reply: DnsMessage | undefined): string {
     .join(', ');
 }
 
-/** `A? name. → answer`. */
+/** `A? name. → answer`; `(TCP)` after the name of a question asked over TCP, `(truncated: TC set)` after a cut reply. */
 export function questionLine(e: DnsExchange): string {
   const q = e.query.questions[0];
-  return `${q?.type ?? '?'}? ${q?.name ?? ''}. → ${answerText(e.reply)}`;
+  const over = exchangeProtocol(e) === 'tcp' ? ' (TCP)' : '';
+  const cut = e.reply?.tc ? ' (truncated: TC set)' : '';
+  return `${q?.type ?? '?'}? ${q?.name ?? ''}.${over} → ${answerText(e.reply)}${cut}`;
 }
 
 function where(e: DnsExchange): string {

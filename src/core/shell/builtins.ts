@@ -4,7 +4,7 @@
  */
 import type { Command, ShellContext, ShellResult } from './types';
 import { KNOWN_DIRECTORIES, KNOWN_FILES, expandPath, listDirectory, readFile } from './files';
-import { err, out, result } from './output';
+import { err, out } from './output';
 
 function simple(name: string, summary: string, run: (ctx: ShellContext, args: string[], stdin?: string) => ShellResult, complete?: Command['complete']): Command {
   return { name, summary, help: `${name}: ${summary}\n`, run, ...(complete ? { complete } : {}) };
@@ -58,11 +58,11 @@ function ls(ctx: ShellContext, args: string[]): ShellResult {
   return { stdout, stderr, exitCode: stderr ? 2 : 0 };
 }
 
-function grep(_ctx: ShellContext, args: string[], stdin?: string): ShellResult {
+function grep(ctx: ShellContext, args: string[], stdin?: string): ShellResult {
   const flags = new Set(args.filter((a) => /^-[viEc]+$/.test(a)).flatMap((a) => [...a.slice(1)]));
   const bad = args.find((a) => a.startsWith('-') && !/^-[viEc]+$/.test(a) && a !== '-e');
   if (bad) return err(`grep: invalid option -- '${bad.replace(/^-+/, '')[0]}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.`, 2);
-  const pattern = args.filter((a) => !a.startsWith('-'))[0];
+  const [pattern, ...files] = args.filter((a) => !a.startsWith('-'));
   if (pattern === undefined) return err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.", 2);
   let re: RegExp;
   try {
@@ -70,10 +70,31 @@ function grep(_ctx: ShellContext, args: string[], stdin?: string): ShellResult {
   } catch {
     return err('grep: Unmatched ( or \\(', 2);
   }
-  const lines = (stdin ?? '').split('\n').filter((l, i, all) => !(i === all.length - 1 && l === ''));
-  const hit = lines.filter((l) => re.test(l) !== flags.has('v'));
-  if (flags.has('c')) return result(String(hit.length), '', hit.length ? 0 : 1);
-  return { stdout: hit.map((l) => `${l}\n`).join(''), stderr: '', exitCode: hit.length ? 0 : 1 };
+  const inputs = readInputs(ctx, 'grep', files, stdin);
+  // With several files each line is prefixed with its file's name, as GNU grep does.
+  const prefix = (name: string) => (files.length > 1 ? `${name}:` : '');
+  let stdout = '';
+  let hits = 0;
+  for (const { name, text } of inputs.texts) {
+    const lines = text.split('\n').filter((l, i, all) => !(i === all.length - 1 && l === ''));
+    const hit = lines.filter((l) => re.test(l) !== flags.has('v'));
+    hits += hit.length;
+    stdout += flags.has('c') ? `${prefix(name)}${hit.length}\n` : hit.map((l) => `${prefix(name)}${l}\n`).join('');
+  }
+  return { stdout, stderr: inputs.stderr, exitCode: inputs.stderr ? 2 : hits ? 0 : 1 };
+}
+
+/** The texts a filter reads: its FILE arguments (cwd is /), or stdin without any; missing files are reported coreutils' way. */
+function readInputs(ctx: ShellContext, tool: string, files: string[], stdin?: string): { texts: { name: string; text: string }[]; stderr: string } {
+  if (!files.length) return { texts: [{ name: '(standard input)', text: stdin ?? '' }], stderr: '' };
+  const texts: { name: string; text: string }[] = [];
+  let stderr = '';
+  for (const name of files) {
+    const text = name === '-' ? (stdin ?? '') : readFile(ctx, name);
+    if (text === undefined) stderr += `${tool}: ${name}: No such file or directory\n`;
+    else texts.push({ name, text });
+  }
+  return { texts, stderr };
 }
 
 function lineCount(args: string[], fallback: number): number | undefined {
@@ -84,21 +105,34 @@ function lineCount(args: string[], fallback: number): number | undefined {
 }
 
 function headTail(which: 'head' | 'tail'): (ctx: ShellContext, args: string[], stdin?: string) => ShellResult {
-  return (_ctx, args, stdin) => {
+  return (ctx, args, stdin) => {
     const n = lineCount(args, 10);
     if (n === undefined) return err(`${which}: invalid number of lines`, 1);
-    const lines = (stdin ?? '').split('\n');
-    if (lines[lines.length - 1] === '') lines.pop();
-    const pick = which === 'head' ? lines.slice(0, n) : lines.slice(Math.max(0, lines.length - n));
-    return { stdout: pick.map((l) => `${l}\n`).join(''), stderr: '', exitCode: 0 };
+    const files = args.filter((a, i) => !a.startsWith('-') && args[i - 1] !== '-n');
+    const inputs = readInputs(ctx, which, files, stdin);
+    let stdout = '';
+    inputs.texts.forEach(({ name, text }, i) => {
+      const lines = text.split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
+      const pick = which === 'head' ? lines.slice(0, n) : lines.slice(Math.max(0, lines.length - n));
+      // Several files: each under a "==> NAME <==" header (coreutils write_header).
+      if (files.length > 1) stdout += `${i ? '\n' : ''}==> ${name} <==\n`;
+      stdout += pick.map((l) => `${l}\n`).join('');
+    });
+    return { stdout, stderr: inputs.stderr.replace(/: No such/g, "' for reading: No such").replace(new RegExp(`^${which}: `, 'gm'), `${which}: cannot open '`), exitCode: inputs.stderr ? 1 : 0 };
   };
 }
 
-function wc(_ctx: ShellContext, args: string[], stdin?: string): ShellResult {
-  const text = stdin ?? '';
-  const lines = (text.match(/\n/g) ?? []).length;
-  if (args.includes('-l')) return out(String(lines));
-  return out(`${String(lines).padStart(7)} ${String(text.split(/\s+/).filter(Boolean).length).padStart(7)} ${String(text.length).padStart(7)}`);
+function wc(ctx: ShellContext, args: string[], stdin?: string): ShellResult {
+  const files = args.filter((a) => !a.startsWith('-'));
+  const inputs = readInputs(ctx, 'wc', files, stdin);
+  let stdout = '';
+  for (const { name, text } of inputs.texts) {
+    const lines = (text.match(/\n/g) ?? []).length;
+    const counts = args.includes('-l') ? String(lines) : `${String(lines).padStart(7)} ${String(text.split(/\s+/).filter(Boolean).length).padStart(7)} ${String(text.length).padStart(7)}`;
+    stdout += `${counts}${files.length ? ` ${name}` : ''}\n`;
+  }
+  return { stdout, stderr: inputs.stderr, exitCode: inputs.stderr ? 1 : 0 };
 }
 
 function history(ctx: ShellContext): ShellResult {
@@ -114,8 +148,8 @@ export const BUILTINS: Command[] = [
   simple('echo', 'print its arguments', (_ctx, args) => out(args.join(' '))),
   simple('pwd', 'print the working directory', () => out('/')),
   simple('whoami', 'print the user name', () => out('root')),
-  simple('grep', 'filter lines of a pipe: … | grep [-v] [-i] [-c] PATTERN', grep),
-  simple('head', 'first lines of a pipe: … | head [-n N]', headTail('head')),
-  simple('tail', 'last lines of a pipe: … | tail [-n N]', headTail('tail')),
-  simple('wc', 'count lines of a pipe: … | wc -l', wc),
+  simple('grep', 'filter lines of a pipe or files: … | grep [-v] [-i] [-c] PATTERN [FILE…]', grep),
+  simple('head', 'first lines of a pipe or files: … | head [-n N] [FILE…]', headTail('head')),
+  simple('tail', 'last lines of a pipe or files: … | tail [-n N] [FILE…]', headTail('tail')),
+  simple('wc', 'count lines of a pipe or files: … | wc -l [FILE…]', wc),
 ];

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../compile/load';
 import type { ClusterModel } from '../model/types';
+import type { Flow } from '../trace/types';
 import { createShell } from './index';
 
 const YAML = `apiVersion: hopscope/v1alpha1
@@ -372,5 +373,100 @@ describe('the Corefile', () => {
     expect(r.stdout).toContain('    kubernetes cluster.local in-addr.arpa ip6.arpa {\n       pods insecure\n       fallthrough in-addr.arpa ip6.arpa\n       ttl 30\n    }\n');
     expect(r.stdout).toContain('    forward . /etc/resolv.conf {\n');
     expect(shell(m).run('cat /etc/coredns/Corefile').exitCode).toBe(1);
+  });
+});
+
+describe('a reply that does not fit UDP (40 ready endpoints behind a headless Service)', () => {
+  const big = () => {
+    const r = loadScenario(`${YAML}---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: many}
+spec:
+  replicas: 40
+  selector: {matchLabels: {app: many}}
+  template:
+    metadata: {labels: {app: many}}
+    spec: {containers: [{name: w, image: nginx, ports: [{containerPort: 80}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: many}
+spec: {clusterIP: None, selector: {app: many}, ports: [{port: 80, name: http}]}
+`);
+    return r.model!;
+  };
+  const NAME = 'many.default.svc.cluster.local';
+  const protocols = (r: { flows?: Flow[] }) => r.flows!.map((f) => (f.hops[0]!.packet.headers.some((h) => h.kind === 'tcp') ? 'tcp' : 'udp'));
+
+  it('dig (EDNS 1232) gets all 40 over UDP; +noedns (512 bytes) gets TC, says so and asks again over TCP', () => {
+    const m = big();
+    const edns = shell(m).run(`dig ${NAME}`);
+    expect(edns.stdout).toContain('ANSWER: 40, AUTHORITY: 0, ADDITIONAL: 1\n');
+    expect(protocols(edns)).toEqual(['udp']);
+    const plain = shell(m).run(`dig +noedns ${NAME}`);
+    expect(plain.stdout).toMatch(/^;; Truncated, retrying in TCP mode\.\n\n; <<>> DiG /);
+    expect(plain.stdout).toContain(';; flags: qr aa rd; QUERY: 1, ANSWER: 40, AUTHORITY: 0, ADDITIONAL: 0\n');
+    expect(plain.stdout).not.toContain('OPT PSEUDOSECTION');
+    expect(plain.stdout).toContain(`(10.96.0.10) (TCP)\n`);
+    expect(protocols(plain)).toEqual(['udp', 'tcp']);
+  });
+
+  it('dig +ignore prints the truncated reply (tc flag, the records that fit); +short hides the comment', () => {
+    const m = big();
+    const cut = shell(m).run(`dig +noedns +ignore ${NAME}`);
+    expect(cut.stdout).toContain(';; flags: qr aa tc rd; QUERY: 1, ANSWER: 29, AUTHORITY: 0, ADDITIONAL: 0\n');
+    expect(protocols(cut)).toEqual(['udp']);
+    const short = shell(m).run(`dig +noedns +short ${NAME}`);
+    expect(short.stdout.split('\n').filter(Boolean)).toHaveLength(40);
+    expect(short.stdout).not.toContain('Truncated');
+    expect(shell(m).run(`dig +bufsize=4096 ${NAME}`).stdout).toContain('; EDNS: version: 0, flags:; udp: 4096\n');
+  });
+
+  it('nslookup and host send no EDNS: both retry over TCP, nslookup announcing it, host silently (comments off)', () => {
+    const m = big();
+    const ns = shell(m).run('nslookup many');
+    expect(ns.stdout).toMatch(/^;; Truncated, retrying in TCP mode\.\nServer:\t\t10\.96\.0\.10\n/);
+    expect(ns.stdout.match(/^Address: /gm)).toHaveLength(40);
+    const host = shell(m).run('host -t A many');
+    expect(host.stdout).not.toContain('Truncated');
+    expect(host.stdout.match(/has address/g)).toHaveLength(40);
+    expect(protocols(host)).toEqual(['udp', 'tcp']);
+  });
+
+  it('curl resolves through glibc: the truncated A reply is asked again over TCP, and that answer is the one curl uses', () => {
+    const m = big();
+    const r = shell(m).run('tcpdump -i eth0 -nn ; curl -s http://many/');
+    // The reply is the 29 records that fill 512 bytes exactly (12 + 36 + 29 × 16), TC set; then a TCP connection to 53.
+    expect(r.stdout).toMatch(/ > 10\.96\.0\.10\.53: UDP, length \d+\n.* 10\.96\.0\.10\.53 > [\d.]+: UDP, length 512\n.* > 10\.96\.0\.10\.53: Flags \[S\]/);
+    const dns = r.flows!.filter((f) => /:53$/.test(f.to));
+    expect(protocols({ flows: dns })).toEqual(['tcp']);
+    expect(r.stdout).toMatch(/Hello from many-/);
+  });
+});
+
+describe('dig +trace', () => {
+  it('asks its server for the root NS set, then stops where dig does when no root server resolves (the simulated internet has none)', () => {
+    const m = model();
+    const r = shell(m).run('dig +trace a');
+    expect(r.exitCode).toBe(10);
+    expect(r.stdout).toMatch(/^\n; <<>> DiG [^\n]* <<>> \+trace a\n;; global options: \+cmd\n\.\t\t\t518400\tIN\tNS\ta\.root-servers\.net\.\n/);
+    expect(r.stdout.match(/^couldn't get address for '[a-m]\.root-servers\.net': not found$/gm)).toHaveLength(13);
+    expect(r.stderr).toMatch(/^dig: couldn't get address for 'a\.root-servers\.net': no more\nhopscope: dig \+trace walks down from the root servers/);
+    // The root NS query, then one getaddrinfo per root server name, each a real flow to the cluster DNS.
+    expect(r.flows![0]!.to).toBe('udp://10.96.0.10:53');
+    expect(r.flows!.length).toBe(14);
+  });
+});
+
+describe('nslookup without a name', () => {
+  it('is its interactive mode, refused with a pointer to the one-line form instead of a usage line it never prints', () => {
+    const m = model();
+    for (const cmd of ['nslookup', 'nslookup -', 'nslookup -type=SRV', 'nslookup - 10.96.0.10']) {
+      const r = shell(m).run(cmd);
+      expect(r.exitCode, cmd).toBe(1);
+      expect(r.stderr, cmd).toMatch(/^hopscope: nslookup without a name starts its interactive mode \("> " prompt\), which this terminal does not run; give the name on the line: nslookup NAME \[SERVER\]\n$/);
+      expect(r.flows, cmd).toBeUndefined();
+    }
   });
 });

@@ -14,8 +14,13 @@
  * Only NXDOMAIN moves a search on (dighost.c next_origin). Zone transfers and ANY (dig 9.18)
  * go over TCP; CoreDNS refuses transfers. A reply whose records' class is not the question's
  * (CoreDNS answers a CH question about a cluster name with IN records) is "malformed" to dig
- * and a bad packet to host and nslookup. Not modelled: `+trace`, `+nssearch`, truncation and
- * the TCP retry it causes, each try being its own flow (one flow stands for all of them).
+ * and a bad packet to host and nslookup. A UDP reply cut to the client's buffer (TC: dig
+ * advertises EDNS 1232 unless `+noedns`, host and nslookup send no OPT record so 512) is asked
+ * again over TCP (dighost.c recv_done; `+ignore` keeps it): dig and nslookup say
+ * ";; Truncated, retrying in TCP mode.", host does not (its comments are off).
+ * `+trace` asks for the root's NS set, then stops where dig does when no root server's address
+ * resolves (the simulated internet has none). Not modelled: `+nssearch`, each try being its own
+ * flow (one flow stands for all of them).
  */
 import type { Command, ShellContext, ShellResult } from './types';
 import type { Flow } from '../trace/types';
@@ -225,6 +230,20 @@ interface DigLookup {
   class?: string;
   /** `+[no]tcp`/`+[no]vc` as given for this lookup (dig.c tcp_mode_set). */
   tcp?: boolean;
+  /** `+noedns`: no OPT record (unless `+bufsize` asks for one); dig sends EDNS by default. */
+  noEdns?: boolean;
+  /** `+bufsize=N`: the UDP size the OPT record advertises (default 1232). */
+  bufsize?: number;
+  /** `+ignore`: a truncated reply is printed instead of being asked again over TCP. */
+  ignore?: boolean;
+}
+
+/** dig's EDNS UDP size (DEFAULT_EDNS_BUFSIZE in BIND 9.18, the DNS flag day 2020 value). */
+const DIG_EDNS_SIZE = 1232;
+
+/** The UDP size this lookup's OPT record advertises, or undefined when it sends none (dighost.c setup_lookup). */
+function ednsSizeOf(l: DigLookup): number | undefined {
+  return l.bufsize ?? (l.noEdns ? undefined : DIG_EDNS_SIZE);
 }
 
 interface DigOptions {
@@ -245,10 +264,12 @@ interface DigOptions {
   warnings: string;
   /** `-p PORT`. */
   port: number;
+  /** `+trace`: walk the delegations down from the root servers. */
+  trace: boolean;
 }
 
 /** dig's other `+[no]OPT` switches: accepted, without effect on what the simulation shows (transport, EDNS, DNSSEC, layout). */
-const IGNORED_PLUS = new Set(['recurse', 'edns', 'cookie', 'time', 'tries', 'retry', 'ttlid', 'identify', 'multiline', 'aaflag', 'adflag', 'cdflag', 'dnssec', 'nsid', 'ndots', 'bufsize', 'trace', 'nssearch', 'besteffort', 'class', 'crypto', 'rrcomments', 'ttlunits', 'expandaaaa', 'onesoa', 'qr', 'fail', 'idnin', 'idnout', 'keepopen', 'padding', 'qid', 'raflag', 'rdflag', 'showsearch', 'split', 'subnet', 'tcflag', 'unknownformat', 'zflag', 'header-only', 'ignore', 'opcode', 'mapped', 'expire', 'keepalive', 'showbadcookie']);
+const IGNORED_PLUS = new Set(['recurse', 'cookie', 'time', 'tries', 'retry', 'ttlid', 'identify', 'multiline', 'aaflag', 'adflag', 'cdflag', 'dnssec', 'nsid', 'ndots', 'nssearch', 'besteffort', 'class', 'crypto', 'rrcomments', 'ttlunits', 'expandaaaa', 'onesoa', 'qr', 'fail', 'idnin', 'idnout', 'keepopen', 'padding', 'qid', 'raflag', 'rdflag', 'showsearch', 'split', 'subnet', 'tcflag', 'unknownformat', 'zflag', 'header-only', 'opcode', 'mapped', 'expire', 'keepalive', 'showbadcookie']);
 
 /** `+[no]OPT`: the display and transport switches dig.c plus_option knows; false when `opt` is not a dig option. */
 function plusOption(o: DigOptions, lookup: DigLookup, opt: string): boolean {
@@ -259,12 +280,28 @@ function plusOption(o: DigOptions, lookup: DigLookup, opt: string): boolean {
     case 'vc':
       lookup.tcp = on;
       return true;
+    case 'edns':
+      lookup.noEdns = !on;
+      return true;
+    case 'bufsize': {
+      // dig.c: +nobufsize is invalid; a bare +bufsize is the default size; else 0–65535.
+      const value = opt.split('=')[1];
+      if (!on || (value !== undefined && !/^\d+$/.test(value)) || Number(value) > 65535) return false;
+      lookup.bufsize = value === undefined ? DIG_EDNS_SIZE : Number(value);
+      return true;
+    }
+    case 'ignore':
+      lookup.ignore = on;
+      return true;
     case 'short':
       o.short = on;
       if (on) Object.assign(o, { cmd: false, comments: false, question: false, authority: false, additional: false, stats: false, answer: true });
       return true;
     case 'all':
       Object.assign(o, { cmd: on, comments: on, question: on, answer: on, authority: on, additional: on, stats: on });
+      return true;
+    case 'trace':
+      o.trace = on;
       return true;
     case 'search':
     case 'defname':
@@ -290,7 +327,7 @@ function plusOption(o: DigOptions, lookup: DigLookup, opt: string): boolean {
  * that follow; later names are clones of it, a type after them theirs alone.
  */
 function parseDig(args: string[]): DigOptions | ShellResult {
-  const o: DigOptions = { lookups: [], short: false, search: false, cmd: true, comments: true, question: true, answer: true, authority: true, additional: true, stats: true, warnings: '', port: 53 };
+  const o: DigOptions = { lookups: [], short: false, search: false, cmd: true, comments: true, question: true, answer: true, authority: true, additional: true, stats: true, warnings: '', port: 53, trace: false };
   const defaults: DigLookup = { name: '' };
   let current = defaults;
   // `-t`/`-c` close the door on bare type/class tokens (dig.c open_type_class).
@@ -361,7 +398,7 @@ function rcodeText(rcode: number): string {
 }
 
 /** dig's text of one reply (dig.c printmessage, message.c sectiontotext). */
-function digMessage(ctx: ShellContext, o: DigOptions, a: ToolAnswer, m: DnsMessage, type: string): string {
+function digMessage(ctx: ShellContext, o: DigOptions, a: ToolAnswer, m: DnsMessage, type: string, edns: number | undefined): string {
   if (o.short) return m.answers.map((r) => `${rdataText(r)}\n`).join('');
   let s = '';
   const q = m.questions[0];
@@ -371,9 +408,10 @@ function digMessage(ctx: ShellContext, o: DigOptions, a: ToolAnswer, m: DnsMessa
     s += ';; Got answer:\n';
     if (/(^|\.)local\.?$/i.test(qname)) s += ';; WARNING: .local is reserved for Multicast DNS\n;; You are currently testing what happens when an mDNS query is leaked to DNS\n';
     const flags = ['qr', m.aa && 'aa', m.tc && 'tc', m.rd && 'rd', m.ra && 'ra', m.ad && 'ad', m.cd && 'cd'].filter(Boolean).join(' ');
-    s += `;; ->>HEADER<<- opcode: QUERY, status: ${rcodeText(m.rcode)}, id: ${m.id}\n;; flags: ${flags}; QUERY: 1, ANSWER: ${m.answers.length}, AUTHORITY: ${m.authority.length}, ADDITIONAL: ${m.additional.length + 1}\n`;
+    // CoreDNS echoes the query's OPT record (request.SizeAndDo), so the reply has one exactly when the query did.
+    s += `;; ->>HEADER<<- opcode: QUERY, status: ${rcodeText(m.rcode)}, id: ${m.id}\n;; flags: ${flags}; QUERY: 1, ANSWER: ${m.answers.length}, AUTHORITY: ${m.authority.length}, ADDITIONAL: ${m.additional.length + (edns !== undefined ? 1 : 0)}\n`;
     if (m.rd && !m.ra) s += ';; WARNING: recursion requested but not available\n';
-    s += '\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 1232\n';
+    if (edns !== undefined) s += `\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: ${edns}\n`;
   }
   const section = (title: string, body: string) => (body ? (o.comments ? `;; ${title} SECTION:\n${body}\n` : body) : '');
   if (o.question) s += section('QUESTION', digQuestion(qname, type, qclass));
@@ -384,12 +422,41 @@ function digMessage(ctx: ShellContext, o: DigOptions, a: ToolAnswer, m: DnsMessa
   return s;
 }
 
+/**
+ * `dig +trace` (dighost.c recv_done "in TRACE code", followup_lookup): it first asks its server
+ * for the root's NS set and prints it, then looks up each root server's address with the system
+ * resolver (bind9_getaddresses → getaddrinfo) to start the iterative walk there. The simulated
+ * internet has only the upstream resolver — no root servers — so, as dig does when no NS name
+ * resolves, it prints "couldn't get address" for each and stops (fatal, exit 10). A note on
+ * stderr says why, so nobody reads it as a cluster DNS fault.
+ */
+function runDigTrace(ctx: ShellContext, o: DigOptions, args: string[]): ShellResult {
+  const root = queryDns(ctx, { name: '.', type: 'NS', search: false, port: o.port, ednsSize: DIG_EDNS_SIZE, ...(o.address ? { server: o.address } : {}) });
+  const flows = [...root.flows];
+  const greeting = digGreeting(o, args);
+  if (!root.reply) return { stdout: `${communicationsErrors(root, 3)}${greeting};; no servers could be reached\n`, stderr: '', exitCode: 9, flows };
+  let stdout = greeting + root.reply.answers.map(digRecord).join('');
+  const names = root.reply.answers.flatMap((r) => (r.type === 'NS' ? [r.target] : []));
+  let reachable = 0;
+  for (const ns of names) {
+    const res = resolveName(ctx, ns);
+    if (res.flow) flows.push(res.flow);
+    if (res.addresses.length) reachable++;
+    else stdout += `couldn't get address for '${formatName(ns)}': not found\n`;
+  }
+  const why = 'hopscope: dig +trace walks down from the root servers; the simulated internet has no root servers (only the upstream resolver), so the walk stops here. Ask the cluster DNS directly: dig NAME (or dig @SERVER NAME).\n';
+  // followup_lookup: with no address for any NS name, fatal() names the first (its result is ISC_R_NOMORE, "no more").
+  if (names.length && !reachable) return { stdout, stderr: `dig: couldn't get address for '${formatName(names[0]!)}': no more\n${why}`, exitCode: 10, flows };
+  return { stdout: `${stdout};; Received ${root.size} bytes from ${root.server}#${root.port}(${o.server ?? root.server}) in 0 ms\n\n`, stderr: why, exitCode: 0, flows };
+}
+
 function runDig(ctx: ShellContext, args: string[]): ShellResult {
   const o = parseDig(args);
   if ('exitCode' in o) return o;
   const server = serverAddress(ctx, o.server);
   if (server === null) return err(`dig: couldn't get address for '${o.server}': not found`, 10);
   if (server) o.address = server;
+  if (o.trace) return runDigTrace(ctx, o, args);
   // dig 9.18 prints its greeting when the first reply (or UDP failure) is printed, so what
   // happens before — retries' errors, the parser's warning — comes first.
   let greeted = false;
@@ -409,8 +476,11 @@ function runDig(ctx: ShellContext, args: string[]): ShellResult {
     // A zone transfer is always TCP; ANY is TCP unless +notcp was given (dig.c, BIND 9.18).
     const transfer = type === 'AXFR' || type === 'IXFR';
     const tcp = transfer || (l.tcp ?? type === 'ANY');
-    const a = queryDns(ctx, { name: l.name, type: wireType(type), search: o.search, tcp, port: o.port, qclass: CLASS_CODES[l.class ?? 'IN']!, ...(o.address ? { server: o.address } : {}) });
+    const edns = ednsSizeOf(l);
+    const a = queryDns(ctx, { name: l.name, type: wireType(type), search: o.search, tcp, port: o.port, qclass: CLASS_CODES[l.class ?? 'IN']!, ...(o.address ? { server: o.address } : {}), ...(edns !== undefined ? { ednsSize: edns } : {}), ...(l.ignore ? { ignoreTc: true } : {}) });
     answers.push(a);
+    // Printed when the truncated reply arrives, before anything of the TCP answer (dig_comments: not with +nocomments/+short).
+    if (a.retriedOverTcp && o.comments) stdout += ';; Truncated, retrying in TCP mode.\n';
     if (!a.reply) {
       // Over TCP each try is a failed connection and nothing else (no greeting).
       stdout += a.tcp ? communicationsErrors(a, 3, l.name) : `${communicationsErrors(a, 3)}${greet()};; no servers could be reached\n`;
@@ -421,7 +491,7 @@ function runDig(ctx: ShellContext, args: string[]): ShellResult {
     stdout += greet();
     // A refused transfer prints only this (dighost.c); the kubernetes plugin refuses AXFR and IXFR.
     if (transfer && a.reply.rcode !== 0) stdout += '; Transfer failed.\n';
-    else stdout += digMessage(ctx, o, a, a.reply, type);
+    else stdout += digMessage(ctx, o, a, a.reply, type, edns);
   }
   return { stdout, stderr, exitCode, flows: flowsOf(answers) };
 }
@@ -496,7 +566,9 @@ function runNslookup(ctx: ShellContext, args: string[]): ShellResult {
     } else if (m[4]?.toLowerCase() === 'vc') tcp = !m[3];
   }
   const [name, serverArg] = words;
-  if (!name) return err('Usage: nslookup [-option] [name | -] [server]', 1);
+  // No name (or `-`, then an optional server) is nslookup's interactive mode (nslookup.c: in_use
+  // stays false, it reads commands at a "> " prompt); this terminal runs one line at a time.
+  if (!name || name === '-') return err(`hopscope: nslookup without a name starts its interactive mode ("> " prompt), which this terminal does not run; give the name on the line: nslookup NAME [SERVER]`, 1);
   const server = serverAddress(ctx, serverArg);
   if (server === null) return err(`nslookup: couldn't get address for '${serverArg}': not found`, 1);
   const reverse = reverseName(name, true);
@@ -513,6 +585,8 @@ function runNslookup(ctx: ShellContext, args: string[]): ShellResult {
     return a;
   };
   const a = ask(first.name, first.type, true);
+  // nslookup keeps dighost's comments on, so the retry is announced (host turns them off and retries silently).
+  if (a.retriedOverTcp) stdout += ';; Truncated, retrying in TCP mode.\n';
   const done = (exitCode: number): ShellResult => ({ stdout: `${stdout}\n`, stderr: '', exitCode, flows: flowsOf(answers) });
   if (!a.reply) {
     stdout += a.tcp ? communicationsErrors(a, NSLOOKUP_TRIES, first.name) : `${communicationsErrors(a, NSLOOKUP_TRIES)};; no servers could be reached\n`;

@@ -98,8 +98,35 @@ function corefile(ctx: ShellContext): string | undefined {
   return renderCorefile(getDnsState(ctx.model).clusterDomain);
 }
 
+/** `path` made absolute against the working directory, which is always `/`. */
+export function absolutePath(path: string): string {
+  return path.startsWith('/') ? path : `/${path.replace(/^\.\//, '')}`;
+}
+
+/** Directories a redirection may create files in (a container's writable layer; a node's usual ones). */
+const WRITABLE_DIRS = new Set(['/', '/tmp', '/root', '/etc', '/var/tmp', '/home']);
+
+/**
+ * Writes (or with `append` appends) `text` to `path` for this session, as `> FILE` does; the
+ * error bash prints when it cannot. /proc and /sys stay as the model says: sysctls come from the
+ * scenario, not from writing their files.
+ */
+export function writeFile(ctx: ShellContext, path: string, text: string, append: boolean): string | undefined {
+  const abs = absolutePath(path);
+  if (abs.startsWith('/proc/') || abs.startsWith('/sys/')) return `bash: ${path}: Read-only file system\nhopscope: sysctls and /sys come from the scenario; change them there`;
+  const dir = abs.slice(0, abs.lastIndexOf('/')) || '/';
+  if (abs.endsWith('/') || !WRITABLE_DIRS.has(dir)) return `bash: ${path}: ${abs.endsWith('/') ? 'Is a directory' : 'No such file or directory'}`;
+  ctx.written ??= new Map();
+  const before = append ? (ctx.written.get(abs) ?? readFile(ctx, abs) ?? '') : '';
+  ctx.written.set(abs, before + text);
+  return undefined;
+}
+
 /** The content of `path` as seen from where the shell stands, or undefined if it does not exist. */
-export function readFile(ctx: ShellContext, path: string): string | undefined {
+export function readFile(ctx: ShellContext, file: string): string | undefined {
+  const path = absolutePath(file);
+  const written = ctx.written?.get(path);
+  if (written !== undefined) return written;
   switch (path) {
     case '/etc/resolv.conf':
       return resolvConf(ctx);

@@ -15,7 +15,9 @@
 import type { ClusterModel } from '../model/types';
 import type { Flow } from '../trace/types';
 import type { Command, ShellContext, ShellResult, Where } from './types';
+import type { Redirect } from './words';
 import { splitLine } from './words';
+import { readFile, writeFile } from './files';
 import { resolveWhere } from './where';
 import { getCommand, commandNotFound } from './registry';
 import { completeLine } from './complete';
@@ -34,7 +36,7 @@ export interface ShellOptions {
 
 /** A terminal session. */
 export interface Shell {
-  /** Runs one line (which may hold `;`, `&&`, `||`, `&` and `|`). */
+  /** Runs one line (which may hold `;`, `&&`, `||`, `&`, `|` and redirections `>`, `>>`, `<`, `2>&1`, `&>`). */
   run(line: string): ShellResult;
   /** Candidates for the word under `cursor`, sorted; one candidate means "complete to this". */
   complete(line: string, cursor?: number): string[];
@@ -72,7 +74,7 @@ function runLine(ctx: ShellContext, line: string): ShellResult {
   let skip = false;
   for (const p of split.pipelines) {
     if (!skip) {
-      const r = runPipeline(ctx, p.commands);
+      const r = runPipeline(ctx, p.commands, p.redirects);
       acc.stdout += r.stdout;
       acc.stderr += r.stderr;
       acc.exitCode = p.then === '&' ? 0 : r.exitCode;
@@ -83,18 +85,73 @@ function runLine(ctx: ShellContext, line: string): ShellResult {
   return flows.length ? { ...acc, flows } : acc;
 }
 
-function runPipeline(ctx: ShellContext, commands: string[][]): ShellResult {
+function runPipeline(ctx: ShellContext, commands: string[][], redirects: Redirect[][]): ShellResult {
   let stdin: string | undefined;
   let last: ShellResult = { stdout: '', stderr: '', exitCode: 0 };
   let stderr = '';
   const flows: Flow[] = [];
-  for (const words of commands) {
-    last = runCommand(ctx, words, stdin);
+  commands.forEach((words, i) => {
+    last = runRedirected(ctx, words, redirects[i] ?? [], stdin);
     stdin = last.stdout;
     stderr += last.stderr;
     if (last.flows) flows.push(...last.flows);
-  }
+  });
   return { stdout: last.stdout, stderr, exitCode: last.exitCode, ...(flows.length ? { flows } : {}) };
+}
+
+/** Where a descriptor's text goes: the command's stdout (pipe or terminal), the terminal's stderr, nowhere, or a file. */
+type Sink = 'out' | 'err' | 'null' | { file: string; append: boolean };
+
+/**
+ * Runs one command with its redirections applied left to right, as bash does: `<` feeds a file
+ * as stdin, `>`/`>>` send a descriptor to a file of the session (files.ts) or /dev/null, `N>&M`
+ * makes N go where M goes *now* (so `>F 2>&1` sends both to F, `2>&1 >F` only stdout). A
+ * redirection that fails stops the command before it runs (exit 1), as in bash.
+ */
+function runRedirected(ctx: ShellContext, words: string[], redirects: Redirect[], stdin: string | undefined): ShellResult {
+  if (!redirects.length) return runCommand(ctx, words, stdin);
+  const sinks = new Map<number, Sink>([[1, 'out'], [2, 'err']]);
+  const fail = (text: string): ShellResult => ({ stdout: '', stderr: `${text}\n`, exitCode: 1 });
+  for (const r of redirects) {
+    if (r.op === '<') {
+      const text = r.target === '/dev/null' ? '' : readFile(ctx, r.target);
+      if (text === undefined) return fail(`bash: ${r.target}: No such file or directory`);
+      if (r.fd === 0) stdin = text;
+    } else if (r.op === '>&') {
+      if (r.target === '-') sinks.set(r.fd, 'null');
+      else {
+        const to = sinks.get(Number(r.target));
+        if (!to) return fail(`bash: ${r.target}: Bad file descriptor`);
+        sinks.set(r.fd, to);
+      }
+    } else {
+      const sink = deviceSink(r.target) ?? { file: r.target, append: r.op === '>>' };
+      if (typeof sink !== 'string') {
+        // bash opens (and truncates) the file before the command runs, even if it prints nothing.
+        const e = writeFile(ctx, sink.file, '', sink.append);
+        if (e) return fail(e);
+        sink.append = true;
+      }
+      sinks.set(r.fd, sink);
+    }
+  }
+  const r = words.length ? runCommand(ctx, words, stdin) : { stdout: '', stderr: '', exitCode: 0 };
+  const routed = { stdout: '', stderr: '' };
+  for (const [fd, text] of [[1, r.stdout], [2, r.stderr]] as const) {
+    const sink = sinks.get(fd)!;
+    if (sink === 'out') routed.stdout += text;
+    else if (sink === 'err') routed.stderr += text;
+    else if (sink !== 'null') writeFile(ctx, sink.file, text, true);
+  }
+  return { ...r, ...routed };
+}
+
+/** The devices a redirection may name: /dev/null discards, /dev/stdout and /dev/stderr are the terminal's. */
+function deviceSink(path: string): Sink | undefined {
+  if (path === '/dev/null') return 'null';
+  if (path === '/dev/stdout' || path === '/dev/fd/1') return 'out';
+  if (path === '/dev/stderr' || path === '/dev/fd/2') return 'err';
+  return undefined;
 }
 
 function runCommand(ctx: ShellContext, words: string[], stdin: string | undefined): ShellResult {

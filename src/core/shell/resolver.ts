@@ -20,6 +20,7 @@ import { lookupWithFlows, queryWithFlows } from '../simulate/dns-flows';
 import { resolveSource } from '../simulate/refs';
 import { resolverSettings } from '../dns/resolv-conf';
 import { emitDns } from '../wire/dns';
+import { OPT_RECORD_LEN } from '../dns/truncation';
 
 /** The outcome of resolving one name. */
 export interface Resolution {
@@ -53,7 +54,8 @@ function resolveByResolver(ctx: ShellContext, name: string): Resolution | undefi
   if (ctx.captured) for (const e of look.exchanges) ctx.captured.push(...allFlows(e));
   const server = look.conf.nameservers[0] ?? clusterDnsIp(ctx.model);
   const r = look.resolution;
-  const decided = r.addresses.length ? look.exchanges.find((e) => e.reply && e.reply.answers.some((a) => a.type === 'A')) : look.exchanges[look.exchanges.length - 1];
+  // A truncated reply decides nothing: its TCP retry does (glibc never uses the partial answer).
+  const decided = r.addresses.length ? look.exchanges.find((e) => e.reply && !e.reply.tc && e.reply.answers.some((a) => a.type === 'A')) : look.exchanges[look.exchanges.length - 1];
   const flow = decided?.flow ?? look.exchanges[0]?.flow;
   if (r.addresses.length) return { addresses: r.addresses, fqdn: r.canonical ?? name.replace(/\.$/, ''), status: 'ok', server, ...(flow ? { flow } : {}) };
   if (r.error === 'timeout' || r.error === 'no-nameserver' || !decided?.reply) return { addresses: [], status: 'timeout', server, ...(flow ? { flow } : {}) };
@@ -93,6 +95,14 @@ export interface ToolQuery {
   port?: number;
   /** The question's class code (`-c CH` → 3); default 1 (IN). */
   qclass?: number;
+  /**
+   * The EDNS UDP size the query advertises (dig: 1232, `+bufsize=N`); absent for host and
+   * nslookup, which send no OPT record (dighost.c make_empty_lookup: edns -1), so their UDP
+   * replies are cut at 512 bytes.
+   */
+  ednsSize?: number;
+  /** dig `+ignore`: keep a truncated UDP reply instead of asking again over TCP. */
+  ignoreTc?: boolean;
 }
 
 /** What came back for a `ToolQuery`: the last reply (if any server answered) and every flow walked. */
@@ -111,6 +121,8 @@ export interface ToolAnswer {
   /** The port asked and whether over TCP, as the tools print them (`10.96.0.10#53`, `(TCP)`). */
   port: number;
   tcp: boolean;
+  /** The reply over UDP was truncated (TC) and the question was asked again over TCP (dighost.c recv_done). */
+  retriedOverTcp?: boolean;
   /**
    * Without a reply, why, in ISC's words: `connection refused` when an ICMP port unreachable or
    * a RST came back (nothing listens, or kube-proxy rejects a Service without endpoints),
@@ -146,7 +158,8 @@ export function queryDns(ctx: ShellContext, q: ToolQuery): ToolAnswer {
   const flows: Flow[] = [];
   const port = q.port ?? 53;
   const tcp = q.tcp === true;
-  const transport: QueryTransport = { protocol: tcp ? 'tcp' : 'udp', port, qclass: q.qclass ?? 1 };
+  const transport: QueryTransport = { protocol: tcp ? 'tcp' : 'udp', port, qclass: q.qclass ?? 1, ...(q.ednsSize !== undefined ? { ednsSize: q.ednsSize } : {}) };
+  const opt = q.ednsSize !== undefined ? OPT_RECORD_LEN : 0;
   const asked: string[] = [];
   if (!src.ok) return { server: q.server ?? '', qname: q.name, size: 0, flows, asked, port, tcp, failure: 'timed out' };
   const conf = placeResolvConf(ctx);
@@ -157,11 +170,18 @@ export function queryDns(ctx: ShellContext, q: ToolQuery): ToolAnswer {
     const qname = name === '.' ? '.' : name.replace(/\.$/, '');
     asked.push(qname);
     for (const server of servers) {
-      const ex = queryWithFlows(ctx.model, src.value, server, name, q.type, { index: ctx.flowCount++, transport, ...(ctx.seed !== undefined ? { seed: ctx.seed } : {}) });
-      ctx.now += 1;
-      flows.push(ex.flow);
-      if (ctx.captured) ctx.captured.push(...allFlows(ex));
-      last = { server, qname, size: ex.reply ? emitDns(ex.reply).length + 11 : 0, flows, asked, port, tcp, ...(ex.reply ? { reply: ex.reply } : { failure: failureOf(ex.flow) }) };
+      const ask = (how: QueryTransport) => {
+        const e = queryWithFlows(ctx.model, src.value, server, name, q.type, { index: ctx.flowCount++, transport: how, ...(ctx.seed !== undefined ? { seed: ctx.seed } : {}) });
+        ctx.now += 1;
+        flows.push(e.flow);
+        if (ctx.captured) ctx.captured.push(...allFlows(e));
+        return e;
+      };
+      let ex = ask(transport);
+      // A truncated UDP reply is asked again over TCP, same server (dighost.c recv_done), unless +ignore.
+      const retried = !tcp && !q.ignoreTc && ex.reply?.tc === true;
+      if (retried) ex = ask({ ...transport, protocol: 'tcp' });
+      last = { server, qname, size: ex.reply ? emitDns(ex.reply).length + opt : 0, flows, asked, port, tcp: tcp || retried, ...(retried ? { retriedOverTcp: true } : {}), ...(ex.reply ? { reply: ex.reply } : { failure: failureOf(ex.flow) }) };
       if (ex.reply) break;
     }
     if (!last.reply) return last;

@@ -54,6 +54,8 @@ export interface ShellContext {
   /** Flows walked while a capture is armed (collected for tcpdump's output). */
   captured?: Flow[];
   history: string[];
+  /** Files written by redirections (`> FILE`) in this session, by absolute path; read before the simulated ones. */
+  written?: Map<string, string>;
 }
 
 /** One command (`ip`, `kubectl` …): its help text and its behaviour. */

@@ -4,7 +4,7 @@ import { cluster, innerIp, stages } from '../testing/cluster';
 import { loadScenario } from '../compile/load';
 import { traceRequest } from './request';
 import { traceFlow } from './flow';
-import { lookupWithFlows } from './dns-flows';
+import { exchangeProtocol, lookupWithFlows } from './dns-flows';
 import { resolveSource } from './refs';
 import { questionLine } from '../render/dns-lookup';
 import { renderDescribeIngress, renderGetIngress } from '../render/kubectl-ingress';
@@ -106,6 +106,49 @@ describe('every DNS query is a flow', () => {
     const miss = lookup('nosuch').l;
     expect(lines(miss).map((s) => s.split(' → ')[1])).toEqual(['NXDOMAIN', 'NXDOMAIN', 'NXDOMAIN', 'NXDOMAIN']);
     expect(miss.resolution.error).toBe('NXDOMAIN');
+  });
+});
+
+describe('a reply too big for UDP', () => {
+  const bigCluster = (policy?: object) => {
+    let b = cluster()
+      .dns()
+      .cni('calico')
+      .pod('client', { node: 'node-1', labels: { app: 'client' } })
+      .raw(deployment('web', 80, 40))
+      .raw(service('big', { clusterIP: 'None', selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] }));
+    if (policy) b = b.raw(JSON.stringify(policy));
+    return b.build();
+  };
+  const lookupBig = (c: ReturnType<typeof bigCluster>) => {
+    const src = resolveSource(c.model, 'pod/default/client');
+    if (!src.ok) throw new Error(src.error);
+    return lookupWithFlows(c.model, src.value, 'big', { index: 0 });
+  };
+
+  it('40 ready endpoints over UDP come back truncated (TC, the 29 records that fit 512 bytes); glibc asks again over TCP to kube-dns dns-tcp and gets all 40', () => {
+    const c = bigCluster();
+    const l = lookupBig(c);
+    expect(l.exchanges.map((e) => `${exchangeProtocol(e)} ${e.reply?.answers.length} ${e.reply?.tc}`)).toEqual(['udp 29 true', 'tcp 40 false']);
+    expect(questionLine(l.exchanges[0]!)).toMatch(/^A\? big\.default\.svc\.cluster\.local\. → 10\..* \(truncated: TC set\)$/);
+    const tcp = l.exchanges[1]!.flow;
+    expect(tcp.verdict).toBe('delivered');
+    expect(tcp.from).toBe('pod/default/client');
+    expect(tcp.endpoint).toMatch(/^kube-system\/coredns-/);
+    expect(l.resolution.addresses).toHaveLength(40);
+  });
+
+  it('a NetworkPolicy that lets only UDP 53 out breaks the lookup: the TCP retry is dropped and the partial answer is not used', () => {
+    const c = bigCluster({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'dns-udp-only' },
+      spec: { podSelector: { matchLabels: { app: 'client' } }, policyTypes: ['Egress'], egress: [{ ports: [{ protocol: 'UDP', port: 53 }] }] },
+    });
+    const l = lookupBig(c);
+    expect(l.exchanges.map((e) => `${exchangeProtocol(e)} ${e.flow.verdict}`)).toEqual(['udp delivered', 'tcp dropped']);
+    expect(l.resolution.error).toBe('timeout');
+    expect(l.resolution.addresses).toEqual([]);
   });
 });
 

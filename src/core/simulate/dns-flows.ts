@@ -4,7 +4,9 @@
  * over TCP, to another port or in another class: `QueryTransport`) — for a ClusterFirst pod
  * the kube-dns ClusterIP, DNAT-ed by the node's kube-proxy rules to a CoreDNS pod, maybe on
  * another node through the overlay — and the reply walks back through the same conntrack entry,
- * so the client sees it come from the ClusterIP. The CoreDNS pod that received the query
+ * so the client sees it come from the ClusterIP. A reply too big for the client's UDP buffer
+ * comes back cut with TC set (dns/truncation.ts) and the stub asks again over TCP, to the
+ * Service's `dns-tcp` port. The CoreDNS pod that received the query
  * answers from the cluster zone; a name outside it makes that pod forward the question to
  * its own nameserver (the upstream resolver, a second flow, masqueraded by its node).
  *
@@ -29,6 +31,11 @@ import { createRng } from '../util/rng';
 import { traceExchange } from './exchange';
 import { l4Of, outerIp } from '../datapath/headers';
 import { userspaceProxyTarget } from '../proxy/userspace';
+import { fitReply } from '../dns/truncation';
+import { resolverSettings } from '../dns/resolv-conf';
+
+/** glibc's advertised EDNS size with `options edns0` (resolv-internal.h RESOLV_EDNS_BUFFER_SIZE). */
+const GLIBC_EDNS_SIZE = 1200;
 
 /** One question on the wire, with the flow that carried it. */
 export interface DnsExchange {
@@ -74,6 +81,11 @@ export interface QueryTransport {
   port: number;
   /** The question's class: 1 IN, 3 CH, 4 HS, 254 NONE, 255 ANY. */
   qclass: number;
+  /**
+   * The EDNS UDP size the query advertises in its OPT record (dig: 1232; glibc with
+   * `options edns0`: 1200); absent when the query has no OPT record, so a UDP reply is cut at 512.
+   */
+  ednsSize?: number;
 }
 
 export interface QueryOptions extends LookupOptions {
@@ -185,7 +197,8 @@ function exchangeOnce(c: Ctx, src: Source, server: string, name: string, type: s
       recursive = !r.aa;
     } else if (at.kind === 'host') r = publicReply(publicZoneOf(c.model), name, type, how.qclass);
     else return null; // a socket on port 53 that is not a DNS server: no answer
-    ex.reply = replyMessage(query, r, recursive);
+    // Every server cuts what does not fit the client's buffer and sets TC (CoreDNS's ScrubWriter).
+    ex.reply = fitReply(replyMessage(query, r, recursive), { protocol: how.protocol, ...(how.ednsSize !== undefined ? { ednsSize: how.ednsSize } : {}) });
     return tcp ? tcp.answered(ex.reply) : payloadOf(ex.reply);
   };
   const t = { host: server, ip: server, port: how.port, protocol: how.protocol };
@@ -205,18 +218,30 @@ export function ensureUpstreamDns(model: ClusterModel): Netns {
   return ns;
 }
 
+/** The transport an exchange went over (a stub asks over TCP after a truncated UDP reply), read from its flow's target. */
+export function exchangeProtocol(e: DnsExchange): 'udp' | 'tcp' {
+  return e.flow.to.startsWith('tcp:') ? 'tcp' : 'udp';
+}
+
 /** Resolves `name` from `src` as its libc would, every question walked as a flow. */
 export function lookupWithFlows(model: ClusterModel, src: Source, name: string, opts: LookupOptions = {}): DnsLookup {
   ensureUpstreamDns(model);
   const conf = opts.conf ?? sourceResolvConf(model, src);
   const c: Ctx = { model, opts, counter: { n: 0 } };
   const exchanges: DnsExchange[] = [];
+  const udp: QueryTransport = resolverSettings(conf).edns0 ? { ...STUB, ednsSize: GLIBC_EDNS_SIZE } : STUB;
   const resolution = resolveName(
     name,
     conf,
     (server, qname, type) => {
-      const ex = exchangeOnce(c, src, server, qname, type);
+      let ex = exchangeOnce(c, src, server, qname, type, udp);
       exchanges.push(ex);
+      // A truncated reply is asked again over TCP, same server (glibc res_send.c send_dg → send_vc);
+      // if that connection fails the lookup fails: the partial UDP answer is never used.
+      if (ex.reply?.tc) {
+        ex = exchangeOnce(c, src, server, qname, type, { ...udp, protocol: 'tcp' });
+        exchanges.push(ex);
+      }
       if (!ex.reply) return { ok: false, reason: ex.flow.reason ?? 'no reply (timed out)' };
       return { ok: true, reply: replyOf(ex.reply) };
     },
