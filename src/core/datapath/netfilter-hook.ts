@@ -153,7 +153,25 @@ interface NsTexts {
   accepted: string[][];
   /** The ESTABLISHED sentence by hook index. */
   established: string[];
+  /**
+   * The sentences of hops a rule accepted or whose rules set the mark, by hook index, then by the
+   * deciding rule's record (records are shared, never-mutated objects: see traverse.ts), or by
+   * NO_RULE when the chain policy accepted: each is a pure function of what `AcceptedText` keeps.
+   */
+  acceptedBy: WeakMap<object, AcceptedText>[];
 }
+
+/** A remembered accept sentence and what it was made from (beside the ns, hook and rule of its key). */
+interface AcceptedText {
+  n: number;
+  lookups: number;
+  markBefore: number;
+  markAfter: number;
+  text: string;
+}
+
+/** The `acceptedBy` key of a hook its chain policy accepted (no rule decided). */
+const NO_RULE = {};
 
 const NS_TEXTS = new WeakMap<Netns, NsTexts>();
 
@@ -161,7 +179,7 @@ function nsTexts(ns: Netns): NsTexts {
   let t = NS_TEXTS.get(ns);
   if (t?.id !== ns.id) {
     const prefix = HOOKS.map((h) => `${ns.id} ${h}: `);
-    t = { id: ns.id, prefix, accepted: HOOKS.map(() => []), established: prefix.map((p) => `${p}conntrack knows this connection (ESTABLISHED); no NAT rules are consulted.`) };
+    t = { id: ns.id, prefix, accepted: HOOKS.map(() => []), established: prefix.map((p) => `${p}conntrack knows this connection (ESTABLISHED); no NAT rules are consulted.`), acceptedBy: HOOKS.map(() => new WeakMap()) };
     NS_TEXTS.set(ns, t);
   }
   return t;
@@ -182,7 +200,29 @@ function countLookups(evaluated: HookResult['evaluated']): number {
   return lookups;
 }
 
-function explainHook(ns: Netns, texts: NsTexts, hook: HookName, r: HookResult, rule: RuleRef | undefined): string {
+/** A mark as iptables-save and the trace print it. */
+function hexMark(m: number): string {
+  return `0x${m.toString(16)}`;
+}
+
+/**
+ * The sentence of an accepting hop that a rule decided or whose rules set the mark: it names the
+ * rule that accepted (the hop's `rule`) and the mark's change, so it never claims that nothing
+ * changed when `changed` lists the mark. Remembered per namespace, hook and deciding rule.
+ */
+function acceptedText(texts: NsTexts, h: number, r: HookResult, n: number, lookups: number, markBefore: number): string {
+  const key = r.decided ?? NO_RULE;
+  const byRule = texts.acceptedBy[h]!;
+  const markAfter = r.packet.mark;
+  const m = byRule.get(key);
+  if (m !== undefined && m.n === n && m.lookups === lookups && m.markBefore === markBefore && m.markAfter === markAfter) return m.text;
+  const marked = markAfter !== markBefore ? `the rules set the mark ${hexMark(markBefore)} → ${hexMark(markAfter)}; ` : '';
+  const text = `${texts.prefix[h]}${marked}accepted by ${r.decided ? r.decided.text : 'the chain policy'} (${walkedText(n, lookups)}).`;
+  byRule.set(key, { n, lookups, markBefore, markAfter, text });
+  return text;
+}
+
+function explainHook(ns: Netns, texts: NsTexts, hook: HookName, r: HookResult, rule: RuleRef | undefined, markBefore: number): string {
   const n = r.evaluated.length;
   // Without nftables the namespace's records are all iptables ones: no need to read each one.
   const lookups = ns.nftables ? countLookups(r.evaluated) : 0;
@@ -201,6 +241,8 @@ function explainHook(ns: Netns, texts: NsTexts, hook: HookName, r: HookResult, r
   if (r.ctState === 'ESTABLISHED' && n === 0) return texts.established[h]!;
   const allows = policyAllowsIn(rule);
   if (allows.length) return `${texts.prefix[h]}allowed by NetworkPolicy ${allows.join(', ')} (${walkedText(n, lookups)}).`;
+  // A rule accepted, or the rules set the mark: say which rule, and what became of the mark.
+  if (r.decided !== undefined || r.packet.mark !== markBefore) return acceptedText(texts, h, r, n, lookups, markBefore);
   if (lookups) return `${texts.prefix[h]}${walkedText(n, lookups)}, none changed the packet; accepted.`;
   const byCount = texts.accepted[h]!;
   return (byCount[n] ??= `${texts.prefix[h]}${walkedText(n, 0)}, none changed the packet; accepted.`);
@@ -292,6 +334,6 @@ export function nfHook(ctx: WalkContext, ns: Netns, hook: HookName, p: Packet, i
   const rule = ruleRef(result);
   const stage = isNft(table) ? NFT_STAGES[hookIndex(hook)]! : iptablesStage(table, hook);
   const device = hook === 'PREROUTING' || hook === 'INPUT' ? inIface : (outIface ?? inIface);
-  const draft = hop(ns, stage, packet, explainHook(ns, env.texts, hook, result, rule), device, changed?.length ? changed : undefined, rule);
+  const draft = hop(ns, stage, packet, explainHook(ns, env.texts, hook, result, rule, mark), device, changed?.length ? changed : undefined, rule);
   return { packet, verdict: result.verdict, hop: draft };
 }
