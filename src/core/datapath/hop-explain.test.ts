@@ -32,3 +32,35 @@ describe('netfilter hop sentences', () => {
     expect(fwd.explain).toBe(`node-1 FORWARD: accepted by ${fwd.rule!.text} (${fwd.rule!.evaluated!.length} rules evaluated).`);
   });
 });
+
+describe('NAT hop sentences', () => {
+  const service = JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } });
+  const hairpin = () => cluster().nodes(2).cni('bridge').pod('a', { node: 'node-1', labels: { app: 'web' }, ports: [8080] }).raw(service).build();
+  const vipOf = (c: ReturnType<typeof hairpin>) => c.model.services.find((s) => s.metadata.name === 'web')!.spec.clusterIP!;
+
+  it('a hairpin DNAT and its MASQUERADE name their rules and the 0x4000 mark that links them', () => {
+    const c = hairpin();
+    const vip = vipOf(c);
+    const f = c.trace('pod/a', `${vip}:80`);
+    const pod = c.model.pods.find((p) => p.name === 'a')!.ip;
+    const dnat = f.hops.find((h) => h.stage === 'netfilter:nat/PREROUTING')!;
+    expect(dnat.changed).toEqual(['ipv4.dst', 'tcp.dport', 'mark']);
+    expect(dnat.rule!.text).toContain('-j DNAT');
+    expect(dnat.explain).toBe(`node-1 PREROUTING: DNAT rewrites the destination: ${vip}:80 → ${pod}:8080, by ${dnat.rule!.text}; the rules set the mark 0x0 → 0x4000 (${dnat.rule!.evaluated!.length} rules evaluated).`);
+    const masq = f.hops.find((h) => h.stage === 'netfilter:nat/POSTROUTING')!;
+    expect(masq.rule!.text).toContain('-j MASQUERADE');
+    expect(masq.explain).toContain(`, by ${masq.rule!.text}; the rules set the mark 0x4000 → 0x0 (`);
+    // The reply is un-NATed by conntrack alone: no rule count to report.
+    const undnat = f.reply!.hops.find((h) => h.stage === 'netfilter:nat/POSTROUTING')!;
+    expect(undnat.explain).toBe(`node-1 POSTROUTING: conntrack reverses the earlier DNAT of this connection: ${pod}:8080 → ${vip}:80.`);
+  });
+
+  it('a later packet of the connection gets its DNAT from conntrack, not from a rule', () => {
+    const c = hairpin();
+    const vip = vipOf(c);
+    c.trace('pod/a', `${vip}:80`, { index: 0 });
+    const again = c.trace('pod/a', `${vip}:80`, { index: 0 });
+    const dnat = again.hops.find((h) => h.changed?.includes('ipv4.dst') && h.stage.startsWith('netfilter:'))!;
+    expect(dnat.explain).toMatch(new RegExp(`^node-1 PREROUTING: conntrack applies this connection's DNAT to the destination: ${vip.replace(/\./g, '\\.')}:80 → [0-9.]+:8080\\.$`));
+  });
+});

@@ -200,6 +200,15 @@ function countLookups(evaluated: HookResult['evaluated']): number {
   return lookups;
 }
 
+/**
+ * Whether `d`, the rule that decided a hook, is the rule that asked for its NAT: a rule of the
+ * iptables nat table, or an nftables rule with the NAT statement (`dnat to`, `masquerade`); a
+ * filter rule that accepted after the nat step (OUTPUT runs nat, then filter) is not.
+ */
+function natRuleOf(d: NonNullable<HookResult['decided']>, kind: string): boolean {
+  return isNft(d.table) ? d.text.includes(kind.toLowerCase()) : d.table === 'nat';
+}
+
 /** A mark as iptables-save and the trace print it. */
 function hexMark(m: number): string {
   return `0x${m.toString(16)}`;
@@ -235,8 +244,15 @@ function explainHook(ns: Netns, texts: NsTexts, hook: HookName, r: HookResult, r
   }
   if (r.verdict === 'REJECT') return `${texts.prefix[h]}rejected (${r.rejectWith ?? 'icmp-port-unreachable'}) by ${r.decided?.text ?? 'a rule'} (${walkedText(n, lookups)}).`;
   if (nat) {
-    const what = nat.kind === 'un-DNAT' || nat.kind === 'un-SNAT' ? `conntrack reverses the earlier ${nat.kind.slice(3)} of this connection` : `${nat.kind} rewrites the ${nat.field === 'dst' ? 'destination' : 'source'}`;
-    return `${texts.prefix[h]}${what}: ${nat.before.ip}${nat.before.port ? `:${nat.before.port}` : ''} → ${nat.after.ip}${nat.after.port ? `:${nat.after.port}` : ''} (${walkedText(n, lookups)}).`;
+    const field = nat.field === 'dst' ? 'destination' : 'source';
+    const d = r.decided;
+    // Only a connection's first packet is shown to the nat chains (nf_nat_inet_fn): later ones,
+    // and replies, get the NAT conntrack recorded then, with no rule consulted.
+    const reply = nat.kind === 'un-DNAT' || nat.kind === 'un-SNAT';
+    const byRule = !reply && d !== undefined && natRuleOf(d, nat.kind);
+    const what = reply ? `conntrack reverses the earlier ${nat.kind.slice(3)} of this connection` : byRule ? `${nat.kind} rewrites the ${field}` : `conntrack applies this connection's ${nat.kind} to the ${field}`;
+    const marked = r.packet.mark !== markBefore ? `; the rules set the mark ${hexMark(markBefore)} → ${hexMark(r.packet.mark)}` : '';
+    return `${texts.prefix[h]}${what}: ${nat.before.ip}${nat.before.port ? `:${nat.before.port}` : ''} → ${nat.after.ip}${nat.after.port ? `:${nat.after.port}` : ''}${byRule ? `, by ${d.text}` : ''}${marked}${n ? ` (${walkedText(n, lookups)})` : ''}.`;
   }
   if (r.ctState === 'ESTABLISHED' && n === 0) return texts.established[h]!;
   const allows = policyAllowsIn(rule);
