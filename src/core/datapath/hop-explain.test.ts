@@ -64,3 +64,24 @@ describe('NAT hop sentences', () => {
     expect(dnat.explain).toMatch(new RegExp(`^node-1 PREROUTING: conntrack applies this connection's DNAT to the destination: ${vip.replace(/\./g, '\\.')}:80 → [0-9.]+:8080\\.$`));
   });
 });
+
+describe('policy drop hop sentences', () => {
+  it('a NetworkPolicy drop is one sentence: the policies as a list, the DROP rule apart from the allow rule', () => {
+    const policy = (name: string, spec: object) => JSON.stringify({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: 'default' }, spec });
+    const c = cluster()
+      .nodes(2)
+      .cni('calico', { backend: 'bgp' })
+      .pod('a', { node: 'node-1', labels: { app: 'a' } })
+      .pod('b', { node: 'node-2', labels: { app: 'b' }, ports: [80, 81] })
+      .raw(policy('deny', { podSelector: { matchLabels: { app: 'b' } }, policyTypes: ['Ingress'] }))
+      .raw(policy('allow-a', { podSelector: { matchLabels: { app: 'b' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'a' } } }], ports: [{ port: 80 }] }] }))
+      .build();
+    const f = c.trace('pod/a', 'pod/default/b:81');
+    expect(f.verdict).toBe('dropped');
+    const drop = f.hops.find((h) => h.stage === 'netfilter:filter/FORWARD' && h.rule?.text.includes('-j DROP'))!;
+    const n = drop.rule!.evaluated!.length;
+    expect(drop.explain).toBe(
+      `node-2 FORWARD: default deny: no policy allows it; ingress to default/b is isolated by default/allow-a, default/deny; the one allow rule evaluated did not match (dropped by ${drop.rule!.chain} rule ${drop.rule!.index! + 1}; ${n} rules evaluated).`,
+    );
+  });
+});

@@ -20,7 +20,7 @@ import { ipv4ToInt } from '../util/ip';
 import { ipv4With, outerIp, outerIpIndex, replaceHeader, withMark, withPorts } from './headers';
 import { packetLength } from './packet';
 import { hop } from './context';
-import { explainPolicyDrop, policyAllowsIn } from '../netpol/explain';
+import { explainPolicyDropHop, policyAllowsIn } from '../netpol/explain';
 
 /** True when any chain of any table holds a rule (iptables, or an nftables base chain). */
 export function hasRules(ns: Netns): boolean {
@@ -239,8 +239,8 @@ function explainHook(ns: Netns, texts: NsTexts, hook: HookName, r: HookResult, r
   const nat = r.nat;
   if (r.verdict === 'DROP') {
     // A NetworkPolicy engine's drop names the policy and the isolated pod.
-    const policy = explainPolicyDrop(rule);
-    return policy ? `${texts.prefix[h]}${policy} (${walkedText(n, lookups)}).` : `${texts.prefix[h]}dropped by ${r.decided?.text ?? 'the chain policy'} (${walkedText(n, lookups)}).`;
+    const policy = explainPolicyDropHop(rule, walkedText(n, lookups));
+    return policy ? `${texts.prefix[h]}${policy}` : `${texts.prefix[h]}dropped by ${r.decided?.text ?? 'the chain policy'} (${walkedText(n, lookups)}).`;
   }
   if (r.verdict === 'REJECT') return `${texts.prefix[h]}rejected (${r.rejectWith ?? 'icmp-port-unreachable'}) by ${r.decided?.text ?? 'a rule'} (${walkedText(n, lookups)}).`;
   if (nat) {
