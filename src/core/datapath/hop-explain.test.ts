@@ -85,3 +85,20 @@ describe('policy drop hop sentences', () => {
     );
   });
 });
+
+describe('IPVS hop sentences', () => {
+  it('the NAT hop says the rewritten packet goes out again through OUTPUT, before the node appears to send it', () => {
+    const ipvs = JSON.stringify({ apiVersion: 'kubeproxy.config.k8s.io/v1alpha1', kind: 'KubeProxyConfiguration', mode: 'ipvs' });
+    const service = JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } });
+    const c = cluster().nodes(2).cni('bridge').pod('a', { node: 'node-1' }).pod('w', { node: 'node-2', labels: { app: 'web' }, ports: [8080] }).raw(ipvs).raw(service).build();
+    const vip = c.model.services.find((s) => s.metadata.name === 'web')!.spec.clusterIP!;
+    const w = c.model.pods.find((p) => p.name === 'w')!.ip;
+    const f = c.trace('pod/a', `${vip}:80`);
+    const i = f.hops.findIndex((h) => h.stage === 'ipvs');
+    expect(f.hops[i]!.explain).toBe(
+      `IPVS (hash lookup, not a rule walk): ${vip}:80/tcp is a virtual service; the rr scheduler picks real server ${w}:8080, and NAT rewrites the destination; IPVS then routes the packet and sends it out through OUTPUT and POSTROUTING, so the next hops show node-1 sending it.`,
+    );
+    expect(f.hops[i + 1]!.explain).toMatch(/^node-1 sends /);
+  });
+});
+
