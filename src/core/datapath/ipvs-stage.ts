@@ -34,7 +34,12 @@ function rewriteSrc(p: Packet, ip: string, port: number): Packet {
   return withPorts(replaceHeader(p, i, { ...outerIp(p), src: ip }), port, undefined);
 }
 
-/** ip_vs_in: returns the next step when IPVS takes the packet, or null to let it reach the local stack. */
+/**
+ * ip_vs_in: returns the next step when IPVS takes the packet, or null to let it reach the local
+ * stack. A NATed packet is routed by IPVS and handed to LOCAL_OUT (ip_vs_nat_send_or_cont in
+ * ip_vs_xmit.c): the walk goes on from an `output` step, and the sentence says so, since the next
+ * hop then reads as if the node itself sent the client's packet.
+ */
 export function ipvsIn(ctx: WalkContext, ns: Netns, dev: Device, p: Packet): StageResult | null {
   if (!ns.ipvs) return null;
   const f = flowOf(p);
@@ -61,7 +66,7 @@ export function ipvsIn(ctx: WalkContext, ns: Netns, dev: Device, p: Packet): Sta
   const rule = { kind: 'ipvs' as const, text: `${vip}\n  -> ${conn.dest.ip}:${conn.dest.port} ${conn.forward}`, evaluated: [{ table: 'ipvs', chain: `${svc.address}:${svc.port}`, index: 0, text: vip }] };
   if (conn.forward === 'Masq') {
     const q = rewriteDst(p, conn.dest.ip, conn.dest.port);
-    const hop = devHop(ns, dev, 'ipvs', q, `IPVS (hash lookup, not a rule walk): ${f.dst}:${f.dport}/${f.proto} is a virtual service; ${how} real server ${conn.dest.ip}:${conn.dest.port}, and NAT rewrites the destination.`, ['ipv4.dst', `${f.proto}.dport`], rule);
+    const hop = devHop(ns, dev, 'ipvs', q, `IPVS (hash lookup, not a rule walk): ${f.dst}:${f.dport}/${f.proto} is a virtual service; ${how} real server ${conn.dest.ip}:${conn.dest.port}, and NAT rewrites the destination; IPVS then routes the packet and sends it out through OUTPUT and POSTROUTING, so the next hops show ${ns.id} sending it.`, ['ipv4.dst', `${f.proto}.dport`], rule);
     return { hops: [hop], next: step('output', ns, q, undefined, undefined, false) };
   }
   // Direct routing: same IP packet, new MAC — the real server must accept the VIP itself.

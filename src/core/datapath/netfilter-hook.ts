@@ -20,7 +20,7 @@ import { ipv4ToInt } from '../util/ip';
 import { ipv4With, outerIp, outerIpIndex, replaceHeader, withMark, withPorts } from './headers';
 import { packetLength } from './packet';
 import { hop } from './context';
-import { explainPolicyDrop, policyAllowsIn } from '../netpol/explain';
+import { explainPolicyDropHop, policyAllowsIn } from '../netpol/explain';
 
 /** True when any chain of any table holds a rule (iptables, or an nftables base chain). */
 export function hasRules(ns: Netns): boolean {
@@ -153,7 +153,25 @@ interface NsTexts {
   accepted: string[][];
   /** The ESTABLISHED sentence by hook index. */
   established: string[];
+  /**
+   * The sentences of hops a rule accepted or whose rules set the mark, by hook index, then by the
+   * deciding rule's record (records are shared, never-mutated objects: see traverse.ts), or by
+   * NO_RULE when the chain policy accepted: each is a pure function of what `AcceptedText` keeps.
+   */
+  acceptedBy: WeakMap<object, AcceptedText>[];
 }
+
+/** A remembered accept sentence and what it was made from (beside the ns, hook and rule of its key). */
+interface AcceptedText {
+  n: number;
+  lookups: number;
+  markBefore: number;
+  markAfter: number;
+  text: string;
+}
+
+/** The `acceptedBy` key of a hook its chain policy accepted (no rule decided). */
+const NO_RULE = {};
 
 const NS_TEXTS = new WeakMap<Netns, NsTexts>();
 
@@ -161,7 +179,7 @@ function nsTexts(ns: Netns): NsTexts {
   let t = NS_TEXTS.get(ns);
   if (t?.id !== ns.id) {
     const prefix = HOOKS.map((h) => `${ns.id} ${h}: `);
-    t = { id: ns.id, prefix, accepted: HOOKS.map(() => []), established: prefix.map((p) => `${p}conntrack knows this connection (ESTABLISHED); no NAT rules are consulted.`) };
+    t = { id: ns.id, prefix, accepted: HOOKS.map(() => []), established: prefix.map((p) => `${p}conntrack knows this connection (ESTABLISHED); no NAT rules are consulted.`), acceptedBy: HOOKS.map(() => new WeakMap()) };
     NS_TEXTS.set(ns, t);
   }
   return t;
@@ -182,7 +200,38 @@ function countLookups(evaluated: HookResult['evaluated']): number {
   return lookups;
 }
 
-function explainHook(ns: Netns, texts: NsTexts, hook: HookName, r: HookResult, rule: RuleRef | undefined): string {
+/**
+ * Whether `d`, the rule that decided a hook, is the rule that asked for its NAT: a rule of the
+ * iptables nat table, or an nftables rule with the NAT statement (`dnat to`, `masquerade`); a
+ * filter rule that accepted after the nat step (OUTPUT runs nat, then filter) is not.
+ */
+function natRuleOf(d: NonNullable<HookResult['decided']>, kind: string): boolean {
+  return isNft(d.table) ? d.text.includes(kind.toLowerCase()) : d.table === 'nat';
+}
+
+/** A mark as iptables-save and the trace print it. */
+function hexMark(m: number): string {
+  return `0x${m.toString(16)}`;
+}
+
+/**
+ * The sentence of an accepting hop that a rule decided or whose rules set the mark: it names the
+ * rule that accepted (the hop's `rule`) and the mark's change, so it never claims that nothing
+ * changed when `changed` lists the mark. Remembered per namespace, hook and deciding rule.
+ */
+function acceptedText(texts: NsTexts, h: number, r: HookResult, n: number, lookups: number, markBefore: number): string {
+  const key = r.decided ?? NO_RULE;
+  const byRule = texts.acceptedBy[h]!;
+  const markAfter = r.packet.mark;
+  const m = byRule.get(key);
+  if (m !== undefined && m.n === n && m.lookups === lookups && m.markBefore === markBefore && m.markAfter === markAfter) return m.text;
+  const marked = markAfter !== markBefore ? `the rules set the mark ${hexMark(markBefore)} → ${hexMark(markAfter)}; ` : '';
+  const text = `${texts.prefix[h]}${marked}accepted by ${r.decided ? r.decided.text : 'the chain policy'} (${walkedText(n, lookups)}).`;
+  byRule.set(key, { n, lookups, markBefore, markAfter, text });
+  return text;
+}
+
+function explainHook(ns: Netns, texts: NsTexts, hook: HookName, r: HookResult, rule: RuleRef | undefined, markBefore: number): string {
   const n = r.evaluated.length;
   // Without nftables the namespace's records are all iptables ones: no need to read each one.
   const lookups = ns.nftables ? countLookups(r.evaluated) : 0;
@@ -190,17 +239,26 @@ function explainHook(ns: Netns, texts: NsTexts, hook: HookName, r: HookResult, r
   const nat = r.nat;
   if (r.verdict === 'DROP') {
     // A NetworkPolicy engine's drop names the policy and the isolated pod.
-    const policy = explainPolicyDrop(rule);
-    return policy ? `${texts.prefix[h]}${policy} (${walkedText(n, lookups)}).` : `${texts.prefix[h]}dropped by ${r.decided?.text ?? 'the chain policy'} (${walkedText(n, lookups)}).`;
+    const policy = explainPolicyDropHop(rule, walkedText(n, lookups));
+    return policy ? `${texts.prefix[h]}${policy}` : `${texts.prefix[h]}dropped by ${r.decided?.text ?? 'the chain policy'} (${walkedText(n, lookups)}).`;
   }
   if (r.verdict === 'REJECT') return `${texts.prefix[h]}rejected (${r.rejectWith ?? 'icmp-port-unreachable'}) by ${r.decided?.text ?? 'a rule'} (${walkedText(n, lookups)}).`;
   if (nat) {
-    const what = nat.kind === 'un-DNAT' || nat.kind === 'un-SNAT' ? `conntrack reverses the earlier ${nat.kind.slice(3)} of this connection` : `${nat.kind} rewrites the ${nat.field === 'dst' ? 'destination' : 'source'}`;
-    return `${texts.prefix[h]}${what}: ${nat.before.ip}${nat.before.port ? `:${nat.before.port}` : ''} → ${nat.after.ip}${nat.after.port ? `:${nat.after.port}` : ''} (${walkedText(n, lookups)}).`;
+    const field = nat.field === 'dst' ? 'destination' : 'source';
+    const d = r.decided;
+    // Only a connection's first packet is shown to the nat chains (nf_nat_inet_fn): later ones,
+    // and replies, get the NAT conntrack recorded then, with no rule consulted.
+    const reply = nat.kind === 'un-DNAT' || nat.kind === 'un-SNAT';
+    const byRule = !reply && d !== undefined && natRuleOf(d, nat.kind);
+    const what = reply ? `conntrack reverses the earlier ${nat.kind.slice(3)} of this connection` : byRule ? `${nat.kind} rewrites the ${field}` : `conntrack applies this connection's ${nat.kind} to the ${field}`;
+    const marked = r.packet.mark !== markBefore ? `; the rules set the mark ${hexMark(markBefore)} → ${hexMark(r.packet.mark)}` : '';
+    return `${texts.prefix[h]}${what}: ${nat.before.ip}${nat.before.port ? `:${nat.before.port}` : ''} → ${nat.after.ip}${nat.after.port ? `:${nat.after.port}` : ''}${byRule ? `, by ${d.text}` : ''}${marked}${n ? ` (${walkedText(n, lookups)})` : ''}.`;
   }
   if (r.ctState === 'ESTABLISHED' && n === 0) return texts.established[h]!;
   const allows = policyAllowsIn(rule);
   if (allows.length) return `${texts.prefix[h]}allowed by NetworkPolicy ${allows.join(', ')} (${walkedText(n, lookups)}).`;
+  // A rule accepted, or the rules set the mark: say which rule, and what became of the mark.
+  if (r.decided !== undefined || r.packet.mark !== markBefore) return acceptedText(texts, h, r, n, lookups, markBefore);
   if (lookups) return `${texts.prefix[h]}${walkedText(n, lookups)}, none changed the packet; accepted.`;
   const byCount = texts.accepted[h]!;
   return (byCount[n] ??= `${texts.prefix[h]}${walkedText(n, 0)}, none changed the packet; accepted.`);
@@ -292,6 +350,6 @@ export function nfHook(ctx: WalkContext, ns: Netns, hook: HookName, p: Packet, i
   const rule = ruleRef(result);
   const stage = isNft(table) ? NFT_STAGES[hookIndex(hook)]! : iptablesStage(table, hook);
   const device = hook === 'PREROUTING' || hook === 'INPUT' ? inIface : (outIface ?? inIface);
-  const draft = hop(ns, stage, packet, explainHook(ns, env.texts, hook, result, rule), device, changed?.length ? changed : undefined, rule);
+  const draft = hop(ns, stage, packet, explainHook(ns, env.texts, hook, result, rule, mark), device, changed?.length ? changed : undefined, rule);
   return { packet, verdict: result.verdict, hop: draft };
 }

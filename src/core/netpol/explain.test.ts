@@ -38,7 +38,7 @@ describe('policy explanations from rule comments', () => {
       ],
     };
     expect(explainPolicyDrop(rule)).toBe(
-      'default deny: no policy allows it; ingress to x/a is isolated by x/web x/deny; the one allow rule evaluated did not match (cali-tw-cali0123456789a rule 8).',
+      'default deny: no policy allows it; ingress to x/a is isolated by x/web, x/deny; the one allow rule evaluated did not match (dropped by cali-tw-cali0123456789a rule 8).',
     );
     expect(policyAllowsIn(rule)).toEqual([]);
   });

@@ -46,12 +46,23 @@ export function policyAllowsIn(rule: RuleRef | undefined): readonly string[] {
   return out ?? NONE;
 }
 
+/** Why a policy engine dropped a packet, and where: `${why} (${where})` is the sentence. */
+interface PolicyDrop {
+  why: string;
+  where: string;
+}
+
 /**
- * One sentence for a packet a policy engine dropped, or undefined when `rule` is not a policy
- * drop. For NetworkPolicy every drop is the default deny of an isolated pod (policies only
- * allow); the sentence names the pod, the direction and the policies that isolate it.
+ * `x/a x/b` → `x/a, x/b` after "is isolated by" in Felix's default-deny comment (space-separated
+ * there, to fit iptables' comment limit): a list a student reads as two policies, not one.
  */
-export function explainPolicyDrop(rule: RuleRef | undefined): string | undefined {
+function listPolicies(why: string): string {
+  const by = ' is isolated by ';
+  const at = why.indexOf(by);
+  return at < 0 ? why : why.slice(0, at + by.length) + why.slice(at + by.length).split(' ').join(', ');
+}
+
+function policyDrop(rule: RuleRef | undefined): PolicyDrop | undefined {
   // Cheap test first: reach asks this of every hop of every denied flow.
   if (
     !rule ||
@@ -71,13 +82,33 @@ export function explainPolicyDrop(rule: RuleRef | undefined): string | undefined
         : n === 1
           ? 'the one allow rule evaluated did not match'
           : `none of the ${n} allow rules evaluated matched`;
-    return `${why}; ${tried} (${rule.chain ?? 'filter'} rule ${(rule.index ?? 0) + 1}).`;
+    // "dropped by": the rule named is the chain's final DROP, not the allow rule just mentioned.
+    return { why: `${listPolicies(why)}; ${tried}`, where: `dropped by ${rule.chain ?? 'filter'} rule ${(rule.index ?? 0) + 1}` };
   }
   if (comments.includes('Unknown interface'))
-    return `Calico drops traffic of an interface it does not manage (${rule.chain}).`;
+    return { why: 'Calico drops traffic of an interface it does not manage', where: `${rule.chain}` };
   if (comments.some((c) => c.startsWith('cali:')) && /--ctstate INVALID/.test(rule.text))
-    return `Calico drops packets conntrack classifies as INVALID (${rule.chain}).`;
+    return { why: 'Calico drops packets conntrack classifies as INVALID', where: `${rule.chain}` };
   if (comments.includes('Drop if no profiles matched'))
-    return `no Calico profile allows it (${rule.chain}).`;
+    return { why: 'no Calico profile allows it', where: `${rule.chain}` };
   return undefined;
+}
+
+/**
+ * One sentence for a packet a policy engine dropped, or undefined when `rule` is not a policy
+ * drop. For NetworkPolicy every drop is the default deny of an isolated pod (policies only
+ * allow); the sentence names the pod, the direction and the policies that isolate it.
+ */
+export function explainPolicyDrop(rule: RuleRef | undefined): string | undefined {
+  const d = policyDrop(rule);
+  return d && `${d.why} (${d.where}).`;
+}
+
+/**
+ * The same sentence for the netfilter hop that dropped the packet, with what the hook walked
+ * (`18 rules evaluated`) inside its one closing parenthesis.
+ */
+export function explainPolicyDropHop(rule: RuleRef | undefined, walked: string): string | undefined {
+  const d = policyDrop(rule);
+  return d && `${d.why} (${d.where}; ${walked}).`;
 }

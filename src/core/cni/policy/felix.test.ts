@@ -88,7 +88,7 @@ describe('egress deny, with and without DNS allowed', () => {
     expect(hop.node).toBe('node-1'); // egress is enforced where the client is
     expect(hop.rule?.chain).toMatch(/^cali-fw-cali[0-9a-f]{11}$/);
     expect(policyDrop(dns)).toBe(
-      'default deny: no policy allows it; egress from app/client is isolated by app/deny-egress; the policies have no rule for this direction (' +
+      'default deny: no policy allows it; egress from app/client is isolated by app/deny-egress; the policies have no rule for this direction (dropped by ' +
         hop.rule!.chain +
         ' rule 6).',
     );
