@@ -7,7 +7,7 @@
  */
 import type { Command, ShellContext, ShellResult } from './types';
 import { renderIpAddr, renderIpLink } from '../render/ip-addr';
-import { renderIpRoute } from '../render/ip-route';
+import { renderIpRoute, renderLocalTable } from '../render/ip-route';
 import { renderIpNeigh } from '../render/ip-neigh';
 import { lookupRoute, sourceAddressFor } from '../model/routes';
 import { isIPv4 } from '../util/ip';
@@ -61,7 +61,7 @@ function readOnly(what: string): ShellResult {
 function routeGet(ctx: ShellContext, addr: string | undefined): ShellResult {
   if (!addr || !isIPv4(addr)) return err(`Error: any valid prefix is expected rather than "${addr ?? ''}".`, 1);
   const d = lookupRoute(ctx.netns, addr);
-  if (d.kind === 'local') return out(`local ${addr} dev lo table local src ${addr} uid 0 \n    cache <local> `);
+  if (d.kind === 'local') return out(`local ${addr} dev lo src ${addr} uid 0 \n    cache <local> `);
   if (d.kind === 'blackhole') return err('RTNETLINK answers: Invalid argument', 2);
   if (d.kind === 'unreachable') return err('RTNETLINK answers: Network is unreachable', 2);
   const r = d.route;
@@ -74,9 +74,18 @@ function route(ctx: ShellContext, args: string[]): ShellResult {
   if (!sub || matches(sub, 'show') || matches(sub, 'list')) {
     const dev = args.indexOf('dev') >= 0 ? args[args.indexOf('dev') + 1] : undefined;
     if (dev !== undefined && !ctx.netns.devices.some((d) => d.name === dev)) return err(`Cannot find device "${dev}"`);
-    const text = renderIpRoute(ctx.netns);
+    const t = args.indexOf('table') >= 0 ? args[args.indexOf('table') + 1] : undefined;
+    let text = renderIpRoute(ctx.netns);
+    if (t === 'local' || t === '255') text = renderLocalTable(ctx.netns);
+    else if (t === 'all' || t === '0') text += renderLocalTable(ctx.netns, true);
+    else if (t !== undefined && t !== 'main' && t !== '254') {
+      if (!/^\d+$/.test(t) && t !== 'default') return err(`Error: argument "${t}" is wrong: table id value is invalid\n`, 255);
+      // No other table exists in the model (no policy routing): the kernel never made one.
+      return err('Error: ipv4: FIB table does not exist.\nDump terminated', 2);
+    }
     if (!dev) return out(text);
-    return out(ctx.netns.routes.filter((r) => r.table === 254 && r.dev === dev).length ? text.split('\n').filter((l) => l.includes(` dev ${dev} `) || l.endsWith(` dev ${dev}`)).map((l) => l.replace(` dev ${dev}`, '')).join('\n') : '');
+    const kept = text.split('\n').filter((l) => l.includes(` dev ${dev} `) || l.endsWith(` dev ${dev}`));
+    return out(kept.length ? kept.map((l) => l.replace(` dev ${dev}`, '')).join('\n') : '');
   }
   if (matches(sub, 'get')) return routeGet(ctx, args[1] === 'to' ? args[2] : args[1]);
   if (MODIFY.includes(sub)) return readOnly(`ip route ${sub}`);
