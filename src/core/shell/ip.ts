@@ -44,10 +44,26 @@ function deviceArg(args: string[]): string | undefined {
   return i >= 0 ? rest[i + 1] : rest[0];
 }
 
-function showDevices(ctx: ShellContext, args: string[], mode: 'addr' | 'link', show: { details: boolean; brief: boolean }): ShellResult {
+/**
+ * `ip -4 addr`: iproute2 keeps only the devices with an IPv4 address, and (without -d) drops
+ * their link/ line, as the family filter applies to it too (ipaddress.c print_linkinfo).
+ */
+function ipv4Only(ns: ShellContext['netns'], text: string, show: { details: boolean; brief: boolean }): string {
+  const withV4 = new Set(ns.devices.filter((d) => d.addresses.length > 0).map((d) => d.name));
+  const nameOf = (head: string) => /^(?:\d+: )?([^@:\s]+)/.exec(head)?.[1] ?? '';
+  if (show.brief) return text.split(/(?<=\n)/).filter((l) => withV4.has(nameOf(l))).join('');
+  return text
+    .split(/(?=^\d+: )/m)
+    .filter((b) => withV4.has(nameOf(b)))
+    .map((b) => (show.details ? b : b.replace(/^ {4}link\/.*\n/m, '')))
+    .join('');
+}
+
+function showDevices(ctx: ShellContext, args: string[], mode: 'addr' | 'link', show: { details: boolean; brief: boolean; v4: boolean }): ShellResult {
   if (args[0] && MODIFY.includes(args[0])) return readOnly(`ip ${mode} ${args[0]}`);
   const opts = { details: show.details, brief: show.brief, now: ctx.now };
-  const text = mode === 'addr' ? renderIpAddr(ctx.model, ctx.netns, opts) : renderIpLink(ctx.model, ctx.netns, opts);
+  let text = mode === 'addr' ? renderIpAddr(ctx.model, ctx.netns, opts) : renderIpLink(ctx.model, ctx.netns, opts);
+  if (mode === 'addr' && show.v4) text = ipv4Only(ctx.netns, text, show);
   const dev = deviceArg(args);
   if (!dev) return out(text);
   if (!ctx.netns.devices.some((d) => d.name === dev)) return err(`Device "${dev}" does not exist.`);
@@ -108,22 +124,24 @@ function netns(ctx: ShellContext, args: string[]): ShellResult {
   return out(names.map((n, i) => `${n} (id: ${i})`).join('\n'));
 }
 
-function parseOptions(args: string[]): { rest: string[]; v6: boolean; details: boolean; brief: boolean } | ShellResult {
+function parseOptions(args: string[]): { rest: string[]; v4: boolean; v6: boolean; details: boolean; brief: boolean } | ShellResult {
   let i = 0;
+  let v4 = false;
   let v6 = false;
   let details = false;
   let brief = false;
   for (; i < args.length && args[i]!.startsWith('-'); i++) {
     const o = args[i]!;
     if (o === '-6') v6 = true;
+    else if (o === '-4') v4 = true;
     else if (matches(o, '-details')) details = true;
     // `-b` alone is iproute2's -batch; `-br` onwards is -brief.
     else if (o.length >= 3 && matches(o, '-brief')) brief = true;
-    else if (o === '-4' || matches(o, '-statistics') || matches(o, '-oneline') || o === '-c' || o === '-color') continue;
+    else if (matches(o, '-statistics') || matches(o, '-oneline') || o === '-c' || o === '-color') continue;
     else if (o === '-h' || matches(o, '-help')) return out(HELP);
     else return err(`Option "${o}" is unknown, try "ip -help".`, 255);
   }
-  return { rest: args.slice(i), v6, details, brief };
+  return { rest: args.slice(i), v4, v6, details, brief };
 }
 
 function runIp(ctx: ShellContext, args: string[]): ShellResult {
