@@ -52,8 +52,23 @@ describe('exportNetnsScript', () => {
 
   it('starts one listener per namespace with sockets and waits for them', () => {
     const s = script(flannel());
-    expect(s).toContain(`ip netns exec hs-default.b "$NODE_BIN" -e "$SERVER" default/b tcp:80,udp:53`);
+    expect(s).toContain(`ip netns exec hs-default.b "$NODE_BIN" -e "$SERVER" default/b tcp:80/4096,udp:53`);
     expect(s).toContain('while [ ! -s "$f" ]');
+  });
+
+  it('creates each namespace’s devices in the model’s ifindex order, so the kernel numbers them alike', () => {
+    const c = flannel().build();
+    const s = script(flannel());
+    for (const ns of ['node-1', 'node-2']) {
+      const made = [...s.matchAll(new RegExp(`^ip -n hs-${ns} link add (\\S+)`, 'gm'))].map((m) => m[1]);
+      const want = c.model.netns.get(ns)!.devices.filter((d) => d.kind !== 'loopback').sort((a, b) => a.ifindex - b.ifindex).map((d) => d.name);
+      expect(made).toEqual(want);
+    }
+  });
+
+  it('a listener asks listen() for the simulated program’s backlog (ss shows it as Send-Q)', () => {
+    const s = script(cluster().nodes(1).cni('flannel', { backend: 'vxlan' }));
+    expect(s).toMatch(/ip netns exec hs-node-1 "\$NODE_BIN" -e "\$SERVER" node-1 tcp:22\/128,tcp:10250\/4096/);
   });
 
   it('tears down only its own namespaces, stopping their processes first', () => {

@@ -24,6 +24,7 @@ import type { TableName } from '../netfilter/types';
 import { formatRoute } from '../model/routes';
 import { renderIptablesSave } from '../render/iptables-save';
 import { LISTENER_JS, listenerSpec } from './listeners';
+import { listenBacklog } from '../model/listen-backlog';
 import { DEFAULT_PREFIX, listenerLabel, netnsNameFor, segmentBridgeName, underlayNetnsName, underlayPortName } from './names';
 
 /** Options of `exportNetnsScript`. */
@@ -95,30 +96,31 @@ function createNamespaces(c: Ctx): void {
 function createDevices(c: Ctx): void {
   const u = shq(underlayNetnsName(c.prefix));
   const madePairs = new Set<string>();
-  const order: Device['kind'][] = ['nic', 'bridge', 'dummy', 'veth', 'vxlan'];
   header(c, 'devices');
-  for (const kind of order) {
-    for (const ns of c.model.netns.values()) {
-      const n = shq(c.name(ns));
-      for (const d of ns.devices.filter((x) => x.kind === kind)) {
-        if (d.kind === 'nic') {
-          const port = underlayPortName(c.model, ns.id, d.name)!;
-          c.out.push(`ip -n ${n} link add ${d.name} ${linkAttrs(d)} type veth peer name ${port} netns ${u}`);
-          c.out.push(`ip -n ${u} link set ${port} mtu ${d.mtu} master ${segmentBridgeName(d.segment)} up`);
-        } else if (d.kind === 'bridge') c.out.push(`ip -n ${n} link add ${d.name} ${linkAttrs(d)} type bridge`);
-        else if (d.kind === 'dummy') c.out.push(`ip -n ${n} link add ${d.name} ${linkAttrs(d)} type dummy`);
-        else if (d.kind === 'veth') {
-          const key = (a: string, b: string) => `${a}#${b}`;
-          if (madePairs.has(key(ns.id, d.name))) continue;
-          madePairs.add(key(d.peer.netns, d.peer.name));
-          const pns = c.model.netns.get(d.peer.netns);
-          const peer = pns?.devices.find((x) => x.name === d.peer.name);
-          if (!pns || !peer) continue;
-          const where = pns === ns ? '' : ` netns ${shq(c.name(pns))}`;
-          c.out.push(`ip -n ${n} link add ${d.name} ${linkAttrs(d)} type veth peer name ${peer.name} ${linkAttrs(peer)}${where}`);
-        } else if (d.kind === 'vxlan') {
-          c.out.push(`ip -n ${n} link add ${d.name} ${linkAttrs(d)} type vxlan id ${d.vni} local ${d.local} dev ${d.underlay} dstport ${d.dstport}${d.learning ? '' : ' nolearning'}`);
-        }
+  // Each namespace's devices in the model's ifindex order, so that the kernel numbers them alike
+  // (`ip link`, and `bridge fdb show`, which lists by ifindex). A pod's eth0 is made as the peer
+  // of its node's veth, so the pods come last.
+  const order = [...c.model.netns.values()].sort((a, b) => Number(a.kind === 'pod') - Number(b.kind === 'pod'));
+  for (const ns of order) {
+    const n = shq(c.name(ns));
+    for (const d of [...ns.devices].sort((a, b) => a.ifindex - b.ifindex)) {
+      if (d.kind === 'nic') {
+        const port = underlayPortName(c.model, ns.id, d.name)!;
+        c.out.push(`ip -n ${n} link add ${d.name} ${linkAttrs(d)} type veth peer name ${port} netns ${u}`);
+        c.out.push(`ip -n ${u} link set ${port} mtu ${d.mtu} master ${segmentBridgeName(d.segment)} up`);
+      } else if (d.kind === 'bridge') c.out.push(`ip -n ${n} link add ${d.name} ${linkAttrs(d)} type bridge`);
+      else if (d.kind === 'dummy') c.out.push(`ip -n ${n} link add ${d.name} ${linkAttrs(d)} type dummy`);
+      else if (d.kind === 'veth') {
+        const key = (a: string, b: string) => `${a}#${b}`;
+        if (madePairs.has(key(ns.id, d.name))) continue;
+        madePairs.add(key(d.peer.netns, d.peer.name));
+        const pns = c.model.netns.get(d.peer.netns);
+        const peer = pns?.devices.find((x) => x.name === d.peer.name);
+        if (!pns || !peer) continue;
+        const where = pns === ns ? '' : ` netns ${shq(c.name(pns))}`;
+        c.out.push(`ip -n ${n} link add ${d.name} ${linkAttrs(d)} type veth peer name ${peer.name} ${linkAttrs(peer)}${where}`);
+      } else if (d.kind === 'vxlan') {
+        c.out.push(`ip -n ${n} link add ${d.name} ${linkAttrs(d)} type vxlan id ${d.vni} local ${d.local} dev ${d.underlay} dstport ${d.dstport}${d.learning ? '' : ' nolearning'}`);
       }
     }
   }
@@ -248,7 +250,7 @@ function startListeners(c: Ctx): void {
     const n = shq(c.name(ns));
     const f = `"$RUN/${i}.ready"`;
     ready.push(f);
-    c.out.push(`ip netns exec ${n} "$NODE_BIN" -e "$SERVER" ${shq(listenerLabel(ns))} ${shq(listenerSpec(ns.sockets))} ${f} </dev/null >"$RUN/${i}.log" 2>&1 &`);
+    c.out.push(`ip netns exec ${n} "$NODE_BIN" -e "$SERVER" ${shq(listenerLabel(ns))} ${shq(listenerSpec(ns.sockets, (s) => listenBacklog(c.model, ns, s)))} ${f} </dev/null >"$RUN/${i}.log" 2>&1 &`);
     c.out.push('echo $! >>"$RUN/pids"');
     i++;
   }

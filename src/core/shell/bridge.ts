@@ -1,6 +1,6 @@
 /** `bridge fdb show [dev PORT | br BRIDGE]` (iproute2 6.1), with its error texts. */
 import type { Command, ShellContext, ShellResult } from './types';
-import { renderBridgeFdb } from '../render/bridge-fdb';
+import { renderBridgeFdb, type FdbFilter } from '../render/bridge-fdb';
 import { err, out } from './output';
 
 const HELP = `Usage: bridge [ OPTIONS ] OBJECT { COMMAND | help }
@@ -11,16 +11,15 @@ where  OBJECT := { fdb }
 function fdb(ctx: ShellContext, args: string[]): ShellResult {
   const sub = args[0];
   if (sub && !'show'.startsWith(sub) && !'list'.startsWith(sub)) return err(`Command "${sub}" is unknown, try "bridge fdb help".`, 255);
-  let text = renderBridgeFdb(ctx.netns);
+  const filter: FdbFilter = {};
   for (const key of ['dev', 'br'] as const) {
     const i = args.indexOf(key);
     if (i < 0) continue;
     const name = args[i + 1] ?? '';
     if (!ctx.netns.devices.some((d) => d.name === name)) return err(`Cannot find device "${name}"`);
-    const tag = key === 'dev' ? ` dev ${name} ` : ` master ${name} `;
-    text = text.split('\n').filter((l) => `${l} `.includes(tag)).map((l) => `${l}\n`).join('');
+    filter[key] = name;
   }
-  return out(text);
+  return out(renderBridgeFdb(ctx.netns, filter));
 }
 
 /** `bridge`: the FDB of every bridge and VXLAN device in the namespace. */

@@ -7,7 +7,7 @@
  */
 import type { Command, ShellContext, ShellResult } from './types';
 import { renderIpAddr, renderIpLink } from '../render/ip-addr';
-import { renderIpRoute } from '../render/ip-route';
+import { renderIpRoute, renderLocalTable } from '../render/ip-route';
 import { renderIpNeigh } from '../render/ip-neigh';
 import { lookupRoute, sourceAddressFor } from '../model/routes';
 import { isIPv4 } from '../util/ip';
@@ -47,10 +47,26 @@ function deviceArg(args: string[]): string | undefined {
   return i >= 0 ? rest[i + 1] : rest[0];
 }
 
-function showDevices(ctx: ShellContext, args: string[], mode: 'addr' | 'link', show: { details: boolean; brief: boolean }): ShellResult {
+/**
+ * `ip -4 addr`: iproute2 keeps only the devices with an IPv4 address, and (without -d) drops
+ * their link/ line, as the family filter applies to it too (ipaddress.c print_linkinfo).
+ */
+function ipv4Only(ns: ShellContext['netns'], text: string, show: { details: boolean; brief: boolean }): string {
+  const withV4 = new Set(ns.devices.filter((d) => d.addresses.length > 0).map((d) => d.name));
+  const nameOf = (head: string) => /^(?:\d+: )?([^@:\s]+)/.exec(head)?.[1] ?? '';
+  if (show.brief) return text.split(/(?<=\n)/).filter((l) => withV4.has(nameOf(l))).join('');
+  return text
+    .split(/(?=^\d+: )/m)
+    .filter((b) => withV4.has(nameOf(b)))
+    .map((b) => (show.details ? b : b.replace(/^ {4}link\/.*\n/m, '')))
+    .join('');
+}
+
+function showDevices(ctx: ShellContext, args: string[], mode: 'addr' | 'link', show: { details: boolean; brief: boolean; v4: boolean }): ShellResult {
   if (args[0] && MODIFY.includes(args[0])) return readOnly(`ip ${mode} ${args[0]}`);
   const opts = { details: show.details, brief: show.brief, now: ctx.now };
-  const text = mode === 'addr' ? renderIpAddr(ctx.model, ctx.netns, opts) : renderIpLink(ctx.model, ctx.netns, opts);
+  let text = mode === 'addr' ? renderIpAddr(ctx.model, ctx.netns, opts) : renderIpLink(ctx.model, ctx.netns, opts);
+  if (mode === 'addr' && show.v4) text = ipv4Only(ctx.netns, text, show);
   const dev = deviceArg(args);
   if (!dev) return out(text);
   if (!ctx.netns.devices.some((d) => d.name === dev)) return err(`Device "${dev}" does not exist.`);
@@ -64,7 +80,7 @@ function readOnly(what: string): ShellResult {
 function routeGet(ctx: ShellContext, addr: string | undefined): ShellResult {
   if (!addr || !isIPv4(addr)) return err(`Error: any valid prefix is expected rather than "${addr ?? ''}".`, 1);
   const d = lookupRoute(ctx.netns, addr);
-  if (d.kind === 'local') return out(`local ${addr} dev lo table local src ${addr} uid 0 \n    cache <local> `);
+  if (d.kind === 'local') return out(`local ${addr} dev lo src ${addr} uid 0 \n    cache <local> `);
   if (d.kind === 'blackhole') return err('RTNETLINK answers: Invalid argument', 2);
   if (d.kind === 'unreachable') return err('RTNETLINK answers: Network is unreachable', 2);
   const r = d.route;
@@ -77,9 +93,18 @@ function route(ctx: ShellContext, args: string[]): ShellResult {
   if (!sub || matches(sub, 'show') || matches(sub, 'list')) {
     const dev = args.indexOf('dev') >= 0 ? args[args.indexOf('dev') + 1] : undefined;
     if (dev !== undefined && !ctx.netns.devices.some((d) => d.name === dev)) return err(`Cannot find device "${dev}"`);
-    const text = renderIpRoute(ctx.netns);
+    const t = args.indexOf('table') >= 0 ? args[args.indexOf('table') + 1] : undefined;
+    let text = renderIpRoute(ctx.netns);
+    if (t === 'local' || t === '255') text = renderLocalTable(ctx.netns);
+    else if (t === 'all' || t === '0') text += renderLocalTable(ctx.netns, true);
+    else if (t !== undefined && t !== 'main' && t !== '254') {
+      if (!/^\d+$/.test(t) && t !== 'default') return err(`Error: argument "${t}" is wrong: table id value is invalid\n`, 255);
+      // No other table exists in the model (no policy routing): the kernel never made one.
+      return err('Error: ipv4: FIB table does not exist.\nDump terminated', 2);
+    }
     if (!dev) return out(text);
-    return out(ctx.netns.routes.filter((r) => r.table === 254 && r.dev === dev).length ? text.split('\n').filter((l) => l.includes(` dev ${dev} `) || l.endsWith(` dev ${dev}`)).map((l) => l.replace(` dev ${dev}`, '')).join('\n') : '');
+    const kept = text.split('\n').filter((l) => l.includes(` dev ${dev} `) || l.endsWith(` dev ${dev}`));
+    return out(kept.length ? kept.map((l) => l.replace(` dev ${dev}`, '')).join('\n') : '');
   }
   if (matches(sub, 'get')) return routeGet(ctx, args[1] === 'to' ? args[2] : args[1]);
   if (MODIFY.includes(sub)) return readOnly(`ip route ${sub}`);
@@ -114,6 +139,7 @@ function netnsExec(ctx: ShellContext, args: string[], stdin: string | undefined)
 
 interface IpOptions {
   rest: string[];
+  v4: boolean;
   v6: boolean;
   details: boolean;
   brief: boolean;
@@ -123,6 +149,7 @@ interface IpOptions {
 
 function parseOptions(args: string[]): IpOptions | ShellResult {
   let i = 0;
+  let v4 = false;
   let v6 = false;
   let details = false;
   let brief = false;
@@ -130,6 +157,7 @@ function parseOptions(args: string[]): IpOptions | ShellResult {
   for (; i < args.length && args[i]!.startsWith('-'); i++) {
     const o = args[i]!;
     if (o === '-6') v6 = true;
+    else if (o === '-4') v4 = true;
     // `-n NAME`: the rest of the line runs as if under `ip netns exec NAME ip …` (ip.c `-netns`).
     else if (matches(o, '-netns')) {
       const name = args[i + 1];
@@ -139,11 +167,11 @@ function parseOptions(args: string[]): IpOptions | ShellResult {
     else if (matches(o, '-details')) details = true;
     // `-b` alone is iproute2's -batch; `-br` onwards is -brief.
     else if (o.length >= 3 && matches(o, '-brief')) brief = true;
-    else if (o === '-4' || matches(o, '-statistics') || matches(o, '-oneline') || o === '-c' || o === '-color') continue;
+    else if (matches(o, '-statistics') || matches(o, '-oneline') || o === '-c' || o === '-color') continue;
     else if (o === '-h' || matches(o, '-help')) return out(HELP);
     else return err(`Option "${o}" is unknown, try "ip -help".`, 255);
   }
-  return { rest: args.slice(i), v6, details, brief, ...(netns !== undefined ? { netns } : {}) };
+  return { rest: args.slice(i), v4, v6, details, brief, ...(netns !== undefined ? { netns } : {}) };
 }
 
 function runIp(ctx: ShellContext, args: string[], stdin?: string): ShellResult {

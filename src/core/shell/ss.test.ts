@@ -54,9 +54,43 @@ describe('ss', () => {
   it('a node shows its own listeners (sshd 22, the kubelet 10250), not the pods’', () => {
     const r = loadScenario('apiVersion: hopscope/v1alpha1\nkind: Cluster\nspec: {nodes: 1, dns: false}\n');
     const out = createShell(r.model!, { kind: 'node', name: 'node-1' }).run('ss -tln').stdout;
-    expect(out).toMatch(/^LISTEN 0 +4096 +0\.0\.0\.0:22 +0\.0\.0\.0:\*/m);
+    // sshd asks listen() for SSH_LISTEN_BACKLOG (128); the kubelet, a Go server, for somaxconn (4096).
+    expect(out).toMatch(/^LISTEN 0 +128 +0\.0\.0\.0:22 +0\.0\.0\.0:\*/m);
     expect(out).toMatch(/^LISTEN 0 +4096 +0\.0\.0\.0:10250 +0\.0\.0\.0:\*/m);
     expect(out).not.toMatch(/:15000 /);
+  });
+
+  it('a hostNetwork nginx listens with its own backlog (511), found through the image of the container', () => {
+    const r = loadScenario(`apiVersion: hopscope/v1alpha1
+kind: Cluster
+spec: {nodes: 1, dns: false}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: edge}
+spec: {hostNetwork: true, containers: [{name: proxy, image: docker.io/library/nginx:1.27, ports: [{containerPort: 8443}]}]}
+`);
+    const out = createShell(r.model!, { kind: 'node', name: 'node-1' }).run('ss -tln').stdout;
+    expect(out).toMatch(/^LISTEN 0 +511 +0\.0\.0\.0:8443 +0\.0\.0\.0:\*/m);
+  });
+
+  it.each([
+    ['flannel', 'vxlan', 8472],
+    ['calico', 'vxlan', 4789],
+  ])('a %s %s node lists the kernel’s VXLAN socket on UDP %i (no process owns it), a pod does not', (plugin, backend, port) => {
+    const r = loadScenario(`apiVersion: hopscope/v1alpha1\nkind: Cluster\nspec: {nodes: 2, cni: {plugin: ${plugin}, backend: ${backend}}}\n`);
+    const node = createShell(r.model!, { kind: 'node', name: 'node-1' });
+    const row = new RegExp(`^UNCONN 0 +0 +0\\.0\\.0\\.0:${port} +0\\.0\\.0\\.0:\\* +$`, 'm');
+    expect(node.run('ss -uanp').stdout).toMatch(row);
+    expect(node.run('ss -lun').stdout).toMatch(row);
+    expect(node.run('ss -tln').stdout).not.toContain(`:${port} `);
+    const pod = r.model!.pods.find((p) => p.node === 'node-1' && !p.hostNetwork)!;
+    expect(createShell(r.model!, { kind: 'pod', namespace: pod.namespace, name: pod.name }).run('ss -uan').stdout).not.toContain(`:${port} `);
+  });
+
+  it('an IPIP node has no such socket', () => {
+    const r = loadScenario('apiVersion: hopscope/v1alpha1\nkind: Cluster\nspec: {nodes: 2, cni: {plugin: calico, backend: ipip}}\n');
+    expect(createShell(r.model!, { kind: 'node', name: 'node-1' }).run('ss -uan').stdout).not.toMatch(/:(4789|8472) /);
   });
 
   it('refuses unknown options as ss does (exit 255) and says filters are not simulated', () => {

@@ -11,7 +11,8 @@
  * namespaces, which a shell beside them (as with `kubectl debug`) does not see.
  */
 import type { Command, ShellContext, ShellResult } from './types';
-import type { Socket } from '../model/types';
+import type { Netns, Socket } from '../model/types';
+import { listenBacklog } from '../model/listen-backlog';
 
 const USAGE = `Usage: ss [ OPTIONS ]
        ss [ OPTIONS ] [ FILTER ]
@@ -80,11 +81,16 @@ const SERVICES: Record<Proto, Record<number, string>> = {
 };
 
 /**
- * A listening socket's backlog (Send-Q of a LISTEN row): net.core.somaxconn's default 4096,
- * what Go servers (kubelet, kube-proxy, CoreDNS) ask for. The model does not know an app's own
- * listen() argument (nginx asks for 511).
+ * The UDP sockets the kernel itself opens: a VXLAN device that is up listens on its dstport at
+ * the wildcard address (drivers/net/vxlan vxlan_open → vxlan_sock_add, bound to INADDR_ANY even
+ * with `local` set), one socket shared by the devices with the same port. No process owns it.
  */
-const BACKLOG = 4096;
+function kernelSockets(ns: Netns): Socket[] {
+  const out: Socket[] = [];
+  for (const d of ns.devices)
+    if (d.kind === 'vxlan' && d.up && !out.some((s) => s.port === d.dstport)) out.push({ protocol: 'udp', port: d.dstport, owner: 'kernel' });
+  return out;
+}
 
 /** ss's column layout: header, alignment, left delimiter (misc/ss.c `columns`). */
 const COLUMNS = [
@@ -135,11 +141,11 @@ function runSs(ctx: ShellContext, args: string[]): ShellResult {
     if (!a.protos.has(proto) || a.v6only) continue;
     // Every modelled socket listens: shown with -l or -a (a bound UDP socket is UNCONN, state CLOSE).
     if (!a.listening && !a.all) continue;
-    for (const s of ctx.netns.sockets) {
+    for (const s of [...ctx.netns.sockets, ...kernelSockets(ctx.netns)]) {
       if (s.protocol !== proto) continue;
       const port = a.numeric ? String(s.port) : (SERVICES[proto][s.port] ?? String(s.port));
       const state = proto === 'udp' ? 'UNCONN' : 'LISTEN';
-      rows.push([proto, state, '0', proto === 'udp' ? '0' : String(BACKLOG), `${s.address ?? '0.0.0.0'}:`, port, '0.0.0.0:', '*', '']);
+      rows.push([proto, state, '0', proto === 'udp' ? '0' : String(listenBacklog(ctx.model, ctx.netns, s)), `${s.address ?? '0.0.0.0'}:`, port, '0.0.0.0:', '*', '']);
     }
   }
   return { stdout: render(rows, a.protos.size > 1), stderr: '', exitCode: 0 };
