@@ -1,12 +1,13 @@
 /** The packet overlay: one absolutely positioned element moved by `transform`, plus a ring on the hop's device. */
-import { memo, useEffect, useMemo, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { ViewportPortal, useStore, useStoreApi } from '@xyflow/react';
 import { appStore, useApp } from '../store/store';
 import { selectCurrentHop, selectFlow } from '../store/selectors';
 import { describePacket, isDropHop, isNatHop } from '../packet/describe';
 import type { CanvasLayout } from './layout-types';
 import { anchorFor } from './layout';
-import { usePacketAnimator } from './use-packet-animator';
+import { prefersReducedMotion, usePacketAnimator } from './use-packet-animator';
+import { glide } from '../controllers/ring-glide';
 import { useSwarm } from './use-swarm';
 import { startSwarm } from '../controllers/swarm';
 import { canPaintOffscreen, createSwarmPainter } from '../controllers/swarm-painter';
@@ -36,12 +37,21 @@ function PacketBadge() {
   );
 }
 
+/** A ring on the hop's device; it glides there from the previous device (ring-glide.ts). */
 function HopRing({ layout }: { layout: CanvasLayout }) {
   const cur = useApp(selectCurrentHop);
   const id = cur ? anchorFor(layout, cur.hop.deviceId, cur.hop.netns) : undefined;
   const box = id ? layout.boxes[id] : undefined;
-  if (!box) return null;
-  return <div className="hs-ring" style={{ transform: `translate(${box.x - 4}px, ${box.y - 4}px)`, width: box.w + 8, height: box.h + 8 }} />;
+  const transform = box ? `translate(${box.x - 4}px, ${box.y - 4}px)` : null;
+  const el = useRef<HTMLDivElement>(null);
+  const last = useRef<string | null>(null);
+  useLayoutEffect(() => {
+    const ring = el.current;
+    if (ring && transform) glide(ring, last.current, transform, { reduced: prefersReducedMotion(), now: () => getComputedStyle(ring).transform });
+    last.current = transform;
+  }, [transform]);
+  if (!box || !transform) return null;
+  return <div ref={el} className="hs-ring" style={{ transform, width: box.w + 8, height: box.h + 8 }} />;
 }
 
 export const PacketLayer = memo(function PacketLayer({ layout }: { layout: CanvasLayout }) {

@@ -8,7 +8,7 @@ import type { PacketAnimator, Point } from '../controllers/packet-animator';
 import type { CanvasLayout } from './layout-types';
 import { anchorFor } from './layout';
 
-const reduced = () => typeof matchMedia !== 'undefined' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+export const prefersReducedMotion = (): boolean => typeof matchMedia !== 'undefined' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 /** Centre of the canvas node a hop sits on, from React Flow's internal positions (layout as fallback). */
 export function useHopPoint(layout: CanvasLayout | null): (i: number) => Point | null {
@@ -42,7 +42,7 @@ export function usePacketAnimator(el: HTMLDivElement | null, layout: CanvasLayou
       count: () => selectHops(appStore.getState()).length,
       onHop: (i) => appStore.setState({ hop: i }),
       onEnd: () => appStore.setState({ playing: false }),
-      reducedMotion: reduced,
+      reducedMotion: prefersReducedMotion,
     });
     anim.current = a;
     const sync = (s = appStore.getState(), prev?: typeof s) => {

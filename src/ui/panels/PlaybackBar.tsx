@@ -79,18 +79,15 @@ function FanOutButton() {
   return <ActionButton action={fanOut} text={n > 1 ? `All ${n}` : 'All'} pressed={on} />;
 }
 
-export function PlaybackBar() {
+/**
+ * The scrubber and the hop count: the only part of the bar that changes at every hop of a
+ * playing flow, so the buttons and the flow selector do not re-render with it.
+ */
+function HopScrubber() {
   const count = useApp((s) => selectHops(s).length);
   const hop = useApp((s) => s.hop);
-  const speed = useApp((s) => s.speed);
   return (
-    <div className="hs-playback" role="toolbar" aria-label="Playback">
-      <ActionButton action={stepBack} />
-      <ActionButton action={play} />
-      <ActionButton action={pause} />
-      <ActionButton action={stepForward} />
-      <ActionButton action={cycleSpeed} text={`${speed}×`} />
-      <FanOutButton />
+    <>
       <input
         type="range"
         aria-label="Hop"
@@ -103,6 +100,21 @@ export function PlaybackBar() {
       <span className="hs-hopcount" aria-live="off">
         {count ? `${hop + 1} / ${count}` : '–'}
       </span>
+    </>
+  );
+}
+
+export function PlaybackBar() {
+  const speed = useApp((s) => s.speed);
+  return (
+    <div className="hs-playback" role="toolbar" aria-label="Playback">
+      <ActionButton action={stepBack} />
+      <ActionButton action={play} />
+      <ActionButton action={pause} />
+      <ActionButton action={stepForward} />
+      <ActionButton action={cycleSpeed} text={`${speed}×`} />
+      <FanOutButton />
+      <HopScrubber />
       <FlowSelect />
     </div>
   );
