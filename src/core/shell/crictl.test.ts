@@ -21,6 +21,10 @@ spec:
     - {name: sidecar, image: curlimages/curl}
 ---
 apiVersion: v1
+kind: Namespace
+metadata: {name: tools}
+---
+apiVersion: v1
 kind: Pod
 metadata: {name: client, namespace: tools}
 spec: {nodeName: node-1, containers: [{name: shell, image: alpine}]}
