@@ -7,7 +7,7 @@
  */
 import type { ClusterModel, ModelNode, ModelPod, PendingPod, Socket } from '../model/types';
 import type { Diagnostic, Scenario, Severity, SourcePos } from '../scenario/types';
-import type { CniContext, NetworkPlugin } from '../cni/types';
+import type { NetworkPlugin } from '../cni/types';
 import type { DesiredPod } from '../controllers/workloads';
 import type { ResolvedCluster } from './resolved';
 import { resolveCluster } from './resolved';
@@ -67,7 +67,7 @@ function build(scenario: Scenario): CompileResult {
   const cidrs = allocateNodeCIDRs(cluster, scenario, at(clusterPos));
   for (const n of cluster.nodes) {
     const ns = buildNodeNetns(model, cluster, n.name, n.ip, n.subnet);
-    const node: ModelNode = { name: n.name, ip: n.ip, labels: n.labels, netns: ns.id, ready: true, subnet: n.subnet, blocks: [] };
+    const node: ModelNode = { name: n.name, ip: n.ip, labels: n.labels, netns: ns.id, ready: true, subnet: n.subnet, blocks: objectList<string>() };
     const podCIDR = cidrs.get(n.name);
     if (podCIDR && cluster.cni.plugin !== 'calico') node.podCIDR = podCIDR;
     model.nodes.push(node);
@@ -195,10 +195,13 @@ class PodCreation {
       this.add('error', `pod ${key} asks for IP ${b.requested}, already taken by ${this.usedIps.get(b.requested)}`, 'duplicate-ip');
       return undefined;
     }
-    const pod = b.want.spec.hostNetwork ? hostNetworkPod(this.ctx.model, b.node, b.want, b.ns, b.name) : sandboxPod(this.ctx, this.plugin, b.node, b.want, b.ns, b.name, b.requested, this.report);
-    if (!pod) return undefined;
-    this.usedIps.set(pod.ip, key);
-    return pod;
+    // The address is noted where it is known, not read back off the pod: the add-on pods (owned,
+    // created first) are ModelPods of another shape, and reading one here threw this method away.
+    if (b.want.spec.hostNetwork) {
+      this.usedIps.set(b.node.ip, key);
+      return hostNetworkPod(this.ctx.model, b.node, b.want, b.ns, b.name);
+    }
+    return sandboxPod(this, b.node, b.want, b.ns, b.name, b.requested) ?? undefined;
   }
 }
 
@@ -238,7 +241,9 @@ function containersOf(want: PodRequest): ModelPod['containers'] {
   return out;
 }
 
-function sandboxPod(ctx: CniContext, plugin: NetworkPlugin, node: ModelNode, want: PodRequest, ns: string, name: string, requested: string | undefined, report: (s: Severity, m: string, c: string) => void): ModelPod | null {
+/** The pod's sandbox and the pod, its address noted as taken in `run`; null when the sandbox failed. */
+function sandboxPod(run: PodCreation, node: ModelNode, want: PodRequest, ns: string, name: string, requested: string | undefined): ModelPod | null {
+  const { ctx, plugin, report } = run;
   const req: SandboxRequest = requested ? { namespace: ns, name, requestedIp: requested } : { namespace: ns, name };
   const maps = hostPortsOf(want);
   if (maps) req.portMappings = maps;
@@ -249,6 +254,7 @@ function sandboxPod(ctx: CniContext, plugin: NetworkPlugin, node: ModelNode, wan
     pendingPod(ctx.model, want, ns, name, node, sb);
     return null;
   }
+  run.usedIps.set(sb.ip, `${ns}/${name}`);
   const containers = containersOf(want);
   // Sockets are read off the request's ports (one class for every pod) rather than the model's,
   // whose ports have two shapes (with and without a name).

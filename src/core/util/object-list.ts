@@ -1,5 +1,5 @@
 /**
- * An empty list already in the array class (V8 elements kind) that objects give a list. A `[]`
+ * An empty list already in the array class (V8 elements kind) that objects (or strings) give a list. A `[]`
  * literal starts as a list of small integers and changes class on its first object. Code run
  * once per compile met that first push in the interpreter, before V8 kept feedback for it, and was
  * optimised for the object class alone: the next compile's first push (model.cniLog's first CNI
