@@ -82,6 +82,8 @@ export function bridgeAdd(ctx: CniContext, args: CniArgs, conf: BridgeConf): Cni
   // 1. Ensure the bridge (created lazily with the first pod), MAC pinned.
   // (Its MAC is derived only when the bridge is new: every later pod finds it.)
   const existing = getDevice(host, conf.bridge);
+  // (A new bridge's address list is empty and of another array class than a filled one; reading it
+  // in the first pod of each compile threw away bridgeAdd as optimised on the filled ones.)
   const br = existing?.kind === 'bridge' ? existing : createBridge(host, conf.bridge, macFor(seed, node.name, conf.bridge), conf.mtu);
   // 4 (IPAM runs before addresses are configured; on failure the veth is undone).
   const ipam = ipamState(ctx.model, node.name, conf);
@@ -112,7 +114,8 @@ export function bridgeAdd(ctx: CniContext, args: CniArgs, conf: BridgeConf): Cni
   }
   addRoutes(pod, podRoutes);
   // 7. Host side: the gateway lives on the bridge; the node now forwards.
-  if (conf.isGateway && !hasAddress(br, lease.gateway)) {
+  // A bridge made for this pod has no address yet (its empty list is not read: see the note above).
+  if (conf.isGateway && (br !== existing || !hasAddress(br, lease.gateway))) {
     addAddress(host, br, lease.gateway, lease.prefix);
     addConnectedRoute(host, br, lease.gateway, lease.prefix);
   }

@@ -7,6 +7,7 @@
 import type { Cidr } from '../util/ip';
 import { cidrContains, intToIpv4, ipv4ToInt, parseCidr, prefixMask, subnetAt, subnetCount } from '../util/ip';
 import { createRng } from '../util/rng';
+import { objectList } from '../util/object-list';
 
 export interface CalicoIpamState {
   pool: Cidr;
@@ -55,10 +56,16 @@ export function claimBlock(s: CalicoIpamState, node: string): Cidr | null {
   return null;
 }
 
-/** The blocks affine to `node`, in claim order. */
+/**
+ * The blocks affine to `node`, in claim order. Pushed into an objectList, not mapped: a node's
+ * list is read by per-node code on every compile, and Array.prototype.map's result (holey as the
+ * builtin, packed when inlined) or an empty `[]` was an array class that code had not seen.
+ */
 export function nodeBlocks(s: CalicoIpamState, node: string): string[] {
+  const out = objectList<string>();
   const own = s.index.blocks.get(node);
-  return own ? own.map((b) => b.text) : [];
+  if (own) for (const b of own) out.push(b.text);
+  return out;
 }
 
 /** The blocks `node` has claimed, as the IPAM holds them (read only: no list made per call). */

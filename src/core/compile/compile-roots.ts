@@ -8,12 +8,15 @@
  * while V8 redid them. A class's instances are made by its constructor, with no template: the
  * recorded types stay as long as every compile stores the same shapes. Instances are plain data
  * (own enumerable fields in the literal's order: JSON, structuredClone and the views see the same).
+ * The lists every compile fills from its first pod on start in the objects' array class
+ * (util/object-list.ts).
  */
 import type { CniContext } from '../cni/types';
 import type { EndpointSlice, Service } from '../k8s/types';
 import type { ClusterModel, CniInvocation, ModelNode, ModelPod, Netns, Segment } from '../model/types';
 import type { Diagnostic, Severity, SourcePos } from '../scenario/types';
 import type { ResolvedCluster } from './resolved';
+import { objectList } from '../util/object-list';
 
 /**
  * The plugins' CniContext of one compile. Its reports go to `diagnostics` at `pos`, the object
@@ -66,10 +69,10 @@ export class ModelRoot implements ClusterModel {
     this.cni = cluster.cni.backend ? { plugin: cluster.cni.plugin, mtu: 0, backend: cluster.cni.backend } : { plugin: cluster.cni.plugin, mtu: 0 };
     this.proxyMode = cluster.kubeProxy.mode;
     this.nodes = [];
-    this.pods = [];
+    this.pods = objectList();
     this.netns = new Map();
     this.segments = new Map();
-    this.cniLog = [];
+    this.cniLog = objectList();
     this.pluginState = new Map();
     this.services = [];
     this.endpointSlices = [];

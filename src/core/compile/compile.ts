@@ -7,7 +7,7 @@
  */
 import type { ClusterModel, ModelNode, ModelPod, PendingPod, Socket, UnscheduledPod } from '../model/types';
 import type { Diagnostic, Scenario, Severity, SourcePos } from '../scenario/types';
-import type { CniContext } from '../cni/types';
+import type { NetworkPlugin } from '../cni/types';
 import type { DesiredPod } from '../controllers/workloads';
 import type { ResolvedCluster } from './resolved';
 import { resolveCluster } from './resolved';
@@ -15,6 +15,9 @@ import { addCloudRoute, buildNodeNetns, buildUnderlay } from './underlay';
 import { allocateNodeCIDRs } from '../controllers/node-cidrs';
 import { expandDaemonSet, expandDeployment, expandReplicaSet } from '../controllers/workloads';
 import { hostPortClaims, NodeLoad, schedule } from '../controllers/scheduler';
+import type { ContainerRequest, PodRequest, PortRequest } from './pod-request';
+import { podRequest } from './pod-request';
+import { objectList } from '../util/object-list';
 import type { SandboxRequest } from '../controllers/runtime';
 import { runPodSandbox } from '../controllers/runtime';
 import type { PortMapping } from '../cni/portmap';
@@ -65,7 +68,7 @@ function build(scenario: Scenario): CompileResult {
   const cidrs = allocateNodeCIDRs(cluster, scenario, at(clusterPos));
   for (const n of cluster.nodes) {
     const ns = buildNodeNetns(model, cluster, n.name, n.ip, n.subnet);
-    const node: ModelNode = { name: n.name, ip: n.ip, labels: n.labels, netns: ns.id, ready: true, subnet: n.subnet, blocks: [] };
+    const node: ModelNode = { name: n.name, ip: n.ip, labels: n.labels, netns: ns.id, ready: true, subnet: n.subnet, blocks: objectList<string>() };
     const podCIDR = cidrs.get(n.name);
     if (podCIDR && cluster.cni.plugin !== 'calico') node.podCIDR = podCIDR;
     model.nodes.push(node);
@@ -99,7 +102,7 @@ function desiredPods(scenario: Scenario, seed: number, nodeNames: string[]): Des
 
 /** A pod the scheduler has bound, waiting for its node's kubelet to create it. */
 interface BoundPod {
-  want: DesiredPod;
+  want: PodRequest;
   ns: string;
   name: string;
   node: ModelNode;
@@ -113,33 +116,59 @@ interface BoundPod {
  */
 const SYSTEM_NAMESPACE = 'kube-system';
 
-function createPods(ctx: CompileContext, scenario: Scenario, diagnostics: Diagnostic[]): void {
-  const { model, cluster } = ctx;
-  const plugin = getNetworkPlugin(cluster.cni.plugin);
-  const load = new NodeLoad(model.nodes);
-  const seen = new Map<string, SourcePos>();
-  const pinnedBy = new Map<string, string>();
-  // One reporter for the pod being handled (pods are handled one at a time), not a closure per pod.
-  let pos: SourcePos = ORIGIN;
-  const report = (severity: Severity, message: string, code: string) => diagnostics.push({ severity, message, code, pos });
-  // 1. The API server admits each pod and the scheduler binds it, in the scenario's order.
-  const bound: BoundPod[] = [];
-  for (const want of desiredPods(scenario, cluster.seed, model.nodes.map((n) => n.name))) {
-    ctx.pos = want.pos;
-    pos = want.pos;
-    const ns = want.pod.metadata?.namespace ?? 'default';
-    const name = want.pod.metadata?.name;
-    if (!name || !want.pod.spec || !Array.isArray(want.pod.spec.containers)) continue; // the parser reported it
+/**
+ * One compile's pod creation: admission and binding, then the sandboxes. A class whose methods
+ * handle one pod each, rather than closures made per compile: a closure called per pod is a new
+ * call target in every compile, and the optimised loop calling it was thrown away on the first
+ * pod of the next compile. Its reports go to the pod being handled (`pos`).
+ */
+class PodCreation {
+  readonly ctx: CompileContext;
+  readonly plugin: NetworkPlugin;
+  readonly diagnostics: Diagnostic[];
+  readonly load: NodeLoad;
+  readonly seen: Map<string, SourcePos>;
+  readonly pinnedBy: Map<string, string>;
+  readonly usedIps: Map<string, string>;
+  readonly bound: BoundPod[];
+  pos: SourcePos;
+  /** The reporter handed to per-pod helpers (made once per compile; called only on a problem). */
+  readonly report: (severity: Severity, message: string, code: string) => void;
+
+  constructor(ctx: CompileContext, plugin: NetworkPlugin, diagnostics: Diagnostic[]) {
+    this.ctx = ctx;
+    this.plugin = plugin;
+    this.diagnostics = diagnostics;
+    this.load = new NodeLoad(ctx.model.nodes);
+    this.seen = new Map();
+    this.pinnedBy = new Map();
+    this.usedIps = new Map();
+    this.bound = objectList();
+    this.pos = ORIGIN;
+    this.report = (severity, message, code) => this.add(severity, message, code);
+  }
+
+  add(severity: Severity, message: string, code: string): void {
+    this.diagnostics.push({ severity, message, code, pos: this.pos });
+  }
+
+  /** 1. The API server admits the pod and the scheduler binds it. */
+  admit(want: PodRequest): void {
+    const { model, cluster } = this.ctx;
+    this.ctx.pos = want.pos;
+    this.pos = want.pos;
+    const ns = want.namespace ?? 'default';
+    const name = want.name;
     const key = `${ns}/${name}`;
-    if (seen.has(key)) continue; // duplicate: reported by the parser
-    seen.set(key, want.pos);
-    const requested = podAnnotatedIp(want.pod, cluster, report);
-    if (requested && pinnedBy.has(requested)) {
-      report('error', `pod ${key} asks for IP ${requested}, already taken by ${pinnedBy.get(requested)}`, 'duplicate-ip');
-      continue;
+    if (this.seen.has(key)) return; // duplicate: reported by the parser
+    this.seen.set(key, want.pos);
+    const requested = podAnnotatedIp(want.annotations, name, cluster, this.report);
+    if (requested && this.pinnedBy.has(requested)) {
+      this.add('error', `pod ${key} asks for IP ${requested}, already taken by ${this.pinnedBy.get(requested)}`, 'duplicate-ip');
+      return;
     }
     const prefer = requested && cluster.cni.plugin !== 'calico' ? model.nodes.find((n) => n.podCIDR && cidrContains(parseRange(n.podCIDR), ipv4ToInt(requested)))?.name : undefined;
-    const spec = want.pod.spec;
+    const spec = want.spec;
     const placement: Parameters<typeof schedule>[2] = {};
     if (want.boundNode) placement.nodeName = want.boundNode;
     else if (spec.nodeName) placement.nodeName = spec.nodeName;
@@ -147,45 +176,59 @@ function createPods(ctx: CompileContext, scenario: Scenario, diagnostics: Diagno
     if (prefer) placement.preferNode = prefer;
     const ports = hostPortClaims(spec);
     if (ports) placement.hostPorts = ports;
-    const placed = schedule(model.nodes, load, placement);
+    const placed = schedule(model.nodes, this.load, placement);
     if ('error' in placed) {
-      report('error', `pod ${key}: ${placed.error}`, spec.nodeName ? 'missing-node' : 'unschedulable');
-      continue;
+      this.add('error', `pod ${key}: ${placed.error}`, spec.nodeName ? 'missing-node' : 'unschedulable');
+      return;
     }
     if ('unschedulable' in placed) {
       // The API server has accepted it: the pod waits Pending with no node (FailedScheduling),
       // holding no host port and no address, and the rest of the cluster is built without it.
-      report('warning', `pod ${key}: ${placed.unschedulable}`, 'unschedulable');
+      this.add('warning', `pod ${key}: ${placed.unschedulable}`, 'unschedulable');
       unscheduledPod(model, want, ns, name, placed.unschedulable);
-      continue;
+      return;
     }
     const node = placed.node;
-    if (requested && prefer && prefer !== node.name) report('warning', `pod ${key} pins ${requested}, which is in ${prefer}'s range, but runs on ${node.name}: host-local on ${node.name} cannot assign it`, 'pinned-ip-node');
-    load.bind(node.name, ports);
-    if (requested) pinnedBy.set(requested, key);
-    bound.push({ want, ns, name, node, requested });
+    if (requested && prefer && prefer !== node.name) this.add('warning', `pod ${key} pins ${requested}, which is in ${prefer}'s range, but runs on ${node.name}: host-local on ${node.name} cannot assign it`, 'pinned-ip-node');
+    this.load.bind(node.name, ports);
+    if (requested) this.pinnedBy.set(requested, key);
+    this.bound.push({ want, ns, name, node, requested });
+  }
+
+  /** 2. The kubelet creates the sandbox of bound pod `b`: the pod, or undefined when it has none. */
+  create(b: BoundPod): ModelPod | undefined {
+    this.ctx.pos = b.want.pos;
+    this.pos = b.want.pos;
+    const key = `${b.ns}/${b.name}`;
+    if (b.requested && this.usedIps.has(b.requested)) {
+      this.add('error', `pod ${key} asks for IP ${b.requested}, already taken by ${this.usedIps.get(b.requested)}`, 'duplicate-ip');
+      return undefined;
+    }
+    // The address is noted where it is known, not read back off the pod: the add-on pods (owned,
+    // created first) are ModelPods of another shape, and reading one here threw this method away.
+    if (b.want.spec.hostNetwork) {
+      this.usedIps.set(b.node.ip, key);
+      return hostNetworkPod(this.ctx.model, b.node, b.want, b.ns, b.name);
+    }
+    return sandboxPod(this, b.node, b.want, b.ns, b.name, b.requested) ?? undefined;
+  }
+}
+
+function createPods(ctx: CompileContext, scenario: Scenario, diagnostics: Diagnostic[]): void {
+  const { model, cluster } = ctx;
+  const run = new PodCreation(ctx, getNetworkPlugin(cluster.cni.plugin), diagnostics);
+  // 1. The API server admits each pod and the scheduler binds it, in the scenario's order.
+  for (const want of desiredPods(scenario, cluster.seed, model.nodes.map((n) => n.name))) {
+    const req = podRequest(want);
+    if (req) run.admit(req); // else the parser reported it
   }
   // 2. The kubelets create the sandboxes, system pods first (as at bootstrap), then the rest in
   // order; model.pods keeps the scenario's order. A failed sandbox leaves its pod bound, without
   // a netns (model.pendingPods), and the rest of the cluster is built as if it were not there.
-  const created: (ModelPod | undefined)[] = new Array<ModelPod | undefined>(bound.length);
-  const usedIps = new Map<string, string>();
-  const create = (i: number) => {
-    const b = bound[i]!;
-    ctx.pos = b.want.pos;
-    pos = b.want.pos;
-    const key = `${b.ns}/${b.name}`;
-    if (b.requested && usedIps.has(b.requested)) {
-      report('error', `pod ${key} asks for IP ${b.requested}, already taken by ${usedIps.get(b.requested)}`, 'duplicate-ip');
-      return;
-    }
-    const pod = b.want.pod.spec.hostNetwork ? hostNetworkPod(model, b.node, b.want, b.ns, b.name) : sandboxPod(ctx, plugin, b.node, b.want, b.ns, b.name, b.requested, report);
-    if (!pod) return;
-    usedIps.set(pod.ip, key);
-    created[i] = pod;
-  };
-  for (let i = 0; i < bound.length; i++) if (bound[i]!.ns === SYSTEM_NAMESPACE) create(i);
-  for (let i = 0; i < bound.length; i++) if (bound[i]!.ns !== SYSTEM_NAMESPACE) create(i);
+  const bound = run.bound;
+  const created = new Array<ModelPod | undefined>(bound.length);
+  for (let i = 0; i < bound.length; i++) if (bound[i]!.ns === SYSTEM_NAMESPACE) created[i] = run.create(bound[i]!);
+  for (let i = 0; i < bound.length; i++) if (bound[i]!.ns !== SYSTEM_NAMESPACE) created[i] = run.create(bound[i]!);
   for (const pod of created) if (pod) model.pods.push(pod);
 }
 
@@ -195,21 +238,21 @@ function parseRange(text: string) {
   return { text, network: ipv4ToInt(a!), prefix, mask: prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0 };
 }
 
-function containersOf(want: DesiredPod): ModelPod['containers'] {
-  return want.pod.spec.containers.map((c) => ({
-    name: c.name,
-    image: c.image ?? '',
+/** The model's containers of a pod (ports with their protocol, and their name when they have one). */
+function containersOf(want: PodRequest): ModelPod['containers'] {
+  const out: ModelPod['containers'] = [];
+  for (const c of want.spec.containers) {
     // Written out rather than spreading an optional `name` (an empty object per port otherwise).
-    ports: (c.ports ?? []).map((p) => (p.name ? { containerPort: p.containerPort, protocol: p.protocol ?? 'TCP', name: p.name } : { containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' })),
-  }));
+    const ports: ModelPod['containers'][number]['ports'] = [];
+    for (const p of c.ports) ports.push(p.name ? { containerPort: p.containerPort, protocol: p.protocol ?? 'TCP', name: p.name } : { containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' });
+    out.push({ name: c.name, image: c.image ?? '', ports });
+  }
+  return out;
 }
 
-function isReady(want: DesiredPod): boolean {
-  const cond = want.pod.status?.conditions?.find((c) => c.type === 'Ready');
-  return cond ? cond.status === 'True' : true;
-}
-
-function sandboxPod(ctx: CniContext, plugin: ReturnType<typeof getNetworkPlugin>, node: ModelNode, want: DesiredPod, ns: string, name: string, requested: string | undefined, report: (s: Severity, m: string, c: string) => void): ModelPod | null {
+/** The pod's sandbox and the pod, its address noted as taken in `run`; null when the sandbox failed. */
+function sandboxPod(run: PodCreation, node: ModelNode, want: PodRequest, ns: string, name: string, requested: string | undefined): ModelPod | null {
+  const { ctx, plugin, report } = run;
   const req: SandboxRequest = requested ? { namespace: ns, name, requestedIp: requested } : { namespace: ns, name };
   const maps = hostPortsOf(want);
   if (maps) req.portMappings = maps;
@@ -220,38 +263,41 @@ function sandboxPod(ctx: CniContext, plugin: ReturnType<typeof getNetworkPlugin>
     pendingPod(ctx.model, want, ns, name, node, sb);
     return null;
   }
+  run.usedIps.set(sb.ip, `${ns}/${name}`);
   const containers = containersOf(want);
-  const opened = containerSockets(containers, containerName);
+  // Sockets are read off the request's ports (one class for every pod) rather than the model's,
+  // whose ports have two shapes (with and without a name).
+  const opened = containerSockets(want.spec.containers, containers, containerName);
   if (opened.length) sb.netns.sockets = sb.netns.sockets.length ? sb.netns.sockets.concat(opened) : opened;
-  const labels = want.pod.metadata.labels;
-  const pod: ModelPod = { namespace: ns, name, node: node.name, ip: sb.ip, netns: sb.netns.id, labels: labels ? { ...labels } : {}, containers, hostNetwork: false, ready: isReady(want) && !crashLooping(containers), containerId: sb.containerId };
+  const labels = want.labels;
+  const pod: ModelPod = { namespace: ns, name, node: node.name, ip: sb.ip, netns: sb.netns.id, labels: labels ? { ...labels } : {}, containers, hostNetwork: false, ready: want.ready && !crashLooping(containers), containerId: sb.containerId };
   if (want.owner) pod.owner = want.owner;
-  if (want.pod.metadata.deletionTimestamp) pod.terminating = true;
+  if (want.terminating) pod.terminating = true;
   return pod;
 }
 
 /** Records a pod no node can take: no node, no netns, no IP (model/types.ts UnscheduledPod). */
-function unscheduledPod(model: ClusterModel, want: DesiredPod, ns: string, name: string, why: string): void {
-  const labels = want.pod.metadata.labels;
+function unscheduledPod(model: ClusterModel, want: PodRequest, ns: string, name: string, why: string): void {
+  const labels = want.labels;
   const pod: UnscheduledPod = { namespace: ns, name, labels: labels ? { ...labels } : {}, containers: containersOf(want), unschedulable: why };
   if (want.owner) pod.owner = want.owner;
-  if (want.pod.spec.nodeSelector) pod.nodeSelector = { ...want.pod.spec.nodeSelector };
+  if (want.spec.nodeSelector) pod.nodeSelector = { ...want.spec.nodeSelector };
   (model.pendingPods ??= []).push(pod);
 }
 
 /** Records a pod whose sandbox failed: bound to its node, no netns, no IP (model/types.ts PendingPod). */
-function pendingPod(model: ClusterModel, want: DesiredPod, ns: string, name: string, node: ModelNode, failed: { error: string; cniError: string }): void {
-  const labels = want.pod.metadata.labels;
+function pendingPod(model: ClusterModel, want: PodRequest, ns: string, name: string, node: ModelNode, failed: { error: string; cniError: string }): void {
+  const labels = want.labels;
   const pod: PendingPod = { namespace: ns, name, node: node.name, labels: labels ? { ...labels } : {}, containers: containersOf(want), sandboxError: failed.error, cniError: failed.cniError };
   if (want.owner) pod.owner = want.owner;
   (model.pendingPods ??= []).push(pod);
 }
 
 /** The CRI port mappings of a pod's hostPorts (what containerd hands portmap), or undefined. */
-function hostPortsOf(want: DesiredPod): PortMapping[] | undefined {
+function hostPortsOf(want: PodRequest): PortMapping[] | undefined {
   let out: PortMapping[] | undefined;
-  for (const c of want.pod.spec.containers)
-    for (const p of c.ports ?? []) {
+  for (const c of want.spec.containers)
+    for (const p of c.ports) {
       if (!p.hostPort) continue;
       const m: PortMapping = { hostPort: p.hostPort, containerPort: p.containerPort, protocol: p.protocol === 'UDP' ? 'udp' : p.protocol === 'SCTP' ? 'sctp' : 'tcp' };
       if (p.hostIP) m.hostIP = p.hostIP;
@@ -266,34 +312,40 @@ const ADDRESS_IN_USE = 'bind: address already in use';
 /**
  * The listening sockets a pod's containers open in their shared namespace. The kubelet starts
  * them in spec order; a container whose port an earlier one already holds fails its bind with
- * EADDRINUSE and exits, holding none of its sockets, and is marked crash-looping. A port a
- * container declares twice is one socket (the declaration is informational; one process binds).
+ * EADDRINUSE and exits, holding none of its sockets, and is marked crash-looping (on `model`,
+ * its container in the model, same index). A port a container declares twice is one socket (the
+ * declaration is informational; one process binds).
  */
-function containerSockets(containers: ModelPod['containers'], owner: (c: ModelPod['containers'][number]) => string): Socket[] {
+function containerSockets(spec: ContainerRequest[], model: ModelPod['containers'], owner: (name: string) => string): Socket[] {
   // The usual pod: one container with one port at most, its list made at its length.
-  const only = containers.length === 1 ? containers[0] : undefined;
-  if (only && only.ports.length <= 1) return only.ports.map((p) => socketOf(only, p, owner(only)));
+  const only = spec.length === 1 ? spec[0] : undefined;
+  if (only && only.ports.length <= 1) return only.ports.length ? [socketOf(owner(only.name), only.ports[0]!)] : [];
   const holder = new Map<string, string>();
   const opened: Socket[] = [];
-  for (const c of containers) {
-    const taken = c.ports.find((p) => (holder.get(`${p.protocol}/${p.containerPort}`) ?? c.name) !== c.name);
+  for (let i = 0; i < spec.length; i++) {
+    const c = spec[i]!;
+    const taken = c.ports.find((p) => (holder.get(portKey(p)) ?? c.name) !== c.name);
     if (taken) {
-      c.crashLoop = `${ADDRESS_IN_USE} (${taken.containerPort}/${taken.protocol} is held by container ${holder.get(`${taken.protocol}/${taken.containerPort}`)})`;
+      model[i]!.crashLoop = `${ADDRESS_IN_USE} (${taken.containerPort}/${taken.protocol ?? 'TCP'} is held by container ${holder.get(portKey(taken))})`;
       continue;
     }
     for (const p of c.ports) {
-      const k = `${p.protocol}/${p.containerPort}`;
+      const k = portKey(p);
       if (holder.has(k)) continue;
       holder.set(k, c.name);
-      opened.push(socketOf(c, p, owner(c)));
+      opened.push(socketOf(owner(c.name), p));
     }
   }
   // Made at its length: a pushed list keeps spare room.
   return opened.slice();
 }
 
-function containerName(c: ModelPod['containers'][number]): string {
-  return c.name;
+function portKey(p: PortRequest): string {
+  return `${p.protocol ?? 'TCP'}/${p.containerPort}`;
+}
+
+function containerName(name: string): string {
+  return name;
 }
 
 /** True when a container of the pod keeps crashing: the pod is not Ready. */
@@ -301,15 +353,14 @@ function crashLooping(containers: ModelPod['containers']): boolean {
   return containers.some((c) => c.crashLoop !== undefined);
 }
 
-/** The listening socket a container port opens in the pod's namespace. */
-function socketOf(c: ModelPod['containers'][number], p: ModelPod['containers'][number]['ports'][number], owner: string = c.name): Socket {
+/** The listening socket a container port opens in the pod's namespace (owned by container `owner`). */
+function socketOf(owner: string, p: PortRequest): Socket {
   return { protocol: p.protocol === 'UDP' ? 'udp' : p.protocol === 'SCTP' ? 'sctp' : 'tcp', port: p.containerPort, owner };
 }
 
-function hostNetworkPod(model: ClusterModel, node: ModelNode, want: DesiredPod, ns: string, name: string): ModelPod {
+function hostNetworkPod(model: ClusterModel, node: ModelNode, want: PodRequest, ns: string, name: string): ModelPod {
   const host = model.netns.get(node.netns)!;
   const containers = containersOf(want);
-  for (const s of containerSockets(containers, (c) => `${ns}/${name}/${c.name}`)) host.sockets.push(s);
-  return { namespace: ns, name, node: node.name, ip: node.ip, netns: node.netns, labels: { ...(want.pod.metadata.labels ?? {}) }, containers, hostNetwork: true, ready: isReady(want) && !crashLooping(containers), containerId: '', ...(want.owner ? { owner: want.owner } : {}), ...(want.pod.metadata.deletionTimestamp ? { terminating: true } : {}) };
+  for (const s of containerSockets(want.spec.containers, containers, (c) => `${ns}/${name}/${c}`)) host.sockets.push(s);
+  return { namespace: ns, name, node: node.name, ip: node.ip, netns: node.netns, labels: { ...(want.labels ?? {}) }, containers, hostNetwork: true, ready: want.ready && !crashLooping(containers), containerId: '', ...(want.owner ? { owner: want.owner } : {}), ...(want.terminating ? { terminating: true } : {}) };
 }
-

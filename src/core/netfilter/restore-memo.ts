@@ -191,7 +191,7 @@ function chainNameIn(ctx: RuleParseContext, n: string): string | undefined {
  * four are the parser's literal; the others (`extra`) follow in the order the parser added them.
  */
 function copyRule(r: Rule, chain: string, jump: string | undefined, extra: readonly (keyof Rule)[]): Rule {
-  const out: Rule = { chain, matches: r.matches.map(copyMatch), packets: r.packets, bytes: r.bytes };
+  const out: Rule = { chain, matches: copyList(r.matches, copyMatch), packets: r.packets, bytes: r.bytes };
   for (const k of extra) {
     switch (k) {
       case 'src':
@@ -242,10 +242,27 @@ function copyTarget(t: Target, jump: string | undefined): Target {
   return 'parsed' in t ? { name, options: t.options, parsed: copyValue(t.parsed) } : { name, options: t.options };
 }
 
+/**
+ * `list.map(copy)`, the result in `list`'s own elements kind (V8's kind of array: empty or small
+ * integers, doubles, anything; packed or holey). Array.prototype.map makes a holey array when it
+ * runs as the builtin and a packed one when optimised code inlines it, so copies made while
+ * restore warmed up and copies made later had different hidden classes, and a copy is the next
+ * copy's source: the first rules of the compile after a warm-up met an array class the
+ * optimised copyRule had not seen, and copyRule, copyValue and the restore that inlined them were
+ * thrown away and optimised again. A slice keeps the source's kind whoever runs it, and the
+ * parser's lists are the first source.
+ */
+function copyList<T>(list: readonly T[], copy: (x: T) => T): T[] {
+  const out = list.slice();
+  // `i in out`: a hole stays a hole, as map leaves it.
+  for (let i = 0; i < out.length; i++) if (i in out) out[i] = copy(out[i]!);
+  return out;
+}
+
 /** A deep copy of plain data (what `isPlain` allows). */
 function copyValue<T>(v: T): T {
   if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map(copyValue) as T;
+  if (Array.isArray(v)) return copyList(v as unknown[], copyValue) as T;
   const out = { ...v } as Record<string, unknown>;
   for (const k in out) {
     const x = out[k];
