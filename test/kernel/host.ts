@@ -82,6 +82,45 @@ export function removeStaleRuns(): void {
   for (const prefix of dead) removeNamespaces(prefix);
 }
 
+/** The iproute2 and kernel whose texts the output comparisons (tools, ip-link-details) were matched on. */
+const MATCHED_IPROUTE2 = 'ip utility, iproute2-6.1.0';
+const MATCHED_KERNEL = /^6\.18\./;
+
+/**
+ * Why an output comparison cannot run here (not root on Linux, or another iproute2 or kernel than
+ * the texts were matched on: their formats differ by version), or undefined when it can.
+ * `what` names the compared texts in the reason.
+ */
+export function outputsSkipReason(what: string): string | undefined {
+  if (process.platform !== 'linux') return 'not Linux';
+  if (process.getuid?.() !== 0) return 'not root';
+  const v = spawnSync('ip', ['-V'], { encoding: 'utf8', timeout: 5000 });
+  if (v.status !== 0) return 'no ip';
+  if (!v.stdout.startsWith(MATCHED_IPROUTE2)) return `iproute2 is "${v.stdout.trim()}", the ${what} were matched on ${MATCHED_IPROUTE2}`;
+  const r = execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim();
+  if (!MATCHED_KERNEL.test(r)) return `kernel ${r}, the ${what} were matched on 6.18`;
+  return undefined;
+}
+
+/**
+ * Removes what killed earlier runs of one suite left: namespaces `<tag>-<pid base 36>-…` whose
+ * process is gone (each suite has its own tag, so one never removes another's live run).
+ */
+export function removeStaleTagged(tag: string): void {
+  const dead = new Set<string>();
+  const pattern = new RegExp(`^${tag}-([0-9a-z]+)-`);
+  for (const ns of namespacesWithPrefix(`${tag}-`)) {
+    const m = pattern.exec(ns);
+    if (!m) continue;
+    try {
+      process.kill(parseInt(m[1]!, 36), 0);
+    } catch {
+      dead.add(m[0]);
+    }
+  }
+  for (const prefix of dead) removeNamespaces(prefix);
+}
+
 /** What a client saw: the server's answer line, or how it failed. */
 export interface ClientResult {
   outcome: 'delivered' | 'refused' | 'unreachable' | 'timeout' | 'error';

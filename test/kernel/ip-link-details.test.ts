@@ -18,7 +18,7 @@
  * (and a killed run's leftovers at the next start).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,10 +26,8 @@ import type { ClusterModel, Netns } from '../../src/core/model/types';
 import { loadScenario } from '../../src/core/compile/load';
 import { exportNetnsScript, netnsNameFor } from '../../src/core/export/index';
 import { renderIpAddr, renderIpLink } from '../../src/core/render/ip-addr';
-import { namespacesWithPrefix, removeNamespaces, runScript } from './host';
+import { namespacesWithPrefix, outputsSkipReason, removeNamespaces, removeStaleTagged, runScript } from './host';
 
-const IPROUTE2 = 'ip utility, iproute2-6.1.0';
-const KERNEL = /^6\.18\./;
 const KINDS = new Set(['loopback', 'veth', 'bridge', 'vxlan']);
 
 /** The outputs compared: `-d` (details) and `-br` (one line a device), of `ip link` and `ip addr`. */
@@ -46,33 +44,7 @@ const VIEWS: View[] = [
 // Not `hk<id>s<n>-`: the conformance suite removes such namespaces when <id> is no live pid.
 const RUN_PREFIX = `hkbd-${process.pid.toString(36)}-`;
 
-/** Removes what a killed earlier run of this file left (`hkbd-<pid>-…` whose pid is gone). */
-function removeStale(): void {
-  const dead = new Set<string>();
-  for (const ns of namespacesWithPrefix('hkbd-')) {
-    const m = /^hkbd-([0-9a-z]+)-/.exec(ns);
-    if (!m) continue;
-    try {
-      process.kill(parseInt(m[1]!, 36), 0);
-    } catch {
-      dead.add(m[0]);
-    }
-  }
-  for (const prefix of dead) removeNamespaces(prefix);
-}
-
-function why(): string | undefined {
-  if (process.platform !== 'linux') return 'not Linux';
-  if (process.getuid?.() !== 0) return 'not root';
-  const v = spawnSync('ip', ['-V'], { encoding: 'utf8', timeout: 5000 });
-  if (v.status !== 0) return 'no ip';
-  if (!v.stdout.startsWith(IPROUTE2)) return `iproute2 is "${v.stdout.trim()}", the details were matched on ${IPROUTE2}`;
-  const r = execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim();
-  if (!KERNEL.test(r)) return `kernel ${r}, the details were matched on 6.18`;
-  return undefined;
-}
-
-const skip = why();
+const skip = outputsSkipReason('details');
 
 const SCENARIOS: { name: string; cni: string }[] = [
   { name: 'flannel vxlan', cni: '{plugin: flannel, backend: vxlan}' },
@@ -153,7 +125,7 @@ describe.skipIf(skip !== undefined)(`ip -d link/addr against the kernel${skip ? 
     it(
       sc.name,
       () => {
-        if (i === 0) removeStale();
+        if (i === 0) removeStaleTagged('hkbd');
         const prefix = `${RUN_PREFIX}s${i}-`;
         const loaded = loadScenario(yaml(sc.cni));
         if (!loaded.model) throw new Error(loaded.diagnostics.map((d) => d.message).join('; '));

@@ -24,38 +24,11 @@ import type { ClusterModel } from '../../src/core/model/types';
 import { loadScenario } from '../../src/core/compile/load';
 import { exportNetnsScript, netnsNameFor } from '../../src/core/export/index';
 import { createShell } from '../../src/core/shell/index';
-import { namespacesWithPrefix, removeNamespaces, runScript } from './host';
+import { namespacesWithPrefix, outputsSkipReason, removeNamespaces, removeStaleTagged, runScript } from './host';
 
-const IPROUTE2 = 'ip utility, iproute2-6.1.0';
-const KERNEL = /^6\.18\./;
 const RUN_PREFIX = `hktl-${process.pid.toString(36)}-`;
 
-function removeStale(): void {
-  const dead = new Set<string>();
-  for (const ns of namespacesWithPrefix('hktl-')) {
-    const m = /^hktl-([0-9a-z]+)-/.exec(ns);
-    if (!m) continue;
-    try {
-      process.kill(parseInt(m[1]!, 36), 0);
-    } catch {
-      dead.add(m[0]);
-    }
-  }
-  for (const prefix of dead) removeNamespaces(prefix);
-}
-
-function why(): string | undefined {
-  if (process.platform !== 'linux') return 'not Linux';
-  if (process.getuid?.() !== 0) return 'not root';
-  const v = spawnSync('ip', ['-V'], { encoding: 'utf8', timeout: 5000 });
-  if (v.status !== 0) return 'no ip';
-  if (!v.stdout.startsWith(IPROUTE2)) return `iproute2 is "${v.stdout.trim()}", the outputs were matched on ${IPROUTE2}`;
-  const r = execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim();
-  if (!KERNEL.test(r)) return `kernel ${r}, the outputs were matched on 6.18`;
-  return undefined;
-}
-
-const skip = why();
+const skip = outputsSkipReason('outputs');
 
 /** Whether this kernel has bridge VLAN filtering (and so the `vlan 1` local entries). */
 function kernelHasVlanFiltering(): boolean {
@@ -118,7 +91,7 @@ describe.skipIf(skip !== undefined)(`bridge fdb show, ss -tuanl and ip route sho
     it(
       sc.name,
       () => {
-        if (i === 0) removeStale();
+        if (i === 0) removeStaleTagged('hktl');
         vlan1 ??= kernelHasVlanFiltering();
         const prefix = `${RUN_PREFIX}s${i}-`;
         const loaded = loadScenario(yaml(sc.cni));
