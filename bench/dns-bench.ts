@@ -70,6 +70,8 @@ function benchPure(): void {
 
 function benchFlows(sample: number): void {
   const docs = [JSON.stringify({ apiVersion: 'hopscope/v1alpha1', kind: 'Cluster', metadata: { name: 'dns' }, spec: { nodes: 3, cni: { plugin: 'flannel', backend: 'vxlan' } } })];
+  // The namespaces exist first: the API server refuses objects in one nothing created.
+  for (let i = 0; i < NAMESPACES; i++) docs.push(JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `ns${i}` } }));
   docs.push(JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client', namespace: 'ns0' }, spec: { nodeName: 'node-1', containers: [{ name: 'c', image: 'busybox' }] } }));
   for (let i = 0; i < SERVICES; i++) docs.push(JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: `svc${i}`, namespace: `ns${i % NAMESPACES}` }, spec: { ports: [{ name: 'http', port: 80 }] } }));
   const t0 = performance.now();

@@ -121,6 +121,8 @@ function scenario(): string {
     }),
   ];
   for (let n = 0; n < NAMESPACES; n++) {
+    // The namespace exists first: the API server refuses objects in one nothing created.
+    docs.push(JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `ns${n}` } }));
     for (let i = 0; i < PODS_PER_NS; i++) docs.push(pod(n, i));
     docs.push(...policies(n));
   }
