@@ -9,7 +9,7 @@ import { ENDPOINTS_DEPRECATED, renderDescribeService, renderGetEndpoints, render
 import { renderRunResult } from '../core/render/run';
 import { runTraffic } from '../core/simulate/run';
 import { renderCniLog } from '../core/render/cni-log';
-import { withoutSandbox } from '../core/simulate/refs';
+import { pendingReason } from '../core/simulate/refs';
 import { renderIpvsadm } from '../core/render/ipvsadm';
 import { renderNftTable } from '../core/render/nft';
 import { readScenario, UsageError } from './io';
@@ -105,7 +105,7 @@ export function show(a: Args): CommandOutput {
     if (!pod) {
       // A pod left ContainerCreating has no netns to show, but its CNI calls (the failed ADD and
       // the runtime's DELs) are what explains why.
-      const why = withoutSandbox(l.model, pns!, pname!);
+      const why = pendingReason(l.model, pns!, pname!);
       if (why && what === 'cni') return ok(renderCniLog(l.model, `${pns}/${pname}`));
       return fail(`hopscope: ${why ?? `no pod ${pns}/${pname}`}${why ? '; `show --pod NS/NAME cni` prints its CNI calls' : ''}`);
     }

@@ -52,7 +52,7 @@ function sourceParts(ref: string): readonly string[] {
  * IP (model/types.ts PendingPod), because no node took it or its sandbox was never created.
  * Undefined for any other name.
  */
-export function withoutSandbox(model: ClusterModel, ns: string, name: string): string | undefined {
+export function pendingReason(model: ClusterModel, ns: string, name: string): string | undefined {
   const p = model.pendingPods?.find((x) => x.namespace === ns && x.name === name);
   if (!p) return undefined;
   if ('unschedulable' in p) return `pod ${ns}/${name} is Pending: not scheduled (${p.unschedulable})`;
@@ -65,7 +65,7 @@ export function resolveSource(model: ClusterModel, ref: string): Resolved<Source
   if (kind === 'pod' && parts.length >= 2 && parts.length <= 4) {
     const [ns, name, container] = parts.length === 2 ? ['default', parts[1]!, undefined] : [parts[1]!, parts[2]!, parts[3]];
     const pod = model.pods.find((p) => p.namespace === ns && p.name === name);
-    if (!pod) return { ok: false, error: withoutSandbox(model, ns, name) ?? `no pod ${ns}/${name} (pods: ${model.pods.map((p) => `${p.namespace}/${p.name}`).join(', ') || 'none'})` };
+    if (!pod) return { ok: false, error: pendingReason(model, ns, name) ?? `no pod ${ns}/${name} (pods: ${model.pods.map((p) => `${p.namespace}/${p.name}`).join(', ') || 'none'})` };
     if (container && !pod.containers.some((c) => c.name === container)) return { ok: false, error: `pod ${ns}/${name} has no container "${container}" (containers: ${pod.containers.map((c) => c.name).join(', ')})` };
     return { ok: true, value: { netns: model.netns.get(pod.netns)!, label: `pod/${ns}/${name}${container ? `/${container}` : ''}`, ...(container ? { container } : {}) } };
   }
@@ -177,7 +177,7 @@ export function parseTarget(model: ClusterModel, ref: string, protocol?: 'TCP' |
   if (syn.pod) {
     const { ns, name } = syn.pod;
     const pod = model.pods.find((p) => p.namespace === ns && p.name === name);
-    if (!pod) return { ok: false, error: withoutSandbox(model, ns, name) ?? `no pod ${ns}/${name}` };
+    if (!pod) return { ok: false, error: pendingReason(model, ns, name) ?? `no pod ${ns}/${name}` };
     return { ok: true, value: withIp(t, pod.ip) };
   }
   if (syn.node !== undefined) {

@@ -20,7 +20,7 @@ import { stopPodSandbox } from '../controllers/runtime';
 import { isIPv4 } from '../util/ip';
 import { setDeviceUp } from '../model/netns';
 import { proxyLeg } from './proxies';
-import { withoutSandbox } from './refs';
+import { pendingReason } from './refs';
 
 /** One request's outcome, as `hopscope run --json` prints it. */
 export interface RequestTally {
@@ -140,7 +140,7 @@ function faultApplier(model: ClusterModel, scenario: Scenario, errors: string[])
   const wasReady = new Map<string, boolean>();
   return (f) => {
     const ok = f.action === 'node-down' || f.action === 'node-up' ? nodeFault(model, f, wasReady) : podFault(model, scenario, f);
-    if (!ok) errors.push(`fault ${f.action} ${f.target}: ${f.action.startsWith('node') ? 'no such node' : (withoutSandbox(model, ...podName(f.target)) ?? 'no such pod')}`);
+    if (!ok) errors.push(`fault ${f.action} ${f.target}: ${f.action.startsWith('node') ? 'no such node' : (pendingReason(model, ...podName(f.target)) ?? 'no such pod')}`);
     else resyncServiceNetwork(model);
   };
 }
