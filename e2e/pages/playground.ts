@@ -55,9 +55,16 @@ export class PlaygroundPage {
     });
   }
 
+  /**
+   * Pauses playback. The first trace arrives after the canvas is drawn and starts playing by
+   * itself, so it can start between a look at the button and the check: look and click again
+   * until the button stays disabled.
+   */
   async pause(): Promise<void> {
-    if (await this.button('Pause').isEnabled()) await this.button('Pause').click();
-    await expect(this.button('Pause')).toBeDisabled();
+    await expect(async () => {
+      if (await this.button('Pause').isEnabled()) await this.button('Pause').click();
+      await expect(this.button('Pause')).toBeDisabled({ timeout: 2_000 });
+    }).toPass({ timeout: 20_000 });
   }
 
   async screenshot(name: string): Promise<void> {
