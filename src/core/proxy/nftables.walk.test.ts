@@ -130,6 +130,30 @@ describe('nftables mode: ClusterIP', () => {
     expect(f.hops.some((h) => h.netns.startsWith('pod:default/web'))).toBe(false);
   });
 
+  // proxier.go puts the ClusterIP's masquerade rule into internalTrafficChain, which is the
+  // local- chain under internalTrafficPolicy Local: a node's own process (not a pod address)
+  // reaching the VIP is masqueraded there just as it is through the service- chain.
+  it('internalTrafficPolicy Local with a local endpoint: the local- chain masquerades a node\'s own connection', () => {
+    const l = withWeb(['node-1', 'node-2'], service('web', { ...PORT, internalTrafficPolicy: 'Local' }));
+    const f = l.trace('node/node-1', `${vipOf(l, 'web')}:80`);
+    expect(f.verdict).toBe('delivered');
+    expect(f.endpoint).toBe('default/web-1');
+    const mark = f.hops.find((h) => h.rule?.kind === 'nft' && h.rule.evaluated!.some((e) => e.chain.startsWith('local-') && e.text.endsWith('jump mark-for-masquerade')));
+    expect(mark).toBeDefined();
+    const masq = f.hops.find((h) => h.stage === 'netfilter:nft/postrouting' && h.changed?.includes('ipv4.src'));
+    expect(masq?.rule?.text).toBe('masquerade fully-random');
+  });
+
+  it('internalTrafficPolicy Local with externalTrafficPolicy Cluster: the VIP\'s masquerade rule is in the local- chain, not in the service- chain external traffic uses', () => {
+    const l = withWeb(['node-1', 'node-2'], service('web', { ...PORT, type: 'NodePort', internalTrafficPolicy: 'Local' }));
+    const vip = vipOf(l, 'web');
+    const chains = l.model.netns.get('node-1')!.nftables![0]!.chains;
+    const local = chains.find((ch) => ch.name.startsWith('local-') && ch.name.includes('default/web/'))!;
+    const svc = chains.find((ch) => ch.name.startsWith('service-') && ch.name.includes('default/web/'))!;
+    expect(local.rules[0]!.text).toBe(`ip daddr ${vip} ip saddr != 10.244.0.0/16 jump mark-for-masquerade`);
+    expect(svc.rules.some((r) => r.text.includes(`ip daddr ${vip}`))).toBe(false);
+  });
+
   it('sessionAffinity ClientIP: update @affinity-… pins every later connection to one endpoint', () => {
     const a = withWeb(['node-1', 'node-2'], service('web', { ...PORT, sessionAffinity: 'ClientIP' }));
     const ends = new Set(Array.from({ length: 20 }, (_, i) => a.trace('pod/client', `${vipOf(a, 'web')}:80`, { index: i }).endpoint));

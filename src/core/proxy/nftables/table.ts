@@ -161,17 +161,19 @@ function element(ctx: Ctx, map: string, key: string[], value?: string, comment?:
 }
 
 /** The chains of one service port, in the order the sync creates them. */
-function writeChains(ctx: Ctx, sp: ServicePortInfo, names: PortChains, cat: ReturnType<typeof categorizeEndpoints>, flags: { cluster: boolean; local: boolean; external: boolean; firewall: boolean; hasExternal: boolean }): void {
+function writeChains(ctx: Ctx, sp: ServicePortInfo, names: PortChains, cat: ReturnType<typeof categorizeEndpoints>, flags: { cluster: boolean; local: boolean; external: boolean; firewall: boolean; hasExternal: boolean; hasInternal: boolean }): void {
   const { config } = ctx.input;
   const affinity = sp.affinityTimeoutSeconds !== null;
   const proto = sp.protocol.toLowerCase();
   const chains = ctx.table.chains;
   if (affinity) for (const e of cat.reachable) ctx.table.sets.push({ kind: 'set', name: names.affinity(e), type: 'ipv4_addr', size: 65535, flags: ['dynamic', 'timeout'], timeout: sp.affinityTimeoutSeconds!, elements: [] });
-  if (flags.cluster) {
-    const masq = config.masqueradeAll ? [`ip daddr ${sp.clusterIP} jump mark-for-masquerade`] : config.localDetector ? [`ip daddr ${sp.clusterIP} ${localMatch(config.localDetector, true)} jump mark-for-masquerade`] : [];
-    chains.push(chain(names.service, [...masq, ...policyRules(names, cat.cluster, affinity)]));
-  }
-  if (flags.local) chains.push(chain(names.local, policyRules(names, cat.local, affinity)));
+  // The ClusterIP's masquerade rule goes into the chain ClusterIP traffic is sent to (upstream's
+  // internalTrafficChain): the local- chain under internalTrafficPolicy Local, so off-cluster
+  // sources are masqueraded there too, and a service- chain that only external traffic uses
+  // (ITP Local with ETP Cluster) gets none. No internal endpoints, no rule.
+  const masq = !flags.hasInternal ? [] : config.masqueradeAll ? [`ip daddr ${sp.clusterIP} jump mark-for-masquerade`] : config.localDetector ? [`ip daddr ${sp.clusterIP} ${localMatch(config.localDetector, true)} jump mark-for-masquerade`] : [];
+  if (flags.cluster) chains.push(chain(names.service, [...(sp.internalPolicyLocal ? [] : masq), ...policyRules(names, cat.cluster, affinity)]));
+  if (flags.local) chains.push(chain(names.local, [...(sp.internalPolicyLocal ? masq : []), ...policyRules(names, cat.local, affinity)]));
   if (flags.external) {
     const rules: (string | [string, string])[] = [];
     if (sp.externalPolicyLocal) {
@@ -207,7 +209,7 @@ function writeServicePort(ctx: Ctx, sp: ServicePortInfo, eps: EndpointInfo[]): v
   const reject = 'goto reject-chain';
   const internalVerdict = hasEndpoints ? 'drop' : reject;
   const externalVerdict = hasEndpoints ? 'drop' : reject;
-  writeChains(ctx, sp, names, cat, { cluster: usesCluster, local: usesLocal, external: usesExternal, firewall: usesFirewall, hasExternal });
+  writeChains(ctx, sp, names, cat, { cluster: usesCluster, local: usesLocal, external: usesExternal, firewall: usesFirewall, hasExternal, hasInternal });
   const internalChain = sp.internalPolicyLocal ? names.local : names.service;
   const key = (ip: string) => [ip, proto, String(sp.port)];
   const comment = sp.servicePortName;
