@@ -250,4 +250,19 @@ describe('nftables mode: LoadBalancer through the cloud box', () => {
     const allowed = lb({ loadBalancerSourceRanges: ['203.0.113.0/24'] });
     expect(allowed.trace('external/client', `${lbIp(allowed)}:80`).verdict).toBe('delivered');
   });
+
+  // proxier.go allowFromNode: a range holding the node IP lets the LB IPs in as sources too (a
+  // node reaching a VIP that is a local address loops back from the VIP); nft lists the
+  // anonymous interval set in address order.
+  it('loadBalancerSourceRanges that hold the node IP also admit the LB IP as a source, listed in address order', () => {
+    const fw = (b: BuiltCluster) => b.model.netns.get('node-1')!.nftables![0]!.chains.find((ch) => ch.name.startsWith('firewall-') && ch.name.includes('default/web/'))!.rules[0]!.text;
+    const c = lb({ loadBalancerSourceRanges: ['203.0.113.0/25', '192.168.0.0/24'] });
+    const ip = lbIp(c);
+    expect(ip.startsWith('203.0.113.') && Number(ip.split('.')[3]) >= 128).toBe(true); // outside both ranges
+    const expected = ['192.168.0.0/24', ip, '203.0.113.0/25'].sort((a, b) => { const n = (x: string) => x.split('/')[0]!.split('.').reduce((v, o) => v * 256 + Number(o), 0); return n(a) - n(b); });
+    expect(fw(c)).toBe(`ip saddr != { ${expected.join(', ')} } drop`);
+    expect(c.trace('external/client', `${ip}:80`).verdict).toBe('delivered');
+    const outside = lb({ loadBalancerSourceRanges: ['203.0.113.0/24', '198.18.0.0/15'] });
+    expect(fw(outside)).toBe('ip saddr != { 198.18.0.0/15, 203.0.113.0/24 } drop');
+  });
 });
