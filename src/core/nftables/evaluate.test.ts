@@ -96,7 +96,7 @@ function kubeProxyTable(n: number): NftTable {
     slices.push({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: `svc${i}-x`, namespace: 'ns', labels: { 'kubernetes.io/service-name': `svc${i}` } }, addressType: 'IPv4', ports: [{ name: 'http', port: 8080, protocol: 'TCP' }], endpoints });
   }
   const config = kubeProxyOptionsFrom({ kind: 'KubeProxyConfiguration', clusterCIDR: '10.244.0.0/16' });
-  return buildKubeProxyTable({ nodeName: 'node-1', nodePortIPs: ['192.168.1.11'], serviceCIDRs: ['10.96.0.0/12'], services, endpointSlices: slices, config });
+  return buildKubeProxyTable({ nodeName: 'node-1', nodePortIPs: ['192.168.1.11'], nodeIP: '192.168.1.11', serviceCIDRs: ['10.96.0.0/12'], services, endpointSlices: slices, config });
 }
 
 describe('kube-proxy table', () => {

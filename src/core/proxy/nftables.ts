@@ -44,7 +44,7 @@ function programNode(ctx: ProxyContext, node: ModelNode, ns: Netns, services: Se
   const primary = hostAddressesFrom(nodeObj).nodeIPs.find((ip) => parseIp(ip)?.family === 'IPv4') ?? node.ip;
   const annotated = nodeObj.metadata.annotations?.[ANNOTATION_SERVICE_CIDRS];
   const serviceCIDRs = annotated !== undefined ? annotated.split(',').map((s) => s.trim()).filter(Boolean) : ctx.model.serviceCIDR ? [ctx.model.serviceCIDR] : [];
-  const table = buildKubeProxyTable({ nodeName: kubeProxyNodeName(ctx.config, nodeObj), nodePortIPs: nodePortIPs(ctx.config?.nodePortAddresses ?? [], primary, ns), serviceCIDRs, services, endpointSlices: slices, config });
+  const table = buildKubeProxyTable({ nodeName: kubeProxyNodeName(ctx.config, nodeObj), nodePortIPs: nodePortIPs(ctx.config?.nodePortAddresses ?? [], primary, ns), nodeIP: primary, serviceCIDRs, services, endpointSlices: slices, config });
   const old = ns.nftables?.find((t) => t.family === 'ip' && t.name === 'kube-proxy');
   for (const s of table.sets) {
     const dynamic = old?.sets.find((o) => o.name === s.name)?.dynamic;

@@ -130,6 +130,30 @@ describe('nftables mode: ClusterIP', () => {
     expect(f.hops.some((h) => h.netns.startsWith('pod:default/web'))).toBe(false);
   });
 
+  // proxier.go puts the ClusterIP's masquerade rule into internalTrafficChain, which is the
+  // local- chain under internalTrafficPolicy Local: a node's own process (not a pod address)
+  // reaching the VIP is masqueraded there just as it is through the service- chain.
+  it('internalTrafficPolicy Local with a local endpoint: the local- chain masquerades a node\'s own connection', () => {
+    const l = withWeb(['node-1', 'node-2'], service('web', { ...PORT, internalTrafficPolicy: 'Local' }));
+    const f = l.trace('node/node-1', `${vipOf(l, 'web')}:80`);
+    expect(f.verdict).toBe('delivered');
+    expect(f.endpoint).toBe('default/web-1');
+    const mark = f.hops.find((h) => h.rule?.kind === 'nft' && h.rule.evaluated!.some((e) => e.chain.startsWith('local-') && e.text.endsWith('jump mark-for-masquerade')));
+    expect(mark).toBeDefined();
+    const masq = f.hops.find((h) => h.stage === 'netfilter:nft/postrouting' && h.changed?.includes('ipv4.src'));
+    expect(masq?.rule?.text).toBe('masquerade fully-random');
+  });
+
+  it('internalTrafficPolicy Local with externalTrafficPolicy Cluster: the VIP\'s masquerade rule is in the local- chain, not in the service- chain external traffic uses', () => {
+    const l = withWeb(['node-1', 'node-2'], service('web', { ...PORT, type: 'NodePort', internalTrafficPolicy: 'Local' }));
+    const vip = vipOf(l, 'web');
+    const chains = l.model.netns.get('node-1')!.nftables![0]!.chains;
+    const local = chains.find((ch) => ch.name.startsWith('local-') && ch.name.includes('default/web/'))!;
+    const svc = chains.find((ch) => ch.name.startsWith('service-') && ch.name.includes('default/web/'))!;
+    expect(local.rules[0]!.text).toBe(`ip daddr ${vip} ip saddr != 10.244.0.0/16 jump mark-for-masquerade`);
+    expect(svc.rules.some((r) => r.text.includes(`ip daddr ${vip}`))).toBe(false);
+  });
+
   it('sessionAffinity ClientIP: update @affinity-… pins every later connection to one endpoint', () => {
     const a = withWeb(['node-1', 'node-2'], service('web', { ...PORT, sessionAffinity: 'ClientIP' }));
     const ends = new Set(Array.from({ length: 20 }, (_, i) => a.trace('pod/client', `${vipOf(a, 'web')}:80`, { index: i }).endpoint));
@@ -225,5 +249,20 @@ describe('nftables mode: LoadBalancer through the cloud box', () => {
     expect(drop?.stage).toBe('netfilter:nft/prerouting');
     const allowed = lb({ loadBalancerSourceRanges: ['203.0.113.0/24'] });
     expect(allowed.trace('external/client', `${lbIp(allowed)}:80`).verdict).toBe('delivered');
+  });
+
+  // proxier.go allowFromNode: a range holding the node IP lets the LB IPs in as sources too (a
+  // node reaching a VIP that is a local address loops back from the VIP); nft lists the
+  // anonymous interval set in address order.
+  it('loadBalancerSourceRanges that hold the node IP also admit the LB IP as a source, listed in address order', () => {
+    const fw = (b: BuiltCluster) => b.model.netns.get('node-1')!.nftables![0]!.chains.find((ch) => ch.name.startsWith('firewall-') && ch.name.includes('default/web/'))!.rules[0]!.text;
+    const c = lb({ loadBalancerSourceRanges: ['203.0.113.0/25', '192.168.0.0/24'] });
+    const ip = lbIp(c);
+    expect(ip.startsWith('203.0.113.') && Number(ip.split('.')[3]) >= 128).toBe(true); // outside both ranges
+    const expected = ['192.168.0.0/24', ip, '203.0.113.0/25'].sort((a, b) => { const n = (x: string) => x.split('/')[0]!.split('.').reduce((v, o) => v * 256 + Number(o), 0); return n(a) - n(b); });
+    expect(fw(c)).toBe(`ip saddr != { ${expected.join(', ')} } drop`);
+    expect(c.trace('external/client', `${ip}:80`).verdict).toBe('delivered');
+    const outside = lb({ loadBalancerSourceRanges: ['203.0.113.0/24', '198.18.0.0/15'] });
+    expect(fw(outside)).toBe('ip saddr != { 198.18.0.0/15, 203.0.113.0/24 } drop');
   });
 });

@@ -18,6 +18,7 @@ import type { Policy, PolicyState } from '../../netpol/types';
 import type { FelixMode } from './felix';
 import { readNetworkPolicies } from '../../netpol/validate';
 import { namespaceLabels } from '../../netpol/resolve';
+import { serviceNetworkIpBlocks } from '../../netpol/service-network';
 import { programFelix } from './felix';
 
 export type PolicyEngine = 'felix' | 'none';
@@ -84,6 +85,16 @@ export function enforceNetworkPolicies(
     return;
   }
   if (!policies.length) return; // see felix.ts: chains appear once a policy exists
+  for (const b of serviceNetworkIpBlocks(policies, cluster.serviceCIDR.text, cluster.podCIDR.text)) {
+    const at = `spec.egress.${b.rule}.to.${b.peer}.ipBlock.cidr`;
+    const obj = scenario.others.find((o) => o.value.kind === 'NetworkPolicy' && o.value.metadata?.name === b.policy.name && (o.value.metadata?.namespace || 'default') === b.policy.namespace);
+    report(
+      'warning',
+      `NetworkPolicy ${b.policy.key}: spec.egress[${b.rule}].to[${b.peer}].ipBlock ${b.cidr} reaches into the service network ${cluster.serviceCIDR.text} but admits no pod address: egress policy is checked after kube-proxy's DNAT, against the endpoint pod's address in ${cluster.podCIDR.text}, so this peer never allows a connection to a Service; allow the backend pods (podSelector, namespaceSelector) instead`,
+      'netpol-ipblock-service-network',
+      obj ? obj.fieldPos(at) : b.policy.pos,
+    );
+  }
   for (const e of programFelix(model, state, mode))
     report('error', `internal: Felix rules did not load: ${e}`, 'internal', first?.pos);
 }

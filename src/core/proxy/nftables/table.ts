@@ -17,6 +17,7 @@ import type { ServicePortInfo } from '../iptables/service-port';
 import { categorizeEndpoints, endpointsByServicePort, endpointsOf } from '../iptables/endpoints';
 import { servicePortsFrom } from '../iptables/service-port';
 import { base32Encode } from '../iptables/chain-names';
+import { cidrContains, parseCidr, parseIp } from '../iptables/addr';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 
@@ -25,6 +26,8 @@ export interface NftSyncInput {
   nodeName: string;
   /** Addresses that accept NodePorts (`nodePortAddresses`, default: the primary node IP). */
   nodePortIPs: string[];
+  /** The primary node IP: source ranges that contain it also admit the LB IPs (see the firewall chain). */
+  nodeIP: string;
   /** The ServiceCIDRs: addresses inside them but unallocated are dropped. */
   serviceCIDRs: string[];
   services: Service[];
@@ -104,8 +107,31 @@ function localMatch(d: LocalDetector, negate: boolean): string {
   return `iifname ${negate ? '!= ' : ''}"${name}"`;
 }
 
+/** An address's or prefix's first address as a number, for ordering. */
+function startOf(item: string): bigint {
+  const c = parseCidr(item.includes('/') ? item : `${item}/32`);
+  return c ? c.network : 0n;
+}
+
+/**
+ * An anonymous set as `nft list` prints it: one element bare, several in braces, in address
+ * order (nft's interval_map_decompose sorts an interval set's elements before printing).
+ */
 function anonSet(items: string[]): string {
-  return items.length === 1 ? items[0]! : `{ ${items.join(', ')} }`;
+  if (items.length === 1) return items[0]!;
+  const sorted = [...items].sort((a, b) => { const x = startOf(a), y = startOf(b); return x < y ? -1 : x > y ? 1 : 0; });
+  return `{ ${sorted.join(', ')} }`;
+}
+
+/**
+ * The firewall chain's allowed sources: the loadBalancerSourceRanges and, when one of them
+ * holds the node's own IP, the LB IPs too, since a node reaching a VIP that is a local address
+ * loops back with the VIP as its source (proxier.go `allowFromNode`).
+ */
+function firewallSources(sp: ServicePortInfo, nodeIP: string): string[] {
+  const node = parseIp(nodeIP);
+  const allowFromNode = node !== null && sp.loadBalancerSourceRanges.some((r) => { const c = parseCidr(r); return c !== null && cidrContains(c, node); });
+  return allowFromNode ? [...sp.loadBalancerSourceRanges, ...sp.loadBalancerVIPs] : sp.loadBalancerSourceRanges;
 }
 
 interface PortChains {
@@ -161,17 +187,19 @@ function element(ctx: Ctx, map: string, key: string[], value?: string, comment?:
 }
 
 /** The chains of one service port, in the order the sync creates them. */
-function writeChains(ctx: Ctx, sp: ServicePortInfo, names: PortChains, cat: ReturnType<typeof categorizeEndpoints>, flags: { cluster: boolean; local: boolean; external: boolean; firewall: boolean; hasExternal: boolean }): void {
+function writeChains(ctx: Ctx, sp: ServicePortInfo, names: PortChains, cat: ReturnType<typeof categorizeEndpoints>, flags: { cluster: boolean; local: boolean; external: boolean; firewall: boolean; hasExternal: boolean; hasInternal: boolean }): void {
   const { config } = ctx.input;
   const affinity = sp.affinityTimeoutSeconds !== null;
   const proto = sp.protocol.toLowerCase();
   const chains = ctx.table.chains;
   if (affinity) for (const e of cat.reachable) ctx.table.sets.push({ kind: 'set', name: names.affinity(e), type: 'ipv4_addr', size: 65535, flags: ['dynamic', 'timeout'], timeout: sp.affinityTimeoutSeconds!, elements: [] });
-  if (flags.cluster) {
-    const masq = config.masqueradeAll ? [`ip daddr ${sp.clusterIP} jump mark-for-masquerade`] : config.localDetector ? [`ip daddr ${sp.clusterIP} ${localMatch(config.localDetector, true)} jump mark-for-masquerade`] : [];
-    chains.push(chain(names.service, [...masq, ...policyRules(names, cat.cluster, affinity)]));
-  }
-  if (flags.local) chains.push(chain(names.local, policyRules(names, cat.local, affinity)));
+  // The ClusterIP's masquerade rule goes into the chain ClusterIP traffic is sent to (upstream's
+  // internalTrafficChain): the local- chain under internalTrafficPolicy Local, so off-cluster
+  // sources are masqueraded there too, and a service- chain that only external traffic uses
+  // (ITP Local with ETP Cluster) gets none. No internal endpoints, no rule.
+  const masq = !flags.hasInternal ? [] : config.masqueradeAll ? [`ip daddr ${sp.clusterIP} jump mark-for-masquerade`] : config.localDetector ? [`ip daddr ${sp.clusterIP} ${localMatch(config.localDetector, true)} jump mark-for-masquerade`] : [];
+  if (flags.cluster) chains.push(chain(names.service, [...(sp.internalPolicyLocal ? [] : masq), ...policyRules(names, cat.cluster, affinity)]));
+  if (flags.local) chains.push(chain(names.local, [...(sp.internalPolicyLocal ? masq : []), ...policyRules(names, cat.local, affinity)]));
   if (flags.external) {
     const rules: (string | [string, string])[] = [];
     if (sp.externalPolicyLocal) {
@@ -187,7 +215,7 @@ function writeChains(ctx: Ctx, sp: ServicePortInfo, names: PortChains, cat: Retu
     rules.push(`meta l4proto ${proto} dnat to ${e.ip}:${e.port}`);
     chains.push(chain(names.endpoint(e), rules));
   }
-  if (flags.firewall) chains.push(chain(names.firewall, [`ip saddr != ${anonSet(sp.loadBalancerSourceRanges)} drop`]));
+  if (flags.firewall) chains.push(chain(names.firewall, [`ip saddr != ${anonSet(firewallSources(sp, ctx.input.nodeIP))} drop`]));
 }
 
 function writeServicePort(ctx: Ctx, sp: ServicePortInfo, eps: EndpointInfo[]): void {
@@ -207,7 +235,7 @@ function writeServicePort(ctx: Ctx, sp: ServicePortInfo, eps: EndpointInfo[]): v
   const reject = 'goto reject-chain';
   const internalVerdict = hasEndpoints ? 'drop' : reject;
   const externalVerdict = hasEndpoints ? 'drop' : reject;
-  writeChains(ctx, sp, names, cat, { cluster: usesCluster, local: usesLocal, external: usesExternal, firewall: usesFirewall, hasExternal });
+  writeChains(ctx, sp, names, cat, { cluster: usesCluster, local: usesLocal, external: usesExternal, firewall: usesFirewall, hasExternal, hasInternal });
   const internalChain = sp.internalPolicyLocal ? names.local : names.service;
   const key = (ip: string) => [ip, proto, String(sp.port)];
   const comment = sp.servicePortName;
