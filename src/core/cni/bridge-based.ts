@@ -4,6 +4,8 @@
  * table), and a node-wide masquerade rule. They differ only in their settings.
  */
 import type { NetworkPlugin } from './types';
+import { isCniError } from './types';
+import { getDevice } from '../model/netns';
 import type { BridgeConf } from './bridge';
 import { bridgeAdd, bridgeCheck, bridgeDel } from './bridge';
 import { addDirectPeerRoutes } from './peer-routes';
@@ -19,6 +21,8 @@ export interface BridgeBasedSpec {
   confFile?: string;
   /** The node's masquerade rules (iptables-restore text) for a cluster pod CIDR. */
   masqRules(podCIDR: string): string;
+  /** After each pod's ADD, put the bridge in promiscuous mode (kubenet's promiscuous-bridge hairpin mode). */
+  promiscuousBridge?: boolean;
 }
 
 export function bridgeBasedPlugin(spec: BridgeBasedSpec): NetworkPlugin {
@@ -39,7 +43,13 @@ export function bridgeBasedPlugin(spec: BridgeBasedSpec): NetworkPlugin {
       addDirectPeerRoutes(ctx, node, ns, peers, spec.name);
     },
     add(ctx, args) {
-      return bridgeAdd(ctx, args, confFor(this.mtu(ctx), args.node.podCIDR));
+      const conf = confFor(this.mtu(ctx), args.node.podCIDR);
+      const r = bridgeAdd(ctx, args, conf);
+      if (spec.promiscuousBridge && !isCniError(r)) {
+        const br = getDevice(args.hostNetns, conf.bridge);
+        if (br) br.promisc = true;
+      }
+      return r;
     },
     del(ctx, args) {
       bridgeDel(ctx, args, confFor(this.mtu(ctx), args.node.podCIDR));
