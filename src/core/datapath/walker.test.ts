@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cluster, delivered, innerIp, stages } from '../testing/cluster';
 import { outerIp } from './headers';
+import { netConfFiles } from '../cni/net-d';
 import { packetLength } from './packet';
 
 const twoPods = (plugin: string, backend?: string) =>
@@ -285,6 +286,21 @@ describe('br_netfilter: a DNAT to an address on the same bridge is bridged, not 
     const f = build('flannel').trace('pod/a', '10.96.0.50:80');
     expect(f.verdict).toBe('delivered');
     expect(innerIp(delivered(f))).toMatchObject({ src: '10.244.0.1', ttl: 64 });
+  });
+
+  it('cni.hairpinMode false (bridge, flannel): the conflist says so, the ports have hairpin off, and the frame is dropped at the bridge', () => {
+    for (const [plugin, file] of [['bridge', '10-bridge.conflist'], ['flannel', '10-flannel.conflist']] as const) {
+      const c = cluster().nodes(1).cni(plugin, { hairpinMode: false }).pod('a', { ports: [80], labels: { app: 'a' } })
+        .raw(JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' }, spec: { clusterIP: '10.96.0.50', selector: { app: 'a' }, ports: [{ port: 80 }] } })).build();
+      expect(c.result.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+      const [conf] = netConfFiles(c.model, 'node-1');
+      expect(conf!.name).toBe(file);
+      expect(JSON.stringify(conf!.conf)).toContain('"hairpinMode":false');
+      expect(c.model.netns.get('node-1')!.devices.filter((d) => d.master === 'cni0' && d.hairpin)).toEqual([]);
+      const f = c.trace('pod/a', '10.96.0.50:80');
+      expect(f).toMatchObject({ verdict: 'dropped', reason: 'filtered' });
+      expect(f.hops.at(-1)?.explain).toMatch(/back out of veth[0-9a-f]{8}, the port it came in on; without hairpin mode/);
+    }
   });
 
   it('without hairpin mode or a promiscuous bridge the frame is dropped at the bridge', () => {
