@@ -28,7 +28,8 @@ function fromStack(hops: readonly Hop[], i: number): boolean {
  * `tcpdump -i any` would show them: both ends of every veth crossed, both NICs and both
  * underlay switch ports of every wire, a vxlan device on encap and decap, a bridge device only
  * when the frame goes up to or comes down from the bridge's IP stack (bridged frames are seen
- * on the ports only), and the device a packet was delivered on.
+ * on the ports only, unless the bridge is promiscuous: it then passes a copy of every frame up,
+ * br_handle_frame_finish's local_rcv), and the device a packet was delivered on.
  */
 export function simDevices(model: ClusterModel, hops: readonly Hop[], prefix: string): Set<string> {
   const out = new Set<string>();
@@ -69,7 +70,7 @@ export function simDevices(model: ClusterModel, hops: readonly Hop[], prefix: st
       case 'bridge': {
         const br = ns?.devices.find((x) => x.name === h.device);
         const up = br !== undefined && h.rule?.text.startsWith(`${br.mac} dev ${br.name} vlan 1 master`) === true;
-        if (up || fromStack(hops, i)) real(h.netns, h.device);
+        if (up || br?.promisc === true || fromStack(hops, i)) real(h.netns, h.device);
         return;
       }
       default:

@@ -25,12 +25,12 @@ export function ipMasqAgentRules(nonMasqueradeCidr: string): string {
 export const bridgePlugin = bridgeBasedPlugin({
   name: 'bridge',
   confFile: '10-bridge.conflist',
-  conf: (mtu, subnet) => ({ cniVersion: '1.0.0', name: 'bridge', bridge: 'cni0', isGateway: true, isDefaultGateway: true, ipMasq: false, hairpinMode: true, mtu, subnet, routes: [] }),
+  conf: (mtu, subnet, hairpin) => ({ cniVersion: '1.0.0', name: 'bridge', bridge: 'cni0', isGateway: true, isDefaultGateway: true, ipMasq: false, hairpinMode: hairpin, mtu, subnet, routes: [] }),
   netConf: (c) => ({
     cniVersion: c.cniVersion,
     name: c.name,
     plugins: [
-      { type: 'bridge', bridge: c.bridge, isGateway: true, isDefaultGateway: true, ipMasq: false, hairpinMode: true, mtu: c.mtu, ipam: { type: 'host-local', ranges: [[{ subnet: c.subnet }]] } },
+      { type: 'bridge', bridge: c.bridge, isGateway: true, isDefaultGateway: true, ipMasq: false, hairpinMode: c.hairpinMode, mtu: c.mtu, ipam: { type: 'host-local', ranges: [[{ subnet: c.subnet }]] } },
       { type: 'portmap', capabilities: { portMappings: true } },
     ],
   }),

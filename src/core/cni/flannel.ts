@@ -50,7 +50,7 @@ function backend(ctx: CniContext): 'vxlan' | 'host-gw' {
 function delegateConf(ctx: CniContext, node: ModelNode, mtu: number): BridgeConf {
   const cluster = ctx.cluster.podCIDR.text;
   const hit = DELEGATE_CONF.get(node);
-  if (hit && hit.mtu === mtu && hit.subnet === node.podCIDR && hit.cluster === cluster) return hit.conf;
+  if (hit && hit.mtu === mtu && hit.subnet === node.podCIDR && hit.cluster === cluster && hit.conf.hairpinMode === ctx.cluster.cni.hairpinMode) return hit.conf;
   const conf = Object.freeze(makeDelegateConf(ctx, node, mtu));
   Object.freeze(conf.routes);
   for (const r of conf.routes) Object.freeze(r);
@@ -67,7 +67,7 @@ function makeDelegateConf(ctx: CniContext, node: ModelNode, mtu: number): Bridge
     bridge: 'cni0',
     isGateway: true,
     isDefaultGateway: true,
-    hairpinMode: true,
+    hairpinMode: ctx.cluster.cni.hairpinMode,
     ipMasq: false, // flanneld masquerades itself (FLANNEL_IPMASQ=true)
     mtu,
     subnet: node.podCIDR ?? '',
@@ -107,12 +107,12 @@ export const flannelPlugin: NetworkPlugin = {
   mtu(ctx) {
     return ctx.cluster.cni.mtu ?? ctx.cluster.underlay.mtu - (backend(ctx) === 'vxlan' ? VXLAN_OVERHEAD : 0);
   },
-  netConf() {
+  netConf(ctx) {
     return {
       name: 'cbr0',
       cniVersion: '0.3.1',
       plugins: [
-        { type: 'flannel', delegate: { hairpinMode: true, isDefaultGateway: true } },
+        { type: 'flannel', delegate: { hairpinMode: ctx.cluster.cni.hairpinMode, isDefaultGateway: true } },
         { type: 'portmap', capabilities: { portMappings: true } },
       ],
     };

@@ -26,7 +26,7 @@ export interface ResolvedCluster {
   nodeCIDRMaskSize: number;
   serviceCIDR: Cidr;
   clusterDomain: string;
-  cni: { plugin: CniPluginName; backend?: string; crossSubnet: boolean; mtu?: number; policy: 'calico' | 'none' };
+  cni: { plugin: CniPluginName; backend?: string; crossSubnet: boolean; hairpinMode: boolean; mtu?: number; policy: 'calico' | 'none' };
   kubeProxy: { mode: ProxyMode; ipvsScheduler: string };
   dns: boolean;
 }
@@ -78,7 +78,7 @@ export function resolveCluster(doc: ClusterDocument | null, report: Report): Res
   if (mask < podCIDR.prefix || mask > 30) {
     report('error', `spec.nodeCIDRMaskSize ${mask} does not fit in the pod CIDR ${podCIDR.text} (must be between ${podCIDR.prefix} and 30)`, 'invalid-mask');
   }
-  const cni: ResolvedCluster['cni'] = { plugin, crossSubnet: spec.cni?.crossSubnet ?? false, policy: spec.cni?.policy ?? (plugin === 'calico' ? 'calico' : 'none') };
+  const cni: ResolvedCluster['cni'] = { plugin, crossSubnet: spec.cni?.crossSubnet ?? false, hairpinMode: spec.cni?.hairpinMode ?? true, policy: spec.cni?.policy ?? (plugin === 'calico' ? 'calico' : 'none') };
   if (backend) cni.backend = backend;
   if (spec.cni?.mtu) cni.mtu = spec.cni.mtu;
   // A class instance, not the literal itself (compile-roots.ts: the plugins' per-pod code reads it).

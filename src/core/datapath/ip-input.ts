@@ -9,7 +9,8 @@ import type { Packet } from './packet';
 import type { HopDraft, WalkContext } from './context';
 import type { StageResult } from './step';
 import { lookupRoute, formatRoute } from '../model/routes';
-import { getDevice } from '../model/netns';
+import { findLocalAddress, getDevice } from '../model/netns';
+import { ipv4ToInt } from '../util/ip';
 import { vxlanForPort } from '../model/devices/vxlan';
 import { ipipDevice } from '../model/devices/ipip';
 import { devHop, hop } from './context';
@@ -21,7 +22,11 @@ import { nfHook } from './netfilter-hook';
 import { deliverLocal } from './deliver';
 import { ipvsIn, ipvsOut } from './ipvs-stage';
 
-export function ipReceive(ctx: WalkContext, ns: Netns, dev: Device, pkt: Packet, preroutingDone = false): StageResult {
+/**
+ * `preroutingDone`: br_netfilter already ran PREROUTING; `noConntrack`: the packet also lost its
+ * conntrack entry since (a promiscuous bridge's copy, link.ts), so the later hooks find none.
+ */
+export function ipReceive(ctx: WalkContext, ns: Netns, dev: Device, pkt: Packet, preroutingDone = false, noConntrack = false): StageResult {
   const hops: HopDraft[] = [];
   // br_netfilter already ran PREROUTING for a frame the bridge handed up (see link.ts).
   let p = pkt;
@@ -32,17 +37,22 @@ export function ipReceive(ctx: WalkContext, ns: Netns, dev: Device, pkt: Packet,
     p = pre.packet;
   }
   const ip = outerIp(p);
+  // Routing's source check (fib_validate_source): a packet that arrives from outside with one of
+  // this namespace's own addresses as its source is a martian, dropped (accept_local is 0).
+  if (dev.kind !== 'loopback' && findLocalAddress(ns, ipv4ToInt(ip.src))) {
+    return dropped(hops, 'martian-source', devHop(ns, dev, 'drop', p, `${ns.id} receives on ${dev.name} a packet whose source ${ip.src} is one of its own addresses: routing rejects it as a martian source (net.ipv4.conf.${dev.name}.accept_local is 0).`));
+  }
   const decision = lookupRoute(ns, ip.dst);
-  if (decision.kind === 'local') return localIn(ctx, ns, dev, p, hops);
+  if (decision.kind === 'local') return localIn(ctx, ns, dev, p, hops, noConntrack);
   if (decision.kind === 'blackhole') {
     return dropped(hops, 'no-route', devHop(ns, dev, 'drop', p, `${ns.id} matches "${formatRoute(decision.route)}": a blackhole route discards the packet (no such address in this block).`, undefined, { kind: 'route', text: formatRoute(decision.route) }));
   }
   if (decision.kind !== 'unicast') return dropped(hops, 'no-route', devHop(ns, dev, 'drop', p, `${ns.id} has no route to ${ip.dst}: dropped (ICMP network unreachable to ${ip.src}).`));
-  return forward(ctx, ns, dev, p, decision.route, hops);
+  return forward(ctx, ns, dev, p, decision.route, hops, noConntrack);
 }
 
-function localIn(ctx: WalkContext, ns: Netns, dev: Device, p: Packet, hops: HopDraft[]): StageResult {
-  const input = nfHook(ctx, ns, 'INPUT', p, dev.name);
+function localIn(ctx: WalkContext, ns: Netns, dev: Device, p: Packet, hops: HopDraft[], noConntrack: boolean): StageResult {
+  const input = nfHook(ctx, ns, 'INPUT', p, dev.name, undefined, undefined, undefined, undefined, noConntrack);
   if (input.hop) hops.push(input.hop);
   if (input.verdict !== 'ACCEPT') return dropped(hops, input.verdict === 'REJECT' ? 'reject' : 'filtered', devHop(ns, dev, 'drop', input.packet, `${ns.id} INPUT ${input.verdict === 'REJECT' ? 'rejected' : 'dropped'} the packet.`));
   const vs = ipvsIn(ctx, ns, dev, input.packet);
@@ -84,7 +94,7 @@ function ttlDecrementText(ttl: number): string {
   return (TTL_TEXT[ttl] ??= `; routing decrements TTL ${ttl} → ${ttl - 1}`);
 }
 
-function forward(ctx: WalkContext, ns: Netns, inDev: Device, pkt: Packet, route: Route, hops: HopDraft[]): StageResult {
+function forward(ctx: WalkContext, ns: Netns, inDev: Device, pkt: Packet, route: Route, hops: HopDraft[], noConntrack: boolean): StageResult {
   let p = pkt;
   const ip = outerIp(p);
   const texts = routeTexts(route);
@@ -104,7 +114,7 @@ function forward(ctx: WalkContext, ns: Netns, inDev: Device, pkt: Packet, route:
   const outDev = route.dev ? getDevice(ns, route.dev) : undefined;
   if (!outDev) return dropped(hops, 'no-route', devHop(ns, inDev, 'drop', p, `${ns.id}: route "${rule.text}" names a missing device.`, undefined, rule));
   hops.push(hop(ns, 'forward', p, `${ns.id} forwards ${ip.dst} ${forwardsText(texts, route)}${ttlText}.`, outDev.name, changed, rule));
-  const fwd = nfHook(ctx, ns, 'FORWARD', p, inDev.name, outDev.name);
+  const fwd = nfHook(ctx, ns, 'FORWARD', p, inDev.name, outDev.name, undefined, undefined, undefined, noConntrack);
   if (fwd.hop) hops.push(fwd.hop);
   if (fwd.verdict !== 'ACCEPT') return dropped(hops, fwd.verdict === 'REJECT' ? 'reject' : 'filtered', devHop(ns, outDev, 'drop', fwd.packet, `${ns.id} FORWARD ${fwd.verdict === 'REJECT' ? 'rejected' : 'dropped'} the packet.`));
   p = fwd.packet;
@@ -112,7 +122,7 @@ function forward(ctx: WalkContext, ns: Netns, inDev: Device, pkt: Packet, route:
   if (len > outDev.mtu && outerIp(p).df) {
     return dropped(hops, 'mtu-exceeded', devHop(ns, outDev, 'drop', p, `The ${len}-byte packet exceeds ${outDev.name}'s MTU ${outDev.mtu} and has DF set: dropped, ICMP "fragmentation needed" (next-hop MTU ${outDev.mtu}) goes back to ${ip.src}.`));
   }
-  const post = nfHook(ctx, ns, 'POSTROUTING', p, inDev.name, outDev.name);
+  const post = nfHook(ctx, ns, 'POSTROUTING', p, inDev.name, outDev.name, undefined, undefined, undefined, noConntrack);
   if (post.hop) hops.push(post.hop);
   if (post.verdict !== 'ACCEPT') return dropped(hops, 'filtered', devHop(ns, outDev, 'drop', post.packet, `${ns.id} POSTROUTING dropped the packet.`));
   return { hops, next: step('neigh', ns, post.packet, outDev, route.via ?? outerIp(post.packet).dst) };

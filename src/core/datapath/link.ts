@@ -19,7 +19,7 @@ import { dropped, step } from './step';
 import { knownNeighbour, resolveNeighbour } from './arp';
 import { explainVxlanEncap, ipipEncap, vxlanEncap, vxlanFdbRule, vxlanTexts } from './tunnels';
 import { l2Endpoints } from './l2-domain';
-import { nfHook } from './netfilter-hook';
+import { nfHook, resetConntrack } from './netfilter-hook';
 import { ipvsOut } from './ipvs-stage';
 
 /** Next hop → MAC (or IPIP encapsulation for tunl0), then transmit. */
@@ -236,11 +236,35 @@ function bridgeUp(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: Device,
       const out = lookupFdb(ns, br.name, arp.mac);
       const outDev = out ? getDevice(ns, out) : undefined;
       if (!outDev) return dropped(hops, 'unreachable', devHop(ns, br, 'drop', pre.packet, `${br.name} cannot find ${arp.mac} on any port.`));
+      if (outDev === inPort && !inPort.hairpin && br.promisc) return promiscuousPassUp(ctx, ns, br, inPort, before, pre.packet, hops, arp.mac);
       const p = pushEthernet(pre.packet, topEthernet(frame)!.src, arp.mac);
       return switchFrame(ctx, ns, br, inPort, outDev, p, hops, `to port ${outDev.name}: after the DNAT the new destination ${dst} is on ${br.name} itself, so br_netfilter keeps the frame on the bridge with ${arp.mac} as its destination MAC instead of routing it`);
     }
   }
   return { hops, next: step('ip-rcv', ns, pre.packet, br, undefined, undefined, true) };
+}
+
+/**
+ * A bridged-DNAT frame whose new destination is behind the port it came in on, on a bridge with
+ * hairpin mode off on that port but promiscuous (kubenet's promiscuous-bridge hairpin mode): the
+ * bridge cannot forward it (should_deliver), but because it is promiscuous it passes the frame up
+ * to its own IP stack all the same (br_handle_frame_finish, local_rcv), which routes it. Since
+ * Linux 6.9 (751de2012eaf "netfilter: br_netfilter: skip conntrack input hook for promisc
+ * packets", backported to the stable kernels in April 2024) br_nf_local_in strips such a frame of
+ * its conntrack entry (nf_reset_ct), which frees the connection this first packet created; and
+ * PREROUTING does not run again for it (ip_sabotage_in). So the routed packet reaches FORWARD and
+ * POSTROUTING with no connection: `--ctstate INVALID`, and no NAT (no MASQUERADE) applies.
+ */
+function promiscuousPassUp(ctx: WalkContext, ns: Netns, br: BridgeDevice, inPort: Device, before: Packet, p: Packet, hops: HopDraft[], mac: string): StageResult {
+  const freed = resetConntrack(ns, before, ctx.now);
+  const dst = outerIp(p).dst;
+  const lost = freed ? 'loses its conntrack entry, and the connection its PREROUTING created is freed with it' : 'loses its conntrack entry';
+  const text =
+    `After the DNAT the new destination ${dst} (${mac}) is behind ${inPort.name}, the port the frame came in on, and ${inPort.name} has hairpin mode off: ${br.name} does not send a frame back out of its ingress port. ` +
+    `But ${br.name} is promiscuous (PROMISC), so it also passes every frame it switches up to ${ns.id}'s IP stack, and that copy is routed. ` +
+    `On the way up the copy ${lost} (br_nf_local_in resets conntrack on frames a bridge hands up only because it is promiscuous, Linux 6.9 and later): from here on netfilter sees ctstate INVALID and no NAT applies.`;
+  hops.push(devHop(ns, br, 'bridge', p, text, undefined, { kind: 'fdb', text: `${mac} dev ${inPort.name} master ${br.name}` }));
+  return { hops, next: step('ip-rcv', ns, p, br, undefined, undefined, true, true) };
 }
 
 /** Switches a frame out of `out`: the hairpin check, br_netfilter's FORWARD and POSTROUTING, IPVS's reply hook. */

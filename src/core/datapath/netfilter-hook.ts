@@ -14,6 +14,7 @@ import type { Ipv4Header, Packet } from './packet';
 import type { HopDraft, WalkContext } from './context';
 import type { RuleRef } from '../trace/types';
 import { runHook } from '../netfilter/evaluate';
+import { lookupConntrack, removeConntrack } from '../netfilter/conntrack';
 import { hasNftRules, nftHookChains } from '../nftables/evaluate';
 import { conntrackOf, getDevice, primaryAddress, findLocalAddress } from '../model/netns';
 import { ipv4ToInt } from '../util/ip';
@@ -309,6 +310,19 @@ class WalkEnv implements HookEnv {
   }
 }
 
+/**
+ * nf_reset_ct on `p` in `ns`: the packet lets go of its connection. One that was never confirmed
+ * (created by this packet's PREROUTING) had no other holder, so the kernel frees it; a confirmed
+ * one stays in the table. Returns whether an entry was freed.
+ */
+export function resetConntrack(ns: Netns, p: Packet, now: number): boolean {
+  const table = conntrackOf(ns);
+  const hit = lookupConntrack(table, toNf(p), now);
+  if (!hit || hit.entry.confirmed) return false;
+  removeConntrack(table, hit.entry);
+  return true;
+}
+
 /** The host facts netfilter asks about, built once per namespace and walk. */
 function hookEnv(ctx: WalkContext, ns: Netns): WalkEnv {
   const last = ctx.lastEnv as WalkEnv | undefined;
@@ -326,10 +340,11 @@ function hookEnv(ctx: WalkContext, ns: Netns): WalkEnv {
 /**
  * Runs `hook` in `ns` on `p`. `inIface`/`outIface` are what `-i`/`-o` see; `bridged`, `physIn`
  * and `physOut` are set only while br_netfilter hands a bridged frame to iptables (`-m physdev`).
+ * `noConntrack`: the packet lost its conntrack entry after PREROUTING (HookInput.noConntrack).
  * Positional rather than an options object: one object fewer per hook, and every packet crosses
  * several hooks in every namespace.
  */
-export function nfHook(ctx: WalkContext, ns: Netns, hook: HookName, p: Packet, inIface: string | undefined, outIface?: string, bridged?: boolean, physIn?: string, physOut?: string): HookOutcome {
+export function nfHook(ctx: WalkContext, ns: Netns, hook: HookName, p: Packet, inIface: string | undefined, outIface?: string, bridged?: boolean, physIn?: string, physOut?: string, noConntrack?: boolean): HookOutcome {
   // Scanning every chain of every table per hook showed up in trace profiles: once per walk.
   const env = hookEnv(ctx, ns);
   if (!env.active) return { packet: p, verdict: 'ACCEPT', hop: undefined };
@@ -338,7 +353,7 @@ export function nfHook(ctx: WalkContext, ns: Netns, hook: HookName, p: Packet, i
   const { src, dst, sport, dport, mark } = nf;
   // Every field present (undefined when absent): one object shape for every hook, so the rule
   // matches that read it stay monomorphic. Readers only compare these fields with undefined.
-  const input: HookInput = { hook, packet: nf, inIface: inIface || undefined, outIface: outIface || undefined, bridged: bridged || undefined, physInIface: physIn || undefined, physOutIface: physOut || undefined };
+  const input: HookInput = { hook, packet: nf, inIface: inIface || undefined, outIface: outIface || undefined, bridged: bridged || undefined, physInIface: physIn || undefined, physOutIface: physOut || undefined, noConntrack: noConntrack || undefined };
   const result = runHook(ns.netfilter, conntrackOf(ns), input, env, ns.nftables ? nftHookChains(ns.nftables, hook) : undefined, true);
   const after = result.packet;
   // Netfilter left every field the packet carries as it was (the usual case)?

@@ -14,15 +14,16 @@ export type Step =
   | { kind: 'neigh'; ns: Netns; dev: Device; nexthop: string; pkt: Packet }
   | { kind: 'xmit'; ns: Netns; dev: Device; pkt: Packet }
   | { kind: 'rx'; ns: Netns; dev: Device; pkt: Packet }
-  | { kind: 'ip-rcv'; ns: Netns; dev: Device; pkt: Packet; preroutingDone?: boolean };
+  | { kind: 'ip-rcv'; ns: Netns; dev: Device; pkt: Packet; preroutingDone?: boolean; noConntrack?: boolean };
 
 /**
  * A step, built with every field of every kind present (undefined where the kind has none): one
  * object shape for all steps, so the walker's reads of `kind`, `ns`, `dev` and `pkt` stay
  * monomorphic instead of seeing five shapes. A `neigh` step must be given its `nexthop`.
+ * `noConntrack` (ip-rcv): the packet comes up without its conntrack entry (HookInput.noConntrack).
  */
-export function step(kind: Step['kind'], ns: Netns, pkt: Packet, dev?: Device, nexthop?: string, tunnel?: boolean, preroutingDone?: boolean): Step {
-  return { kind, ns, dev, nexthop, pkt, tunnel, preroutingDone } as Step;
+export function step(kind: Step['kind'], ns: Netns, pkt: Packet, dev?: Device, nexthop?: string, tunnel?: boolean, preroutingDone?: boolean, noConntrack?: boolean): Step {
+  return { kind, ns, dev, nexthop, pkt, tunnel, preroutingDone, noConntrack } as Step;
 }
 
 export interface StageResult {

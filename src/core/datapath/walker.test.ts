@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cluster, delivered, innerIp, stages } from '../testing/cluster';
 import { outerIp } from './headers';
+import { netConfFiles } from '../cni/net-d';
 import { packetLength } from './packet';
 
 const twoPods = (plugin: string, backend?: string) =>
@@ -182,10 +183,12 @@ describe('other paths', () => {
     const m = c.model;
     const n1 = m.netns.get('node-1')!;
     const n2 = m.netns.get('node-2')!;
-    // Two nodes that each send 10.99.0.0/16 to the other.
-    n1.routes.push({ type: 'unicast', dst: { text: '10.99.0.0/16', network: 0x0a630000, prefix: 16, mask: 0xffff0000 }, via: '192.168.0.12', dev: 'eth0', table: 254 });
-    n2.routes.push({ type: 'unicast', dst: { text: '10.99.0.0/16', network: 0x0a630000, prefix: 16, mask: 0xffff0000 }, via: '192.168.0.11', dev: 'eth0', table: 254 });
-    const f = c.trace('pod/a', '10.99.1.1:80');
+    // Two nodes that each send 10.244.200.0/24 to the other. Inside the pod network, so nothing
+    // masquerades the looping packet (with node-1's own address as its source, node-1 would drop
+    // it on its return as a martian before TTL ran out).
+    n1.routes.push({ type: 'unicast', dst: { text: '10.244.200.0/24', network: 0x0af4c800, prefix: 24, mask: 0xffffff00 }, via: '192.168.0.12', dev: 'eth0', table: 254 });
+    n2.routes.push({ type: 'unicast', dst: { text: '10.244.200.0/24', network: 0x0af4c800, prefix: 24, mask: 0xffffff00 }, via: '192.168.0.11', dev: 'eth0', table: 254 });
+    const f = c.trace('pod/a', '10.244.200.1:80');
     expect(f).toMatchObject({ verdict: 'dropped', reason: 'ttl-exceeded' });
     expect(f.hops.length).toBeLessThan(400);
   });
@@ -279,11 +282,57 @@ describe('br_netfilter: a DNAT to an address on the same bridge is bridged, not 
     expect(f.hops.some((h) => h.stage === 'bridge' && /keeps the frame on the bridge/.test(h.explain))).toBe(true);
   });
 
-  it('hairpin through its own Service works with hairpin mode (flannel) and is dropped without it (kubenet)', () => {
-    expect(build('flannel').trace('pod/a', '10.96.0.50:80').verdict).toBe('delivered');
-    const k = build('kubenet').trace('pod/a', '10.96.0.50:80');
+  it('hairpin through its own Service works with hairpin mode on the port (flannel: the bridge sends the frame back out of its ingress port)', () => {
+    const f = build('flannel').trace('pod/a', '10.96.0.50:80');
+    expect(f.verdict).toBe('delivered');
+    expect(innerIp(delivered(f))).toMatchObject({ src: '10.244.0.1', ttl: 64 });
+  });
+
+  it('cni.hairpinMode false (bridge, flannel): the conflist says so, the ports have hairpin off, and the frame is dropped at the bridge', () => {
+    for (const [plugin, file] of [['bridge', '10-bridge.conflist'], ['flannel', '10-flannel.conflist']] as const) {
+      const c = cluster().nodes(1).cni(plugin, { hairpinMode: false }).pod('a', { ports: [80], labels: { app: 'a' } })
+        .raw(JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' }, spec: { clusterIP: '10.96.0.50', selector: { app: 'a' }, ports: [{ port: 80 }] } })).build();
+      expect(c.result.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+      const [conf] = netConfFiles(c.model, 'node-1');
+      expect(conf!.name).toBe(file);
+      expect(JSON.stringify(conf!.conf)).toContain('"hairpinMode":false');
+      expect(c.model.netns.get('node-1')!.devices.filter((d) => d.master === 'cni0' && d.hairpin)).toEqual([]);
+      const f = c.trace('pod/a', '10.96.0.50:80');
+      expect(f).toMatchObject({ verdict: 'dropped', reason: 'filtered' });
+      expect(f.hops.at(-1)?.explain).toMatch(/back out of veth[0-9a-f]{8}, the port it came in on; without hairpin mode/);
+    }
+  });
+
+  it('without hairpin mode or a promiscuous bridge the frame is dropped at the bridge', () => {
+    const c = build('kubenet');
+    c.model.netns.get('node-1')!.devices.find((d) => d.name === 'cbr0')!.promisc = false;
+    const k = c.trace('pod/a', '10.96.0.50:80');
     expect(k).toMatchObject({ verdict: 'dropped', reason: 'filtered' });
     expect(k.hops.at(-1)?.explain).toMatch(/without hairpin mode/);
+  });
+
+  it('kubenet (promiscuous cbr0): the copy passed up loses its conntrack entry, so KUBE-FORWARD drops it as INVALID, unNATed, as Linux 6.9+ does', () => {
+    const c = build('kubenet');
+    const k = c.trace('pod/a', '10.96.0.50:80');
+    expect(k).toMatchObject({ verdict: 'dropped', reason: 'filtered' });
+    const up = k.hops.find((h) => h.stage === 'bridge' && /promiscuous/.test(h.explain))!;
+    expect(up.explain).toMatch(/hairpin mode off.*promiscuous \(PROMISC\).*loses its conntrack entry.*ctstate INVALID/);
+    const drop = k.hops.find((h) => h.stage === 'netfilter:filter/FORWARD')!;
+    expect(drop.rule?.text).toMatch(/--ctstate INVALID .*-j DROP/);
+    // Routed (TTL 63), never masqueraded, and no connection left behind on the node.
+    expect(innerIp(drop.packet)).toMatchObject({ src: '10.244.0.2', dst: '10.244.0.2', ttl: 63 });
+    expect(k.hops.some((h) => h.changed?.includes('ipv4.src'))).toBe(false);
+    expect([...(c.model.netns.get('node-1')!.conntrack?.entries.values() ?? [])]).toEqual([]);
+  });
+
+  it('kubenet with kube-proxy nftables (no INVALID drop): the unNATed packet reaches the pod with its own address as source, a martian', () => {
+    const nft = JSON.stringify({ apiVersion: 'kubeproxy.config.k8s.io/v1alpha1', kind: 'KubeProxyConfiguration', mode: 'nftables' });
+    const c = cluster().nodes(1).cni('kubenet').pod('a', { ports: [80], labels: { app: 'a' } })
+      .raw(JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' }, spec: { clusterIP: '10.96.0.50', selector: { app: 'a' }, ports: [{ port: 80 }] } })).raw(nft).build();
+    const k = c.trace('pod/a', '10.96.0.50:80');
+    expect(k).toMatchObject({ verdict: 'dropped', reason: 'martian-source' });
+    expect(k.hops.at(-1)).toMatchObject({ netns: 'pod:default/a', device: 'eth0' });
+    expect(k.hops.at(-1)!.explain).toMatch(/source 10\.244\.0\.2 is one of its own addresses: routing rejects it as a martian source/);
   });
 });
 

@@ -24,7 +24,7 @@ function runStage(ctx: WalkContext, s: Step): StageResult {
     case 'rx':
       return receive(ctx, s.ns, s.dev, s.pkt);
     case 'ip-rcv':
-      return ipReceive(ctx, s.ns, s.dev, s.pkt, s.preroutingDone ?? false);
+      return ipReceive(ctx, s.ns, s.dev, s.pkt, s.preroutingDone ?? false, s.noConntrack ?? false);
   }
 }
 

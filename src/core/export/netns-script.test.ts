@@ -42,6 +42,15 @@ describe('exportNetnsScript', () => {
     expect(r.script).toContain(`type veth peer name ${port} netns hs-underlay`);
   });
 
+  it('sets the bridge port hairpin flag (the bridge delegate of flannel) and the promiscuous bridge (kubenet) as the plugins did', () => {
+    const f = script(flannel());
+    expect(f).toMatch(/ip -n hs-node-1 link set veth[0-9a-f]{8} type bridge_slave hairpin on\n/);
+    expect(f).not.toContain('promisc on');
+    const k = script(cluster().nodes(1).cni('kubenet').pod('a'));
+    expect(k).toContain('ip -n hs-node-1 link set cbr0 promisc on\n');
+    expect(k).not.toContain('hairpin on');
+  });
+
   it('feeds iptables-restore exactly the iptables-save rendering (mangle too: kube-proxy keeps its canary there)', () => {
     const c = flannel().build();
     const r = exportNetnsScript(c.model);

@@ -6,7 +6,7 @@
  * bridge(8), iptables-restore(8).
  *
  * What it reproduces, one to one: namespaces, devices (names, MACs, MTUs, up/down, bridge
- * ports and hairpin), addresses, the main table's routes exactly as `ip route` prints them
+ * ports, hairpin and promiscuous mode), addresses, the main table's routes exactly as `ip route` prints them
  * (addresses are added `noprefixroute` and the model's connected routes are added as routes,
  * so the table is the model's, not the kernel's idea of it), PERMANENT neighbours, FDB entries
  * the kernel does not make by itself, the sysctls the model holds, and each namespace's
@@ -124,12 +124,13 @@ function createDevices(c: Ctx): void {
       }
     }
   }
-  header(c, 'bridge ports, hairpin mode, links up');
+  header(c, 'bridge ports, hairpin mode, promiscuous mode, links up');
   for (const ns of c.model.netns.values()) {
     const n = shq(c.name(ns));
     for (const d of ns.devices) {
       if (d.master) c.out.push(`ip -n ${n} link set ${d.name} master ${d.master}`);
       if (d.hairpin) c.out.push(`ip -n ${n} link set ${d.name} type bridge_slave hairpin on`);
+      if (d.promisc) c.out.push(`ip -n ${n} link set ${d.name} promisc on`);
     }
     for (const d of ns.devices) if (d.up && d.kind !== 'loopback') c.out.push(`ip -n ${n} link set ${d.name} up`);
   }

@@ -41,6 +41,12 @@ interface DeviceBase {
   proxyArp?: boolean;
   /** Bridge port hairpin mode: a frame may leave by the port it came in on. */
   hairpin?: boolean;
+  /**
+   * `ip link set DEV promisc on` (IFF_PROMISC, `PROMISC` in `ip link`). On a bridge it means the
+   * bridge also hands every frame it switches up to its own IP stack (br_handle_frame_finish's
+   * local_rcv): kubenet's `--hairpin-mode=promiscuous-bridge`.
+   */
+  promisc?: boolean;
 }
 
 export interface LoopbackDevice extends DeviceBase {

@@ -131,6 +131,12 @@ function trackPacket(st: HookState, ct: ConntrackTable, create: boolean): void {
     ctx.ctState = 'UNTRACKED';
     return;
   }
+  // Only PREROUTING and OUTPUT attach a connection to a packet that has none (nf_conntrack_in);
+  // a packet stripped of its entry after PREROUTING meets the later hooks with none: INVALID.
+  if (ctx.input.noConntrack && !create) {
+    ctx.ctState = 'INVALID';
+    return;
+  }
   const now = ctx.env.now;
   let hit = lookupConntrack(ct, ctx.packet, now);
   // An unconfirmed entry met at a creation point belongs to an earlier packet that never made

@@ -145,6 +145,12 @@ export interface HookInput {
   /** Bridge ports the frame entered/leaves by, for `-m physdev` (br_netfilter only). */
   physInIface?: string;
   physOutIface?: string;
+  /**
+   * The packet lost its conntrack entry on the way here (nf_reset_ct: a promiscuous bridge's
+   * copy passed up to the host, br_nf_local_in): the lookup hooks (INPUT, FORWARD, POSTROUTING)
+   * do not track it again, so `--ctstate` sees INVALID and no NAT applies.
+   */
+  noConntrack?: boolean;
 }
 
 /** An nftables table as `nft list table` names it: `ip kube-proxy`. */

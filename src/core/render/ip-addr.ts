@@ -17,10 +17,11 @@ export interface ShowOptions {
 }
 
 function flags(d: Device): string {
-  if (d.kind === 'loopback') return d.up ? 'LOOPBACK,UP,LOWER_UP' : 'LOOPBACK';
-  if (d.kind === 'ipip') return d.up ? 'NOARP,UP,LOWER_UP' : 'NOARP';
-  if (d.kind === 'dummy') return d.up ? 'BROADCAST,NOARP,UP,LOWER_UP' : 'BROADCAST,NOARP';
-  return d.up ? 'BROADCAST,MULTICAST,UP,LOWER_UP' : 'BROADCAST,MULTICAST';
+  const kind = d.kind === 'loopback' ? 'LOOPBACK' : d.kind === 'ipip' ? 'NOARP' : d.kind === 'dummy' ? 'BROADCAST,NOARP' : 'BROADCAST,MULTICAST';
+  // PROMISC only when asked for (`ip link set DEV promisc on`): a bridge port is promiscuous too,
+  // but the flags shown are the user's (dev_get_flags), in print_link_flags' order.
+  const promisc = d.promisc ? ',PROMISC' : '';
+  return d.up ? `${kind}${promisc},UP,LOWER_UP` : `${kind}${promisc}`;
 }
 
 function state(d: Device): string {

@@ -67,17 +67,19 @@ describe('ip -d link: each kind as iproute2 6.1 prints it', () => {
     );
   });
 
-  it('the bridge and its ports: STP off, the bridge id from its MAC, ports numbered in joining order, hairpin as the plugin set it', () => {
-    for (const [cni, br, hairpin] of [
-      ['cni: {plugin: flannel, backend: vxlan}', 'cni0', 'on'],
-      ['cni: {plugin: kubenet}', 'cbr0', 'off'],
+  it('the bridge and its ports: STP off, the bridge id from its MAC, ports numbered in joining order, hairpin and promiscuity as the plugin set them', () => {
+    // kubenet: hairpin off on the ports, cbr0 promiscuous instead (--hairpin-mode=promiscuous-bridge).
+    for (const [cni, br, hairpin, promisc] of [
+      ['cni: {plugin: flannel, backend: vxlan}', 'cni0', 'on', 0],
+      ['cni: {plugin: kubenet}', 'cbr0', 'off', 1],
     ] as const) {
       const m = cluster(cni);
       const ns = nodeNs(m);
       const bridge = dev(ns, br);
       const id = brId(bridge.mac);
       const lines = node(m).run(`ip -d link show ${br}`).stdout.split('\n');
-      expect(lines[1]).toBe(`    link/ether ${bridge.mac} brd ff:ff:ff:ff:ff:ff promiscuity 0  allmulti 0 minmtu 68 maxmtu 65535 `);
+      expect(lines[0]).toContain(promisc ? ' <BROADCAST,MULTICAST,PROMISC,UP,LOWER_UP> ' : ' <BROADCAST,MULTICAST,UP,LOWER_UP> ');
+      expect(lines[1]).toBe(`    link/ether ${bridge.mac} brd ff:ff:ff:ff:ff:ff promiscuity ${promisc}  allmulti 0 minmtu 68 maxmtu 65535 `);
       expect(lines[2]).toBe(
         `    bridge forward_delay 1500 hello_time 200 max_age 2000 ageing_time 30000 stp_state 0 priority 32768 vlan_filtering 0 bridge_id ${id} designated_root ${id} root_port 0 root_path_cost 0 topology_change 0 topology_change_detected 0 hello_timer    0.00 tcn_timer    0.00 topology_change_timer    0.00 gc_timer  300.00 group_fwd_mask 0 group_address 01:80:c2:00:00:00 mcast_snooping 1 no_linklocal_learn 0 mcast_vlan_snooping 0 mcast_router 1 mcast_query_use_ifaddr 0 mcast_querier 0 mcast_hash_elasticity 16 mcast_hash_max 4096 mcast_last_member_count 2 mcast_startup_query_count 2 mcast_last_member_interval 100 mcast_membership_interval 26000 mcast_querier_interval 25500 mcast_query_interval 12500 mcast_query_response_interval 1000 mcast_startup_query_interval 3124 mcast_stats_enabled 0 mcast_igmp_version 2 mcast_mld_version 1 nf_call_iptables 0 nf_call_ip6tables 0 nf_call_arptables 0 addrgenmode eui64 ${tail(1, 524280)}`,
       );

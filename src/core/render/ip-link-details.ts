@@ -146,9 +146,10 @@ export interface DetailOptions {
  */
 export function linkDetails(model: ClusterModel, ns: Netns, d: Device, opts: DetailOptions): string {
   const lim = LIMITS[d.kind];
-  // A bridge port is promiscuous and all-multicast (br_add_if / br_manage_promisc with VLAN filtering off).
+  // A bridge port is promiscuous and all-multicast (br_add_if / br_manage_promisc with VLAN filtering off);
+  // `promisc on` counts once more.
   const port = d.master !== undefined ? 1 : 0;
-  let out = ` promiscuity ${port}  allmulti ${port} minmtu ${lim.minmtu} maxmtu ${lim.maxmtu} `;
+  let out = ` promiscuity ${port + (d.promisc ? 1 : 0)}  allmulti ${port} minmtu ${lim.minmtu} maxmtu ${lim.maxmtu} `;
   const opt = kindOpts(d, opts.now);
   if (opt !== undefined) out += `\n    ${d.kind} ${opt}`;
   const br = d.master !== undefined ? ns.devices.find((x) => x.name === d.master) : undefined;

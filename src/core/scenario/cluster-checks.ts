@@ -93,7 +93,7 @@ function checkNodeMask(spec: Record<string, unknown>, at: FieldAt): void {
   }
 }
 
-/** `backend` must be one the chosen plugin offers; `crossSubnet` is Calico's alone. */
+/** `backend` must be one the chosen plugin offers; `crossSubnet` is Calico's alone, `hairpinMode` the bridge plugin's. */
 export function checkCni(cni: Record<string, unknown>, at: FieldAt): void {
   const plugin = (str(cni['plugin']) ?? CLUSTER_DEFAULTS.cni.plugin) as CniPluginName;
   const backends = CNI_BACKENDS[plugin];
@@ -108,6 +108,10 @@ export function checkCni(cni: Record<string, unknown>, at: FieldAt): void {
   }
   if (cni['crossSubnet'] !== undefined && plugin !== 'calico') {
     at.warning('ignored-field', `${at.name}.crossSubnet only applies to plugin calico`, ['crossSubnet']);
+  }
+  // kubenet's hairpin is the kubelet's --hairpin-mode (promiscuous cbr0), Calico has no bridge.
+  if (cni['hairpinMode'] !== undefined && plugin !== 'bridge' && plugin !== 'flannel') {
+    at.warning('ignored-field', `${at.name}.hairpinMode only applies to plugins bridge and flannel (the bridge plugin's setting)`, ['hairpinMode']);
   }
 }
 

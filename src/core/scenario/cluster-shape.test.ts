@@ -97,6 +97,9 @@ describe('kind: Cluster', () => {
     expect(cluster('  cni: {backend: vxlan}\n')).toEqual(['5:18 error invalid-value: spec.cni.backend "vxlan" is not valid: plugin bridge has no backends']);
     expect(cluster('  cni: {plugin: calico, backend: ipip, crossSubnet: true}\n')).toEqual([]);
     expect(cluster('  cni: {plugin: flannel, crossSubnet: true}\n')[0]).toContain('warning ignored-field: spec.cni.crossSubnet only applies to plugin calico');
+    expect(cluster('  cni: {plugin: bridge, hairpinMode: false}\n')).toEqual([]);
+    expect(cluster('  cni: {plugin: flannel, hairpinMode: false}\n')).toEqual([]);
+    expect(cluster('  cni: {plugin: kubenet, hairpinMode: true}\n')[0]).toContain('warning ignored-field: spec.cni.hairpinMode only applies to plugins bridge and flannel');
     expect(cluster('  kubeProxy: {mode: ebpf}\n')[0]).toContain('spec.kubeProxy.mode must be one of iptables, ipvs, nftables, userspace (got "ebpf")');
     expect(cluster('  kubeProxy: {mode: ipvs, ipvsScheduler: fifo}\n')[0]).toContain('spec.kubeProxy.ipvsScheduler must be one of rr, wrr');
     expect(cluster('  underlay: {type: vpc}\n')[0]).toContain('spec.underlay.type must be one of l2, routed, cloud');

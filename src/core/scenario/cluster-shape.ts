@@ -49,6 +49,7 @@ const CLUSTER_SPEC: ObjectShape = {
         plugin: { type: 'string', enum: ['bridge', 'kubenet', 'flannel', 'calico'] },
         backend: { type: 'string', enum: ['vxlan', 'host-gw', 'bgp', 'ipip'] },
         crossSubnet: { type: 'boolean' },
+        hairpinMode: { type: 'boolean' },
         mtu: { type: 'number', integer: true, min: 68, max: 9216 },
         policy: { type: 'string', enum: ['calico', 'none'] },
       },

@@ -68,6 +68,12 @@ export interface CniSpec {
   backend?: 'vxlan' | 'host-gw' | 'bgp' | 'ipip' | 'vxlan';
   /** Calico: encapsulate only between nodes on different subnets. */
   crossSubnet?: boolean;
+  /**
+   * bridge and flannel (whose delegate is the bridge plugin): the bridge plugin's `hairpinMode`,
+   * the hairpin flag on each pod's bridge port, so that a pod reaches itself through its own
+   * Service. Default true, as their installers write it.
+   */
+  hairpinMode?: boolean;
   /** Pod MTU; derived from the underlay MTU and the backend's overhead when omitted. */
   mtu?: number;
   /** A NetworkPolicy engine for plugins that have none (Canal: flannel + calico policy). */

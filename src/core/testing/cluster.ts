@@ -37,7 +37,7 @@ export interface BuiltCluster {
 
 export interface ClusterBuilder {
   nodes(n: number | { name: string; ip?: string; subnet?: number }[]): ClusterBuilder;
-  cni(plugin: string, opts?: { backend?: string; crossSubnet?: boolean }): ClusterBuilder;
+  cni(plugin: string, opts?: { backend?: string; crossSubnet?: boolean; hairpinMode?: boolean }): ClusterBuilder;
   underlay(type: 'l2' | 'routed' | 'cloud', subnets?: string[]): ClusterBuilder;
   seed(n: number): ClusterBuilder;
   /** Run CoreDNS behind kube-dns (`Cluster.spec.dns`; off by default in the harness). */

@@ -18,7 +18,8 @@ export type DropReason =
   | 'filtered'
   | 'not-for-us'
   | 'mtu-exceeded'
-  | 'loop';
+  | 'loop'
+  | 'martian-source';
 
 /** What decided a hop: a route, a netfilter rule, an FDB or neighbour entry, an IPVS service. */
 export interface RuleRef {
