@@ -9,6 +9,7 @@ import type { Hop, ModelSummary } from '../../core/index';
 import type { ReachCell, ReachMatrix, ReachOutcome } from '../../core/simulate/reach';
 import { REACH_MARKS } from '../../core/simulate/reach';
 import type { PolicySummary } from '../../core/view/summary';
+import type { DropReason } from '../../core/trace/types';
 import { explainPolicyDrop } from '../../core/netpol/explain';
 import type { TraceRequest } from '../../worker/protocol';
 
@@ -57,8 +58,12 @@ function split(pod: string): { namespace: string; name: string } {
   return { namespace: pod.slice(0, i), name: pod.slice(i + 1) };
 }
 
-/** A drop reason (the trace's DropReason, or `reply: …`) in words. */
-const DROP_REASONS: Record<string, string> = {
+/**
+ * A drop reason in words. Typed over every DropReason but the three the reach cell words
+ * itself (policy, and the two refusals), so a new reason in the walker cannot reach the grid
+ * as a bare code.
+ */
+const DROP_REASONS: Record<Exclude<DropReason, 'policy' | 'port-unreachable' | 'connection-refused'>, string> = {
   filtered: 'a netfilter rule dropped it',
   reject: 'a netfilter rule rejected it',
   'no-route': 'no route to the destination',
@@ -70,6 +75,7 @@ const DROP_REASONS: Record<string, string> = {
   'mtu-exceeded': 'too big for the path MTU',
   'no-endpoints': 'the Service has no endpoints',
   'not-for-us': 'no host on the way accepts the address',
+  'martian-source': 'it came back to a host with its own address as the source (a martian)',
 };
 
 /** What a refusal looks like on the wire, by the probe's protocol. */
@@ -80,7 +86,7 @@ function refusal(c: ReachCell, protocol: string): string {
 }
 
 function dropText(c: ReachCell): string {
-  return (c.reason && DROP_REASONS[c.reason]) ?? c.reason ?? 'dropped on the way';
+  return (c.reason && (DROP_REASONS as Record<string, string>)[c.reason]) ?? c.reason ?? 'dropped on the way';
 }
 
 /** The accessible name's verdict: what happened, with the reason a plain drop had. */
