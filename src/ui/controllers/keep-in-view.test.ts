@@ -1,61 +1,54 @@
 import { describe, expect, it } from 'vitest';
-import { keepInView, scrollToShow } from './keep-in-view';
-import type { ScrollItem } from './keep-in-view';
+import { keepInView, scrollDelta } from './keep-in-view';
+import type { Visibility, WatchVisibility } from './keep-in-view';
 
-/** A scroller 300 px tall and an item whose geometry reads are counted (each one may lay the page out). */
-function fixture(offsetTop: number, scrollTop = 0) {
-  let reads = 0;
-  const box = { scrollTop, clientHeight: 300 };
-  const item: ScrollItem = {
-    get offsetTop() {
-      reads++;
-      return offsetTop;
-    },
-    get offsetHeight() {
-      reads++;
-      return 40;
-    },
-  };
-  const tasks: (() => void)[] = [];
+/**
+ * A scroller whose scrolls are recorded, and a watcher that answers when told to. The scroller
+ * has no geometry to read: reading it would lay the page out.
+ */
+function fixture() {
+  const scrolls: number[] = [];
+  const box = { scrollBy: (_x: number, y: number) => scrolls.push(y) } as unknown as Element;
+  const item = {} as Element;
+  const pending: ((v: Visibility) => void)[] = [];
   let cancelled = 0;
-  const after = (task: () => void) => {
-    tasks.push(task);
+  const watch: WatchVisibility = (root, target, report) => {
+    expect(root).toBe(box);
+    expect(target).toBe(item);
+    pending.push(report);
     return () => cancelled++;
   };
-  return { box, item, tasks, after, reads: () => reads, cancelled: () => cancelled };
+  return { box, item, scrolls, watch, answer: (v: Visibility) => pending.forEach((r) => r(v)), cancelled: () => cancelled };
 }
 
-describe('scrollToShow', () => {
-  it('leaves an item wholly in view, and puts one above or below the view a third of the way down', () => {
-    expect(scrollToShow({ scrollTop: 100, clientHeight: 300 }, { offsetTop: 100, offsetHeight: 40 })).toBeNull();
-    expect(scrollToShow({ scrollTop: 100, clientHeight: 300 }, { offsetTop: 360, offsetHeight: 40 })).toBeNull();
-    expect(scrollToShow({ scrollTop: 100, clientHeight: 300 }, { offsetTop: 380, offsetHeight: 40 })).toBe(280);
-    expect(scrollToShow({ scrollTop: 100, clientHeight: 300 }, { offsetTop: 60, offsetHeight: 40 })).toBe(-40);
+describe('scrollDelta', () => {
+  it('leaves an item wholly in view, and brings one partly or wholly out of view a third of the way down', () => {
+    expect(scrollDelta({ ratio: 1, top: 150, rootTop: 100, rootHeight: 300 })).toBeNull();
+    expect(scrollDelta({ ratio: 0.5, top: 380, rootTop: 100, rootHeight: 300 })).toBe(180);
+    expect(scrollDelta({ ratio: 0, top: 900, rootTop: 100, rootHeight: 300 })).toBe(700);
+    expect(scrollDelta({ ratio: 0, top: -200, rootTop: 100, rootHeight: 300 })).toBe(-400);
   });
 });
 
 describe('keepInView', () => {
-  it('reads no layout until the frame has been drawn, then scrolls the item into view', () => {
-    const f = fixture(900);
-    keepInView(f.box, () => f.item, f.after);
-    expect(f.reads()).toBe(0);
-    expect(f.box.scrollTop).toBe(0);
-    f.tasks.forEach((t) => t());
-    expect(f.box.scrollTop).toBe(800);
+  it('scrolls nothing until the item’s place is reported, then scrolls by what it takes', () => {
+    const f = fixture();
+    keepInView(f.box, f.item, f.watch);
+    expect(f.scrolls).toEqual([]);
+    f.answer({ ratio: 0, top: 900, rootTop: 100, rootHeight: 300 });
+    expect(f.scrolls).toEqual([700]);
   });
 
-  it('does not scroll when the item is in view, nor when there is no current item', () => {
-    const f = fixture(100);
-    keepInView(f.box, () => f.item, f.after);
-    keepInView(f.box, () => null, f.after);
-    f.tasks.forEach((t) => t());
-    expect(f.box.scrollTop).toBe(0);
+  it('does not scroll when the item is wholly in view', () => {
+    const f = fixture();
+    keepInView(f.box, f.item, f.watch);
+    f.answer({ ratio: 1, top: 150, rootTop: 100, rootHeight: 300 });
+    expect(f.scrolls).toEqual([]);
   });
 
-  it('hands back the scheduler’s cancel (the next hop replaces a check not yet run)', () => {
-    const f = fixture(900);
-    const cancel = keepInView(f.box, () => f.item, f.after);
-    cancel();
+  it('hands back the watcher’s cancel (the next hop replaces a check not yet answered)', () => {
+    const f = fixture();
+    keepInView(f.box, f.item, f.watch)();
     expect(f.cancelled()).toBe(1);
   });
 });

@@ -1,58 +1,51 @@
 /**
- * Keeps a list's current item in view (the hop list while a flow plays), reading layout only
- * once the frame that shows the new current item has been drawn (STYLE §11: no React here).
+ * Keeps a list's current item in view (the hop list while a flow plays) without reading layout
+ * (STYLE §11: no React here).
  *
- * Why not at once, in React's effect: the effect runs right after the commit that also changed
- * the Packet tab, the packet's label and the scrubber, so reading `offsetTop` there lays the
+ * Why not read `offsetTop` in React's effect, as before: the effect runs right after the commit
+ * that also changed the Packet tab, the packet's label and the scrubber, so the read laid the
  * whole page out in the middle of the hop's task (a forced layout, 1–40 ms per hop in B4p traces
- * on the loaded box), and the frame that follows lays out again whatever the scroll changed.
- * After the frame the layout is clean: the reads cost nothing, and the scroll, one frame late,
- * moves only the scroller's offset (composited).
+ * on the loaded box). Even after the frame, five geometry reads cost five style-and-layout checks
+ * a hop. An IntersectionObserver is told the item's place by the frame's own lifecycle; the list
+ * scrolls (and only then touches layout) when the item is not wholly in view.
  */
 
-/** The scroller and the item, as the check reads them (HTMLElements; fakes in tests). */
-export interface ScrollBox {
-  scrollTop: number;
-  readonly clientHeight: number;
-}
-export interface ScrollItem {
-  readonly offsetTop: number;
-  readonly offsetHeight: number;
-}
-
-/** Where to scroll so the item shows a third of the way down; null when it is wholly in view. */
-export function scrollToShow(box: ScrollBox, item: ScrollItem): number | null {
-  const top = item.offsetTop;
-  if (top >= box.scrollTop && top + item.offsetHeight <= box.scrollTop + box.clientHeight) return null;
-  return top - box.clientHeight / 3;
+/** Where the item is against its scroller, as an IntersectionObserver entry reports it. */
+export interface Visibility {
+  /** The share of the item in view (1: wholly). */
+  ratio: number;
+  /** The item's top and the scroller's visible box, in viewport pixels. */
+  top: number;
+  rootTop: number;
+  rootHeight: number;
 }
 
-/** Runs a task after the next frame is drawn; returns a cancel. Injected in tests. */
-export type AfterPaint = (task: () => void) => () => void;
+/** How far to scroll so the item shows a third of the way down; null when it is wholly in view. */
+export function scrollDelta(v: Visibility): number | null {
+  if (v.ratio >= 1) return null;
+  return v.top - v.rootTop - v.rootHeight / 3;
+}
 
-/**
- * A task posted from an animation frame callback runs after that frame's style, layout and
- * paint (rAF callbacks run before them).
- */
-export const afterNextPaint: AfterPaint = (task) => {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const frame = requestAnimationFrame(() => {
-    timer = setTimeout(task, 0);
-  });
-  return () => {
-    cancelAnimationFrame(frame);
-    clearTimeout(timer);
-  };
+/** Reports `target`'s visibility in `root` once, after the next frame; returns a cancel. */
+export type WatchVisibility = (root: Element, target: Element, report: (v: Visibility) => void) => () => void;
+
+export const observeOnce: WatchVisibility = (root, target, report) => {
+  const io = new IntersectionObserver(
+    (entries) => {
+      const e = entries[entries.length - 1];
+      io.disconnect();
+      if (e?.rootBounds) report({ ratio: e.isIntersecting ? e.intersectionRatio : 0, top: e.boundingClientRect.top, rootTop: e.rootBounds.top, rootHeight: e.rootBounds.height });
+    },
+    { root, threshold: 1 },
+  );
+  io.observe(target);
+  return () => io.disconnect();
 };
 
-/**
- * Scrolls `box` so `item()` (looked up when the check runs: React may have moved the current
- * item meanwhile) is in view, after the next frame; returns a cancel for React's effect cleanup.
- */
-export function keepInView(box: ScrollBox, item: () => ScrollItem | null, after: AfterPaint = afterNextPaint): () => void {
-  return after(() => {
-    const el = item();
-    const to = el ? scrollToShow(box, el) : null;
-    if (to !== null) box.scrollTop = to;
+/** Scrolls `box` so `item` is in view once its place is known; returns a cancel for React's effect cleanup. */
+export function keepInView(box: Element, item: Element, watch: WatchVisibility = observeOnce): () => void {
+  return watch(box, item, (v) => {
+    const dy = scrollDelta(v);
+    if (dy !== null) box.scrollBy(0, dy);
   });
 }

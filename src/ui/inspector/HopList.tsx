@@ -33,8 +33,8 @@ export function HopList() {
     if (!el || !c) return;
     // Focus in the list follows the current hop (arrow keys here, or stepping from elsewhere).
     if (c.contains(document.activeElement) && document.activeElement !== el.firstElementChild) (el.firstElementChild as HTMLElement | null)?.focus({ preventScroll: true });
-    // In view once the frame is drawn: reading its place now would lay the page out mid-commit.
-    return keepInView(c, () => c.querySelector<HTMLElement>('.hs-current'));
+    // In view, from where the next frame finds it: reading its place now would lay the page out mid-commit.
+    return keepInView(c, el);
   }, [hop, hops]);
   const onKeyDown = (e: KeyboardEvent) => {
     const last = hops.length - 1;
