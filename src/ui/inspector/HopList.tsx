@@ -7,6 +7,7 @@ import type { KeyboardEvent } from 'react';
 import { appStore, useApp } from '../store/store';
 import { selectFlow, selectHops } from '../store/selectors';
 import type { PlayHop } from '../store/types';
+import { keepInView } from '../controllers/keep-in-view';
 
 const HopItem = memo(function HopItem({ h, current }: { h: PlayHop; current: boolean }) {
   const where = h.hop.device ? `${h.hop.netns} ${h.hop.device}` : h.hop.netns;
@@ -27,12 +28,13 @@ export function HopList() {
   const entry = useApp(selectFlow);
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    const el = box.current?.querySelector<HTMLElement>('.hs-current');
     const c = box.current;
+    const el = c?.querySelector<HTMLElement>('.hs-current');
     if (!el || !c) return;
-    if (el.offsetTop < c.scrollTop || el.offsetTop + el.offsetHeight > c.scrollTop + c.clientHeight) c.scrollTop = el.offsetTop - c.clientHeight / 3;
     // Focus in the list follows the current hop (arrow keys here, or stepping from elsewhere).
     if (c.contains(document.activeElement) && document.activeElement !== el.firstElementChild) (el.firstElementChild as HTMLElement | null)?.focus({ preventScroll: true });
+    // In view, from where the next frame finds it: reading its place now would lay the page out mid-commit.
+    return keepInView(c, el);
   }, [hop, hops]);
   const onKeyDown = (e: KeyboardEvent) => {
     const last = hops.length - 1;
