@@ -19,8 +19,8 @@ import { clusterDnsIp, placeResolvConf, readFile } from './files';
 import { lookupWithFlows, queryWithFlows } from '../simulate/dns-flows';
 import { resolveSource } from '../simulate/refs';
 import { resolverSettings } from '../dns/resolv-conf';
+import type { EdnsOption } from '../dns/edns';
 import { emitDns } from '../wire/dns';
-import { OPT_RECORD_LEN } from '../dns/truncation';
 
 /** The outcome of resolving one name. */
 export interface Resolution {
@@ -101,6 +101,10 @@ export interface ToolQuery {
    * replies are cut at 512 bytes.
    */
   ednsSize?: number;
+  /** The OPT record's options (dig: its client COOKIE). */
+  ednsOptions?: readonly EdnsOption[];
+  /** Set AD in the query (dig's default `+adflag`). */
+  ad?: boolean;
   /** dig `+ignore`: keep a truncated UDP reply instead of asking again over TCP. */
   ignoreTc?: boolean;
 }
@@ -112,7 +116,7 @@ export interface ToolAnswer {
   /** The last name asked, without the trailing dot (`.` for the root). */
   qname: string;
   reply?: DnsMessage;
-  /** The reply's size on the wire, with the OPT record an EDNS answer carries (dig's MSG SIZE). */
+  /** The reply's size on the wire as the server wrote it (dig's MSG SIZE rcvd). */
   size: number;
   /** The client's query flows, in order (CoreDNS's forwards go to a capture, not here). */
   flows: Flow[];
@@ -158,8 +162,7 @@ export function queryDns(ctx: ShellContext, q: ToolQuery): ToolAnswer {
   const flows: Flow[] = [];
   const port = q.port ?? 53;
   const tcp = q.tcp === true;
-  const transport: QueryTransport = { protocol: tcp ? 'tcp' : 'udp', port, qclass: q.qclass ?? 1, ...(q.ednsSize !== undefined ? { ednsSize: q.ednsSize } : {}) };
-  const opt = q.ednsSize !== undefined ? OPT_RECORD_LEN : 0;
+  const transport: QueryTransport = { protocol: tcp ? 'tcp' : 'udp', port, qclass: q.qclass ?? 1, ...(q.ednsSize !== undefined ? { ednsSize: q.ednsSize, ...(q.ednsOptions ? { ednsOptions: q.ednsOptions } : {}) } : {}), ...(q.ad ? { ad: true } : {}) };
   const asked: string[] = [];
   if (!src.ok) return { server: q.server ?? '', qname: q.name, size: 0, flows, asked, port, tcp, failure: 'timed out' };
   const conf = placeResolvConf(ctx);
@@ -181,7 +184,7 @@ export function queryDns(ctx: ShellContext, q: ToolQuery): ToolAnswer {
       // A truncated UDP reply is asked again over TCP, same server (dighost.c recv_done), unless +ignore.
       const retried = !tcp && !q.ignoreTc && ex.reply?.tc === true;
       if (retried) ex = ask({ ...transport, protocol: 'tcp' });
-      last = { server, qname, size: ex.reply ? emitDns(ex.reply).length + opt : 0, flows, asked, port, tcp: tcp || retried, ...(retried ? { retriedOverTcp: true } : {}), ...(ex.reply ? { reply: ex.reply } : { failure: failureOf(ex.flow) }) };
+      last = { server, qname, size: ex.reply ? emitDns(ex.reply).length : 0, flows, asked, port, tcp: tcp || retried, ...(retried ? { retriedOverTcp: true } : {}), ...(ex.reply ? { reply: ex.reply } : { failure: failureOf(ex.flow) }) };
       if (ex.reply) break;
     }
     if (!last.reply) return last;
