@@ -16,6 +16,7 @@ import type { DnsExchange, QueryTransport } from '../simulate/dns-flows';
 import type { DnsMessage } from '../wire/dns';
 import { isIPv4 } from '../util/ip';
 import { clusterDnsIp, placeResolvConf, readFile } from './files';
+import type { Resolution as DnsResolution, ResolveOptions } from '../dns/resolver';
 import { lookupWithFlows, queryWithFlows } from '../simulate/dns-flows';
 import { resolveSource } from '../simulate/refs';
 import { resolverSettings } from '../dns/resolv-conf';
@@ -60,6 +61,31 @@ function resolveByResolver(ctx: ShellContext, name: string): Resolution | undefi
   if (r.addresses.length) return { addresses: r.addresses, fqdn: r.canonical ?? name.replace(/\.$/, ''), status: 'ok', server, ...(flow ? { flow } : {}) };
   if (r.error === 'timeout' || r.error === 'no-nameserver' || !decided?.reply) return { addresses: [], status: 'timeout', server, ...(flow ? { flow } : {}) };
   return { addresses: [], status: 'nxdomain', server, ...(flow ? { flow } : {}) };
+}
+
+/** A stub-resolver lookup as libc makes it: the resolution, the client's query flows and the candidate that answered. */
+export interface LibcLookup {
+  resolution: DnsResolution;
+  /** The client's query flows, in order (CoreDNS's forwards go to the capture, not here). */
+  flows: Flow[];
+  /** The search candidate whose reply held the addresses, without the trailing dot. */
+  answered?: string;
+}
+
+/**
+ * Resolves `name` through the place's resolv.conf with the resolver model (dns/resolver.ts),
+ * asking the types `opts` says, each question a flow; undefined when the shell's place cannot
+ * send (no source). For getent and other callers that need more than the first A address.
+ */
+export function libcLookup(ctx: ShellContext, name: string, opts: ResolveOptions): LibcLookup | undefined {
+  const src = resolveSource(ctx.model, ctx.source);
+  if (!src.ok) return undefined;
+  const look = lookupWithFlows(ctx.model, src.value, name, { ...opts, index: ctx.flowCount++, conf: placeResolvConf(ctx), ...(ctx.seed !== undefined ? { seed: ctx.seed } : {}) });
+  ctx.now += 1;
+  if (ctx.captured) for (const e of look.exchanges) ctx.captured.push(...allFlows(e));
+  const r = look.resolution;
+  const hit = r.addresses.length ? [...r.steps].reverse().find((s) => s.result.ok && s.result.reply.answers.some((a) => a.type === 'A' || a.type === 'AAAA')) : undefined;
+  return { resolution: r, flows: look.exchanges.map((e) => e.flow), ...(hit ? { answered: hit.name.replace(/\.$/, '') } : {}) };
 }
 
 function fromHosts(ctx: ShellContext, name: string): string | undefined {

@@ -260,7 +260,7 @@ export function lookupWithFlows(model: ClusterModel, src: Source, name: string, 
       if (!ex.reply) return { ok: false, reason: ex.flow.reason ?? 'no reply (timed out)' };
       return { ok: true, reply: replyOf(ex.reply) };
     },
-    opts.aaaa ? { aaaa: true } : {},
+    { ...(opts.aaaa ? { aaaa: true } : {}), ...(opts.types ? { types: opts.types } : {}) },
   );
   return { resolution, exchanges, conf };
 }
