@@ -11,7 +11,8 @@
  * - a candidate that yields NXDOMAIN, NODATA or SERVFAIL moves on to the next; the first
  *   candidate with an address ends the lookup; a server that never answers is skipped for the
  *   next nameserver, and when none answers the lookup fails ("timed out").
- * With `aaaa: true` each candidate is asked for A then AAAA, as getaddrinfo(AF_UNSPEC) does.
+ * With `aaaa: true` each candidate is asked for A then AAAA, as getaddrinfo(AF_UNSPEC) does;
+ * `types` asks other families (gethostbyname2(AF_INET6): AAAA alone).
  * A truncated UDP reply is the exchange's business: simulate/dns-flows.ts asks again over TCP
  * (glibc res_send) and hands the resolver only the answer that counts.
  * Not modelled: musl's "never search names with ≥ ndots dots", `rotate`, retries per server.
@@ -60,6 +61,11 @@ export interface Resolution {
 export interface ResolveOptions {
   /** Also ask AAAA for each candidate (getaddrinfo with AF_UNSPEC). Default false. */
   aaaa?: boolean;
+  /**
+   * The types asked for each candidate, in order, instead: `['AAAA']` is gethostbyname2(AF_INET6)
+   * (res_search with T_AAAA, which `getent hosts` tries before AF_INET). Overrides `aaaa`.
+   */
+  types?: readonly ('A' | 'AAAA')[];
 }
 
 const MAX_NAME = 253;
@@ -110,7 +116,7 @@ export function resolveName(name: string, conf: ResolvConf, exchange: Exchange, 
   if (!isValidHostname(name)) return { ...out, error: 'invalid' };
   if (!conf.nameservers.length) return { ...out, error: 'no-nameserver' };
   const { ndots } = resolverSettings(conf);
-  const types = opts.aaaa ? ['A', 'AAAA'] : ['A'];
+  const types = opts.types ?? (opts.aaaa ? ['A', 'AAAA'] : ['A']);
   let firstError: Resolution['error'];
   for (const candidate of searchCandidates(name, conf.searches, ndots)) {
     let found: string[] = [];

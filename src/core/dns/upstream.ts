@@ -5,8 +5,12 @@
  * rest. Ingress hosts are added by the ingress controller (the records an operator publishes
  * for the ingress address). The addresses are illustrative, not live lookups.
  */
+import type { DnsMessage } from '../wire/dns';
 import type { DnsRecord } from '../wire/dns-rdata';
 import type { DnsReply } from './resolver';
+import type { EdnsOption } from './edns';
+import { EDNS_OPTION, optOf, optOptions, optRecord, withoutOpt } from './edns';
+import { siphash, sipKeyFromBytes } from '../util/siphash';
 
 /** The upstream resolver's address, on the internet segment (203.0.113.0/24). */
 export const UPSTREAM_DNS = '203.0.113.53';
@@ -68,4 +72,35 @@ export function publicReply(zone: PublicZone, qname: string, type: string, qclas
     return { rcode: 0, aa: false, answers: [...answers, ...match], authority: match.length ? [] : [ROOT_SOA] };
   }
   return { rcode: 2, aa: false, answers: [], authority: [] };
+}
+
+/** BIND 9.18's `edns-udp-size`/`max-udp-size` default, which its replies advertise. */
+const UPSTREAM_EDNS_SIZE = 1232;
+/** The resolver's cookie secret (BIND: `cookie-secret`, random at start; fixed here so runs repeat). */
+const COOKIE_KEY = sipKeyFromBytes([...'hopscope-upstrm!'].map((c) => c.charCodeAt(0)));
+
+/**
+ * A BIND server cookie for `client` (RFC 9018 §4): version 1, three reserved bytes, a 32-bit
+ * timestamp (the simulated clock starts at the epoch, so 0) and a SipHash-2-4 of the client
+ * cookie and those fields. BIND sends it after the client cookie, so dig reports it "(good)".
+ */
+function serverCookie(client: Uint8Array): Uint8Array {
+  const head = [1, 0, 0, 0, 0, 0, 0, 0];
+  const hash = siphash([...client, ...head], COOKIE_KEY);
+  const tail = Array.from({ length: 8 }, (_, i) => Number((hash >> BigInt(56 - 8 * i)) & 0xffn));
+  return Uint8Array.from([...client, ...head, ...tail]);
+}
+
+/**
+ * The upstream resolver's reply with the OPT record it adds when the query had one (RFC 6891
+ * §7): its own UDP size, and a COOKIE answer (client + server cookie) to a query that sent a
+ * client cookie of the right length (RFC 7873 §5.2). Without EDNS in the query, none.
+ */
+export function upstreamOpt(query: DnsMessage, reply: DnsMessage): DnsMessage {
+  const q = optOf(query);
+  if (!q) return reply;
+  const options: EdnsOption[] = optOptions(q)
+    .filter((o) => o.code === EDNS_OPTION.cookie && o.data.length === 8)
+    .map((o) => ({ code: EDNS_OPTION.cookie, data: serverCookie(o.data) }));
+  return { ...reply, additional: [...withoutOpt(reply.additional), optRecord(UPSTREAM_EDNS_SIZE, options)] };
 }

@@ -178,6 +178,30 @@ describe('dig', () => {
     expect(ns.stdout).toContain(`;; ADDITIONAL SECTION:\nns.dns.cluster.local.\t30\tIN\tA\t${ipOf(m, 'kube-dns', 'kube-system')}\n`);
   });
 
+  it('MSG SIZE is the reply CoreDNS writes: uncompressed, with the OPT record echoing dig\'s cookie (bind 9.18 sends one; message.c "(echoed)")', () => {
+    const m = model();
+    const r = shell(m).run('dig kubernetes.default.svc.cluster.local');
+    expect(r.stdout).toContain(';; flags: qr aa rd; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1\n');
+    expect(r.stdout).toMatch(/\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 1232\n; COOKIE: [0-9a-f]{16} \(echoed\)\n;; QUESTION SECTION:\n/);
+    // 12 header + 42 question + 52 answer (owner written in full) + 23 OPT (11 + a 12-byte COOKIE option).
+    expect(r.stdout).toContain(';; MSG SIZE  rcvd: 129\n');
+    const noCookie = shell(m).run('dig +nocookie kubernetes.default.svc.cluster.local');
+    expect(noCookie.stdout).not.toContain('COOKIE');
+    expect(noCookie.stdout).toContain(';; MSG SIZE  rcvd: 117\n');
+    // Without EDNS, the 106 bytes CoreDNS logs for this reply (kubernetes/kubernetes#72826).
+    expect(shell(m).run('dig +noedns kubernetes.default.svc.cluster.local').stdout).toContain(';; MSG SIZE  rcvd: 106\n');
+    expect(shell(m).run('host -v -t A kubernetes.default.svc.cluster.local').stdout).toContain('Received 106 bytes from 10.96.0.10#53 in 0 ms\n');
+  });
+
+  it('one cookie per dig run; a forwarded answer carries the upstream\'s server cookie after it, which dig calls "(good)"', () => {
+    const m = model();
+    const r = shell(m).run('dig kubernetes.default.svc.cluster.local example.com');
+    const cookies = [...r.stdout.matchAll(/; COOKIE: ([0-9a-f]+) \((\w+)\)\n/g)].map((x) => [x[1], x[2]]);
+    expect(cookies.map((c) => c[1])).toEqual(['echoed', 'good']);
+    expect(cookies[1]![0]!.slice(0, 16)).toBe(cookies[0]![0]);
+    expect(cookies[1]![0]).toHaveLength(48);
+  });
+
   it('-h prints the usage and asks nothing', () => {
     const r = shell(model()).run('dig -h');
     expect(r).toMatchObject({ stderr: '', exitCode: 0 });

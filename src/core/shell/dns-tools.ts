@@ -33,6 +33,9 @@ import { err } from './output';
 import { dnsTypeName, ipv6ToBytes } from '../wire/dns-rdata';
 import { emitDns } from '../wire/dns';
 import { isIPv4 } from '../util/ip';
+import { createRng } from '../util/rng';
+import type { OptRecord } from '../dns/edns';
+import { EDNS_OPTION, optOf, optOptions, withoutOpt } from '../dns/edns';
 
 const DIG_VERSION = 'DiG 9.18.49-1~deb12u3-Debian';
 const DIG_USAGE = 'Usage:  dig [@global-server] [domain] [q-type] [q-class] {q-opt}\n            {global-d-opt} host [@local-server] {local-d-opt}\n            [ host [@local-server] {local-d-opt} [...]]\n\nUse "dig -h" (or "dig -h | more") for complete list of options\n';
@@ -67,7 +70,8 @@ function className(code: number): string {
  */
 function classMismatch(m: DnsMessage): boolean {
   const qclass = m.questions[0]?.class ?? 1;
-  return qclass !== 255 && [...m.answers, ...m.authority, ...m.additional].some((r) => r.class !== qclass);
+  // The OPT record's CLASS is its UDP size, not a class (RFC 6891 §6.1.2).
+  return qclass !== 255 && [...m.answers, ...m.authority, ...withoutOpt(m.additional)].some((r) => r.class !== qclass);
 }
 
 /** dighost.c hex_dump: the reply's bytes, 16 a line, with the printable ones ('!'…'}') beside them. */
@@ -236,6 +240,10 @@ interface DigLookup {
   bufsize?: number;
   /** `+ignore`: a truncated reply is printed instead of being asked again over TCP. */
   ignore?: boolean;
+  /** `+nocookie`: no COOKIE option in the OPT record (dig sends one by default). */
+  noCookie?: boolean;
+  /** `+noadflag`: AD clear in the query (dig sets it by default). */
+  noAd?: boolean;
 }
 
 /** dig's EDNS UDP size (DEFAULT_EDNS_BUFSIZE in BIND 9.18, the DNS flag day 2020 value). */
@@ -269,7 +277,7 @@ interface DigOptions {
 }
 
 /** dig's other `+[no]OPT` switches: accepted, without effect on what the simulation shows (transport, EDNS, DNSSEC, layout). */
-const IGNORED_PLUS = new Set(['recurse', 'cookie', 'time', 'tries', 'retry', 'ttlid', 'identify', 'multiline', 'aaflag', 'adflag', 'cdflag', 'dnssec', 'nsid', 'ndots', 'nssearch', 'besteffort', 'class', 'crypto', 'rrcomments', 'ttlunits', 'expandaaaa', 'onesoa', 'qr', 'fail', 'idnin', 'idnout', 'keepopen', 'padding', 'qid', 'raflag', 'rdflag', 'showsearch', 'split', 'subnet', 'tcflag', 'unknownformat', 'zflag', 'header-only', 'opcode', 'mapped', 'expire', 'keepalive', 'showbadcookie']);
+const IGNORED_PLUS = new Set(['recurse', 'time', 'tries', 'retry', 'ttlid', 'identify', 'multiline', 'aaflag', 'cdflag', 'dnssec', 'nsid', 'ndots', 'nssearch', 'besteffort', 'class', 'crypto', 'rrcomments', 'ttlunits', 'expandaaaa', 'onesoa', 'qr', 'fail', 'idnin', 'idnout', 'keepopen', 'padding', 'qid', 'raflag', 'rdflag', 'showsearch', 'split', 'subnet', 'tcflag', 'unknownformat', 'zflag', 'header-only', 'opcode', 'mapped', 'expire', 'keepalive', 'showbadcookie']);
 
 /** `+[no]OPT`: the display and transport switches dig.c plus_option knows; false when `opt` is not a dig option. */
 function plusOption(o: DigOptions, lookup: DigLookup, opt: string): boolean {
@@ -292,6 +300,13 @@ function plusOption(o: DigOptions, lookup: DigLookup, opt: string): boolean {
     }
     case 'ignore':
       lookup.ignore = on;
+      return true;
+    case 'cookie':
+      lookup.noCookie = !on;
+      return true;
+    case 'adflag':
+    case 'ad':
+      lookup.noAd = !on;
       return true;
     case 'short':
       o.short = on;
@@ -398,7 +413,7 @@ function rcodeText(rcode: number): string {
 }
 
 /** dig's text of one reply (dig.c printmessage, message.c sectiontotext). */
-function digMessage(ctx: ShellContext, o: DigOptions, a: ToolAnswer, m: DnsMessage, type: string, edns: number | undefined): string {
+function digMessage(ctx: ShellContext, o: DigOptions, a: ToolAnswer, m: DnsMessage, type: string, cookie: Uint8Array | undefined): string {
   if (o.short) return m.answers.map((r) => `${rdataText(r)}\n`).join('');
   let s = '';
   const q = m.questions[0];
@@ -408,17 +423,44 @@ function digMessage(ctx: ShellContext, o: DigOptions, a: ToolAnswer, m: DnsMessa
     s += ';; Got answer:\n';
     if (/(^|\.)local\.?$/i.test(qname)) s += ';; WARNING: .local is reserved for Multicast DNS\n;; You are currently testing what happens when an mDNS query is leaked to DNS\n';
     const flags = ['qr', m.aa && 'aa', m.tc && 'tc', m.rd && 'rd', m.ra && 'ra', m.ad && 'ad', m.cd && 'cd'].filter(Boolean).join(' ');
-    // CoreDNS echoes the query's OPT record (request.SizeAndDo), so the reply has one exactly when the query did.
-    s += `;; ->>HEADER<<- opcode: QUERY, status: ${rcodeText(m.rcode)}, id: ${m.id}\n;; flags: ${flags}; QUERY: 1, ANSWER: ${m.answers.length}, AUTHORITY: ${m.authority.length}, ADDITIONAL: ${m.additional.length + (edns !== undefined ? 1 : 0)}\n`;
+    // The OPT record counts as an additional record (CoreDNS echoes the query's: request.SizeAndDo).
+    s += `;; ->>HEADER<<- opcode: QUERY, status: ${rcodeText(m.rcode)}, id: ${m.id}\n;; flags: ${flags}; QUERY: 1, ANSWER: ${m.answers.length}, AUTHORITY: ${m.authority.length}, ADDITIONAL: ${m.additional.length}\n`;
     if (m.rd && !m.ra) s += ';; WARNING: recursion requested but not available\n';
-    if (edns !== undefined) s += `\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: ${edns}\n`;
+    const opt = optOf(m);
+    if (opt) s += `\n;; OPT PSEUDOSECTION:\n${optPseudosection(opt, cookie)}`;
   }
   const section = (title: string, body: string) => (body ? (o.comments ? `;; ${title} SECTION:\n${body}\n` : body) : '');
   if (o.question) s += section('QUESTION', digQuestion(qname, type, qclass));
   if (o.answer) s += section('ANSWER', m.answers.map(digRecord).join(''));
   if (o.authority) s += section('AUTHORITY', m.authority.map(digRecord).join(''));
-  if (o.additional) s += section('ADDITIONAL', m.additional.map(digRecord).join(''));
+  if (o.additional) s += section('ADDITIONAL', withoutOpt(m.additional).map(digRecord).join(''));
   if (o.stats) s += `;; Query time: 0 msec\n;; SERVER: ${a.server}#${a.port}(${o.server ?? a.server}) (${a.tcp ? 'TCP' : 'UDP'})\n;; WHEN: Thu Jan 01 ${formatTimestamp(ctx.now * 1e6).slice(0, 8)} UTC 1970\n;; MSG SIZE  rcvd: ${a.size}\n\n`;
+  return s;
+}
+
+/**
+ * dig's client cookie: 8 bytes of the process's random cookie_secret (dighost.c compute_cookie),
+ * so one per dig run, the same for each of its queries; drawn from the shell's seed here.
+ */
+function digCookie(ctx: ShellContext): Uint8Array {
+  const rng = createRng(ctx.seed ?? ctx.model.seed, 'dig-cookie', ctx.flowCount);
+  return Uint8Array.from({ length: 8 }, () => rng.int(0, 255));
+}
+
+/** message.c's OPT pseudosection: version, flags, UDP size, then each option (COOKIE in hex, "(echoed)" or "(good)"). */
+function optPseudosection(opt: OptRecord, sentCookie: Uint8Array | undefined): string {
+  const version = (opt.ttl >>> 16) & 0xff;
+  const mbz = opt.ttl & 0x7fff;
+  let s = `; EDNS: version: ${version}, flags:${opt.ttl & 0x8000 ? ' do' : ''}; ${mbz ? `MBZ: 0x${mbz.toString(16).padStart(4, '0')}, ` : ''}udp: ${opt.class}\n`;
+  for (const { code, data } of optOptions(opt)) {
+    const hex = [...data].map((b) => b.toString(16).padStart(2, '0'));
+    if (code === EDNS_OPTION.cookie) {
+      // dighost.c process_cookie: our 8 bytes back first is cc_ok; with a server cookie (16+) "good".
+      const ours = sentCookie !== undefined && data.length >= 8 && sentCookie.every((b, i) => data[i] === b);
+      s += `; COOKIE: ${hex.join('')}${ours ? (data.length >= 16 ? ' (good)' : ' (echoed)') : sentCookie ? ' (bad)' : ''}\n`;
+    } else if (code === EDNS_OPTION.nsid) s += `; NSID:${hex.length ? ` ${hex.join(' ')} ` : ''}\n`;
+    else s += `; OPT=${code}:${hex.length ? ` ${hex.join(' ')} ` : ''}\n`;
+  }
   return s;
 }
 
@@ -431,7 +473,7 @@ function digMessage(ctx: ShellContext, o: DigOptions, a: ToolAnswer, m: DnsMessa
  * stderr says why, so nobody reads it as a cluster DNS fault.
  */
 function runDigTrace(ctx: ShellContext, o: DigOptions, args: string[]): ShellResult {
-  const root = queryDns(ctx, { name: '.', type: 'NS', search: false, port: o.port, ednsSize: DIG_EDNS_SIZE, ...(o.address ? { server: o.address } : {}) });
+  const root = queryDns(ctx, { name: '.', type: 'NS', search: false, port: o.port, ednsSize: DIG_EDNS_SIZE, ednsOptions: [{ code: EDNS_OPTION.cookie, data: digCookie(ctx) }], ad: true, ...(o.address ? { server: o.address } : {}) });
   const flows = [...root.flows];
   const greeting = digGreeting(o, args);
   if (!root.reply) return { stdout: `${communicationsErrors(root, 3)}${greeting};; no servers could be reached\n`, stderr: '', exitCode: 9, flows };
@@ -465,6 +507,7 @@ function runDig(ctx: ShellContext, args: string[]): ShellResult {
   let exitCode = 0;
   const answers: ToolAnswer[] = [];
   let stderr = o.warnings;
+  const cookie = digCookie(ctx);
   for (const l of o.lookups) {
     const type = l.type ?? 'A';
     const bad = illegalName(l.name);
@@ -477,7 +520,9 @@ function runDig(ctx: ShellContext, args: string[]): ShellResult {
     const transfer = type === 'AXFR' || type === 'IXFR';
     const tcp = transfer || (l.tcp ?? type === 'ANY');
     const edns = ednsSizeOf(l);
-    const a = queryDns(ctx, { name: l.name, type: wireType(type), search: o.search, tcp, port: o.port, qclass: CLASS_CODES[l.class ?? 'IN']!, ...(o.address ? { server: o.address } : {}), ...(edns !== undefined ? { ednsSize: edns } : {}), ...(l.ignore ? { ignoreTc: true } : {}) });
+    const sent = edns !== undefined && !l.noCookie ? cookie : undefined;
+    const options = sent ? [{ code: EDNS_OPTION.cookie, data: sent }] : [];
+    const a = queryDns(ctx, { name: l.name, type: wireType(type), search: o.search, tcp, port: o.port, qclass: CLASS_CODES[l.class ?? 'IN']!, ...(o.address ? { server: o.address } : {}), ...(edns !== undefined ? { ednsSize: edns, ednsOptions: options } : {}), ...(l.noAd ? {} : { ad: true }), ...(l.ignore ? { ignoreTc: true } : {}) });
     answers.push(a);
     // Printed when the truncated reply arrives, before anything of the TCP answer (dig_comments: not with +nocomments/+short).
     if (a.retriedOverTcp && o.comments) stdout += ';; Truncated, retrying in TCP mode.\n';
@@ -491,7 +536,7 @@ function runDig(ctx: ShellContext, args: string[]): ShellResult {
     stdout += greet();
     // A refused transfer prints only this (dighost.c); the kubernetes plugin refuses AXFR and IXFR.
     if (transfer && a.reply.rcode !== 0) stdout += '; Transfer failed.\n';
-    else stdout += digMessage(ctx, o, a, a.reply, type, edns);
+    else stdout += digMessage(ctx, o, a, a.reply, type, sent);
   }
   return { stdout, stderr, exitCode, flows: flowsOf(answers) };
 }
@@ -605,7 +650,7 @@ function runNslookup(ctx: ShellContext, args: string[]): ShellResult {
   if (!m.aa) stdout += 'Non-authoritative answer:\n';
   stdout += nslookupSection(m.answers, true);
   if (!m.answers.length && !defaults) stdout += `*** Can't find ${name}: No answer\n`;
-  if (!m.aa && first.type !== 'A' && first.type !== 'AAAA') stdout += `\nAuthoritative answers can be found from:\n${nslookupSection(m.authority, false)}${nslookupSection(m.additional, false)}`;
+  if (!m.aa && first.type !== 'A' && first.type !== 'AAAA') stdout += `\nAuthoritative answers can be found from:\n${nslookupSection(m.authority, false)}${nslookupSection(withoutOpt(m.additional), false)}`;
   if (defaults) {
     // nslookup's second lookup: AAAA of the name that answered, asked as it is.
     const target = chased(m, a.qname);
@@ -636,7 +681,7 @@ function hostVerbose(m: DnsMessage): string {
   let s = `;; ->>HEADER<<- opcode: QUERY, status: ${rcodeText(m.rcode)}, id: ${m.id}\n;; flags: ${flags}; QUERY: ${m.questions.length}, ANSWER: ${m.answers.length}, AUTHORITY: ${m.authority.length}, ADDITIONAL: ${m.additional.length}\n`;
   const q = m.questions[0];
   if (q) s += `\n;; QUESTION SECTION:\n${digQuestion(q.name, q.type, q.class)}`;
-  for (const [title, records] of [['ANSWER', m.answers], ['AUTHORITY', m.authority], ['ADDITIONAL', m.additional]] as const) {
+  for (const [title, records] of [['ANSWER', m.answers], ['AUTHORITY', m.authority], ['ADDITIONAL', withoutOpt(m.additional)]] as const) {
     if (records.length) s += `\n;; ${title} SECTION:\n${records.map(digRecord).join('')}`;
   }
   return `${s}\n`;

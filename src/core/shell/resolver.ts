@@ -16,11 +16,12 @@ import type { DnsExchange, QueryTransport } from '../simulate/dns-flows';
 import type { DnsMessage } from '../wire/dns';
 import { isIPv4 } from '../util/ip';
 import { clusterDnsIp, placeResolvConf, readFile } from './files';
+import type { Resolution as DnsResolution, ResolveOptions } from '../dns/resolver';
 import { lookupWithFlows, queryWithFlows } from '../simulate/dns-flows';
 import { resolveSource } from '../simulate/refs';
 import { resolverSettings } from '../dns/resolv-conf';
+import type { EdnsOption } from '../dns/edns';
 import { emitDns } from '../wire/dns';
-import { OPT_RECORD_LEN } from '../dns/truncation';
 
 /** The outcome of resolving one name. */
 export interface Resolution {
@@ -62,6 +63,31 @@ function resolveByResolver(ctx: ShellContext, name: string): Resolution | undefi
   return { addresses: [], status: 'nxdomain', server, ...(flow ? { flow } : {}) };
 }
 
+/** A stub-resolver lookup as libc makes it: the resolution, the client's query flows and the candidate that answered. */
+export interface LibcLookup {
+  resolution: DnsResolution;
+  /** The client's query flows, in order (CoreDNS's forwards go to the capture, not here). */
+  flows: Flow[];
+  /** The search candidate whose reply held the addresses, without the trailing dot. */
+  answered?: string;
+}
+
+/**
+ * Resolves `name` through the place's resolv.conf with the resolver model (dns/resolver.ts),
+ * asking the types `opts` says, each question a flow; undefined when the shell's place cannot
+ * send (no source). For getent and other callers that need more than the first A address.
+ */
+export function libcLookup(ctx: ShellContext, name: string, opts: ResolveOptions): LibcLookup | undefined {
+  const src = resolveSource(ctx.model, ctx.source);
+  if (!src.ok) return undefined;
+  const look = lookupWithFlows(ctx.model, src.value, name, { ...opts, index: ctx.flowCount++, conf: placeResolvConf(ctx), ...(ctx.seed !== undefined ? { seed: ctx.seed } : {}) });
+  ctx.now += 1;
+  if (ctx.captured) for (const e of look.exchanges) ctx.captured.push(...allFlows(e));
+  const r = look.resolution;
+  const hit = r.addresses.length ? [...r.steps].reverse().find((s) => s.result.ok && s.result.reply.answers.some((a) => a.type === 'A' || a.type === 'AAAA')) : undefined;
+  return { resolution: r, flows: look.exchanges.map((e) => e.flow), ...(hit ? { answered: hit.name.replace(/\.$/, '') } : {}) };
+}
+
 function fromHosts(ctx: ShellContext, name: string): string | undefined {
   const text = readFile(ctx, '/etc/hosts') ?? '';
   for (const line of text.split('\n')) {
@@ -101,6 +127,10 @@ export interface ToolQuery {
    * replies are cut at 512 bytes.
    */
   ednsSize?: number;
+  /** The OPT record's options (dig: its client COOKIE). */
+  ednsOptions?: readonly EdnsOption[];
+  /** Set AD in the query (dig's default `+adflag`). */
+  ad?: boolean;
   /** dig `+ignore`: keep a truncated UDP reply instead of asking again over TCP. */
   ignoreTc?: boolean;
 }
@@ -112,7 +142,7 @@ export interface ToolAnswer {
   /** The last name asked, without the trailing dot (`.` for the root). */
   qname: string;
   reply?: DnsMessage;
-  /** The reply's size on the wire, with the OPT record an EDNS answer carries (dig's MSG SIZE). */
+  /** The reply's size on the wire as the server wrote it (dig's MSG SIZE rcvd). */
   size: number;
   /** The client's query flows, in order (CoreDNS's forwards go to a capture, not here). */
   flows: Flow[];
@@ -158,8 +188,7 @@ export function queryDns(ctx: ShellContext, q: ToolQuery): ToolAnswer {
   const flows: Flow[] = [];
   const port = q.port ?? 53;
   const tcp = q.tcp === true;
-  const transport: QueryTransport = { protocol: tcp ? 'tcp' : 'udp', port, qclass: q.qclass ?? 1, ...(q.ednsSize !== undefined ? { ednsSize: q.ednsSize } : {}) };
-  const opt = q.ednsSize !== undefined ? OPT_RECORD_LEN : 0;
+  const transport: QueryTransport = { protocol: tcp ? 'tcp' : 'udp', port, qclass: q.qclass ?? 1, ...(q.ednsSize !== undefined ? { ednsSize: q.ednsSize, ...(q.ednsOptions ? { ednsOptions: q.ednsOptions } : {}) } : {}), ...(q.ad ? { ad: true } : {}) };
   const asked: string[] = [];
   if (!src.ok) return { server: q.server ?? '', qname: q.name, size: 0, flows, asked, port, tcp, failure: 'timed out' };
   const conf = placeResolvConf(ctx);
@@ -181,7 +210,7 @@ export function queryDns(ctx: ShellContext, q: ToolQuery): ToolAnswer {
       // A truncated UDP reply is asked again over TCP, same server (dighost.c recv_done), unless +ignore.
       const retried = !tcp && !q.ignoreTc && ex.reply?.tc === true;
       if (retried) ex = ask({ ...transport, protocol: 'tcp' });
-      last = { server, qname, size: ex.reply ? emitDns(ex.reply).length + opt : 0, flows, asked, port, tcp: tcp || retried, ...(retried ? { retriedOverTcp: true } : {}), ...(ex.reply ? { reply: ex.reply } : { failure: failureOf(ex.flow) }) };
+      last = { server, qname, size: ex.reply ? emitDns(ex.reply).length : 0, flows, asked, port, tcp: tcp || retried, ...(retried ? { retriedOverTcp: true } : {}), ...(ex.reply ? { reply: ex.reply } : { failure: failureOf(ex.flow) }) };
       if (ex.reply) break;
     }
     if (!last.reply) return last;

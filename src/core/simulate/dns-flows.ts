@@ -23,7 +23,7 @@ import type { ResolvConf } from '../dns/resolv-conf';
 import { dnsQuery, emitDns, formatDns } from '../wire/dns';
 import { resolveName } from '../dns/resolver';
 import { corednsAnswer } from '../dns/coredns';
-import { publicReply, UPSTREAM_DNS, UPSTREAM_DNS_HOST } from '../dns/upstream';
+import { publicReply, upstreamOpt, UPSTREAM_DNS, UPSTREAM_DNS_HOST } from '../dns/upstream';
 import { clusterZoneOf, getDnsState, podDnsConf, publicZoneOf } from '../dns/cluster-dns';
 import { DNS_LABELS } from '../dns/system-objects';
 import { buildExternalHost } from '../compile/underlay';
@@ -32,6 +32,8 @@ import { traceExchange } from './exchange';
 import { l4Of, outerIp } from '../datapath/headers';
 import { userspaceProxyTarget } from '../proxy/userspace';
 import { fitReply } from '../dns/truncation';
+import type { EdnsOption } from '../dns/edns';
+import { corednsEchoOpt, optRecord } from '../dns/edns';
 import { resolverSettings } from '../dns/resolv-conf';
 
 /** glibc's advertised EDNS size with `options edns0` (resolv-internal.h RESOLV_EDNS_BUFFER_SIZE). */
@@ -86,6 +88,10 @@ export interface QueryTransport {
    * `options edns0`: 1200); absent when the query has no OPT record, so a UDP reply is cut at 512.
    */
   ednsSize?: number;
+  /** The OPT record's options (dig: an 8-byte client COOKIE); only with `ednsSize`. */
+  ednsOptions?: readonly EdnsOption[];
+  /** Set AD in the query (dig does by default: +adflag). */
+  ad?: boolean;
 }
 
 export interface QueryOptions extends LookupOptions {
@@ -113,7 +119,8 @@ function payloadOf(m: DnsMessage): Payload {
 }
 
 function replyMessage(q: DnsMessage, r: DnsReply, recursive: boolean): DnsMessage {
-  return { ...q, qr: true, aa: r.aa, ra: recursive, rcode: r.rcode, answers: r.answers, authority: r.authority, additional: r.additional ?? [] };
+  // miekg/dns SetReply copies ID, opcode, RD and CD; AD stays clear (nothing here is validated).
+  return { ...q, qr: true, aa: r.aa, ra: recursive, ad: false, rcode: r.rcode, answers: r.answers, authority: r.authority, additional: r.additional ?? [] };
 }
 
 /** A reply message as the resolver sees it (ADDITIONAL only when it holds records). */
@@ -168,8 +175,11 @@ function exchangeOnce(c: Ctx, src: Source, server: string, name: string, type: s
   const id = createRng(c.opts.seed ?? c.model.seed, 'dns-id', c.opts.index ?? 0, n).int(1, 65535);
   const query = dnsQuery(id, name.replace(/\.$/, ''), type);
   if (how.qclass !== 1) query.questions[0]!.class = how.qclass;
+  if (how.ad) query.ad = true;
+  if (how.ednsSize !== undefined) query.additional = [optRecord(how.ednsSize, how.ednsOptions)];
   const ex: DnsExchange = { server, query, flow: undefined as unknown as Flow, forwards: [] };
   const tcp = how.protocol === 'tcp' ? tcpPayloads(query, server, how.port) : undefined;
+  const buffer = { protocol: how.protocol, ...(how.ednsSize !== undefined ? { ednsSize: how.ednsSize } : {}) };
   const reply = (received: Packet, at: Netns): Payload | null => {
     const coredns = isCorednsPod(c.model, at);
     // kube-proxy's userspace socket listens on a port of its own and relays to CoreDNS's 53.
@@ -177,7 +187,7 @@ function exchangeOnce(c: Ctx, src: Source, server: string, name: string, type: s
     // CoreDNS serves DNS on 53 only (9153 is its Prometheus endpoint); the upstream resolver likewise.
     if (!relayed && (l4Of(received) as { dport?: number } | undefined)?.dport !== 53) return null;
     let r: DnsReply;
-    let recursive = true;
+    let recursive: boolean;
     if (relayed) {
       ex.forwards.push(relayed);
       if (!relayed.reply) return null;
@@ -195,10 +205,15 @@ function exchangeOnce(c: Ctx, src: Source, server: string, name: string, type: s
       });
       r = answer.reply;
       recursive = !r.aa;
-    } else if (at.kind === 'host') r = publicReply(publicZoneOf(c.model), name, type, how.qclass);
-    else return null; // a socket on port 53 that is not a DNS server: no answer
-    // Every server cuts what does not fit the client's buffer and sets TC (CoreDNS's ScrubWriter).
-    ex.reply = fitReply(replyMessage(query, r, recursive), { protocol: how.protocol, ...(how.ednsSize !== undefined ? { ednsSize: how.ednsSize } : {}) });
+    } else if (at.kind === 'host') {
+      // The upstream resolver (BIND-like): its own OPT record, and every reply compressed.
+      const m = upstreamOpt(query, replyMessage(query, publicReply(publicZoneOf(c.model), name, type, how.qclass), true));
+      ex.reply = { ...fitReply(m, buffer), compress: true };
+      return tcp ? tcp.answered(ex.reply) : payloadOf(ex.reply);
+    } else return null; // a socket on port 53 that is not a DNS server: no answer
+    // CoreDNS's ScrubWriter: the query's OPT record echoed (SizeAndDo), then the reply fitted to
+    // the client's buffer, uncompressed when it fits so (Scrub → miekg/dns Truncate).
+    ex.reply = fitReply(corednsEchoOpt(query, replyMessage(query, r, recursive)), buffer);
     return tcp ? tcp.answered(ex.reply) : payloadOf(ex.reply);
   };
   const t = { host: server, ip: server, port: how.port, protocol: how.protocol };
@@ -245,7 +260,7 @@ export function lookupWithFlows(model: ClusterModel, src: Source, name: string, 
       if (!ex.reply) return { ok: false, reason: ex.flow.reason ?? 'no reply (timed out)' };
       return { ok: true, reply: replyOf(ex.reply) };
     },
-    opts.aaaa ? { aaaa: true } : {},
+    { ...(opts.aaaa ? { aaaa: true } : {}), ...(opts.types ? { types: opts.types } : {}) },
   );
   return { resolution, exchanges, conf };
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { cluster } from '../testing/cluster';
 import { parsePacket } from '../wire/packet-bytes';
 import { flowPcapng, pcapRecords } from './pcap';
+import { resolveSource } from '../simulate/refs';
+import { lookupWithFlows } from '../simulate/dns-flows';
 
 /** Reads back a pcapng file: interface names/linktypes and each packet's interface, bytes, comment. */
 function readPcapng(b: Uint8Array): { ifaces: { name: string; linktype: number }[]; packets: { iface: number; bytes: Uint8Array; comment: string }[] } {
@@ -66,5 +68,22 @@ describe('flowPcapng', () => {
 
   it('is deterministic', () => {
     expect(flowPcapng([flow, flow], { startMicros: 5 })).toEqual(flowPcapng([flow, flow], { startMicros: 5 }));
+  });
+
+  it('writes a DNS payload as its message, so the capture holds the query and the reply Wireshark decodes (not filler bytes)', () => {
+    const d = cluster().dns().cni('flannel', { backend: 'vxlan' }).pod('client', { node: 'node-1' }).build();
+    const src = resolveSource(d.model, 'pod/default/client');
+    if (!src.ok) throw new Error(src.error);
+    const answered = lookupWithFlows(d.model, src.value, 'kubernetes', { index: 0 }).exchanges.find((e) => e.reply?.answers.length)!;
+    const { ifaces, packets } = readPcapng(flowPcapng(answered.flow));
+    // Every packet but the ARP exchanges on the way.
+    const messages = packets.filter((p) => !/ arp: /.test(p.comment)).map((p) => {
+      const parsed = parsePacket(p.bytes, ifaces[p.iface]!.linktype === 1 ? 'eth' : 'ipv4');
+      return parsed.ok ? parsed.dns : undefined;
+    });
+    expect(messages.length).toBeGreaterThan(4);
+    expect(messages.every((m) => m !== undefined)).toBe(true);
+    expect(messages[0]).toMatchObject({ qr: false, questions: [{ name: 'kubernetes.default.svc.cluster.local', type: 'A' }] });
+    expect(messages[messages.length - 1]).toMatchObject({ qr: true, answers: [{ type: 'A', address: '10.96.0.1' }] });
   });
 });

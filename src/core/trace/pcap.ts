@@ -11,6 +11,7 @@
  */
 import type { Flow, Hop } from './types';
 import type { PcapngInterface, PcapngPacket } from '../wire/pcapng';
+import type { DnsMessage } from '../wire/dns';
 import { writePcapng } from '../wire/pcapng';
 import { emitPacket } from '../wire/packet-bytes';
 
@@ -59,6 +60,12 @@ export function pcapRecords(flows: readonly Flow[]): PcapRecord[] {
   return out;
 }
 
+/** A DNS payload is written as its message (else the capture holds filler bytes Wireshark calls malformed). */
+function dnsOf(h: Hop): { dns?: DnsMessage } {
+  const dns = h.packet.payload.dns;
+  return dns ? { dns } : {};
+}
+
 function comment(r: PcapRecord, flows: number): string {
   const where = flows > 1 ? `flow ${r.flow} ` : '';
   return `${where}${r.direction} hop ${r.hop.seq} ${r.hop.stage}: ${r.hop.explain}`;
@@ -83,7 +90,7 @@ export function flowPcapng(flows: Flow | readonly Flow[], opts: FlowPcapOptions 
       index.set(r.interfaceName, at);
       interfaces.push({ name: r.interfaceName, description: `${r.hop.node} ${r.hop.netns} ${r.hop.device ?? ''}`.trim(), linktype: r.linktype });
     }
-    packets.push({ interfaceIndex: at, timestampMicros: start + i * step, bytes: emitPacket(r.hop.packet), comment: comment(r, list.length) });
+    packets.push({ interfaceIndex: at, timestampMicros: start + i * step, bytes: emitPacket(r.hop.packet, dnsOf(r.hop)), comment: comment(r, list.length) });
   });
   return writePcapng(interfaces, packets);
 }

@@ -1,7 +1,7 @@
 /**
  * DNS messages over UDP (RFC 1035 §4): header, questions, answer/authority/additional records.
  * The packet model has no DNS structure (a payload is a length and a summary), so `DnsMessage`
- * is this layer's repr. Emitting compresses names (RFC 1035 §4.1.4, as CoreDNS does);
+ * is this layer's repr. Emitting compresses names (RFC 1035 §4.1.4) unless the message says not to;
  * parsing follows compression pointers and keeps records of unknown types as raw bytes.
  */
 import { viewOf } from './bytes';
@@ -65,6 +65,12 @@ export interface DnsMessage {
   answers: DnsRecord[];
   authority: DnsRecord[];
   additional: DnsRecord[];
+  /**
+   * Whether the sender writes names with compression pointers (RFC 1035 §4.1.4). Absent: yes,
+   * as BIND, glibc and most servers do. CoreDNS sends a reply that fits the client's buffer
+   * uncompressed (miekg/dns Msg.Truncate sets Compress=false), so its sizes differ.
+   */
+  compress?: boolean;
 }
 
 /** A query for one name with the flags a stub resolver sets (RD). */
@@ -102,7 +108,7 @@ function headerFlags(m: DnsMessage): number {
   );
 }
 
-function emitRecord(out: number[], r: DnsRecord, table: NameTable): void {
+function emitRecord(out: number[], r: DnsRecord, table: NameTable | undefined): void {
   out.push(...encodeName(r.name, out.length, table));
   const fixed = out.length;
   out.push(0, 0, 0, 0, 0, 0, 0, 0, 0, 0); // type, class, ttl, rdlength: filled below
@@ -115,7 +121,8 @@ function emitRecord(out: number[], r: DnsRecord, table: NameTable): void {
 }
 
 /**
- * Encodes the message, with name compression, followed by `payload` (normally empty). Counts
+ * Encodes the message, with name compression unless `m.compress` is false, followed by
+ * `payload` (normally empty). Counts
  * come from the arrays. WARNING: messages over 512 bytes are emitted as they are; UDP
  * truncation (TC) is the sender's decision, not this encoder's.
  */
@@ -123,7 +130,8 @@ export function emitDns(m: DnsMessage, payload: Uint8Array = new Uint8Array(0)):
   const out: number[] = [];
   const counts = [m.questions.length, m.answers.length, m.authority.length, m.additional.length];
   for (const x of [m.id, headerFlags(m), ...counts]) out.push((x >>> 8) & 0xff, x & 0xff);
-  const table: NameTable = new Map();
+  // Without compression no name is remembered, so none is ever replaced by a pointer.
+  const table: NameTable | undefined = m.compress === false ? undefined : new Map();
   for (const q of m.questions) {
     out.push(...encodeName(q.name, out.length, table));
     const t = dnsTypeCode(q.type);
