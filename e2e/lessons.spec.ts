@@ -53,3 +53,24 @@ test('a lesson id that does not exist says so and keeps your scenario', async ({
   await expect(app.canvasNodes()).not.toHaveCount(0);
   expect(app.errors).toEqual([]);
 });
+
+test('a reload mid-lesson comes back on the same step, and its URL names the step to share', async ({ page }) => {
+  const app = new LessonPage(page);
+  await app.openLesson('03-same-node-bridge');
+  const { of } = await app.stepCount();
+  await page.locator('body').press('PageDown');
+  await page.locator('body').press('PageDown');
+  await page.locator('body').press('PageDown');
+  await expect(app.stepCounter).toHaveText(`Step 4 of ${of}`);
+  await expect(page).toHaveURL(/\?lesson=03-same-node-bridge&step=4$/);
+  await page.reload();
+  await expect(app.narration).toBeVisible();
+  await expect(app.stepCounter).toHaveText(`Step 4 of ${of}`);
+  await expect(app.stepTitle()).toHaveText('The bridge switches by MAC');
+  await expect(app.hops.current()).toContainText(/^bridge/);
+  // Back to the first step: the URL is the lesson's plain address again.
+  for (let i = 0; i < 3; i++) await page.locator('body').press('PageUp');
+  await expect(app.stepCounter).toHaveText(`Step 1 of ${of}`);
+  await expect(page).toHaveURL(/\?lesson=03-same-node-bridge$/);
+  expect(app.errors).toEqual([]);
+});

@@ -65,7 +65,7 @@ export function NarrationPanel() {
   return (
     <section className="hs-narration" aria-label="Narration">
       <header>
-        <h2>{lesson.title}</h2>
+        <h2 title={lesson.title}>{lesson.title}</h2>
         <span className="hs-muted" aria-live="polite">
           Step {lessonStep + 1} of {n}
         </span>

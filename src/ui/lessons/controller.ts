@@ -23,18 +23,25 @@ export function lessonFromUrl(search: string): { id: string; step: number } | nu
   return { id, step: Number.isInteger(step) && step > 0 ? step - 1 : 0 };
 }
 
-function setUrl(id: string | null): void {
+/** The address of a lesson at a step (0-based; the first step is the lesson's plain address). */
+function setUrl(id: string | null, step = 0): void {
   if (typeof history === 'undefined') return;
   const u = new URL(location.href);
   if (id) u.searchParams.set('lesson', id);
   else u.searchParams.delete('lesson');
-  u.searchParams.delete('step');
+  if (id && step > 0) u.searchParams.set('step', String(step + 1));
+  else u.searchParams.delete('step');
   u.hash = '';
   history.replaceState(null, '', u.pathname + u.search);
 }
 
 export function createLessonController(store: StoreApi<AppState>, ws: Workspace): LessonController {
   const library = () => import('../../lessons/index');
+  // The URL follows the step: a reload (or the browser restoring the tab) mid-class comes back on
+  // it instead of step 1, and the address bar is a link to that step (`&step=N`, read above).
+  store.subscribe((s, p) => {
+    if (s.lesson && s.source === 'lesson' && (s.lessonStep !== p.lessonStep || s.lesson !== p.lesson)) setUrl(s.lesson.id, s.lessonStep);
+  });
   return {
     async list() {
       return (await library()).LESSONS;
@@ -46,8 +53,9 @@ export function createLessonController(store: StoreApi<AppState>, ws: Workspace)
         store.setState({ openError: `There is no lesson called “${id}”. Choose one from the Lessons menu; your own scenario is unchanged.`, lessonsMenuOpen: false });
         return false;
       }
-      store.setState({ lesson, lessonStep: Math.min(step, lesson.steps.length - 1), lessonsMenuOpen: false, openError: null });
-      setUrl(id);
+      const at = Math.min(step, lesson.steps.length - 1);
+      store.setState({ lesson, lessonStep: at, lessonsMenuOpen: false, openError: null });
+      setUrl(id, at);
       ws.showLesson(lesson.scenario);
       return true;
     },
