@@ -56,11 +56,24 @@ describe('YAML syntax', () => {
     expect(scenario.pods.map((p) => p.value.metadata.name)).toEqual(['a', 'c']);
   });
 
-  it('reports a bad indentation with a line and column', () => {
+  it('names the over-indented line itself, not the value above it that yaml points at', () => {
     const d = parseScenario('kind: Cluster\nspec:\n  nodes: 2\n   dns: true\n').diagnostics;
+    expect(d.map((x) => [x.code, x.pos.line, x.pos.col])).toEqual([['yaml-indent', 4, 4]]);
+    expect(d[0]?.message).toContain('line 4 is indented 3 spaces, deeper than "nodes:" on line 3 (2)');
+    expect(d[0]?.message).toContain('"dns: true"');
+  });
+
+  it('names an over-indented key inside a list item, past comments and blank lines', () => {
+    const text = yaml(['kind: Pod', 'spec:', '  containers:', '  - name: c', '    image: nginx', '', '    # the ports', '     ports:', '    - containerPort: 80']);
+    const d = parseScenario(text).diagnostics;
+    expect(d.map((x) => [x.code, x.pos.line, x.pos.col])).toEqual([['yaml-indent', 8, 6]]);
+    expect(d[0]?.message).toContain('deeper than "image:" on line 5 (4)');
+  });
+
+  it("keeps yaml's own message for other syntax errors", () => {
+    const d = parseScenario('kind: Pod\nmetadata:\n  name: a\n spec:\n  x: 1\n').diagnostics;
     expect(d[0]?.code).toBe('yaml-syntax');
-    expect(d[0]?.pos.line).toBeGreaterThanOrEqual(3);
-    expect(d[0]?.pos.col).toBeGreaterThanOrEqual(1);
+    expect(d[0]?.pos.line).toBe(4);
   });
 
   it('reports duplicate keys', () => {

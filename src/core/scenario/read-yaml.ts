@@ -12,6 +12,7 @@ import { measureTokens } from './cst-guard';
 import type { Reporter } from './diagnostics';
 import type { ParseLimits } from './limits';
 import { toSourcePos } from './positions';
+import { overIndentedLine } from './indent-hint';
 import type { DocSource } from './doc-source';
 import { COMPOSE_OPTIONS, docSource, isDocToken } from './doc-source';
 
@@ -54,7 +55,18 @@ function toValue(text: string, doc: Document, lines: LineCounter, limits: ParseL
 }
 
 function acceptDocument(text: string, doc: Document, lines: LineCounter, limits: ParseLimits, out: Reporter, docs: YamlDocument[]): void {
-  for (const e of doc.errors) reportYamlError(e, lines, out, 'error');
+  // An over-indented key is named on its own line; yaml's errors about the lines around it
+  // (BLOCK_AS_IMPLICIT_KEY, then MULTILINE_IMPLICIT_KEY at the same offset; or BAD_INDENT)
+  // give way to it.
+  const hinted = new Set<number>();
+  for (const e of doc.errors) {
+    if (hinted.has(e.pos[0])) continue;
+    const hint = overIndentedLine(text, lines, e.pos[0], e.code);
+    if (hint) {
+      hinted.add(e.pos[0]);
+      out.error('yaml-indent', hint.message, toSourcePos(lines, hint.start, hint.end));
+    } else reportYamlError(e, lines, out, 'error');
+  }
   for (const w of doc.warnings) reportYamlError(w, lines, out, 'warning');
   // A YAML doc with syntax errors would only add confusing follow-on diagnostics.
   if (doc.errors.length > 0 || doc.contents === null) return;
