@@ -16,11 +16,12 @@ import { tracerouteCommand } from './traceroute';
 import { tcpdumpCommand } from './tcpdump';
 import { ssCommand } from './ss';
 import { crictlCommand } from './crictl';
+import { nsenterCommand } from './nsenter';
 import { digCommand, hostCommand, nslookupCommand } from './dns-tools';
 import { BUILTINS } from './builtins';
 import { setNetnsExecLookup } from './netns-exec';
 
-const NETWORK: Command[] = [kubectlCommand, ipCommand, bridgeCommand, iptablesCommand, iptablesSaveCommand, ipvsadmCommand, nftCommand, conntrackCommand, curlCommand, pingCommand, tracerouteCommand, nslookupCommand, digCommand, hostCommand, tcpdumpCommand, ssCommand, crictlCommand];
+const NETWORK: Command[] = [kubectlCommand, ipCommand, bridgeCommand, iptablesCommand, iptablesSaveCommand, ipvsadmCommand, nftCommand, conntrackCommand, curlCommand, pingCommand, tracerouteCommand, nslookupCommand, digCommand, hostCommand, tcpdumpCommand, ssCommand, crictlCommand, nsenterCommand];
 
 function helpText(): string {
   const all = [...NETWORK, ...BUILTINS];
