@@ -142,5 +142,8 @@ describe('kubectl exec', () => {
     expect(sh.complete('kubectl exec -it w')).toEqual(['web']);
     expect(sh.complete('kubectl exec web -c ')).toEqual(['nginx', 'sidecar']);
     expect(sh.complete('kubectl ex')).toEqual(['exec']);
+    // After --, the command run in the pod completes as typed on its own.
+    expect(sh.complete('kubectl exec client -- ipt')).toEqual(['iptables', 'iptables-nft', 'iptables-nft-save', 'iptables-save']);
+    expect(sh.complete('kubectl exec client -- ip ro')).toEqual(sh.complete('ip ro'));
   });
 });

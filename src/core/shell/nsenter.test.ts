@@ -164,5 +164,7 @@ describe('nsenter', () => {
     const c = node().complete('nsenter -t ');
     expect(c).toContain('1');
     expect(c).toContain(String(pause));
+    expect(node().complete(`nsenter -t ${pause} -n ns`)).toEqual(['nsenter', 'nslookup']);
+    expect(node().complete(`nsenter -t ${pause} -n ip ro`)).toEqual(node().complete('ip ro'));
   });
 });
