@@ -147,3 +147,66 @@ describe('kubectl exec', () => {
     expect(sh.complete('kubectl exec client -- ip ro')).toEqual(sh.complete('ip ro'));
   });
 });
+
+describe('kubectl exec TYPE/NAME', () => {
+  const r = loadScenario(`apiVersion: hopscope/v1alpha1
+kind: Cluster
+metadata: {name: t}
+spec: {nodes: 2, dns: false, cni: {plugin: flannel}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: c, image: nginx, ports: [{containerPort: 80}]}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api-v2}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: api2}}
+  template:
+    metadata: {labels: {app: api2}}
+    spec: {containers: [{name: c, image: nginx, ports: [{containerPort: 80}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api}
+spec: {selector: {app: api}, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: bare}
+spec: {ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: nobody}
+spec: {selector: {app: none}, ports: [{port: 80}]}
+`);
+  const m = r.model!;
+  const sh = () => createShell(m, { kind: 'node', name: 'node-1' });
+  const api = m.pods.filter((p) => p.labels['app'] === 'api').map((p) => p.name);
+  const v2 = m.pods.filter((p) => p.labels['app'] === 'api2').map((p) => p.name);
+
+  it('runs in the first pod of a Deployment or a Service, not in a Deployment whose name only starts the same', () => {
+    expect(api).toHaveLength(2);
+    expect(sh().run('kubectl exec deploy/api -- hostname').stdout).toBe(`${api[0]}\n`);
+    expect(sh().run('kubectl exec deployment.apps/api-v2 -- hostname').stdout).toBe(`${v2[0]}\n`);
+    expect(sh().run('kubectl exec svc/api -- hostname').stdout).toBe(`${api[0]}\n`);
+    expect(sh().run(`kubectl exec pods/${api[1]} -- hostname`).stdout).toBe(`${api[1]}\n`);
+  });
+
+  it('answers what it cannot find as the API server and kubectl do', () => {
+    expect(sh().run('kubectl exec deploy/nope -- ls')).toMatchObject({ stderr: 'Error from server (NotFound): deployments.apps "nope" not found\n', exitCode: 1 });
+    expect(sh().run('kubectl exec svc/nope -- ls')).toMatchObject({ stderr: 'Error from server (NotFound): services "nope" not found\n', exitCode: 1 });
+    expect(sh().run('kubectl exec svc/bare -- ls')).toMatchObject({ stderr: "error: invalid service 'bare': Service is defined without a selector\n", exitCode: 1 });
+    expect(sh().run('kubectl exec svc/nobody -- ls')).toMatchObject({ stderr: 'error: timed out waiting for the condition\n', exitCode: 1 });
+    expect(sh().run('kubectl exec foo/bar -- ls')).toMatchObject({ stderr: 'error: the server doesn\'t have a resource type "foo"\n', exitCode: 1 });
+  });
+});

@@ -1,5 +1,6 @@
 /**
- * `kubectl exec [-i] [-t] [-q] [-n NS] POD [-c CONTAINER] -- COMMAND [args…]`: runs a terminal
+ * `kubectl exec [-i] [-t] [-q] [-n NS] (POD | TYPE/NAME) [-c CONTAINER] -- COMMAND [args…]` (TYPE a
+ * pod, deployment, replicaset, daemonset or service: their first pod, as GetFirstPod picks it): runs a terminal
  * command inside a pod's container, as the kubelet's exec does (runc joins *all* the container's
  * namespaces): the pod's network namespace, its files (the kubelet's resolv.conf and hosts) and
  * its host name. Errors follow who raises them on a real cluster:
@@ -40,6 +41,12 @@ Examples:
   # Also note, do not surround your command and its flags/arguments with quotes
   # unless that is how you would execute it normally (i.e., do ls -t /usr, not "ls -t /usr")
   kubectl exec mypod -i -t -- ls -t /usr
+
+  # Get output from running 'date' command from the first pod of the deployment mydeployment, using the first container by default
+  kubectl exec deploy/mydeployment -- date
+
+  # Get output from running 'date' command from the first pod of the service myservice, using the first container by default
+  kubectl exec svc/myservice -- date
 
 Options:
     -c, --container='':
@@ -120,22 +127,62 @@ function parseExecArgs(ctx: ShellContext, args: string[]): ExecArgs | ShellResul
   return k;
 }
 
-/** The pod a `POD` or `pod/POD` argument names; other kinds are not answered here. */
-function podName(resource: string): string | ShellResult {
-  const slash = resource.indexOf('/');
-  if (slash < 0) return resource;
-  const kind = resource.slice(0, slash).toLowerCase();
-  if (['po', 'pod', 'pods'].includes(kind)) return resource.slice(slash + 1);
-  return err(`hopscope: kubectl exec ${kind}/… is not simulated; name the pod (kubectl get pods)`, 1);
-}
-
 type Found = { pod: ModelPod } | { pending: PendingPod };
 
-function findPod(ctx: ShellContext, namespace: string, name: string): Found | undefined {
-  const pod = ctx.model.pods.find((p) => p.namespace === namespace && p.name === name);
+/** The controllers whose pods `kubectl exec KIND/NAME` picks from, by the owner their pods record. */
+const OWNED: Record<string, { resource: string; owns: (owner: string, name: string) => boolean }> = {
+  // A Deployment's pods belong to its ReplicaSet NAME-HASH.
+  deployments: { resource: 'deployments.apps', owns: (o, n) => o.startsWith(`ReplicaSet/${n}-`) && !o.slice(`ReplicaSet/${n}-`.length).includes('-') },
+  replicasets: { resource: 'replicasets.apps', owns: (o, n) => o === `ReplicaSet/${n}` },
+  daemonsets: { resource: 'daemonsets.apps', owns: (o, n) => o === `DaemonSet/${n}` },
+};
+
+const KIND_NAMES: Record<string, string> = {
+  po: 'pods', pod: 'pods', pods: 'pods',
+  deploy: 'deployments', deployment: 'deployments', deployments: 'deployments', 'deployment.apps': 'deployments', 'deployments.apps': 'deployments',
+  rs: 'replicasets', replicaset: 'replicasets', replicasets: 'replicasets',
+  ds: 'daemonsets', daemonset: 'daemonsets', daemonsets: 'daemonsets',
+  svc: 'services', service: 'services', services: 'services',
+};
+
+type PodLike = { namespace: string; labels: Record<string, string>; owner?: string };
+
+/**
+ * polymorphichelpers' GetFirstPod sorts with sort.Reverse(ActivePods): the most active pod first
+ * (assigned before unassigned, running before pending, ready before not ready); the model's
+ * creation order breaks the ties (the pods of one scenario start together).
+ */
+function firstPod(ctx: ShellContext, candidate: (p: PodLike) => boolean): Found | undefined {
+  const running = ctx.model.pods.filter(candidate);
+  const pod = running.find((p) => p.ready) ?? running[0];
   if (pod) return { pod };
-  const pending = ctx.model.pendingPods?.find((p) => p.namespace === namespace && p.name === name);
-  return pending ? { pending } : undefined;
+  const pending = (ctx.model.pendingPods ?? []).filter(candidate);
+  const first = pending.find((p) => p.node !== undefined) ?? pending[0];
+  return first ? { pending: first } : undefined;
+}
+
+/** The pod a `POD` or `KIND/NAME` argument names, or the API server's (or kubectl's) error. */
+function findTarget(ctx: ShellContext, namespace: string, resource: string): Found | ShellResult {
+  const slash = resource.indexOf('/');
+  const kind = slash < 0 ? 'pods' : KIND_NAMES[resource.slice(0, slash).toLowerCase()];
+  const name = slash < 0 ? resource : resource.slice(slash + 1);
+  if (!kind) return err(`error: the server doesn't have a resource type "${resource.slice(0, slash)}"`, 1);
+  if (kind === 'pods') {
+    const pod = ctx.model.pods.find((p) => p.namespace === namespace && p.name === name);
+    if (pod) return { pod };
+    const pending = ctx.model.pendingPods?.find((p) => p.namespace === namespace && p.name === name);
+    return pending ? { pending } : err(`Error from server (NotFound): pods "${name}" not found`, 1);
+  }
+  if (kind === 'services') {
+    const svc = ctx.model.services.find((s) => (s.metadata.namespace ?? 'default') === namespace && s.metadata.name === name);
+    if (!svc) return err(`Error from server (NotFound): services "${name}" not found`, 1);
+    const selector = Object.entries(svc.spec.selector ?? {});
+    if (!selector.length) return err(`error: invalid service '${name}': Service is defined without a selector`, 1);
+    // No pod yet: GetFirstPod watches for one until --pod-running-timeout (1m) runs out.
+    return firstPod(ctx, (p) => p.namespace === namespace && selector.every(([k, v]) => p.labels[k] === v)) ?? err('error: timed out waiting for the condition', 1);
+  }
+  const owned = OWNED[kind]!;
+  return firstPod(ctx, (p) => p.namespace === namespace && p.owner !== undefined && owned.owns(p.owner, name)) ?? err(`Error from server (NotFound): ${owned.resource} "${name}" not found`, 1);
 }
 
 /**
@@ -187,11 +234,11 @@ export function kubectlExec(ctx: ShellContext, args: string[], stdin?: string): 
   }
   if (resource === undefined) return err('error: pod, type/name or --filename must be specified', 1);
   if (!command.length) return err('error: you must specify at least one command for the container', 1);
-  const name = podName(resource);
-  if (typeof name !== 'string') return name;
-  const found = findPod(ctx, k.namespace, name);
-  if (!found) return err(`${warn}Error from server (NotFound): pods "${name}" not found`, 1);
-  const containers = ('pod' in found ? found.pod : found.pending).containers;
+  const found = findTarget(ctx, k.namespace, resource);
+  if ('exitCode' in found) return { ...found, stderr: warn + found.stderr };
+  const target = 'pod' in found ? found.pod : found.pending;
+  const name = target.name;
+  const containers = target.containers;
   let container = k.container;
   if (container === undefined) {
     container = containers[0]?.name ?? '';
