@@ -143,7 +143,9 @@ describe('nsenter', () => {
     expect(sh.run(`nsenter -t ${pause} ip a`)).toMatchObject({ stderr: 'nsenter: no namespace specified\n', exitCode: 1 });
     expect(sh.run('nsenter -n ip a')).toMatchObject({ stderr: 'nsenter: no target PID specified\n', exitCode: 1 });
     expect(sh.run('nsenter -t 99999 -n ip a')).toMatchObject({ stderr: 'nsenter: cannot open /proc/99999/ns/net: No such file or directory\n', exitCode: 1 });
-    expect(sh.run('nsenter -t 99999 -a ip a')).toMatchObject({ stderr: 'nsenter: cannot open /proc/99999/ns/cgroup: No such file or directory\n' });
+    expect(sh.run('nsenter -t 99999 -a ip a')).toMatchObject({ stderr: 'nsenter: stat of /proc/99999/ns/user failed: No such file or directory\n', exitCode: 1 });
+    expect(sh.run('nsenter -t 99999 -u -n ip a')).toMatchObject({ stderr: 'nsenter: cannot open /proc/99999/ns/uts: No such file or directory\n' });
+    expect(sh.run('nsenter -t abc ip a')).toMatchObject({ stderr: "nsenter: failed to parse pid: 'abc'\n", exitCode: 1 });
     expect(sh.run('nsenter --net=/var/run/netns/cni-nope ip a')).toMatchObject({ stderr: 'nsenter: cannot open /var/run/netns/cni-nope: No such file or directory\n', exitCode: 1 });
     expect(sh.run('nsenter -t abc -n ip a')).toMatchObject({ stderr: "nsenter: failed to parse pid: 'abc'\n", exitCode: 1 });
     expect(sh.run(`nsenter -t 1 -t ${pause} -n ip a`)).toMatchObject({ stderr: 'nsenter: option --target may be given only once\n' });
@@ -157,7 +159,8 @@ describe('nsenter', () => {
   it('in a pod: no node PIDs, no /var/run/netns, and no CAP_SYS_ADMIN for its own', () => {
     const sh = inside();
     expect(sh.run(`nsenter -t ${pause} -n ip a`)).toMatchObject({ stderr: `nsenter: cannot open /proc/${pause}/ns/net: No such file or directory\n`, exitCode: 1 });
-    expect(sh.run('nsenter -t 1 -n ip a')).toMatchObject({ stderr: 'nsenter: reassociate to namespaces failed: Operation not permitted\n', exitCode: 1 });
+    expect(sh.run('nsenter -t 1 -n ip a')).toMatchObject({ stderr: "nsenter: reassociate to namespace 'ns/net' failed: Operation not permitted\n", exitCode: 1 });
+    expect(sh.run('nsenter -t 1 -a ip a')).toMatchObject({ stderr: "nsenter: reassociate to namespace 'ns/cgroup' failed: Operation not permitted\n", exitCode: 1 });
   });
 
   it('completes PIDs after -t', () => {

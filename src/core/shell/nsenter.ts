@@ -90,6 +90,8 @@ function parse(args: string[]): Options | ShellResult {
   const setTarget = (v: string | undefined): ShellResult | undefined => {
     if (v === undefined) return tryHelp("option requires an argument -- 't'");
     if (o.target !== undefined) return fail('option --target may be given only once');
+    // strtoul_or_err at option time (util-linux 2.39; 2.41 words it "failed to parse PID argument").
+    if (!/^\d+$/.test(v)) return fail(`failed to parse pid: '${v}'`);
     o.target = v;
     return undefined;
   };
@@ -160,7 +162,11 @@ function holderOfFile(ctx: ShellContext, path: string, kind: Kind): Holder | und
 
 /** The namespaces to enter, by kind, or nsenter's error. */
 function resolve(ctx: ShellContext, o: Options): Map<Kind, Holder> | ShellResult {
-  if (o.all) for (const k of KINDS) if (!o.enabled.has(k.name) && k.name !== 'user') o.enabled.set(k.name, undefined);
+  if (o.all) {
+    // is_usable_namespace stats the target's user namespace first (to skip it when it is ours).
+    if (o.target !== undefined && !holderOf(ctx, Number(o.target)) && !(ctx.where.kind === 'pod' && o.target === '1')) return fail(`stat of /proc/${o.target}/ns/user failed: No such file or directory`);
+    for (const k of KINDS) if (!o.enabled.has(k.name) && k.name !== 'user') o.enabled.set(k.name, undefined);
+  }
   const byFile = new Map<Kind, Holder>();
   // Files named on the command line are opened as the options are read, before the target's.
   for (const [kind, file] of o.enabled) {
@@ -173,17 +179,16 @@ function resolve(ctx: ShellContext, o: Options): Map<Kind, Holder> | ShellResult
   let target: Holder | undefined;
   if (fromTarget.length) {
     if (o.target === undefined) return fail('no target PID specified');
-    if (!/^\d+$/.test(o.target)) return fail(`failed to parse pid: '${o.target}'`);
     target = holderOf(ctx, Number(o.target));
-    // A pod's terminal sees only its own processes: PID 1 is its container, which may not setns.
-    if (!target && ctx.where.kind === 'pod' && o.target === '1') return fail('reassociate to namespaces failed: Operation not permitted');
-    if (!target) return fail(`cannot open /proc/${o.target}/${fromTarget[0]!.file}: No such file or directory`);
+    if (!target && !(ctx.where.kind === 'pod' && o.target === '1')) return fail(`cannot open /proc/${o.target}/${fromTarget[0]!.file}: No such file or directory`);
   }
+  if (!byFile.size && !fromTarget.length) return fail('no namespace specified');
+  // A pod's terminal sees only its own processes (PID 1 is its container), and without
+  // CAP_SYS_ADMIN setns refuses the first namespace it opened (2.39 enters them one file at a
+  // time; 2.40+ with a pidfd says "reassociate to namespaces failed").
+  if (ctx.where.kind === 'pod') return fail(`reassociate to namespace '${KINDS.find((k) => o.enabled.has(k.name))!.file}' failed: Operation not permitted`);
   const entered = new Map(byFile);
   for (const k of fromTarget) entered.set(k.name, target!);
-  if (!entered.size) return fail('no namespace specified');
-  // Without CAP_SYS_ADMIN (a pod's terminal) setns refuses even a namespace file it could open.
-  if (ctx.where.kind === 'pod') return fail('reassociate to namespaces failed: Operation not permitted');
   return entered;
 }
 
