@@ -11,7 +11,8 @@
  */
 import type { ModelPod } from '../model/types';
 import type { Command, ShellContext, ShellResult } from './types';
-import { hexId } from '../util/rng';
+import { containerId, imageId, sandboxId } from './runtime-ids';
+import { crictlInspect } from './crictl-inspect';
 import { err, out } from './output';
 
 const HELP = `NAME:
@@ -20,8 +21,10 @@ const HELP = `NAME:
 USAGE:
    crictl pods [-q] [--name NAME] [--namespace NS]   list pod sandboxes (newest first)
    crictl ps [-q] [--pod ID]                         list running containers
+   crictl inspectp [-o json|go-template] [POD-ID…]   a sandbox's status and info (info.pid: its pause process)
+   crictl inspect [-o json|go-template] CONTAINER-ID a container's status and info (info.pid)
 
-(hopscope answers these two from the simulated node; the rest of crictl is not simulated)
+(hopscope answers these from the simulated node; the rest of crictl is not simulated)
 `;
 
 /** docker/go-units HumanDuration, as crictl prints ages. */
@@ -42,11 +45,6 @@ function table(rows: string[][]): string {
   return rows.map((r) => `${r.map((cell, c) => (c < widths.length ? cell.padEnd(widths[c]!) : cell)).join('')}\n`).join('');
 }
 
-/** The sandbox id: the one CNI got as CNI_CONTAINERID (hostNetwork pods get one too, without CNI). */
-function sandboxId(ctx: ShellContext, pod: ModelPod): string {
-  return pod.containerId || hexId(ctx.model.seed, 64, 'sandbox', `${pod.namespace}/${pod.name}`);
-}
-
 /** This node's pods, newest first as crictl sorts them (the model keeps creation order). */
 function podsHere(ctx: ShellContext): ModelPod[] {
   const node = ctx.where.kind === 'node' ? ctx.where.name : '';
@@ -64,9 +62,9 @@ function pods(ctx: ShellContext, args: string[]): ShellResult {
   const name = flag(args, '--name');
   const ns = flag(args, '--namespace');
   const list = podsHere(ctx).filter((p) => (name === undefined || p.name.includes(name)) && (ns === undefined || p.namespace.includes(ns)));
-  if (args.includes('-q') || args.includes('--quiet')) return out(list.map((p) => sandboxId(ctx, p)).join('\n'));
+  if (args.includes('-q') || args.includes('--quiet')) return out(list.map((p) => sandboxId(ctx.model, p)).join('\n'));
   const age = `${humanDuration(ctx.now)} ago`;
-  const rows = [['POD ID', 'CREATED', 'STATE', 'NAME', 'NAMESPACE', 'ATTEMPT', 'RUNTIME'], ...list.map((p) => [sandboxId(ctx, p).slice(0, 13), age, 'Ready', p.name, p.namespace, '0', '(default)'])];
+  const rows = [['POD ID', 'CREATED', 'STATE', 'NAME', 'NAMESPACE', 'ATTEMPT', 'RUNTIME'], ...list.map((p) => [sandboxId(ctx.model, p).slice(0, 13), age, 'Ready', p.name, p.namespace, '0', '(default)'])];
   return out(table(rows));
 }
 
@@ -76,12 +74,12 @@ function containers(ctx: ShellContext, args: string[]): ShellResult {
   const ids: string[] = [];
   const age = `${humanDuration(ctx.now)} ago`;
   for (const p of podsHere(ctx)) {
-    const sandbox = sandboxId(ctx, p);
+    const sandbox = sandboxId(ctx.model, p);
     if (podFilter !== undefined && !sandbox.startsWith(podFilter)) continue;
     for (const c of p.containers) {
-      const id = hexId(ctx.model.seed, 64, 'container', `${p.namespace}/${p.name}`, c.name);
+      const id = containerId(ctx.model, p, c.name);
       // The kubelet passes the image *id* (a sha256 digest), which crictl truncates.
-      const image = hexId(ctx.model.seed, 64, 'image', c.image).slice(0, 13);
+      const image = imageId(ctx.model, c).slice(0, 13);
       ids.push(id);
       rows.push([id.slice(0, 13), image, age, 'Running', c.name, '0', sandbox.slice(0, 13), p.name, p.namespace]);
     }
@@ -97,14 +95,15 @@ function run(ctx: ShellContext, args: string[]): ShellResult {
   if (ctx.where.kind !== 'node') return err('hopscope: crictl runs on a node (it talks to containerd there); open a terminal on the pod’s node', 1);
   if (sub === 'pods') return pods(ctx, rest);
   if (sub === 'ps') return containers(ctx, rest);
-  return err(`hopscope: \`crictl ${sub}\` is not simulated (crictl pods, crictl ps)`, 1);
+  if (sub === 'inspect' || sub === 'inspectp') return crictlInspect(ctx, sub, rest);
+  return err(`hopscope: \`crictl ${sub}\` is not simulated (crictl pods, ps, inspectp, inspect)`, 1);
 }
 
 /** `crictl`: the container runtime's pods (sandboxes) and containers on this node. */
 export const crictlCommand: Command = {
   name: 'crictl',
-  summary: 'list the runtime’s pod sandboxes and containers on a node (pods, ps)',
+  summary: 'the runtime’s pod sandboxes and containers on a node (pods, ps, inspectp, inspect)',
   help: HELP,
   run,
-  complete: (_ctx, args) => (args.length <= 1 ? ['pods', 'ps'] : []),
+  complete: (_ctx, args) => (args.length <= 1 ? ['pods', 'ps', 'inspectp', 'inspect'] : []),
 };

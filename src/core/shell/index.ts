@@ -22,6 +22,7 @@ import { resolveWhere } from './where';
 import { getCommand, commandNotFound } from './registry';
 import { completeLine } from './complete';
 import { captureOutput } from './tcpdump';
+import { setLineRunner } from './netns-exec';
 
 export type { Where, ShellResult, Command, ShellContext } from './types';
 export { parseWhere, listPlaces, resolveWhere } from './where';
@@ -67,6 +68,11 @@ export function createShell(model: ClusterModel, where: Where, opts: ShellOption
 
 function runLine(ctx: ShellContext, line: string): ShellResult {
   if (line.trim() !== '') ctx.history.push(line);
+  return runLineHere(ctx, line);
+}
+
+/** Runs a line without recording it: the typed line is in the history, not what an exec's `sh -c` runs. */
+function runLineHere(ctx: ShellContext, line: string): ShellResult {
   const split = splitLine(line);
   if (!split.ok) return { stdout: '', stderr: `${split.error}\n`, exitCode: 2 };
   const acc: ShellResult = { stdout: '', stderr: '', exitCode: 0 };
@@ -84,6 +90,9 @@ function runLine(ctx: ShellContext, line: string): ShellResult {
   }
   return flows.length ? { ...acc, flows } : acc;
 }
+
+// `kubectl exec POD -- sh -c 'ip a | grep inet'` (and ip netns exec, nsenter) run a whole line.
+setLineRunner(runLineHere);
 
 function runPipeline(ctx: ShellContext, commands: string[][], redirects: Redirect[][]): ShellResult {
   let stdin: string | undefined;

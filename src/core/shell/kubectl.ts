@@ -4,6 +4,7 @@
  * layouts (core/render), with kubectl's errors (fixtures/tool-output/kubectl-errors.txt):
  * `Error from server (NotFound): pods "x" not found`, `error: the server doesn't have a resource
  * type "x"`, unknown flags and commands. "No resources found" goes to stderr, as kubectl writes it.
+ * `kubectl exec` is kubectl-exec.ts.
  */
 import type { Command, ShellContext, ShellResult } from './types';
 import type { GetOptions } from '../render/kubectl';
@@ -12,17 +13,20 @@ import { ENDPOINTS_DEPRECATED, renderDescribeService, renderGetEndpoints, render
 import { renderDescribeIngress, renderGetIngress } from '../render/kubectl-ingress';
 import { renderDescribeNode, renderDescribePod } from './kubectl-describe';
 import { err, out } from './output';
+import { completeExec, kubectlExec } from './kubectl-exec';
 
 const HELP = `kubectl controls the Kubernetes cluster manager.
 
 Basic Commands (hopscope answers these from the simulated cluster):
   get           Display one or many resources
   describe      Show details of a specific resource
+  exec          Execute a command in a container
 
 Usage:
   kubectl [flags] [options]
   kubectl get pods|svc|endpoints|endpointslices|nodes|ingress|networkpolicy [NAME] [-o wide] [-n NS | -A]
   kubectl describe service|pod|node|ingress NAME [-n NS]
+  kubectl exec [-i] [-t] [-n NS] POD [-c CONTAINER] -- COMMAND [args...]
 `;
 
 type Kind = 'pods' | 'services' | 'endpoints' | 'endpointslices' | 'nodes' | 'ingresses' | 'networkpolicies';
@@ -118,11 +122,19 @@ function describe(ctx: ShellContext, k: KArgs): ShellResult {
   return text === null ? err(`Error from server (NotFound): ${kind} "${name}" not found`) : out(text);
 }
 
-function runKubectl(ctx: ShellContext, args: string[]): ShellResult {
-  const [verb, ...rest] = args;
+/** kubectl takes its global flags before the verb too (`kubectl -n kube-system get pods`): moved after it. */
+function verbFirst(args: string[]): string[] {
+  let i = 0;
+  while (i < args.length && args[i]!.startsWith('-') && args[i] !== '--') i += args[i] === '-n' || args[i] === '--namespace' ? 2 : 1;
+  return i > 0 && i < args.length ? [args[i]!, ...args.slice(0, i), ...args.slice(i + 1)] : args;
+}
+
+function runKubectl(ctx: ShellContext, args: string[], stdin?: string): ShellResult {
+  const [verb, ...rest] = verbFirst(args);
   if (!verb || verb === 'help' || verb === '-h') return out(HELP);
+  if (verb === 'exec') return kubectlExec(ctx, rest, stdin);
   if (verb !== 'get' && verb !== 'describe') {
-    if (['exec', 'logs', 'apply', 'delete', 'edit', 'create', 'scale', 'run', 'expose', 'patch', 'label', 'port-forward', 'debug', 'top', 'explain', 'api-resources', 'version', 'config', 'cordon', 'drain'].includes(verb)) return err(`hopscope: \`kubectl ${verb}\` is not simulated (get and describe are; change the cluster by editing the scenario)`, 1);
+    if (['logs', 'apply', 'delete', 'edit', 'create', 'scale', 'run', 'expose', 'patch', 'label', 'port-forward', 'debug', 'top', 'explain', 'api-resources', 'version', 'config', 'cordon', 'drain'].includes(verb)) return err(`hopscope: \`kubectl ${verb}\` is not simulated (get, describe and exec are; change the cluster by editing the scenario)`, 1);
     return err(`error: unknown command "${verb}" for "kubectl"\nRun 'kubectl --help' for usage.`, 1);
   }
   if (rest.includes('--help') || rest.includes('-h')) return out(HELP);
@@ -142,12 +154,13 @@ function names(ctx: ShellContext, kind: Kind | undefined): string[] {
 /** `kubectl get` and `kubectl describe` over the simulated cluster. */
 export const kubectlCommand: Command = {
   name: 'kubectl',
-  summary: 'get and describe pods, services, endpointslices, nodes',
+  summary: 'get and describe pods, services, endpointslices, nodes; exec a command in a pod',
   help: HELP,
   run: runKubectl,
   complete(ctx, args) {
+    if (args[0] === 'exec') return completeExec(ctx, args.slice(1));
     const words = args.filter((a) => !a.startsWith('-'));
-    if (words.length <= 1) return ['get', 'describe'];
+    if (words.length <= 1) return ['get', 'describe', 'exec'];
     if (words.length === 2) return ['pods', 'services', 'svc', 'endpointslices', 'nodes', 'ingress', 'networkpolicy'];
     return names(ctx, KINDS[(words[1] ?? '').toLowerCase()]);
   },

@@ -9,7 +9,7 @@
  * /proc/sys/net follow the entered namespace.
  */
 import type { Netns } from '../model/types';
-import type { Command, ShellContext, ShellResult } from './types';
+import type { Command, ShellContext, ShellResult, Where } from './types';
 import { err } from './output';
 
 /** Finds a command by name; the registry hands its own in (it imports `ip`, so `ip` cannot import it). */
@@ -36,24 +36,60 @@ export function cannotOpen(name: string): ShellResult {
   return err(`Cannot open network namespace "${name}": No such file or directory`, 255);
 }
 
+/** Runs a whole command line (`sh -c 'ip a | grep inet'`); index.ts hands its own in. */
+export type LineRunner = (ctx: ShellContext, line: string) => ShellResult;
+
+let lineRunner: LineRunner | undefined;
+
+/** Called once by the shell, so `… sh -c LINE` runs LINE where the command was sent. */
+export function setLineRunner(r: LineRunner): void {
+  lineRunner = r;
+}
+
+/** The shells an exec may name: `sh -c LINE` runs LINE; without -c they would wait for input. */
+const SHELLS = new Set(['sh', 'bash', 'ash', '/bin/sh', '/bin/bash', '/bin/ash']);
+
 /**
- * Runs `words` inside `target`: the command sees that namespace's devices, routes, rules,
- * conntrack and sockets, and its flows start there (from the pod that owns it). The shell's
- * clock, flow counter and capture stay shared, so the context is switched in place and restored.
+ * What entering another place changes for the command run there: the network namespace
+ * (setns CLONE_NEWNET), the mount namespace's files (`where`: resolv.conf, hosts), the UTS
+ * namespace's host name, and the reference its flows start from. Unset fields stay the caller's.
+ */
+export interface Entered {
+  netns?: Netns;
+  where?: Where;
+  hostname?: string;
+  source?: string;
+}
+
+/**
+ * Runs `words` with `entered` applied: the command sees that namespace's devices, routes, rules,
+ * conntrack and sockets, and its flows start there. The shell's clock, flow counter and capture
+ * stay shared, so the context is switched in place and restored. `execFailed` is the caller's
+ * answer for a program the terminal does not know (each tool words execvp's failure its own way).
+ */
+export function runEntered(ctx: ShellContext, entered: Entered, words: string[], stdin: string | undefined, execFailed: (name: string) => ShellResult): ShellResult {
+  const [name, ...args] = words;
+  const shell = name !== undefined && SHELLS.has(name);
+  const cmd = name !== undefined && !shell ? lookup?.(name) : undefined;
+  if (!cmd && !shell) return execFailed(name ?? '');
+  if (args[0] === '--help' && cmd) return { stdout: cmd.help, stderr: '', exitCode: 0 };
+  const saved = { netns: ctx.netns, where: ctx.where, hostname: ctx.hostname, source: ctx.source };
+  Object.assign(ctx, entered);
+  try {
+    if (cmd) return cmd.run(ctx, args, stdin);
+    if (args[0] === '-c' && args[1] !== undefined && lineRunner) return lineRunner(ctx, args[1]);
+    return err(`hopscope: an interactive ${name} is not simulated: give it the line to run (${name} -c 'ip addr | grep inet'), or run the command itself`, 1);
+  } finally {
+    Object.assign(ctx, saved);
+  }
+}
+
+/**
+ * Runs `words` inside `target`, as `ip netns exec` does: only the network namespace changes, and
+ * flows start from the pod that owns it.
  */
 export function runInNetns(ctx: ShellContext, target: Netns, words: string[], stdin?: string): ShellResult {
-  const [name, ...args] = words;
-  const cmd = name !== undefined ? lookup?.(name) : undefined;
+  const source = target.pod ? `pod/${target.pod}` : ctx.source;
   // execvp failed: ip's child prints this and exits 1.
-  if (!cmd) return err(`exec of "${name ?? ''}" failed: No such file or directory`, 1);
-  if (args[0] === '--help') return { stdout: cmd.help, stderr: '', exitCode: 0 };
-  const saved = { netns: ctx.netns, source: ctx.source };
-  ctx.netns = target;
-  ctx.source = target.pod ? `pod/${target.pod}` : saved.source;
-  try {
-    return cmd.run(ctx, args, stdin);
-  } finally {
-    ctx.netns = saved.netns;
-    ctx.source = saved.source;
-  }
+  return runEntered(ctx, { netns: target, source }, words, stdin, (name) => err(`exec of "${name}" failed: No such file or directory`, 1));
 }

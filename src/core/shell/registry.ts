@@ -16,12 +16,13 @@ import { tracerouteCommand } from './traceroute';
 import { tcpdumpCommand } from './tcpdump';
 import { ssCommand } from './ss';
 import { crictlCommand } from './crictl';
+import { nsenterCommand } from './nsenter';
 import { digCommand, hostCommand, nslookupCommand } from './dns-tools';
 import { getentCommand } from './getent';
 import { BUILTINS } from './builtins';
 import { setNetnsExecLookup } from './netns-exec';
 
-const NETWORK: Command[] = [kubectlCommand, ipCommand, bridgeCommand, iptablesCommand, iptablesSaveCommand, ipvsadmCommand, nftCommand, conntrackCommand, curlCommand, pingCommand, tracerouteCommand, nslookupCommand, digCommand, hostCommand, getentCommand, tcpdumpCommand, ssCommand, crictlCommand];
+const NETWORK: Command[] = [kubectlCommand, ipCommand, bridgeCommand, iptablesCommand, iptablesSaveCommand, ipvsadmCommand, nftCommand, conntrackCommand, curlCommand, pingCommand, tracerouteCommand, nslookupCommand, digCommand, hostCommand, getentCommand, tcpdumpCommand, ssCommand, crictlCommand, nsenterCommand];
 
 function helpText(): string {
   const all = [...NETWORK, ...BUILTINS];
