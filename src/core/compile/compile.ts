@@ -170,7 +170,7 @@ class PodCreation {
     const prefer = requested && cluster.cni.plugin !== 'calico' ? model.nodes.find((n) => n.podCIDR && cidrContains(parseRange(n.podCIDR), ipv4ToInt(requested)))?.name : undefined;
     const spec = want.spec;
     const placement: Parameters<typeof schedule>[2] = {};
-    if (want.boundNode) placement.nodeName = want.boundNode;
+    if (want.boundNode) placement.daemonNode = want.boundNode;
     else if (spec.nodeName) placement.nodeName = spec.nodeName;
     if (spec.nodeSelector) placement.nodeSelector = spec.nodeSelector;
     if (prefer) placement.preferNode = prefer;
