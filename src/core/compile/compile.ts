@@ -14,6 +14,7 @@ import { resolveCluster } from './resolved';
 import { addCloudRoute, buildNodeNetns, buildUnderlay } from './underlay';
 import { allocateNodeCIDRs } from '../controllers/node-cidrs';
 import { expandDaemonSet, expandDeployment, expandReplicaSet } from '../controllers/workloads';
+import { crashLoopStatus } from '../controllers/container-status';
 import { hostPortClaims, NodeLoad, schedule } from '../controllers/scheduler';
 import type { ContainerRequest, PodRequest, PortRequest } from './pod-request';
 import { podRequest } from './pod-request';
@@ -170,7 +171,7 @@ class PodCreation {
     const prefer = requested && cluster.cni.plugin !== 'calico' ? model.nodes.find((n) => n.podCIDR && cidrContains(parseRange(n.podCIDR), ipv4ToInt(requested)))?.name : undefined;
     const spec = want.spec;
     const placement: Parameters<typeof schedule>[2] = {};
-    if (want.boundNode) placement.nodeName = want.boundNode;
+    if (want.boundNode) placement.daemonNode = want.boundNode;
     else if (spec.nodeName) placement.nodeName = spec.nodeName;
     if (spec.nodeSelector) placement.nodeSelector = spec.nodeSelector;
     if (prefer) placement.preferNode = prefer;
@@ -244,7 +245,11 @@ function containersOf(want: PodRequest): ModelPod['containers'] {
   for (const c of want.spec.containers) {
     // Written out rather than spreading an optional `name` (an empty object per port otherwise).
     const ports: ModelPod['containers'][number]['ports'] = [];
-    for (const p of c.ports) ports.push(p.name ? { containerPort: p.containerPort, protocol: p.protocol ?? 'TCP', name: p.name } : { containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' });
+    for (const p of c.ports) {
+      const port: ModelPod['containers'][number]['ports'][number] = p.name ? { containerPort: p.containerPort, protocol: p.protocol ?? 'TCP', name: p.name } : { containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' };
+      if (p.hostPort) port.hostPort = p.hostPort;
+      ports.push(port);
+    }
     out.push({ name: c.name, image: c.image ?? '', ports });
   }
   return out;
@@ -326,7 +331,9 @@ function containerSockets(spec: ContainerRequest[], model: ModelPod['containers'
     const c = spec[i]!;
     const taken = c.ports.find((p) => (holder.get(portKey(p)) ?? c.name) !== c.name);
     if (taken) {
-      model[i]!.crashLoop = `${ADDRESS_IN_USE} (${taken.containerPort}/${taken.protocol ?? 'TCP'} is held by container ${holder.get(portKey(taken))})`;
+      const crashed = model[i]!;
+      crashed.crashLoop = `${ADDRESS_IN_USE} (${taken.containerPort}/${taken.protocol ?? 'TCP'} is held by container ${holder.get(portKey(taken))})`;
+      Object.assign(crashed, crashLoopStatus());
       continue;
     }
     for (const p of c.ports) {

@@ -43,6 +43,21 @@ describe('host ports and the scheduler', () => {
     expect(placed(r)).toMatchObject({ exporter: 'node-1', hp: 'node-2' });
   });
 
+  it('a DaemonSet pod whose node already has its hostPort taken is created and left Pending (FailedScheduling), not an error', () => {
+    // Since 1.12 the DaemonSet controller does not bind its pods: it pins each to its node with a
+    // required node affinity on metadata.name, and the default scheduler's NodePorts filter
+    // rejects that node, the others failing NodeAffinity's PreFilter.
+    const daemonSet = JSON.stringify({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent' }, spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'agent', ports: [{ containerPort: 9100, hostPort: 8080 }] }] } } } });
+    const r = load(pod('holder', { nodeName: 'node-1', ports: [{ containerPort: 80, hostPort: 8080 }] }), daemonSet);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.model!.pods.filter((p) => p.name.startsWith('agent-')).map((p) => p.node)).toEqual(['node-2']);
+    const pending = r.model!.pendingPods ?? [];
+    expect(pending.map((p) => [p.name.startsWith('agent-'), p.node, 'unschedulable' in p ? p.unschedulable : ''])).toEqual([
+      [true, undefined, "0/2 nodes are available: 1 node(s) didn't have free ports for the requested pod ports, 1 node(s) didn't satisfy plugin(s) [NodeAffinity]. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling."],
+    ]);
+    expect(r.diagnostics.filter((d) => d.code === 'unschedulable').map((d) => d.severity)).toEqual(['warning']);
+  });
+
   it('counts each node under its first failing filter, selector before ports, sorted', () => {
     const n = (name: string, zone: string): ModelNode => ({ name, ip: '192.168.0.1', labels: { zone }, netns: name, ready: true, subnet: 0, blocks: [] });
     const nodes = [n('a', 'x'), n('b', 'y'), n('c', 'y')];

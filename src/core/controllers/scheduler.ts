@@ -145,8 +145,30 @@ function noNodeFits(nodes: readonly ModelNode[], load: NodeLoad, nodeSelector: R
   return `${head}: ${counts(reasons)}. preemption: ${head}: ${counts(preemption)}.`;
 }
 
-export function schedule(nodes: ModelNode[], load: NodeLoad, want: { nodeName?: string; nodeSelector?: Record<string, string>; preferNode?: string; hostPorts?: readonly HostPortClaim[] }): Placement {
+/**
+ * A DaemonSet pod: the controller does not bind it (since 1.12 the default scheduler places
+ * DaemonSet pods) but gives it a required node affinity on `metadata.name` (daemon/util
+ * ReplaceDaemonSetPodNodeNameNodeAffinity). NodeAffinity's PreFilter narrows the candidates to
+ * that one node, and every other node is counted as "didn't satisfy plugin(s) [NodeAffinity]"
+ * (schedule_one.go findNodesThatFitPod, SetAbsentNodesStatus), unresolvable by preemption. The
+ * one node still goes through the filters: a host port another pod holds there leaves the pod
+ * Pending, not rejected.
+ */
+function scheduleDaemonPod(nodes: readonly ModelNode[], load: NodeLoad, node: ModelNode, ports: readonly HostPortClaim[] | undefined): Placement {
+  if (!ports || load.portsFree(node.name, ports)) return { node };
+  const others = nodes.length - 1;
+  const head = `0/${nodes.length} nodes are available`;
+  const reasons = [`1 ${PORTS_TAKEN}`, ...(others ? [`${others} node(s) didn't satisfy plugin(s) [NodeAffinity]`] : [])].sort();
+  const preemption = ['1 No preemption victims found for incoming pod', ...(others ? [`${others} Preemption is not helpful for scheduling`] : [])].sort();
+  return { unschedulable: `${head}: ${reasons.join(', ')}. preemption: ${head}: ${preemption.join(', ')}.` };
+}
+
+export function schedule(nodes: ModelNode[], load: NodeLoad, want: { nodeName?: string; daemonNode?: string; nodeSelector?: Record<string, string>; preferNode?: string; hostPorts?: readonly HostPortClaim[] }): Placement {
   const ports = want.hostPorts?.length ? want.hostPorts : undefined;
+  if (want.daemonNode !== undefined) {
+    const n = nodes.find((x) => x.name === want.daemonNode);
+    if (n) return scheduleDaemonPod(nodes, load, n, ports);
+  }
   if (want.nodeName !== undefined) {
     const n = nodes.find((x) => x.name === want.nodeName);
     if (!n) return { error: `spec.nodeName: node "${want.nodeName}" does not exist (nodes: ${nodes.map((x) => x.name).join(', ')})` };

@@ -222,16 +222,34 @@ export interface ModelNode {
   subnet: number;
 }
 
+/** A container's previous run, ended (ContainerStatus.lastState.terminated). */
+export interface TerminatedState {
+  /** "Error" for a non-zero exit (the runtime's reason; "Completed" is exit 0). */
+  reason: string;
+  exitCode: number;
+  /** Seconds on the scenario's timeline (k8s/timeline.ts). */
+  startedAt: number;
+  finishedAt: number;
+}
+
 export interface ModelContainer {
   name: string;
   image: string;
-  ports: { name?: string; containerPort: number; protocol: 'TCP' | 'UDP' | 'SCTP' }[];
+  /**
+   * `hostPort` only when the manifest gives one (for a hostNetwork pod the API server defaults it
+   * to containerPort: readers apply that, the pod's hostNetwork being at hand).
+   */
+  ports: { name?: string; containerPort: number; protocol: 'TCP' | 'UDP' | 'SCTP'; hostPort?: number }[];
   /**
    * Why the container's process exits as soon as it starts, e.g. `bind: address already in use`
    * when an earlier container of the pod holds its port: the kubelet restarts it with a growing
    * back-off (Waiting, reason CrashLoopBackOff), it is never Ready and neither is its pod.
    */
   crashLoop?: string;
+  /** ContainerStatus.restartCount, when not 0 (controllers/container-status.ts). */
+  restartCount?: number;
+  /** ContainerStatus.lastState.terminated: the run before the current one, for a restarted container. */
+  lastTerminated?: TerminatedState;
 }
 
 export interface ModelPod {

@@ -21,13 +21,17 @@ function podRow(p: ModelPod | PendingPod, o: GetOptions): string[] {
   // phase, Pending.
   const pending = 'sandboxError' in p || 'unschedulable' in p;
   // A crash-looping container is Waiting (CrashLoopBackOff), which printPod shows as the STATUS,
-  // and not ready; the others still run. The kubelet has restarted it at least once to be backing off.
+  // and not ready; the others still run.
   const crashing = pending ? 0 : p.containers.filter((c) => c.crashLoop !== undefined).length;
   const readyCount = pending ? 0 : p.ready ? p.containers.length : crashing ? p.containers.length - crashing : 0;
   const ready = `${readyCount}/${p.containers.length}`;
   // A deletionTimestamp overrides the status (printPod: "Terminating") while the grace period runs.
   const status = 'unschedulable' in p ? 'Pending' : pending ? 'ContainerCreating' : p.terminating ? 'Terminating' : crashing ? 'CrashLoopBackOff' : 'Running';
-  const row = [p.name, ready, status, crashing ? String(crashing) : '0', '<unknown>'];
+  // RESTARTS sums the containers' restart counts (printPod). A real kubectl appends "(13s ago)"
+  // from the last run's end; that needs a "now", which the simulation lacks, like AGE.
+  let restarts = 0;
+  if (!pending) for (const c of p.containers) restarts += c.restartCount ?? 0;
+  const row = [p.name, ready, status, String(restarts), '<unknown>'];
   if (o.wide) row.push(pending ? '<none>' : p.ip, p.node ?? '<none>', '<none>', '<none>');
   return o.allNamespaces ? [p.namespace, ...row] : row;
 }

@@ -25,3 +25,35 @@ export function nameProblem(s: string, label: boolean): string | null {
     ? 'must be a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit'
     : 'must be a DNS-1123 name: lowercase letters, digits, "-" and ".", starting and ending with a letter or digit';
 }
+
+/**
+ * apimachinery IsDNS1123Label's messages for `s` (none when it is one), as the API server words
+ * a container name it refuses: too long, dots (a subdomain, not a label), or the regex message.
+ */
+export function dns1123LabelErrors(s: string): string[] {
+  const errs: string[] = [];
+  if (s.length > 63) errs.push('must be no more than 63 characters');
+  if (!LABEL.test(s)) {
+    errs.push(
+      SUBDOMAIN.test(s)
+        ? 'must not contain dots'
+        : "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+    );
+  }
+  return errs;
+}
+
+/**
+ * apimachinery IsValidPortName's messages for `s` (none when it is an IANA_SVC_NAME): at most 15
+ * characters of [-a-z0-9], at least one letter, no leading, trailing or doubled hyphen. Named
+ * container ports and named targetPorts follow it.
+ */
+export function portNameErrors(s: string): string[] {
+  const errs: string[] = [];
+  if (s.length > 15) errs.push('must be no more than 15 characters');
+  if (!/^[-a-z0-9]+$/.test(s)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (!/[a-z]/.test(s)) errs.push('must contain at least one letter (a-z)');
+  if (s.includes('--')) errs.push('must not contain consecutive hyphens');
+  if (s.startsWith('-') || s.endsWith('-')) errs.push('must not begin or end with a hyphen');
+  return errs;
+}

@@ -5,6 +5,7 @@
  */
 import { IPV4, LABELS, metadataShape, PORT, STRING_LIST } from './common-shapes';
 import type { FieldAt, ObjectShape } from './shape';
+import { dns1123LabelErrors, portNameErrors } from './names';
 
 const PROTOCOL = { type: 'string', enum: ['TCP', 'UDP', 'SCTP'] } as const;
 
@@ -89,6 +90,60 @@ function checkDuplicatePorts(spec: Record<string, unknown>, at: FieldAt): void {
   });
 }
 
+/**
+ * The API server's rules on container and port names (pkg/apis/core/validation validateContainers,
+ * validateInitContainers, validateContainerPorts), in its words: a container name is a DNS-1123
+ * label, unique among the pod's containers and init containers ("Duplicate value"); a port name is
+ * an IANA_SVC_NAME, unique within its container. The same port name in two containers is accepted
+ * with a warning (pkg/api/pod/warnings.go): a Service's named targetPort takes the first.
+ */
+function checkNames(spec: Record<string, unknown>, at: FieldAt): void {
+  const names = new Set<string>();
+  const portNames = new Map<string, string>();
+  for (const field of ['containers', 'initContainers'] as const) {
+    const list = spec[field];
+    if (!Array.isArray(list)) continue;
+    list.forEach((c: unknown, i) => {
+      if (!c || typeof c !== 'object') return;
+      const { name, ports } = c as { name?: unknown; ports?: unknown };
+      const nameAt = [field, i, 'name'];
+      const namePath = apiPath([...at.path, ...nameAt]);
+      if (name === '') at.error('missing-field', `${namePath}: Required value`, nameAt);
+      else if (typeof name === 'string') {
+        for (const e of dns1123LabelErrors(name)) at.error('invalid-name', `${namePath}: Invalid value: ${JSON.stringify(name)}: ${e}`, nameAt);
+        if (names.has(name)) at.error('duplicate-name', `${namePath}: Duplicate value: ${JSON.stringify(name)}`, nameAt);
+        else names.add(name);
+      }
+      if (!Array.isArray(ports)) return;
+      const own = new Set<string>();
+      ports.forEach((p: unknown, j) => {
+        const portName = p && typeof p === 'object' ? (p as { name?: unknown }).name : undefined;
+        if (typeof portName !== 'string' || !portName) return;
+        const sub = [field, i, 'ports', j, 'name'];
+        const path = apiPath([...at.path, ...sub]);
+        const errs = portNameErrors(portName);
+        for (const e of errs) at.error('invalid-port-name', `${path}: Invalid value: ${JSON.stringify(portName)}: ${e}`, sub);
+        if (errs.length) return;
+        if (own.has(portName)) {
+          at.error('duplicate-port', `${path}: Duplicate value: ${JSON.stringify(portName)}`, sub);
+          return;
+        }
+        own.add(portName);
+        if (field !== 'containers') return;
+        const here = apiPath([...at.path, field, i, 'ports', j]);
+        const first = portNames.get(portName);
+        if (first === undefined) portNames.set(portName, here);
+        else at.warning('duplicate-port-name', `${here}: duplicate port name ${JSON.stringify(portName)} with ${first}, services and probes that select ports by name will use ${first}`, sub);
+      });
+    });
+  }
+}
+
+function checkPodSpec(spec: Record<string, unknown>, at: FieldAt): void {
+  checkNames(spec, at);
+  checkDuplicatePorts(spec, at);
+}
+
 /** PodSpec: containers are required and need at least one entry. */
 export const POD_SPEC: ObjectShape = {
   type: 'object',
@@ -112,7 +167,7 @@ export const POD_SPEC: ObjectShape = {
   },
   required: ['containers'],
   known: POD_SPEC_KNOWN,
-  check: checkDuplicatePorts,
+  check: checkPodSpec,
 };
 
 /** Status is usually absent; when pasted from `kubectl get -o yaml` it is passed through. */

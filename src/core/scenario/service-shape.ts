@@ -6,19 +6,11 @@
 import { isIPv4 } from '../util/ip';
 import { IPV4, LABELS, metadataShape, PORT, STRING_LIST } from './common-shapes';
 import type { FieldAt, ObjectShape } from './shape';
+import { portNameErrors } from './names';
 
-/**
- * A named targetPort is an IANA_SVC_NAME (apimachinery validation.IsValidPortName): at most 15
- * characters of [-a-z0-9], at least one letter, no leading, trailing or doubled hyphen.
- */
+/** A named targetPort is an IANA_SVC_NAME (apimachinery validation.IsValidPortName). */
 function checkPortName(s: string, at: FieldAt): void {
-  const errs: string[] = [];
-  if (s.length > 15) errs.push('must be no more than 15 characters');
-  if (!/^[-a-z0-9]+$/.test(s)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
-  if (!/[a-z]/.test(s)) errs.push('must contain at least one letter (a-z)');
-  if (s.includes('--')) errs.push('must not contain consecutive hyphens');
-  if (s.startsWith('-') || s.endsWith('-')) errs.push('must not begin or end with a hyphen');
-  for (const e of errs) at.error('invalid-port-name', `${at.name}: Invalid value: "${s}": ${e}`);
+  for (const e of portNameErrors(s)) at.error('invalid-port-name', `${at.name}: Invalid value: "${s}": ${e}`);
 }
 
 const SERVICE_PORT: ObjectShape = {

@@ -1,9 +1,11 @@
 /**
  * `kubectl describe pod|node NAME` in kubectl's layout (pkg/describe/describe.go: field order,
- * a tabwriter with padding 2, `<none>` for empty maps, Events last). Times are `<unknown>`: the
- * simulation has no wall clock.
+ * a tabwriter with padding 2, `<none>` for empty maps, Events last). Dates are on the scenario's
+ * timeline (k8s/timeline.ts: pods start at second 0, the Unix epoch); ages are `<unknown>`, as
+ * the simulation has no "now".
  */
-import type { ClusterModel, ModelPod, PendingPod, UnscheduledPod } from '../model/types';
+import type { ClusterModel, ModelContainer, ModelPod, PendingPod, UnscheduledPod } from '../model/types';
+import { rfc1123z } from '../k8s/timeline';
 import { tabwrite } from '../render/kubectl-services';
 import { KUBELET_VERSION } from '../render/kubectl';
 
@@ -14,21 +16,49 @@ function labelLines(title: string, m: Record<string, string>): string[] {
 }
 
 /**
+ * describe.go describeContainerPorts / describeContainerHostPorts: `port/protocol`, the port's
+ * name in brackets after it, joined by ", "; a port without a hostPort shows 0/TCP. The label is
+ * plural when the text has a comma.
+ */
+function portLines(c: ModelContainer, hostNetwork: boolean): string[] {
+  if (!c.ports.length) return ['    Port:\t<none>', '    Host Port:\t<none>'];
+  const named = (port: number, p: ModelContainer['ports'][number]) => `${port}/${p.protocol}${p.name ? ` (${p.name})` : ''}`;
+  const ports = c.ports.map((p) => named(p.containerPort, p)).join(', ');
+  // A hostNetwork pod's hostPorts default to its containerPorts (core/v1 defaults.go).
+  const hostPorts = c.ports.map((p) => named(p.hostPort ?? (hostNetwork ? p.containerPort : 0), p)).join(', ');
+  return [`    ${ports.includes(',') ? 'Ports' : 'Port'}:\t${ports}`, `    ${hostPorts.includes(',') ? 'Host Ports' : 'Host Port'}:\t${hostPorts}`];
+}
+
+/**
+ * A started container's state lines (describe.go describeContainerState): a running one with
+ * its start; a crash-looping one Waiting in CrashLoopBackOff, its previous run under Last State
+ * (reason, exit code, start and end on the scenario's timeline), not Ready, and its restarts.
+ */
+function stateLines(c: ModelContainer, ready: boolean): string[] {
+  if (c.crashLoop === undefined) return ['    State:\tRunning', `      Started:\t${rfc1123z(0)}`, `    Ready:\t${ready ? 'True' : 'False'}`, `    Restart Count:\t${c.restartCount ?? 0}`];
+  const out = ['    State:\tWaiting', '      Reason:\tCrashLoopBackOff'];
+  const last = c.lastTerminated;
+  if (last) out.push('    Last State:\tTerminated', `      Reason:\t${last.reason}`, `      Exit Code:\t${last.exitCode}`, `      Started:\t${rfc1123z(last.startedAt)}`, `      Finished:\t${rfc1123z(last.finishedAt)}`);
+  out.push('    Ready:\tFalse', `    Restart Count:\t${c.restartCount ?? 0}`);
+  return out;
+}
+
+/**
  * Each container's lines. describe.go prints the State, Ready and Restart Count lines only for a
  * container with a status: a pod no node took has none (`unscheduled`), as no kubelet saw it.
  */
 function containerLines(p: ModelPod | PendingPod, pending: boolean, unscheduled: boolean): string[] {
   const out = ['Containers:'];
+  // A pod kept from Ready only by a crash-looping container still has its other containers ready.
+  const othersReady = !pending && ((p as ModelPod).ready || p.containers.some((c) => c.crashLoop !== undefined));
   for (const c of p.containers) {
-    out.push(`  ${c.name}:`, `    Image:\t${c.image}`);
-    if (c.ports.length) out.push(`    Port${c.ports.length > 1 ? 's' : ''}:\t${c.ports.map((x) => `${x.containerPort}/${x.protocol}`).join(', ')}`, `    Host Port${c.ports.length > 1 ? 's' : ''}:\t${c.ports.map((x) => `0/${x.protocol}`).join(', ')}`);
-    else out.push('    Port:\t<none>', '    Host Port:\t<none>');
-    // describe.go describeContainerState: a waiting container's reason on the next level.
+    out.push(`  ${c.name}:`, `    Image:\t${c.image}`, ...portLines(c, 'hostNetwork' in p && p.hostNetwork));
     if (unscheduled) out.push('    Environment:\t<none>');
     else {
-      if (pending) out.push('    State:\tWaiting', '      Reason:\tContainerCreating', '    Ready:\tFalse');
-      else out.push('    State:\tRunning', `    Ready:\t${(p as ModelPod).ready ? 'True' : 'False'}`);
-      out.push('    Restart Count:\t0', '    Environment:\t<none>');
+      // describe.go describeContainerState: a waiting container's reason on the next level.
+      if (pending) out.push('    State:\tWaiting', '      Reason:\tContainerCreating', '    Ready:\tFalse', '    Restart Count:\t0');
+      else out.push(...stateLines(c, othersReady));
+      out.push('    Environment:\t<none>');
     }
   }
   return out;
@@ -53,7 +83,7 @@ export function renderDescribePod(model: ClusterModel, name: string, namespace: 
   const pending = 'sandboxError' in p;
   const node = model.nodes.find((n) => n.name === p.node);
   const ready = !pending && p.ready ? 'True' : 'False';
-  const lines = [`Name:\t${p.name}`, `Namespace:\t${p.namespace}`, 'Priority:\t0', 'Service Account:\tdefault', `Node:\t${p.node}/${node?.ip ?? ''}`, 'Start Time:\t<unknown>', ...labelLines('Labels', p.labels), 'Annotations:\t<none>'];
+  const lines = [`Name:\t${p.name}`, `Namespace:\t${p.namespace}`, 'Priority:\t0', 'Service Account:\tdefault', `Node:\t${p.node}/${node?.ip ?? ''}`, `Start Time:\t${rfc1123z(0)}`, ...labelLines('Labels', p.labels), 'Annotations:\t<none>'];
   if (pending) lines.push('Status:\tPending', 'IP:\t', 'IPs:\t<none>');
   else lines.push('Status:\tRunning', `IP:\t${p.ip}`, 'IPs:', `  IP:\t${p.ip}`);
   if (p.owner) lines.push(`Controlled By:\t${p.owner}`);
