@@ -127,7 +127,7 @@ describe('hopscope trace', () => {
 describe('hopscope show and kubectl', () => {
   it('show ip-route prints the node table in iproute2 format', () => {
     const r = run('show', fx('two-node.yaml'), '--node', 'node-1', 'ip-route');
-    expect(r.stdout.split('\n')[0]).toBe('default via 192.168.0.1 dev eth0 proto static');
+    expect(r.stdout.split('\n')[0]).toBe('default via 192.168.0.1 dev eth0 proto static ');
     expect(r.stdout).toContain('10.244.0.0/24 dev cni0 proto kernel scope link src 10.244.0.1');
     expect(r.stdout).toContain('10.244.1.0/24 via 192.168.0.12 dev eth0');
   });

@@ -1,14 +1,16 @@
 /**
- * `bridge fdb show`, `ss -tuanl` and `ip route show table all`: the kernel's text against what Hopscope's terminal prints,
+ * `bridge fdb show`, `ss -tuanl`, `ip route show table all` and `ip neigh`: the kernel's text against what Hopscope's terminal prints,
  * in every node and pod namespace of a scenario built with `exportNetnsScript` (its listeners
  * running with the simulated programs' listen() backlogs). Normalised only where the kernel
  * decides by chance or by build option, never the values:
  *   - ss rows are compared as a set: the kernel lists sockets in the order of its hash tables,
  *     which mix in a random per-namespace secret (net_hash_mix);
- *   - the space iproute2 leaves at the end of every route line, which Hopscope omits;
+ *   - so are `ip neigh` lines: neigh_dump_table walks the ARP hash table, whose hash multiplies by
+ *     a random number drawn when the table is made (neigh_hash_alloc);
  *   - a kernel built without CONFIG_BRIDGE_VLAN_FILTERING has no `vlan 1` local entries, which
  *     distribution kernels (and Hopscope) show; they are dropped from Hopscope's side only then.
- * Nothing is sent first, so no entry is learned and no connection exists.
+ * Everything else byte for byte, the space iproute2 leaves at the end of every route and neighbour
+ * line included. Nothing is sent first, so no entry is learned and no connection exists.
  *
  * Matched on iproute2 6.1.0 and Linux 6.18; the suite skips elsewhere.
  *
@@ -67,8 +69,8 @@ function compare(model: ClusterModel, prefix: string, vlan1: boolean): { checked
     const cases: { cmd: string[]; norm: (t: string) => string; simOnly?: (t: string) => string }[] = [
       { cmd: ['bridge', 'fdb', 'show'], norm: (t) => t, simOnly: (t) => (vlan1 ? t : t.replace(/^.* vlan 1 .*\n/gm, '')) },
       { cmd: ['ss', '-tuanl'], norm: sortedRows },
-      // iproute2 ends each route line with a space Hopscope does not print (a known difference).
-      { cmd: ['ip', 'route', 'show', 'table', 'all'], norm: (t) => t.replace(/ +$/gm, '') },
+      { cmd: ['ip', 'route', 'show', 'table', 'all'], norm: (t) => t },
+      { cmd: ['ip', 'neigh'], norm: (t) => t.split(/(?<=\n)/).sort().join('') },
     ];
     for (const c of cases) {
       const want = c.norm(execFileSync('ip', ['netns', 'exec', real, ...c.cmd], { encoding: 'utf8', timeout: 5000 }));
@@ -85,7 +87,7 @@ afterAll(() => {
   if (!skip) removeNamespaces(RUN_PREFIX);
 });
 
-describe.skipIf(skip !== undefined)(`bridge fdb show, ss -tuanl and ip route show table all against the kernel${skip ? ` (skipped: ${skip})` : ''}`, () => {
+describe.skipIf(skip !== undefined)(`bridge fdb show, ss -tuanl, ip route show table all and ip neigh against the kernel${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let vlan1: boolean | undefined;
   SCENARIOS.forEach((sc, i) => {
     it(

@@ -133,9 +133,9 @@ describe('CNI as the runtime calls it', () => {
     const c = cluster().nodes(3).cni('flannel', { backend: 'vxlan' }).build();
     const n2 = c.model.netns.get('node-2')!;
     expect(renderIpRoute(n2)).toBe(
-      ['default via 192.168.0.1 dev eth0 proto static', '10.244.0.0/24 via 10.244.0.0 dev flannel.1 onlink', '10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink', '192.168.0.0/24 dev eth0 proto kernel scope link src 192.168.0.12', ''].join('\n'),
+      ['default via 192.168.0.1 dev eth0 proto static ', '10.244.0.0/24 via 10.244.0.0 dev flannel.1 onlink ', '10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink ', '192.168.0.0/24 dev eth0 proto kernel scope link src 192.168.0.12 ', ''].join('\n'),
     );
-    expect(renderIpNeigh(n2)).toMatch(/^10\.244\.0\.0 dev flannel\.1 lladdr [0-9a-f:]{17} PERMANENT\n10\.244\.2\.0 dev flannel\.1 lladdr [0-9a-f:]{17} PERMANENT\n$/);
+    expect(renderIpNeigh(n2)).toMatch(/^10\.244\.0\.0 dev flannel\.1 lladdr [0-9a-f:]{17} PERMANENT \n10\.244\.2\.0 dev flannel\.1 lladdr [0-9a-f:]{17} PERMANENT \n$/);
     // vxlan_fdb_dump lists the newest entry first (Linux 6.16+).
     expect(renderBridgeFdb(n2, { dev: 'flannel.1' })).toMatch(/^[0-9a-f:]{17} dst 192\.168\.0\.13 self permanent\n[0-9a-f:]{17} dst 192\.168\.0\.11 self permanent\n$/);
     // The MAC in node-2's neighbour entry for node-1's lease is node-1's flannel.1 MAC.
@@ -147,13 +147,13 @@ describe('CNI as the runtime calls it', () => {
     expect(calicoVethName('default', 'web')).toBe('cali' + createHash('sha1').update('default.web').digest('hex').slice(0, 11));
     const c = cluster().cni('calico', { backend: 'ipip' }).pod('web', { node: 'node-1' }).build();
     const pod = c.model.netns.get('pod:default/web')!;
-    expect(renderIpRoute(pod)).toBe('default via 169.254.1.1 dev eth0\n169.254.1.1 dev eth0 scope link\n');
+    expect(renderIpRoute(pod)).toBe('default via 169.254.1.1 dev eth0 \n169.254.1.1 dev eth0 scope link \n');
     expect(pod.devices.map((d) => `${d.ifindex}:${d.name}`)).toEqual(['1:lo', '2:tunl0', '3:eth0']);
     const host = c.model.netns.get('node-1')!;
     const routes = renderIpRoute(host);
-    expect(routes).toMatch(/^blackhole 10\.244\.\d+\.\d+\/26 proto bird$/m);
-    expect(routes).toMatch(new RegExp(`^${c.model.pods[0]!.ip} dev ${calicoVethName('default', 'web')} scope link$`, 'm'));
-    expect(routes).toMatch(/via 192\.168\.0\.12 dev tunl0 proto bird onlink$/m);
+    expect(routes).toMatch(/^blackhole 10\.244\.\d+\.\d+\/26 proto bird $/m);
+    expect(routes).toMatch(new RegExp(`^${c.model.pods[0]!.ip} dev ${calicoVethName('default', 'web')} scope link $`, 'm'));
+    expect(routes).toMatch(/via 192\.168\.0\.12 dev tunl0 proto bird onlink $/m);
     expect(host.devices.find((d) => d.name === calicoVethName('default', 'web'))).toMatchObject({ mac: 'ee:ee:ee:ee:ee:ee', proxyArp: true });
   });
 });

@@ -116,7 +116,11 @@ function neigh(ctx: ShellContext, args: string[]): ShellResult {
   const sub = args[0];
   if (sub && MODIFY.includes(sub)) return readOnly(`ip neigh ${sub}`);
   if (sub && !matches(sub, 'show') && !matches(sub, 'list')) return err(`Command "${sub}" is unknown, try "ip neigh help".`, 255);
-  return out(renderIpNeigh(ctx.netns));
+  const i = args.indexOf('dev');
+  if (i < 0) return out(renderIpNeigh(ctx.netns));
+  const dev = args[i + 1] ?? '';
+  if (!ctx.netns.devices.some((d) => d.name === dev)) return err(`Cannot find device "${dev}"`);
+  return out(renderIpNeigh(ctx.netns, { dev }));
 }
 
 function netns(ctx: ShellContext, args: string[], stdin: string | undefined): ShellResult {
